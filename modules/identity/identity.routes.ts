@@ -1,0 +1,405 @@
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { ROLES, ROLE_LABELS, ROLE_PERMISSIONS } from '../../platform/auth/roles.js';
+import { PASSWORD_POLICY, generatePassword } from '../../platform/auth/password.js';
+import { ALL, type Principal, type ScopeSet } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { ctxOf, principalOf } from '../../platform/http/http.js';
+import { maskPhone } from '../../platform/privacy/mask.js';
+import type { UserRow } from '../../platform/storage/schema.js';
+import type { Platform } from '../../server/context.js';
+import * as S from './identity.schemas.js';
+import * as svc from './identity.service.js';
+import * as store from './identity.store.js';
+
+const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString());
+const list = (s: ScopeSet) => (s === ALL ? ['*'] : [...s]);
+
+function userView(u: UserRow, viewer: Principal, now: number) {
+  return {
+    id: u.id,
+    username: u.username,
+    displayName: u.display_name,
+    roles: store.parseList(u.roles),
+    department: u.department_code,
+    districts: store.parseList(u.districts),
+    status: u.status,
+    locked: u.locked_until !== null && u.locked_until > now,
+    mustChangePassword: u.must_change_password === 1,
+    phone: viewer.permissions.has('users.manage') || viewer.id === u.id ? u.phone : maskPhone(u.phone),
+    createdAt: iso(u.created_at)!,
+    updatedAt: iso(u.updated_at)!,
+  };
+}
+
+const R = (description: string, tag: string) => ({ tags: [tag], summary: description });
+const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' } };
+
+export async function identityRoutes(root: FastifyInstance, p: Platform): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+
+  // ---- authentication ----
+  app.post(
+    '/api/auth/login',
+    {
+      schema: {
+        ...R('Log in with username and password', 'auth'),
+        security: [],
+        body: S.LoginBody,
+        response: {
+          200: Type.Intersect([S.TokenPair, Type.Object({ user: S.MeSchema })]),
+          401: { $ref: 'Problem#' },
+          423: { $ref: 'Problem#' },
+          429: { $ref: 'Problem#' },
+        },
+      },
+      config: { auth: 'public', rateLimit: { max: p.config.loginRateLimit, timeWindow: '1 minute' } },
+    },
+    async (req) => {
+      const r = await svc.login(p, ctxOf(req), req.body.username, req.body.password, req.headers['user-agent'] ?? null);
+      const principal = svc.principalOfUser(r.user);
+      return { ...pairView(r), user: meView(principal, r.user) };
+    },
+  );
+
+  app.post(
+    '/api/auth/refresh',
+    {
+      schema: {
+        ...R('Exchange a refresh token for a new token pair (the old refresh token stops working)', 'auth'),
+        security: [],
+        body: S.RefreshBody,
+        response: { 200: S.TokenPair, 401: { $ref: 'Problem#' } },
+      },
+      config: { auth: 'public', rateLimit: { max: p.config.loginRateLimit * 5, timeWindow: '1 minute' } },
+    },
+    async (req) => pairView(await svc.refresh(p, ctxOf(req), req.body.refreshToken)),
+  );
+
+  app.post(
+    '/api/auth/logout',
+    { schema: { ...R('End this login session', 'auth'), response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } }, config: { auth: {} } },
+    async (req, reply) => {
+      await svc.logout(p, ctxOf(req), principalOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } }, config: { auth: {} } },
+    async (req) => {
+      const principal = principalOf(req);
+      const user = principal.kind === 'user' ? await store.getUserById(p.db, principal.id) : undefined;
+      return meView(principal, user);
+    },
+  );
+
+  app.post(
+    '/api/auth/password',
+    { schema: { ...R('Change my password', 'auth'), body: S.ChangePasswordBody, response: { 204: Type.Null(), ...problems } }, config: { auth: {} } },
+    async (req, reply) => {
+      const principal = principalOf(req);
+      if (principal.kind !== 'user') throw new AppError('WD_ERR_FORBIDDEN', 'API keys have no password');
+      await svc.changeOwnPassword(p, ctxOf(req), principal, req.body.currentPassword, req.body.newPassword);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/api/auth/password-policy',
+    { schema: { ...R('The password policy', 'auth'), security: [] }, config: { auth: 'public' } },
+    async () => PASSWORD_POLICY,
+  );
+
+  // ---- city structure ----
+  app.get(
+    '/api/city',
+    { schema: { ...R('The city profile: name, code, districts and departments counts', 'city') }, config: { auth: { permission: 'city.read' } } },
+    async () => ({
+      id: p.profile.id,
+      name: p.profile.name,
+      adcode: p.profile.adcode,
+      datum: p.profile.datum,
+      center: p.profile.center,
+      population: p.profile.population,
+      districts: p.profile.districts.length,
+      departments: p.profile.departments.length,
+      tasks: p.profile.tasks.length,
+    }),
+  );
+
+  app.get(
+    '/api/districts',
+    {
+      schema: {
+        ...R('Districts with GB/T 2260 codes; geometry=true adds GCJ-02 boundaries', 'city'),
+        querystring: Type.Object({ geometry: Type.Boolean({ default: false }) }, { additionalProperties: false }),
+        response: { 200: Type.Array(S.DistrictSchema) },
+      },
+      config: { auth: { permission: 'city.read' } },
+    },
+    async (req) =>
+      (await store.listDistricts(p.db, req.query.geometry)).map((d) => ({
+        adcode: d.adcode,
+        name: { zh: d.name_zh, en: d.name_en },
+        kind: d.kind,
+        parent: d.parent_adcode,
+        center: d.center_lon !== null && d.center_lat !== null ? ([d.center_lon, d.center_lat] as [number, number]) : null,
+        ...(req.query.geometry ? { geometry: d.geometry ? JSON.parse(d.geometry) : null } : {}),
+      })),
+  );
+
+  app.get(
+    '/api/districts/lookup',
+    {
+      schema: {
+        ...R('The district containing a point (lon, lat in GCJ-02)', 'city'),
+        querystring: S.LookupQuery,
+        response: {
+          200: Type.Object({
+            adcode: Type.Union([Type.String(), Type.Null()]),
+            name: Type.Union([Type.Object({ zh: Type.String(), en: Type.String() }), Type.Null()]),
+          }),
+        },
+      },
+      config: { auth: { permission: 'city.read' } },
+    },
+    async (req) => {
+      const adcode = p.profile.districtAt(req.query.lon, req.query.lat) ?? null;
+      const d = adcode ? p.profile.districts.find((x) => x.adcode === adcode) : undefined;
+      return { adcode, name: d?.name ?? null };
+    },
+  );
+
+  app.get(
+    '/api/departments',
+    {
+      schema: { ...R('Departments with the plan tasks each leads or is responsible for', 'city'), response: { 200: Type.Array(S.DepartmentSchema) } },
+      config: { auth: { permission: 'city.read' } },
+    },
+    async () => {
+      const depts = await store.listDepartments(p.db);
+      return depts.map((d) => departmentView(p, d));
+    },
+  );
+
+  app.get(
+    '/api/departments/:code',
+    {
+      schema: { ...R('One department', 'city'), params: S.CodeParams, response: { 200: S.DepartmentSchema, 404: { $ref: 'Problem#' } } },
+      config: { auth: { permission: 'city.read' } },
+    },
+    async (req) => {
+      const d = await store.getDepartment(p.db, req.params.code);
+      if (!d) throw notFound('Department', req.params.code);
+      return departmentView(p, d);
+    },
+  );
+
+  app.get(
+    '/api/plan-tasks',
+    {
+      schema: {
+        ...R('The responsibility matrix: lead (牵头) and responsible (责任) units of each plan task', 'city'),
+        response: { 200: Type.Array(S.PlanTaskSchema) },
+      },
+      config: { auth: { permission: 'city.read' } },
+    },
+    async () =>
+      p.profile.tasks.map((t) => ({ id: t.id, name: t.zh, lead: t.lead, responsible: t.responsible, responsibleUnits: p.profile.responsibleUnits(t) })),
+  );
+
+  app.get('/api/roles', { schema: { ...R('Roles and the permissions each grants', 'users') }, config: { auth: { permission: 'roles.read' } } }, async () =>
+    ROLES.map((r) => ({ role: r, label: ROLE_LABELS[r], permissions: [...ROLE_PERMISSIONS[r]] })),
+  );
+
+  // ---- users ----
+  app.get(
+    '/api/users',
+    {
+      schema: {
+        ...R('Users in your scope', 'users'),
+        querystring: S.UserListQuery,
+        response: { 200: Type.Object({ items: Type.Array(S.UserSchema), total: Type.Integer() }) },
+      },
+      config: { auth: { permission: 'users.read' } },
+    },
+    async (req) => {
+      const principal = principalOf(req);
+      const { rows, total } = await store.listUsers(p.db, principal.scope, req.query);
+      return { items: rows.map((u) => userView(u, principal, p.now())), total };
+    },
+  );
+
+  app.post(
+    '/api/users',
+    {
+      schema: {
+        ...R('Create a user (the password must change at first login)', 'users'),
+        body: S.CreateUserBody,
+        response: { 201: S.UserSchema, ...problems, 409: { $ref: 'Problem#' } },
+      },
+      config: { auth: { permission: 'users.manage' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const u = await svc.createUser(p, ctxOf(req), {
+        username: b.username,
+        displayName: b.displayName,
+        password: b.password,
+        roles: b.roles,
+        department: b.department,
+        districts: b.districts,
+        phone: b.phone ?? null,
+      });
+      return reply.status(201).send(userView(u, principalOf(req), p.now()));
+    },
+  );
+
+  app.get(
+    '/api/users/:id',
+    { schema: { ...R('One user', 'users'), params: S.IdParams, response: { 200: S.UserSchema, ...problems } }, config: { auth: { permission: 'users.read' } } },
+    async (req) => userView(await svc.getUser(p, principalOf(req), req.params.id), principalOf(req), p.now()),
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      schema: {
+        ...R('Change a user: roles, department, districts, status (ends their sessions when permissions change)', 'users'),
+        params: S.IdParams,
+        body: S.PatchUserBody,
+        response: { 200: S.UserSchema, ...problems, 409: { $ref: 'Problem#' } },
+      },
+      config: { auth: { permission: 'users.manage' } },
+    },
+    async (req) => userView(await svc.updateUser(p, ctxOf(req), req.params.id, req.body), principalOf(req), p.now()),
+  );
+
+  app.post(
+    '/api/users/:id/reset-password',
+    {
+      schema: {
+        ...R('Set a temporary password (generated when not given); the user must change it', 'users'),
+        params: S.IdParams,
+        body: S.ResetPasswordBody,
+        response: { 200: Type.Object({ temporaryPassword: Type.String() }), ...problems },
+      },
+      config: { auth: { permission: 'users.manage' } },
+    },
+    async (req) => {
+      const password = req.body.password ?? generatePassword();
+      await svc.setPassword(p, ctxOf(req), req.params.id, password, { mustChange: true });
+      return { temporaryPassword: password };
+    },
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      schema: { ...R('Clear a lockout', 'users'), params: S.IdParams, response: { 204: Type.Null(), ...problems } },
+      config: { auth: { permission: 'users.manage' } },
+    },
+    async (req, reply) => {
+      await svc.unlockUser(p, ctxOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  // ---- API keys ----
+  app.get(
+    '/api/api-keys',
+    { schema: { ...R('API keys for systems', 'users'), response: { 200: Type.Array(S.ApiKeySchema) } }, config: { auth: { permission: 'apikeys.manage' } } },
+    async () => (await store.listApiKeys(p.db)).map(apiKeyView),
+  );
+
+  app.post(
+    '/api/api-keys',
+    {
+      schema: {
+        ...R('Create an API key; the secret is shown once', 'users'),
+        body: S.CreateApiKeyBody,
+        response: { 201: Type.Intersect([S.ApiKeySchema, Type.Object({ key: Type.String() })]), ...problems },
+      },
+      config: { auth: { permission: 'apikeys.manage' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const { key, row } = await svc.createApiKey(p, ctxOf(req), {
+        name: b.name,
+        roles: b.roles,
+        department: b.department,
+        districts: b.districts,
+        expiresAt: b.expiresAt ? Date.parse(b.expiresAt) : null,
+      });
+      return reply.status(201).send({ ...apiKeyView(row), key });
+    },
+  );
+
+  app.delete(
+    '/api/api-keys/:id',
+    {
+      schema: { ...R('Revoke an API key', 'users'), params: S.IdParams, response: { 204: Type.Null(), ...problems } },
+      config: { auth: { permission: 'apikeys.manage' } },
+    },
+    async (req, reply) => {
+      await svc.revokeApiKey(p, ctxOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+}
+
+function pairView(r: svc.TokenPair) {
+  return {
+    token: r.token,
+    refreshToken: r.refreshToken,
+    expiresAt: iso(r.expiresAt)!,
+    refreshExpiresAt: iso(r.refreshExpiresAt)!,
+    tokenType: 'Bearer' as const,
+  };
+}
+
+function meView(principal: Principal, user?: UserRow) {
+  return {
+    kind: principal.kind,
+    id: principal.id,
+    name: principal.name,
+    ...(user ? { displayName: user.display_name, mustChangePassword: user.must_change_password === 1 } : {}),
+    roles: [...principal.roles],
+    permissions: [...principal.permissions],
+    department: principal.department,
+    districts: list(principal.districts),
+    scope: { departments: list(principal.scope.departments), districts: list(principal.scope.districts) },
+  };
+}
+
+function departmentView(p: Platform, d: store.DepartmentRow) {
+  const tasks = p.profile.tasks;
+  return {
+    code: d.code,
+    name: { zh: d.name_zh, en: d.name_en },
+    district: d.district_adcode,
+    tasks: {
+      lead: tasks.filter((t) => t.lead.includes(d.code)).map((t) => t.id),
+      responsible: tasks.filter((t) => p.profile.responsibleUnits(t).includes(d.code)).map((t) => t.id),
+    },
+  };
+}
+
+function apiKeyView(k: store.ApiKeyRow) {
+  return {
+    id: k.id,
+    name: k.name,
+    prefix: k.prefix,
+    department: k.department_code,
+    districts: store.parseList(k.districts),
+    roles: store.parseList(k.roles),
+    createdBy: k.created_by,
+    createdAt: iso(k.created_at)!,
+    expiresAt: iso(k.expires_at),
+    revokedAt: iso(k.revoked_at),
+    lastUsedAt: iso(k.last_used_at),
+  };
+}

@@ -1,0 +1,515 @@
+/**
+ * Identity and access: the city's structure from the profile, users, login sessions with
+ * expiring access tokens and rotating refresh tokens, lockout, API keys for systems.
+ */
+import { appendAudit } from '../../platform/audit/audit.js';
+import { checkPasswordPolicy, dummyPasswordHash, generatePassword, hashPassword, hashToken, verifyPassword } from '../../platform/auth/password.js';
+import { type Role, isRole } from '../../platform/auth/roles.js';
+import { ALL, type Principal, type ScopeSet, assertInScope, makePrincipal } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { newId, newSecret } from '../../platform/ids.js';
+import { transaction } from '../../platform/storage/db.js';
+import type { UserRow } from '../../platform/storage/schema.js';
+import type { Platform, RequestContext } from '../../server/context.js';
+import * as store from './identity.store.js';
+
+declare module '../../platform/bus/bus.js' {
+  interface EventMap {
+    'user.created': { userId: string; username: string; roles: string[]; department: string | null };
+    'user.updated': { userId: string; changes: string[] };
+    'user.locked': { userId: string; until: number };
+    'apikey.created': { keyId: string; name: string };
+    'apikey.revoked': { keyId: string };
+  }
+}
+
+export const DEMO_PASSWORD = 'Wudang@2026';
+
+function districtsScope(text: string): ScopeSet {
+  const list = store.parseList(text);
+  return list.includes('*') ? ALL : list;
+}
+
+function rolesOf(text: string): Role[] {
+  return store.parseList(text).filter(isRole);
+}
+
+export function principalOfUser(u: UserRow, sessionId?: string): Principal {
+  return makePrincipal({
+    kind: 'user',
+    id: u.id,
+    name: u.username,
+    roles: rolesOf(u.roles),
+    department: u.department_code,
+    districts: districtsScope(u.districts),
+    ...(sessionId ? { sessionId } : {}),
+  });
+}
+
+const audit = (p: Platform, ctx: RequestContext, entry: Parameters<typeof appendAudit>[1]) =>
+  appendAudit(p.db, {
+    actorId: ctx.principal?.id ?? null,
+    actorName: ctx.principal?.name ?? null,
+    ip: ctx.ip,
+    requestId: ctx.requestId,
+    ...entry,
+  });
+
+// ---- the city from the profile ----
+
+/** Loads districts, departments and the responsibility matrix from the profile (idempotent). */
+export async function seedCity(p: Platform): Promise<void> {
+  const now = p.now();
+  await transaction(p.db, async (trx) => {
+    // Parents first, so special zones can point at districts.
+    const ordered = [...p.profile.districts].sort((a, b) => Number(a.kind === 'special_zone') - Number(b.kind === 'special_zone'));
+    for (const d of ordered) {
+      await store.upsertDistrict(trx, {
+        adcode: d.adcode,
+        name_zh: d.name.zh,
+        name_en: d.name.en,
+        kind: d.kind,
+        parent_adcode: d.parent,
+        center_lon: d.center?.[0] ?? null,
+        center_lat: d.center?.[1] ?? null,
+        geometry: d.geometry ? JSON.stringify(d.geometry) : null,
+      });
+    }
+    for (const d of p.profile.departments) {
+      await store.upsertDepartment(trx, { code: d.code, name_zh: d.name.zh, name_en: d.name.en, district_adcode: d.district, created_at: now });
+    }
+    for (const t of p.profile.tasks) {
+      await store.upsertPlanTask(trx, { id: t.id, name_zh: t.zh, lead: JSON.stringify(t.lead), responsible: JSON.stringify(t.responsible) });
+    }
+  });
+}
+
+/**
+ * On first start (no users): creates `admin` with WUDANG_ADMIN_PASSWORD or a generated
+ * password (returned so the caller prints it once), and the demo accounts of the profile.
+ */
+export async function ensureInitialAccounts(p: Platform): Promise<{ generatedAdminPassword?: string; created: string[] }> {
+  if ((await store.countUsers(p.db)) > 0) return { created: [] };
+  const generated = p.config.adminPassword ? undefined : generatePassword();
+  const adminPassword = p.config.adminPassword ?? generated!;
+  const created: string[] = [];
+  await createUserRow(p, {
+    username: 'admin',
+    displayName: '平台管理员 Administrator',
+    password: adminPassword,
+    roles: ['platform_admin'],
+    department: 'ZSJ',
+    districts: ['*'],
+    enforcePolicy: false,
+  });
+  created.push('admin');
+  if (p.config.demoAccounts) {
+    for (const a of p.profile.demoAccounts) {
+      await createUserRow(p, {
+        username: a.username,
+        displayName: a.displayName,
+        password: DEMO_PASSWORD,
+        roles: a.roles.filter(isRole),
+        department: a.department,
+        districts: a.districts,
+        enforcePolicy: false,
+      });
+      created.push(a.username);
+    }
+  }
+  await audit(p, { principal: null, ip: null, requestId: null }, { action: 'system.initialized', details: { accounts: created } });
+  return { ...(generated ? { generatedAdminPassword: generated } : {}), created };
+}
+
+// ---- users ----
+
+export interface NewUser {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: Role[];
+  department: string | null;
+  districts: string[];
+  phone?: string | null;
+  enforcePolicy?: boolean;
+  mustChangePassword?: boolean;
+}
+
+async function validateAssignment(p: Platform, department: string | null, districts: string[], roles: Role[]): Promise<void> {
+  const errors: { pointer: string; detail: string }[] = [];
+  if (department && !(await store.getDepartment(p.db, department))) errors.push({ pointer: '/body/department', detail: `unknown department ${department}` });
+  const known = new Set((await store.listDistricts(p.db, false)).map((d) => d.adcode));
+  for (const d of districts) if (d !== '*' && !known.has(d)) errors.push({ pointer: '/body/districts', detail: `unknown district ${d}` });
+  if (roles.length === 0) errors.push({ pointer: '/body/roles', detail: 'at least one role is needed' });
+  const staffRoles: Role[] = ['dept_leader', 'dept_staff', 'grid_inspector', 'api_client'];
+  if (!department && roles.some((r) => staffRoles.includes(r))) errors.push({ pointer: '/body/department', detail: 'department roles need a department' });
+  if (errors.length) throw new AppError('WD_ERR_VALIDATION', errors.map((e) => e.detail).join('; '), { errors });
+}
+
+async function createUserRow(p: Platform, u: NewUser): Promise<UserRow> {
+  const now = p.now();
+  const row: UserRow = {
+    id: newId('usr'),
+    username: u.username,
+    display_name: u.displayName,
+    password_hash: await hashPassword(u.password),
+    department_code: u.department,
+    districts: JSON.stringify(u.districts),
+    roles: JSON.stringify(u.roles),
+    status: 'active',
+    failed_logins: 0,
+    locked_until: null,
+    must_change_password: u.mustChangePassword ? 1 : 0,
+    password_changed_at: now,
+    phone: u.phone ?? null,
+    created_at: now,
+    updated_at: now,
+  };
+  await store.insertUser(p.db, row);
+  await p.bus.publish('user.created', { userId: row.id, username: row.username, roles: u.roles, department: u.department }, { key: row.id });
+  return row;
+}
+
+export async function createUser(p: Platform, ctx: RequestContext, u: NewUser): Promise<UserRow> {
+  if (await store.getUserByUsername(p.db, u.username)) throw new AppError('WD_ERR_CONFLICT', `Username ${u.username} is taken`);
+  const reasons = checkPasswordPolicy(u.password, u.username);
+  if (reasons.length)
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+      errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
+    });
+  await validateAssignment(p, u.department, u.districts, u.roles);
+  const row = await createUserRow(p, { ...u, mustChangePassword: u.mustChangePassword ?? true });
+  await audit(p, ctx, {
+    action: 'user.created',
+    targetType: 'user',
+    targetId: row.id,
+    details: { username: row.username, roles: u.roles, department: u.department, districts: u.districts },
+  });
+  return row;
+}
+
+export async function getUser(p: Platform, principal: Principal, id: string): Promise<UserRow> {
+  const u = await store.getUserById(p.db, id);
+  if (!u) throw notFound('User', id);
+  if (u.id !== principal.id) assertInScope(principal, { department: u.department_code, district: null });
+  return u;
+}
+
+export interface UserPatch {
+  displayName?: string;
+  roles?: Role[];
+  department?: string | null;
+  districts?: string[];
+  status?: 'active' | 'disabled';
+  phone?: string | null;
+}
+
+export async function updateUser(p: Platform, ctx: RequestContext, id: string, patch: UserPatch): Promise<UserRow> {
+  const u = await store.getUserById(p.db, id);
+  if (!u) throw notFound('User', id);
+  const roles = patch.roles ?? rolesOf(u.roles);
+  const department = patch.department !== undefined ? patch.department : u.department_code;
+  const districts = patch.districts ?? store.parseList(u.districts);
+  await validateAssignment(p, department, districts, roles);
+  if (u.username === 'admin' && (patch.status === 'disabled' || (patch.roles && !patch.roles.includes('platform_admin')))) {
+    throw new AppError('WD_ERR_CONFLICT', 'The built-in admin cannot be disabled or lose platform_admin');
+  }
+  const changes = Object.keys(patch);
+  await transaction(p.db, async (trx) => {
+    await store.updateUser(trx, id, {
+      ...(patch.displayName !== undefined ? { display_name: patch.displayName } : {}),
+      ...(patch.roles ? { roles: JSON.stringify(patch.roles) } : {}),
+      ...(patch.department !== undefined ? { department_code: patch.department } : {}),
+      ...(patch.districts ? { districts: JSON.stringify(patch.districts) } : {}),
+      ...(patch.status ? { status: patch.status } : {}),
+      ...(patch.phone !== undefined ? { phone: patch.phone } : {}),
+      updated_at: p.now(),
+    });
+    // A change of permissions or a disabled account ends existing sessions.
+    if (patch.roles || patch.department !== undefined || patch.districts || patch.status === 'disabled') await store.revokeUserSessions(trx, id, p.now());
+    await appendAudit(trx, {
+      action: patch.roles || patch.department !== undefined || patch.districts ? 'user.permissions_changed' : 'user.updated',
+      actorId: ctx.principal?.id ?? null,
+      actorName: ctx.principal?.name ?? null,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      targetType: 'user',
+      targetId: id,
+      details: { before: { roles: rolesOf(u.roles), department: u.department_code, districts: store.parseList(u.districts), status: u.status }, patch },
+    });
+  });
+  await p.bus.publish('user.updated', { userId: id, changes }, { key: id });
+  return (await store.getUserById(p.db, id))!;
+}
+
+/** Sets a new password (admin reset or CLI); ends the user's sessions and clears lockout. */
+export async function setPassword(
+  p: Pick<Platform, 'db' | 'now'>,
+  ctx: RequestContext,
+  id: string,
+  password: string,
+  opts: { mustChange: boolean; enforcePolicy?: boolean },
+): Promise<void> {
+  const u = await store.getUserById(p.db, id);
+  if (!u) throw notFound('User', id);
+  if (opts.enforcePolicy !== false) {
+    const reasons = checkPasswordPolicy(password, u.username);
+    if (reasons.length)
+      throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+        errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
+      });
+  }
+  const hash = await hashPassword(password);
+  await transaction(p.db, async (trx) => {
+    await store.updateUser(trx, id, {
+      password_hash: hash,
+      password_changed_at: p.now(),
+      must_change_password: opts.mustChange ? 1 : 0,
+      failed_logins: 0,
+      locked_until: null,
+      updated_at: p.now(),
+    });
+    await store.revokeUserSessions(trx, id, p.now());
+    await appendAudit(trx, {
+      action: 'user.password_reset',
+      actorId: ctx.principal?.id ?? null,
+      actorName: ctx.principal?.name ?? 'cli',
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      targetType: 'user',
+      targetId: id,
+    });
+  });
+}
+
+export async function changeOwnPassword(p: Platform, ctx: RequestContext, principal: Principal, current: string, next: string): Promise<void> {
+  const u = await store.getUserById(p.db, principal.id);
+  if (!u) throw notFound('User', principal.id);
+  if (!(await verifyPassword(current, u.password_hash))) {
+    await audit(p, ctx, {
+      action: 'user.password_change',
+      outcome: 'failure',
+      targetType: 'user',
+      targetId: u.id,
+      details: { reason: 'wrong current password' },
+    });
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', 'Current password is wrong');
+  }
+  if (current === next) throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', 'The new password must differ from the current one');
+  const reasons = checkPasswordPolicy(next, u.username);
+  if (reasons.length)
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+      errors: reasons.map((r) => ({ pointer: '/body/newPassword', detail: r })),
+    });
+  const hash = await hashPassword(next);
+  await transaction(p.db, async (trx) => {
+    await store.updateUser(trx, u.id, { password_hash: hash, password_changed_at: p.now(), must_change_password: 0, updated_at: p.now() });
+    // Other sessions end; this one stays.
+    await trx
+      .updateTable('sessions')
+      .set({ revoked_at: p.now() })
+      .where('user_id', '=', u.id)
+      .where('revoked_at', 'is', null)
+      .where('id', '!=', principal.sessionId ?? '')
+      .execute();
+    await appendAudit(trx, {
+      action: 'user.password_changed',
+      actorId: u.id,
+      actorName: u.username,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      targetType: 'user',
+      targetId: u.id,
+    });
+  });
+}
+
+export async function unlockUser(p: Platform, ctx: RequestContext, id: string): Promise<void> {
+  const u = await store.getUserById(p.db, id);
+  if (!u) throw notFound('User', id);
+  await store.updateUser(p.db, id, { failed_logins: 0, locked_until: null, updated_at: p.now() });
+  await audit(p, ctx, { action: 'user.unlocked', targetType: 'user', targetId: id });
+}
+
+// ---- login sessions ----
+
+export interface TokenPair {
+  token: string;
+  refreshToken: string;
+  expiresAt: number;
+  refreshExpiresAt: number;
+}
+
+async function issueSession(p: Platform, ctx: RequestContext, u: UserRow, userAgent: string | null): Promise<TokenPair> {
+  const now = p.now();
+  const token = `wda_${newSecret()}`;
+  const refreshToken = `wdr_${newSecret()}`;
+  const pair = { token, refreshToken, expiresAt: now + p.config.accessTokenTtl * 1000, refreshExpiresAt: now + p.config.refreshTokenTtl * 1000 };
+  await store.insertSession(p.db, {
+    id: newId('ses'),
+    user_id: u.id,
+    access_hash: hashToken(token),
+    refresh_hash: hashToken(refreshToken),
+    access_expires_at: pair.expiresAt,
+    refresh_expires_at: pair.refreshExpiresAt,
+    created_at: now,
+    last_seen_at: now,
+    revoked_at: null,
+    ip: ctx.ip,
+    user_agent: userAgent,
+  });
+  return pair;
+}
+
+export async function login(
+  p: Platform,
+  ctx: RequestContext,
+  username: string,
+  password: string,
+  userAgent: string | null,
+): Promise<TokenPair & { user: UserRow }> {
+  const u = await store.getUserByUsername(p.db, username);
+  const now = p.now();
+  if (!u) {
+    await verifyPassword(password, await dummyPasswordHash()); // same cost as a real check
+    await audit(p, ctx, { action: 'auth.login', outcome: 'failure', targetType: 'user', details: { username, reason: 'unknown user' } });
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS');
+  }
+  if (u.locked_until && u.locked_until > now) {
+    await audit(p, ctx, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: u.id, details: { username, reason: 'locked' } });
+    throw new AppError('WD_ERR_AUTH_LOCKED', `Account is locked until ${new Date(u.locked_until).toISOString()}`, {
+      lockedUntil: new Date(u.locked_until).toISOString(),
+    });
+  }
+  const ok = await verifyPassword(password, u.password_hash);
+  if (!ok) {
+    const failures = (u.locked_until && u.locked_until <= now ? 0 : u.failed_logins) + 1;
+    const lock = failures >= p.config.loginMaxFailures;
+    const until = now + p.config.lockoutDuration * 1000;
+    await store.updateUser(p.db, u.id, { failed_logins: failures, locked_until: lock ? until : u.locked_until });
+    await audit(p, ctx, {
+      action: 'auth.login',
+      outcome: 'failure',
+      targetType: 'user',
+      targetId: u.id,
+      details: { username, reason: 'wrong password', failures },
+    });
+    if (lock) {
+      await audit(p, ctx, { action: 'user.locked', outcome: 'success', targetType: 'user', targetId: u.id, details: { until, failures } });
+      await p.bus.publish('user.locked', { userId: u.id, until }, { key: u.id });
+    }
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS');
+  }
+  if (u.status !== 'active') {
+    await audit(p, ctx, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: u.id, details: { username, reason: 'disabled' } });
+    throw new AppError('WD_ERR_AUTH_DISABLED');
+  }
+  if (u.failed_logins > 0 || u.locked_until) await store.updateUser(p.db, u.id, { failed_logins: 0, locked_until: null });
+  const pair = await issueSession(p, ctx, u, userAgent);
+  await audit(p, { ...ctx, principal: principalOfUser(u) }, { action: 'auth.login', targetType: 'user', targetId: u.id });
+  return { ...pair, user: u };
+}
+
+/** Exchanges a refresh token for a new pair; the old refresh token stops working. */
+export async function refresh(p: Platform, ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
+  const now = p.now();
+  const s = await store.getSessionByRefreshHash(p.db, hashToken(refreshToken));
+  if (!s || s.revoked_at || s.refresh_expires_at <= now) {
+    await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', details: { reason: s ? 'expired or revoked' : 'unknown token' } });
+    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+  }
+  const u = await store.getUserById(p.db, s.user_id);
+  if (u?.status !== 'active') throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+  const token = `wda_${newSecret()}`;
+  const nextRefresh = `wdr_${newSecret()}`;
+  const expiresAt = now + p.config.accessTokenTtl * 1000;
+  await store.updateSession(p.db, s.id, {
+    access_hash: hashToken(token),
+    refresh_hash: hashToken(nextRefresh),
+    access_expires_at: expiresAt,
+    last_seen_at: now,
+  });
+  return { token, refreshToken: nextRefresh, expiresAt, refreshExpiresAt: s.refresh_expires_at };
+}
+
+export async function logout(p: Platform, ctx: RequestContext, principal: Principal): Promise<void> {
+  if (principal.sessionId) await store.updateSession(p.db, principal.sessionId, { revoked_at: p.now() });
+  await audit(p, ctx, { action: 'auth.logout', targetType: 'user', targetId: principal.id });
+}
+
+/** Resolves a bearer token (access token or API key) to its principal; null when invalid. */
+export async function authenticate(p: Platform, token: string): Promise<Principal | null> {
+  const now = p.now();
+  if (token.startsWith('wda_')) {
+    const s = await store.getSessionByAccessHash(p.db, hashToken(token));
+    if (!s || s.revoked_at || s.access_expires_at <= now) return null;
+    const u = await store.getUserById(p.db, s.user_id);
+    if (u?.status !== 'active') return null;
+    return principalOfUser(u, s.id);
+  }
+  if (token.startsWith('wdk_')) {
+    const k = await store.getApiKeyByHash(p.db, hashToken(token));
+    if (!k || k.revoked_at || (k.expires_at && k.expires_at <= now)) return null;
+    // Coarse last-used stamp: at most one write a minute per key.
+    if (!k.last_used_at || now - k.last_used_at > 60_000) await store.updateApiKey(p.db, k.id, { last_used_at: now });
+    return makePrincipal({
+      kind: 'api_key',
+      id: k.id,
+      name: k.name,
+      roles: rolesOf(k.roles),
+      department: k.department_code,
+      districts: districtsScope(k.districts),
+    });
+  }
+  return null;
+}
+
+// ---- API keys ----
+
+export interface NewApiKey {
+  name: string;
+  department: string | null;
+  districts: string[];
+  roles: Role[];
+  expiresAt: number | null;
+}
+
+export async function createApiKey(p: Platform, ctx: RequestContext, k: NewApiKey): Promise<{ key: string; row: store.ApiKeyRow }> {
+  await validateAssignment(p, k.department, k.districts, k.roles);
+  if (k.roles.includes('platform_admin'))
+    throw new AppError('WD_ERR_VALIDATION', 'API keys cannot hold platform_admin', {
+      errors: [{ pointer: '/body/roles', detail: 'platform_admin is for people only' }],
+    });
+  const secret = `wdk_${newSecret()}`;
+  const row: store.ApiKeyRow = {
+    id: newId('key'),
+    name: k.name,
+    key_hash: hashToken(secret),
+    prefix: secret.slice(0, 10),
+    department_code: k.department,
+    districts: JSON.stringify(k.districts),
+    roles: JSON.stringify(k.roles),
+    created_by: ctx.principal?.id ?? 'system',
+    created_at: p.now(),
+    expires_at: k.expiresAt,
+    revoked_at: null,
+    last_used_at: null,
+  };
+  await store.insertApiKey(p.db, row);
+  await audit(p, ctx, {
+    action: 'apikey.created',
+    targetType: 'api_key',
+    targetId: row.id,
+    details: { name: k.name, roles: k.roles, department: k.department, districts: k.districts },
+  });
+  await p.bus.publish('apikey.created', { keyId: row.id, name: row.name }, { key: row.id });
+  return { key: secret, row };
+}
+
+export async function revokeApiKey(p: Platform, ctx: RequestContext, id: string): Promise<void> {
+  const k = await store.getApiKey(p.db, id);
+  if (!k) throw notFound('API key', id);
+  if (!k.revoked_at) await store.updateApiKey(p.db, id, { revoked_at: p.now() });
+  await audit(p, ctx, { action: 'apikey.revoked', targetType: 'api_key', targetId: id });
+  await p.bus.publish('apikey.revoked', { keyId: id }, { key: id });
+}

@@ -1,0 +1,168 @@
+/** SQL for departments, districts, the matrix, users, sessions and API keys. */
+import type { Transaction } from 'kysely';
+import { type Scope, whereInScope } from '../../platform/auth/scope.js';
+import { type Db, json } from '../../platform/storage/db.js';
+import type { Database, SessionRow, UserRow } from '../../platform/storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { ApiKeyTable, DepartmentTable, DistrictTable, PlanTaskTable } from '../../platform/storage/schema.js';
+
+type Conn = Db | Transaction<Database>;
+
+export type DepartmentRow = Selectable<DepartmentTable>;
+export type DistrictRow = Selectable<DistrictTable>;
+export type PlanTaskRow = Selectable<PlanTaskTable>;
+export type ApiKeyRow = Selectable<ApiKeyTable>;
+
+// ---- city structure ----
+
+export async function upsertDistrict(db: Conn, row: DistrictRow): Promise<void> {
+  await db
+    .insertInto('districts')
+    .values(row)
+    .onConflict((oc) =>
+      oc.column('adcode').doUpdateSet({
+        name_zh: row.name_zh,
+        name_en: row.name_en,
+        kind: row.kind,
+        parent_adcode: row.parent_adcode,
+        center_lon: row.center_lon,
+        center_lat: row.center_lat,
+        geometry: row.geometry,
+      }),
+    )
+    .execute();
+}
+
+export async function upsertDepartment(db: Conn, row: DepartmentRow): Promise<void> {
+  await db
+    .insertInto('departments')
+    .values(row)
+    .onConflict((oc) => oc.column('code').doUpdateSet({ name_zh: row.name_zh, name_en: row.name_en, district_adcode: row.district_adcode }))
+    .execute();
+}
+
+export async function upsertPlanTask(db: Conn, row: PlanTaskRow): Promise<void> {
+  await db
+    .insertInto('plan_tasks')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ name_zh: row.name_zh, lead: row.lead, responsible: row.responsible }))
+    .execute();
+}
+
+export function listDistricts(db: Conn, withGeometry: boolean): Promise<DistrictRow[]> {
+  const cols = ['adcode', 'name_zh', 'name_en', 'kind', 'parent_adcode', 'center_lon', 'center_lat'] as const;
+  const q = withGeometry
+    ? db.selectFrom('districts').selectAll()
+    : db.selectFrom('districts').select([...cols, (eb) => eb.val<string | null>(null).as('geometry')]);
+  return q.orderBy('adcode').execute() as Promise<DistrictRow[]>;
+}
+
+export function getDistrict(db: Conn, adcode: string): Promise<DistrictRow | undefined> {
+  return db.selectFrom('districts').selectAll().where('adcode', '=', adcode).executeTakeFirst();
+}
+
+export function listDepartments(db: Conn): Promise<DepartmentRow[]> {
+  return db.selectFrom('departments').selectAll().orderBy('district_adcode').orderBy('code').execute();
+}
+
+export function getDepartment(db: Conn, code: string): Promise<DepartmentRow | undefined> {
+  return db.selectFrom('departments').selectAll().where('code', '=', code).executeTakeFirst();
+}
+
+export function listPlanTasks(db: Conn): Promise<PlanTaskRow[]> {
+  return db.selectFrom('plan_tasks').selectAll().orderBy('id').execute();
+}
+
+// ---- users ----
+
+export async function insertUser(db: Conn, row: UserRow): Promise<void> {
+  await db.insertInto('users').values(row).execute();
+}
+
+export function getUserById(db: Conn, id: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function getUserByUsername(db: Conn, username: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+}
+
+export interface UserListQuery {
+  q?: string;
+  department?: string;
+  role?: string;
+  limit: number;
+  offset: number;
+}
+
+/** Users visible in a scope: a department scope sees the users of its departments. */
+export async function listUsers(db: Conn, scope: Scope, query: UserListQuery): Promise<{ rows: UserRow[]; total: number }> {
+  let q = whereInScope(db.selectFrom('users'), scope, { department: 'users.department_code' });
+  if (query.q) {
+    const like = `%${query.q.replace(/[\\%_]/g, '')}%`;
+    q = q.where((eb) => eb.or([eb('username', 'like', like), eb('display_name', 'like', like)]));
+  }
+  if (query.department) q = q.where('department_code', '=', query.department);
+  if (query.role) q = q.where('roles', 'like', `%"${query.role.replace(/[^a-z_]/g, '')}"%`);
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q.selectAll().orderBy('username').limit(query.limit).offset(query.offset).execute();
+  return { rows, total: Number(total.n) };
+}
+
+export async function updateUser(db: Conn, id: string, patch: Partial<Omit<UserRow, 'id' | 'created_at'>>): Promise<void> {
+  await db.updateTable('users').set(patch).where('id', '=', id).execute();
+}
+
+export async function countUsers(db: Conn): Promise<number> {
+  const r = await db
+    .selectFrom('users')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+// ---- sessions ----
+
+export async function insertSession(db: Conn, row: SessionRow): Promise<void> {
+  await db.insertInto('sessions').values(row).execute();
+}
+
+export function getSessionByAccessHash(db: Conn, hash: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('access_hash', '=', hash).executeTakeFirst();
+}
+
+export function getSessionByRefreshHash(db: Conn, hash: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('refresh_hash', '=', hash).executeTakeFirst();
+}
+
+export async function updateSession(db: Conn, id: string, patch: Partial<Omit<SessionRow, 'id' | 'user_id'>>): Promise<void> {
+  await db.updateTable('sessions').set(patch).where('id', '=', id).execute();
+}
+
+export async function revokeUserSessions(db: Conn, userId: string, at: number): Promise<void> {
+  await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+// ---- API keys ----
+
+export async function insertApiKey(db: Conn, row: ApiKeyRow): Promise<void> {
+  await db.insertInto('api_keys').values(row).execute();
+}
+
+export function getApiKeyByHash(db: Conn, hash: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('key_hash', '=', hash).executeTakeFirst();
+}
+
+export function getApiKey(db: Conn, id: string): Promise<ApiKeyRow | undefined> {
+  return db.selectFrom('api_keys').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export function listApiKeys(db: Conn): Promise<ApiKeyRow[]> {
+  return db.selectFrom('api_keys').selectAll().orderBy('created_at', 'desc').execute();
+}
+
+export async function updateApiKey(db: Conn, id: string, patch: Partial<Pick<ApiKeyRow, 'revoked_at' | 'last_used_at'>>): Promise<void> {
+  await db.updateTable('api_keys').set(patch).where('id', '=', id).execute();
+}
+
+export const parseList = (text: string): string[] => json.parse<string[]>(text, []);

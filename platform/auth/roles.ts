@@ -1,0 +1,63 @@
+/**
+ * Roles and the permissions each grants. Roles are fixed by the platform (modules add
+ * permissions to them here); which roles a user or API key holds is data.
+ */
+
+export const ROLES = ['platform_admin', 'duty_officer', 'dept_leader', 'dept_staff', 'grid_inspector', 'citizen', 'enterprise', 'api_client'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
+  platform_admin: { zh: '平台管理员', en: 'Platform administrator' },
+  duty_officer: { zh: '运行指挥中心值班员', en: 'Operations duty officer' },
+  dept_leader: { zh: '部门领导', en: 'Department leader' },
+  dept_staff: { zh: '部门工作人员', en: 'Department staff' },
+  grid_inspector: { zh: '网格员', en: 'Grid inspector' },
+  citizen: { zh: '市民', en: 'Citizen' },
+  enterprise: { zh: '企业', en: 'Enterprise' },
+  api_client: { zh: '系统接入', en: 'API client (system)' },
+};
+
+export const PERMISSIONS = [
+  'city.read', // districts, departments, responsibility matrix
+  'users.read',
+  'users.manage',
+  'roles.read',
+  'apikeys.manage',
+  'audit.read',
+  'calendar.read',
+  'calendar.manage',
+  'settings.manage',
+  'workflow.read',
+  'workflow.act',
+  'workflow.manage',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read'];
+
+export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
+  platform_admin: PERMISSIONS,
+  duty_officer: [...STAFF, 'users.read'],
+  dept_leader: [...STAFF, 'users.read'],
+  dept_staff: STAFF,
+  grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
+  citizen: ['city.read', 'calendar.read'],
+  enterprise: ['city.read', 'calendar.read'],
+  api_client: ['city.read', 'calendar.read', 'workflow.read'],
+};
+
+/** Roles whose data scope is the whole city whatever department they belong to. */
+export const CITY_WIDE_ROLES: readonly Role[] = ['platform_admin', 'duty_officer'];
+
+/** Roles a person holds as a member of the public; they see only their own records. */
+export const PUBLIC_ROLES: readonly Role[] = ['citizen', 'enterprise'];
+
+export function isRole(x: string): x is Role {
+  return (ROLES as readonly string[]).includes(x);
+}
+
+export function permissionsOf(roles: readonly Role[]): Set<Permission> {
+  const out = new Set<Permission>();
+  for (const r of roles) for (const p of ROLE_PERMISSIONS[r]) out.add(p);
+  return out;
+}

@@ -1,0 +1,231 @@
+/**
+ * The HTTP platform: request ids, problem-details errors, security headers, OpenAPI,
+ * metrics, and authentication with one place that enforces each route's declared access.
+ */
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Type } from 'typebox';
+import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { appendAudit } from '../audit/audit.js';
+import type { Permission } from '../auth/roles.js';
+import type { Principal } from '../auth/scope.js';
+import type { Db } from '../storage/db.js';
+import { AppError, type ErrorCode, type FieldError, problem } from './errors.js';
+
+export type AuthRequirement = 'public' | { permission?: Permission };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Every /api route declares who may call it; routes without it stop start-up. */
+    auth?: AuthRequirement;
+    /** Not counted in metrics by route (health checks). */
+    quiet?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    code: Type.String(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() }))),
+  },
+  { $id: 'Problem', additionalProperties: true, description: 'RFC 9457 problem details' },
+);
+
+/** Error codes whose occurrences are security-relevant and audited. */
+const AUDITED: ReadonlySet<ErrorCode> = new Set(['WD_ERR_AUTH_TOKEN_INVALID', 'WD_ERR_FORBIDDEN', 'WD_ERR_OUT_OF_SCOPE']);
+
+export interface HttpPlatformOptions {
+  db: Db;
+  loginRateLimit: number;
+  version: string;
+  authenticate(token: string): Promise<Principal | null>;
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
+  const body = problem(code, { ...(detail ? { detail } : {}), instance: req.url.split('?')[0]!, extra: { ...extra, requestId: req.id } });
+  return reply.status(body.status).type('application/problem+json').send(body);
+}
+
+function validationErrors(err: FastifyError): FieldError[] {
+  const context = err.validationContext ?? 'body';
+  return (err.validation ?? []).map((v) => {
+    const missing =
+      v.keyword === 'required' && typeof v.params === 'object' && v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : '';
+    const extra =
+      v.keyword === 'additionalProperties' && typeof v.params === 'object' && v.params && 'additionalProperty' in v.params
+        ? `/${String(v.params.additionalProperty)}`
+        : '';
+    return {
+      pointer: `/${context}${v.instancePath}${missing}${extra}`,
+      detail: v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is not valid'),
+    };
+  });
+}
+
+export function ctxOf(req: FastifyRequest) {
+  return { principal: req.principal, ip: req.ip, requestId: req.id };
+}
+
+/** The authenticated caller; the route's declared auth guarantees one exists. */
+export function principalOf(req: FastifyRequest): Principal {
+  if (!req.principal) throw new AppError('WD_ERR_AUTH_REQUIRED');
+  return req.principal;
+}
+
+export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatformOptions): Promise<{ registry: Registry }> {
+  app.decorateRequest('principal', null);
+
+  // Every /api route must declare its access; forgetting is a start-up error, not a hole.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/api/') && route.config?.auth === undefined) {
+      throw new Error(`Route ${route.method} ${route.url} declares no auth requirement`);
+    }
+  });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        connectSrc: ["'self'", 'ws:', 'wss:'],
+        fontSrc: ["'self'", 'data:'],
+        objectSrc: ["'none'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+
+  await app.register(rateLimit, {
+    global: false,
+    errorResponseBuilder: (_req, context) =>
+      Object.assign(
+        new AppError('WD_ERR_RATE_LIMITED', `Rate limit of ${context.max} per ${context.after} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+        { statusCode: 429 },
+      ),
+  });
+
+  app.addSchema(ProblemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Wudang city platform API',
+        version: opts.version,
+        description:
+          'The platform API of Wudang (武当), the open-source city platform built first for Smart Shiyan (智慧十堰). Errors are RFC 9457 problem details with stable `code` values (WD_ERR_*). Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <token>`; systems use API keys the same way.',
+        license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (wda_…) or API key (wdk_…)' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+  app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async () => app.swagger());
+
+  // ---- metrics ----
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const requests = new Counter({
+    name: 'wudang_http_requests_total',
+    help: 'HTTP requests by route and status',
+    labelNames: ['method', 'route', 'status'],
+    registers: [registry],
+  });
+  const duration = new Histogram({
+    name: 'wudang_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route'],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [registry],
+  });
+  app.addHook('onResponse', async (req, reply) => {
+    if (req.routeOptions.config?.quiet) return;
+    const route = req.routeOptions.url ?? 'unmatched';
+    requests.inc({ method: req.method, route, status: String(reply.statusCode) });
+    duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
+  });
+  app.get('/metrics', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (_req, reply) => {
+    reply.type(registry.contentType);
+    return registry.metrics();
+  });
+
+  // ---- authentication and route access ----
+  app.addHook('onRequest', async (req) => {
+    const auth = req.routeOptions.config?.auth;
+    const header = req.headers.authorization;
+    if (auth === undefined || (auth === 'public' && !header)) return;
+    if (!header) throw new AppError('WD_ERR_AUTH_REQUIRED', 'Send Authorization: Bearer <token>');
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    const principal = m ? await opts.authenticate(m[1]!) : null;
+    if (!principal) {
+      if (auth === 'public') return;
+      throw new AppError('WD_ERR_AUTH_TOKEN_INVALID');
+    }
+    req.principal = principal;
+    if (auth !== 'public' && auth.permission && !principal.permissions.has(auth.permission)) {
+      throw new AppError('WD_ERR_FORBIDDEN', `Your role does not grant ${auth.permission}`);
+    }
+  });
+
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(req, reply, 'WD_ERR_ROUTE_NOT_FOUND', `${req.method} ${req.url.split('?')[0]} is not a route of this server`),
+  );
+
+  app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
+    if (err instanceof AppError) {
+      if (AUDITED.has(err.code)) {
+        await appendAudit(opts.db, {
+          action: 'access.denied',
+          outcome: 'denied',
+          actorId: req.principal?.id ?? null,
+          actorName: req.principal?.name ?? null,
+          ip: req.ip,
+          requestId: req.id,
+          targetType: 'route',
+          targetId: `${req.method} ${req.routeOptions.url ?? req.url}`,
+          details: { code: err.code, detail: err.detail ?? null, url: req.url.slice(0, 500) },
+        }).catch((e: unknown) => req.log.error({ err: e }, 'audit append failed'));
+      }
+      if (err.code === 'WD_ERR_RATE_LIMITED') reply.header('retry-after', '60');
+      return sendProblem(req, reply, err.code, err.detail, err.extra);
+    }
+    const fe = err as FastifyError;
+    if (fe.validation) return sendProblem(req, reply, 'WD_ERR_VALIDATION', fe.message, { errors: validationErrors(fe) });
+    switch (fe.code) {
+      case 'FST_ERR_CTP_BODY_TOO_LARGE':
+        return sendProblem(req, reply, 'WD_ERR_BODY_TOO_LARGE', `Bodies are limited to ${req.routeOptions.bodyLimit ?? 'the configured'} bytes`);
+      case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+        return sendProblem(
+          req,
+          reply,
+          'WD_ERR_UNSUPPORTED_MEDIA_TYPE',
+          `Content-Type ${req.headers['content-type'] ?? '(none)'} is not accepted here; send application/json`,
+        );
+      case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      case 'FST_ERR_CTP_INVALID_JSON_BODY':
+        return sendProblem(req, reply, 'WD_ERR_BAD_JSON', fe.message);
+    }
+    if (fe.statusCode === 400 && fe instanceof SyntaxError) return sendProblem(req, reply, 'WD_ERR_BAD_JSON', fe.message);
+    if (fe.statusCode === 429) return sendProblem(req, reply, 'WD_ERR_RATE_LIMITED');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) return sendProblem(req, reply, 'WD_ERR_VALIDATION', fe.message);
+    req.log.error({ err }, 'unhandled error');
+    return sendProblem(req, reply, 'WD_ERR_INTERNAL', 'An internal error occurred; quote the request id when reporting it');
+  });
+
+  return { registry };
+}

@@ -1,0 +1,23 @@
+/** Masking of personal information for display (个人信息去标识化展示). */
+
+/** 13812345678 → 138****5678 */
+export function maskPhone(phone: string | null | undefined): string | null {
+  if (!phone) return null;
+  const digits = phone.replace(/\s+/g, '');
+  if (digits.length < 7) return '*'.repeat(digits.length);
+  return `${digits.slice(0, 3)}${'*'.repeat(digits.length - 7)}${digits.slice(-4)}`;
+}
+
+/** A GB 11643 citizen ID number: keep the region code and the last four characters. */
+export function maskIdNumber(id: string | null | undefined): string | null {
+  if (!id) return null;
+  if (id.length <= 10) return '*'.repeat(id.length);
+  return `${id.slice(0, 6)}${'*'.repeat(id.length - 10)}${id.slice(-4)}`;
+}
+
+/** A personal name: keep the first character (张** / J***). */
+export function maskName(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const chars = [...name];
+  return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
+}

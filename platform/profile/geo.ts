@@ -1,0 +1,61 @@
+/** Point-in-polygon lookups over GeoJSON (Multi)Polygons, with bounding boxes to skip most rings. */
+
+export type Position = [number, number];
+export type PolygonCoords = Position[][];
+export interface Geometry {
+  type: 'Polygon' | 'MultiPolygon';
+  coordinates: PolygonCoords | PolygonCoords[];
+}
+
+interface PreparedPolygon {
+  bbox: [number, number, number, number];
+  rings: Position[][];
+}
+
+function ringContains(ring: Position[], x: number, y: number): boolean {
+  let inside = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [xi, yi] = ring[i]!;
+    const [xj, yj] = ring[j]!;
+    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
+  }
+  return inside;
+}
+
+function prepare(geometry: Geometry): PreparedPolygon[] {
+  const polygons = geometry.type === 'Polygon' ? [geometry.coordinates as PolygonCoords] : (geometry.coordinates as PolygonCoords[]);
+  return polygons.map((rings) => {
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const [x, y] of rings[0] ?? []) {
+      minX = Math.min(minX, x);
+      maxX = Math.max(maxX, x);
+      minY = Math.min(minY, y);
+      maxY = Math.max(maxY, y);
+    }
+    return { bbox: [minX, minY, maxX, maxY], rings };
+  });
+}
+
+export class RegionIndex<K> {
+  private readonly regions: { key: K; polygons: PreparedPolygon[] }[] = [];
+
+  add(key: K, geometry: Geometry): void {
+    this.regions.push({ key, polygons: prepare(geometry) });
+  }
+
+  /** The first region containing the point (lon, lat), in the same datum as the geometries. */
+  find(lon: number, lat: number): K | undefined {
+    for (const r of this.regions) {
+      for (const p of r.polygons) {
+        const [minX, minY, maxX, maxY] = p.bbox;
+        if (lon < minX || lon > maxX || lat < minY || lat > maxY) continue;
+        // Inside the outer ring and outside every hole.
+        if (ringContains(p.rings[0]!, lon, lat) && !p.rings.slice(1).some((h) => ringContains(h, lon, lat))) return r.key;
+      }
+    }
+    return undefined;
+  }
+}

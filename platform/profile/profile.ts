@@ -1,0 +1,187 @@
+/**
+ * The city profile: everything city-specific (districts and boundaries, departments, the
+ * responsibility matrix, demo accounts) is data in a profile directory, so another city is a
+ * new profile, not new code.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Geometry, RegionIndex } from './geo.js';
+
+export interface Names {
+  zh: string;
+  en: string;
+}
+
+export interface ProfileDistrict {
+  adcode: string;
+  name: Names;
+  kind: string;
+  parent: string | null;
+  center: [number, number] | null;
+  geometry: Geometry | null;
+}
+
+export interface ProfileDepartment {
+  code: string;
+  name: Names;
+  district: string | null;
+}
+
+export interface ProfileTask {
+  id: string;
+  zh: string;
+  lead: string[];
+  responsible: string[];
+}
+
+export interface DemoAccount {
+  username: string;
+  displayName: string;
+  roles: string[];
+  department: string | null;
+  districts: string[];
+}
+
+export interface CityProfile {
+  id: string;
+  name: Names;
+  adcode: string;
+  utcOffsetMinutes: number;
+  datum: string;
+  center: [number, number];
+  population: number;
+  districts: ProfileDistrict[];
+  departments: ProfileDepartment[];
+  tasks: ProfileTask[];
+  demoAccounts: DemoAccount[];
+  /** District adcode containing a point (lon, lat in the profile's datum), if any. */
+  districtAt(lon: number, lat: number): string | undefined;
+  /**
+   * The units responsible for a task, with group markers expanded: ALL_CITY_DEPARTMENTS
+   * (市直各部门) is every city-level department, and every district government (各县市区)
+   * is responsible in every task.
+   */
+  responsibleUnits(task: ProfileTask): string[];
+}
+
+/** Marker in the matrix for "every city-level department" (市直各部门). */
+export const ALL_CITY_DEPARTMENTS = 'ALL_CITY_DEPARTMENTS';
+
+interface RawProfile {
+  id: string;
+  name: Names;
+  adcode: string;
+  population: number;
+  utcOffsetMinutes: number;
+  datum: string;
+  center: [number, number];
+  districtsFile: string;
+  matrixFile: string;
+  districtKinds: Record<string, string>;
+  specialZones: { code: string; zh: string; en: string; parent: string; government: { code: string; zh: string; en: string } }[];
+  districtGovernmentSuffix: Names;
+  demoAccounts: DemoAccount[];
+}
+
+interface RawMatrix {
+  departments: { code: string; zh: string; en: string }[];
+  districts: { adcode: string; zh: string; en: string }[];
+  tasks: ProfileTask[];
+}
+
+interface RawGeo {
+  features: { properties: { adcode: number | string; name: string; center?: [number, number]; centroid?: [number, number] }; geometry: Geometry }[];
+}
+
+export class ProfileError extends Error {}
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Finds the profiles/ directory from the source tree or the built bundle. */
+export function profilesRoot(): string {
+  for (const candidate of [resolve(here, '../../profiles'), resolve(here, '../profiles'), resolve(process.cwd(), 'profiles')]) {
+    if (existsSync(candidate)) return candidate;
+  }
+  throw new ProfileError('Cannot find the profiles/ directory');
+}
+
+function readJson<T>(path: string): T {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as T;
+  } catch (err) {
+    throw new ProfileError(`Cannot read ${path}: ${(err as Error).message}`);
+  }
+}
+
+export function loadProfile(nameOrDir: string): CityProfile {
+  const dir = isAbsolute(nameOrDir) || nameOrDir.includes('/') ? resolve(nameOrDir) : join(profilesRoot(), nameOrDir);
+  const raw = readJson<RawProfile>(join(dir, 'profile.json'));
+  const matrix = readJson<RawMatrix>(join(dir, raw.matrixFile));
+  const geo = readJson<RawGeo>(join(dir, raw.districtsFile));
+
+  const geoByCode = new Map(geo.features.map((f) => [String(f.properties.adcode), f]));
+  const index = new RegionIndex<string>();
+  const districts: ProfileDistrict[] = matrix.districts.map((d) => {
+    const f = geoByCode.get(d.adcode);
+    if (f) index.add(d.adcode, f.geometry);
+    return {
+      adcode: d.adcode,
+      name: { zh: d.zh, en: d.en },
+      kind: raw.districtKinds[d.adcode] ?? 'district',
+      parent: raw.adcode,
+      center: f?.properties.center ?? null,
+      geometry: f?.geometry ?? null,
+    };
+  });
+  for (const z of raw.specialZones) {
+    districts.push({ adcode: z.code, name: { zh: z.zh, en: z.en }, kind: 'special_zone', parent: z.parent, center: null, geometry: null });
+  }
+
+  const departments: ProfileDepartment[] = matrix.departments.map((d) => ({ code: d.code, name: { zh: d.zh, en: d.en }, district: null }));
+  // Each district's people's government is a unit too: alerts and tasks are routed to it.
+  for (const d of matrix.districts) {
+    departments.push({
+      code: `GOV-${d.adcode}`,
+      name: { zh: `${d.zh}${raw.districtGovernmentSuffix.zh}`, en: `${d.en} ${raw.districtGovernmentSuffix.en}` },
+      district: d.adcode,
+    });
+  }
+  for (const z of raw.specialZones) departments.push({ code: z.government.code, name: { zh: z.government.zh, en: z.government.en }, district: z.code });
+
+  const codes = new Set(departments.map((d) => d.code));
+  for (const t of matrix.tasks) {
+    for (const c of [...t.lead, ...t.responsible]) {
+      if (!codes.has(c) && c !== ALL_CITY_DEPARTMENTS) throw new ProfileError(`Task ${t.id} names unknown department ${c}`);
+    }
+  }
+  for (const a of raw.demoAccounts) {
+    if (a.department && !codes.has(a.department)) throw new ProfileError(`Demo account ${a.username} names unknown department ${a.department}`);
+  }
+
+  return {
+    id: raw.id,
+    name: raw.name,
+    adcode: raw.adcode,
+    utcOffsetMinutes: raw.utcOffsetMinutes,
+    datum: raw.datum,
+    center: raw.center,
+    population: raw.population,
+    districts,
+    departments,
+    tasks: matrix.tasks,
+    demoAccounts: raw.demoAccounts,
+    districtAt: (lon, lat) => index.find(lon, lat),
+    responsibleUnits: (task) => {
+      const out = new Set<string>();
+      for (const c of task.responsible) {
+        if (c === ALL_CITY_DEPARTMENTS)
+          for (const d of departments)
+            if (d.district === null && !task.lead.includes(d.code)) out.add(d.code);
+            else out.add(c);
+      }
+      for (const d of departments) if (d.district !== null) out.add(d.code);
+      return [...out];
+    },
+  };
+}

@@ -1,0 +1,39 @@
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter } from 'kysely';
+import type { Dialect } from './db.js';
+import * as m0001 from './migrations/20261126_0001_foundation.js';
+
+/**
+ * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
+ * both dialects, with the few dialect-specific statements switched inside a migration.
+ */
+const MIGRATIONS: Record<string, Migration> = {
+  '20261126_0001_foundation': m0001,
+};
+
+// biome-ignore lint/suspicious/noExplicitAny: works for any schema
+export function dialectOf(db: Kysely<any>): Dialect {
+  return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
+}
+
+export class MigrationError extends Error {
+  constructor(
+    readonly migration: string | undefined,
+    cause: unknown,
+  ) {
+    super(`Migration ${migration ?? '(unknown)'} failed: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'MigrationError';
+  }
+}
+
+/** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
+// biome-ignore lint/suspicious/noExplicitAny: works for any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
+  if (error) throw new MigrationError(results?.find((r) => r.status === 'Error')?.migrationName, error);
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+export function migrationNames(): string[] {
+  return Object.keys(MIGRATIONS);
+}

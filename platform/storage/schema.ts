@@ -1,0 +1,198 @@
+/**
+ * The one Database interface for Kysely. Times are epoch milliseconds (bigint columns),
+ * JSON is stored as text, booleans as 0/1 integers, so both dialects hold the same values.
+ */
+import type { Generated, Selectable } from 'kysely';
+
+export interface DistrictTable {
+  adcode: string;
+  name_zh: string;
+  name_en: string;
+  kind: string; // district | county | county_city | special_zone
+  parent_adcode: string | null;
+  center_lon: number | null;
+  center_lat: number | null;
+  geometry: string | null; // GeoJSON geometry, GCJ-02
+}
+
+export interface DepartmentTable {
+  code: string;
+  name_zh: string;
+  name_en: string;
+  district_adcode: string | null; // null for a city-level department
+  created_at: number;
+}
+
+export interface PlanTaskTable {
+  id: string;
+  name_zh: string;
+  lead: string; // JSON string[] of department codes
+  responsible: string; // JSON string[]
+}
+
+export interface UserTable {
+  id: string;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  department_code: string | null;
+  districts: string; // JSON string[]; ["*"] = all
+  roles: string; // JSON string[]
+  status: string; // active | disabled
+  failed_logins: number;
+  locked_until: number | null;
+  must_change_password: number;
+  password_changed_at: number;
+  phone: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionTable {
+  id: string;
+  user_id: string;
+  access_hash: string;
+  refresh_hash: string;
+  access_expires_at: number;
+  refresh_expires_at: number;
+  created_at: number;
+  last_seen_at: number;
+  revoked_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface ApiKeyTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  prefix: string;
+  department_code: string | null;
+  districts: string;
+  roles: string;
+  created_by: string;
+  created_at: number;
+  expires_at: number | null;
+  revoked_at: number | null;
+  last_used_at: number | null;
+}
+
+export interface AuditLogTable {
+  seq: number;
+  id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string;
+  target_type: string | null;
+  target_id: string | null;
+  outcome: string; // success | failure | denied
+  ip: string | null;
+  request_id: string | null;
+  details: string; // JSON object
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface CalendarDayTable {
+  date: string; // YYYY-MM-DD, city local date
+  kind: string; // holiday | workday
+  name: string;
+  year: number;
+  source: string | null;
+}
+
+export interface SettingTable {
+  key: string;
+  value: string; // JSON
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface WorkflowDefinitionTable {
+  key: string;
+  version: number;
+  definition: string; // JSON
+  created_at: number;
+}
+
+export interface WorkflowInstanceTable {
+  id: string;
+  definition_key: string;
+  definition_version: number;
+  state: string;
+  subject_type: string | null;
+  subject_id: string | null;
+  department_code: string | null;
+  district_adcode: string | null;
+  data: string; // JSON
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  state_entered_at: number;
+  deadline_at: number | null;
+  rev: number;
+  closed_at: number | null;
+}
+
+export interface WorkflowStepTable {
+  id: string;
+  instance_id: string;
+  seq: number;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  action: string; // a transition name, or deadline.reminded / deadline.escalated
+  from_state: string | null;
+  to_state: string | null;
+  comment: string | null;
+  attachments: string; // JSON array
+}
+
+export interface WorkflowTimerTable {
+  id: string;
+  instance_id: string;
+  kind: string; // reminder | deadline
+  state: string; // the state the timer belongs to; stale when the instance has left it
+  due_at: number;
+  done_at: number | null;
+  claimed_until: number | null;
+  attempts: number;
+}
+
+export interface ProcessedEventTable {
+  consumer: string;
+  event_id: string;
+  at: number;
+}
+
+export interface Database {
+  districts: DistrictTable;
+  departments: DepartmentTable;
+  plan_tasks: PlanTaskTable;
+  users: UserTable;
+  sessions: SessionTable;
+  api_keys: ApiKeyTable;
+  audit_log: AuditLogTable;
+  audit_head: AuditHeadTable;
+  calendar_days: CalendarDayTable;
+  settings: SettingTable;
+  workflow_definitions: WorkflowDefinitionTable;
+  workflow_instances: WorkflowInstanceTable;
+  workflow_steps: WorkflowStepTable;
+  workflow_timers: WorkflowTimerTable;
+  processed_events: ProcessedEventTable;
+}
+
+export type UserRow = Selectable<UserTable>;
+export type SessionRow = Selectable<SessionTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+
+// Keeps Generated importable for later tables with database-generated columns.
+export type { Generated };

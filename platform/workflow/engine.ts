@@ -1,0 +1,432 @@
+/**
+ * The one workflow kernel. Instances, their timeline and their timers are rows, so a restart
+ * loses nothing: due timers are claimed with a lease (safe with several processes) and fired
+ * by whichever process claims them.
+ */
+import type { Transaction } from 'kysely';
+import { type Principal, assertInScope, whereInScope, type Scope } from '../auth/scope.js';
+import type { EventBus } from '../bus/bus.js';
+import { deadlineFrom } from '../calendar/calendar.js';
+import type { CalendarService } from '../calendar/calendar.service.js';
+import { AppError, notFound } from '../http/errors.js';
+import { newId } from '../ids.js';
+import { type Db, json, transaction } from '../storage/db.js';
+import type { Database } from '../storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { WorkflowInstanceTable, WorkflowStepTable } from '../storage/schema.js';
+import { type WorkflowDefinition, validateDefinition } from './definition.js';
+
+export interface WorkflowEventBase {
+  instanceId: string;
+  definitionKey: string;
+  subjectType: string | null;
+  subjectId: string | null;
+  department: string | null;
+  district: string | null;
+  state: string;
+}
+
+declare module '../bus/bus.js' {
+  interface EventMap {
+    'workflow.started': WorkflowEventBase;
+    'workflow.transitioned': WorkflowEventBase & { transition: string; from: string; actorId: string | null };
+    'workflow.reminder_due': WorkflowEventBase & { deadlineAt: number };
+    'workflow.deadline_passed': WorkflowEventBase & { deadlineAt: number };
+    'workflow.escalated': WorkflowEventBase & { stage: number; notify: string[]; deadlineAt: number };
+  }
+}
+
+export type InstanceRow = Selectable<WorkflowInstanceTable>;
+export type StepRow = Selectable<WorkflowStepTable>;
+
+export interface Attachment {
+  name: string;
+  url: string;
+  size?: number;
+  contentType?: string;
+}
+
+export interface Actor {
+  principal: Principal | null; // null = the system (timers)
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+export interface StartInput {
+  subjectType?: string;
+  subjectId?: string;
+  department?: string | null;
+  district?: string | null;
+  data?: Record<string, unknown>;
+  comment?: string;
+}
+
+export interface FireInput {
+  comment?: string;
+  attachments?: Attachment[];
+  /** The revision the caller saw; a mismatch is a 409 so no update is lost. */
+  expectedRev?: number;
+  data?: Record<string, unknown>;
+}
+
+type Conn = Db | Transaction<Database>;
+
+export class WorkflowEngine {
+  private readonly defs = new Map<string, WorkflowDefinition>(); // key@version
+  private readonly latest = new Map<string, number>();
+  private timer: NodeJS.Timeout | undefined;
+  private ticking: Promise<unknown> | undefined;
+
+  constructor(
+    private readonly db: Db,
+    private readonly bus: EventBus,
+    private readonly calendar: CalendarService,
+    private readonly now: () => number = Date.now,
+    private readonly lease = 60_000,
+  ) {}
+
+  /** Registers a definition; stored so instances keep the version they started with. */
+  async register(def: WorkflowDefinition): Promise<void> {
+    const errors = validateDefinition(def);
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', `Workflow ${def.key} v${def.version}: ${errors.join('; ')}`);
+    const existing = await this.db
+      .selectFrom('workflow_definitions')
+      .select('definition')
+      .where('key', '=', def.key)
+      .where('version', '=', def.version)
+      .executeTakeFirst();
+    const text = JSON.stringify(def);
+    if (existing && existing.definition !== text) {
+      throw new AppError('WD_ERR_CONFLICT', `Workflow ${def.key} v${def.version} is already stored with different content; raise the version`);
+    }
+    if (!existing)
+      await this.db.insertInto('workflow_definitions').values({ key: def.key, version: def.version, definition: text, created_at: this.now() }).execute();
+    this.defs.set(`${def.key}@${def.version}`, def);
+    if ((this.latest.get(def.key) ?? 0) < def.version) this.latest.set(def.key, def.version);
+  }
+
+  definitions(): WorkflowDefinition[] {
+    return [...this.latest.entries()].map(([k, v]) => this.defs.get(`${k}@${v}`)!);
+  }
+
+  async definition(key: string, version?: number): Promise<WorkflowDefinition> {
+    const v = version ?? this.latest.get(key);
+    if (v !== undefined) {
+      const hit = this.defs.get(`${key}@${v}`);
+      if (hit) return hit;
+    }
+    let q = this.db.selectFrom('workflow_definitions').select('definition').where('key', '=', key);
+    q = v !== undefined ? q.where('version', '=', v) : q.orderBy('version', 'desc');
+    const row = await q.executeTakeFirst();
+    if (!row) throw notFound('Workflow', version ? `${key} v${version}` : key);
+    const def = json.parse<WorkflowDefinition>(row.definition, undefined as never);
+    this.defs.set(`${def.key}@${def.version}`, def);
+    return def;
+  }
+
+  async start(key: string, input: StartInput, actor: Actor, conn: Conn = this.db): Promise<InstanceRow> {
+    const def = await this.definition(key);
+    const now = this.now();
+    if (actor.principal) assertInScope(actor.principal, { department: input.department ?? null, district: input.district ?? null });
+    const row: InstanceRow = {
+      id: newId('wfi'),
+      definition_key: def.key,
+      definition_version: def.version,
+      state: def.initial,
+      subject_type: input.subjectType ?? null,
+      subject_id: input.subjectId ?? null,
+      department_code: input.department ?? null,
+      district_adcode: input.district ?? null,
+      data: JSON.stringify(input.data ?? {}),
+      created_by: actor.principal?.id ?? null,
+      created_at: now,
+      updated_at: now,
+      state_entered_at: now,
+      deadline_at: null,
+      rev: 1,
+      closed_at: null,
+    };
+    await transaction(conn, async (trx) => {
+      row.deadline_at = await this.scheduleState(trx, def, row, now);
+      await trx.insertInto('workflow_instances').values(row).execute();
+      await this.scheduleTimers(trx, def, row);
+      await this.addStep(trx, row.id, 1, now, actor, 'created', null, def.initial, input.comment ?? null, []);
+    });
+    await this.bus.publish('workflow.started', this.eventBase(row), { key: row.id });
+    return row;
+  }
+
+  /** Transitions the caller may fire now. */
+  async available(instance: InstanceRow, principal: Principal): Promise<string[]> {
+    const def = await this.definition(instance.definition_key, instance.definition_version);
+    return Object.entries(def.transitions)
+      .filter(([, t]) => t.from.includes(instance.state) && t.roles.some((r) => r !== 'system' && principal.roles.includes(r)))
+      .map(([name]) => name);
+  }
+
+  async fire(instanceId: string, transitionName: string, actor: Actor, input: FireInput = {}): Promise<InstanceRow> {
+    const result = await transaction(this.db, async (trx) => {
+      const inst = await trx.selectFrom('workflow_instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
+      if (!inst) throw notFound('Workflow instance', instanceId);
+      if (actor.principal) assertInScope(actor.principal, { department: inst.department_code, district: inst.district_adcode });
+      const def = await this.definition(inst.definition_key, inst.definition_version);
+      const t = def.transitions[transitionName];
+      if (!t)
+        throw new AppError('WD_ERR_VALIDATION', `No transition ${transitionName} in ${def.key}`, {
+          errors: [{ pointer: '/body/transition', detail: `unknown transition; known: ${Object.keys(def.transitions).join(', ')}` }],
+        });
+      if (input.expectedRev !== undefined && input.expectedRev !== inst.rev) {
+        throw new AppError('WD_ERR_VERSION_CONFLICT', `Instance is at revision ${inst.rev}, not ${input.expectedRev}; reload and retry`, {
+          currentRev: inst.rev,
+          state: inst.state,
+        });
+      }
+      if (!t.from.includes(inst.state))
+        throw new AppError('WD_ERR_CONFLICT', `Transition ${transitionName} is not allowed from state ${inst.state}`, { state: inst.state });
+      const allowed = actor.principal ? t.roles.some((r) => r !== 'system' && actor.principal!.roles.includes(r)) : t.roles.includes('system');
+      if (!allowed) throw new AppError('WD_ERR_FORBIDDEN', `Your role may not fire ${transitionName}`);
+      if (t.requireComment && !input.comment?.trim())
+        throw new AppError('WD_ERR_VALIDATION', `${transitionName} needs a comment`, {
+          errors: [{ pointer: '/body/comment', detail: 'required for this transition' }],
+        });
+
+      const now = this.now();
+      const next: InstanceRow = {
+        ...inst,
+        state: t.to,
+        updated_at: now,
+        state_entered_at: now,
+        rev: inst.rev + 1,
+        closed_at: def.states[t.to]!.final ? now : null,
+        data: input.data ? JSON.stringify({ ...json.parse<Record<string, unknown>>(inst.data, {}), ...input.data }) : inst.data,
+      };
+      next.deadline_at = await this.scheduleState(trx, def, next, now);
+      // Compare-and-set on rev: two concurrent transitions cannot both win.
+      const upd = await trx
+        .updateTable('workflow_instances')
+        .set({
+          state: next.state,
+          updated_at: now,
+          state_entered_at: now,
+          rev: next.rev,
+          closed_at: next.closed_at,
+          deadline_at: next.deadline_at,
+          data: next.data,
+        })
+        .where('id', '=', inst.id)
+        .where('rev', '=', inst.rev)
+        .executeTakeFirst();
+      if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Instance changed while you acted; reload and retry');
+      await trx.updateTable('workflow_timers').set({ done_at: now }).where('instance_id', '=', inst.id).where('done_at', 'is', null).execute();
+      await this.scheduleTimers(trx, def, next);
+      const seq = await this.nextSeq(trx, inst.id);
+      await this.addStep(trx, inst.id, seq, now, actor, transitionName, inst.state, t.to, input.comment ?? null, input.attachments ?? []);
+      return { next, from: inst.state };
+    });
+    await this.bus.publish(
+      'workflow.transitioned',
+      { ...this.eventBase(result.next), transition: transitionName, from: result.from, actorId: actor.principal?.id ?? null },
+      { key: instanceId },
+    );
+    return result.next;
+  }
+
+  async get(instanceId: string, principal: Principal | null): Promise<InstanceRow> {
+    const inst = await this.db.selectFrom('workflow_instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
+    if (!inst) throw notFound('Workflow instance', instanceId);
+    if (principal) assertInScope(principal, { department: inst.department_code, district: inst.district_adcode });
+    return inst;
+  }
+
+  timeline(instanceId: string): Promise<StepRow[]> {
+    return this.db.selectFrom('workflow_steps').selectAll().where('instance_id', '=', instanceId).orderBy('seq').execute();
+  }
+
+  list(scope: Scope, q: { key?: string; state?: string; open?: boolean; limit: number; offset: number }): Promise<InstanceRow[]> {
+    let sel = whereInScope(this.db.selectFrom('workflow_instances').selectAll(), scope, { department: 'department_code', district: 'district_adcode' });
+    if (q.key) sel = sel.where('definition_key', '=', q.key);
+    if (q.state) sel = sel.where('state', '=', q.state);
+    if (q.open !== undefined) sel = q.open ? sel.where('closed_at', 'is', null) : sel.where('closed_at', 'is not', null);
+    return sel.orderBy('created_at', 'desc').limit(q.limit).offset(q.offset).execute();
+  }
+
+  pendingTimers(instanceId: string) {
+    return this.db.selectFrom('workflow_timers').selectAll().where('instance_id', '=', instanceId).where('done_at', 'is', null).orderBy('due_at').execute();
+  }
+
+  // ---- timers ----
+
+  private async scheduleState(_trx: Conn, def: WorkflowDefinition, inst: InstanceRow, now: number): Promise<number | null> {
+    const s = def.states[inst.state]!;
+    if (!s.deadline) return null;
+    return deadlineFrom(await this.calendar.get(), now, s.deadline);
+  }
+
+  private async scheduleTimers(trx: Conn, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {
+    const s = def.states[inst.state]!;
+    if (inst.deadline_at === null) return;
+    const cal = await this.calendar.get();
+    const timers: { kind: string; due_at: number }[] = [{ kind: 'deadline', due_at: inst.deadline_at }];
+    if (s.remindBeforeHours) {
+      const at = inst.deadline_at - s.remindBeforeHours * 3_600_000;
+      if (at > inst.state_entered_at) timers.push({ kind: 'reminder', due_at: at });
+    }
+    (s.escalation ?? []).forEach((e, i) => {
+      timers.push({ kind: `escalation:${i}`, due_at: e.after ? deadlineFrom(cal, inst.deadline_at!, e.after) : inst.deadline_at! });
+    });
+    await trx
+      .insertInto('workflow_timers')
+      .values(
+        timers.map((t) => ({
+          id: newId('wft'),
+          instance_id: inst.id,
+          kind: t.kind,
+          state: inst.state,
+          due_at: t.due_at,
+          done_at: null,
+          claimed_until: null,
+          attempts: 0,
+        })),
+      )
+      .execute();
+  }
+
+  /** Fires every due timer; returns how many were handled. Safe to call from several processes. */
+  async runDueTimers(limit = 100): Promise<number> {
+    const now = this.now();
+    const due = await this.db
+      .selectFrom('workflow_timers')
+      .select(['id'])
+      .where('done_at', 'is', null)
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    let handled = 0;
+    for (const { id } of due) {
+      // Claim with a lease; another process's claim makes this update match nothing.
+      const claim = await this.db
+        .updateTable('workflow_timers')
+        .set((eb) => ({ claimed_until: now + this.lease, attempts: eb('attempts', '+', 1) }))
+        .where('id', '=', id)
+        .where('done_at', 'is', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) continue;
+      await this.fireTimer(id);
+      handled++;
+    }
+    return handled;
+  }
+
+  private async fireTimer(timerId: string): Promise<void> {
+    const timer = await this.db.selectFrom('workflow_timers').selectAll().where('id', '=', timerId).executeTakeFirstOrThrow();
+    const inst = await this.db.selectFrom('workflow_instances').selectAll().where('id', '=', timer.instance_id).executeTakeFirstOrThrow();
+    const now = this.now();
+    const stale = inst.state !== timer.state || inst.closed_at !== null;
+    const def = await this.definition(inst.definition_key, inst.definition_version);
+    const s = def.states[inst.state]!;
+    const base = this.eventBase(inst);
+    const deadlineAt = inst.deadline_at ?? timer.due_at;
+    type Publish = () => Promise<unknown>;
+    const publish: Publish[] = [];
+    await transaction(this.db, async (trx) => {
+      if (!stale) {
+        const seq = await this.nextSeq(trx, inst.id);
+        if (timer.kind === 'reminder') {
+          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.reminded', inst.state, inst.state, null, []);
+          publish.push(() => this.bus.publish('workflow.reminder_due', { ...base, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+        } else if (timer.kind === 'deadline') {
+          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.passed', inst.state, inst.state, null, []);
+          publish.push(() => this.bus.publish('workflow.deadline_passed', { ...base, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+        } else if (timer.kind.startsWith('escalation:')) {
+          const stage = Number(timer.kind.slice('escalation:'.length));
+          const notify = s.escalation?.[stage]?.notify ?? [];
+          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.escalated', inst.state, inst.state, `notify ${notify.join(', ')}`, []);
+          publish.push(() => this.bus.publish('workflow.escalated', { ...base, stage, notify, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+        }
+      }
+      await trx.updateTable('workflow_timers').set({ done_at: now }).where('id', '=', timer.id).execute();
+    });
+    for (const p of publish) await p();
+    if (!stale && timer.kind === 'deadline' && s.onOverdue) {
+      await this.fire(inst.id, s.onOverdue.transition, { principal: null }, { comment: 'deadline passed' }).catch((err: unknown) => {
+        if (!(err instanceof AppError && err.code === 'WD_ERR_CONFLICT')) throw err;
+      });
+    }
+  }
+
+  /** Starts checking for due timers every intervalMs. */
+  startScheduler(intervalMs: number, onError: (err: unknown) => void): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      if (this.ticking) return;
+      this.ticking = this.runDueTimers()
+        .catch(onError)
+        .finally(() => {
+          this.ticking = undefined;
+        });
+    }, intervalMs);
+    this.timer.unref();
+  }
+
+  async stopScheduler(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+    await this.ticking;
+  }
+
+  // ---- helpers ----
+
+  private eventBase(inst: InstanceRow): WorkflowEventBase {
+    return {
+      instanceId: inst.id,
+      definitionKey: inst.definition_key,
+      subjectType: inst.subject_type,
+      subjectId: inst.subject_id,
+      department: inst.department_code,
+      district: inst.district_adcode,
+      state: inst.state,
+    };
+  }
+
+  private async nextSeq(trx: Conn, instanceId: string): Promise<number> {
+    const r = await trx
+      .selectFrom('workflow_steps')
+      .select((eb) => eb.fn.max('seq').as('m'))
+      .where('instance_id', '=', instanceId)
+      .executeTakeFirst();
+    return Number(r?.m ?? 0) + 1;
+  }
+
+  private async addStep(
+    trx: Conn,
+    instanceId: string,
+    seq: number,
+    at: number,
+    actor: Actor,
+    action: string,
+    from: string | null,
+    to: string | null,
+    comment: string | null,
+    attachments: Attachment[],
+  ): Promise<void> {
+    await trx
+      .insertInto('workflow_steps')
+      .values({
+        id: newId('wfs'),
+        instance_id: instanceId,
+        seq,
+        at,
+        actor_id: actor.principal?.id ?? null,
+        actor_name: actor.principal?.name ?? 'system',
+        action,
+        from_state: from,
+        to_state: to,
+        comment,
+        attachments: JSON.stringify(attachments),
+      })
+      .execute();
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * Composition root: builds the platform (storage, bus, profile, calendar, workflow) and the
+ * HTTP app from a Config. `buildApp` is what `wudang start`, the tests and the benchmarks use.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import fastifyStatic from '@fastify/static';
+import { Type } from 'typebox';
+import { auditRoutes } from '../platform/audit/audit.routes.js';
+import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
+import { calendarRoutes } from '../platform/calendar/calendar.routes.js';
+import { CalendarService } from '../platform/calendar/calendar.service.js';
+import { registerHttpPlatform } from '../platform/http/http.js';
+import { newId } from '../platform/ids.js';
+import { loadProfile } from '../platform/profile/profile.js';
+import { type Storage, openStorage } from '../platform/storage/db.js';
+import { migrateToLatest } from '../platform/storage/migrate.js';
+import { WorkflowEngine } from '../platform/workflow/engine.js';
+import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
+import { authenticate, ensureInitialAccounts, identityRoutes, seedCity } from '../modules/identity/index.js';
+import type { Config } from './config.js';
+import type { Platform } from './context.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function findUp(...candidates: string[]): string | undefined {
+  return candidates.map((c) => resolve(here, c)).find((c) => existsSync(c));
+}
+
+export const VERSION: string = (() => {
+  const pkg = findUp('../package.json', '../../package.json');
+  return pkg ? (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version : '0.0.0';
+})();
+
+export interface BuildOptions {
+  /** Use this storage instead of opening one from the config (tests). */
+  storage?: Storage;
+  bus?: EventBus;
+  now?: () => number;
+  /** Start the workflow timer scheduler (default true). */
+  scheduler?: boolean;
+  /** Where the built web apps are; defaults to dist/web. */
+  webDir?: string;
+}
+
+export interface Wudang {
+  app: FastifyInstance;
+  platform: Platform;
+  workflow: WorkflowEngine;
+  /** Set on first start when no admin password was configured: print it once. */
+  generatedAdminPassword?: string;
+  close(): Promise<void>;
+}
+
+export async function buildApp(config: Config, opts: BuildOptions = {}): Promise<Wudang> {
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+    },
+    bodyLimit: config.bodyLimit,
+    genReqId: (req) => {
+      const incoming = req.headers['x-request-id'];
+      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : newId('req');
+    },
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  app.addHook('onRequest', async (req, reply) => {
+    reply.header('x-request-id', req.id);
+  });
+  setValidators(app);
+
+  const ownStorage = !opts.storage;
+  const storage = opts.storage ?? openStorage({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
+  let bus: EventBus | undefined;
+  let engine: WorkflowEngine | undefined;
+  try {
+    await migrateToLatest(storage.db);
+    bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
+    const profile = loadProfile(config.cityProfile);
+    const calendar = new CalendarService(storage.db, bus, config.officeHours, profile.utcOffsetMinutes);
+    await calendar.seedMissingYears();
+    await calendar.watch(`calendar-cache-${newId('p')}`);
+
+    const platform: Platform = { config, storage, db: storage.db, bus, profile, calendar, log: app.log, now: opts.now ?? Date.now };
+    await seedCity(platform);
+    const initial = await ensureInitialAccounts(platform);
+
+    engine = new WorkflowEngine(storage.db, bus, calendar, platform.now);
+    if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
+
+    await registerHttpPlatform(app, {
+      db: storage.db,
+      loginRateLimit: config.loginRateLimit,
+      version: VERSION,
+      authenticate: (t) => authenticate(platform, t),
+    });
+
+    app.get(
+      '/healthz',
+      {
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness: 200 while the process serves',
+          security: [],
+          response: { 200: Type.Object({ status: Type.String() }) },
+        },
+        config: { auth: 'public', quiet: true },
+      },
+      async () => ({ status: 'ok' }),
+    );
+    app.get(
+      '/readyz',
+      { schema: { tags: ['health'], summary: 'Readiness: the database and the event bus answer', security: [] }, config: { auth: 'public', quiet: true } },
+      async (_req, reply) => {
+        const check = async (fn: () => Promise<void>) => {
+          try {
+            await Promise.race([fn(), new Promise((_, rej) => setTimeout(() => rej(new Error('timeout after 2 s')), 2000).unref())]);
+            return 'ok';
+          } catch (err) {
+            return `error: ${(err as Error).message}`;
+          }
+        };
+        const [database, eventBus] = await Promise.all([check(storage.ping), check(() => bus!.ping())]);
+        const ok = database === 'ok' && eventBus === 'ok';
+        return reply
+          .status(ok ? 200 : 503)
+          .send({ status: ok ? 'ready' : 'not ready', checks: { database, bus: eventBus }, dialect: storage.dialect, bus: bus!.kind });
+      },
+    );
+
+    await app.register(async (scope) => {
+      await identityRoutes(scope, platform);
+      await auditRoutes(scope, storage.db);
+      await calendarRoutes(scope, calendar);
+      await workflowRoutes(scope, engine!);
+    });
+
+    await registerWebApps(app, opts.webDir ?? findUp('../dist/web', '../web') ?? resolve('dist/web'));
+
+    const eng = engine;
+    const theBus = bus;
+    return {
+      app,
+      platform,
+      workflow: eng,
+      ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
+      close: async () => {
+        await app.close();
+        await eng.stopScheduler();
+        if (!opts.bus) await theBus.close();
+        if (ownStorage) await storage.close();
+      },
+    };
+  } catch (err) {
+    await engine?.stopScheduler();
+    if (bus && !opts.bus) await bus.close().catch(() => undefined);
+    if (ownStorage) await storage.close().catch(() => undefined);
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/**
+ * Bodies are validated strictly (a number where a string belongs is an error, unknown fields
+ * are refused); query strings and path parameters are text, so they are coerced.
+ */
+function setValidators(app: FastifyInstance): void {
+  const make = (coerce: boolean) => {
+    const ajv = new Ajv({ allErrors: false, removeAdditional: false, useDefaults: true, coerceTypes: coerce ? 'array' : false, strict: false });
+    addFormats(ajv);
+    return ajv;
+  };
+  const strict = make(false);
+  const coercing = make(true);
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+}
+
+const WEB_APPS = ['console', 'brain', 'app'] as const;
+
+/** Serves the built React apps: /console, /brain, /app, each a single-page app. */
+async function registerWebApps(app: FastifyInstance, webDir: string): Promise<void> {
+  const built = existsSync(join(webDir, 'console', 'index.html'));
+  if (built) {
+    await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false, serve: false });
+    await app.register(fastifyStatic, { root: join(webDir, 'assets'), prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d' });
+  }
+  for (const name of WEB_APPS) {
+    const handler = async (_req: unknown, reply: import('fastify').FastifyReply) => {
+      if (!built)
+        return reply
+          .status(503)
+          .type('text/plain; charset=utf-8')
+          .send('The web apps are not built yet: run `npm run build`.\n网页应用尚未构建：请运行 npm run build。\n');
+      reply.header('cache-control', 'no-cache');
+      return reply.sendFile(`${name}/index.html`);
+    };
+    app.get(`/${name}`, { schema: { hide: true }, config: { quiet: true } }, handler);
+    app.get(`/${name}/*`, { schema: { hide: true }, config: { quiet: true } }, handler);
+  }
+  app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console'));
+}
+
+export { MemoryBus };

@@ -1,0 +1,154 @@
+/** The `wudang` command line. */
+import { Command } from 'commander';
+import { verifyAuditChain } from '../platform/audit/audit.js';
+import { generatePassword } from '../platform/auth/password.js';
+import { openStorage } from '../platform/storage/db.js';
+import { migrateToLatest } from '../platform/storage/migrate.js';
+import { getUserByUsername, setPassword } from '../modules/identity/index.js';
+import { VERSION, buildApp } from './app.js';
+import { ConfigError, type Config, describeSettings, loadConfig } from './config.js';
+
+function config(): Config {
+  try {
+    return loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`wudang: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+}
+
+function storageFor(c: Config) {
+  return openStorage({ ...(c.databaseUrl ? { databaseUrl: c.databaseUrl } : {}), dataDir: c.dataDir });
+}
+
+async function start(): Promise<void> {
+  const c = config();
+  const started = Date.now();
+  const w = await buildApp(c);
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    w.app.log.info({ signal }, 'shutting down');
+    await w.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  await w.app.listen({ port: c.port, host: c.host });
+  const base = `http://localhost:${c.port}`;
+  const lines = [
+    '',
+    `  Wudang ${VERSION} · ${w.platform.profile.name.zh} ${w.platform.profile.name.en} · ready in ${Date.now() - started} ms`,
+    `  Console 部门控制台   ${base}/console`,
+    `  Brain   运行指挥中心 ${base}/brain`,
+    `  App     城市超级APP  ${base}/app`,
+    `  API     ${base}/docs`,
+    `  Storage ${w.platform.storage.dialect}${c.databaseUrl ? '' : ` in ${c.dataDir}`} · bus ${w.platform.bus.kind}`,
+  ];
+  if (w.generatedAdminPassword) {
+    lines.push(
+      '',
+      `  First start: user "admin", password ${w.generatedAdminPassword}`,
+      '  (shown only this once; set WUDANG_ADMIN_PASSWORD to choose it, or run `wudang admin reset-password admin`)',
+    );
+  }
+  console.log(`${lines.join('\n')}\n`);
+}
+
+const program = new Command()
+  .name('wudang')
+  .description('Wudang (武当): the open-source city platform, built first for Smart Shiyan (智慧十堰)')
+  .version(VERSION)
+  .addHelpText(
+    'after',
+    `\nSettings (environment variables, or a JSON file named by WUDANG_CONFIG):\n${describeSettings()
+      .map((s) => `  ${s.env.padEnd(22)} ${s.description} [default: ${s.default}]`)
+      .join('\n')}\n`,
+  );
+
+program.command('start', { isDefault: true }).description('Start the platform: API, web apps, workers').action(start);
+
+program
+  .command('migrate')
+  .description('Bring the database schema up to date (start does this too)')
+  .action(async () => {
+    const s = storageFor(config());
+    try {
+      const applied = await migrateToLatest(s.db);
+      console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Schema is up to date.');
+    } finally {
+      await s.close();
+    }
+  });
+
+const admin = program.command('admin').description('Administration tasks');
+admin
+  .command('reset-password')
+  .description("Set a user's password (generated when --password is not given) and end their sessions")
+  .argument('<username>', 'the user, e.g. admin')
+  .option('--password <password>', 'the new password (must meet the password policy)')
+  .action(async (username: string, o: { password?: string }) => {
+    const c = config();
+    const s = storageFor(c);
+    try {
+      await migrateToLatest(s.db);
+      const user = await getUserByUsername(s.db, username);
+      if (!user) {
+        console.error(`wudang: no user named ${username}`);
+        process.exitCode = 1;
+        return;
+      }
+      const p = { db: s.db, now: Date.now };
+      const password = o.password ?? generatePassword();
+      await setPassword(p, { principal: null, ip: null, requestId: 'cli' }, user.id, password, { mustChange: !o.password });
+      console.log(o.password ? `Password of ${username} changed.` : `New password of ${username}: ${password}\n(it must be changed at the next login)`);
+    } catch (err) {
+      console.error(`wudang: ${(err as Error).message}`);
+      process.exitCode = 1;
+    } finally {
+      await s.close();
+    }
+  });
+
+const audit = program.command('audit').description('The audit log');
+audit
+  .command('verify')
+  .description('Check the hash chain of the audit log; exits 1 if any record was edited or deleted')
+  .action(async () => {
+    const s = storageFor(config());
+    try {
+      await migrateToLatest(s.db);
+      const r = await verifyAuditChain(s.db);
+      if (r.ok) console.log(`Audit log intact: ${r.checked} records verified.`);
+      else {
+        console.log(`Audit log BROKEN: ${r.problems.length} problem(s) in ${r.checked} records`);
+        for (const p of r.problems.slice(0, 50)) console.log(`  #${p.seq}: ${p.reason}`);
+        process.exitCode = 1;
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+program
+  .command('config')
+  .description('Print every setting with its current value (secrets hidden)')
+  .action(() => {
+    const c = config() as unknown as Record<string, unknown>;
+    const rows = describeSettings();
+    const keys = Object.keys(c);
+    rows.forEach((r, i) => {
+      const v = c[keys[i]!];
+      const secret = /PASSWORD|DATABASE_URL/.test(r.env) && v !== undefined;
+      console.log(`${r.env.padEnd(22)} ${secret ? '(set)' : (JSON.stringify(v) ?? '(unset)')}`);
+    });
+  });
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  console.error(err instanceof Error ? (err.stack ?? err.message) : err);
+  process.exit(1);
+});

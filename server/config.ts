@@ -1,0 +1,260 @@
+/**
+ * One typed schema for every setting. Each setting is read from its environment variable,
+ * else from the optional JSON config file named by WUDANG_CONFIG, else its default.
+ * A bad value stops start-up with a message that names the setting and what it accepts.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly accepts: string,
+    readonly got: string,
+  ) {
+    super(`Invalid setting ${setting}=${JSON.stringify(got)}: expected ${accepts}`);
+    this.name = 'ConfigError';
+  }
+}
+
+interface Parser<T> {
+  accepts: string;
+  parse(raw: string): T | undefined;
+}
+
+const port: Parser<number> = {
+  accepts: 'an integer TCP port from 0 to 65535',
+  parse: (raw) => {
+    if (!/^\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return n <= 65535 ? n : undefined;
+  },
+};
+
+const str: Parser<string> = { accepts: 'a non-empty string', parse: (raw) => (raw.length > 0 ? raw : undefined) };
+
+const optionalUrl = (schemes: string[]): Parser<string | undefined> => ({
+  accepts: `a URL with scheme ${schemes.map((s) => `${s}://`).join(' or ')} (or empty to disable)`,
+  parse: (raw) => {
+    if (raw === '') return undefined;
+    try {
+      const u = new URL(raw);
+      return schemes.includes(u.protocol.replace(/:$/, '')) ? raw : undefined;
+    } catch {
+      return undefined;
+    }
+  },
+});
+
+const bool: Parser<boolean> = {
+  accepts: 'one of 1, 0, true, false, on, off, yes, no',
+  parse: (raw) => {
+    const v = raw.trim().toLowerCase();
+    if (['1', 'true', 'on', 'yes'].includes(v)) return true;
+    if (['0', 'false', 'off', 'no'].includes(v)) return false;
+    return undefined;
+  },
+};
+
+const positiveInt = (max = Number.MAX_SAFE_INTEGER): Parser<number> => ({
+  accepts: `a positive integer up to ${max}`,
+  parse: (raw) => {
+    if (!/^\d+$/.test(raw)) return undefined;
+    const n = Number(raw);
+    return n >= 1 && n <= max ? n : undefined;
+  },
+});
+
+const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+/** Durations such as `900`, `900s`, `15m`, `12h`, `7d`; parsed to seconds. */
+const duration: Parser<number> = {
+  accepts: 'a duration such as 900, 900s, 15m, 12h or 7d',
+  parse: (raw) => {
+    const m = /^(\d+)([smhd]?)$/.exec(raw.trim());
+    if (!m) return undefined;
+    const n = Number(m[1]) * UNIT_SECONDS[m[2] || 's']!;
+    return n > 0 ? n : undefined;
+  },
+};
+
+const BYTE_UNITS: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2 };
+const bytes: Parser<number> = {
+  accepts: 'a size such as 1048576, 512kb or 1mb (at most 64mb)',
+  parse: (raw) => {
+    const m = /^(\d+)\s*(b|kb|mb)?$/i.exec(raw.trim());
+    if (!m) return undefined;
+    const n = Number(m[1]) * BYTE_UNITS[(m[2] ?? '').toLowerCase()]!;
+    return n > 0 && n <= 64 * 1024 ** 2 ? n : undefined;
+  },
+};
+
+const oneOf = <T extends string>(values: readonly T[]): Parser<T> => ({
+  accepts: `one of ${values.join(', ')}`,
+  parse: (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : undefined),
+});
+
+export interface OfficeWindow {
+  start: number; // minutes after midnight, local time
+  end: number;
+}
+/** Office hours as `HH:MM-HH:MM` windows separated by commas, e.g. `08:30-12:00,14:30-17:30`. */
+const officeHours: Parser<OfficeWindow[]> = {
+  accepts: 'comma-separated HH:MM-HH:MM windows in ascending order, e.g. 08:30-12:00,14:30-17:30',
+  parse: (raw) => {
+    const windows: OfficeWindow[] = [];
+    for (const part of raw.split(',')) {
+      const m = /^\s*(\d{2}):(\d{2})-(\d{2}):(\d{2})\s*$/.exec(part);
+      if (!m) return undefined;
+      const start = Number(m[1]) * 60 + Number(m[2]);
+      const end = Number(m[3]) * 60 + Number(m[4]);
+      if (Number(m[2]) > 59 || Number(m[4]) > 59 || end > 24 * 60 || start >= end) return undefined;
+      const prev = windows.at(-1);
+      if (prev && start < prev.end) return undefined;
+      windows.push({ start, end });
+    }
+    return windows.length > 0 ? windows : undefined;
+  },
+};
+
+interface Setting<T> {
+  env: string;
+  description: string;
+  /** Default as the user would type it; `undefined` means unset. */
+  default: string | undefined;
+  parser: Parser<T>;
+  secret?: boolean;
+}
+
+const setting = <T>(s: Setting<T>): Setting<T> => s;
+
+export const SETTINGS = {
+  port: setting({ env: 'PORT', description: 'HTTP port for the API and web apps', default: '8080', parser: port }),
+  host: setting({ env: 'HOST', description: 'Address the HTTP server binds to', default: '0.0.0.0', parser: str }),
+  mqttPort: setting({ env: 'MQTT_PORT', description: 'Port of the embedded MQTT broker', default: '1883', parser: port }),
+  dataDir: setting({ env: 'DATA_DIR', description: 'Directory for the SQLite database and files', default: './data', parser: str }),
+  databaseUrl: setting({
+    env: 'DATABASE_URL',
+    description: 'PostgreSQL URL; when set, used instead of SQLite',
+    default: undefined,
+    parser: optionalUrl(['postgres', 'postgresql']),
+    secret: true,
+  }),
+  natsUrl: setting({
+    env: 'NATS_URL',
+    description: 'NATS server with JetStream; when set, the event bus runs on it instead of in-process',
+    default: undefined,
+    parser: optionalUrl(['nats', 'tls']),
+  }),
+  mqttUrl: setting({
+    env: 'MQTT_URL',
+    description: 'External MQTT broker; when set, ingestion consumes from it instead of the embedded broker',
+    default: undefined,
+    parser: optionalUrl(['mqtt', 'mqtts', 'tcp', 'ws', 'wss']),
+  }),
+  simulate: setting({ env: 'SIMULATE', description: 'Run the demo-city simulator (clearly marked as simulated)', default: '1', parser: bool }),
+  adminPassword: setting({
+    env: 'WUDANG_ADMIN_PASSWORD',
+    description: 'Initial password of `admin` on first start; generated and printed once when unset',
+    default: undefined,
+    parser: str,
+    secret: true,
+  }),
+  cityProfile: setting({ env: 'CITY_PROFILE', description: 'City profile: a name under profiles/ or a directory path', default: 'shiyan', parser: str }),
+  demoAccounts: setting({ env: 'DEMO_ACCOUNTS', description: 'Create the demo accounts for each role on first start', default: '1', parser: bool }),
+  logLevel: setting({
+    env: 'LOG_LEVEL',
+    description: 'Log level of the JSON logs',
+    default: 'info',
+    parser: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
+  }),
+  accessTokenTtl: setting({ env: 'ACCESS_TOKEN_TTL', description: 'Lifetime of an access token', default: '15m', parser: duration }),
+  refreshTokenTtl: setting({ env: 'REFRESH_TOKEN_TTL', description: 'Lifetime of a refresh token (a login session)', default: '7d', parser: duration }),
+  loginMaxFailures: setting({
+    env: 'LOGIN_MAX_FAILURES',
+    description: 'Failed logins in a row that lock an account',
+    default: '5',
+    parser: positiveInt(100),
+  }),
+  lockoutDuration: setting({ env: 'LOCKOUT_DURATION', description: 'How long a locked account stays locked', default: '15m', parser: duration }),
+  loginRateLimit: setting({
+    env: 'LOGIN_RATE_LIMIT',
+    description: 'Login attempts per minute from one address',
+    default: '20',
+    parser: positiveInt(100000),
+  }),
+  bodyLimit: setting({ env: 'BODY_LIMIT', description: 'Largest accepted request body', default: '1mb', parser: bytes }),
+  officeHours: setting({
+    env: 'OFFICE_HOURS',
+    description: 'Office hours used for working-hour deadlines, in the city time zone',
+    default: '08:30-12:00,14:30-17:30',
+    parser: officeHours,
+  }),
+  timerInterval: setting({
+    env: 'TIMER_INTERVAL',
+    description: 'How often due workflow timers (deadlines, reminders) are checked',
+    default: '5s',
+    parser: duration,
+  }),
+} as const;
+
+type Settings = typeof SETTINGS;
+export type Config = { [K in keyof Settings]: Settings[K] extends Setting<infer T> ? T : never };
+
+export type ConfigSource = Record<string, string | undefined>;
+
+function readConfigFile(path: string): ConfigSource {
+  let text: string;
+  try {
+    text = readFileSync(resolve(path), 'utf8');
+  } catch (err) {
+    throw new ConfigError('WUDANG_CONFIG', 'the path of a readable JSON file', `${path} (${(err as Error).message})`);
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new ConfigError('WUDANG_CONFIG', 'a JSON object of setting names (e.g. {"PORT": "8080"})', path);
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new ConfigError('WUDANG_CONFIG', 'a JSON object of setting names (e.g. {"PORT": "8080"})', path);
+  }
+  const known = new Set(Object.values(SETTINGS).map((s) => s.env));
+  const out: ConfigSource = {};
+  for (const [k, v] of Object.entries(data)) {
+    if (!known.has(k)) throw new ConfigError(k, `a known setting name (${[...known].join(', ')})`, String(v));
+    out[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  return out;
+}
+
+/** Reads and validates every setting; throws ConfigError naming the first bad one. */
+export function loadConfig(env: ConfigSource = process.env, overrides: Partial<Config> = {}): Config {
+  const file = env.WUDANG_CONFIG ? readConfigFile(env.WUDANG_CONFIG) : {};
+  const out: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SETTINGS) as [keyof Settings, Setting<unknown>][]) {
+    if (key in overrides) {
+      out[key] = overrides[key];
+      continue;
+    }
+    const raw = env[s.env] ?? file[s.env] ?? s.default;
+    if (raw === undefined) {
+      out[key] = undefined;
+      continue;
+    }
+    const value = s.parser.parse(raw);
+    const emptyAllowed = raw === '' && s.parser.accepts.includes('or empty');
+    if (value === undefined && !emptyAllowed) throw new ConfigError(s.env, s.parser.accepts, raw);
+    out[key] = value;
+  }
+  return out as Config;
+}
+
+/** Rows for the README configuration table and `wudang --help`. */
+export function describeSettings(): { env: string; default: string; description: string; accepts: string }[] {
+  return Object.values(SETTINGS).map((s) => ({
+    env: s.env,
+    default: s.default ?? '(unset)',
+    description: s.description,
+    accepts: s.parser.accepts,
+  }));
+}

@@ -1,0 +1,131 @@
+/**
+ * Test helpers: both storage dialects, an app per test, logins. PostgreSQL tests use their
+ * own schema in TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres) and
+ * drop it afterwards. Outside CI they are skipped with a notice when no server answers;
+ * with CI=true a missing server fails the run.
+ */
+import { randomBytes } from 'node:crypto';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
+import { type Storage, openStorage } from '../platform/storage/db.js';
+import { migrateToLatest } from '../platform/storage/migrate.js';
+import { type BuildOptions, type Wudang, buildApp } from '../server/app.js';
+import { type Config, loadConfig } from '../server/config.js';
+import { MemoryBus } from '../platform/bus/memory.js';
+
+export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const ADMIN_PASSWORD = 'Admin-Passw0rd!';
+export const DEMO_PASSWORD = 'Wudang@2026';
+
+let pgAvailable: Promise<boolean> | undefined;
+export function postgresAvailable(): Promise<boolean> {
+  pgAvailable ??= (async () => {
+    const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    try {
+      await c.connect();
+      await c.query('select 1');
+      return true;
+    } catch (err) {
+      if (process.env.CI === 'true') throw new Error(`CI=true but PostgreSQL at ${PG_URL} does not answer: ${(err as Error).message}`);
+      console.log(`# NOTICE: PostgreSQL at ${PG_URL} does not answer; PostgreSQL tests are skipped (${(err as Error).message})`);
+      return false;
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  })();
+  return pgAvailable;
+}
+
+export interface DialectFixture {
+  name: 'sqlite' | 'postgres';
+  /** A fresh, migrated, empty database. */
+  open(): Promise<Storage>;
+}
+
+const sqliteFixture: DialectFixture = {
+  name: 'sqlite',
+  async open() {
+    const s = openStorage({ sqliteFile: ':memory:' });
+    await migrateToLatest(s.db);
+    return s;
+  },
+};
+
+const postgresFixture: DialectFixture = {
+  name: 'postgres',
+  async open() {
+    const schema = `wd_t_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    await admin.query(`create schema ${schema}`);
+    await admin.end();
+    const s = openStorage({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 5 });
+    await migrateToLatest(s.db);
+    return {
+      ...s,
+      close: async () => {
+        await s.close();
+        const c = new pg.Client({ connectionString: PG_URL });
+        await c.connect();
+        await c.query(`drop schema ${schema} cascade`);
+        await c.end();
+      },
+    };
+  },
+};
+
+/** The dialects to run store tests on: SQLite always, PostgreSQL when it answers (always in CI). */
+export async function dialects(): Promise<DialectFixture[]> {
+  return (await postgresAvailable()) ? [sqliteFixture, postgresFixture] : [sqliteFixture];
+}
+
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return loadConfig({ LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0' }, overrides);
+}
+
+export interface TestApp extends Wudang {
+  storage: Storage;
+  bus: MemoryBus;
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  login(username: string, password?: string): Promise<string>;
+  /** GET/POST/... with a bearer token, returning status and parsed JSON. */
+  call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+}
+
+export async function startApp(d: DialectFixture, config: Partial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp> {
+  const storage = opts.storage ?? (await d.open());
+  const bus = new MemoryBus({ warn() {}, error() {} });
+  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false, ...opts });
+  const call: TestApp['call'] = async (method, url, token, body) => {
+    const res = await w.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: typeof body === 'string' ? body : JSON.stringify(body) } : {}),
+    });
+    let parsed: unknown = res.body;
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  };
+  return {
+    ...w,
+    storage,
+    bus,
+    inject: (o) => w.app.inject(o),
+    call,
+    async login(username, password) {
+      const r = await call('POST', '/api/auth/login', undefined, { username, password: password ?? (username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD) });
+      if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body.token as string;
+    },
+    async close() {
+      await w.close();
+      await bus.close();
+      await storage.close();
+    },
+  };
+}
