@@ -129,3 +129,51 @@ export async function startApp(d: DialectFixture, config: Partial<Config> = {}, 
     },
   };
 }
+
+export const NATS_URL = process.env.TEST_NATS_URL ?? 'nats://127.0.0.1:4222';
+
+let natsOk: Promise<boolean> | undefined;
+/** Whether NATS answers; in CI a missing server fails the run. */
+export function natsAvailable(): Promise<boolean> {
+  natsOk ??= (async () => {
+    const { connect } = await import('nats');
+    const u = new URL(NATS_URL);
+    try {
+      const nc = await connect({ servers: `${u.hostname}:${u.port || 4222}`, timeout: 3000, maxReconnectAttempts: 0 });
+      const jsm = await nc.jetstreamManager();
+      await jsm.getAccountInfo();
+      await nc.close();
+      return true;
+    } catch (err) {
+      if (process.env.CI === 'true') throw new Error(`CI=true but NATS JetStream at ${NATS_URL} does not answer: ${(err as Error).message}`);
+      console.log(`# NOTICE: NATS JetStream at ${NATS_URL} does not answer; NATS tests are skipped (${(err as Error).message})`);
+      return false;
+    }
+  })();
+  return natsOk;
+}
+
+/** Polls until fn returns true, or fails after timeoutMs. */
+export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    if (await fn()) return;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+}
+
+/** A free TCP port on the loopback interface. */
+export async function freePort(): Promise<number> {
+  const net = await import('node:net');
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,4 +1,4 @@
-import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter } from 'kysely';
+import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { Dialect } from './db.js';
 import * as m0001 from './migrations/20261126_0001_foundation.js';
 
@@ -28,7 +28,10 @@ export class MigrationError extends Error {
 /** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS } });
+  // On PostgreSQL the migration tables live in the connection's current schema; naming it
+  // keeps Kysely from mistaking another schema's tables for ours.
+  const schema = dialectOf(db) === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => MIGRATIONS }, ...(schema ? { migrationTableSchema: schema } : {}) });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
   if (error) throw new MigrationError(results?.find((r) => r.status === 'Error')?.migrationName, error);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
