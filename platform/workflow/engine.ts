@@ -6,11 +6,12 @@
 import type { Transaction } from 'kysely';
 import { type Principal, assertInScope, whereInScope, type Scope } from '../auth/scope.js';
 import type { EventBus } from '../bus/bus.js';
-import { deadlineFrom } from '../calendar/calendar.js';
+import { type WorkingCalendar, deadlineFrom } from '../calendar/calendar.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { AppError, notFound } from '../http/errors.js';
 import { newId } from '../ids.js';
 import { type Db, json, transaction } from '../storage/db.js';
+import { dialectOf } from '../storage/migrate.js';
 import type { Database } from '../storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { WorkflowInstanceTable, WorkflowStepTable } from '../storage/schema.js';
@@ -76,6 +77,7 @@ export class WorkflowEngine {
   private readonly latest = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private ticking: Promise<unknown> | undefined;
+  private readonly postgres: boolean;
 
   constructor(
     private readonly db: Db,
@@ -83,7 +85,9 @@ export class WorkflowEngine {
     private readonly calendar: CalendarService,
     private readonly now: () => number = Date.now,
     private readonly lease = 60_000,
-  ) {}
+  ) {
+    this.postgres = dialectOf(db) === 'postgres';
+  }
 
   /** Registers a definition; stored so instances keep the version they started with. */
   async register(def: WorkflowDefinition): Promise<void> {
@@ -146,10 +150,13 @@ export class WorkflowEngine {
       rev: 1,
       closed_at: null,
     };
+    // Everything read from outside the transaction is read before it opens: on SQLite the
+    // transaction holds the only connection, so a query on this.db inside it would wait forever.
+    const cal = await this.calendar.get();
     await transaction(conn, async (trx) => {
-      row.deadline_at = await this.scheduleState(trx, def, row, now);
+      row.deadline_at = this.deadlineFor(cal, def, row, now);
       await trx.insertInto('workflow_instances').values(row).execute();
-      await this.scheduleTimers(trx, def, row);
+      await this.scheduleTimers(trx, cal, def, row);
       await this.addStep(trx, row.id, 1, now, actor, 'created', null, def.initial, input.comment ?? null, []);
     });
     await this.bus.publish('workflow.started', this.eventBase(row), { key: row.id });
@@ -165,11 +172,17 @@ export class WorkflowEngine {
   }
 
   async fire(instanceId: string, transitionName: string, actor: Actor, input: FireInput = {}): Promise<InstanceRow> {
+    const head = await this.db
+      .selectFrom('workflow_instances')
+      .select(['definition_key', 'definition_version'])
+      .where('id', '=', instanceId)
+      .executeTakeFirst();
+    if (!head) throw notFound('Workflow instance', instanceId);
+    const def = await this.definition(head.definition_key, head.definition_version);
+    const cal = await this.calendar.get();
     const result = await transaction(this.db, async (trx) => {
-      const inst = await trx.selectFrom('workflow_instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
-      if (!inst) throw notFound('Workflow instance', instanceId);
+      const inst = await trx.selectFrom('workflow_instances').selectAll().where('id', '=', instanceId).executeTakeFirstOrThrow();
       if (actor.principal) assertInScope(actor.principal, { department: inst.department_code, district: inst.district_adcode });
-      const def = await this.definition(inst.definition_key, inst.definition_version);
       const t = def.transitions[transitionName];
       if (!t)
         throw new AppError('WD_ERR_VALIDATION', `No transition ${transitionName} in ${def.key}`, {
@@ -200,7 +213,7 @@ export class WorkflowEngine {
         closed_at: def.states[t.to]!.final ? now : null,
         data: input.data ? JSON.stringify({ ...json.parse<Record<string, unknown>>(inst.data, {}), ...input.data }) : inst.data,
       };
-      next.deadline_at = await this.scheduleState(trx, def, next, now);
+      next.deadline_at = this.deadlineFor(cal, def, next, now);
       // Compare-and-set on rev: two concurrent transitions cannot both win.
       const upd = await trx
         .updateTable('workflow_instances')
@@ -218,7 +231,7 @@ export class WorkflowEngine {
         .executeTakeFirst();
       if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Instance changed while you acted; reload and retry');
       await trx.updateTable('workflow_timers').set({ done_at: now }).where('instance_id', '=', inst.id).where('done_at', 'is', null).execute();
-      await this.scheduleTimers(trx, def, next);
+      await this.scheduleTimers(trx, cal, def, next);
       const seq = await this.nextSeq(trx, inst.id);
       await this.addStep(trx, inst.id, seq, now, actor, transitionName, inst.state, t.to, input.comment ?? null, input.attachments ?? []);
       return { next, from: inst.state };
@@ -256,16 +269,14 @@ export class WorkflowEngine {
 
   // ---- timers ----
 
-  private async scheduleState(_trx: Conn, def: WorkflowDefinition, inst: InstanceRow, now: number): Promise<number | null> {
+  private deadlineFor(cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow, now: number): number | null {
     const s = def.states[inst.state]!;
-    if (!s.deadline) return null;
-    return deadlineFrom(await this.calendar.get(), now, s.deadline);
+    return s.deadline ? deadlineFrom(cal, now, s.deadline) : null;
   }
 
-  private async scheduleTimers(trx: Conn, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {
+  private async scheduleTimers(trx: Conn, cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {
     const s = def.states[inst.state]!;
     if (inst.deadline_at === null) return;
-    const cal = await this.calendar.get();
     const timers: { kind: string; due_at: number }[] = [{ kind: 'deadline', due_at: inst.deadline_at }];
     if (s.remindBeforeHours) {
       const at = inst.deadline_at - s.remindBeforeHours * 3_600_000;
@@ -322,37 +333,49 @@ export class WorkflowEngine {
 
   private async fireTimer(timerId: string): Promise<void> {
     const timer = await this.db.selectFrom('workflow_timers').selectAll().where('id', '=', timerId).executeTakeFirstOrThrow();
-    const inst = await this.db.selectFrom('workflow_instances').selectAll().where('id', '=', timer.instance_id).executeTakeFirstOrThrow();
+    const head = await this.db
+      .selectFrom('workflow_instances')
+      .select(['definition_key', 'definition_version'])
+      .where('id', '=', timer.instance_id)
+      .executeTakeFirstOrThrow();
+    const def = await this.definition(head.definition_key, head.definition_version);
     const now = this.now();
-    const stale = inst.state !== timer.state || inst.closed_at !== null;
-    const def = await this.definition(inst.definition_key, inst.definition_version);
-    const s = def.states[inst.state]!;
-    const base = this.eventBase(inst);
-    const deadlineAt = inst.deadline_at ?? timer.due_at;
-    type Publish = () => Promise<unknown>;
-    const publish: Publish[] = [];
+    const publish: (() => Promise<unknown>)[] = [];
+    let overdueTransition: string | undefined;
     await transaction(this.db, async (trx) => {
+      // Lock the instance so timers of one instance fired by two processes append steps in turn.
+      let q = trx.selectFrom('workflow_instances').selectAll().where('id', '=', timer.instance_id);
+      if (this.postgres) q = q.forUpdate();
+      const inst = await q.executeTakeFirstOrThrow();
+      const stale = inst.state !== timer.state || inst.closed_at !== null;
       if (!stale) {
+        const s = def.states[inst.state]!;
+        const base = this.eventBase(inst);
+        const deadlineAt = inst.deadline_at ?? timer.due_at;
         const seq = await this.nextSeq(trx, inst.id);
+        const system: Actor = { principal: null };
+        const evtId = `${timer.id}-evt`;
         if (timer.kind === 'reminder') {
-          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.reminded', inst.state, inst.state, null, []);
-          publish.push(() => this.bus.publish('workflow.reminder_due', { ...base, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+          await this.addStep(trx, inst.id, seq, now, system, 'deadline.reminded', inst.state, inst.state, null, []);
+          publish.push(() => this.bus.publish('workflow.reminder_due', { ...base, deadlineAt }, { key: inst.id, id: evtId }));
         } else if (timer.kind === 'deadline') {
-          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.passed', inst.state, inst.state, null, []);
-          publish.push(() => this.bus.publish('workflow.deadline_passed', { ...base, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+          await this.addStep(trx, inst.id, seq, now, system, 'deadline.passed', inst.state, inst.state, null, []);
+          publish.push(() => this.bus.publish('workflow.deadline_passed', { ...base, deadlineAt }, { key: inst.id, id: evtId }));
+          overdueTransition = s.onOverdue?.transition;
         } else if (timer.kind.startsWith('escalation:')) {
           const stage = Number(timer.kind.slice('escalation:'.length));
           const notify = s.escalation?.[stage]?.notify ?? [];
-          await this.addStep(trx, inst.id, seq, now, { principal: null }, 'deadline.escalated', inst.state, inst.state, `notify ${notify.join(', ')}`, []);
-          publish.push(() => this.bus.publish('workflow.escalated', { ...base, stage, notify, deadlineAt }, { key: inst.id, id: `${timer.id}-evt` }));
+          await this.addStep(trx, inst.id, seq, now, system, 'deadline.escalated', inst.state, inst.state, `notify ${notify.join(', ')}`, []);
+          publish.push(() => this.bus.publish('workflow.escalated', { ...base, stage, notify, deadlineAt }, { key: inst.id, id: evtId }));
         }
       }
       await trx.updateTable('workflow_timers').set({ done_at: now }).where('id', '=', timer.id).execute();
     });
     for (const p of publish) await p();
-    if (!stale && timer.kind === 'deadline' && s.onOverdue) {
-      await this.fire(inst.id, s.onOverdue.transition, { principal: null }, { comment: 'deadline passed' }).catch((err: unknown) => {
-        if (!(err instanceof AppError && err.code === 'WD_ERR_CONFLICT')) throw err;
+    if (overdueTransition) {
+      await this.fire(timer.instance_id, overdueTransition, { principal: null }, { comment: 'deadline passed' }).catch((err: unknown) => {
+        // Someone acted in the meantime: the transition no longer applies.
+        if (!(err instanceof AppError && (err.code === 'WD_ERR_CONFLICT' || err.code === 'WD_ERR_VERSION_CONFLICT'))) throw err;
       });
     }
   }
