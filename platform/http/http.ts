@@ -85,6 +85,8 @@ export function principalOf(req: FastifyRequest): Principal {
 
 export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatformOptions): Promise<{ registry: Registry }> {
   app.decorateRequest('principal', null);
+  // The API speaks JSON; other bodies get 415 rather than a confusing validation error.
+  app.removeContentTypeParser('text/plain');
 
   // Every /api route must declare its access; forgetting is a start-up error, not a hole.
   app.addHook('onRoute', (route) => {
@@ -121,6 +123,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
   app.addSchema(ProblemSchema);
 
   await app.register(swagger, {
+    // Shared schemas appear in components under their $id (Problem), not def-0.
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
     openapi: {
       openapi: '3.1.0',
       info: {

@@ -1,0 +1,225 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { ADMIN_PASSWORD, DEMO_PASSWORD, dialects, startApp } from '../../../test/helpers.js';
+
+for (const d of await dialects()) {
+  describe(`identity and access on ${d.name}`, async () => {
+    let clock = Date.parse('2026-11-26T09:00:00+08:00');
+    const t = await startApp(
+      d,
+      { loginMaxFailures: 3, lockoutDuration: 600, accessTokenTtl: 900, refreshTokenTtl: 86400, loginRateLimit: 1000 },
+      { now: () => clock },
+    );
+    after(() => t.close());
+
+    const auditActions = async () =>
+      (await t.storage.db.selectFrom('audit_log').select(['action', 'outcome']).orderBy('seq').execute()).map((r) => `${r.action}:${r.outcome}`);
+
+    it('seeds the city: districts, departments, the matrix, admin and a demo account per role', async () => {
+      const admin = await t.login('admin');
+      const me = await t.call('GET', '/api/auth/me', admin);
+      assert.equal(me.status, 200);
+      assert.deepEqual(me.body.roles, ['platform_admin']);
+      assert.deepEqual(me.body.scope, { departments: ['*'], districts: ['*'] });
+      const users = await t.call('GET', '/api/users?limit=100', admin);
+      const roles = new Set(users.body.items.flatMap((u: { roles: string[] }) => u.roles));
+      for (const r of ['platform_admin', 'duty_officer', 'dept_leader', 'dept_staff', 'grid_inspector', 'citizen', 'enterprise']) assert.ok(roles.has(r), r);
+      const districts = await t.call('GET', '/api/districts', admin);
+      assert.equal(districts.body.filter((x: { kind: string }) => x.kind !== 'special_zone').length, 8);
+      const depts = await t.call('GET', '/api/departments', admin);
+      const yjj = depts.body.find((x: { code: string }) => x.code === 'YJJ');
+      assert.deepEqual(yjj.tasks.lead, ['emergency']);
+    });
+
+    it('logs in, refreshes with rotation, and logs out', async () => {
+      const login = await t.call('POST', '/api/auth/login', undefined, { username: 'duty', password: DEMO_PASSWORD });
+      assert.equal(login.status, 200);
+      assert.match(login.body.token, /^wda_/);
+      assert.equal(login.body.tokenType, 'Bearer');
+      assert.equal(Date.parse(login.body.expiresAt), clock + 900_000);
+      assert.equal(login.body.user.department, 'DSJZX');
+
+      const refreshed = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken });
+      assert.equal(refreshed.status, 200);
+      assert.notEqual(refreshed.body.token, login.body.token);
+      assert.equal((await t.call('GET', '/api/auth/me', login.body.token)).status, 401, 'old access token ends');
+      assert.equal((await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken })).status, 401, 'old refresh token ends');
+      assert.equal((await t.call('GET', '/api/auth/me', refreshed.body.token)).status, 200);
+
+      assert.equal((await t.call('POST', '/api/auth/logout', refreshed.body.token)).status, 204);
+      assert.equal((await t.call('GET', '/api/auth/me', refreshed.body.token)).status, 401);
+      assert.equal((await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: refreshed.body.refreshToken })).status, 401);
+    });
+
+    it('expires access tokens after their lifetime, and refresh tokens after theirs', async () => {
+      const login = await t.call('POST', '/api/auth/login', undefined, { username: 'duty', password: DEMO_PASSWORD });
+      clock += 899_000;
+      assert.equal((await t.call('GET', '/api/auth/me', login.body.token)).status, 200);
+      clock += 2_000;
+      const expired = await t.call('GET', '/api/auth/me', login.body.token);
+      assert.equal(expired.status, 401);
+      assert.equal(expired.body.code, 'WD_ERR_AUTH_TOKEN_INVALID');
+      const r = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken });
+      assert.equal(r.status, 200);
+      clock += 86_400_000;
+      assert.equal((await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: r.body.refreshToken })).status, 401);
+    });
+
+    it('answers a wrong password and an unknown user alike, and audits both', async () => {
+      const wrong = await t.call('POST', '/api/auth/login', undefined, { username: 'duty', password: 'nope' });
+      const unknown = await t.call('POST', '/api/auth/login', undefined, { username: 'ghost', password: 'nope' });
+      assert.equal(wrong.status, 401);
+      assert.equal(unknown.status, 401);
+      assert.equal(wrong.body.code, unknown.body.code);
+      assert.equal(wrong.body.detail, unknown.body.detail);
+      const rows = await t.storage.db
+        .selectFrom('audit_log')
+        .select(['details', 'outcome'])
+        .where('action', '=', 'auth.login')
+        .where('outcome', '=', 'failure')
+        .execute();
+      assert.ok(rows.some((r) => r.details.includes('"ghost"')));
+      // The successful login after a failure resets the counter.
+      await t.login('duty');
+    });
+
+    it('locks an account after repeated failures, for the lockout duration', async () => {
+      for (let i = 0; i < 3; i++)
+        assert.equal((await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: `bad${i}` })).status, 401);
+      const locked = await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: DEMO_PASSWORD });
+      assert.equal(locked.status, 423);
+      assert.equal(locked.body.code, 'WD_ERR_AUTH_LOCKED');
+      assert.ok((await auditActions()).includes('user.locked:success'));
+      clock += 601_000;
+      assert.equal((await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: DEMO_PASSWORD })).status, 200);
+    });
+
+    it('enforces the password policy and makes new users change their first password', async () => {
+      const admin = await t.login('admin');
+      const weak = await t.call('POST', '/api/users', admin, {
+        username: 'weak.user',
+        displayName: 'W',
+        password: 'password1',
+        roles: ['dept_staff'],
+        department: 'JTJ',
+        districts: ['*'],
+      });
+      assert.equal(weak.status, 400);
+      assert.equal(weak.body.code, 'WD_ERR_AUTH_PASSWORD_POLICY');
+      assert.ok(weak.body.errors.length >= 1);
+      const created = await t.call('POST', '/api/users', admin, {
+        username: 'jtj.new',
+        displayName: '交通局 新人',
+        password: 'Traffic-2026-ok',
+        roles: ['dept_staff'],
+        department: 'JTJ',
+        districts: ['*'],
+        phone: '13812345678',
+      });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal(created.body.mustChangePassword, true);
+      const dup = await t.call('POST', '/api/users', admin, {
+        username: 'jtj.new',
+        displayName: 'x',
+        password: 'Traffic-2026-ok',
+        roles: ['dept_staff'],
+        department: 'JTJ',
+        districts: ['*'],
+      });
+      assert.equal(dup.status, 409);
+      const token = await t.login('jtj.new', 'Traffic-2026-ok');
+      const same = await t.call('POST', '/api/auth/password', token, { currentPassword: 'Traffic-2026-ok', newPassword: 'Traffic-2026-ok' });
+      assert.equal(same.status, 400);
+      const changed = await t.call('POST', '/api/auth/password', token, { currentPassword: 'Traffic-2026-ok', newPassword: 'Road&Bridge-77' });
+      assert.equal(changed.status, 204);
+      const me = await t.call('GET', '/api/auth/me', token);
+      assert.equal(me.body.mustChangePassword, false);
+      await t.login('jtj.new', 'Road&Bridge-77');
+    });
+
+    it('masks phone numbers for viewers who do not manage users', async () => {
+      const leader = await t.login('yjj.leader');
+      const admin = await t.login('admin');
+      const all = await t.call('GET', '/api/users?q=jtj.new', admin);
+      assert.equal(all.body.items[0].phone, '13812345678');
+      const duty = await t.login('duty');
+      const seen = await t.call('GET', '/api/users?q=jtj.new', duty);
+      assert.equal(seen.body.items[0].phone, '138****5678');
+      // A department leader sees only their own department's users.
+      const mine = await t.call('GET', '/api/users?limit=100', leader);
+      assert.ok(mine.body.items.length >= 1);
+      assert.ok(mine.body.items.every((u: { department: string }) => u.department === 'YJJ'));
+    });
+
+    it('keeps each caller inside their data scope, and audits attempts outside it', async () => {
+      const leader = await t.login('yjj.leader');
+      const admin = await t.login('admin');
+      const users = await t.call('GET', '/api/users?q=cgw.staff', admin);
+      const cgwId = users.body.items[0].id;
+      const denied = await t.call('GET', `/api/users/${cgwId}`, leader);
+      assert.equal(denied.status, 403);
+      assert.equal(denied.body.code, 'WD_ERR_OUT_OF_SCOPE');
+      const forbidden = await t.call('POST', '/api/users', leader, {
+        username: 'x.y',
+        displayName: 'x',
+        password: 'Xy-123456789',
+        roles: ['dept_staff'],
+        department: 'YJJ',
+        districts: ['*'],
+      });
+      assert.equal(forbidden.status, 403);
+      assert.equal(forbidden.body.code, 'WD_ERR_FORBIDDEN');
+      const citizen = await t.login('citizen');
+      assert.equal((await t.call('GET', '/api/users', citizen)).status, 403);
+      const denials = await t.storage.db.selectFrom('audit_log').select(['details']).where('action', '=', 'access.denied').execute();
+      assert.ok(denials.some((r) => r.details.includes('WD_ERR_OUT_OF_SCOPE')));
+      assert.ok(denials.some((r) => r.details.includes('WD_ERR_FORBIDDEN')));
+    });
+
+    it('ends sessions when permissions change, and audits the change', async () => {
+      const admin = await t.login('admin');
+      const token = await t.login('zw.staff');
+      const id = (await t.call('GET', '/api/users?q=zw.staff', admin)).body.items[0].id;
+      const changed = await t.call('PATCH', `/api/users/${id}`, admin, { districts: ['420302', '420303'] });
+      assert.equal(changed.status, 200);
+      assert.deepEqual(changed.body.districts, ['420302', '420303']);
+      assert.equal((await t.call('GET', '/api/auth/me', token)).status, 401);
+      const bad = await t.call('PATCH', `/api/users/${id}`, admin, { districts: ['999999'] });
+      assert.equal(bad.status, 400);
+      assert.ok((await auditActions()).includes('user.permissions_changed:success'));
+      const adminId = (await t.call('GET', '/api/users?q=admin', admin)).body.items.find((u: { username: string }) => u.username === 'admin').id;
+      assert.equal((await t.call('PATCH', `/api/users/${adminId}`, admin, { status: 'disabled' })).status, 409);
+    });
+
+    it('issues API keys for systems with their own scope, and revokes them', async () => {
+      const admin = await t.login('admin');
+      const created = await t.call('POST', '/api/api-keys', admin, { name: '水务系统', roles: ['api_client'], department: 'SLJ', districts: ['*'] });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.match(created.body.key, /^wdk_/);
+      const key = created.body.key as string;
+      const me = await t.call('GET', '/api/auth/me', key);
+      assert.equal(me.status, 200);
+      assert.equal(me.body.kind, 'api_key');
+      assert.deepEqual(me.body.scope.departments, ['SLJ']);
+      assert.equal((await t.call('GET', '/api/users', key)).status, 403);
+      const listed = await t.call('GET', '/api/api-keys', admin);
+      assert.ok(listed.body.every((k: Record<string, unknown>) => !('key' in k) && !('key_hash' in k)));
+      assert.equal((await t.call('DELETE', `/api/api-keys/${created.body.id}`, admin)).status, 204);
+      assert.equal((await t.call('GET', '/api/auth/me', key)).status, 401);
+      assert.equal((await t.call('POST', '/api/api-keys', admin, { name: 'x', roles: ['platform_admin'], department: null, districts: ['*'] })).status, 400);
+    });
+
+    it('resets a password so the user must change it, and ends their sessions', async () => {
+      const admin = await t.login('admin');
+      const token = await t.login('grid.maojian');
+      const id = (await t.call('GET', '/api/users?q=grid.maojian', admin)).body.items[0].id;
+      const r = await t.call('POST', `/api/users/${id}/reset-password`, admin, {});
+      assert.equal(r.status, 200);
+      assert.equal((await t.call('GET', '/api/auth/me', token)).status, 401);
+      const again = await t.call('POST', '/api/auth/login', undefined, { username: 'grid.maojian', password: r.body.temporaryPassword });
+      assert.equal(again.status, 200);
+      assert.equal(again.body.user.mustChangePassword, true);
+      assert.equal((await t.call('POST', '/api/auth/login', undefined, { username: 'admin', password: ADMIN_PASSWORD })).status, 200);
+    });
+  });
+}
