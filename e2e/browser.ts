@@ -1,0 +1,50 @@
+/** Browser test helpers: Debian's Chromium driven by playwright-core, and an app on a free port. */
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Browser, type Page, chromium } from 'playwright-core';
+import { type TestApp, dialects, freePort, startApp } from '../test/helpers.js';
+
+export const OUTPUT = join(process.cwd(), 'e2e/output');
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+export async function launch(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install chromium (or set CHROMIUM_PATH)`);
+  mkdirSync(OUTPUT, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+export interface ServedApp extends TestApp {
+  url: string;
+}
+
+/** The platform on a real port, serving the built web apps. */
+export async function serve(): Promise<ServedApp> {
+  if (!existsSync(join(process.cwd(), 'dist/web/console/index.html'))) throw new Error('The web apps are not built: run `npm run build` first');
+  const [sqlite] = await dialects();
+  const t = await startApp(sqlite!, {}, { webDir: join(process.cwd(), 'dist/web') });
+  const port = await freePort();
+  await t.app.listen({ port, host: '127.0.0.1' });
+  return { ...t, url: `http://127.0.0.1:${port}` };
+}
+
+export async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: join(OUTPUT, `${name}.png`), fullPage: true });
+}
+
+export async function loginThroughForm(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('input[name="username"]').fill(username);
+  await page.locator('input[name="password"]').fill(password);
+  await page.locator('button[type="submit"]').click();
+}

@@ -1,0 +1,67 @@
+import type { Me } from '../shared/api';
+import { AuthGate } from '../shared/auth';
+import { useDistricts } from '../shared/CityMap';
+import { useApi } from '../shared/hooks';
+import { type StringKey, useI18n } from '../shared/i18n';
+
+const SERVICES: { key: StringKey; icon: string }[] = [
+  { key: 'app.svc.gov', icon: '办' },
+  { key: 'app.svc.report', icon: '拍' },
+  { key: 'app.svc.progress', icon: '查' },
+  { key: 'app.svc.health', icon: '医' },
+  { key: 'app.svc.travel', icon: '游' },
+  { key: 'app.svc.code', icon: '码' },
+];
+
+function Home({ user, signOut }: { user: Me; signOut: () => void }) {
+  const { t, n, lang, setLang } = useI18n();
+  const city = useApi<{ name: { zh: string; en: string } }>('/api/city');
+  const { districts } = useDistricts(false);
+  return (
+    <div className="citizen">
+      <header className="citizen-header">
+        <div>
+          <div className="citizen-city">{city.data ? n(city.data.name) : ''}</div>
+          <div className="citizen-hello" data-testid="citizen-hello">
+            {t('app.hello')}，{user.displayName ?? user.name}
+          </div>
+        </div>
+        <div className="citizen-tools">
+          <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            {t('lang.switch')}
+          </button>
+          <button type="button" onClick={signOut}>
+            {t('logout')}
+          </button>
+        </div>
+      </header>
+      <section className="citizen-card">
+        <h2>{t('app.services')}</h2>
+        <div className="citizen-grid">
+          {SERVICES.map((s) => (
+            <button type="button" key={s.key} className="citizen-svc" disabled title={t('common.comingSoon')}>
+              <span className="citizen-icon" aria-hidden="true">
+                {s.icon}
+              </span>
+              <span>{t(s.key)}</span>
+              <small>{t('common.comingSoon')}</small>
+            </button>
+          ))}
+        </div>
+      </section>
+      <section className="citizen-card">
+        <h2>{t('app.city')}</h2>
+        <ul className="citizen-districts">
+          {(districts ?? []).map((d) => (
+            <li key={d.adcode}>{n(d.name)}</li>
+          ))}
+        </ul>
+      </section>
+    </div>
+  );
+}
+
+export function CitizenApp() {
+  const { t } = useI18n();
+  return <AuthGate app={t('app.app')}>{(user, signOut) => <Home user={user} signOut={signOut} />}</AuthGate>;
+}

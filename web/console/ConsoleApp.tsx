@@ -1,0 +1,103 @@
+import { App as AntApp, Button, ConfigProvider, Layout, Menu, Space, Tag, Typography } from 'antd';
+import enUS from 'antd/locale/en_US';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
+import type { Me } from '../shared/api';
+import { AuthGate } from '../shared/auth';
+import { type StringKey, useI18n } from '../shared/i18n';
+import { ApiKeysPage } from './pages/ApiKeys';
+import { AuditPage } from './pages/Audit';
+import { CalendarPage } from './pages/Calendar';
+import { DepartmentsPage } from './pages/Departments';
+import { DistrictsPage } from './pages/Districts';
+import { MatrixPage } from './pages/Matrix';
+import { OverviewPage } from './pages/Overview';
+import { RolesPage } from './pages/Roles';
+import { UsersPage } from './pages/Users';
+
+interface NavItem {
+  path: string;
+  label: StringKey;
+  permission: string;
+  element: (user: Me) => React.ReactNode;
+}
+
+const NAV: NavItem[] = [
+  { path: 'overview', label: 'nav.overview', permission: 'city.read', element: () => <OverviewPage /> },
+  { path: 'departments', label: 'nav.departments', permission: 'city.read', element: () => <DepartmentsPage /> },
+  { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },
+  { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
+  { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
+  { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
+  { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },
+  { path: 'api-keys', label: 'nav.apikeys', permission: 'apikeys.manage', element: () => <ApiKeysPage /> },
+  { path: 'audit', label: 'nav.audit', permission: 'audit.read', element: () => <AuditPage /> },
+];
+
+function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  const nav = useNavigate();
+  const loc = useLocation();
+  const items = NAV.filter((i) => user.permissions.includes(i.permission));
+  const current = loc.pathname.split('/')[1] ?? 'overview';
+  return (
+    <Layout style={{ minHeight: '100vh' }}>
+      <Layout.Sider breakpoint="lg" collapsedWidth={0} width={210} theme="dark">
+        <div style={{ color: '#fff', padding: '18px 20px', fontWeight: 600, fontSize: 16 }}>武当 · {t('app.console')}</div>
+        <Menu
+          theme="dark"
+          mode="inline"
+          selectedKeys={[current]}
+          items={items.map((i) => ({ key: i.path, label: t(i.label) }))}
+          onClick={(e) => nav(`/${e.key}`)}
+        />
+      </Layout.Sider>
+      <Layout>
+        <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}>
+          <Space wrap>
+            <Typography.Text data-testid="current-user">{user.displayName ?? user.name}</Typography.Text>
+            {user.roles.map((r) => (
+              <Tag key={r} color="blue">
+                {r}
+              </Tag>
+            ))}
+            <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+              {t('lang.switch')}
+            </Button>
+            <Button size="small" onClick={signOut}>
+              {t('logout')}
+            </Button>
+          </Space>
+        </Layout.Header>
+        <Layout.Content style={{ margin: 24 }}>
+          <Routes>
+            {items.map((i) => (
+              <Route key={i.path} path={`/${i.path}`} element={i.element(user)} />
+            ))}
+            <Route path="*" element={<Navigate to={`/${items[0]?.path ?? 'overview'}`} replace />} />
+          </Routes>
+        </Layout.Content>
+      </Layout>
+    </Layout>
+  );
+}
+
+export function ConsoleApp() {
+  const { t, lang } = useI18n();
+  dayjs.locale(lang === 'zh' ? 'zh-cn' : 'en');
+  return (
+    <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
+      <AntApp>
+        <AuthGate app={t('app.console')}>
+          {(user, signOut) => (
+            <BrowserRouter basename="/console">
+              <Shell user={user} signOut={signOut} />
+            </BrowserRouter>
+          )}
+        </AuthGate>
+      </AntApp>
+    </ConfigProvider>
+  );
+}

@@ -1,0 +1,97 @@
+import { App, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { ApiError, api } from '../../shared/api';
+import { useDistricts } from '../../shared/CityMap';
+import { useApi } from '../../shared/hooks';
+import { useI18n } from '../../shared/i18n';
+import { type Department, ROLES } from './types';
+
+interface Key {
+  id: string;
+  name: string;
+  prefix: string;
+  department: string | null;
+  districts: string[];
+  roles: string[];
+  createdAt: string;
+  revokedAt: string | null;
+  lastUsedAt: string | null;
+}
+
+export function ApiKeysPage() {
+  const { t, n } = useI18n();
+  const { message, modal } = App.useApp();
+  const keys = useApi<Key[]>('/api/api-keys');
+  const depts = useApi<Department[]>('/api/departments');
+  const { districts } = useDistricts(false);
+  const [open, setOpen] = useState(false);
+  const [form] = Form.useForm();
+  const create = async () => {
+    const v = await form.validateFields();
+    try {
+      const r = await api<{ key: string }>('POST', '/api/api-keys', { ...v, department: v.department ?? null });
+      setOpen(false);
+      modal.info({ title: t('apikeys.secret'), content: <Typography.Text copyable>{r.key}</Typography.Text>, width: 560 });
+      keys.reload();
+    } catch (err) {
+      message.error(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : String(err));
+    }
+  };
+  return (
+    <Card
+      title={t('nav.apikeys')}
+      extra={
+        <Button type="primary" onClick={() => (form.resetFields(), form.setFieldsValue({ roles: ['api_client'], districts: ['*'] }), setOpen(true))}>
+          {t('apikeys.new')}
+        </Button>
+      }
+    >
+      <Table
+        rowKey="id"
+        loading={keys.loading}
+        dataSource={keys.data ?? []}
+        columns={[
+          { title: t('col.name'), dataIndex: 'name' },
+          { title: t('col.code'), render: (_, k) => `${k.prefix}…` },
+          { title: t('col.roles'), render: (_, k) => k.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { title: t('col.department'), dataIndex: 'department' },
+          { title: t('col.status'), render: (_, k) => (k.revokedAt ? <Tag>revoked</Tag> : <Tag color="green">{t('status.active')}</Tag>) },
+          { title: 'Last used', render: (_, k) => k.lastUsedAt ?? '—' },
+          {
+            title: '',
+            render: (_, k) =>
+              !k.revokedAt && (
+                <Button size="small" danger onClick={() => api('DELETE', `/api/api-keys/${k.id}`).then(keys.reload)}>
+                  {t('action.revoke')}
+                </Button>
+              ),
+          },
+        ]}
+      />
+      <Modal open={open} title={t('apikeys.new')} onOk={create} onCancel={() => setOpen(false)} okText={t('action.save')} cancelText={t('action.cancel')}>
+        <Form form={form} layout="vertical">
+          <Form.Item name="name" label={t('col.name')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
+            <Select mode="multiple" options={ROLES.filter((r) => r !== 'platform_admin').map((r) => ({ value: r, label: r }))} />
+          </Form.Item>
+          <Form.Item name="department" label={t('col.department')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={(depts.data ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
+            />
+          </Form.Item>
+          <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
+            <Select
+              mode="multiple"
+              options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: n(d.name) }))]}
+            />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,195 @@
+import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
+import { ApiError, type Me, api } from '../../shared/api';
+import { useDistricts } from '../../shared/CityMap';
+import { useApi } from '../../shared/hooks';
+import { useI18n } from '../../shared/i18n';
+import { type Department, ROLES, type User } from './types';
+
+interface UserForm {
+  username: string;
+  displayName: string;
+  password: string;
+  roles: string[];
+  department: string | null;
+  districts: string[];
+  phone?: string;
+}
+
+export function UsersPage({ user }: { user: Me }) {
+  const { t, n } = useI18n();
+  const { message, modal } = App.useApp();
+  const [q, setQ] = useState('');
+  const list = useApi<{ items: User[]; total: number }>(`/api/users?limit=500${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+  const depts = useApi<Department[]>('/api/departments');
+  const { districts } = useDistricts(false);
+  const [open, setOpen] = useState<null | 'create' | User>(null);
+  const [form] = Form.useForm<UserForm>();
+  const canManage = user.permissions.includes('users.manage');
+
+  const deptName = (code: string | null) => (code ? n(depts.data?.find((d) => d.code === code)?.name ?? { zh: code, en: code }) : '—');
+  const showProblem = (err: unknown) => {
+    const p = err instanceof ApiError ? err.problem : null;
+    message.error(p ? `${p.title}${p.detail ? `: ${p.detail}` : ''}` : String(err));
+  };
+
+  const submit = async () => {
+    const v = await form.validateFields();
+    try {
+      if (open === 'create') await api('POST', '/api/users', { ...v, department: v.department ?? null, phone: v.phone || null });
+      else if (open)
+        await api('PATCH', `/api/users/${open.id}`, { displayName: v.displayName, roles: v.roles, department: v.department ?? null, districts: v.districts });
+      setOpen(null);
+      message.success(t('common.saved'));
+      list.reload();
+    } catch (err) {
+      showProblem(err);
+    }
+  };
+
+  const act = async (fn: () => Promise<unknown>) => {
+    try {
+      await fn();
+      list.reload();
+    } catch (err) {
+      showProblem(err);
+    }
+  };
+
+  return (
+    <Card
+      title={t('nav.users')}
+      extra={
+        <Space>
+          <Input.Search allowClear placeholder={t('action.search')} onSearch={setQ} style={{ width: 200 }} />
+          {canManage && (
+            <Button
+              type="primary"
+              onClick={() => {
+                form.resetFields();
+                form.setFieldsValue({ districts: ['*'], roles: ['dept_staff'] });
+                setOpen('create');
+              }}
+            >
+              {t('users.new')}
+            </Button>
+          )}
+        </Space>
+      }
+    >
+      <Table
+        rowKey="id"
+        loading={list.loading}
+        dataSource={list.data?.items ?? []}
+        pagination={{ pageSize: 50 }}
+        columns={[
+          { title: t('col.username'), dataIndex: 'username' },
+          { title: t('col.displayName'), dataIndex: 'displayName' },
+          { title: t('col.roles'), render: (_, u) => u.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { title: t('col.department'), render: (_, u) => deptName(u.department) },
+          { title: t('col.districts'), render: (_, u) => (u.districts.includes('*') ? t('common.all') : u.districts.join(', ')) },
+          { title: t('col.phone'), dataIndex: 'phone' },
+          {
+            title: t('col.status'),
+            render: (_, u) => (
+              <Space>
+                <Tag color={u.status === 'active' ? 'green' : 'default'}>{t(u.status === 'active' ? 'status.active' : 'status.disabled')}</Tag>
+                {u.locked && <Tag color="red">{t('status.locked')}</Tag>}
+              </Space>
+            ),
+          },
+          ...(canManage
+            ? [
+                {
+                  title: t('col.actions'),
+                  render: (_: unknown, u: User) => (
+                    <Space size="small" wrap>
+                      <Button
+                        size="small"
+                        onClick={() => {
+                          form.setFieldsValue({ ...u, phone: u.phone ?? undefined, password: '' });
+                          setOpen(u);
+                        }}
+                      >
+                        {t('action.edit')}
+                      </Button>
+                      <Button
+                        size="small"
+                        onClick={() =>
+                          act(async () => {
+                            const r = await api<{ temporaryPassword: string }>('POST', `/api/users/${u.id}/reset-password`, {});
+                            modal.info({ title: t('users.tempPassword'), content: <Typography.Text copyable>{r.temporaryPassword}</Typography.Text> });
+                          })
+                        }
+                      >
+                        {t('action.resetPassword')}
+                      </Button>
+                      {u.locked && (
+                        <Button size="small" onClick={() => act(() => api('POST', `/api/users/${u.id}/unlock`))}>
+                          {t('action.unlock')}
+                        </Button>
+                      )}
+                      {u.username !== 'admin' && (
+                        <Button
+                          size="small"
+                          danger={u.status === 'active'}
+                          onClick={() => act(() => api('PATCH', `/api/users/${u.id}`, { status: u.status === 'active' ? 'disabled' : 'active' }))}
+                        >
+                          {t(u.status === 'active' ? 'action.disable' : 'action.enable')}
+                        </Button>
+                      )}
+                    </Space>
+                  ),
+                },
+              ]
+            : []),
+        ]}
+      />
+      <Modal
+        open={open !== null}
+        title={open === 'create' ? t('users.new') : t('action.edit')}
+        onOk={submit}
+        onCancel={() => setOpen(null)}
+        okText={t('action.save')}
+        cancelText={t('action.cancel')}
+        destroyOnHidden
+      >
+        <Form form={form} layout="vertical">
+          <Form.Item name="username" label={t('col.username')} rules={[{ required: true, pattern: /^[a-zA-Z0-9_.@-]{2,64}$/ }]}>
+            <Input disabled={open !== 'create'} />
+          </Form.Item>
+          <Form.Item name="displayName" label={t('col.displayName')} rules={[{ required: true }]}>
+            <Input />
+          </Form.Item>
+          {open === 'create' && (
+            <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 10 }]}>
+              <Input.Password autoComplete="new-password" />
+            </Form.Item>
+          )}
+          <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
+            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: r }))} />
+          </Form.Item>
+          <Form.Item name="department" label={t('col.department')}>
+            <Select
+              allowClear
+              showSearch
+              optionFilterProp="label"
+              options={(depts.data ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
+            />
+          </Form.Item>
+          <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
+            <Select
+              mode="multiple"
+              options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: `${n(d.name)} ${d.adcode}` }))]}
+            />
+          </Form.Item>
+          {open === 'create' && (
+            <Form.Item name="phone" label={t('col.phone')}>
+              <Input />
+            </Form.Item>
+          )}
+        </Form>
+      </Modal>
+    </Card>
+  );
+}

@@ -1,0 +1,135 @@
+import { useEffect, useMemo, useState } from 'react';
+import { api } from './api';
+import { useI18n } from './i18n';
+
+export interface District {
+  adcode: string;
+  name: { zh: string; en: string };
+  kind: string;
+  parent: string | null;
+  center: [number, number] | null;
+  geometry?: { type: 'Polygon' | 'MultiPolygon'; coordinates: number[][][] | number[][][][] } | null;
+}
+
+type Ring = number[][];
+
+function polygonsOf(g: NonNullable<District['geometry']>): Ring[][] {
+  return g.type === 'Polygon' ? [g.coordinates as Ring[]] : (g.coordinates as Ring[][]);
+}
+
+/** The area centroid of the largest polygon: where the district's name reads best. */
+function labelPoint(g: NonNullable<District['geometry']>, px: (x: number) => number, py: (y: number) => number): [number, number] | null {
+  let best: { a: number; x: number; y: number } | null = null;
+  for (const poly of polygonsOf(g)) {
+    const ring = poly[0]!;
+    let a = 0;
+    let cx = 0;
+    let cy = 0;
+    for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+      const [x0, y0] = [px(ring[j]![0]!), py(ring[j]![1]!)];
+      const [x1, y1] = [px(ring[i]![0]!), py(ring[i]![1]!)];
+      const f = x0 * y1 - x1 * y0;
+      a += f;
+      cx += (x0 + x1) * f;
+      cy += (y0 + y1) * f;
+    }
+    if (a !== 0 && (!best || Math.abs(a) > Math.abs(best.a))) best = { a, x: cx / (3 * a), y: cy / (3 * a) };
+  }
+  return best ? [best.x, best.y] : null;
+}
+
+/** The city's districts drawn from their boundaries (equirectangular, scaled at the city's latitude). */
+export function CityMap({
+  districts,
+  selected,
+  onSelect,
+  theme = 'light',
+  height = 420,
+}: {
+  districts: District[];
+  selected?: string | null;
+  onSelect?: (adcode: string) => void;
+  theme?: 'light' | 'dark';
+  height?: number;
+}) {
+  const { n } = useI18n();
+  const shapes = useMemo(() => {
+    const withGeo = districts.filter((d) => d.geometry);
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    for (const d of withGeo)
+      for (const poly of polygonsOf(d.geometry!))
+        for (const [x, y] of poly[0]!) {
+          minX = Math.min(minX, x!);
+          maxX = Math.max(maxX, x!);
+          minY = Math.min(minY, y!);
+          maxY = Math.max(maxY, y!);
+        }
+    const k = Math.cos((((minY + maxY) / 2) * Math.PI) / 180);
+    const W = 1000;
+    const scale = W / ((maxX - minX) * k);
+    const H = (maxY - minY) * scale;
+    const px = (x: number) => (x - minX) * k * scale;
+    const py = (y: number) => (maxY - y) * scale;
+    return {
+      W,
+      H,
+      items: withGeo.map((d) => ({
+        d,
+        path: polygonsOf(d.geometry!)
+          .map((poly) => poly.map((ring) => `M${ring.map(([x, y]) => `${px(x!).toFixed(1)},${py(y!).toFixed(1)}`).join('L')}Z`).join(''))
+          .join(''),
+        label: labelPoint(d.geometry!, px, py),
+      })),
+    };
+  }, [districts]);
+
+  const dark = theme === 'dark';
+  const palette = dark ? ['#1b3a63', '#1f4677', '#24518a', '#1a4270'] : ['#dbe8fb', '#cfe0f7', '#e4eefb', '#c7dbf5'];
+  return (
+    <svg viewBox={`-10 -10 ${shapes.W + 20} ${shapes.H + 20}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label="city map">
+      {shapes.items.map(({ d, path }, i) => (
+        <path
+          key={d.adcode}
+          d={path}
+          data-adcode={d.adcode}
+          fill={selected === d.adcode ? (dark ? '#d4a017' : '#ffd666') : palette[i % palette.length]}
+          stroke={dark ? '#6fa8ff' : '#4a78b5'}
+          strokeWidth={2}
+          style={{ cursor: onSelect ? 'pointer' : 'default' }}
+          onClick={() => onSelect?.(d.adcode)}
+        >
+          <title>{`${n(d.name)} ${d.adcode}`}</title>
+        </path>
+      ))}
+      {shapes.items.map(({ d, label }) =>
+        label ? (
+          <text
+            key={`t${d.adcode}`}
+            x={label[0]}
+            y={label[1]}
+            textAnchor="middle"
+            fontSize={26}
+            fill={dark ? '#e6edf7' : '#1d2b3f'}
+            style={{ pointerEvents: 'none', fontWeight: 600 }}
+          >
+            {n(d.name)}
+          </text>
+        ) : null,
+      )}
+    </svg>
+  );
+}
+
+export function useDistricts(geometry = true) {
+  const [districts, setDistricts] = useState<District[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    api<District[]>('GET', `/api/districts?geometry=${geometry}`)
+      .then(setDistricts)
+      .catch((e: Error) => setError(e.message));
+  }, [geometry]);
+  return { districts, error };
+}

@@ -1,0 +1,120 @@
+/** The API client shared by the three web apps: one login (tokens in localStorage), refresh on expiry. */
+
+export interface Me {
+  kind: string;
+  id: string;
+  name: string;
+  displayName?: string;
+  roles: string[];
+  permissions: string[];
+  department: string | null;
+  districts: string[];
+  scope: { departments: string[]; districts: string[] };
+  mustChangePassword?: boolean;
+}
+
+interface Session {
+  token: string;
+  refreshToken: string;
+  expiresAt: string;
+}
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  code: string;
+  detail?: string;
+  errors?: { pointer: string; detail: string }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.detail ?? problem.title);
+  }
+}
+
+const KEY = 'wudang.session';
+
+function load(): Session | null {
+  try {
+    const raw = localStorage.getItem(KEY);
+    return raw ? (JSON.parse(raw) as Session) : null;
+  } catch {
+    return null;
+  }
+}
+
+function save(s: Session | null): void {
+  if (s) localStorage.setItem(KEY, JSON.stringify(s));
+  else localStorage.removeItem(KEY);
+}
+
+export function hasSession(): boolean {
+  return load() !== null;
+}
+
+let refreshing: Promise<boolean> | null = null;
+
+async function refresh(): Promise<boolean> {
+  const s = load();
+  if (!s) return false;
+  refreshing ??= (async () => {
+    const r = await fetch('/api/auth/refresh', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refreshToken: s.refreshToken }),
+    });
+    if (!r.ok) {
+      save(null);
+      return false;
+    }
+    const body = (await r.json()) as Session;
+    save({ token: body.token, refreshToken: body.refreshToken, expiresAt: body.expiresAt });
+    return true;
+  })().finally(() => {
+    refreshing = null;
+  });
+  return refreshing;
+}
+
+export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+  const attempt = async () => {
+    const s = load();
+    return fetch(url, {
+      method,
+      headers: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+  };
+  let r = await attempt();
+  if (r.status === 401 && load() && (await refresh())) r = await attempt();
+  if (r.status === 401) {
+    save(null);
+    window.dispatchEvent(new Event('wudang:logout'));
+  }
+  if (r.status === 204) return undefined as T;
+  const text = await r.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!r.ok) throw new ApiError(data as Problem);
+  return data as T;
+}
+
+export async function login(username: string, password: string): Promise<Me> {
+  const r = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const data = await r.json();
+  if (!r.ok) throw new ApiError(data as Problem);
+  save({ token: data.token, refreshToken: data.refreshToken, expiresAt: data.expiresAt });
+  return data.user as Me;
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api('POST', '/api/auth/logout');
+  } catch {
+    /* the session may already be gone */
+  }
+  save(null);
+}
+
+export const me = () => api<Me>('GET', '/api/auth/me');

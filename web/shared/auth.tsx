@@ -1,0 +1,98 @@
+import { type ReactNode, useCallback, useEffect, useState } from 'react';
+import { ApiError, type Me, hasSession, login, logout, me } from './api';
+import { useI18n } from './i18n';
+import './login.css';
+
+/** Shows the login form until the user is authenticated, then renders children with the user. */
+export function AuthGate({ app, children, dark = false }: { app: string; dark?: boolean; children: (user: Me, signOut: () => void) => ReactNode }) {
+  const [user, setUser] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(hasSession());
+  const { t } = useI18n();
+
+  useEffect(() => {
+    if (!hasSession()) return;
+    me()
+      .then(setUser)
+      .catch(() => setUser(null))
+      .finally(() => setChecking(false));
+  }, []);
+
+  useEffect(() => {
+    const onLogout = () => setUser(null);
+    window.addEventListener('wudang:logout', onLogout);
+    return () => window.removeEventListener('wudang:logout', onLogout);
+  }, []);
+
+  const signOut = useCallback(() => {
+    void logout().then(() => setUser(null));
+  }, []);
+
+  if (checking) return <div className="wd-loading">{t('common.loading')}</div>;
+  if (!user) return <LoginForm app={app} dark={dark} onLogin={setUser} />;
+  return <>{children(user, signOut)}</>;
+}
+
+function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin: (u: Me) => void }) {
+  const { t, lang, setLang } = useI18n();
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onLogin(await login(username, password));
+    } catch (err) {
+      const code = err instanceof ApiError ? err.problem.code : '';
+      setError(
+        code === 'WD_ERR_AUTH_LOCKED'
+          ? t('login.locked')
+          : code === 'WD_ERR_AUTH_INVALID_CREDENTIALS'
+            ? t('login.failed')
+            : err instanceof Error
+              ? err.message
+              : String(err),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
+      <form className="wd-login-card" onSubmit={submit} aria-label={t('login.title')}>
+        <div className="wd-login-brand">
+          <div className="wd-login-logo" aria-hidden="true">
+            武
+          </div>
+          <div>
+            <div className="wd-login-name">{t('app.name')}</div>
+            <div className="wd-login-app">{app}</div>
+          </div>
+        </div>
+        <label>
+          {t('login.username')}
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+        </label>
+        <label>
+          {t('login.password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} required />
+        </label>
+        {error && (
+          <div className="wd-login-error" role="alert">
+            {error}
+          </div>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('login.submit')}
+        </button>
+        <button type="button" className="wd-login-lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+          {t('lang.switch')}
+        </button>
+      </form>
+    </div>
+  );
+}
