@@ -23,7 +23,7 @@ describe('web apps in Chromium', () => {
     await shot(page, 'console-login');
     await loginThroughForm(page, 'wrong', 'wrong-password');
     await page.getByRole('alert').waitFor();
-    assert.match(await page.getByRole('alert').innerText(), /用户名或密码错误/);
+    assert.match((await page.getByRole('alert').textContent()) ?? '', /用户名或密码错误/);
     await loginThroughForm(page, 'admin', ADMIN_PASSWORD);
     await page.getByTestId('city-name').getByText('十堰市').waitFor();
     await page.locator('svg path[data-adcode]').first().waitFor();
@@ -47,7 +47,7 @@ describe('web apps in Chromium', () => {
     await page.locator('.ant-select-item-option').getByText('2026', { exact: true }).click();
     await page.getByRole('cell', { name: '2026-02-14' }).waitFor();
     const row = page.getByRole('row', { name: /2026-02-14/ });
-    assert.match(await row.innerText(), /调休上班/);
+    assert.match((await row.textContent()) ?? '', /调休上班/);
     await shot(page, 'console-calendar');
 
     await page.getByRole('button', { name: 'English' }).click();
@@ -80,7 +80,7 @@ describe('web apps in Chromium', () => {
     // Same origin, same session: the console opens without a second login.
     await page.goto(`${app.url}/console`);
     await page.getByTestId('current-user').waitFor();
-    assert.match(await page.getByTestId('current-user').innerText(), /王敏/);
+    assert.match((await page.getByTestId('current-user').textContent()) ?? '', /王敏/);
     await ctx.close();
 
     const mobile = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
@@ -88,7 +88,7 @@ describe('web apps in Chromium', () => {
     await m.goto(`${app.url}/app`);
     await loginThroughForm(m, 'citizen', DEMO_PASSWORD);
     await m.getByTestId('citizen-hello').waitFor();
-    assert.match(await m.getByTestId('citizen-hello').innerText(), /赵晓/);
+    assert.match((await m.getByTestId('citizen-hello').textContent()) ?? '', /赵晓/);
     await shot(m, 'app-mobile');
     await mobile.close();
   });

@@ -99,7 +99,17 @@ export function CityMap({
           stroke={dark ? '#6fa8ff' : '#4a78b5'}
           strokeWidth={2}
           style={{ cursor: onSelect ? 'pointer' : 'default' }}
-          onClick={() => onSelect?.(d.adcode)}
+          {...(onSelect
+            ? {
+                role: 'button',
+                tabIndex: 0,
+                'aria-label': n(d.name),
+                onClick: () => onSelect(d.adcode),
+                onKeyDown: (e: React.KeyboardEvent) => {
+                  if (e.key === 'Enter' || e.key === ' ') onSelect(d.adcode);
+                },
+              }
+            : {})}
         >
           <title>{`${n(d.name)} ${d.adcode}`}</title>
         </path>

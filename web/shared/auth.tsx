@@ -75,7 +75,7 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
         </div>
         <label>
           {t('login.username')}
-          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required autoFocus />
+          <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
         </label>
         <label>
           {t('login.password')}

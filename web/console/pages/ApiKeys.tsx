@@ -41,7 +41,14 @@ export function ApiKeysPage() {
     <Card
       title={t('nav.apikeys')}
       extra={
-        <Button type="primary" onClick={() => (form.resetFields(), form.setFieldsValue({ roles: ['api_client'], districts: ['*'] }), setOpen(true))}>
+        <Button
+          type="primary"
+          onClick={() => {
+            form.resetFields();
+            form.setFieldsValue({ roles: ['api_client'], districts: ['*'] });
+            setOpen(true);
+          }}
+        >
           {t('apikeys.new')}
         </Button>
       }

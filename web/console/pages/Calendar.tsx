@@ -71,7 +71,14 @@ export function CalendarPage({ user }: { user: Me }) {
         >
           {canManage && (
             <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }}>
-              <Input addonBefore={t('calendar.source')} value={source} onChange={(e) => (setSource(e.target.value), setDirty(true))} />
+              <Input
+                addonBefore={t('calendar.source')}
+                value={source}
+                onChange={(e) => {
+                  setSource(e.target.value);
+                  setDirty(true);
+                }}
+              />
               <Form
                 form={addForm}
                 layout="inline"
@@ -120,7 +127,15 @@ export function CalendarPage({ user }: { user: Me }) {
                     {
                       title: '',
                       render: (_: unknown, d: Day) => (
-                        <Button size="small" type="link" danger onClick={() => (setDays(days.filter((x) => x.date !== d.date)), setDirty(true))}>
+                        <Button
+                          size="small"
+                          type="link"
+                          danger
+                          onClick={() => {
+                            setDays(days.filter((x) => x.date !== d.date));
+                            setDirty(true);
+                          }}
+                        >
                           {t('action.delete')}
                         </Button>
                       ),
