@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
@@ -14,14 +14,14 @@ import { auditRoutes } from '../platform/audit/audit.routes.js';
 import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
 import { calendarRoutes } from '../platform/calendar/calendar.routes.js';
 import { CalendarService } from '../platform/calendar/calendar.service.js';
-import { registerHttpPlatform } from '../platform/http/http.js';
-import { newId } from '../platform/ids.js';
+import { PAGE_SECURITY_HEADERS, registerHttpPlatform, requestId } from '../platform/http/http.js';
+import { lazyChildLogger } from '../platform/http/lazy-logger.js';
 import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
-import { authenticate, ensureInitialAccounts, identityRoutes, seedCity } from '../modules/identity/index.js';
+import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
 import type { Config } from './config.js';
 import type { Platform } from './context.js';
 
@@ -63,14 +63,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       redact: ['req.headers.authorization', 'req.headers.cookie'],
     },
     bodyLimit: config.bodyLimit,
-    genReqId: (req) => {
-      const incoming = req.headers['x-request-id'];
-      return typeof incoming === 'string' && /^[A-Za-z0-9._-]{1,64}$/.test(incoming) ? incoming : newId('req');
-    },
+    // One line per request at info level is the operator's choice (LOG_REQUESTS); errors are always logged.
+    logController: new LogController({ disableRequestLogging: !config.logRequests }),
+    childLoggerFactory: lazyChildLogger,
+    genReqId: (req) => requestId(req.headers['x-request-id']),
     routerOptions: { ignoreTrailingSlash: true },
-  });
-  app.addHook('onRequest', async (req, reply) => {
-    reply.header('x-request-id', req.id);
   });
   setValidators(app);
 
@@ -84,11 +81,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const profile = loadProfile(config.cityProfile);
     const calendar = new CalendarService(storage.db, bus, config.officeHours, profile.utcOffsetMinutes);
     await calendar.seedMissingYears();
-    await calendar.watch(`calendar-cache-${newId('p')}`);
+    await calendar.watch();
 
     const platform: Platform = { config, storage, db: storage.db, bus, profile, calendar, log: app.log, now: opts.now ?? Date.now };
     await seedCity(platform);
     const initial = await ensureInitialAccounts(platform);
+    await watchAccessChanges(platform);
 
     engine = new WorkflowEngine(storage.db, bus, calendar, platform.now);
     if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
@@ -196,6 +194,7 @@ async function registerWebApps(app: FastifyInstance, webDir: string): Promise<vo
           .status(503)
           .type('text/plain; charset=utf-8')
           .send('The web apps are not built yet: run `npm run build`.\n网页应用尚未构建：请运行 npm run build。\n');
+      reply.headers(PAGE_SECURITY_HEADERS);
       reply.header('cache-control', 'no-cache');
       return reply.sendFile(`${name}/index.html`);
     };

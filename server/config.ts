@@ -167,6 +167,7 @@ export const SETTINGS = {
     default: 'info',
     parser: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const),
   }),
+  logRequests: setting({ env: 'LOG_REQUESTS', description: 'Log every request and response (at info level)', default: '1', parser: bool }),
   accessTokenTtl: setting({ env: 'ACCESS_TOKEN_TTL', description: 'Lifetime of an access token', default: '15m', parser: duration }),
   refreshTokenTtl: setting({ env: 'REFRESH_TOKEN_TTL', description: 'Lifetime of a refresh token (a login session)', default: '7d', parser: duration }),
   loginMaxFailures: setting({

@@ -59,7 +59,7 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
     async (req) => {
       const r = await svc.login(p, ctxOf(req), req.body.username, req.body.password, req.headers['user-agent'] ?? null);
       const principal = svc.principalOfUser(r.user);
-      return { ...pairView(r), user: meView(principal, r.user) };
+      return { ...pairView(r), user: meView(principal) };
     },
   );
 
@@ -89,11 +89,7 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
   app.get(
     '/api/auth/me',
     { schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } }, config: { auth: {} } },
-    async (req) => {
-      const principal = principalOf(req);
-      const user = principal.kind === 'user' ? await store.getUserById(p.db, principal.id) : undefined;
-      return meView(principal, user);
-    },
+    async (req) => meView(principalOf(req)),
   );
 
   app.post(
@@ -361,12 +357,13 @@ function pairView(r: svc.TokenPair) {
   };
 }
 
-function meView(principal: Principal, user?: UserRow) {
+function meView(principal: Principal) {
   return {
     kind: principal.kind,
     id: principal.id,
     name: principal.name,
-    ...(user ? { displayName: user.display_name, mustChangePassword: user.must_change_password === 1 } : {}),
+    ...(principal.displayName !== undefined ? { displayName: principal.displayName } : {}),
+    ...(principal.mustChangePassword !== undefined ? { mustChangePassword: principal.mustChangePassword } : {}),
     roles: [...principal.roles],
     permissions: [...principal.permissions],
     department: principal.department,

@@ -20,7 +20,70 @@ declare module '../../platform/bus/bus.js' {
     'user.locked': { userId: string; until: number };
     'apikey.created': { keyId: string; name: string };
     'apikey.revoked': { keyId: string };
+    'session.revoked': { sessionId?: string; userId?: string };
   }
+}
+
+/**
+ * Resolved tokens are cached for a few seconds so an authenticated request costs no database
+ * round trip. Every change that ends access (logout, refresh, password, permissions, disabled
+ * user, revoked key) drops the entries here at once and, through session.revoked /
+ * user.updated / apikey.revoked events, in every other process.
+ */
+class PrincipalCache {
+  private readonly entries = new Map<string, { principal: Principal; until: number }>();
+  constructor(
+    private readonly ttlMs = 10_000,
+    private readonly max = 50_000,
+  ) {}
+  get(tokenHash: string, now: number): Principal | undefined {
+    const e = this.entries.get(tokenHash);
+    if (!e) return undefined;
+    if (e.until <= now) {
+      this.entries.delete(tokenHash);
+      return undefined;
+    }
+    return e.principal;
+  }
+  set(tokenHash: string, principal: Principal, now: number, expiresAt: number | null): void {
+    if (this.entries.size >= this.max) this.entries.clear();
+    this.entries.set(tokenHash, { principal, until: Math.min(now + this.ttlMs, expiresAt ?? Number.POSITIVE_INFINITY) });
+  }
+  drop(match: (p: Principal) => boolean): void {
+    for (const [k, e] of this.entries) if (match(e.principal)) this.entries.delete(k);
+  }
+}
+
+const caches = new WeakMap<object, PrincipalCache>();
+function cacheOf(p: Pick<Platform, 'db'>): PrincipalCache {
+  let c = caches.get(p);
+  if (!c) {
+    c = new PrincipalCache();
+    caches.set(p, c);
+  }
+  return c;
+}
+
+function dropSessions(p: Pick<Platform, 'db'>, match: { sessionId?: string; userId?: string; keyId?: string }): void {
+  cacheOf(p).drop(
+    (x) =>
+      (match.sessionId !== undefined && x.sessionId === match.sessionId) ||
+      (match.userId !== undefined && x.kind === 'user' && x.id === match.userId) ||
+      (match.keyId !== undefined && x.kind === 'api_key' && x.id === match.keyId),
+  );
+}
+
+/** Follows changes from other processes that end access. */
+export async function watchAccessChanges(p: Platform): Promise<void> {
+  const opts = { group: 'auth-cache', broadcast: true };
+  await p.bus.subscribe('session.revoked', (e) => dropSessions(p, e.data as { sessionId?: string; userId?: string }), opts);
+  await p.bus.subscribe('user.updated', (e) => dropSessions(p, { userId: (e.data as { userId: string }).userId }), opts);
+  await p.bus.subscribe('apikey.revoked', (e) => dropSessions(p, { keyId: (e.data as { keyId: string }).keyId }), opts);
+}
+
+async function revoked(p: Pick<Platform, 'db'> & { bus?: Platform['bus'] }, what: { sessionId?: string; userId?: string }): Promise<void> {
+  dropSessions(p, what);
+  await p.bus?.publish('session.revoked', what, { key: what.userId ?? what.sessionId ?? '' });
 }
 
 export const DEMO_PASSWORD = 'Wudang@2026';
@@ -39,6 +102,8 @@ export function principalOfUser(u: UserRow, sessionId?: string): Principal {
     kind: 'user',
     id: u.id,
     name: u.username,
+    displayName: u.display_name,
+    mustChangePassword: u.must_change_password === 1,
     roles: rolesOf(u.roles),
     department: u.department_code,
     districts: districtsScope(u.districts),
@@ -238,6 +303,7 @@ export async function updateUser(p: Platform, ctx: RequestContext, id: string, p
       details: { before: { roles: rolesOf(u.roles), department: u.department_code, districts: store.parseList(u.districts), status: u.status }, patch },
     });
   });
+  dropSessions(p, { userId: id });
   await p.bus.publish('user.updated', { userId: id, changes }, { key: id });
   return (await store.getUserById(p.db, id))!;
 }
@@ -280,6 +346,7 @@ export async function setPassword(
       targetId: id,
     });
   });
+  await revoked(p, { userId: id });
 }
 
 export async function changeOwnPassword(p: Platform, ctx: RequestContext, principal: Principal, current: string, next: string): Promise<void> {
@@ -322,6 +389,7 @@ export async function changeOwnPassword(p: Platform, ctx: RequestContext, princi
       targetId: u.id,
     });
   });
+  await revoked(p, { userId: u.id });
 }
 
 export async function unlockUser(p: Platform, ctx: RequestContext, id: string): Promise<void> {
@@ -429,30 +497,41 @@ export async function refresh(p: Platform, ctx: RequestContext, refreshToken: st
     access_expires_at: expiresAt,
     last_seen_at: now,
   });
+  // The old access token stops working now, here and in every other process.
+  await revoked(p, { sessionId: s.id });
   return { token, refreshToken: nextRefresh, expiresAt, refreshExpiresAt: s.refresh_expires_at };
 }
 
 export async function logout(p: Platform, ctx: RequestContext, principal: Principal): Promise<void> {
-  if (principal.sessionId) await store.updateSession(p.db, principal.sessionId, { revoked_at: p.now() });
+  if (principal.sessionId) {
+    await store.updateSession(p.db, principal.sessionId, { revoked_at: p.now() });
+    await revoked(p, { sessionId: principal.sessionId });
+  }
   await audit(p, ctx, { action: 'auth.logout', targetType: 'user', targetId: principal.id });
 }
 
 /** Resolves a bearer token (access token or API key) to its principal; null when invalid. */
 export async function authenticate(p: Platform, token: string): Promise<Principal | null> {
   const now = p.now();
+  const hash = hashToken(token);
+  const cache = cacheOf(p);
+  const hit = cache.get(hash, now);
+  if (hit) return hit;
   if (token.startsWith('wda_')) {
-    const s = await store.getSessionByAccessHash(p.db, hashToken(token));
+    const s = await store.getSessionByAccessHash(p.db, hash);
     if (!s || s.revoked_at || s.access_expires_at <= now) return null;
     const u = await store.getUserById(p.db, s.user_id);
-    if (u?.status !== 'active') return null;
-    return principalOfUser(u, s.id);
+    if (!u || u.status !== 'active') return null;
+    const principal = principalOfUser(u, s.id);
+    cache.set(hash, principal, now, s.access_expires_at);
+    return principal;
   }
   if (token.startsWith('wdk_')) {
-    const k = await store.getApiKeyByHash(p.db, hashToken(token));
+    const k = await store.getApiKeyByHash(p.db, hash);
     if (!k || k.revoked_at || (k.expires_at && k.expires_at <= now)) return null;
     // Coarse last-used stamp: at most one write a minute per key.
     if (!k.last_used_at || now - k.last_used_at > 60_000) await store.updateApiKey(p.db, k.id, { last_used_at: now });
-    return makePrincipal({
+    const principal = makePrincipal({
       kind: 'api_key',
       id: k.id,
       name: k.name,
@@ -460,6 +539,8 @@ export async function authenticate(p: Platform, token: string): Promise<Principa
       department: k.department_code,
       districts: districtsScope(k.districts),
     });
+    cache.set(hash, principal, now, k.expires_at);
+    return principal;
   }
   return null;
 }
@@ -510,6 +591,7 @@ export async function revokeApiKey(p: Platform, ctx: RequestContext, id: string)
   const k = await store.getApiKey(p.db, id);
   if (!k) throw notFound('API key', id);
   if (!k.revoked_at) await store.updateApiKey(p.db, id, { revoked_at: p.now() });
+  dropSessions(p, { keyId: id });
   await audit(p, ctx, { action: 'apikey.revoked', targetType: 'api_key', targetId: id });
   await p.bus.publish('apikey.revoked', { keyId: id }, { key: id });
 }

@@ -1,4 +1,4 @@
 /** Identity and access: the module's public door. */
 export { identityRoutes } from './identity.routes.js';
-export { authenticate, ensureInitialAccounts, seedCity, setPassword, principalOfUser, DEMO_PASSWORD } from './identity.service.js';
+export { authenticate, watchAccessChanges, ensureInitialAccounts, seedCity, setPassword, principalOfUser, DEMO_PASSWORD } from './identity.service.js';
 export { getUserByUsername } from './identity.store.js';

@@ -19,6 +19,10 @@ export interface Principal {
   kind: 'user' | 'api_key';
   id: string;
   name: string;
+  /** A person's display name, or the key's name. */
+  displayName?: string;
+  /** The user must change a temporary password. */
+  mustChangePassword?: boolean;
   roles: readonly Role[];
   department: string | null;
   /** The districts assigned to the user or key; ALL for city-level. */

@@ -34,6 +34,11 @@ export interface SubscribeOptions {
   group: string;
   /** Deliveries before an event is given up on (logged as dead-lettered). */
   maxDeliver?: number;
+  /**
+   * Every process gets every event (cache invalidation): the group is private to this
+   * process and, on NATS, its consumer is removed once the process has gone.
+   */
+  broadcast?: boolean;
 }
 
 export interface Subscription {

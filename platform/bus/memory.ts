@@ -32,6 +32,7 @@ export class MemoryBus implements EventBus {
   readonly kind = 'memory' as const;
   private readonly groups = new Map<string, Group>();
   private closed = false;
+  private broadcasts = 0;
   private idle: (() => void)[] = [];
 
   constructor(
@@ -52,7 +53,7 @@ export class MemoryBus implements EventBus {
   }
 
   async subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
-    const key = `${opts.group}\u0000${pattern}`;
+    const key = opts.broadcast ? `${opts.group}\u0000${pattern}\u0000${++this.broadcasts}` : `${opts.group}\u0000${pattern}`;
     let g = this.groups.get(key);
     if (!g) {
       g = { name: opts.group, pattern, handlers: [], next: 0, queue: [], running: false, maxDeliver: opts.maxDeliver ?? 5 };

@@ -31,6 +31,7 @@ import {
   consoleLogger,
   makeEvent,
 } from './bus.js';
+import { newId } from '../ids.js';
 
 export interface NatsBusOptions {
   url: string;
@@ -118,7 +119,7 @@ export class NatsBus implements EventBus {
   }
 
   async subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
-    const name = durableName(opts.group, pattern);
+    const name = opts.broadcast ? durableName(`${opts.group}_${newId('p').slice(2)}`, pattern) : durableName(opts.group, pattern);
     const maxDeliver = opts.maxDeliver ?? 5;
     const ensureConsumer = async () => {
       try {
@@ -131,6 +132,8 @@ export class NatsBus implements EventBus {
           deliver_policy: DeliverPolicy.New,
           ack_wait: nanos(30_000),
           max_deliver: maxDeliver,
+          // A process's private consumer disappears a while after the process does.
+          ...(opts.broadcast ? { inactive_threshold: nanos(300_000) } : {}),
         });
       }
     };

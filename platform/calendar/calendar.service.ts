@@ -56,8 +56,8 @@ export class CalendarService {
   }
 
   /** Follows changes made by other processes. */
-  async watch(group: string): Promise<void> {
-    await this.bus.subscribe('calendar.updated', () => this.invalidate(), { group });
+  async watch(): Promise<void> {
+    await this.bus.subscribe('calendar.updated', () => this.invalidate(), { group: 'calendar-cache', broadcast: true });
   }
 
   private async load(): Promise<WorkingCalendar> {

@@ -46,7 +46,7 @@ export function openStorage(opts: StorageOptions): Storage {
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   return {
     db,
     dialect: 'sqlite',
@@ -55,6 +55,33 @@ export function openStorage(opts: StorageOptions): Storage {
     },
     close: () => db.destroy(),
   };
+}
+
+/**
+ * Kysely prepares every query anew; preparing costs as much as running a small query. Queries
+ * are built from a fixed set of shapes, so prepared statements are kept by SQL text (bounded).
+ * A statement still iterating (a streamed query) is busy, so a fresh one is prepared for it.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500): SqliteDatabase.Database {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return new Proxy(sqlite, {
+    get(target, prop, receiver) {
+      if (prop === 'prepare') {
+        return (source: string) => {
+          const hit = cache.get(source);
+          if (hit && !hit.busy) return hit;
+          const stmt = target.prepare(source);
+          if (!hit) {
+            if (cache.size >= max) cache.delete(cache.keys().next().value!);
+            cache.set(source, stmt);
+          }
+          return stmt;
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? v.bind(target) : v;
+    },
+  });
 }
 
 function openPostgres(url: string, schema: string | undefined, max: number): Storage {

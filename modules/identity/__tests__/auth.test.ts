@@ -38,6 +38,7 @@ for (const d of await dialects()) {
       assert.equal(login.body.tokenType, 'Bearer');
       assert.equal(Date.parse(login.body.expiresAt), clock + 900_000);
       assert.equal(login.body.user.department, 'DSJZX');
+      assert.equal((await t.call('GET', '/api/auth/me', login.body.token)).status, 200, 'resolved once, so cached');
 
       const refreshed = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken });
       assert.equal(refreshed.status, 200);
@@ -223,3 +224,42 @@ for (const d of await dialects()) {
     });
   });
 }
+
+describe('access changes reach every process', async () => {
+  const [d] = await dialects();
+  const { buildApp } = await import('../../../server/app.js');
+  const { MemoryBus } = await import('../../../platform/bus/memory.js');
+  const { testConfig } = await import('../../../test/helpers.js');
+  const storage = await d!.open();
+  const bus = new MemoryBus({ warn() {}, error() {} });
+  // Two processes: one database, one bus, each with its own token cache.
+  const a = await buildApp(testConfig(), { storage, bus, scheduler: false });
+  const b = await buildApp(testConfig(), { storage, bus, scheduler: false });
+  after(async () => {
+    await a.close();
+    await b.close();
+    await bus.close();
+    await storage.close();
+  });
+  const call = async (app: typeof a, method: 'GET' | 'POST' | 'PATCH', url: string, token?: string, body?: unknown) => {
+    const r = await app.app.inject({ method, url, headers: token ? { authorization: `Bearer ${token}` } : {}, ...(body ? { payload: body as object } : {}) });
+    return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : null };
+  };
+
+  it('ends a session everywhere on logout and on a permission change', async () => {
+    const login = await call(a, 'POST', '/api/auth/login', undefined, { username: 'duty', password: DEMO_PASSWORD });
+    const token = login.body.token as string;
+    assert.equal((await call(b, 'GET', '/api/auth/me', token)).status, 200, 'b caches the principal');
+    assert.equal((await call(a, 'POST', '/api/auth/logout', token)).status, 204);
+    await bus.settled();
+    assert.equal((await call(b, 'GET', '/api/auth/me', token)).status, 401, 'b no longer accepts it');
+
+    const admin = (await call(a, 'POST', '/api/auth/login', undefined, { username: 'admin', password: ADMIN_PASSWORD })).body.token as string;
+    const staff = (await call(a, 'POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: DEMO_PASSWORD })).body.token as string;
+    assert.equal((await call(b, 'GET', '/api/auth/me', staff)).status, 200);
+    const id = (await call(a, 'GET', '/api/users?q=cgw.staff', admin)).body.items[0].id;
+    assert.equal((await call(a, 'PATCH', `/api/users/${id}`, admin, { roles: ['dept_leader'] })).status, 200);
+    await bus.settled();
+    assert.equal((await call(b, 'GET', '/api/auth/me', staff)).status, 401);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Fastify gives every request a child logger carrying its request id. Creating a pino child
+ * serialises its bindings at once, on every request, though most requests never log. This
+ * wrapper creates the child on the first log call instead.
+ */
+import type { FastifyBaseLogger } from 'fastify';
+import type { Bindings, ChildLoggerOptions } from 'pino';
+
+export class LazyChildLogger {
+  private real: FastifyBaseLogger | undefined;
+  constructor(
+    private readonly parent: FastifyBaseLogger,
+    private readonly bindings: Bindings,
+    private readonly opts: ChildLoggerOptions,
+  ) {}
+  private get logger(): FastifyBaseLogger {
+    this.real ??= this.parent.child(this.bindings, this.opts);
+    return this.real;
+  }
+  get level(): string {
+    return this.real?.level ?? this.parent.level;
+  }
+  set level(level: string) {
+    this.logger.level = level;
+  }
+  fatal(...args: Parameters<FastifyBaseLogger['fatal']>) {
+    this.logger.fatal(...args);
+  }
+  error(...args: Parameters<FastifyBaseLogger['error']>) {
+    this.logger.error(...args);
+  }
+  warn(...args: Parameters<FastifyBaseLogger['warn']>) {
+    this.logger.warn(...args);
+  }
+  info(...args: Parameters<FastifyBaseLogger['info']>) {
+    this.logger.info(...args);
+  }
+  debug(...args: Parameters<FastifyBaseLogger['debug']>) {
+    this.logger.debug(...args);
+  }
+  trace(...args: Parameters<FastifyBaseLogger['trace']>) {
+    this.logger.trace(...args);
+  }
+  silent(...args: Parameters<FastifyBaseLogger['silent']>) {
+    this.logger.silent(...args);
+  }
+  child(bindings: Bindings, opts?: ChildLoggerOptions): FastifyBaseLogger {
+    return this.logger.child(bindings, opts);
+  }
+}
+
+export function lazyChildLogger(logger: FastifyBaseLogger, bindings: Bindings, opts: ChildLoggerOptions): FastifyBaseLogger {
+  return new LazyChildLogger(logger, bindings, opts) as unknown as FastifyBaseLogger;
+}
