@@ -40,6 +40,18 @@ describe('web apps in Chromium', () => {
 
     await page.getByRole('menuitem', { name: '用户' }).click();
     await page.getByRole('cell', { name: 'duty', exact: true }).waitFor();
+    await page.getByRole('button', { name: '新建用户' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('用户名').fill('slj.zhou');
+    await dialog.getByLabel('姓名').fill('水利局 周工');
+    await dialog.getByLabel('密码').fill('River-Level-2026');
+    await dialog.getByLabel('部门').click();
+    await page.keyboard.type('SLJ');
+    await page.keyboard.press('Enter');
+    await shot(page, 'console-user-create');
+    await dialog.getByRole('button', { name: /保\s*存/ }).click();
+    await page.getByRole('cell', { name: 'slj.zhou', exact: true }).waitFor();
+    assert.ok(await page.getByRole('cell', { name: '水利局 周工' }).isVisible());
     await shot(page, 'console-users');
 
     await page.getByRole('menuitem', { name: '节假日日历' }).click();

@@ -194,6 +194,30 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
     },
   );
 
+  app.post(
+    '/api/departments',
+    {
+      schema: { ...R('Add a department', 'city'), body: S.CreateDepartmentBody, response: { 201: S.DepartmentSchema, ...problems, 409: { $ref: 'Problem#' } } },
+      config: { auth: { permission: 'city.manage' } },
+    },
+    async (req, reply) =>
+      reply.status(201).send(departmentView(p, await svc.createDepartment(p, ctxOf(req), req.body.code, { name: req.body.name, district: req.body.district }))),
+  );
+
+  app.patch(
+    '/api/departments/:code',
+    {
+      schema: {
+        ...R('Rename a department or change its district', 'city'),
+        params: S.CodeParams,
+        body: S.PatchDepartmentBody,
+        response: { 200: S.DepartmentSchema, ...problems },
+      },
+      config: { auth: { permission: 'city.manage' } },
+    },
+    async (req) => departmentView(p, await svc.updateDepartment(p, ctxOf(req), req.params.code, req.body)),
+  );
+
   app.get(
     '/api/plan-tasks',
     {

@@ -142,3 +142,13 @@ export const LookupQuery = Type.Object(
   { lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) },
   { additionalProperties: false },
 );
+
+const Names = Type.Object({ zh: Str(1, 100), en: Str(1, 200) }, { additionalProperties: false });
+export const CreateDepartmentBody = Type.Object(
+  { code: Str(2, 32, { pattern: '^[A-Z][A-Z0-9-]*$' }), name: Names, district: Type.Union([Str(1, 16), Type.Null()]) },
+  { additionalProperties: false },
+);
+export const PatchDepartmentBody = Type.Object(
+  { name: Type.Optional(Names), district: Type.Optional(Type.Union([Str(1, 16), Type.Null()])) },
+  { additionalProperties: false, minProperties: 1 },
+);

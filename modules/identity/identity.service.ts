@@ -141,7 +141,7 @@ export async function seedCity(p: Platform): Promise<void> {
       });
     }
     for (const d of p.profile.departments) {
-      await store.upsertDepartment(trx, { code: d.code, name_zh: d.name.zh, name_en: d.name.en, district_adcode: d.district, created_at: now });
+      await store.insertDepartmentIfMissing(trx, { code: d.code, name_zh: d.name.zh, name_en: d.name.en, district_adcode: d.district, created_at: now });
     }
     for (const t of p.profile.tasks) {
       await store.upsertPlanTask(trx, { id: t.id, name_zh: t.zh, lead: JSON.stringify(t.lead), responsible: JSON.stringify(t.responsible) });
@@ -184,6 +184,64 @@ export async function ensureInitialAccounts(p: Platform): Promise<{ generatedAdm
   }
   await audit(p, { principal: null, ip: null, requestId: null }, { action: 'system.initialized', details: { accounts: created } });
   return { ...(generated ? { generatedAdminPassword: generated } : {}), created };
+}
+
+// ---- departments ----
+
+export interface DepartmentInput {
+  name: { zh: string; en: string };
+  district: string | null;
+}
+
+async function checkDistrict(p: Platform, district: string | null): Promise<void> {
+  if (district && !(await store.getDistrict(p.db, district))) {
+    throw new AppError('WD_ERR_VALIDATION', `unknown district ${district}`, {
+      errors: [{ pointer: '/body/district', detail: `unknown district ${district}` }],
+    });
+  }
+}
+
+export async function createDepartment(p: Platform, ctx: RequestContext, code: string, d: DepartmentInput): Promise<store.DepartmentRow> {
+  if (await store.getDepartment(p.db, code)) throw new AppError('WD_ERR_CONFLICT', `Department ${code} exists`);
+  await checkDistrict(p, d.district);
+  const row: store.DepartmentRow = { code, name_zh: d.name.zh, name_en: d.name.en, district_adcode: d.district, created_at: p.now() };
+  await transaction(p.db, async (trx) => {
+    await store.insertDepartment(trx, row);
+    await appendAudit(trx, {
+      action: 'department.created',
+      actorId: ctx.principal?.id ?? null,
+      actorName: ctx.principal?.name ?? null,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      targetType: 'department',
+      targetId: code,
+      details: { ...d },
+    });
+  });
+  return row;
+}
+
+export async function updateDepartment(p: Platform, ctx: RequestContext, code: string, patch: Partial<DepartmentInput>): Promise<store.DepartmentRow> {
+  const before = await store.getDepartment(p.db, code);
+  if (!before) throw notFound('Department', code);
+  if (patch.district !== undefined) await checkDistrict(p, patch.district);
+  await transaction(p.db, async (trx) => {
+    await store.updateDepartment(trx, code, {
+      ...(patch.name ? { name_zh: patch.name.zh, name_en: patch.name.en } : {}),
+      ...(patch.district !== undefined ? { district_adcode: patch.district } : {}),
+    });
+    await appendAudit(trx, {
+      action: 'department.updated',
+      actorId: ctx.principal?.id ?? null,
+      actorName: ctx.principal?.name ?? null,
+      ip: ctx.ip,
+      requestId: ctx.requestId,
+      targetType: 'department',
+      targetId: code,
+      details: { before: { name: { zh: before.name_zh, en: before.name_en }, district: before.district_adcode }, patch },
+    });
+  });
+  return (await store.getDepartment(p.db, code))!;
 }
 
 // ---- users ----

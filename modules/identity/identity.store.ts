@@ -33,12 +33,21 @@ export async function upsertDistrict(db: Conn, row: DistrictRow): Promise<void> 
     .execute();
 }
 
-export async function upsertDepartment(db: Conn, row: DepartmentRow): Promise<void> {
+/** Adds a department the database does not have; one already there keeps an administrator's edits. */
+export async function insertDepartmentIfMissing(db: Conn, row: DepartmentRow): Promise<void> {
   await db
     .insertInto('departments')
     .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet({ name_zh: row.name_zh, name_en: row.name_en, district_adcode: row.district_adcode }))
+    .onConflict((oc) => oc.column('code').doNothing())
     .execute();
+}
+
+export async function insertDepartment(db: Conn, row: DepartmentRow): Promise<void> {
+  await db.insertInto('departments').values(row).execute();
+}
+
+export async function updateDepartment(db: Conn, code: string, patch: Partial<Pick<DepartmentRow, 'name_zh' | 'name_en' | 'district_adcode'>>): Promise<void> {
+  await db.updateTable('departments').set(patch).where('code', '=', code).execute();
 }
 
 export async function upsertPlanTask(db: Conn, row: PlanTaskRow): Promise<void> {

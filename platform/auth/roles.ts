@@ -19,6 +19,7 @@ export const ROLE_LABELS: Record<Role, { zh: string; en: string }> = {
 
 export const PERMISSIONS = [
   'city.read', // districts, departments, responsibility matrix
+  'city.manage', // departments
   'users.read',
   'users.manage',
   'roles.read',

@@ -59,7 +59,15 @@ export interface ProblemDetails {
   [k: string]: unknown;
 }
 
-export const PROBLEM_TYPE_BASE = 'https://wudang.city/problems/';
+/** Problem types are relative URIs served by the platform itself: GET /problems/<slug>. */
+export const PROBLEM_TYPE_BASE = '/problems/';
+
+export function problemSlug(code: ErrorCode): string {
+  return code
+    .toLowerCase()
+    .replace(/^wd_err_/, '')
+    .replace(/_/g, '-');
+}
 
 export function problem(code: ErrorCode, opts: { detail?: string; instance?: string; extra?: Record<string, unknown> } = {}): ProblemDetails {
   const { status, title } = ERROR_CODES[code];

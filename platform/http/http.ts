@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { Permission } from '../auth/roles.js';
 import type { Principal } from '../auth/scope.js';
 import type { Db } from '../storage/db.js';
-import { AppError, type ErrorCode, type FieldError, problem } from './errors.js';
+import { AppError, ERROR_CODES, type ErrorCode, type FieldError, PROBLEM_TYPE_BASE, problem, problemSlug } from './errors.js';
 
 export type AuthRequirement = 'public' | { permission?: Permission };
 
@@ -227,6 +227,12 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+  // Each problem type URI resolves to a description of that error.
+  app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (req, reply) => {
+    const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => problemSlug(c) === req.params.slug);
+    if (!code) return sendProblem(req, reply, 'WD_ERR_NOT_FOUND', `No problem type ${req.params.slug}`);
+    return { type: `${PROBLEM_TYPE_BASE}${problemSlug(code)}`, code, status: ERROR_CODES[code].status, title: ERROR_CODES[code].title };
+  });
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async () => app.swagger());
 
   app.get('/metrics', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (_req, reply) => {

@@ -26,7 +26,7 @@ interface NavItem {
 
 const NAV: NavItem[] = [
   { path: 'overview', label: 'nav.overview', permission: 'city.read', element: () => <OverviewPage /> },
-  { path: 'departments', label: 'nav.departments', permission: 'city.read', element: () => <DepartmentsPage /> },
+  { path: 'departments', label: 'nav.departments', permission: 'city.read', element: (u) => <DepartmentsPage user={u} /> },
   { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },
   { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },

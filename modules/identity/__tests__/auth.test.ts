@@ -31,6 +31,24 @@ for (const d of await dialects()) {
       assert.deepEqual(yjj.tasks.lead, ['emergency']);
     });
 
+    it('lets an administrator add and rename departments, keeping edits across restarts', async () => {
+      const admin = await t.login('admin');
+      const created = await t.call('POST', '/api/departments', admin, { code: 'SJJ', name: { zh: '市审计局', en: 'Audit Bureau' }, district: null });
+      assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.equal((await t.call('POST', '/api/departments', admin, { code: 'SJJ', name: { zh: 'x', en: 'x' }, district: null })).status, 409);
+      assert.equal((await t.call('POST', '/api/departments', admin, { code: 'XX', name: { zh: 'x', en: 'x' }, district: '999999' })).status, 400);
+      const renamed = await t.call('PATCH', '/api/departments/YJJ', admin, { name: { zh: '十堰市应急管理局', en: 'Shiyan Emergency Management Bureau' } });
+      assert.equal(renamed.status, 200);
+      assert.equal(renamed.body.name.zh, '十堰市应急管理局');
+      const leader = await t.login('yjj.leader');
+      assert.equal((await t.call('PATCH', '/api/departments/YJJ', leader, { name: { zh: 'x', en: 'x' } })).status, 403);
+      // A restart loads the profile again; the administrator's edit stays.
+      const { seedCity } = await import('../identity.service.js');
+      await seedCity(t.platform);
+      assert.equal((await t.call('GET', '/api/departments/YJJ', admin)).body.name.zh, '十堰市应急管理局');
+      assert.ok((await auditActions()).includes('department.updated:success'));
+    });
+
     it('logs in, refreshes with rotation, and logs out', async () => {
       const login = await t.call('POST', '/api/auth/login', undefined, { username: 'duty', password: DEMO_PASSWORD });
       assert.equal(login.status, 200);

@@ -58,6 +58,9 @@ for (const d of await dialects()) {
       assert.equal(r.body.code, 'WD_ERR_BAD_JSON');
       assert.match(r.headers['content-type'] as string, /application\/problem\+json/);
       assert.equal(r.body.instance, '/api/users');
+      assert.equal(r.body.type, '/problems/bad-json');
+      const type = await t.call('GET', r.body.type);
+      assert.deepEqual(type.body, { type: '/problems/bad-json', code: 'WD_ERR_BAD_JSON', status: 400, title: 'Request body is not valid JSON' });
       assert.equal(await userCount(), before);
     });
 
