@@ -12,6 +12,7 @@ import fastifyStatic from '@fastify/static';
 import { Type } from 'typebox';
 import { auditRoutes } from '../platform/audit/audit.routes.js';
 import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
+import { Outbox } from '../platform/bus/outbox.js';
 import { calendarRoutes } from '../platform/calendar/calendar.routes.js';
 import { CalendarService } from '../platform/calendar/calendar.service.js';
 import { PAGE_SECURITY_HEADERS, registerHttpPlatform, requestId } from '../platform/http/http.js';
@@ -75,6 +76,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   const storage = opts.storage ?? openStorage({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir });
   let bus: EventBus | undefined;
   let engine: WorkflowEngine | undefined;
+  let outbox: Outbox | undefined;
   try {
     await migrateToLatest(storage.db);
     bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
@@ -83,12 +85,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await calendar.seedMissingYears();
     await calendar.watch();
 
-    const platform: Platform = { config, storage, db: storage.db, bus, profile, calendar, log: app.log, now: opts.now ?? Date.now };
+    outbox = new Outbox(storage.db, bus, app.log);
+    // Events left by a crash, or recorded while the broker was away, go out on start and then every second.
+    await outbox.flush();
+    outbox.startRelay(1000);
+    const platform: Platform = { config, storage, db: storage.db, bus, outbox, profile, calendar, log: app.log, now: opts.now ?? Date.now };
     await seedCity(platform);
     const initial = await ensureInitialAccounts(platform);
     await watchAccessChanges(platform);
 
-    engine = new WorkflowEngine(storage.db, bus, calendar, platform.now);
+    engine = new WorkflowEngine(storage.db, outbox, calendar, platform.now);
     if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
 
     await registerHttpPlatform(app, {
@@ -142,6 +148,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
     const eng = engine;
     const theBus = bus;
+    const theOutbox = outbox;
     return {
       app,
       platform,
@@ -150,12 +157,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       close: async () => {
         await app.close();
         await eng.stopScheduler();
+        await theOutbox.stop();
         if (!opts.bus) await theBus.close();
         if (ownStorage) await storage.close();
       },
     };
   } catch (err) {
     await engine?.stopScheduler();
+    await outbox?.stop();
     if (bus && !opts.bus) await bus.close().catch(() => undefined);
     if (ownStorage) await storage.close().catch(() => undefined);
     await app.close().catch(() => undefined);

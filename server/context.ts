@@ -2,6 +2,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Principal } from '../platform/auth/scope.js';
 import type { EventBus } from '../platform/bus/bus.js';
+import type { Outbox } from '../platform/bus/outbox.js';
 import type { CalendarService } from '../platform/calendar/calendar.service.js';
 import type { CityProfile } from '../platform/profile/profile.js';
 import type { Db, Storage } from '../platform/storage/db.js';
@@ -12,6 +13,8 @@ export interface Platform {
   storage: Storage;
   db: Db;
   bus: EventBus;
+  /** Events that report a database change: `outbox.add(trx, …)` inside the transaction, `flush()` after. */
+  outbox: Outbox;
   profile: CityProfile;
   calendar: CalendarService;
   log: FastifyBaseLogger;

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { Dialect } from './db.js';
 import * as m0001 from './migrations/20261126_0001_foundation.js';
+import * as m0002 from './migrations/20261126_0002_outbox.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -8,6 +9,7 @@ import * as m0001 from './migrations/20261126_0001_foundation.js';
  */
 const MIGRATIONS: Record<string, Migration> = {
   '20261126_0001_foundation': m0001,
+  '20261126_0002_outbox': m0002,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -172,6 +172,16 @@ export interface ProcessedEventTable {
   at: number;
 }
 
+export interface OutboxTable {
+  seq: Generated<number>;
+  id: string;
+  type: string;
+  key: string | null;
+  data: string; // JSON
+  at: number;
+  attempts: number;
+}
+
 export interface Database {
   districts: DistrictTable;
   departments: DepartmentTable;
@@ -188,11 +198,9 @@ export interface Database {
   workflow_steps: WorkflowStepTable;
   workflow_timers: WorkflowTimerTable;
   processed_events: ProcessedEventTable;
+  outbox: OutboxTable;
 }
 
 export type UserRow = Selectable<UserTable>;
 export type SessionRow = Selectable<SessionTable>;
 export type AuditRow = Selectable<AuditLogTable>;
-
-// Keeps Generated importable for later tables with database-generated columns.
-export type { Generated };

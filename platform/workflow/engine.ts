@@ -5,7 +5,7 @@
  */
 import type { Transaction } from 'kysely';
 import { type Principal, assertInScope, whereInScope, type Scope } from '../auth/scope.js';
-import type { EventBus } from '../bus/bus.js';
+import type { Outbox } from '../bus/outbox.js';
 import { type WorkingCalendar, deadlineFrom } from '../calendar/calendar.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
 import { AppError, notFound } from '../http/errors.js';
@@ -81,7 +81,7 @@ export class WorkflowEngine {
 
   constructor(
     private readonly db: Db,
-    private readonly bus: EventBus,
+    private readonly outbox: Outbox,
     private readonly calendar: CalendarService,
     private readonly now: () => number = Date.now,
     private readonly lease = 60_000,
@@ -158,8 +158,10 @@ export class WorkflowEngine {
       await trx.insertInto('workflow_instances').values(row).execute();
       await this.scheduleTimers(trx, cal, def, row);
       await this.addStep(trx, row.id, 1, now, actor, 'created', null, def.initial, input.comment ?? null, []);
+      await this.outbox.add(trx, 'workflow.started', this.eventBase(row), { key: row.id });
     });
-    await this.bus.publish('workflow.started', this.eventBase(row), { key: row.id });
+    // Inside a caller's transaction the event goes out with the relay once that commits.
+    if (!conn.isTransaction) await this.outbox.flush();
     return row;
   }
 
@@ -234,14 +236,16 @@ export class WorkflowEngine {
       await this.scheduleTimers(trx, cal, def, next);
       const seq = await this.nextSeq(trx, inst.id);
       await this.addStep(trx, inst.id, seq, now, actor, transitionName, inst.state, t.to, input.comment ?? null, input.attachments ?? []);
-      return { next, from: inst.state };
+      await this.outbox.add(
+        trx,
+        'workflow.transitioned',
+        { ...this.eventBase(next), transition: transitionName, from: inst.state, actorId: actor.principal?.id ?? null },
+        { key: instanceId },
+      );
+      return next;
     });
-    await this.bus.publish(
-      'workflow.transitioned',
-      { ...this.eventBase(result.next), transition: transitionName, from: result.from, actorId: actor.principal?.id ?? null },
-      { key: instanceId },
-    );
-    return result.next;
+    await this.outbox.flush();
+    return result;
   }
 
   async get(instanceId: string, principal: Principal | null): Promise<InstanceRow> {
@@ -340,7 +344,6 @@ export class WorkflowEngine {
       .executeTakeFirstOrThrow();
     const def = await this.definition(head.definition_key, head.definition_version);
     const now = this.now();
-    const publish: (() => Promise<unknown>)[] = [];
     let overdueTransition: string | undefined;
     await transaction(this.db, async (trx) => {
       // Lock the instance so timers of one instance fired by two processes append steps in turn.
@@ -357,21 +360,21 @@ export class WorkflowEngine {
         const evtId = `${timer.id}-evt`;
         if (timer.kind === 'reminder') {
           await this.addStep(trx, inst.id, seq, now, system, 'deadline.reminded', inst.state, inst.state, null, []);
-          publish.push(() => this.bus.publish('workflow.reminder_due', { ...base, deadlineAt }, { key: inst.id, id: evtId }));
+          await this.outbox.add(trx, 'workflow.reminder_due', { ...base, deadlineAt }, { key: inst.id, id: evtId });
         } else if (timer.kind === 'deadline') {
           await this.addStep(trx, inst.id, seq, now, system, 'deadline.passed', inst.state, inst.state, null, []);
-          publish.push(() => this.bus.publish('workflow.deadline_passed', { ...base, deadlineAt }, { key: inst.id, id: evtId }));
+          await this.outbox.add(trx, 'workflow.deadline_passed', { ...base, deadlineAt }, { key: inst.id, id: evtId });
           overdueTransition = s.onOverdue?.transition;
         } else if (timer.kind.startsWith('escalation:')) {
           const stage = Number(timer.kind.slice('escalation:'.length));
           const notify = s.escalation?.[stage]?.notify ?? [];
           await this.addStep(trx, inst.id, seq, now, system, 'deadline.escalated', inst.state, inst.state, `notify ${notify.join(', ')}`, []);
-          publish.push(() => this.bus.publish('workflow.escalated', { ...base, stage, notify, deadlineAt }, { key: inst.id, id: evtId }));
+          await this.outbox.add(trx, 'workflow.escalated', { ...base, stage, notify, deadlineAt }, { key: inst.id, id: evtId });
         }
       }
       await trx.updateTable('workflow_timers').set({ done_at: now }).where('id', '=', timer.id).execute();
     });
-    for (const p of publish) await p();
+    await this.outbox.flush();
     if (overdueTransition) {
       await this.fire(timer.instance_id, overdueTransition, { principal: null }, { comment: 'deadline passed' }).catch((err: unknown) => {
         // Someone acted in the meantime: the transition no longer applies.

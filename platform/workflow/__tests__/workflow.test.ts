@@ -5,6 +5,7 @@ import type { Role } from '../../auth/roles.js';
 import { ALL, makePrincipal } from '../../auth/scope.js';
 import type { DomainEvent } from '../../bus/bus.js';
 import { MemoryBus } from '../../bus/memory.js';
+import { Outbox } from '../../bus/outbox.js';
 import { CalendarService } from '../../calendar/calendar.service.js';
 import { AppError } from '../../http/errors.js';
 import type { Db } from '../../storage/db.js';
@@ -93,7 +94,7 @@ for (const d of await dialects()) {
       await bus.subscribe('workflow.>', (e) => void events.push(e), { group: 'test' });
       const calendar = new CalendarService(db, bus, OFFICE, 480);
       await calendar.seedMissingYears();
-      const engine = new WorkflowEngine(db, bus, calendar, () => clock);
+      const engine = new WorkflowEngine(db, new Outbox(db, bus), calendar, () => clock);
       await engine.register(REVIEW);
       return { engine, bus };
     };

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict';
+import { after, describe, it } from 'node:test';
+import { dialects, waitFor } from '../../../test/helpers.js';
+import { transaction } from '../../storage/db.js';
+import type { DomainEvent, EventBus } from '../bus.js';
+import { MemoryBus } from '../memory.js';
+import { Outbox } from '../outbox.js';
+
+declare module '../bus.js' {
+  interface EventMap {
+    'parcel.sent': { n: number };
+  }
+}
+
+const quiet = { warn() {}, error() {} };
+
+/** A bus whose broker is away: every publish fails. */
+const unreachable: EventBus = {
+  kind: 'nats',
+  publish: async () => {
+    throw new Error('broker unreachable');
+  },
+  subscribe: async () => ({ unsubscribe: async () => undefined }),
+  ping: async () => {
+    throw new Error('broker unreachable');
+  },
+  close: async () => undefined,
+};
+
+for (const d of await dialects()) {
+  describe(`transactional outbox on ${d.name}`, async () => {
+    const s = await d.open();
+    after(() => s.close());
+    const bus = new MemoryBus(quiet);
+    const got: DomainEvent[] = [];
+    await bus.subscribe('parcel.sent', (e) => void got.push(e), { group: 'receiver' });
+    const outbox = new Outbox(s.db, bus, quiet);
+
+    it('publishes an event only once its transaction has committed', async () => {
+      await assert.rejects(
+        transaction(s.db, async (trx) => {
+          await outbox.add(trx, 'parcel.sent', { n: -1 });
+          throw new Error('change refused');
+        }),
+      );
+      await transaction(s.db, async (trx) => {
+        await outbox.add(trx, 'parcel.sent', { n: 1 }, { key: 'p1' });
+      });
+      assert.equal(await outbox.flush(), 1);
+      await bus.settled();
+      assert.deepEqual(
+        got.map((e) => e.data),
+        [{ n: 1 }],
+      );
+      assert.equal(got[0]!.key, 'p1');
+      assert.equal(await outbox.pending(), 0);
+    });
+
+    it('keeps events while the broker is away and sends them in order when it is back', async () => {
+      got.length = 0;
+      const away = new Outbox(s.db, unreachable, quiet);
+      for (let n = 10; n < 15; n++) {
+        await transaction(s.db, async (trx) => {
+          await away.add(trx, 'parcel.sent', { n });
+        });
+      }
+      assert.equal(await away.flush(), 0);
+      assert.equal(await away.pending(), 5, 'nothing lost');
+      // "Restart": a new relay on the same database with the broker reachable again.
+      const back = new Outbox(s.db, bus, quiet);
+      back.startRelay(20);
+      await waitFor(async () => (await back.pending()) === 0, 10_000, 'the relay to drain');
+      await back.stop();
+      await bus.settled();
+      assert.deepEqual(
+        got.map((e) => (e.data as { n: number }).n),
+        [10, 11, 12, 13, 14],
+      );
+    });
+  });
+}
