@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import { build } from 'esbuild';
 import { freePort } from '../test/helpers.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
@@ -18,9 +19,22 @@ const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 // core 1, so the two do not steal time from each other and the runs are steadier.
 const PIN = cpus().length >= 2 && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
 
+// The servers run as production does: plain node on a bundle, not through the TypeScript loader.
+const SERVER_BUNDLE = join(import.meta.dirname, '../dist/bench/server.mjs');
+await build({
+  entryPoints: [join(import.meta.dirname, 'server.ts')],
+  outfile: SERVER_BUNDLE,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  packages: 'external',
+  logLevel: 'warning',
+});
+
 async function startServer(kind: 'bare' | 'fastify' | 'wudang'): Promise<{ url: string; child: ChildProcess }> {
   const port = await freePort();
-  const node = [process.execPath, '--import', 'tsx', join(import.meta.dirname, 'server.ts'), kind, String(port)];
+  const node = [process.execPath, SERVER_BUNDLE, kind, String(port)];
   const [cmd, ...args] = PIN ? ['taskset', '-c', '0', ...node] : node;
   const child = spawn(cmd!, args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   await new Promise<void>((resolve, reject) => {

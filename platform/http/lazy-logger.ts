@@ -1,7 +1,7 @@
 /**
  * Fastify gives every request a child logger carrying its request id. Creating a pino child
  * serialises its bindings at once, on every request, though most requests never log. This
- * wrapper creates the child on the first log call instead.
+ * wrapper creates the child on the first log call that the level lets through instead.
  */
 import type { FastifyBaseLogger } from 'fastify';
 import type { Bindings, ChildLoggerOptions } from 'pino';
@@ -17,6 +17,12 @@ export class LazyChildLogger {
     this.real ??= this.parent.child(this.bindings, this.opts);
     return this.real;
   }
+  /** A call below the level in force costs nothing and creates no child. */
+  private enabled(level: string): boolean {
+    if (this.real) return true;
+    const p = this.parent as FastifyBaseLogger & { isLevelEnabled?: (l: string) => boolean };
+    return p.isLevelEnabled ? p.isLevelEnabled(level) : true;
+  }
   get level(): string {
     return this.real?.level ?? this.parent.level;
   }
@@ -24,22 +30,22 @@ export class LazyChildLogger {
     this.logger.level = level;
   }
   fatal(...args: Parameters<FastifyBaseLogger['fatal']>) {
-    this.logger.fatal(...args);
+    if (this.enabled('fatal')) this.logger.fatal(...args);
   }
   error(...args: Parameters<FastifyBaseLogger['error']>) {
-    this.logger.error(...args);
+    if (this.enabled('error')) this.logger.error(...args);
   }
   warn(...args: Parameters<FastifyBaseLogger['warn']>) {
-    this.logger.warn(...args);
+    if (this.enabled('warn')) this.logger.warn(...args);
   }
   info(...args: Parameters<FastifyBaseLogger['info']>) {
-    this.logger.info(...args);
+    if (this.enabled('info')) this.logger.info(...args);
   }
   debug(...args: Parameters<FastifyBaseLogger['debug']>) {
-    this.logger.debug(...args);
+    if (this.enabled('debug')) this.logger.debug(...args);
   }
   trace(...args: Parameters<FastifyBaseLogger['trace']>) {
-    this.logger.trace(...args);
+    if (this.enabled('trace')) this.logger.trace(...args);
   }
   silent(...args: Parameters<FastifyBaseLogger['silent']>) {
     this.logger.silent(...args);
