@@ -140,6 +140,7 @@ async function main() {
     node: process.version,
     cpus: cpus().length,
     cpuModel: cpus()[0]?.model,
+    pinned: PIN,
     runs: RUNS,
     secondsPerRun: DURATION,
     connections: CONNECTIONS,
