@@ -2,7 +2,7 @@
  * Identity and access: the city's structure from the profile, users, login sessions with
  * expiring access tokens and rotating refresh tokens, lockout, API keys for systems.
  */
-import { appendAudit } from '../../platform/audit/audit.js';
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { checkPasswordPolicy, dummyPasswordHash, generatePassword, hashPassword, hashToken, verifyPassword } from '../../platform/auth/password.js';
 import { type Role, isRole } from '../../platform/auth/roles.js';
 import { ALL, type Principal, type ScopeSet, assertInScope, makePrincipal } from '../../platform/auth/scope.js';
@@ -113,10 +113,7 @@ export function principalOfUser(u: UserRow, sessionId?: string): Principal {
 
 const audit = (p: Platform, ctx: RequestContext, entry: Parameters<typeof appendAudit>[1]) =>
   appendAudit(p.db, {
-    actorId: ctx.principal?.id ?? null,
-    actorName: ctx.principal?.name ?? null,
-    ip: ctx.ip,
-    requestId: ctx.requestId,
+    ...actorOf(ctx),
     ...entry,
   });
 
@@ -209,10 +206,7 @@ export async function createDepartment(p: Platform, ctx: RequestContext, code: s
     await store.insertDepartment(trx, row);
     await appendAudit(trx, {
       action: 'department.created',
-      actorId: ctx.principal?.id ?? null,
-      actorName: ctx.principal?.name ?? null,
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+      ...actorOf(ctx),
       targetType: 'department',
       targetId: code,
       details: { ...d },
@@ -232,10 +226,7 @@ export async function updateDepartment(p: Platform, ctx: RequestContext, code: s
     });
     await appendAudit(trx, {
       action: 'department.updated',
-      actorId: ctx.principal?.id ?? null,
-      actorName: ctx.principal?.name ?? null,
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+      ...actorOf(ctx),
       targetType: 'department',
       targetId: code,
       details: { before: { name: { zh: before.name_zh, en: before.name_en }, district: before.district_adcode }, patch },
@@ -352,10 +343,7 @@ export async function updateUser(p: Platform, ctx: RequestContext, id: string, p
     if (patch.roles || patch.department !== undefined || patch.districts || patch.status === 'disabled') await store.revokeUserSessions(trx, id, p.now());
     await appendAudit(trx, {
       action: patch.roles || patch.department !== undefined || patch.districts ? 'user.permissions_changed' : 'user.updated',
-      actorId: ctx.principal?.id ?? null,
-      actorName: ctx.principal?.name ?? null,
-      ip: ctx.ip,
-      requestId: ctx.requestId,
+      ...actorOf(ctx),
       targetType: 'user',
       targetId: id,
       details: { before: { roles: rolesOf(u.roles), department: u.department_code, districts: store.parseList(u.districts), status: u.status }, patch },

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import type { Db } from '../storage/db.js';
 import { json } from '../storage/db.js';
 import { queryAudit, verifyAuditChain } from './audit.js';
-import { appendAudit } from './audit.js';
+import { actorOf, appendAudit } from './audit.js';
 import { ctxOf } from '../http/http.js';
 
 const AuditRecord = Type.Object({
@@ -64,11 +64,8 @@ export async function auditRoutes(root: FastifyInstance, db: Db): Promise<void> 
       });
       // Reading the audit log is itself audited.
       await appendAudit(db, {
+        ...actorOf(ctxOf(req)),
         action: 'audit.read',
-        actorId: req.principal?.id ?? null,
-        actorName: req.principal?.name ?? null,
-        ip: req.ip,
-        requestId: req.id,
         details: { query: q, returned: rows.length },
       });
       return {
@@ -106,7 +103,7 @@ export async function auditRoutes(root: FastifyInstance, db: Db): Promise<void> 
     async (req) => {
       const result = await verifyAuditChain(db);
       await appendAudit(db, {
-        ...ctxActor(ctxOf(req)),
+        ...actorOf(ctxOf(req)),
         action: 'audit.verified',
         outcome: result.ok ? 'success' : 'failure',
         details: { checked: result.checked, problems: result.problems.length },
@@ -114,8 +111,4 @@ export async function auditRoutes(root: FastifyInstance, db: Db): Promise<void> 
       return result;
     },
   );
-}
-
-function ctxActor(ctx: ReturnType<typeof ctxOf>) {
-  return { actorId: ctx.principal?.id ?? null, actorName: ctx.principal?.name ?? null, ip: ctx.ip, requestId: ctx.requestId };
 }

@@ -25,6 +25,15 @@ export interface AuditEntry {
   at?: number;
 }
 
+/** The actor fields of an audit entry from a request's context (who, from where, which request). */
+export function actorOf(ctx: {
+  principal: { id: string; name: string } | null;
+  ip: string | null;
+  requestId: string | null;
+}): Pick<AuditEntry, 'actorId' | 'actorName' | 'ip' | 'requestId'> {
+  return { actorId: ctx.principal?.id ?? null, actorName: ctx.principal?.name ?? null, ip: ctx.ip, requestId: ctx.requestId };
+}
+
 export const GENESIS_HASH = '0'.repeat(64);
 
 type HashInput = Omit<AuditRow, 'hash'>;
