@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ROLES, ROLE_LABELS, ROLE_PERMISSIONS } from '../../platform/auth/roles.js';
+import { expandResponsible } from '../../platform/profile/profile.js';
 import { PASSWORD_POLICY, generatePassword } from '../../platform/auth/password.js';
 import { ALL, type Principal, type ScopeSet } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
@@ -177,7 +178,8 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
     },
     async () => {
       const depts = await store.listDepartments(p.db);
-      return depts.map((d) => departmentView(p, d));
+      const m = await matrixOf(p);
+      return depts.map((d) => departmentView(m, d));
     },
   );
 
@@ -190,7 +192,7 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
     async (req) => {
       const d = await store.getDepartment(p.db, req.params.code);
       if (!d) throw notFound('Department', req.params.code);
-      return departmentView(p, d);
+      return departmentView(await matrixOf(p), d);
     },
   );
 
@@ -200,8 +202,10 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
       schema: { ...R('Add a department', 'city'), body: S.CreateDepartmentBody, response: { 201: S.DepartmentSchema, ...problems, 409: { $ref: 'Problem#' } } },
       config: { auth: { permission: 'city.manage' } },
     },
-    async (req, reply) =>
-      reply.status(201).send(departmentView(p, await svc.createDepartment(p, ctxOf(req), req.body.code, { name: req.body.name, district: req.body.district }))),
+    async (req, reply) => {
+      const d = await svc.createDepartment(p, ctxOf(req), req.body.code, { name: req.body.name, district: req.body.district });
+      return reply.status(201).send(departmentView(await matrixOf(p), d));
+    },
   );
 
   app.patch(
@@ -215,7 +219,10 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
       },
       config: { auth: { permission: 'city.manage' } },
     },
-    async (req) => departmentView(p, await svc.updateDepartment(p, ctxOf(req), req.params.code, req.body)),
+    async (req) => {
+      const d = await svc.updateDepartment(p, ctxOf(req), req.params.code, req.body);
+      return departmentView(await matrixOf(p), d);
+    },
   );
 
   app.get(
@@ -227,8 +234,10 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
       },
       config: { auth: { permission: 'city.read' } },
     },
-    async () =>
-      p.profile.tasks.map((t) => ({ id: t.id, name: t.zh, lead: t.lead, responsible: t.responsible, responsibleUnits: p.profile.responsibleUnits(t) })),
+    async () => {
+      const { tasks, depts } = await matrixOf(p);
+      return tasks.map((t) => ({ id: t.id, name: t.name, lead: t.lead, responsible: t.responsible, responsibleUnits: expandResponsible(t, depts) }));
+    },
   );
 
   app.get('/api/roles', { schema: { ...R('Roles and the permissions each grants', 'users') }, config: { auth: { permission: 'roles.read' } } }, async () =>
@@ -396,15 +405,28 @@ function meView(principal: Principal) {
   };
 }
 
-function departmentView(p: Platform, d: store.DepartmentRow) {
-  const tasks = p.profile.tasks;
+interface Matrix {
+  tasks: { id: string; name: string; lead: string[]; responsible: string[] }[];
+  depts: { code: string; district: string | null }[];
+}
+
+/** The responsibility matrix and departments as the database holds them now. */
+async function matrixOf(p: Platform): Promise<Matrix> {
+  const [tasks, depts] = await Promise.all([store.listPlanTasks(p.db), store.listDepartments(p.db)]);
+  return {
+    tasks: tasks.map((t) => ({ id: t.id, name: t.name_zh, lead: store.parseList(t.lead), responsible: store.parseList(t.responsible) })),
+    depts: depts.map((d) => ({ code: d.code, district: d.district_adcode })),
+  };
+}
+
+function departmentView(m: Matrix, d: store.DepartmentRow) {
   return {
     code: d.code,
     name: { zh: d.name_zh, en: d.name_en },
     district: d.district_adcode,
     tasks: {
-      lead: tasks.filter((t) => t.lead.includes(d.code)).map((t) => t.id),
-      responsible: tasks.filter((t) => p.profile.responsibleUnits(t).includes(d.code)).map((t) => t.id),
+      lead: m.tasks.filter((t) => t.lead.includes(d.code)).map((t) => t.id),
+      responsible: m.tasks.filter((t) => expandResponsible(t, m.depts).includes(d.code)).map((t) => t.id),
     },
   };
 }

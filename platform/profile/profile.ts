@@ -172,16 +172,31 @@ export function loadProfile(nameOrDir: string): CityProfile {
     tasks: matrix.tasks,
     demoAccounts: raw.demoAccounts,
     districtAt: (lon, lat) => index.find(lon, lat),
-    responsibleUnits: (task) => {
-      const out = new Set<string>();
-      for (const c of task.responsible) {
-        if (c === ALL_CITY_DEPARTMENTS)
-          for (const d of departments)
-            if (d.district === null && !task.lead.includes(d.code)) out.add(d.code);
-            else out.add(c);
-      }
-      for (const d of departments) if (d.district !== null) out.add(d.code);
-      return [...out];
-    },
+    responsibleUnits: (task) => expandResponsible(task, departments),
   };
+}
+
+/**
+ * The units responsible for a task: the listed ones, with ALL_CITY_DEPARTMENTS (市直各部门)
+ * standing for every city-level department other than the lead units, plus every district
+ * government (the plan makes 各县市区 responsible in every task).
+ */
+export function expandResponsible(
+  task: { lead: readonly string[]; responsible: readonly string[] },
+  departments: readonly { code: string; district: string | null }[],
+): string[] {
+  const out = new Set<string>();
+  for (const c of task.responsible) {
+    if (c !== ALL_CITY_DEPARTMENTS) {
+      out.add(c);
+      continue;
+    }
+    for (const d of departments) {
+      if (d.district === null && !task.lead.includes(d.code)) out.add(d.code);
+    }
+  }
+  for (const d of departments) {
+    if (d.district !== null) out.add(d.code);
+  }
+  return [...out];
 }

@@ -29,12 +29,19 @@ for (const d of await dialects()) {
       const depts = await t.call('GET', '/api/departments', admin);
       const yjj = depts.body.find((x: { code: string }) => x.code === 'YJJ');
       assert.deepEqual(yjj.tasks.lead, ['emergency']);
+      const gaj = depts.body.find((x: { code: string }) => x.code === 'GAJ');
+      assert.ok(gaj.tasks.responsible.includes('city-brain'), 'a unit listed in the matrix');
+      assert.ok(gaj.tasks.responsible.includes('environment'), 'a city department under 市直各部门');
+      const tasks = await t.call('GET', '/api/plan-tasks', admin);
+      const brain = tasks.body.find((x: { id: string }) => x.id === 'city-brain');
+      assert.ok(brain.responsibleUnits.includes('GAJ') && brain.responsibleUnits.includes('GOV-420381'));
     });
 
     it('lets an administrator add and rename departments, keeping edits across restarts', async () => {
       const admin = await t.login('admin');
       const created = await t.call('POST', '/api/departments', admin, { code: 'SJJ', name: { zh: '市审计局', en: 'Audit Bureau' }, district: null });
       assert.equal(created.status, 201, JSON.stringify(created.body));
+      assert.ok(created.body.tasks.responsible.includes('environment'), 'a new city department joins 市直各部门');
       assert.equal((await t.call('POST', '/api/departments', admin, { code: 'SJJ', name: { zh: 'x', en: 'x' }, district: null })).status, 409);
       assert.equal((await t.call('POST', '/api/departments', admin, { code: 'XX', name: { zh: 'x', en: 'x' }, district: '999999' })).status, 400);
       const renamed = await t.call('PATCH', '/api/departments/YJJ', admin, { name: { zh: '十堰市应急管理局', en: 'Shiyan Emergency Management Bureau' } });

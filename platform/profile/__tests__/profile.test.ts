@@ -46,7 +46,11 @@ describe('the Shiyan city profile', () => {
     assert.ok(units.includes('SLJ'), 'a city department under 市直各部门');
     assert.ok(!units.includes('STHJJ'), 'the lead unit is not also listed as responsible');
     assert.ok(units.includes('GOV-420381'), 'district governments');
+    assert.ok(!units.includes('ALL_CITY_DEPARTMENTS'), 'the marker itself is not a unit');
     const emergency = shiyan.tasks.find((t) => t.id === 'emergency')!;
-    assert.ok(!shiyan.responsibleUnits(emergency).includes('JYJ'));
+    const e = shiyan.responsibleUnits(emergency);
+    for (const c of emergency.responsible) assert.ok(e.includes(c), `listed unit ${c}`);
+    assert.ok(!e.includes('JYJ'));
+    assert.equal(e.length, emergency.responsible.length + 10, 'listed units plus the ten district governments');
   });
 });
