@@ -567,7 +567,7 @@ export async function authenticate(p: Platform, token: string): Promise<Principa
     const s = await store.getSessionByAccessHash(p.db, hash);
     if (!s || s.revoked_at || s.access_expires_at <= now) return null;
     const u = await store.getUserById(p.db, s.user_id);
-    if (!u || u.status !== 'active') return null;
+    if (u?.status !== 'active') return null;
     const principal = principalOfUser(u, s.id);
     cache.set(hash, principal, now, s.access_expires_at);
     return principal;

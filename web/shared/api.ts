@@ -78,6 +78,12 @@ async function refresh(): Promise<boolean> {
   return refreshing;
 }
 
+/** What to show a person for a failed call: the problem's detail, else its title. */
+export function problemText(err: unknown): string {
+  if (err instanceof ApiError) return err.problem.detail ? `${err.problem.title}: ${err.problem.detail}` : err.problem.title;
+  return err instanceof Error ? err.message : String(err);
+}
+
 export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
   const attempt = async () => {
     const s = load();

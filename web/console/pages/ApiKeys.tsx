@@ -1,10 +1,10 @@
-import { App, Button, Card, Form, Input, Modal, Select, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, api } from '../../shared/api';
-import { useDistricts } from '../../shared/CityMap';
+import { api, problemText } from '../../shared/api';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
-import { type Department, ROLES } from './types';
+import { ScopeFields } from './fields';
+import { ROLES } from './types';
 
 interface Key {
   id: string;
@@ -19,11 +19,9 @@ interface Key {
 }
 
 export function ApiKeysPage() {
-  const { t, n } = useI18n();
+  const { t } = useI18n();
   const { message, modal } = App.useApp();
   const keys = useApi<Key[]>('/api/api-keys');
-  const depts = useApi<Department[]>('/api/departments');
-  const { districts } = useDistricts(false);
   const [open, setOpen] = useState(false);
   const [form] = Form.useForm();
   const create = async () => {
@@ -34,7 +32,7 @@ export function ApiKeysPage() {
       modal.info({ title: t('apikeys.secret'), content: <Typography.Text copyable>{r.key}</Typography.Text>, width: 560 });
       keys.reload();
     } catch (err) {
-      message.error(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : String(err));
+      message.error(problemText(err));
     }
   };
   return (
@@ -80,23 +78,7 @@ export function ApiKeysPage() {
           <Form.Item name="name" label={t('col.name')} rules={[{ required: true }]}>
             <Input />
           </Form.Item>
-          <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
-            <Select mode="multiple" options={ROLES.filter((r) => r !== 'platform_admin').map((r) => ({ value: r, label: r }))} />
-          </Form.Item>
-          <Form.Item name="department" label={t('col.department')}>
-            <Select
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={(depts.data ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
-            />
-          </Form.Item>
-          <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
-            <Select
-              mode="multiple"
-              options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: n(d.name) }))]}
-            />
-          </Form.Item>
+          <ScopeFields roles={ROLES.filter((r) => r !== 'platform_admin')} />
         </Form>
       </Modal>
     </Card>

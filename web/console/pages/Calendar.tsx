@@ -1,7 +1,7 @@
 import { App, Button, Card, Col, DatePicker, Form, Input, InputNumber, Row, Select, Space, Table, Tag } from 'antd';
 import dayjs from 'dayjs';
 import { useEffect, useState } from 'react';
-import { ApiError, type Me, api } from '../../shared/api';
+import { type Me, api, problemText } from '../../shared/api';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
 
@@ -42,7 +42,7 @@ export function CalendarPage({ user }: { user: Me }) {
       data.reload();
       info.reload();
     } catch (err) {
-      message.error(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : String(err));
+      message.error(problemText(err));
     }
   };
 

@@ -1,6 +1,6 @@
 import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
-import { ApiError, type Me, api } from '../../shared/api';
+import { type Me, api, problemText } from '../../shared/api';
 import { useDistricts } from '../../shared/CityMap';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
@@ -37,7 +37,7 @@ export function DepartmentsPage({ user }: { user: Me }) {
       message.success(t('common.saved'));
       reload();
     } catch (err) {
-      message.error(err instanceof ApiError ? (err.problem.detail ?? err.problem.title) : String(err));
+      message.error(problemText(err));
     }
   };
 

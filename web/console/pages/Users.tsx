@@ -1,9 +1,9 @@
-import { App, Button, Card, Form, Input, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, Modal, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
-import { ApiError, type Me, api } from '../../shared/api';
-import { useDistricts } from '../../shared/CityMap';
+import { type Me, api, problemText } from '../../shared/api';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { ScopeFields } from './fields';
 import { type Department, ROLES, type User } from './types';
 
 interface UserForm {
@@ -22,16 +22,12 @@ export function UsersPage({ user }: { user: Me }) {
   const [q, setQ] = useState('');
   const list = useApi<{ items: User[]; total: number }>(`/api/users?limit=500${q ? `&q=${encodeURIComponent(q)}` : ''}`);
   const depts = useApi<Department[]>('/api/departments');
-  const { districts } = useDistricts(false);
   const [open, setOpen] = useState<null | 'create' | User>(null);
   const [form] = Form.useForm<UserForm>();
   const canManage = user.permissions.includes('users.manage');
 
   const deptName = (code: string | null) => (code ? n(depts.data?.find((d) => d.code === code)?.name ?? { zh: code, en: code }) : '—');
-  const showProblem = (err: unknown) => {
-    const p = err instanceof ApiError ? err.problem : null;
-    message.error(p ? `${p.title}${p.detail ? `: ${p.detail}` : ''}` : String(err));
-  };
+  const showProblem = (err: unknown) => message.error(problemText(err));
 
   const submit = async () => {
     const v = await form.validateFields();
@@ -166,23 +162,7 @@ export function UsersPage({ user }: { user: Me }) {
               <Input.Password autoComplete="new-password" />
             </Form.Item>
           )}
-          <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
-            <Select mode="multiple" options={ROLES.map((r) => ({ value: r, label: r }))} />
-          </Form.Item>
-          <Form.Item name="department" label={t('col.department')}>
-            <Select
-              allowClear
-              showSearch
-              optionFilterProp="label"
-              options={(depts.data ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
-            />
-          </Form.Item>
-          <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
-            <Select
-              mode="multiple"
-              options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: `${n(d.name)} ${d.adcode}` }))]}
-            />
-          </Form.Item>
+          <ScopeFields roles={ROLES} />
           {open === 'create' && (
             <Form.Item name="phone" label={t('col.phone')}>
               <Input />

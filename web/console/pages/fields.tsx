@@ -1,0 +1,33 @@
+import { Form, Select } from 'antd';
+import { useDistricts } from '../../shared/CityMap';
+import { useApi } from '../../shared/hooks';
+import { useI18n } from '../../shared/i18n';
+import type { Department } from './types';
+
+/** The form fields that give a user or an API key its roles and data scope (department × districts). */
+export function ScopeFields({ roles }: { roles: readonly string[] }) {
+  const { t, n } = useI18n();
+  const depts = useApi<Department[]>('/api/departments');
+  const { districts } = useDistricts(false);
+  return (
+    <>
+      <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
+        <Select mode="multiple" options={roles.map((r) => ({ value: r, label: r }))} />
+      </Form.Item>
+      <Form.Item name="department" label={t('col.department')}>
+        <Select
+          allowClear
+          showSearch
+          optionFilterProp="label"
+          options={(depts.data ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
+        />
+      </Form.Item>
+      <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
+        <Select
+          mode="multiple"
+          options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: `${n(d.name)} ${d.adcode}` }))]}
+        />
+      </Form.Item>
+    </>
+  );
+}
