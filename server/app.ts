@@ -23,6 +23,7 @@ import { migrateToLatest } from '../platform/storage/migrate.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
+import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
 import type { Config } from './config.js';
 import type { Platform } from './context.js';
 
@@ -52,6 +53,7 @@ export interface Wudang {
   app: FastifyInstance;
   platform: Platform;
   workflow: WorkflowEngine;
+  sensing: Sensing;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -77,6 +79,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let bus: EventBus | undefined;
   let engine: WorkflowEngine | undefined;
   let outbox: Outbox | undefined;
+  let sensing: Sensing | undefined;
   try {
     await migrateToLatest(storage.db);
     bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
@@ -97,7 +100,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     engine = new WorkflowEngine(storage.db, outbox, calendar, platform.now);
     if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
 
-    await registerHttpPlatform(app, {
+    const { registry } = await registerHttpPlatform(app, {
       db: storage.db,
       loginRateLimit: config.loginRateLimit,
       version: VERSION,
@@ -137,6 +140,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     );
 
+    sensing = await startSensing(platform, { registry, timers: opts.scheduler !== false });
+    const theSensing = sensing;
+
+    await app.register(async (scope) => {
+      await sensingRoutes(scope, platform, theSensing);
+    });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);
       await auditRoutes(scope, storage.db);
@@ -154,8 +163,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       platform,
       workflow: eng,
       ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
+      sensing: theSensing,
       close: async () => {
         await app.close();
+        await theSensing.close();
         await eng.stopScheduler();
         await theOutbox.stop();
         if (!opts.bus) await theBus.close();
@@ -163,6 +174,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     };
   } catch (err) {
+    await sensing?.close().catch(() => undefined);
     await engine?.stopScheduler();
     await outbox?.stop();
     if (bus && !opts.bus) await bus.close().catch(() => undefined);

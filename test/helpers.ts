@@ -80,7 +80,7 @@ export async function dialects(): Promise<DialectFixture[]> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0' }, overrides);
+  return loadConfig({ LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0', MQTT_PORT: '0', HOST: '127.0.0.1' }, overrides);
 }
 
 export interface TestApp extends Wudang {

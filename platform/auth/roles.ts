@@ -31,6 +31,10 @@ export const PERMISSIONS = [
   'workflow.read',
   'workflow.act',
   'workflow.manage',
+  'devices.read', // device types, devices, telemetry, live stream (within the data scope)
+  'devices.manage', // provision, edit, retire devices of one's department
+  'devicetypes.manage', // define device types
+  'telemetry.ingest', // post observations for devices in scope (gateways)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -38,13 +42,13 @@ const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'wor
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
-  duty_officer: [...STAFF, 'users.read'],
-  dept_leader: [...STAFF, 'users.read'],
-  dept_staff: STAFF,
+  duty_officer: [...STAFF, 'users.read', 'devices.read'],
+  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage'],
+  dept_staff: [...STAFF, 'devices.read', 'devices.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
-  api_client: ['city.read', 'calendar.read', 'workflow.read'],
+  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest'],
 };
 
 /** Roles whose data scope is the whole city whatever department they belong to. */

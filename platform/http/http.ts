@@ -14,7 +14,11 @@ import type { Principal } from '../auth/scope.js';
 import type { Db } from '../storage/db.js';
 import { AppError, ERROR_CODES, type ErrorCode, type FieldError, PROBLEM_TYPE_BASE, problem, problemSlug } from './errors.js';
 
-export type AuthRequirement = 'public' | { permission?: Permission };
+/**
+ * 'public': anyone (a token is read if sent); 'device': the route authenticates a device by its own
+ * token (telemetry ingestion); otherwise a user or API key, optionally with a permission.
+ */
+export type AuthRequirement = 'public' | 'device' | { permission?: Permission };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -22,6 +26,8 @@ declare module 'fastify' {
     auth?: AuthRequirement;
     /** Not counted in metrics by route (health checks). */
     quiet?: boolean;
+    /** Also accept the token as `?access_token=` (RFC 6750 §2.3): WebSockets cannot send headers. */
+    tokenInQuery?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -158,13 +164,13 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     const principal = m ? await opts.authenticate(m[1]!) : null;
     if (!principal) {
-      if (auth === 'public') return;
+      if (auth === 'public' || auth === 'device') return;
       throw new AppError('WD_ERR_AUTH_TOKEN_INVALID');
     }
     req.principal = principal;
     // Responses for an authenticated caller are theirs alone: never cached on the way.
     reply.header('cache-control', 'no-store');
-    if (auth !== 'public' && auth.permission && !principal.permissions.has(auth.permission)) {
+    if (typeof auth === 'object' && auth.permission && !principal.permissions.has(auth.permission)) {
       throw new AppError('WD_ERR_FORBIDDEN', `Your role does not grant ${auth.permission}`);
     }
   };
@@ -177,9 +183,14 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     // Authentication is attached to each route by what it declares: protected routes require a
     // valid token with the declared permission; public ones read a token only when one is sent.
     const auth = route.config?.auth;
-    if (auth !== undefined) {
+    const tokenInQuery = route.config?.tokenInQuery === true;
+    if (auth !== undefined && auth !== 'device') {
       const authHook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
-        const header = req.headers.authorization;
+        let header = req.headers.authorization;
+        if (!header && tokenInQuery) {
+          const t = (req.query as Record<string, unknown> | undefined)?.access_token;
+          if (typeof t === 'string' && t !== '') header = `Bearer ${t}`;
+        }
         if (auth === 'public' && !header) {
           done();
           return;

@@ -14,6 +14,10 @@ export type Db = Kysely<Database>;
 export interface Storage {
   db: Db;
   dialect: Dialect;
+  /** The SQLite file (":memory:" in tests); telemetry keeps its own file beside it. */
+  sqliteFile?: string;
+  /** The PostgreSQL pool, for the stores that speak SQL directly (bulk telemetry). */
+  pool?: pg.Pool;
   /** Cheap round trip used by /readyz. */
   ping(): Promise<void>;
   close(): Promise<void>;
@@ -50,6 +54,7 @@ export function openStorage(opts: StorageOptions): Storage {
   return {
     db,
     dialect: 'sqlite',
+    sqliteFile: file,
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -94,6 +99,7 @@ function openPostgres(url: string, schema: string | undefined, max: number): Sto
   return {
     db,
     dialect: 'postgres',
+    pool,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

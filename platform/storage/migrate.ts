@@ -2,6 +2,7 @@ import { type Kysely, type Migration, type MigrationResultSet, Migrator, Postgre
 import type { Dialect } from './db.js';
 import * as m0001 from './migrations/20261126_0001_foundation.js';
 import * as m0002 from './migrations/20261126_0002_outbox.js';
+import * as m0003 from './migrations/20261126_0003_sensing.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -10,6 +11,7 @@ import * as m0002 from './migrations/20261126_0002_outbox.js';
 const MIGRATIONS: Record<string, Migration> = {
   '20261126_0001_foundation': m0001,
   '20261126_0002_outbox': m0002,
+  '20261126_0003_sensing': m0003,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -182,6 +182,60 @@ export interface OutboxTable {
   attempts: number;
 }
 
+export interface DeviceTypeTable {
+  id: string;
+  name_zh: string;
+  name_en: string;
+  domain: string;
+  model: string; // sdm | city
+  ngsi_type: string;
+  default_owner: string | null;
+  default_interval_s: number;
+  attributes: string; // JSON AttributeSpec[]
+  retention: string; // JSON {rawDays, minuteDays, hourDays}
+  builtin: number;
+  version: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface DeviceTable {
+  seq: Generated<number>;
+  id: string;
+  name: string;
+  type_id: string;
+  department_code: string;
+  district_adcode: string | null;
+  special_zone: string | null;
+  lon: number | null; // GCJ-02
+  lat: number | null;
+  datum: string; // the datum the coordinates were given in
+  tags: string; // JSON string[]
+  interval_s: number;
+  token_hash: string;
+  entity_id: string;
+  simulated: number;
+  disabled: number;
+  properties: string; // JSON object
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  version: number;
+}
+
+export interface DeviceHealthTable {
+  dev: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  last_seen: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  status: string; // unknown | online | offline
+  status_since: number | null;
+  stuck: string | null; // JSON {attr: since}
+}
+
 export interface Database {
   districts: DistrictTable;
   departments: DepartmentTable;
@@ -199,6 +253,9 @@ export interface Database {
   workflow_timers: WorkflowTimerTable;
   processed_events: ProcessedEventTable;
   outbox: OutboxTable;
+  device_types: DeviceTypeTable;
+  devices: DeviceTable;
+  device_health: DeviceHealthTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -1,0 +1,224 @@
+/**
+ * The sensing hub: device registry, ingestion (embedded broker, external broker, HTTP), telemetry
+ * storage, device health and live push. `startSensing` wires it from the platform; the routes are
+ * in sensing.routes.ts.
+ */
+import { hostname } from 'node:os';
+import { Gauge, type Registry } from 'prom-client';
+import {
+  type EmbeddedBroker,
+  type ExternalConsumer,
+  MqttRefusal,
+  type MqttHooks,
+  startEmbeddedBroker,
+  startExternalConsumer,
+} from '../../platform/mqtt/broker.js';
+import type { Platform } from '../../server/context.js';
+import { adaptorForTopic } from './adaptors.js';
+import { DeviceDirectory, type DeviceInfo, IngestError, IngestPipeline, ingestMetrics } from './ingest.js';
+import { LiveHub } from './live.js';
+import { applyRetention, ensureSeedTypes } from './sensing.service.js';
+import { getDeviceBySeq, sweepStatus } from './sensing.store.js';
+import { type TelemetryStore, openTelemetryStore } from './telemetry.store.js';
+
+export { sensingRoutes } from './sensing.routes.js';
+
+export interface Sensing {
+  directory: DeviceDirectory;
+  telemetry: TelemetryStore;
+  pipeline: IngestPipeline;
+  live: LiveHub;
+  broker?: EmbeddedBroker;
+  external?: ExternalConsumer;
+  /** Runs one health sweep now (tests, and the timer). */
+  sweep(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface SensingOptions {
+  registry?: Registry;
+  /** Run the periodic health sweep and retention (default true). */
+  timers?: boolean;
+}
+
+const TOPIC_RE = /^devices\/([^/]+)\/([^/]+)$/;
+
+export async function startSensing(p: Platform, opts: SensingOptions = {}): Promise<Sensing> {
+  await ensureSeedTypes(p);
+  const telemetry = openTelemetryStore(p.storage);
+  await telemetry.init();
+  const directory = new DeviceDirectory(p.db, p.now);
+  await directory.watch(p.bus);
+  const metrics = ingestMetrics(opts.registry);
+  const pipeline = new IngestPipeline(directory, telemetry, p.db, p.now, metrics, {
+    maxPayloadBytes: p.config.maxPayload,
+    rateLimit: { perSecond: p.config.deviceRateLimit, burst: p.config.deviceRateBurst },
+    maxBatchRows: 20_000,
+  });
+  const live = new LiveHub(opts.registry);
+  pipeline.onCommitted((device, rows) => live.observations(device, rows));
+  await p.bus.subscribe(
+    'device.status_changed',
+    (e) => {
+      const d = e.data as { id: string; status: string; at: number; type: string; department: string; district: string | null; tags: string[] };
+      live.status({ id: d.id, typeId: d.type, department: d.department, district: d.district, tags: d.tags }, d.status, d.at);
+    },
+    { group: 'live-push', broadcast: true },
+  );
+
+  // Rejections are logged at most once a minute per device, so one broken device cannot flood the log.
+  const lastLogged = new Map<string, number>();
+  const logRefusal = (deviceId: string, reason: string, outcome: string) => {
+    const now = p.now();
+    if ((lastLogged.get(deviceId) ?? 0) > now - 60_000) return;
+    lastLogged.set(deviceId, now);
+    p.log.warn({ device: deviceId, outcome, reason }, 'device message refused');
+  };
+
+  const hooks: MqttHooks<DeviceInfo> = {
+    log: p.log,
+    authenticate: async (clientId, username, password) => {
+      const id = username ?? clientId;
+      const device = password ? await directory.authenticate(id, password.toString('utf8')) : null;
+      if (!device) {
+        pipeline.refuse('mqtt', 'unauthorized');
+        logRefusal(id, 'wrong device id or token', 'unauthorized');
+      }
+      return device;
+    },
+    onPublish: async (session, topic, payload) => {
+      const m = TOPIC_RE.exec(topic);
+      const adaptor = m ? adaptorForTopic(m[2]!) : undefined;
+      const external = session === null;
+      if (!m || !adaptor) {
+        pipeline.refuse('mqtt', 'acl_denied', session ?? undefined, `publish to ${topic} is not allowed`);
+        throw new MqttRefusal(`devices publish only to devices/{id}/telemetry or devices/{id}/senml, not ${topic}`, !external, 'acl_denied');
+      }
+      let device = session;
+      if (external) {
+        device = await directory.get(m[1]!);
+        if (!device || device.disabled) {
+          pipeline.refuse('mqtt', 'unknown_device');
+          logRefusal(m[1]!, 'unknown or disabled device', 'unknown_device');
+          throw new MqttRefusal(`unknown device ${m[1]}`, false, 'unknown_device');
+        }
+      } else if (m[1] !== session!.id) {
+        pipeline.refuse('mqtt', 'acl_denied', session!, `publish to another device's topic ${topic}`);
+        logRefusal(session!.id, `published to ${topic}`, 'acl_denied');
+        throw new MqttRefusal(`device ${session!.id} may not publish to ${topic}`, true, 'acl_denied');
+      }
+      try {
+        await pipeline.ingest(device!, adaptor, payload, 'mqtt');
+      } catch (err) {
+        if (err instanceof IngestError) {
+          logRefusal(device!.id, err.message, err.reason);
+          const fatal = !external && (err.reason === 'rate_limited' || err.reason === 'too_large');
+          throw new MqttRefusal(err.message, fatal, err.reason);
+        }
+        throw err;
+      }
+    },
+    maySubscribe: (session, topic) => topic === `devices/${session.id}/errors` || topic.startsWith(`devices/${session.id}/commands`),
+    errorTopic: (_session, topic) => {
+      const m = TOPIC_RE.exec(topic);
+      return m ? `devices/${m[1]}/errors` : undefined;
+    },
+  };
+
+  let broker: EmbeddedBroker | undefined;
+  let external: ExternalConsumer | undefined;
+  try {
+    ({ broker, external } = await startTransport(p, hooks, opts.registry));
+  } catch (err) {
+    await pipeline.close().catch(() => undefined);
+    await telemetry.close().catch(() => undefined);
+    throw err;
+  }
+  const sweep = async () => {
+    await pipeline.health.flush();
+    const changes = await sweepStatus(p.db, p.now());
+    for (const c of changes) {
+      const d = await getDeviceBySeq(p.db, c.seq);
+      if (!d) continue;
+      await p.bus.publish(
+        'device.status_changed',
+        { id: c.id, status: c.status, at: p.now(), type: d.typeId, department: d.department, district: d.district, tags: d.tags },
+        { key: c.id },
+      );
+    }
+  };
+  const timers: NodeJS.Timeout[] = [];
+  if (opts.timers !== false) {
+    let sweeping = false;
+    timers.push(
+      setInterval(() => {
+        if (sweeping) return;
+        sweeping = true;
+        sweep()
+          .catch((err) => p.log.error({ err }, 'device health sweep failed'))
+          .finally(() => {
+            sweeping = false;
+          });
+      }, p.config.healthSweep * 1000),
+    );
+    timers.push(
+      setInterval(() => {
+        applyRetention(p, telemetry)
+          .then((r) => {
+            if (r.droppedPartitions.length || r.deletedRows) p.log.info(r, 'telemetry retention applied');
+          })
+          .catch((err) => p.log.error({ err }, 'telemetry retention failed'));
+      }, p.config.retentionInterval * 1000),
+    );
+    for (const t of timers) t.unref();
+  }
+
+  return {
+    directory,
+    telemetry,
+    pipeline,
+    live,
+    ...(broker ? { broker } : {}),
+    ...(external ? { external } : {}),
+    sweep,
+    close: async () => {
+      for (const t of timers) clearInterval(t);
+      live.closeAll();
+      await external?.close();
+      await broker?.close();
+      await pipeline.close();
+      await telemetry.close();
+    },
+  };
+}
+
+async function startTransport(
+  p: Platform,
+  hooks: MqttHooks<DeviceInfo>,
+  registry: Registry | undefined,
+): Promise<{ broker?: EmbeddedBroker; external?: ExternalConsumer }> {
+  let broker: EmbeddedBroker | undefined;
+  let external: ExternalConsumer | undefined;
+  const clientsGauge = new Gauge({ name: 'wudang_mqtt_clients', help: 'Devices connected to the embedded MQTT broker', registers: registry ? [registry] : [] });
+  hooks.onConnectionChange = (n) => clientsGauge.set(n);
+  if (p.config.mqttEnabled) {
+    if (p.config.mqttUrl) {
+      external = await startExternalConsumer(
+        {
+          url: p.config.mqttUrl,
+          clientId: p.config.mqttClientId ?? `wudang-ingest-${hostname()}`,
+          group: p.config.mqttShareGroup,
+          topics: ['devices/+/telemetry', 'devices/+/senml'],
+          ...(p.config.mqttUsername ? { username: p.config.mqttUsername } : {}),
+          ...(p.config.mqttPassword ? { password: p.config.mqttPassword } : {}),
+        },
+        hooks,
+      );
+    } else {
+      broker = await startEmbeddedBroker({ port: p.config.mqttPort, host: p.config.host }, hooks);
+      p.log.info({ port: broker.port }, 'embedded MQTT broker listening');
+    }
+  }
+
+  return { ...(broker ? { broker } : {}), ...(external ? { external } : {}) };
+}

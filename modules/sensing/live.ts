@@ -1,0 +1,132 @@
+/**
+ * Live push: observations and device status changes to WebSocket clients, filtered by type,
+ * district, department, device or tag, and always by the caller's data scope. A client that
+ * cannot keep up (its socket buffer grows past a limit) is disconnected; ingestion never waits.
+ */
+import { Counter, Gauge, type Registry } from 'prom-client';
+import { type Scope, inScope } from '../../platform/auth/scope.js';
+import type { DeviceInfo } from './ingest.js';
+import type { Observation } from './telemetry.store.js';
+
+export interface LiveFilter {
+  types?: string[];
+  districts?: string[];
+  departments?: string[];
+  devices?: string[];
+  tags?: string[];
+  /** Which kinds of message: observations, status (default both). */
+  kinds?: ('observations' | 'status')[];
+}
+
+export interface LiveSocket {
+  send(data: string): void;
+  readonly bufferedAmount: number;
+  close(code: number, reason: string): void;
+}
+
+export interface LiveDeviceMeta {
+  id: string;
+  typeId: string;
+  department: string;
+  district: string | null;
+  tags: readonly string[];
+  simulated?: boolean;
+}
+
+interface LiveClient {
+  socket: LiveSocket;
+  scope: Scope;
+  filter: LiveFilter;
+}
+
+/** Bytes waiting in a client's socket beyond which it is dropped as too slow. */
+export const SLOW_CLIENT_BYTES = 1 << 20;
+
+export class LiveHub {
+  private readonly clients = new Set<LiveClient>();
+  private readonly connected: Gauge;
+  private readonly dropped: Counter;
+  private readonly sent: Counter;
+
+  constructor(
+    registry: Registry | undefined,
+    private readonly slowBytes = SLOW_CLIENT_BYTES,
+  ) {
+    const registers = registry ? [registry] : [];
+    this.connected = new Gauge({ name: 'wudang_live_clients', help: 'Connected live-push clients', registers });
+    this.dropped = new Counter({ name: 'wudang_live_dropped_total', help: 'Live-push clients dropped for being too slow', registers });
+    this.sent = new Counter({ name: 'wudang_live_messages_total', help: 'Live-push messages sent', registers });
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  add(socket: LiveSocket, scope: Scope, filter: LiveFilter): () => void {
+    const c: LiveClient = { socket, scope, filter };
+    this.clients.add(c);
+    this.connected.set(this.clients.size);
+    return () => {
+      this.clients.delete(c);
+      this.connected.set(this.clients.size);
+    };
+  }
+
+  private matches(c: LiveClient, d: LiveDeviceMeta, kind: 'observations' | 'status'): boolean {
+    const f = c.filter;
+    if (f.kinds && !f.kinds.includes(kind)) return false;
+    if (!inScope(c.scope, { department: d.department, district: d.district })) return false;
+    if (f.types && !f.types.includes(d.typeId)) return false;
+    if (f.districts && (d.district === null || !f.districts.includes(d.district))) return false;
+    if (f.departments && !f.departments.includes(d.department)) return false;
+    if (f.devices && !f.devices.includes(d.id)) return false;
+    if (f.tags && !f.tags.some((t) => d.tags.includes(t))) return false;
+    return true;
+  }
+
+  private deliver(c: LiveClient, message: string): void {
+    if (c.socket.bufferedAmount > this.slowBytes) {
+      this.clients.delete(c);
+      this.connected.set(this.clients.size);
+      this.dropped.inc();
+      // 1013 Try Again Later: the client may reconnect and catch up from history.
+      c.socket.close(1013, 'too slow: messages were not being read');
+      return;
+    }
+    c.socket.send(message);
+    this.sent.inc();
+  }
+
+  /** Newly committed observations of one device. */
+  observations(device: DeviceInfo, rows: readonly Observation[]): void {
+    if (this.clients.size === 0) return;
+    let message: string | undefined;
+    for (const c of this.clients) {
+      if (!this.matches(c, device, 'observations')) continue;
+      message ??= JSON.stringify({
+        kind: 'observations',
+        device: device.id,
+        type: device.typeId,
+        district: device.district,
+        ...(device.simulated ? { simulated: true } : {}),
+        values: rows.map((r) => ({ attr: r.attr, ts: r.ts, value: r.v ?? r.s })),
+      });
+      this.deliver(c, message);
+    }
+  }
+
+  status(device: LiveDeviceMeta, status: string, at: number): void {
+    if (this.clients.size === 0) return;
+    let message: string | undefined;
+    for (const c of this.clients) {
+      if (!this.matches(c, device, 'status')) continue;
+      message ??= JSON.stringify({ kind: 'status', device: device.id, type: device.typeId, district: device.district, status, at });
+      this.deliver(c, message);
+    }
+  }
+
+  closeAll(): void {
+    for (const c of this.clients) c.socket.close(1001, 'server shutting down');
+    this.clients.clear();
+  }
+}

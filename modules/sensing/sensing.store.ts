@@ -1,0 +1,406 @@
+/** SQL for device types, devices and device health (telemetry lives in telemetry.store.ts). */
+import { type Kysely, type Transaction, sql } from 'kysely';
+import { type Scope, whereInScope } from '../../platform/auth/scope.js';
+import { json } from '../../platform/storage/db.js';
+import type { Database, DeviceTable } from '../../platform/storage/schema.js';
+import type { AttributeSpec, DeviceType, Retention } from './model.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export interface DeviceRecord {
+  seq: number;
+  id: string;
+  name: string;
+  typeId: string;
+  department: string;
+  district: string | null;
+  specialZone: string | null;
+  lon: number | null;
+  lat: number | null;
+  datum: string;
+  tags: string[];
+  intervalSeconds: number;
+  entityId: string;
+  simulated: boolean;
+  disabled: boolean;
+  properties: Record<string, unknown>;
+  createdBy: string | null;
+  createdAt: number;
+  updatedAt: number;
+  version: number;
+}
+
+export interface HealthRecord {
+  status: 'unknown' | 'online' | 'offline';
+  statusSince: number | null;
+  lastSeen: number | null;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  stuck: Record<string, number>;
+}
+
+type DeviceRow = Omit<DeviceTable, 'seq'> & { seq: number };
+
+function toType(r: Database['device_types']): DeviceType {
+  return {
+    id: r.id,
+    name: { zh: r.name_zh, en: r.name_en },
+    domain: r.domain,
+    model: r.model as 'sdm' | 'city',
+    ngsiType: r.ngsi_type,
+    defaultOwner: r.default_owner,
+    defaultIntervalSeconds: r.default_interval_s,
+    attributes: JSON.parse(r.attributes) as AttributeSpec[],
+    retention: JSON.parse(r.retention) as Retention,
+    builtin: r.builtin === 1,
+    version: r.version,
+  };
+}
+
+export function toDevice(r: DeviceRow): DeviceRecord {
+  return {
+    seq: r.seq,
+    id: r.id,
+    name: r.name,
+    typeId: r.type_id,
+    department: r.department_code,
+    district: r.district_adcode,
+    specialZone: r.special_zone,
+    lon: r.lon,
+    lat: r.lat,
+    datum: r.datum,
+    tags: JSON.parse(r.tags) as string[],
+    intervalSeconds: r.interval_s,
+    entityId: r.entity_id,
+    simulated: r.simulated === 1,
+    disabled: r.disabled === 1,
+    properties: JSON.parse(r.properties) as Record<string, unknown>,
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    version: r.version,
+  };
+}
+
+export async function listTypes(db: Q): Promise<DeviceType[]> {
+  return (await db.selectFrom('device_types').selectAll().orderBy('id').execute()).map(toType);
+}
+
+export async function getType(db: Q, id: string): Promise<DeviceType | undefined> {
+  const r = await db.selectFrom('device_types').selectAll().where('id', '=', id).executeTakeFirst();
+  return r ? toType(r) : undefined;
+}
+
+export async function upsertType(db: Q, t: DeviceType, now: number, expectVersion?: number): Promise<boolean> {
+  const row = {
+    name_zh: t.name.zh,
+    name_en: t.name.en,
+    domain: t.domain,
+    model: t.model,
+    ngsi_type: t.ngsiType,
+    default_owner: t.defaultOwner,
+    default_interval_s: t.defaultIntervalSeconds,
+    attributes: json.stringify(t.attributes),
+    retention: json.stringify(t.retention),
+    builtin: t.builtin ? 1 : 0,
+    updated_at: now,
+  };
+  if (expectVersion === undefined) {
+    await db
+      .insertInto('device_types')
+      .values({ id: t.id, ...row, version: 1, created_at: now })
+      .execute();
+    return true;
+  }
+  const r = await db
+    .updateTable('device_types')
+    .set({ ...row, version: expectVersion + 1 })
+    .where('id', '=', t.id)
+    .where('version', '=', expectVersion)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function countDevicesOfType(db: Q, typeId: string): Promise<number> {
+  const r = await db
+    .selectFrom('devices')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('type_id', '=', typeId)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
+}
+
+export async function deleteType(db: Q, id: string): Promise<void> {
+  await db.deleteFrom('device_types').where('id', '=', id).execute();
+}
+
+export interface NewDeviceRow {
+  id: string;
+  name: string;
+  typeId: string;
+  department: string;
+  district: string | null;
+  specialZone: string | null;
+  lon: number | null;
+  lat: number | null;
+  datum: string;
+  tags: string[];
+  intervalSeconds: number;
+  tokenHash: string;
+  entityId: string;
+  simulated: boolean;
+  properties: Record<string, unknown>;
+  createdBy: string | null;
+}
+
+export async function insertDevice(db: Q, d: NewDeviceRow, now: number): Promise<DeviceRecord> {
+  await db
+    .insertInto('devices')
+    .values({
+      id: d.id,
+      name: d.name,
+      type_id: d.typeId,
+      department_code: d.department,
+      district_adcode: d.district,
+      special_zone: d.specialZone,
+      lon: d.lon,
+      lat: d.lat,
+      datum: d.datum,
+      tags: json.stringify(d.tags),
+      interval_s: d.intervalSeconds,
+      token_hash: d.tokenHash,
+      entity_id: d.entityId,
+      simulated: d.simulated ? 1 : 0,
+      disabled: 0,
+      properties: json.stringify(d.properties),
+      created_by: d.createdBy,
+      created_at: now,
+      updated_at: now,
+      version: 1,
+    })
+    .execute();
+  const row = await getDeviceRow(db, d.id);
+  if (!row) throw new Error(`device ${d.id} vanished after insert`);
+  await db.insertInto('device_health').values({ dev: row.seq, accepted: 0, rejected: 0, duplicates: 0, status: 'unknown', status_since: now }).execute();
+  return toDevice(row);
+}
+
+export async function getDeviceRow(db: Q, id: string): Promise<(DeviceRow & { token_hash: string }) | undefined> {
+  return (await db.selectFrom('devices').selectAll().where('id', '=', id).executeTakeFirst()) as (DeviceRow & { token_hash: string }) | undefined;
+}
+
+export async function getDeviceBySeq(db: Q, seq: number): Promise<DeviceRecord | undefined> {
+  const r = await db.selectFrom('devices').selectAll().where('seq', '=', seq).executeTakeFirst();
+  return r ? toDevice(r as DeviceRow) : undefined;
+}
+
+export interface DeviceFilter {
+  type?: string;
+  district?: string;
+  department?: string;
+  tag?: string;
+  status?: string;
+  q?: string;
+  simulated?: boolean;
+  bbox?: [number, number, number, number];
+  limit: number;
+  offset: number;
+}
+
+export interface DeviceListRow extends DeviceRecord {
+  health: HealthRecord;
+}
+
+function toHealth(r: {
+  status: string | null;
+  status_since: number | null;
+  last_seen: number | null;
+  accepted: number | null;
+  rejected: number | null;
+  duplicates: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+  stuck: string | null;
+}): HealthRecord {
+  return {
+    status: (r.status ?? 'unknown') as HealthRecord['status'],
+    statusSince: r.status_since === null ? null : Number(r.status_since),
+    lastSeen: r.last_seen === null ? null : Number(r.last_seen),
+    accepted: Number(r.accepted ?? 0),
+    rejected: Number(r.rejected ?? 0),
+    duplicates: Number(r.duplicates ?? 0),
+    lastError: r.last_error,
+    lastErrorAt: r.last_error_at === null ? null : Number(r.last_error_at),
+    stuck: r.stuck ? (JSON.parse(r.stuck) as Record<string, number>) : {},
+  };
+}
+
+export async function listDevices(db: Q, scope: Scope, f: DeviceFilter): Promise<{ items: DeviceListRow[]; total: number }> {
+  let q = db.selectFrom('devices as d').leftJoin('device_health as h', 'h.dev', 'd.seq');
+  q = whereInScope(q, scope, { department: 'd.department_code', district: 'd.district_adcode' });
+  if (f.type) q = q.where('d.type_id', '=', f.type);
+  if (f.district) q = q.where('d.district_adcode', '=', f.district);
+  if (f.department) q = q.where('d.department_code', '=', f.department);
+  if (f.tag) q = q.where('d.tags', 'like', `%${JSON.stringify(f.tag).slice(1, -1)}%`);
+  if (f.status) q = q.where('h.status', '=', f.status);
+  if (f.simulated !== undefined) q = q.where('d.simulated', '=', f.simulated ? 1 : 0);
+  if (f.q) q = q.where((eb) => eb.or([eb('d.id', 'like', `%${f.q}%`), eb('d.name', 'like', `%${f.q}%`)]));
+  if (f.bbox) {
+    const [w, s, e, n] = f.bbox;
+    q = q.where('d.lon', '>=', w).where('d.lon', '<=', e).where('d.lat', '>=', s).where('d.lat', '<=', n);
+  }
+  const total = await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const rows = await q
+    .selectAll('d')
+    .select(['h.status', 'h.status_since', 'h.last_seen', 'h.accepted', 'h.rejected', 'h.duplicates', 'h.last_error', 'h.last_error_at', 'h.stuck'])
+    .orderBy('d.id')
+    .limit(f.limit)
+    .offset(f.offset)
+    .execute();
+  return {
+    total: Number(total.n),
+    items: rows.map((r) => {
+      // Filters apply in SQL; a tag filter by LIKE is confirmed here on the parsed list.
+      return { ...toDevice(r as unknown as DeviceRow), health: toHealth(r) };
+    }),
+  };
+}
+
+export async function getHealth(db: Q, seq: number): Promise<HealthRecord> {
+  const r = await db.selectFrom('device_health').selectAll().where('dev', '=', seq).executeTakeFirst();
+  return toHealth(
+    r ?? {
+      status: 'unknown',
+      status_since: null,
+      last_seen: null,
+      accepted: 0,
+      rejected: 0,
+      duplicates: 0,
+      last_error: null,
+      last_error_at: null,
+      stuck: null,
+    },
+  );
+}
+
+export async function updateDevice(db: Q, id: string, version: number, patch: Partial<NewDeviceRow> & { disabled?: boolean }, now: number): Promise<boolean> {
+  const set: Partial<Record<keyof DeviceTable, unknown>> = { updated_at: now, version: version + 1 };
+  if (patch.name !== undefined) set.name = patch.name;
+  if (patch.department !== undefined) set.department_code = patch.department;
+  if (patch.district !== undefined) set.district_adcode = patch.district;
+  if (patch.specialZone !== undefined) set.special_zone = patch.specialZone;
+  if (patch.lon !== undefined) set.lon = patch.lon;
+  if (patch.lat !== undefined) set.lat = patch.lat;
+  if (patch.datum !== undefined) set.datum = patch.datum;
+  if (patch.tags !== undefined) set.tags = json.stringify(patch.tags);
+  if (patch.intervalSeconds !== undefined) set.interval_s = patch.intervalSeconds;
+  if (patch.tokenHash !== undefined) set.token_hash = patch.tokenHash;
+  if (patch.properties !== undefined) set.properties = json.stringify(patch.properties);
+  if (patch.disabled !== undefined) set.disabled = patch.disabled ? 1 : 0;
+  const r = await db
+    .updateTable('devices')
+    .set(set as never)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+export async function deleteDevice(db: Q, seq: number): Promise<void> {
+  await db.deleteFrom('device_health').where('dev', '=', seq).execute();
+  await db.deleteFrom('devices').where('seq', '=', seq).execute();
+}
+
+export interface HealthDelta {
+  dev: number;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  lastSeen: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+}
+
+/** Adds counters from one process; last_seen only moves forward. */
+export async function applyHealthDeltas(db: Q, deltas: HealthDelta[]): Promise<void> {
+  for (const d of deltas) {
+    await db
+      .updateTable('device_health')
+      .set((eb) => ({
+        accepted: eb('accepted', '+', d.accepted),
+        rejected: eb('rejected', '+', d.rejected),
+        duplicates: eb('duplicates', '+', d.duplicates),
+        ...(d.lastSeen !== null
+          ? { last_seen: eb.fn.coalesce(eb.case().when('last_seen', '>', d.lastSeen).then(eb.ref('last_seen')).else(d.lastSeen).end(), eb.val(d.lastSeen)) }
+          : {}),
+        ...(d.lastError !== null ? { last_error: d.lastError, last_error_at: d.lastErrorAt } : {}),
+      }))
+      .where('dev', '=', d.dev)
+      .execute();
+  }
+}
+
+export async function setStuck(db: Q, dev: number, stuck: Record<string, number>): Promise<void> {
+  await db
+    .updateTable('device_health')
+    .set({ stuck: Object.keys(stuck).length ? json.stringify(stuck) : null })
+    .where('dev', '=', dev)
+    .execute();
+}
+
+export interface StatusChange {
+  seq: number;
+  id: string;
+  status: 'online' | 'offline';
+}
+
+/**
+ * Moves devices between online and offline by last-seen against their expected interval (three
+ * intervals, at least one minute, of silence is offline). Conditional updates, so when several
+ * processes sweep at once each change is made, and reported, once.
+ */
+export async function sweepStatus(db: Q, now: number): Promise<StatusChange[]> {
+  const grace = sql<number>`(case when d.interval_s * 3000 > 60000 then d.interval_s * 3000 else 60000 end)`;
+  const candidates = await db
+    .selectFrom('devices as d')
+    .innerJoin('device_health as h', 'h.dev', 'd.seq')
+    .select(['d.seq', 'd.id', 'd.interval_s', 'h.status', 'h.last_seen'])
+    .where('d.disabled', '=', 0)
+    .where((eb) =>
+      eb.or([
+        eb.and([eb('h.status', '=', 'online'), eb('h.last_seen', '<', sql<number>`${now} - ${grace}`)]),
+        eb.and([eb('h.status', '!=', 'online'), eb('h.last_seen', 'is not', null), eb('h.last_seen', '>=', sql<number>`${now} - ${grace}`)]),
+      ]),
+    )
+    .execute();
+  const changes: StatusChange[] = [];
+  for (const c of candidates) {
+    const grace = Math.max(3 * c.interval_s * 1000, 60_000);
+    const online = c.last_seen !== null && Number(c.last_seen) >= now - grace;
+    const status = online ? 'online' : 'offline';
+    if (status === c.status) continue;
+    const r = await db
+      .updateTable('device_health')
+      .set({ status, status_since: now })
+      .where('dev', '=', c.seq)
+      .where('status', '=', c.status)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) changes.push({ seq: c.seq, id: c.id, status });
+  }
+  return changes;
+}
+
+export async function statusCounts(db: Q, scope: Scope): Promise<Record<string, number>> {
+  let q = db.selectFrom('devices as d').leftJoin('device_health as h', 'h.dev', 'd.seq');
+  q = whereInScope(q, scope, { department: 'd.department_code', district: 'd.district_adcode' });
+  const rows = await q
+    .select(['h.status', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('h.status')
+    .execute();
+  const out: Record<string, number> = { online: 0, offline: 0, unknown: 0 };
+  for (const r of rows) out[r.status ?? 'unknown'] = Number(r.n);
+  return out;
+}

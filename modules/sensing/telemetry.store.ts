@@ -1,0 +1,570 @@
+/**
+ * Telemetry storage: raw observations, per-minute and per-hour rollups and the latest value per
+ * device and attribute, in time-partitioned tables.
+ *
+ * - SQLite: its own file (`telemetry.db` beside the main database), so bulk telemetry commits never
+ *   wait on, or block, the transactions of the rest of the platform. Partitions are tables named by
+ *   period (`tm_raw_20261126`, `tm_min_20261126`, `tm_hour_202611`), created as data arrives.
+ * - PostgreSQL: native declarative partitioning (`PARTITION BY RANGE`) of `tm_raw`, `tm_min` and
+ *   `tm_hour`, partitions created as data arrives.
+ *
+ * Periods are UTC days (raw, minute rollups) and UTC months (hour rollups). Rows are keyed by
+ * (device, attribute, time), so a repeated observation is ignored and counted as a duplicate, and
+ * rollups only ever see each observation once. The latest value moves only forward in time, so late
+ * data lands in history without replacing a newer reading.
+ */
+import { dirname, join } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import type pg from 'pg';
+import type { Storage } from '../../platform/storage/db.js';
+
+/** One stored value: `dev` is the device's numeric key (devices.seq). */
+export interface Observation {
+  dev: number;
+  attr: string;
+  ts: number;
+  /** Numbers and booleans (0/1). */
+  v: number | null;
+  /** Text values. */
+  s: string | null;
+}
+
+export interface WriteResult {
+  /** The observations that were new (duplicates removed), in input order. */
+  inserted: Observation[];
+  duplicates: number;
+  /** (dev, attr) pairs whose latest value moved forward. */
+  latestMoved: number;
+}
+
+export interface LatestValue {
+  attr: string;
+  ts: number;
+  v: number | null;
+  s: string | null;
+}
+
+export type Resolution = 'raw' | 'minute' | 'hour';
+
+export interface SeriesPoint {
+  /** Bucket start (rollups) or observation time (raw). */
+  t: number;
+  min: number | null;
+  max: number | null;
+  avg: number | null;
+  count: number;
+  last: number | string | null;
+}
+
+export interface SeriesQuery {
+  dev: number;
+  attr: string;
+  from: number;
+  to: number;
+  resolution: Resolution;
+  limit?: number;
+}
+
+/** Raw and rollup retention of one device type, applied to its devices' rows. */
+export interface RetentionPolicy {
+  devs: number[];
+  rawDays: number;
+  minuteDays: number;
+  hourDays: number;
+}
+
+export interface RetentionReport {
+  droppedPartitions: string[];
+  deletedRows: number;
+}
+
+export interface PartitionInfo {
+  kind: 'raw' | 'minute' | 'hour';
+  name: string;
+  from: number;
+  to: number;
+}
+
+export interface TelemetryStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  init(): Promise<void>;
+  write(batch: Observation[]): Promise<WriteResult>;
+  latest(devs: number[]): Promise<Map<number, LatestValue[]>>;
+  series(q: SeriesQuery): Promise<SeriesPoint[]>;
+  applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport>;
+  partitions(): Promise<PartitionInfo[]>;
+  close(): Promise<void>;
+}
+
+export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
+export const DAY = 86_400_000;
+
+const KINDS = {
+  raw: { prefix: 'tm_raw', period: 'day' as const },
+  minute: { prefix: 'tm_min', period: 'day' as const },
+  hour: { prefix: 'tm_hour', period: 'month' as const },
+};
+
+/** The partition that holds time t: its name suffix and [from, to) bounds. */
+export function periodOf(t: number, period: 'day' | 'month'): { suffix: string; from: number; to: number } {
+  const d = new Date(t);
+  const y = d.getUTCFullYear();
+  const m = d.getUTCMonth();
+  if (period === 'month') {
+    return { suffix: `${y}${String(m + 1).padStart(2, '0')}`, from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1) };
+  }
+  const day = d.getUTCDate();
+  return { suffix: `${y}${String(m + 1).padStart(2, '0')}${String(day).padStart(2, '0')}`, from: Date.UTC(y, m, day), to: Date.UTC(y, m, day + 1) };
+}
+
+function periodsBetween(from: number, to: number, period: 'day' | 'month'): { suffix: string; from: number; to: number }[] {
+  const out = [];
+  let t = from;
+  while (t < to) {
+    const p = periodOf(t, period);
+    out.push(p);
+    t = p.to;
+  }
+  return out;
+}
+
+interface Agg {
+  dev: number;
+  attr: string;
+  b: number;
+  mn: number;
+  mx: number;
+  sm: number;
+  n: number;
+  lv: number;
+  lts: number;
+}
+
+/** Rollup aggregates of the numeric observations, per (dev, attr, bucket). */
+export function aggregate(rows: Observation[], bucketMs: number): Agg[] {
+  const map = new Map<string, Agg>();
+  for (const r of rows) {
+    if (r.v === null) continue;
+    const b = r.ts - (r.ts % bucketMs);
+    const key = `${r.dev}|${r.attr}|${b}`;
+    const a = map.get(key);
+    if (!a) {
+      map.set(key, { dev: r.dev, attr: r.attr, b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.ts });
+    } else {
+      if (r.v < a.mn) a.mn = r.v;
+      if (r.v > a.mx) a.mx = r.v;
+      a.sm += r.v;
+      a.n++;
+      if (r.ts >= a.lts) {
+        a.lv = r.v;
+        a.lts = r.ts;
+      }
+    }
+  }
+  // Sorted, so concurrent writers on PostgreSQL lock rows in the same order (no deadlocks).
+  return [...map.values()].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0) || x.b - y.b);
+}
+
+/** The newest observation per (dev, attr) in a batch. */
+function newestPerKey(rows: Observation[]): Observation[] {
+  const map = new Map<string, Observation>();
+  for (const r of rows) {
+    const key = `${r.dev}|${r.attr}`;
+    const cur = map.get(key);
+    if (!cur || r.ts > cur.ts) map.set(key, r);
+  }
+  return [...map.values()].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0));
+}
+
+function toPoint(r: { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null }): SeriesPoint {
+  return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
+}
+
+export function openTelemetryStore(storage: Storage): TelemetryStore {
+  if (storage.dialect === 'postgres') {
+    if (!storage.pool) throw new Error('PostgreSQL telemetry needs the storage pool');
+    return new PgTelemetryStore(storage.pool);
+  }
+  const main = storage.sqliteFile ?? ':memory:';
+  return new SqliteTelemetryStore(main === ':memory:' ? ':memory:' : join(dirname(main), 'telemetry.db'));
+}
+
+// ------------------------------------------------------------------------------------------------
+// SQLite
+
+const NAME_RE = /^tm_(raw|min|hour)_(\d{6}|\d{8})$/;
+
+export class SqliteTelemetryStore implements TelemetryStore {
+  readonly dialect = 'sqlite' as const;
+  readonly db: SqliteDatabase.Database;
+  private readonly tables = new Set<string>();
+  private readonly stmts = new Map<string, SqliteDatabase.Statement>();
+
+  constructor(readonly file: string) {
+    this.db = new SqliteDatabase(file);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode keeps every committed transaction across a process crash (kill -9).
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('cache_size = -65536');
+    this.db.pragma('temp_store = MEMORY');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  async init(): Promise<void> {
+    this.db.exec(`CREATE TABLE IF NOT EXISTS tm_latest (
+      dev INTEGER NOT NULL, attr TEXT NOT NULL, ts INTEGER NOT NULL, v REAL, s TEXT,
+      PRIMARY KEY (dev, attr)) WITHOUT ROWID`);
+    for (const r of this.db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'tm_%'`).all() as { name: string }[]) {
+      this.tables.add(r.name);
+    }
+  }
+
+  private stmt(sqlText: string): SqliteDatabase.Statement {
+    let s = this.stmts.get(sqlText);
+    if (!s) {
+      s = this.db.prepare(sqlText);
+      this.stmts.set(sqlText, s);
+    }
+    return s;
+  }
+
+  private table(kind: keyof typeof KINDS, t: number): string {
+    const k = KINDS[kind];
+    const name = `${k.prefix}_${periodOf(t, k.period).suffix}`;
+    if (!this.tables.has(name)) {
+      if (kind === 'raw') {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${name} (
+          dev INTEGER NOT NULL, attr TEXT NOT NULL, ts INTEGER NOT NULL, v REAL, s TEXT,
+          PRIMARY KEY (dev, attr, ts)) WITHOUT ROWID`);
+      } else {
+        this.db.exec(`CREATE TABLE IF NOT EXISTS ${name} (
+          dev INTEGER NOT NULL, attr TEXT NOT NULL, b INTEGER NOT NULL,
+          mn REAL NOT NULL, mx REAL NOT NULL, sm REAL NOT NULL, n INTEGER NOT NULL, lv REAL NOT NULL, lts INTEGER NOT NULL,
+          PRIMARY KEY (dev, attr, b)) WITHOUT ROWID`);
+      }
+      this.tables.add(name);
+    }
+    return name;
+  }
+
+  async write(batch: Observation[]): Promise<WriteResult> {
+    return this.writeSync(batch);
+  }
+
+  /** Synchronous write in one transaction (better-sqlite3 is synchronous anyway). */
+  writeSync(batch: Observation[]): WriteResult {
+    const inserted: Observation[] = [];
+    let latestMoved = 0;
+    const run = this.db.transaction(() => {
+      for (const r of batch) {
+        const t = this.table('raw', r.ts);
+        const res = this.stmt(`INSERT OR IGNORE INTO ${t} (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)`).run(r.dev, r.attr, r.ts, r.v, r.s);
+        if (res.changes > 0) inserted.push(r);
+      }
+      for (const [kind, bucket] of [
+        ['minute', MINUTE],
+        ['hour', HOUR],
+      ] as const) {
+        for (const a of aggregate(inserted, bucket)) {
+          const t = this.table(kind, a.b);
+          this.stmt(
+            `INSERT INTO ${t} (dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (dev, attr, b) DO UPDATE SET mn = min(mn, excluded.mn), mx = max(mx, excluded.mx), sm = sm + excluded.sm,
+             n = n + excluded.n, lv = CASE WHEN excluded.lts >= lts THEN excluded.lv ELSE lv END, lts = max(lts, excluded.lts)`,
+          ).run(a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
+        }
+      }
+      const latest = this.stmt(
+        `INSERT INTO tm_latest (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (dev, attr) DO UPDATE SET ts = excluded.ts, v = excluded.v, s = excluded.s WHERE excluded.ts > tm_latest.ts`,
+      );
+      for (const r of newestPerKey(inserted)) latestMoved += latest.run(r.dev, r.attr, r.ts, r.v, r.s).changes;
+    });
+    run.immediate();
+    return { inserted, duplicates: batch.length - inserted.length, latestMoved };
+  }
+
+  async latest(devs: number[]): Promise<Map<number, LatestValue[]>> {
+    const out = new Map<number, LatestValue[]>();
+    const q = this.stmt('SELECT attr, ts, v, s FROM tm_latest WHERE dev = ? ORDER BY attr');
+    for (const dev of devs) out.set(dev, q.all(dev) as LatestValue[]);
+    return out;
+  }
+
+  async series(q: SeriesQuery): Promise<SeriesPoint[]> {
+    const limit = q.limit ?? 10_000;
+    const out: SeriesPoint[] = [];
+    const kind = q.resolution;
+    const period = KINDS[kind].period;
+    for (const p of periodsBetween(q.from, q.to, period)) {
+      const name = `${KINDS[kind].prefix}_${p.suffix}`;
+      if (!this.tables.has(name)) continue;
+      const rows =
+        kind === 'raw'
+          ? (this.stmt(`SELECT ts AS t, v, s FROM ${name} WHERE dev = ? AND attr = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`).all(
+              q.dev,
+              q.attr,
+              q.from,
+              q.to,
+              limit - out.length,
+            ) as { t: number; v: number | null; s: string | null }[])
+          : null;
+      if (rows) {
+        for (const r of rows) out.push({ t: r.t, min: r.v, max: r.v, avg: r.v, count: 1, last: r.v ?? r.s });
+      } else {
+        const agg = this.stmt(`SELECT b AS t, mn, mx, sm, n, lv FROM ${name} WHERE dev = ? AND attr = ? AND b >= ? AND b < ? ORDER BY b LIMIT ?`).all(
+          q.dev,
+          q.attr,
+          q.from,
+          q.to,
+          limit - out.length,
+        ) as { t: number; mn: number; mx: number; sm: number; n: number; lv: number }[];
+        for (const r of agg) out.push(toPoint(r));
+      }
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  async partitions(): Promise<PartitionInfo[]> {
+    const out: PartitionInfo[] = [];
+    for (const name of [...this.tables].sort()) {
+      const m = NAME_RE.exec(name);
+      if (!m) continue;
+      const kind = m[1] === 'raw' ? 'raw' : m[1] === 'min' ? 'minute' : 'hour';
+      out.push({ kind, name, ...boundsOf(m[2]!) });
+    }
+    return out;
+  }
+
+  async applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport> {
+    const report: RetentionReport = { droppedPartitions: [], deletedRows: 0 };
+    if (policies.length === 0) return report;
+    for (const p of await this.partitions()) {
+      const days = (pol: RetentionPolicy) => (p.kind === 'raw' ? pol.rawDays : p.kind === 'minute' ? pol.minuteDays : pol.hourDays);
+      const cutoffs = policies.map((pol) => ({ pol, cutoff: now - days(pol) * DAY }));
+      // Kept whole while any type keeps it; dropped when every type's retention has passed.
+      if (cutoffs.every((c) => p.to <= c.cutoff)) {
+        this.db.exec(`DROP TABLE IF EXISTS ${p.name}`);
+        this.tables.delete(p.name);
+        for (const key of [...this.stmts.keys()]) if (key.includes(p.name)) this.stmts.delete(key);
+        report.droppedPartitions.push(p.name);
+        continue;
+      }
+      const col = p.kind === 'raw' ? 'ts' : 'b';
+      for (const { pol, cutoff } of cutoffs) {
+        if (p.from >= cutoff || pol.devs.length === 0) continue;
+        const del = this.db.transaction(() => {
+          let n = 0;
+          const stmt = this.stmt(`DELETE FROM ${p.name} WHERE dev = ? AND ${col} < ?`);
+          for (const dev of pol.devs) n += stmt.run(dev, cutoff).changes;
+          return n;
+        });
+        report.deletedRows += del.immediate();
+      }
+    }
+    return report;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+function boundsOf(suffix: string): { from: number; to: number } {
+  const y = Number(suffix.slice(0, 4));
+  const m = Number(suffix.slice(4, 6)) - 1;
+  if (suffix.length === 6) return { from: Date.UTC(y, m, 1), to: Date.UTC(y, m + 1, 1) };
+  const d = Number(suffix.slice(6, 8));
+  return { from: Date.UTC(y, m, d), to: Date.UTC(y, m, d + 1) };
+}
+
+// ------------------------------------------------------------------------------------------------
+// PostgreSQL
+
+export class PgTelemetryStore implements TelemetryStore {
+  readonly dialect = 'postgres' as const;
+  private readonly partitionsKnown = new Set<string>();
+
+  constructor(private readonly pool: pg.Pool) {}
+
+  async init(): Promise<void> {
+    await this.pool.query(`
+      CREATE TABLE IF NOT EXISTS tm_raw (dev integer NOT NULL, attr text NOT NULL, ts bigint NOT NULL, v double precision, s text,
+        PRIMARY KEY (dev, attr, ts)) PARTITION BY RANGE (ts);
+      CREATE TABLE IF NOT EXISTS tm_min (dev integer NOT NULL, attr text NOT NULL, b bigint NOT NULL,
+        mn double precision NOT NULL, mx double precision NOT NULL, sm double precision NOT NULL, n integer NOT NULL,
+        lv double precision NOT NULL, lts bigint NOT NULL, PRIMARY KEY (dev, attr, b)) PARTITION BY RANGE (b);
+      CREATE TABLE IF NOT EXISTS tm_hour (dev integer NOT NULL, attr text NOT NULL, b bigint NOT NULL,
+        mn double precision NOT NULL, mx double precision NOT NULL, sm double precision NOT NULL, n integer NOT NULL,
+        lv double precision NOT NULL, lts bigint NOT NULL, PRIMARY KEY (dev, attr, b)) PARTITION BY RANGE (b);
+      CREATE TABLE IF NOT EXISTS tm_latest (dev integer NOT NULL, attr text NOT NULL, ts bigint NOT NULL, v double precision, s text,
+        PRIMARY KEY (dev, attr));`);
+    for (const p of await this.partitions()) this.partitionsKnown.add(p.name);
+  }
+
+  private async ensurePartitions(kind: keyof typeof KINDS, times: Iterable<number>): Promise<void> {
+    const k = KINDS[kind];
+    const parent = kind === 'raw' ? 'tm_raw' : kind === 'minute' ? 'tm_min' : 'tm_hour';
+    const seen = new Set<string>();
+    for (const t of times) {
+      const p = periodOf(t, k.period);
+      const name = `${k.prefix}_${p.suffix}`;
+      if (this.partitionsKnown.has(name) || seen.has(name)) continue;
+      seen.add(name);
+      try {
+        await this.pool.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF ${parent} FOR VALUES FROM (${p.from}) TO (${p.to})`);
+      } catch (err) {
+        // Another process created it between our check and our statement.
+        if (!/already exists/.test((err as Error).message)) throw err;
+      }
+      this.partitionsKnown.add(name);
+    }
+  }
+
+  async write(batch: Observation[]): Promise<WriteResult> {
+    if (batch.length === 0) return { inserted: [], duplicates: 0, latestMoved: 0 };
+    await this.ensurePartitions(
+      'raw',
+      batch.map((r) => r.ts),
+    );
+    const minuteAggs0 = aggregate(batch, MINUTE);
+    await this.ensurePartitions(
+      'minute',
+      minuteAggs0.map((a) => a.b),
+    );
+    await this.ensurePartitions(
+      'hour',
+      minuteAggs0.map((a) => a.b),
+    );
+    const sorted = [...batch].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0) || x.ts - y.ts);
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      const res = await client.query<{ dev: number; attr: string; ts: number }>(
+        `INSERT INTO tm_raw (dev, attr, ts, v, s)
+         SELECT * FROM unnest($1::int[], $2::text[], $3::int8[], $4::float8[], $5::text[])
+         ON CONFLICT DO NOTHING RETURNING dev, attr, ts`,
+        [sorted.map((r) => r.dev), sorted.map((r) => r.attr), sorted.map((r) => r.ts), sorted.map((r) => r.v), sorted.map((r) => r.s)],
+      );
+      const fresh = new Set(res.rows.map((r) => `${r.dev}|${r.attr}|${Number(r.ts)}`));
+      const inserted: Observation[] = [];
+      for (const r of batch) {
+        const key = `${r.dev}|${r.attr}|${r.ts}`;
+        if (fresh.delete(key)) inserted.push(r);
+      }
+      for (const [table, bucket] of [
+        ['tm_min', MINUTE],
+        ['tm_hour', HOUR],
+      ] as const) {
+        const aggs = aggregate(inserted, bucket);
+        if (aggs.length === 0) continue;
+        await client.query(
+          `INSERT INTO ${table} AS t (dev, attr, b, mn, mx, sm, n, lv, lts)
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int8[], $4::float8[], $5::float8[], $6::float8[], $7::int[], $8::float8[], $9::int8[])
+           ON CONFLICT (dev, attr, b) DO UPDATE SET mn = LEAST(t.mn, excluded.mn), mx = GREATEST(t.mx, excluded.mx), sm = t.sm + excluded.sm,
+             n = t.n + excluded.n, lv = CASE WHEN excluded.lts >= t.lts THEN excluded.lv ELSE t.lv END, lts = GREATEST(t.lts, excluded.lts)`,
+          [
+            aggs.map((a) => a.dev),
+            aggs.map((a) => a.attr),
+            aggs.map((a) => a.b),
+            aggs.map((a) => a.mn),
+            aggs.map((a) => a.mx),
+            aggs.map((a) => a.sm),
+            aggs.map((a) => a.n),
+            aggs.map((a) => a.lv),
+            aggs.map((a) => a.lts),
+          ],
+        );
+      }
+      let latestMoved = 0;
+      const newest = newestPerKey(inserted);
+      if (newest.length > 0) {
+        const lr = await client.query(
+          `INSERT INTO tm_latest AS l (dev, attr, ts, v, s)
+           SELECT * FROM unnest($1::int[], $2::text[], $3::int8[], $4::float8[], $5::text[])
+           ON CONFLICT (dev, attr) DO UPDATE SET ts = excluded.ts, v = excluded.v, s = excluded.s WHERE excluded.ts > l.ts`,
+          [newest.map((r) => r.dev), newest.map((r) => r.attr), newest.map((r) => r.ts), newest.map((r) => r.v), newest.map((r) => r.s)],
+        );
+        latestMoved = lr.rowCount ?? 0;
+      }
+      await client.query('COMMIT');
+      return { inserted, duplicates: batch.length - inserted.length, latestMoved };
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async latest(devs: number[]): Promise<Map<number, LatestValue[]>> {
+    const out = new Map<number, LatestValue[]>(devs.map((d) => [d, []]));
+    if (devs.length === 0) return out;
+    const r = await this.pool.query<LatestValue & { dev: number }>('SELECT dev, attr, ts, v, s FROM tm_latest WHERE dev = ANY($1::int[]) ORDER BY dev, attr', [
+      devs,
+    ]);
+    for (const row of r.rows) out.get(row.dev)?.push({ attr: row.attr, ts: Number(row.ts), v: row.v, s: row.s });
+    return out;
+  }
+
+  async series(q: SeriesQuery): Promise<SeriesPoint[]> {
+    const limit = q.limit ?? 10_000;
+    if (q.resolution === 'raw') {
+      const r = await this.pool.query<{ t: number; v: number | null; s: string | null }>(
+        'SELECT ts AS t, v, s FROM tm_raw WHERE dev = $1 AND attr = $2 AND ts >= $3 AND ts < $4 ORDER BY ts LIMIT $5',
+        [q.dev, q.attr, q.from, q.to, limit],
+      );
+      return r.rows.map((x) => ({ t: Number(x.t), min: x.v, max: x.v, avg: x.v, count: 1, last: x.v ?? x.s }));
+    }
+    const table = q.resolution === 'minute' ? 'tm_min' : 'tm_hour';
+    const r = await this.pool.query<{ t: number; mn: number; mx: number; sm: number; n: number; lv: number }>(
+      `SELECT b AS t, mn, mx, sm, n, lv FROM ${table} WHERE dev = $1 AND attr = $2 AND b >= $3 AND b < $4 ORDER BY b LIMIT $5`,
+      [q.dev, q.attr, q.from, q.to, limit],
+    );
+    return r.rows.map(toPoint);
+  }
+
+  async partitions(): Promise<PartitionInfo[]> {
+    const r = await this.pool.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN pg_class p ON p.oid = i.inhparent
+       JOIN pg_namespace n ON n.oid = p.relnamespace
+       WHERE p.relname IN ('tm_raw', 'tm_min', 'tm_hour') AND n.nspname = current_schema() ORDER BY c.relname`,
+    );
+    const out: PartitionInfo[] = [];
+    for (const { name } of r.rows) {
+      const m = NAME_RE.exec(name);
+      if (!m) continue;
+      out.push({ kind: m[1] === 'raw' ? 'raw' : m[1] === 'min' ? 'minute' : 'hour', name, ...boundsOf(m[2]!) });
+    }
+    return out;
+  }
+
+  async applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport> {
+    const report: RetentionReport = { droppedPartitions: [], deletedRows: 0 };
+    if (policies.length === 0) return report;
+    for (const p of await this.partitions()) {
+      const days = (pol: RetentionPolicy) => (p.kind === 'raw' ? pol.rawDays : p.kind === 'minute' ? pol.minuteDays : pol.hourDays);
+      const cutoffs = policies.map((pol) => ({ pol, cutoff: now - days(pol) * DAY }));
+      if (cutoffs.every((c) => p.to <= c.cutoff)) {
+        // Dropping a partition is instant and returns its space, unlike DELETE.
+        await this.pool.query(`DROP TABLE IF EXISTS ${p.name}`);
+        this.partitionsKnown.delete(p.name);
+        report.droppedPartitions.push(p.name);
+        continue;
+      }
+      const col = p.kind === 'raw' ? 'ts' : 'b';
+      for (const { pol, cutoff } of cutoffs) {
+        if (p.from >= cutoff || pol.devs.length === 0) continue;
+        const r = await this.pool.query(`DELETE FROM ${p.name} WHERE dev = ANY($1::int[]) AND ${col} < $2`, [pol.devs, cutoff]);
+        report.deletedRows += r.rowCount ?? 0;
+      }
+    }
+    return report;
+  }
+
+  async close(): Promise<void> {
+    // The pool belongs to the platform's storage.
+  }
+}
