@@ -437,36 +437,6 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     return m[1]!;
   };
   app.post(
-    '/api/ingest/:deviceId',
-    {
-      schema: {
-        ...R('A device posts one message (JSON telemetry or SenML) with its own token, the HTTP equivalent of MQTT QoS 1: 202 only after it is stored'),
-        description:
-          'Content-Type application/json: `{"ts"?: epoch-ms | ISO-8601, "<attr>": value, ...}` or an array of them; application/senml+json: a SenML pack (RFC 8428). Values that fail validation are listed in `rejected`; when none can be stored the answer is 422.',
-        params: Type.Object({ deviceId: Type.String() }),
-        security: [{ bearer: [] }],
-        response: { 202: Outcome, 400: P, 401: P, 413: P, 415: P, 422: P, 429: P },
-      },
-      config: { auth: 'device' },
-    },
-    async (req, reply) => {
-      const device = await sensing.directory.authenticate(req.params.deviceId, deviceToken(req));
-      if (!device) {
-        sensing.pipeline.refuse('http', 'unauthorized');
-        throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Unknown device or wrong device token');
-      }
-      const adaptor = adaptorForContentType(req.headers['content-type']);
-      if (!adaptor) throw new AppError('WD_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send application/json or application/senml+json');
-      try {
-        const outcome = await sensing.pipeline.ingest(device, adaptor, req.body, 'http');
-        return reply.status(202).send(outcome);
-      } catch (err) {
-        if (err instanceof IngestError) throw ingestProblem(err);
-        throw err;
-      }
-    },
-  );
-  app.post(
     '/api/ingest',
     {
       schema: {
@@ -520,6 +490,43 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
       return { results };
     },
   );
+
+  // The device's own route reads bodies as bytes, so even malformed JSON reaches the adaptor and
+  // counts on the device's health.
+  await root.register(async (raw) => {
+    raw.removeContentTypeParser(['application/json', 'application/senml+json']);
+    raw.addContentTypeParser(['application/json', 'application/senml+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+    raw.withTypeProvider<TypeBoxTypeProvider>().post(
+      '/api/ingest/:deviceId',
+      {
+        schema: {
+          ...R('A device posts one message (JSON telemetry or SenML) with its own token, the HTTP equivalent of MQTT QoS 1: 202 only after it is stored'),
+          description:
+            'Content-Type application/json: `{"ts"?: epoch-ms | ISO-8601, "<attr>": value, ...}` or an array of them; application/senml+json: a SenML pack (RFC 8428). Values that fail validation are listed in `rejected`; when none can be stored the answer is 422.',
+          params: Type.Object({ deviceId: Type.String() }),
+          security: [{ bearer: [] }],
+          response: { 202: Outcome, 400: P, 401: P, 413: P, 415: P, 422: P, 429: P },
+        },
+        config: { auth: 'device' },
+      },
+      async (req, reply) => {
+        const device = await sensing.directory.authenticate(req.params.deviceId, deviceToken(req));
+        if (!device) {
+          sensing.pipeline.refuse('http', 'unauthorized');
+          throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Unknown device or wrong device token');
+        }
+        const adaptor = adaptorForContentType(req.headers['content-type']);
+        if (!adaptor) throw new AppError('WD_ERR_UNSUPPORTED_MEDIA_TYPE', 'Send application/json or application/senml+json');
+        try {
+          const outcome = await sensing.pipeline.ingest(device, adaptor, req.body, 'http');
+          return reply.status(202).send(outcome);
+        } catch (err) {
+          if (err instanceof IngestError) throw ingestProblem(err);
+          throw err;
+        }
+      },
+    );
+  });
 
   // ---- live push ----
   app.get(

@@ -371,8 +371,8 @@ export async function sweepStatus(db: Q, now: number): Promise<StatusChange[]> {
     .where('d.disabled', '=', 0)
     .where((eb) =>
       eb.or([
-        eb.and([eb('h.status', '=', 'online'), eb('h.last_seen', '<', sql<number>`${now} - ${grace}`)]),
-        eb.and([eb('h.status', '!=', 'online'), eb('h.last_seen', 'is not', null), eb('h.last_seen', '>=', sql<number>`${now} - ${grace}`)]),
+        eb.and([eb('h.status', '=', 'online'), eb('h.last_seen', '<', sql<number>`cast(${now} as bigint) - ${grace}`)]),
+        eb.and([eb('h.status', '!=', 'online'), eb('h.last_seen', 'is not', null), eb('h.last_seen', '>=', sql<number>`cast(${now} as bigint) - ${grace}`)]),
       ]),
     )
     .execute();
