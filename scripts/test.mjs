@@ -24,7 +24,7 @@ function walk(dir, out) {
 }
 
 let files = [];
-for (const t of targets.length ? targets : ['server', 'platform', 'modules', 'test', 'e2e']) {
+for (const t of targets.length ? targets : ['server', 'platform', 'modules', 'simulator', 'test', 'e2e']) {
   const p = join(root, t);
   try {
     if (statSync(p).isDirectory()) walk(p, files);

@@ -5,6 +5,8 @@ import { generatePassword } from '../platform/auth/password.js';
 import { openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { getUserByUsername, setPassword } from '../modules/identity/index.js';
+import { provisionSimulated } from '../modules/sensing/sensing.service.js';
+import { startSimulator, tokenFile } from '../simulator/shiyan.js';
 import { VERSION, buildApp } from './app.js';
 import { ConfigError, type Config, describeSettings, loadConfig } from './config.js';
 
@@ -29,16 +31,29 @@ async function start(): Promise<void> {
   const started = Date.now();
   const w = await buildApp(c);
   let stopping = false;
+  const onStop: (() => Promise<void>)[] = [];
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     w.app.log.info({ signal }, 'shutting down');
+    for (const f of onStop) await f();
     await w.close();
     process.exit(0);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await w.app.listen({ port: c.port, host: c.host });
+  if (c.simulate) {
+    const mqttUrl = c.mqttUrl ?? (w.sensing.broker ? `mqtt://127.0.0.1:${w.sensing.broker.port}` : undefined);
+    if (!mqttUrl) w.app.log.warn('SIMULATE is on but this process runs no MQTT ingestion; the simulator is not started');
+    else {
+      const sim = await startSimulator(
+        { seed: c.simulateSeed, devices: c.simulateDevices, tokensPath: tokenFile(c.dataDir) },
+        { mqttUrl, log: w.app.log, provision: (devices) => provisionSimulated(w.platform, devices) },
+      );
+      onStop.push(() => sim.stop());
+    }
+  }
   const base = `http://localhost:${c.port}`;
   const lines = [
     '',

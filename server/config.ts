@@ -192,6 +192,13 @@ export const SETTINGS = {
   }),
   retentionInterval: setting({ env: 'RETENTION_INTERVAL', description: 'How often telemetry retention is applied', default: '1h', parser: duration }),
   simulate: setting({ env: 'SIMULATE', description: 'Run the demo-city simulator (clearly marked as simulated)', default: '1', parser: bool }),
+  simulateDevices: setting({ env: 'SIMULATE_DEVICES', description: 'How many devices the simulator runs', default: '240', parser: positiveInt(200_000) }),
+  simulateSeed: setting({
+    env: 'SIMULATE_SEED',
+    description: "The simulator's seed: the same seed gives the same city",
+    default: '2026',
+    parser: positiveInt(),
+  }),
   adminPassword: setting({
     env: 'WUDANG_ADMIN_PASSWORD',
     description: 'Initial password of `admin` on first start; generated and printed once when unset',

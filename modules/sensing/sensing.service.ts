@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { type Principal, assertInScope, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, assertInScope, inScope, makePrincipal } from '../../platform/auth/scope.js';
 import { hashToken } from '../../platform/auth/password.js';
 import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
 import { newSecret } from '../../platform/ids.js';
@@ -474,6 +474,26 @@ export async function applyRetention(p: Platform, telemetry: TelemetryStore): Pr
   for (const d of devs) byType.set(d.type_id, [...(byType.get(d.type_id) ?? []), d.seq]);
   const policies = types.map((t) => ({ devs: byType.get(t.id) ?? [], ...t.retention }));
   return telemetry.applyRetention(p.now(), policies);
+}
+
+/**
+ * Provisions the simulator's devices (marked simulated) as the platform administrator would, or
+ * issues new tokens for ones that exist; returns the tokens by device id.
+ */
+export async function provisionSimulated(p: Platform, devices: (DeviceInput & { id: string })[]): Promise<Map<string, string>> {
+  const principal = makePrincipal({ kind: 'user', id: 'system', name: 'simulator', roles: ['platform_admin'], department: null, districts: ALL });
+  const ctx: RequestContext = { principal, ip: null, requestId: null };
+  const out = new Map<string, string>();
+  const fresh: DeviceInput[] = [];
+  for (const d of devices) {
+    if (await store.getDeviceRow(p.db, d.id)) out.set(d.id, (await rotateToken(p, ctx, principal, d.id)).token);
+    else fresh.push({ ...d, simulated: true });
+  }
+  for (const r of await importDevices(p, ctx, principal, fresh, false)) {
+    if (r.token && r.id) out.set(r.id, r.token);
+    else p.log.warn({ row: r }, 'simulator device not provisioned');
+  }
+  return out;
 }
 
 export type { DeviceDirectory };
