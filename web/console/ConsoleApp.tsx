@@ -11,6 +11,7 @@ import { ApiKeysPage } from './pages/ApiKeys';
 import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
 import { DepartmentsPage } from './pages/Departments';
+import { DeviceTypesPage, DevicesPage } from './pages/Devices';
 import { DistrictsPage } from './pages/Districts';
 import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
@@ -29,6 +30,8 @@ const NAV: NavItem[] = [
   { path: 'departments', label: 'nav.departments', permission: 'city.read', element: (u) => <DepartmentsPage user={u} /> },
   { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },
   { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
+  { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
+  { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },

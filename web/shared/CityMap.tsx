@@ -45,7 +45,10 @@ export function CityMap({
   onSelect,
   theme = 'light',
   height = 420,
+  points = [],
 }: {
+  /** Markers (GCJ-02) drawn over the districts, e.g. devices coloured by health. */
+  points?: { id: string; lon: number; lat: number; color: string; title: string; onClick?: () => void }[];
   districts: District[];
   selected?: string | null;
   onSelect?: (adcode: string) => void;
@@ -76,6 +79,8 @@ export function CityMap({
     return {
       W,
       H,
+      px,
+      py,
       items: withGeo.map((d) => ({
         d,
         path: polygonsOf(d.geometry!)
@@ -113,6 +118,22 @@ export function CityMap({
         >
           <title>{`${n(d.name)} ${d.adcode}`}</title>
         </path>
+      ))}
+      {points.map((pt) => (
+        <circle
+          key={pt.id}
+          cx={shapes.px(pt.lon)}
+          cy={shapes.py(pt.lat)}
+          r={6}
+          fill={pt.color}
+          stroke="#fff"
+          strokeWidth={1.5}
+          data-device={pt.id}
+          style={{ cursor: pt.onClick ? 'pointer' : 'default' }}
+          onClick={pt.onClick}
+        >
+          <title>{pt.title}</title>
+        </circle>
       ))}
       {shapes.items.map(({ d, label }) =>
         label ? (

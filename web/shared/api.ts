@@ -84,13 +84,14 @@ export function problemText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-export async function api<T>(method: string, url: string, body?: unknown): Promise<T> {
+/** Calls the API as the signed-in user; a body is sent as JSON unless another content type is named (then as text). */
+export async function api<T>(method: string, url: string, body?: unknown, contentType = 'application/json'): Promise<T> {
   const attempt = async () => {
     const s = load();
     return fetch(url, {
       method,
-      headers: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+      headers: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      ...(body !== undefined ? { body: contentType === 'application/json' ? JSON.stringify(body) : String(body) } : {}),
     });
   };
   let r = await attempt();
