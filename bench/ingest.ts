@@ -65,7 +65,7 @@ async function load(port: number, tokens: Record<string, string>): Promise<{ rat
     };
     for (let i = 0; i < WINDOW; i++) send();
   };
-  clients.forEach((c, i) => pump(c, ids[i]!));
+  for (const [i, c] of clients.entries()) pump(c, ids[i]!);
   await new Promise((r) => setTimeout(r, 1500)); // warm-up
   counting = true;
   const started = performance.now();

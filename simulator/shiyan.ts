@@ -83,8 +83,10 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
   const out: SimDevice[] = [];
   const jitter = () => (r() - 0.5) * 0.01;
   const inUrban = () => ({ lon: URBAN[0] + r() * (URBAN[2] - URBAN[0]), lat: URBAN[1] + r() * (URBAN[3] - URBAN[1]) });
-  const add = (d: Omit<SimDevice, 'tags'> & { tags?: string[] }) => out.push({ ...d, tags: ['simulated', ...(d.tags ?? [])] });
-  AIR.forEach(([name, lon, lat], i) =>
+  const add = (d: Omit<SimDevice, 'tags'> & { tags?: string[] }): void => {
+    out.push({ ...d, tags: ['simulated', ...(d.tags ?? [])] });
+  };
+  AIR.forEach(([name, lon, lat], i) => {
     add({
       id: `sim-aq-${i + 1}`,
       name: `${name}空气站`,
@@ -94,8 +96,8 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       intervalSeconds: 60,
       site: { base: 30 + r() * 15 },
       tags: i < 4 ? ['national'] : [],
-    }),
-  );
+    });
+  });
   RIVERS.forEach(([name, lon, lat, base], i) => {
     add({
       id: `sim-wl-${i + 1}`,
@@ -118,7 +120,7 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       tags: ['river'],
     });
   });
-  WATERLOGGING.forEach(([name, lon, lat], i) =>
+  WATERLOGGING.forEach(([name, lon, lat], i) => {
     add({
       id: `sim-wlog-${i + 1}`,
       name: `${name}积水点`,
@@ -128,11 +130,11 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       intervalSeconds: 60,
       site: { depth: 0.3 + r() * 0.5 },
       tags: ['waterlogging'],
-    }),
-  );
+    });
+  });
   for (let i = 0; i < 6; i++)
     add({ id: `sim-wx-${i + 1}`, name: `气象站${i + 1}`, type: 'WeatherObserved', department: 'QXJ', location: inUrban(), intervalSeconds: 300, site: {} });
-  SCENIC.forEach(([name, lon, lat, capacity], i) =>
+  SCENIC.forEach(([name, lon, lat, capacity], i) => {
     add({
       id: `sim-vc-${i + 1}`,
       name: `${name}客流`,
@@ -142,8 +144,8 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       intervalSeconds: 60,
       site: { capacity },
       tags: ['scenic'],
-    }),
-  );
+    });
+  });
   const kinds: [string, string, string, number][] = [
     ['sim-well', 'DrainageWellObserved', 'ZJJ', 120],
     ['sim-gas', 'CombustibleGasObserved', 'ZJJ', 60],
@@ -324,7 +326,7 @@ export async function startSimulator(opts: { seed: number; devices: number; toke
   const due = new Map<string, number>();
   const start = Date.now();
   // Devices report soon after they connect (spread over a few seconds), then every interval.
-  devices.forEach((d) => due.set(d.id, start + 1000 + hash01(d.id, 0) * Math.min(d.intervalSeconds, 5) * 1000));
+  for (const d of devices) due.set(d.id, start + 1000 + hash01(d.id, 0) * Math.min(d.intervalSeconds, 5) * 1000);
   const tick = () => {
     if (stopped) return;
     const now = Date.now();

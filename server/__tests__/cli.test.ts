@@ -45,7 +45,7 @@ describe('the wudang command line', () => {
   it('starts, serves /healthz and the console, and stops on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'start'], {
-      env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1' },
+      env: { ...baseEnv, PORT: String(port), HOST: '127.0.0.1', MQTT_PORT: '0' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';

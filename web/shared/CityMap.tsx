@@ -130,7 +130,17 @@ export function CityMap({
           strokeWidth={1.5}
           data-device={pt.id}
           style={{ cursor: pt.onClick ? 'pointer' : 'default' }}
-          onClick={pt.onClick}
+          {...(pt.onClick
+            ? {
+                role: 'button',
+                tabIndex: 0,
+                'aria-label': pt.title,
+                onClick: pt.onClick,
+                onKeyDown: (e: React.KeyboardEvent) => {
+                  if (e.key === 'Enter' || e.key === ' ') pt.onClick?.();
+                },
+              }
+            : {})}
         >
           <title>{pt.title}</title>
         </circle>

@@ -194,7 +194,8 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
         })),
     [data],
   );
-  const counts = (data?.items ?? []).reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.health.status]: (acc[d.health.status] ?? 0) + 1 }), {});
+  const counts: Record<string, number> = {};
+  for (const d of data?.items ?? []) counts[d.health.status] = (counts[d.health.status] ?? 0) + 1;
   return (
     <Card
       title={t('nav.devices')}
