@@ -11,7 +11,7 @@ import type { EventBus } from '../../platform/bus/bus.js';
 import type { Db } from '../../platform/storage/db.js';
 import { PayloadError, type PayloadAdaptor } from './adaptors.js';
 import { type AttributeSpec, type DeviceType, type Rejection, type Validated, isRejection, validateReading } from './model.js';
-import { type HealthDelta, applyHealthDeltas, getDeviceRow, getType, setStuck } from './sensing.store.js';
+import { type HealthDelta, applyHealthDeltas, getDeviceRow, getType, setStuck, toDevice } from './sensing.store.js';
 import type { Observation, TelemetryStore, WriteResult } from './telemetry.store.js';
 
 /** What ingestion needs to know about a device, cached per process. */
@@ -97,20 +97,21 @@ export class DeviceDirectory {
     const row = await getDeviceRow(this.db, id);
     let info: DeviceInfo | null = null;
     if (row) {
-      const t = await this.type(row.type_id);
+      const d = toDevice(row);
+      const t = await this.type(d.typeId);
       if (t) {
         info = {
-          seq: row.seq,
-          id: row.id,
-          typeId: row.type_id,
+          seq: d.seq,
+          id: d.id,
+          typeId: d.typeId,
           ngsiType: t.ngsiType,
-          department: row.department_code,
-          district: row.district_adcode,
-          tags: JSON.parse(row.tags) as string[],
-          intervalSeconds: row.interval_s,
+          department: d.department,
+          district: d.district,
+          tags: d.tags,
+          intervalSeconds: d.intervalSeconds,
           tokenHash: row.token_hash,
-          disabled: row.disabled === 1,
-          simulated: row.simulated === 1,
+          disabled: d.disabled,
+          simulated: d.simulated,
           attrs: new Map(t.attributes.map((a) => [a.key, a])),
         };
       }

@@ -177,6 +177,31 @@ function newestPerKey(rows: Observation[]): Observation[] {
   return [...map.values()].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0));
 }
 
+/** What retention does to each partition: drop it whole, or delete some devices' older rows. */
+export type RetentionStep = { drop: PartitionInfo } | { trim: PartitionInfo; column: 'ts' | 'b'; devs: number[]; cutoff: number };
+
+/**
+ * The retention plan, shared by both stores: a partition past every type's retention is dropped
+ * whole; in one that some type still keeps, the rows of the shorter-lived types are trimmed.
+ */
+export function retentionPlan(partitions: PartitionInfo[], now: number, policies: RetentionPolicy[]): RetentionStep[] {
+  if (policies.length === 0) return [];
+  const steps: RetentionStep[] = [];
+  for (const p of partitions) {
+    const days = (pol: RetentionPolicy) => (p.kind === 'raw' ? pol.rawDays : p.kind === 'minute' ? pol.minuteDays : pol.hourDays);
+    const cutoffs = policies.map((pol) => ({ pol, cutoff: now - days(pol) * DAY }));
+    if (cutoffs.every((c) => p.to <= c.cutoff)) {
+      steps.push({ drop: p });
+      continue;
+    }
+    for (const { pol, cutoff } of cutoffs) {
+      if (p.from >= cutoff || pol.devs.length === 0) continue;
+      steps.push({ trim: p, column: p.kind === 'raw' ? 'ts' : 'b', devs: pol.devs, cutoff });
+    }
+  }
+  return steps;
+}
+
 function toPoint(r: { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null }): SeriesPoint {
   return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
 }
@@ -340,29 +365,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport> {
     const report: RetentionReport = { droppedPartitions: [], deletedRows: 0 };
-    if (policies.length === 0) return report;
-    for (const p of await this.partitions()) {
-      const days = (pol: RetentionPolicy) => (p.kind === 'raw' ? pol.rawDays : p.kind === 'minute' ? pol.minuteDays : pol.hourDays);
-      const cutoffs = policies.map((pol) => ({ pol, cutoff: now - days(pol) * DAY }));
-      // Kept whole while any type keeps it; dropped when every type's retention has passed.
-      if (cutoffs.every((c) => p.to <= c.cutoff)) {
-        this.db.exec(`DROP TABLE IF EXISTS ${p.name}`);
-        this.tables.delete(p.name);
-        for (const key of [...this.stmts.keys()]) if (key.includes(p.name)) this.stmts.delete(key);
-        report.droppedPartitions.push(p.name);
+    for (const step of retentionPlan(await this.partitions(), now, policies)) {
+      if ('drop' in step) {
+        const name = step.drop.name;
+        this.db.exec(`DROP TABLE IF EXISTS ${name}`);
+        this.tables.delete(name);
+        for (const key of [...this.stmts.keys()]) if (key.includes(name)) this.stmts.delete(key);
+        report.droppedPartitions.push(name);
         continue;
       }
-      const col = p.kind === 'raw' ? 'ts' : 'b';
-      for (const { pol, cutoff } of cutoffs) {
-        if (p.from >= cutoff || pol.devs.length === 0) continue;
-        const del = this.db.transaction(() => {
-          let n = 0;
-          const stmt = this.stmt(`DELETE FROM ${p.name} WHERE dev = ? AND ${col} < ?`);
-          for (const dev of pol.devs) n += stmt.run(dev, cutoff).changes;
-          return n;
-        });
-        report.deletedRows += del.immediate();
-      }
+      const stmt = this.stmt(`DELETE FROM ${step.trim.name} WHERE dev = ? AND ${step.column} < ?`);
+      const del = this.db.transaction(() => step.devs.reduce((n, dev) => n + stmt.run(dev, step.cutoff).changes, 0));
+      report.deletedRows += del.immediate();
     }
     return report;
   }
@@ -543,23 +557,16 @@ export class PgTelemetryStore implements TelemetryStore {
 
   async applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport> {
     const report: RetentionReport = { droppedPartitions: [], deletedRows: 0 };
-    if (policies.length === 0) return report;
-    for (const p of await this.partitions()) {
-      const days = (pol: RetentionPolicy) => (p.kind === 'raw' ? pol.rawDays : p.kind === 'minute' ? pol.minuteDays : pol.hourDays);
-      const cutoffs = policies.map((pol) => ({ pol, cutoff: now - days(pol) * DAY }));
-      if (cutoffs.every((c) => p.to <= c.cutoff)) {
+    for (const step of retentionPlan(await this.partitions(), now, policies)) {
+      if ('drop' in step) {
         // Dropping a partition is instant and returns its space, unlike DELETE.
-        await this.pool.query(`DROP TABLE IF EXISTS ${p.name}`);
-        this.partitionsKnown.delete(p.name);
-        report.droppedPartitions.push(p.name);
+        await this.pool.query(`DROP TABLE IF EXISTS ${step.drop.name}`);
+        this.partitionsKnown.delete(step.drop.name);
+        report.droppedPartitions.push(step.drop.name);
         continue;
       }
-      const col = p.kind === 'raw' ? 'ts' : 'b';
-      for (const { pol, cutoff } of cutoffs) {
-        if (p.from >= cutoff || pol.devs.length === 0) continue;
-        const r = await this.pool.query(`DELETE FROM ${p.name} WHERE dev = ANY($1::int[]) AND ${col} < $2`, [pol.devs, cutoff]);
-        report.deletedRows += r.rowCount ?? 0;
-      }
+      const r = await this.pool.query(`DELETE FROM ${step.trim.name} WHERE dev = ANY($1::int[]) AND ${step.column} < $2`, [step.devs, step.cutoff]);
+      report.deletedRows += r.rowCount ?? 0;
     }
     return report;
   }
