@@ -5,6 +5,7 @@ import { generatePassword } from '../platform/auth/password.js';
 import { openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { getUserByUsername, setPassword } from '../modules/identity/index.js';
+import { registerDeviceCommands } from '../modules/sensing/cli.js';
 import { provisionSimulated } from '../modules/sensing/sensing.service.js';
 import { startSimulator, tokenFile } from '../simulator/shiyan.js';
 import { VERSION, buildApp } from './app.js';
@@ -128,6 +129,8 @@ admin
       await s.close();
     }
   });
+
+registerDeviceCommands(program, () => `http://127.0.0.1:${process.env.PORT ?? '8080'}`);
 
 const audit = program.command('audit').description('The audit log');
 audit

@@ -177,3 +177,57 @@ export async function freePort(): Promise<number> {
     });
   });
 }
+
+export interface SpawnedPlatform {
+  child: import('node:child_process').ChildProcess;
+  /** http://127.0.0.1:<port> */
+  http: string;
+  /** mqtt://127.0.0.1:<port> of the embedded broker */
+  mqtt: string;
+  stderr(): string;
+  /** SIGTERM, and waits for the exit. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The platform as its own process (`wudang start`), on free ports, with the simulator off.
+ * `env` adds or overrides settings (DATA_DIR, DATABASE_URL, WUDANG_ADMIN_PASSWORD, ...).
+ */
+export async function spawnPlatform(env: Record<string, string>): Promise<SpawnedPlatform> {
+  const { spawn } = await import('node:child_process');
+  const port = await freePort();
+  const mqttPort = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'start'], {
+    env: { ...process.env, SIMULATE: '0', LOG_LEVEL: 'warn', ...env, PORT: String(port), MQTT_PORT: String(mqttPort), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (b: Buffer) => {
+    err += b.toString();
+  });
+  const http = `http://127.0.0.1:${port}`;
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`the platform exited: ${err}`);
+      try {
+        return (await fetch(`${http}/healthz`)).ok;
+      } catch {
+        return false;
+      }
+    },
+    60_000,
+    'the platform to start',
+  );
+  return {
+    child,
+    http,
+    mqtt: `mqtt://127.0.0.1:${mqttPort}`,
+    stderr: () => err,
+    stop: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

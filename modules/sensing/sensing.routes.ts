@@ -2,9 +2,10 @@
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { inScope } from '../../platform/auth/scope.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError, type FieldError } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import type { Platform } from '../../server/context.js';
 import { adaptorForContentType, jsonAdaptor, senmlAdaptor } from './adaptors.js';
@@ -127,6 +128,22 @@ function csvList(v: string | undefined): string[] | undefined {
         .map((s) => s.trim())
         .filter(Boolean)
     : undefined;
+}
+
+const validDeviceRow = new Ajv({ allErrors: true, strict: false }).compile<svc.DeviceInput>(DeviceBody);
+
+/** An import row checked against the POST /api/devices schema: the input, or its field errors. */
+function checkDeviceRow(row: unknown, i: number): svc.DeviceInput | FieldError[] {
+  if (validDeviceRow(row)) return row;
+  return (validDeviceRow.errors ?? []).map((e) => {
+    const field =
+      e.keyword === 'required'
+        ? `/${(e.params as { missingProperty: string }).missingProperty}`
+        : e.keyword === 'additionalProperties'
+          ? `/${(e.params as { additionalProperty: string }).additionalProperty}`
+          : '';
+    return { pointer: `/rows/${i}${e.instancePath}${field}`, detail: e.keyword === 'additionalProperties' ? 'unknown field' : (e.message ?? 'invalid') };
+  });
 }
 
 /** A device import row from CSV columns. */
@@ -302,7 +319,13 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
       schema: {
         ...R('Provision many devices from JSON ({rows: [...]}) or CSV (text/csv with a header row); each row succeeds or fails on its own'),
         querystring: Type.Object({ dryRun: Type.Boolean({ default: false }) }),
-        body: Type.Union([Type.Object({ rows: Type.Array(DeviceBody, { maxItems: 10000 }) }, { additionalProperties: false }), Type.String()]),
+        body: Type.Union([
+          Type.Object(
+            { rows: Type.Array(Type.Unknown({ description: 'A device as in POST /api/devices; checked row by row' }), { maxItems: 10000 }) },
+            { additionalProperties: false },
+          ),
+          Type.String({ description: 'CSV: id,name,type,department,lon,lat,datum,district,specialZone,tags,intervalSeconds' }),
+        ]),
         response: {
           200: Type.Object({
             created: Type.Integer(),
@@ -324,13 +347,18 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
       bodyLimit: 16 * 1024 * 1024,
     },
     async (req) => {
-      let rows: svc.DeviceInput[];
+      let raw: unknown[];
       if (typeof req.body === 'string') {
         const parsed = parseCsv(req.body);
         if (parsed.length > 10_000) throw new AppError('WD_ERR_VALIDATION', 'At most 10000 rows per import');
-        rows = parsed.map(csvRow);
-      } else rows = req.body.rows;
+        raw = parsed.map(csvRow);
+      } else raw = req.body.rows;
+      const rows = raw.map((r, i) => checkDeviceRow(r, i));
       const results = await svc.importDevices(p, ctxOf(req), principalOf(req), rows, req.query.dryRun);
+      for (const r of results) {
+        const id = (raw[r.row] as { id?: unknown } | null)?.id;
+        if (r.id === undefined && typeof id === 'string') r.id = id;
+      }
       const failed = results.filter((r) => r.errors).length;
       return { created: req.query.dryRun ? 0 : results.length - failed, failed, results };
     },

@@ -282,11 +282,25 @@ export interface ImportRowResult {
  * Provisions many devices; each row succeeds or fails on its own, with its errors. With `dryRun`
  * rows are only checked.
  */
-export async function importDevices(p: Platform, ctx: RequestContext, principal: Principal, rows: DeviceInput[], dryRun: boolean): Promise<ImportRowResult[]> {
+/**
+ * Provisions many devices; each row succeeds or fails on its own. A row given as errors (it failed
+ * the request schema) is reported as it is.
+ */
+export async function importDevices(
+  p: Platform,
+  ctx: RequestContext,
+  principal: Principal,
+  rows: (DeviceInput | FieldError[])[],
+  dryRun: boolean,
+): Promise<ImportRowResult[]> {
   const out: ImportRowResult[] = [];
   const seen = new Set<string>();
   for (let i = 0; i < rows.length; i++) {
     const input = rows[i]!;
+    if (Array.isArray(input)) {
+      out.push({ row: i, errors: input });
+      continue;
+    }
     const r = await resolveDevice(p, principal, input, `/rows/${i}`);
     if (Array.isArray(r)) {
       out.push({ row: i, ...(input.id ? { id: input.id } : {}), errors: r });

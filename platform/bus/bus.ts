@@ -49,6 +49,8 @@ export interface PublishOptions {
   key?: string;
   /** Set to make a retried publish idempotent (the broker drops the duplicate). */
   id?: string;
+  /** Give up after this long instead of the bus's own retry deadline (the outbox retries later). */
+  timeoutMs?: number;
 }
 
 export interface EventBus {

@@ -105,11 +105,11 @@ export class NatsBus implements EventBus {
     if (this.closed) throw new Error('Event bus is closed');
     const event = makeEvent(type, data, opts);
     const payload = encoder.encode(JSON.stringify(event));
-    const deadline = Date.now() + this.publishTimeoutMs;
+    const deadline = Date.now() + (opts?.timeoutMs ?? this.publishTimeoutMs);
     // Retry until JetStream has stored the event; msgID makes retries idempotent.
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.js.publish(`${this.prefix}.${type}`, payload, { msgID: event.id, timeout: 5000 });
+        await this.js.publish(`${this.prefix}.${type}`, payload, { msgID: event.id, timeout: Math.min(5000, opts?.timeoutMs ?? 5000) });
         return event;
       } catch (err) {
         if (this.closed || Date.now() >= deadline) throw err;

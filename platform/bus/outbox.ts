@@ -9,22 +9,19 @@ import type { Transaction } from 'kysely';
 import { type Db, json } from '../storage/db.js';
 import { dialectOf } from '../storage/migrate.js';
 import type { Database } from '../storage/schema.js';
-import {
-  type BusLogger,
-  type DomainEvent,
-  type EventBus,
-  type EventMap,
-  type EventType,
-  type PublishOptions,
-  type TypedEvent,
-  consoleLogger,
-  makeEvent,
-} from './bus.js';
+import { type BusLogger, type EventBus, type EventMap, type EventType, type PublishOptions, type TypedEvent, consoleLogger, makeEvent } from './bus.js';
+
+/** How long a publishing process holds its claim on a batch. */
+const CLAIM_MS = 60_000;
+/** How long one publish may take before the event is left for the relay. */
+const PUBLISH_TIMEOUT_MS = 2_000;
 
 export class Outbox {
   private readonly postgres: boolean;
   private running: Promise<number> = Promise.resolve(0);
   private timer: NodeJS.Timeout | undefined;
+  /** Set while publishing fails; writers then leave their events to the relay. */
+  private failingSince: number | undefined;
 
   constructor(
     private readonly db: Db,
@@ -45,39 +42,82 @@ export class Outbox {
   }
 
   /**
-   * Publishes pending events in the order they were recorded. Calls in one process run one
-   * after another; on PostgreSQL, rows another process is publishing are skipped.
+   * Publishes pending events in the order they were recorded; called by writers right after their
+   * commit. Calls in one process run one after another; on PostgreSQL, rows another process has
+   * claimed are skipped. While the broker is failing, writers do not wait for it: their events
+   * stay in the table and the relay publishes them when it is back.
    */
   flush(limit = 500): Promise<number> {
+    if (this.failingSince !== undefined) return Promise.resolve(0);
+    return this.run(limit);
+  }
+
+  private run(limit: number): Promise<number> {
     const next = this.running.then(() => this.publishPending(limit));
     this.running = next.catch(() => 0);
     return next;
   }
 
+  /**
+   * Claims a batch (a short UPDATE … RETURNING, so no transaction stays open while the broker is
+   * called), publishes it in order, and deletes each row once the broker has stored its event. A
+   * failure releases the rest of the batch for a later attempt; a claim left by a crashed process
+   * lapses after CLAIM_MS, and the event id makes the republish a duplicate the broker drops.
+   */
   private async publishPending(limit: number): Promise<number> {
+    const now = Date.now();
+    let pick = this.db
+      .selectFrom('outbox')
+      .select('seq')
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('seq')
+      .limit(limit);
+    if (this.postgres) pick = pick.forUpdate().skipLocked();
+    const rows = (
+      await this.db
+        .updateTable('outbox')
+        .set({ claimed_until: now + CLAIM_MS })
+        .where('seq', 'in', pick)
+        .returningAll()
+        .execute()
+    ).sort((a, b) => Number(a.seq) - Number(b.seq));
     let published = 0;
-    await this.db.transaction().execute(async (trx) => {
-      let q = trx.selectFrom('outbox').selectAll().orderBy('seq').limit(limit);
-      if (this.postgres) q = q.forUpdate().skipLocked();
-      const rows = await q.execute();
-      for (const row of rows) {
-        const event: DomainEvent = { id: row.id, type: row.type, at: row.at, ...(row.key ? { key: row.key } : {}), data: json.parse(row.data, null) };
-        try {
-          await this.bus.publish(row.type as EventType, event.data as never, { id: row.id, ...(row.key ? { key: row.key } : {}) });
-        } catch (err) {
-          // Keep order: stop here and let the relay retry this row and those after it.
-          await trx
-            .updateTable('outbox')
-            .set({ attempts: row.attempts + 1 })
-            .where('seq', '=', row.seq)
-            .execute();
-          this.logger.warn({ err, eventId: row.id, type: row.type, attempts: row.attempts + 1 }, 'event not published yet; will retry');
-          break;
+    for (const [i, row] of rows.entries()) {
+      try {
+        await this.bus.publish(row.type as EventType, json.parse(row.data, null) as never, {
+          id: row.id,
+          ...(row.key ? { key: row.key } : {}),
+          timeoutMs: PUBLISH_TIMEOUT_MS,
+        });
+      } catch (err) {
+        // Keep order: release this row and those after it for the relay.
+        await this.db
+          .updateTable('outbox')
+          .set({ claimed_until: null })
+          .where(
+            'seq',
+            'in',
+            rows.slice(i).map((r) => r.seq),
+          )
+          .execute();
+        await this.db
+          .updateTable('outbox')
+          .set({ attempts: row.attempts + 1 })
+          .where('seq', '=', row.seq)
+          .execute();
+        if (this.failingSince === undefined) {
+          this.failingSince = Date.now();
+          this.logger.warn({ err, eventId: row.id, type: row.type }, 'event bus unreachable; events wait in the outbox');
         }
-        await trx.deleteFrom('outbox').where('seq', '=', row.seq).execute();
-        published++;
+        return published;
       }
-    });
+      await this.db.deleteFrom('outbox').where('seq', '=', row.seq).execute();
+      published++;
+    }
+    if (this.failingSince !== undefined) {
+      this.logger.warn({ outageMs: Date.now() - this.failingSince }, 'event bus reachable again; outbox draining');
+      this.failingSince = undefined;
+    }
     return published;
   }
 
@@ -94,7 +134,7 @@ export class Outbox {
   startRelay(intervalMs: number): void {
     if (this.timer) return;
     this.timer = setInterval(() => {
-      this.flush().catch((err: unknown) => this.logger.error({ err }, 'outbox relay failed'));
+      this.run(500).catch((err: unknown) => this.logger.error({ err }, 'outbox relay failed'));
     }, intervalMs);
     this.timer.unref();
   }

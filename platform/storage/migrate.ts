@@ -3,6 +3,7 @@ import type { Dialect } from './db.js';
 import * as m0001 from './migrations/20261126_0001_foundation.js';
 import * as m0002 from './migrations/20261126_0002_outbox.js';
 import * as m0003 from './migrations/20261126_0003_sensing.js';
+import * as m0004 from './migrations/20261126_0004_outbox_claims.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -12,6 +13,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261126_0001_foundation': m0001,
   '20261126_0002_outbox': m0002,
   '20261126_0003_sensing': m0003,
+  '20261126_0004_outbox_claims': m0004,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

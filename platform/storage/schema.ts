@@ -180,6 +180,8 @@ export interface OutboxTable {
   data: string; // JSON
   at: number;
   attempts: number;
+  /** Claimed by a publishing process until this time (epoch ms). */
+  claimed_until: number | null;
 }
 
 export interface DeviceTypeTable {

@@ -5,7 +5,6 @@
  * same data and takes new observations.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,58 +13,14 @@ import { describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { openStorage } from '../../../platform/storage/db.js';
-import { PG_URL, freePort, postgresAvailable, waitFor } from '../../../test/helpers.js';
+import { PG_URL, postgresAvailable, spawnPlatform, waitFor } from '../../../test/helpers.js';
 import { openTelemetryStore } from '../telemetry.store.js';
 
 const PASSWORD = 'Crash-Admin-2026!';
 const DEVICES = 24;
 const IN_FLIGHT = 8;
-
-interface Running {
-  child: ChildProcess;
-  http: string;
-  mqtt: string;
-  stderr: () => string;
-}
-
-async function startPlatform(env: Record<string, string>): Promise<Running> {
-  const port = await freePort();
-  const mqttPort = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'start'], {
-    env: {
-      ...process.env,
-      ...env,
-      PORT: String(port),
-      MQTT_PORT: String(mqttPort),
-      HOST: '127.0.0.1',
-      SIMULATE: '0',
-      LOG_LEVEL: 'warn',
-      WUDANG_ADMIN_PASSWORD: PASSWORD,
-      // The per-device limit would otherwise throttle a device publishing flat out.
-      DEVICE_RATE_LIMIT: '100000',
-      DEVICE_RATE_BURST: '100000',
-    },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let err = '';
-  child.stderr!.on('data', (b: Buffer) => {
-    err += b.toString();
-  });
-  const http = `http://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      if (child.exitCode !== null) throw new Error(`the platform exited: ${err}`);
-      try {
-        return (await fetch(`${http}/healthz`)).ok;
-      } catch {
-        return false;
-      }
-    },
-    60_000,
-    'the platform to start',
-  );
-  return { child, http, mqtt: `mqtt://127.0.0.1:${mqttPort}`, stderr: () => err };
-}
+// The per-device limit would otherwise throttle a device publishing flat out.
+const FLAT_OUT = { DEVICE_RATE_LIMIT: '100000', DEVICE_RATE_BURST: '100000' };
 
 async function api(base: string, method: string, path: string, token: string | undefined, body?: unknown) {
   const res = await fetch(base + path, {
@@ -96,7 +51,7 @@ function publishUntilStopped(client: MqttClient, device: string, acked: number[]
 }
 
 async function crashDuringIngestion(env: Record<string, string>, open: () => ReturnType<typeof openStorage>) {
-  const first = await startPlatform(env);
+  const first = await spawnPlatform({ ...env, WUDANG_ADMIN_PASSWORD: PASSWORD, ...FLAT_OUT });
   const login = await api(first.http, 'POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD });
   assert.equal(login.status, 200, JSON.stringify(login.body));
   const tokens: string[] = [];
@@ -143,7 +98,14 @@ async function crashDuringIngestion(env: Record<string, string>, open: () => Ret
     const seqOf = new Map(devs.map((d) => [d.id, d.seq]));
     let missing = 0;
     for (let i = 0; i < DEVICES; i++) {
-      const rows = await telemetry.series({ dev: seqOf.get(`crash-${i}`)!, attr: 'temperature', from: start, to: start + 3_600_000, resolution: 'raw', limit: 1_000_000 });
+      const rows = await telemetry.series({
+        dev: seqOf.get(`crash-${i}`)!,
+        attr: 'temperature',
+        from: start,
+        to: start + 3_600_000,
+        resolution: 'raw',
+        limit: 1_000_000,
+      });
       const stored = new Set(rows.map((r) => r.t));
       for (const ts of snapshot[i]!) if (!stored.has(ts)) missing++;
     }
@@ -154,7 +116,7 @@ async function crashDuringIngestion(env: Record<string, string>, open: () => Ret
   }
 
   // The platform starts again on the same data and goes on ingesting.
-  const second = await startPlatform(env);
+  const second = await spawnPlatform({ ...env, WUDANG_ADMIN_PASSWORD: PASSWORD, ...FLAT_OUT });
   try {
     const c = await mqtt.connectAsync(second.mqtt, { clientId: 'crash-0', username: 'crash-0', password: tokens[0], reconnectPeriod: 0 });
     await c.publishAsync('devices/crash-0/telemetry', JSON.stringify({ temperature: 21.5 }), { qos: 1 });
@@ -165,8 +127,7 @@ async function crashDuringIngestion(env: Record<string, string>, open: () => Ret
     const latest = (dev.body.latest as { attr: string; v: number }[]).find((l) => l.attr === 'temperature');
     assert.equal(latest?.v, 21.5);
   } finally {
-    second.child.kill('SIGTERM');
-    await new Promise((r) => second.child.once('exit', r));
+    await second.stop();
   }
 }
 

@@ -306,6 +306,25 @@ for (const d of await dialects()) {
       assert.equal(dev.body.intervalSeconds, 120);
     });
 
+    test('bulk import from JSON checks each row on its own: one malformed row does not sink the rest', async () => {
+      const r = await t.call('POST', '/api/devices/import', admin, {
+        rows: [
+          { id: 'json-1', name: '井A', type: 'DrainageWellObserved', department: 'ZJJ', location: MAOJIAN },
+          { id: 'json-2', name: '井B', type: 'DrainageWellObserved', location: { lon: 'east', lat: 32.6 }, colour: 'red' },
+          { id: 'json-3', type: 'DrainageWellObserved' },
+          'not an object',
+        ],
+      });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.created, 1);
+      assert.equal(r.body.failed, 3);
+      const pointers = (i: number) => (r.body.results[i].errors as { pointer: string }[]).map((e) => e.pointer).sort();
+      assert.deepEqual(pointers(1), ['/rows/1/colour', '/rows/1/location/lon']);
+      assert.deepEqual(pointers(2), ['/rows/2/name']);
+      assert.deepEqual(pointers(3), ['/rows/3']);
+      assert.equal((await t.call('GET', '/api/devices/json-1', admin)).status, 200);
+    });
+
     test('editing needs the current version; a rotated token replaces the old one at once', async () => {
       const cur = await t.call('GET', `/api/devices/${air.id}`, admin);
       const ok = await t.call('PATCH', `/api/devices/${air.id}`, admin, { version: cur.body.version, name: '茅箭区空气站（国控）' });

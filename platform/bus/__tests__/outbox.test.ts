@@ -77,5 +77,52 @@ for (const d of await dialects()) {
         [10, 11, 12, 13, 14],
       );
     });
+
+    it('never holds the database while the broker is slow, and writers stop waiting once it fails', async () => {
+      got.length = 0;
+      let release!: (fail: boolean) => void;
+      const stalled = new Promise<boolean>((r) => {
+        release = r;
+      });
+      const slow: EventBus = {
+        ...unreachable,
+        publish: async () => {
+          if (await stalled) throw new Error('broker timed out');
+          throw new Error('unreachable');
+        },
+      };
+      const o = new Outbox(s.db, slow, quiet);
+      await transaction(s.db, async (trx) => {
+        await o.add(trx, 'parcel.sent', { n: 20 });
+      });
+      const first = o.flush();
+      // The publish hangs; other writes to the same database still go through (on SQLite the
+      // connection is shared, so an open transaction here would block them).
+      await transaction(s.db, async (trx) => {
+        await o.add(trx, 'parcel.sent', { n: 21 });
+      });
+      release(true);
+      assert.equal(await first, 0);
+      // The bus has failed: a writer's flush returns at once and leaves the events to the relay.
+      let called = false;
+      const o2 = o as unknown as { bus: EventBus };
+      o2.bus = {
+        ...unreachable,
+        publish: async () => {
+          called = true;
+          throw new Error('unreachable');
+        },
+      };
+      assert.equal(await o.flush(), 0);
+      assert.equal(called, false);
+      assert.equal(await o.pending(), 2);
+      const back = new Outbox(s.db, bus, quiet);
+      assert.equal(await back.flush(), 2);
+      await bus.settled();
+      assert.deepEqual(
+        got.map((e) => (e.data as { n: number }).n),
+        [20, 21],
+      );
+    });
   });
 }
