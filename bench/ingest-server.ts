@@ -81,7 +81,58 @@ async function wudang(): Promise<{ port: number; tokens: Record<string, string> 
   return { port: w.sensing.broker!.port, tokens };
 }
 
-if (mode === 'reference') {
+/**
+ * `fleet`: the platform consuming from an external broker (MQTT_URL, shared subscription) with
+ * `devices` drainage-well devices provisioned. It measures publish-to-committed itself: each message
+ * carries its publish time as `ts`, and on commit the delay is recorded. On an IPC 'report' it sends
+ * the committed count and latency percentiles since the last report.
+ */
+async function fleet(): Promise<void> {
+  const { buildApp } = await import('../server/app.js');
+  const { loadConfig } = await import('../server/config.js');
+  const { provisionSimulated } = await import('../modules/sensing/sensing.service.js');
+  const config = loadConfig({
+    LOG_LEVEL: 'warn',
+    WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
+    SIMULATE: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dir,
+    MQTT_URL: process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
+    MQTT_SHARE_GROUP: `bench-${process.pid}`,
+    MQTT_CLIENT_ID: `bench-ingest-${process.pid}`,
+    ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
+  });
+  const w = await buildApp(config, { scheduler: false });
+  const t0 = Date.now();
+  const list = Array.from({ length: devices }, (_, i) => ({
+    id: `w-${i}`,
+    name: `well ${i}`,
+    type: 'DrainageWellObserved',
+    department: 'ZJJ',
+    location: { lon: 110.7 + (i % 250) * 0.0006, lat: 32.58 + Math.floor(i / 250) * 0.0006 },
+  }));
+  for (let i = 0; i < list.length; i += 5000) await provisionSimulated(w.platform, list.slice(i, i + 5000));
+  const provisionMs = Date.now() - t0;
+  let latencies: number[] = [];
+  let committed = 0;
+  w.sensing.pipeline.onCommitted((_device, rows) => {
+    committed++;
+    latencies.push(Date.now() - rows[0]!.ts);
+  });
+  process.on('message', (m) => {
+    if (m !== 'report') return;
+    const xs = latencies.sort((a, b) => a - b);
+    const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? Number.NaN;
+    process.send?.({ committed, p50: at(0.5), p99: at(0.99), max: xs[xs.length - 1] ?? Number.NaN, rss: process.memoryUsage().rss });
+    latencies = [];
+    committed = 0;
+  });
+  process.send?.({ ready: true, provisionMs });
+}
+
+if (mode === 'fleet') {
+  await fleet();
+} else if (mode === 'reference') {
   const port = await reference();
   process.send?.({ port, tokens: {} });
 } else {

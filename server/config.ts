@@ -169,6 +169,12 @@ export const SETTINGS = {
     default: undefined,
     parser: str,
   }),
+  mqttConsumers: setting({
+    env: 'MQTT_CONSUMERS',
+    description: "Connections this process opens to the external broker's shared subscription (each handles one message at a time until it is committed)",
+    default: '8',
+    parser: positiveInt(64),
+  }),
   mqttUsername: setting({ env: 'MQTT_USERNAME', description: 'User name for the external broker', default: undefined, parser: str }),
   mqttPassword: setting({ env: 'MQTT_PASSWORD', description: 'Password for the external broker', default: undefined, parser: str, secret: true }),
   maxPayload: setting({ env: 'DEVICE_MAX_PAYLOAD', description: 'Largest device message accepted', default: '64kb', parser: bytes }),

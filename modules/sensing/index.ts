@@ -208,6 +208,7 @@ async function startTransport(
           url: p.config.mqttUrl,
           clientId: p.config.mqttClientId ?? `wudang-ingest-${hostname()}`,
           group: p.config.mqttShareGroup,
+          connections: p.config.mqttConsumers,
           topics: ['devices/+/telemetry', 'devices/+/senml'],
           ...(p.config.mqttUsername ? { username: p.config.mqttUsername } : {}),
           ...(p.config.mqttPassword ? { password: p.config.mqttPassword } : {}),

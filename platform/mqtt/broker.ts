@@ -152,6 +152,27 @@ export interface ExternalConsumer {
  * authenticates devices and enforces the topic ACL (see docs/sensing.md for the configuration).
  */
 export async function startExternalConsumer<S>(
+  opts: { url: string; clientId: string; group: string; topics: string[]; username?: string; password?: string; connections?: number },
+  hooks: MqttHooks<S>,
+): Promise<ExternalConsumer> {
+  // mqtt.js hands a connection's messages over one at a time, each only after the previous one's
+  // PUBACK (that is, after its commit); several connections in the group let commits take many
+  // messages at once. The first keeps the plain client id, so its session carries over.
+  const n = opts.connections ?? 1;
+  const members = await Promise.all(
+    Array.from({ length: n }, (_, i) => consumerConnection({ ...opts, clientId: i === 0 ? opts.clientId : `${opts.clientId}-${i}` }, hooks)),
+  );
+  return {
+    get connected() {
+      return members.every((m) => m.connected);
+    },
+    close: async () => {
+      await Promise.all(members.map((m) => m.close()));
+    },
+  };
+}
+
+async function consumerConnection<S>(
   opts: { url: string; clientId: string; group: string; topics: string[]; username?: string; password?: string },
   hooks: MqttHooks<S>,
 ): Promise<ExternalConsumer> {

@@ -45,6 +45,24 @@ interface DeviceRow {
 
 const STATUS_COLOR: Record<string, string> = { online: '#52c41a', offline: '#ff4d4f', unknown: '#bfbfbf' };
 
+/** A reading as people read it: at most six significant digits, no float noise. */
+export function formatReading(v: number | string | null): string {
+  if (v === null) return '—';
+  if (typeof v === 'string') return v;
+  return String(Number(v.toPrecision(6)));
+}
+
+/** A district's name for its GB/T 2260 code. */
+function districtName(
+  districts: { adcode: string; name: { zh: string; en: string } }[] | null,
+  code: string | null,
+  n: (x: { zh: string; en: string }) => string,
+) {
+  if (!code) return '—';
+  const d = districts?.find((x) => x.adcode === code);
+  return d ? n(d.name) : code;
+}
+
 function Chart({ device, attr }: { device: string; attr: string }) {
   const ref = useRef<HTMLDivElement>(null);
   const { data } = useApi<{ points: { t: number; min: number; max: number; avg: number }[]; unit: string | null }>(
@@ -56,8 +74,8 @@ function Chart({ device, attr }: { device: string; attr: string }) {
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis' },
-      legend: { data: ['avg', 'min', 'max'] },
-      grid: { left: 50, right: 20, top: 30, bottom: 30 },
+      legend: { data: ['avg', 'min', 'max'], top: 0, right: 10 },
+      grid: { left: 50, right: 20, top: 40, bottom: 30 },
       xAxis: { type: 'time' },
       yAxis: { type: 'value', name: data.unit ?? '', scale: true },
       series: (['avg', 'min', 'max'] as const).map((k) => ({
@@ -75,6 +93,7 @@ function Chart({ device, attr }: { device: string; attr: string }) {
 
 function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInfo[]; onClose: () => void }) {
   const { t, n } = useI18n();
+  const { districts } = useDistricts(false);
   const { message } = App.useApp();
   const { data } = useApi<
     DeviceRow & { latest: { attr: string; ts: number; v: number | null; s: string | null }[]; entityId: string; intervalSeconds: number }
@@ -92,7 +111,7 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
             <Descriptions.Item label={t('dev.type')}>{type ? n(type.name) : data.type}</Descriptions.Item>
             <Descriptions.Item label="NGSI-LD">{data.entityId}</Descriptions.Item>
             <Descriptions.Item label={t('dev.department')}>{data.department}</Descriptions.Item>
-            <Descriptions.Item label={t('dev.district')}>{data.district ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label={t('dev.district')}>{districtName(districts, data.district, n)}</Descriptions.Item>
             <Descriptions.Item label={t('dev.health')}>
               <Tag color={STATUS_COLOR[data.health.status]}>{t(`dev.status.${data.health.status}` as 'dev.status.online')}</Tag>
               {data.simulated && <Tag>{t('dev.simulated')}</Tag>}
@@ -119,8 +138,8 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
             dataSource={data.latest}
             columns={[
               { title: t('dev.attributes'), render: (_, l) => n(type?.attributes.find((a) => a.key === l.attr)?.name ?? { zh: l.attr, en: l.attr }) },
-              { title: 'value', render: (_, l) => `${l.v ?? l.s} ${type?.attributes.find((a) => a.key === l.attr)?.unitText ?? ''}` },
-              { title: 'time', render: (_, l) => new Date(l.ts).toLocaleString() },
+              { title: t('dev.value'), render: (_, l) => `${formatReading(l.v ?? l.s)} ${type?.attributes.find((a) => a.key === l.attr)?.unitText ?? ''}` },
+              { title: t('dev.time'), render: (_, l) => new Date(l.ts).toLocaleString() },
             ]}
           />
           {chosen && (
@@ -221,13 +240,13 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
         />
         <Select
           allowClear
-          placeholder="status"
+          placeholder={t('dev.health')}
           style={{ width: 140 }}
           value={status}
           onChange={setStatus}
           options={['online', 'offline', 'unknown'].map((s) => ({ value: s, label: t(`dev.status.${s}` as 'dev.status.online') }))}
         />
-        <Input.Search allowClear placeholder="id / name" onSearch={setQ} style={{ width: 200 }} />
+        <Input.Search allowClear placeholder={t('dev.search')} onSearch={setQ} style={{ width: 200 }} />
         {['online', 'offline', 'unknown'].map((s) => (
           <Tag key={s} color={STATUS_COLOR[s]} data-testid={`count-${s}`}>
             {t(`dev.status.${s}` as 'dev.status.online')} {counts[s] ?? 0}
@@ -246,7 +265,7 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
           { title: t('col.name'), dataIndex: 'name' },
           { title: t('dev.type'), render: (_, d) => n(types?.find((x) => x.id === d.type)?.name ?? { zh: d.type, en: d.type }) },
           { title: t('dev.department'), dataIndex: 'department' },
-          { title: t('dev.district'), render: (_, d) => d.district ?? '—' },
+          { title: t('dev.district'), render: (_, d) => districtName(districts, d.district, n) },
           {
             title: t('dev.health'),
             render: (_, d) => (
