@@ -16,7 +16,7 @@ import {
 import type { Platform } from '../../server/context.js';
 import { adaptorForTopic } from './adaptors.js';
 import { DeviceDirectory, type DeviceInfo, IngestError, IngestPipeline, ingestMetrics } from './ingest.js';
-import { LiveHub } from './live.js';
+import { type LiveBatch, LiveHub } from './live.js';
 import { applyRetention, ensureSeedTypes } from './sensing.service.js';
 import { getDeviceBySeq, sweepStatus } from './sensing.store.js';
 import { type TelemetryStore, openTelemetryStore } from './telemetry.store.js';
@@ -56,7 +56,32 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     maxBatchRows: 20_000,
   });
   const live = new LiveHub(opts.registry);
-  pipeline.onCommitted((device, rows) => live.observations(device, rows));
+  // Observations reach the live clients of every process: each process announces its commits on
+  // the bus, one notification per tick, and every process's hub delivers from the announcements.
+  let announce: LiveBatch = [];
+  pipeline.onCommitted((device, rows) => {
+    if (announce.length === 0) {
+      setImmediate(() => {
+        const batch = announce;
+        announce = [];
+        p.bus.notify('live.observations', batch);
+      });
+    }
+    announce.push({
+      device: {
+        id: device.id,
+        typeId: device.typeId,
+        department: device.department,
+        district: device.district,
+        tags: device.tags,
+        ...(device.simulated ? { simulated: true } : {}),
+      },
+      values: rows.map((r) => ({ attr: r.attr, ts: r.ts, value: r.v ?? r.s })),
+    });
+  });
+  const liveSub = await p.bus.onNotify('live.observations', (batch) => {
+    for (const item of batch as LiveBatch) live.observations(item.device, item.values);
+  });
   await p.bus.subscribe(
     'device.status_changed',
     (e) => {
@@ -183,6 +208,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     sweep,
     close: async () => {
       for (const t of timers) clearInterval(t);
+      await liveSub.unsubscribe();
       live.closeAll();
       await external?.close();
       await broker?.close();

@@ -5,8 +5,6 @@
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { type Scope, inScope } from '../../platform/auth/scope.js';
-import type { DeviceInfo } from './ingest.js';
-import type { Observation } from './telemetry.store.js';
 
 export interface LiveFilter {
   types?: string[];
@@ -32,6 +30,15 @@ export interface LiveDeviceMeta {
   tags: readonly string[];
   simulated?: boolean;
 }
+
+export interface LiveValue {
+  attr: string;
+  ts: number;
+  value: number | string | null;
+}
+
+/** What the bus carries on `live.observations`: the commits of one tick of one process. */
+export type LiveBatch = { device: LiveDeviceMeta; values: LiveValue[] }[];
 
 interface LiveClient {
   socket: LiveSocket;
@@ -97,8 +104,8 @@ export class LiveHub {
     this.sent.inc();
   }
 
-  /** Newly committed observations of one device. */
-  observations(device: DeviceInfo, rows: readonly Observation[]): void {
+  /** Newly committed observations of one device (from any process, through the bus). */
+  observations(device: LiveDeviceMeta, values: readonly LiveValue[]): void {
     if (this.clients.size === 0) return;
     let message: string | undefined;
     for (const c of this.clients) {
@@ -109,7 +116,7 @@ export class LiveHub {
         type: device.typeId,
         district: device.district,
         ...(device.simulated ? { simulated: true } : {}),
-        values: rows.map((r) => ({ attr: r.attr, ts: r.ts, value: r.v ?? r.s })),
+        values,
       });
       this.deliver(c, message);
     }

@@ -58,6 +58,14 @@ export interface EventBus {
   publish<T extends EventType>(type: T, data: EventMap[T], opts?: PublishOptions): Promise<TypedEvent<T>>;
   /** `pattern` is an event type, `entity.*` or `>` for everything. */
   subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription>;
+  /**
+   * Fire-and-forget notification to every process, for live screens: not stored, not retried, and
+   * lost by a process that is away (it reloads from the database instead). Channel names are
+   * lower-case words joined by dots.
+   */
+  notify(channel: string, data: unknown): void;
+  /** Receives every process's notifications on a channel, this process's own included. */
+  onNotify(channel: string, handler: (data: unknown) => void): Promise<Subscription>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -34,6 +34,7 @@ export class MemoryBus implements EventBus {
   private closed = false;
   private broadcasts = 0;
   private idle: (() => void)[] = [];
+  private readonly notifyHandlers = new Map<string, Set<(data: unknown) => void>>();
 
   constructor(
     private readonly logger: BusLogger = consoleLogger,
@@ -105,6 +106,27 @@ export class MemoryBus implements EventBus {
   /** Resolves when every queued event has been handled (for shutdown and tests). */
   settled(): Promise<void> {
     return this.isIdle() ? Promise.resolve() : new Promise((r) => this.idle.push(r));
+  }
+
+  notify(channel: string, data: unknown): void {
+    if (this.closed) return;
+    for (const h of this.notifyHandlers.get(channel) ?? []) {
+      try {
+        h(data);
+      } catch (err) {
+        this.logger.error({ err, channel }, 'notification handler failed');
+      }
+    }
+  }
+
+  async onNotify(channel: string, handler: (data: unknown) => void): Promise<Subscription> {
+    let hs = this.notifyHandlers.get(channel);
+    if (!hs) {
+      hs = new Set();
+      this.notifyHandlers.set(channel, hs);
+    }
+    hs.add(handler);
+    return { unsubscribe: async () => void hs.delete(handler) };
   }
 
   async ping(): Promise<void> {

@@ -193,6 +193,37 @@ export class NatsBus implements EventBus {
     };
   }
 
+  notify(channel: string, data: unknown): void {
+    if (this.closed) return;
+    // Core NATS, outside the stream's subjects: nothing is stored.
+    try {
+      this.nc.publish(`${this.prefix}_notify.${channel}`, encoder.encode(JSON.stringify(data)));
+    } catch (err) {
+      this.logger.warn({ err, channel }, 'notification not sent');
+    }
+  }
+
+  async onNotify(channel: string, handler: (data: unknown) => void): Promise<Subscription> {
+    const sub = this.nc.subscribe(`${this.prefix}_notify.${channel}`, {
+      callback: (err, m) => {
+        if (err) return;
+        try {
+          handler(JSON.parse(decoder.decode(m.data)));
+        } catch (e) {
+          this.logger.error({ err: e, channel }, 'notification handler failed');
+        }
+      },
+    });
+    const entry = { stop: () => sub.unsubscribe() };
+    this.subs.add(entry);
+    return {
+      unsubscribe: async () => {
+        entry.stop();
+        this.subs.delete(entry);
+      },
+    };
+  }
+
   async ping(): Promise<void> {
     if (this.closed || this.nc.isClosed()) throw new Error('NATS connection is closed');
     await this.nc.flush();

@@ -187,22 +187,9 @@ describe('LiveHub', () => {
     const slow = make(5000);
     hub.add(fast, { departments: '*', districts: '*' }, {});
     hub.add(slow, { departments: '*', districts: '*' }, {});
-    const device = {
-      seq: 1,
-      id: 'd',
-      typeId: 'T',
-      ngsiType: 'T',
-      department: 'X',
-      district: null,
-      tags: [],
-      intervalSeconds: 60,
-      tokenHash: '',
-      disabled: false,
-      simulated: false,
-      attrs: new Map(),
-    };
-    hub.observations(device, [{ dev: 1, attr: 'a', ts: 1, v: 1, s: null }]);
-    hub.observations(device, [{ dev: 1, attr: 'a', ts: 2, v: 2, s: null }]);
+    const device = { id: 'd', typeId: 'T', department: 'X', district: null, tags: [] };
+    hub.observations(device, [{ attr: 'a', ts: 1, value: 1 }]);
+    hub.observations(device, [{ attr: 'a', ts: 2, value: 2 }]);
     assert.equal(fast.sent, 2);
     assert.equal(slow.sent, 0);
     assert.equal(slow.closedWith, 1013);

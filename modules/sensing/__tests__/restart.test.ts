@@ -169,3 +169,44 @@ describe('NATS restart', () => {
     assert.ok(await stored(t, 'river-nats-b', 'waterLevel', 161.25));
   });
 });
+
+describe('live push across processes', () => {
+  test('a WebSocket client on one process sees observations ingested by another (NATS)', { timeout: 60_000 }, async (ctx) => {
+    if (!(await natsAvailable())) return ctx.skip('NATS is not available');
+    const { NATS_URL } = await import('../../../test/helpers.js');
+    const WebSocket = (await import('ws')).default;
+    const opts = { url: NATS_URL, stream: `WD_LIVE_${process.pid}`, prefix: `wdlive${process.pid}`, logger: { warn() {}, error() {} } };
+    const busA = await NatsBus.connect(opts);
+    const busB = await NatsBus.connect(opts);
+    const a = await startApp(sqlite!, {}, { bus: busA });
+    const b = await startApp(sqlite!, {}, { bus: busB });
+    try {
+      const token = await provision(a, await a.login('admin'), 'river-live');
+      const port = await b.app.listen({ port: 0, host: '127.0.0.1' }).then((u) => new URL(u).port);
+      const messages: { kind: string; device?: string; values?: { attr: string; value: number }[] }[] = [];
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?access_token=${await b.login('admin')}&kinds=observations`);
+      await new Promise((resolve, reject) => {
+        ws.on('open', resolve);
+        ws.on('error', reject);
+      });
+      ws.on('message', (m) => messages.push(JSON.parse(m.toString())));
+      // Ingested by process A; the client is connected to process B.
+      const r = await a.call('POST', '/api/ingest/river-live', token, { waterLevel: 162.75 });
+      assert.equal(r.status, 202);
+      await waitFor(() => messages.some((m) => m.kind === 'observations'), 10_000, 'the observation on the other process');
+      const obs = messages.find((m) => m.kind === 'observations')!;
+      assert.equal(obs.device, 'river-live');
+      assert.deepEqual(
+        obs.values?.map((v) => [v.attr, v.value]),
+        [['waterLevel', 162.75]],
+      );
+      ws.close();
+    } finally {
+      await a.close();
+      await b.close();
+      await busA.destroyStream();
+      await busA.close();
+      await busB.close();
+    }
+  });
+});

@@ -21,6 +21,8 @@ const unreachable: EventBus = {
     throw new Error('broker unreachable');
   },
   subscribe: async () => ({ unsubscribe: async () => undefined }),
+  notify: () => undefined,
+  onNotify: async () => ({ unsubscribe: async () => undefined }),
   ping: async () => {
     throw new Error('broker unreachable');
   },
