@@ -384,3 +384,74 @@ for (const d of await dialects()) {
     });
   });
 }
+
+for (const d of await dialects()) {
+  describe(`device health on a controlled clock (${d.name})`, () => {
+    let clock = Date.UTC(2026, 10, 26, 8, 0, 0);
+    let t: TestApp;
+    before(async () => {
+      t = await startApp(d, {}, { now: () => clock });
+    });
+    after(() => t.close());
+
+    test('online on a report, offline after three silent intervals (never under a minute), online again; each change announced once', async () => {
+      const admin = await t.login('admin');
+      const changes: { id: string; status: string; at: number }[] = [];
+      await t.bus.subscribe('device.status_changed', (e) => void changes.push(e.data as { id: string; status: string; at: number }), { group: 'probe' });
+      const dev = await t.call('POST', '/api/devices', admin, {
+        id: 'well-clock',
+        name: '井',
+        type: 'DrainageWellObserved',
+        department: 'ZJJ',
+        location: MAOJIAN,
+        intervalSeconds: 30,
+      });
+      assert.equal(dev.status, 201);
+      const report = async (level: number) => {
+        const r = await t.inject({
+          method: 'POST',
+          url: '/api/ingest/well-clock',
+          headers: { authorization: `Bearer ${dev.body.token}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ level }),
+        });
+        assert.equal(r.statusCode, 202, r.body);
+      };
+      const status = async () =>
+        (await t.call('GET', '/api/devices/well-clock', admin)).body.health as { status: string; statusSince: number; lastSeen: number };
+
+      await t.sensing.sweep();
+      assert.equal((await status()).status, 'unknown');
+      await report(1.1);
+      await t.sensing.sweep();
+      assert.deepEqual(await status(), { ...(await status()), status: 'online', lastSeen: clock });
+      const wentOnline = clock;
+
+      clock += 89_000; // just under three intervals (90 s)
+      await t.sensing.sweep();
+      assert.equal((await status()).status, 'online');
+
+      clock += 2_000;
+      await t.sensing.sweep();
+      const off = await status();
+      assert.equal(off.status, 'offline');
+      assert.equal(off.statusSince, clock);
+      const counts = await t.call('GET', '/api/devices/status', admin);
+      assert.equal(counts.body.offline, 1);
+      await t.sensing.sweep(); // nothing new: no second announcement
+      clock += 60_000;
+      await report(1.3);
+      await t.sensing.sweep();
+      assert.equal((await status()).status, 'online');
+
+      await t.bus.settled();
+      assert.deepEqual(
+        changes.filter((c) => c.id === 'well-clock').map((c) => [c.status, c.at]),
+        [
+          ['online', wentOnline],
+          ['offline', wentOnline + 91_000],
+          ['online', clock],
+        ],
+      );
+    });
+  });
+}
