@@ -17,13 +17,9 @@ import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { benchArgs } from './args.js';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : []))
-    .filter((x) => x.length),
-);
+const args = benchArgs();
 const DEVICES = Number(args.devices ?? 50_000);
 const RATE = Number(args.rate ?? 8_500);
 const SECONDS = Number(args.seconds ?? 30);

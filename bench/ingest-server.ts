@@ -55,21 +55,17 @@ async function reference(): Promise<number> {
   return (server.address() as { port: number }).port;
 }
 
-async function wudang(): Promise<{ port: number; tokens: Record<string, string> }> {
+/** The platform in this process, SQLite in the temporary directory, with `env` settings added. */
+async function platform(env: Record<string, string>) {
   const { buildApp } = await import('../server/app.js');
   const { loadConfig } = await import('../server/config.js');
+  const config = loadConfig({ LOG_LEVEL: 'warn', WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!', SIMULATE: '0', HOST: '127.0.0.1', DATA_DIR: dir, ...env });
   const { provisionSimulated } = await import('../modules/sensing/sensing.service.js');
-  const config = loadConfig({
-    LOG_LEVEL: 'warn',
-    WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-    SIMULATE: '0',
-    MQTT_PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    DEVICE_RATE_LIMIT: '100000',
-    DEVICE_RATE_BURST: '1000000',
-  });
-  const w = await buildApp(config, { scheduler: false });
+  return { w: await buildApp(config, { scheduler: false }), provisionSimulated };
+}
+
+async function wudang(): Promise<{ port: number; tokens: Record<string, string> }> {
+  const { w, provisionSimulated } = await platform({ MQTT_PORT: '0', DEVICE_RATE_LIMIT: '100000', DEVICE_RATE_BURST: '1000000' });
   const list = Array.from({ length: devices }, (_, i) => ({
     id: `b-${i}`,
     name: `bench ${i}`,
@@ -88,21 +84,12 @@ async function wudang(): Promise<{ port: number; tokens: Record<string, string> 
  * the committed count and latency percentiles since the last report.
  */
 async function fleet(): Promise<void> {
-  const { buildApp } = await import('../server/app.js');
-  const { loadConfig } = await import('../server/config.js');
-  const { provisionSimulated } = await import('../modules/sensing/sensing.service.js');
-  const config = loadConfig({
-    LOG_LEVEL: 'warn',
-    WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-    SIMULATE: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
+  const { w, provisionSimulated } = await platform({
     MQTT_URL: process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
     MQTT_SHARE_GROUP: `bench-${process.pid}`,
     MQTT_CLIENT_ID: `bench-ingest-${process.pid}`,
     ...(process.env.BENCH_DATABASE_URL ? { DATABASE_URL: process.env.BENCH_DATABASE_URL } : {}),
   });
-  const w = await buildApp(config, { scheduler: false });
   const t0 = Date.now();
   const list = Array.from({ length: devices }, (_, i) => ({
     id: `w-${i}`,

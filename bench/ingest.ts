@@ -11,13 +11,9 @@ import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
+import { benchArgs } from './args.js';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : []))
-    .filter((x) => x.length),
-);
+const args = benchArgs();
 const CLIENTS = Number(args.clients ?? 200);
 const WINDOW = Number(args.window ?? 16);
 const SECONDS = Number(args.seconds ?? 8);

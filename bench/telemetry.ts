@@ -18,13 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { type Observation, type TelemetryStore, DAY, PgTelemetryStore, SqliteTelemetryStore } from '../modules/sensing/telemetry.store.js';
+import { benchArgs } from './args.js';
 
-const args = Object.fromEntries(
-  process.argv
-    .slice(2)
-    .map((a, i, all) => (a.startsWith('--') ? [a.slice(2), all[i + 1]] : []))
-    .filter((x) => x.length),
-);
+const args = benchArgs();
 const ROWS = Number(args.rows ?? process.env.BENCH_TELEMETRY_ROWS ?? 50_000_000);
 const DIALECT = (args.dialect ?? 'sqlite') as 'sqlite' | 'postgres';
 const DEVICES = Number(args.devices ?? 50_000);

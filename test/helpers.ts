@@ -231,3 +231,52 @@ export async function spawnPlatform(env: Record<string, string>): Promise<Spawne
     },
   };
 }
+
+/** Starts a command and waits until `ready` answers true; the caller kills the process. */
+async function spawnServer(cmd: string, args: string[], ready: () => Promise<boolean>, what: string) {
+  const { spawn } = await import('node:child_process');
+  const child = spawn(cmd, args, { stdio: 'ignore' });
+  await waitFor(
+    async () => {
+      if (child.exitCode !== null) throw new Error(`${cmd} exited with ${child.exitCode}`);
+      try {
+        return await ready();
+      } catch {
+        return false;
+      }
+    },
+    15_000,
+    what,
+  );
+  return child;
+}
+
+/** A private NATS server with JetStream on `port`, storing in `storeDir` (for restart tests). */
+export async function spawnNatsServer(port: number, storeDir: string) {
+  const { connect } = await import('nats');
+  return spawnServer(
+    'nats-server',
+    ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir],
+    async () => {
+      const nc = await connect({ servers: `127.0.0.1:${port}`, timeout: 500, maxReconnectAttempts: 0 });
+      await nc.close();
+      return true;
+    },
+    'nats-server to start',
+  );
+}
+
+/** A private Mosquitto on `port` (loopback only, anonymous clients, no persistence). */
+export async function spawnMosquitto(port: number) {
+  const mqtt = (await import('mqtt')).default;
+  return spawnServer(
+    'mosquitto',
+    ['-p', String(port)],
+    async () => {
+      const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 500 });
+      await c.endAsync();
+      return true;
+    },
+    'mosquitto to start',
+  );
+}

@@ -3,14 +3,14 @@
  * NATS JetStream event bus. Each test runs its own server on a free port so it can kill and start it.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import mqtt from 'mqtt';
 import { NatsBus } from '../../../platform/bus/nats.js';
-import { type TestApp, dialects, freePort, natsAvailable, startApp, waitFor } from '../../../test/helpers.js';
+import { type TestApp, dialects, freePort, natsAvailable, spawnMosquitto, spawnNatsServer, startApp, waitFor } from '../../../test/helpers.js';
 
 const MAOJIAN = { lon: 110.78621, lat: 32.644463 };
 const [sqlite] = await dialects();
@@ -47,20 +47,7 @@ describe('external MQTT broker restart', () => {
 
   const startBroker = async (port: number) => {
     // Mosquitto 2 with only -p listens on the loopback interface and allows anonymous clients.
-    broker = spawn('mosquitto', ['-p', String(port)], { stdio: 'ignore' });
-    await waitFor(
-      async () => {
-        try {
-          const c = await mqtt.connectAsync(`mqtt://127.0.0.1:${port}`, { reconnectPeriod: 0, connectTimeout: 500 });
-          await c.endAsync();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      15_000,
-      'mosquitto to start',
-    );
+    broker = await spawnMosquitto(port);
   };
 
   test('ingestion resumes by itself after the broker comes back', { timeout: 90_000 }, async (ctx) => {
@@ -116,21 +103,7 @@ describe('NATS restart', () => {
   });
 
   const startServer = async (port: number) => {
-    server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
-    const { connect } = await import('nats');
-    await waitFor(
-      async () => {
-        try {
-          const nc = await connect({ servers: `127.0.0.1:${port}`, timeout: 500, maxReconnectAttempts: 0 });
-          await nc.close();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      15_000,
-      'nats-server to start',
-    );
+    server = await spawnNatsServer(port, storeDir);
   };
 
   test('ingestion goes on while NATS is down, and device events flow again when it is back', { timeout: 90_000 }, async (ctx) => {

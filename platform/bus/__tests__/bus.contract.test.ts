@@ -2,13 +2,13 @@
  * The EventBus contract, run against the in-process bus and NATS JetStream alike.
  */
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { NATS_URL, dialects, freePort, natsAvailable, waitFor } from '../../../test/helpers.js';
+import { NATS_URL, dialects, freePort, natsAvailable, spawnNatsServer, waitFor } from '../../../test/helpers.js';
 import { type DomainEvent, type EventBus, matches } from '../bus.js';
 import { idempotent } from '../idempotent.js';
 import { MemoryBus } from '../memory.js';
@@ -178,21 +178,7 @@ describe('NATS bus across a server restart', { skip: !(await natsAvailable()) &&
   });
 
   const startServer = async (port: number) => {
-    server = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], { stdio: 'ignore' });
-    const { connect } = await import('nats');
-    await waitFor(
-      async () => {
-        try {
-          const nc = await connect({ servers: `127.0.0.1:${port}`, timeout: 500, maxReconnectAttempts: 0 });
-          await nc.close();
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      15_000,
-      'nats-server to start',
-    );
+    server = await spawnNatsServer(port, storeDir);
   };
 
   it('reconnects and loses no published event', async () => {
