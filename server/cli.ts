@@ -49,7 +49,7 @@ async function start(): Promise<void> {
     if (!mqttUrl) w.app.log.warn('SIMULATE is on but this process runs no MQTT ingestion; the simulator is not started');
     else {
       const sim = await startSimulator(
-        { seed: c.simulateSeed, devices: c.simulateDevices, tokensPath: tokenFile(c.dataDir) },
+        { seed: c.simulateSeed, devices: c.simulateDevices, speed: c.simulateSpeed, tokensPath: tokenFile(c.dataDir) },
         { mqttUrl, log: w.app.log, provision: (devices) => provisionSimulated(w.platform, devices) },
       );
       onStop.push(() => sim.stop());
@@ -86,7 +86,21 @@ const program = new Command()
       .join('\n')}\n`,
   );
 
-program.command('start', { isDefault: true }).description('Start the platform: API, web apps, workers').action(start);
+program
+  .command('start', { isDefault: true })
+  .description('Start the platform: API, web apps, workers')
+  .option('--devices <n>', 'simulated devices (SIMULATE_DEVICES)')
+  .option('--seed <n>', "the simulator's seed (SIMULATE_SEED)")
+  .option('--speed <n>', 'simulated devices report n times as often (SIMULATE_SPEED)')
+  .option('--no-simulate', 'run without the simulator (SIMULATE=0)')
+  .action((o: { devices?: string; seed?: string; speed?: string; simulate: boolean }) => {
+    // Flags override the environment, and go through the same checks.
+    if (o.devices) process.env.SIMULATE_DEVICES = o.devices;
+    if (o.seed) process.env.SIMULATE_SEED = o.seed;
+    if (o.speed) process.env.SIMULATE_SPEED = o.speed;
+    if (!o.simulate) process.env.SIMULATE = '0';
+    return start();
+  });
 
 program
   .command('migrate')

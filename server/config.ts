@@ -205,6 +205,12 @@ export const SETTINGS = {
     default: '2026',
     parser: positiveInt(),
   }),
+  simulateSpeed: setting({
+    env: 'SIMULATE_SPEED',
+    description: "How many times as often as their reporting interval the simulator's devices report (at most once a second each)",
+    default: '1',
+    parser: positiveInt(3600),
+  }),
   adminPassword: setting({
     env: 'WUDANG_ADMIN_PASSWORD',
     description: 'Initial password of `admin` on first start; generated and printed once when unset',

@@ -297,7 +297,11 @@ export function tokenFile(dataDir: string): string {
   return `${dataDir}/simulator-tokens.json`;
 }
 
-export async function startSimulator(opts: { seed: number; devices: number; tokensPath?: string; speed?: number }, ports: SimulatorPorts): Promise<Simulator> {
+export async function startSimulator(
+  /** speed: devices report this many times as often as their interval (at most once a second). */
+  opts: { seed: number; devices: number; tokensPath?: string; speed?: number },
+  ports: SimulatorPorts,
+): Promise<Simulator> {
   const devices = buildDevices(opts.seed, opts.devices);
   const saved: Record<string, string> = opts.tokensPath && existsSync(opts.tokensPath) ? JSON.parse(readFileSync(opts.tokensPath, 'utf8')) : {};
   const missing = devices.filter((d) => !saved[d.id]);
@@ -325,6 +329,7 @@ export async function startSimulator(opts: { seed: number; devices: number; toke
 
   const due = new Map<string, number>();
   const start = Date.now();
+  const every = (d: SimDevice) => Math.max(1000, (d.intervalSeconds * 1000) / (opts.speed ?? 1));
   // Devices report soon after they connect (spread over a few seconds), then every interval.
   for (const d of devices) due.set(d.id, start + 1000 + hash01(d.id, 0) * Math.min(d.intervalSeconds, 5) * 1000);
   const tick = () => {
@@ -333,7 +338,7 @@ export async function startSimulator(opts: { seed: number; devices: number; toke
     for (const d of devices) {
       const at = due.get(d.id)!;
       if (at > now) continue;
-      due.set(d.id, at + d.intervalSeconds * 1000);
+      due.set(d.id, at + every(d));
       const fault = faultOf(opts.seed, d.id, now);
       if (fault === 'offline') continue;
       const c = clients.get(d.id);

@@ -80,3 +80,22 @@ test('the simulator provisions its devices and publishes over MQTT like real one
     await t.close();
   }
 });
+
+test('--speed makes the devices report that many times as often', async () => {
+  const [sqlite] = await dialects();
+  const t = await startApp(sqlite!);
+  const devices = buildDevices(3, 10);
+  const sim = await startSimulator(
+    { seed: 3, devices: 10, speed: 3600 },
+    { mqttUrl: `mqtt://127.0.0.1:${t.sensing.broker!.port}`, log: { info() {}, warn() {} }, provision: (d) => provisionSimulated(t.platform, d) },
+  );
+  try {
+    // At their own intervals (a minute or more) they would report once in these seconds; sped up,
+    // every device that is not in a simulated outage reports every second.
+    assert.ok(devices.every((d) => d.intervalSeconds >= 10));
+    await waitFor(() => sim.published >= 40, 15_000, 'forty reports from ten devices');
+  } finally {
+    await sim.stop();
+    await t.close();
+  }
+});
