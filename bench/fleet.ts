@@ -102,4 +102,11 @@ const result = {
 console.log(JSON.stringify(result, null, 1));
 await Promise.all(publishers.map((c) => c.endAsync()));
 server.kill('SIGKILL');
+// The platform's sessions at the broker are persistent: remove them, or the broker keeps
+// queueing messages for a group nobody will read.
+for (let i = 0; i < 64; i++) {
+  const clientId = i === 0 ? `bench-ingest-${server.pid}` : `bench-ingest-${server.pid}-${i}`;
+  const c = await mqtt.connectAsync(BROKER, { clientId, clean: true, reconnectPeriod: 0 }).catch(() => undefined);
+  await c?.endAsync();
+}
 process.exit(0);
