@@ -199,3 +199,64 @@ for (const d of await dialects()) {
     });
   });
 }
+
+describe('SQLite telemetry partitions made before time-bucketed keys', () => {
+  test('are still written, read and trimmed alongside bucketed ones', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { SqliteTelemetryStore } = await import('../telemetry.store.js');
+    const dir = mkdtempSync(join(tmpdir(), 'wd-tm-legacy-'));
+    try {
+      const file = join(dir, 'telemetry.db');
+      const day1 = Date.UTC(2026, 10, 20);
+      const day2 = Date.UTC(2026, 10, 21);
+      // A day partition and its minute rollups with the earlier (dev, attr, time) keys.
+      const old = new SqliteTelemetryStore(file);
+      old.db.exec(`CREATE TABLE tm_raw_20261120 (dev INTEGER NOT NULL, attr TEXT NOT NULL, ts INTEGER NOT NULL, v REAL, s TEXT,
+        PRIMARY KEY (dev, attr, ts)) WITHOUT ROWID`);
+      old.db.exec(`CREATE TABLE tm_min_20261120 (dev INTEGER NOT NULL, attr TEXT NOT NULL, b INTEGER NOT NULL,
+        mn REAL NOT NULL, mx REAL NOT NULL, sm REAL NOT NULL, n INTEGER NOT NULL, lv REAL NOT NULL, lts INTEGER NOT NULL,
+        PRIMARY KEY (dev, attr, b)) WITHOUT ROWID`);
+      await old.close();
+
+      const store = new SqliteTelemetryStore(file);
+      await store.init();
+      const rows: Observation[] = [];
+      for (const day of [day1, day2]) for (let i = 0; i < 30; i++) rows.push({ dev: 1, attr: 'level', ts: day + 23 * HOUR + i * 2 * MINUTE, v: i, s: null });
+      const w = await store.write(rows);
+      assert.equal(w.inserted.length, 60);
+      assert.equal((await store.write(rows.slice(0, 5))).duplicates, 5, 'idempotent in the old layout too');
+      const raw = await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'raw', limit: 1000 });
+      assert.equal(raw.length, 60);
+      const minutes = await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'minute' });
+      assert.equal(minutes.length, 60);
+      assert.deepEqual(
+        minutes.slice(0, 2).map((p) => [p.t, p.avg]),
+        [
+          [day1 + 23 * HOUR, 0],
+          [day1 + 23 * HOUR + 2 * MINUTE, 1],
+        ],
+      );
+      // A window inside one bucketed day reads only its buckets.
+      const part = await store.series({ dev: 1, attr: 'level', from: day2 + 23 * HOUR + 10 * MINUTE, to: day2 + 23 * HOUR + 20 * MINUTE, resolution: 'raw' });
+      assert.deepEqual(
+        part.map((p) => p.avg),
+        [5, 6, 7, 8, 9],
+      );
+      const kinds = store.db.prepare(`SELECT name, sql FROM sqlite_master WHERE name IN ('tm_raw_20261120', 'tm_raw_20261121')`).all() as {
+        name: string;
+        sql: string;
+      }[];
+      assert.deepEqual(kinds.map((k) => [k.name, /\bbk\b/.test(k.sql)]).sort(), [
+        ['tm_raw_20261120', false],
+        ['tm_raw_20261121', true],
+      ]);
+      const report = await store.applyRetention(day2 + DAY, [{ devs: [1], rawDays: 1, minuteDays: 30, hourDays: 30 }]);
+      assert.ok(report.droppedPartitions.includes('tm_raw_20261120'));
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
