@@ -137,18 +137,10 @@ export function viewOf(d: DeviceRecord): DeviceView {
   return { ...rest, typeId, type: typeId, location: lon !== null && lat !== null ? { lon, lat, datum: 'GCJ-02', givenIn: d.datum } : null };
 }
 
-interface Resolved {
-  id: string;
+/** A device input checked and completed: the type found, location in GCJ-02, district derived. */
+type Resolved = Pick<store.NewDeviceRow, 'id' | 'department' | 'district' | 'specialZone' | 'lon' | 'lat' | 'datum' | 'tags' | 'intervalSeconds'> & {
   type: DeviceType;
-  department: string;
-  district: string | null;
-  specialZone: string | null;
-  lon: number | null;
-  lat: number | null;
-  datum: string;
-  tags: string[];
-  intervalSeconds: number;
-}
+};
 
 /** Checks a device's fields against the city (department, district, type); field errors, never partial data. */
 async function resolveDevice(p: Platform, principal: Principal, input: DeviceInput, pointer = '/body'): Promise<Resolved | FieldError[]> {

@@ -137,24 +137,8 @@ export async function deleteType(db: Q, id: string): Promise<void> {
   await db.deleteFrom('device_types').where('id', '=', id).execute();
 }
 
-export interface NewDeviceRow {
-  id: string;
-  name: string;
-  typeId: string;
-  department: string;
-  district: string | null;
-  specialZone: string | null;
-  lon: number | null;
-  lat: number | null;
-  datum: string;
-  tags: string[];
-  intervalSeconds: number;
-  tokenHash: string;
-  entityId: string;
-  simulated: boolean;
-  properties: Record<string, unknown>;
-  createdBy: string | null;
-}
+/** What provisioning writes: a device's fields before the database gives it a key, times and a version. */
+export type NewDeviceRow = Omit<DeviceRecord, 'seq' | 'disabled' | 'createdAt' | 'updatedAt' | 'version'> & { tokenHash: string };
 
 export async function insertDevice(db: Q, d: NewDeviceRow, now: number): Promise<DeviceRecord> {
   await db

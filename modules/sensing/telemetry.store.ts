@@ -210,7 +210,10 @@ export function retentionPlan(partitions: PartitionInfo[], now: number, policies
   return steps;
 }
 
-function toPoint(r: { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null }): SeriesPoint {
+type RawRow = { t: number; v: number | null; s: string | null };
+type AggRow = { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null };
+
+function toPoint(r: AggRow): SeriesPoint {
   return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
 }
 
@@ -367,30 +370,12 @@ export class SqliteTelemetryStore implements TelemetryStore {
       // statement the same whatever the number of buckets).
       const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
       const bucketArgs = buckets ? [JSON.stringify(this.bucketsOf(kind, from, to))] : [];
-      const rows =
-        kind === 'raw'
-          ? (this.stmt(`SELECT ts AS t, v, s FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`).all(
-              ...bucketArgs,
-              q.dev,
-              q.attr,
-              from,
-              to,
-              limit - out.length,
-            ) as { t: number; v: number | null; s: string | null }[])
-          : null;
-      if (rows) {
-        for (const r of rows) out.push({ t: r.t, min: r.v, max: r.v, avg: r.v, count: 1, last: r.v ?? r.s });
-      } else {
-        const agg = this.stmt(`SELECT b AS t, mn, mx, sm, n, lv FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND b >= ? AND b < ? ORDER BY b LIMIT ?`).all(
-          ...bucketArgs,
-          q.dev,
-          q.attr,
-          from,
-          to,
-          limit - out.length,
-        ) as { t: number; mn: number; mx: number; sm: number; n: number; lv: number }[];
-        for (const r of agg) out.push(toPoint(r));
-      }
+      const raw = kind === 'raw';
+      const time = raw ? 'ts' : 'b';
+      const rows = this.stmt(
+        `SELECT ${time} AS t, ${raw ? 'v, s' : 'mn, mx, sm, n, lv'} FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time} LIMIT ?`,
+      ).all(...bucketArgs, q.dev, q.attr, from, to, limit - out.length) as (RawRow & AggRow)[];
+      for (const r of rows) out.push(raw ? { t: r.t, min: r.v, max: r.v, avg: r.v, count: 1, last: r.v ?? r.s } : toPoint(r));
       if (out.length >= limit) break;
     }
     return out;
