@@ -6,7 +6,7 @@ import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { inScope } from '../../platform/auth/scope.js';
 import { AppError, type FieldError } from '../../platform/http/errors.js';
-import { ctxOf, principalOf } from '../../platform/http/http.js';
+import { ctxOf, principalOf, schemaErrors } from '../../platform/http/http.js';
 import type { Platform } from '../../server/context.js';
 import { adaptorForContentType, jsonAdaptor, senmlAdaptor } from './adaptors.js';
 import { parseCsv } from './csv.js';
@@ -134,16 +134,7 @@ const validDeviceRow = new Ajv({ allErrors: true, strict: false }).compile<svc.D
 
 /** An import row checked against the POST /api/devices schema: the input, or its field errors. */
 function checkDeviceRow(row: unknown, i: number): svc.DeviceInput | FieldError[] {
-  if (validDeviceRow(row)) return row;
-  return (validDeviceRow.errors ?? []).map((e) => {
-    const field =
-      e.keyword === 'required'
-        ? `/${(e.params as { missingProperty: string }).missingProperty}`
-        : e.keyword === 'additionalProperties'
-          ? `/${(e.params as { additionalProperty: string }).additionalProperty}`
-          : '';
-    return { pointer: `/rows/${i}${e.instancePath}${field}`, detail: e.keyword === 'additionalProperties' ? 'unknown field' : (e.message ?? 'invalid') };
-  });
+  return validDeviceRow(row) ? row : schemaErrors(validDeviceRow.errors ?? [], `/rows/${i}`);
 }
 
 /** A device import row from CSV columns. */

@@ -108,16 +108,20 @@ function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, 
 }
 
 function validationErrors(err: FastifyError): FieldError[] {
-  const context = err.validationContext ?? 'body';
-  return (err.validation ?? []).map((v) => {
-    const missing =
-      v.keyword === 'required' && typeof v.params === 'object' && v.params && 'missingProperty' in v.params ? `/${String(v.params.missingProperty)}` : '';
-    const extra =
-      v.keyword === 'additionalProperties' && typeof v.params === 'object' && v.params && 'additionalProperty' in v.params
-        ? `/${String(v.params.additionalProperty)}`
-        : '';
+  return schemaErrors(err.validation ?? [], `/${err.validationContext ?? 'body'}`);
+}
+
+/** JSON Schema (Ajv) errors as field errors, each pointer under `prefix` (e.g. `/body`, `/rows/3`). */
+export function schemaErrors(
+  errors: readonly { keyword: string; instancePath: string; params: unknown; message?: string | undefined }[],
+  prefix: string,
+): FieldError[] {
+  return errors.map((v) => {
+    const params = (typeof v.params === 'object' && v.params ? v.params : {}) as { missingProperty?: unknown; additionalProperty?: unknown };
+    const missing = v.keyword === 'required' && params.missingProperty !== undefined ? `/${String(params.missingProperty)}` : '';
+    const extra = v.keyword === 'additionalProperties' && params.additionalProperty !== undefined ? `/${String(params.additionalProperty)}` : '';
     return {
-      pointer: `/${context}${v.instancePath}${missing}${extra}`,
+      pointer: `${prefix}${v.instancePath}${missing}${extra}`,
       detail: v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is not valid'),
     };
   });
