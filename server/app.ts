@@ -24,6 +24,7 @@ import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
 import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
+import { type Warning, startWarning, warningRoutes } from '../modules/warning/index.js';
 import type { Config } from './config.js';
 import type { Platform } from './context.js';
 
@@ -54,6 +55,7 @@ export interface Wudang {
   platform: Platform;
   workflow: WorkflowEngine;
   sensing: Sensing;
+  warning: Warning;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -80,6 +82,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let engine: WorkflowEngine | undefined;
   let outbox: Outbox | undefined;
   let sensing: Sensing | undefined;
+  let warning: Warning | undefined;
   try {
     await migrateToLatest(storage.db);
     bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
@@ -142,9 +145,19 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
     sensing = await startSensing(platform, { registry, timers: opts.scheduler !== false });
     const theSensing = sensing;
+    warning = await startWarning(platform, theSensing, { registry, timers: opts.scheduler !== false, engine: config.warningEngine });
+    const theWarning = warning;
+    // Alerts reach the live stream of every process.
+    for (const type of ['alert.raised', 'alert.updated'] as const) {
+      await bus.subscribe(type, (e) => theSensing.live.alert(e.data as unknown as Parameters<typeof theSensing.live.alert>[0]), {
+        group: 'live-push-alerts',
+        broadcast: true,
+      });
+    }
 
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
+      await warningRoutes(scope, platform, theSensing, theWarning);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);
@@ -164,8 +177,10 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       workflow: eng,
       ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
       sensing: theSensing,
+      warning: theWarning,
       close: async () => {
         await app.close();
+        await theWarning.close();
         await theSensing.close();
         await eng.stopScheduler();
         await theOutbox.stop();
@@ -174,6 +189,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     };
   } catch (err) {
+    await warning?.close().catch(() => undefined);
     await sensing?.close().catch(() => undefined);
     await engine?.stopScheduler();
     await outbox?.stop();

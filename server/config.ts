@@ -196,6 +196,18 @@ export const SETTINGS = {
     default: '5s',
     parser: duration,
   }),
+  warningEngine: setting({
+    env: 'WARNING_ENGINE',
+    description: 'Evaluate warning rules in this process (several processes share the work by leases; 0 for an API-only process)',
+    default: '1',
+    parser: bool,
+  }),
+  warningPartitions: setting({
+    env: 'WARNING_PARTITIONS',
+    description: 'Partitions the devices are split into for rule evaluation (the most processes that can share it; the same in every process)',
+    default: '32',
+    parser: positiveInt(1024),
+  }),
   retentionInterval: setting({ env: 'RETENTION_INTERVAL', description: 'How often telemetry retention is applied', default: '1h', parser: duration }),
   simulate: setting({ env: 'SIMULATE', description: 'Run the demo-city simulator (clearly marked as simulated)', default: '1', parser: bool }),
   simulateDevices: setting({ env: 'SIMULATE_DEVICES', description: 'How many devices the simulator runs', default: '240', parser: positiveInt(200_000) }),

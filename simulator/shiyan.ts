@@ -20,6 +20,8 @@ export interface SimDevice {
   intervalSeconds: number;
   /** Site parameters the value model uses (base level, capacity, ...). */
   site: Record<string, number>;
+  /** Device properties the rules read (a station's warning and guaranteed levels, a capacity). */
+  properties?: Record<string, unknown>;
 }
 
 /** Deterministic PRNG (mulberry32). */
@@ -99,6 +101,7 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
     });
   });
   RIVERS.forEach(([name, lon, lat, base], i) => {
+    const reservoir = name.includes('水库');
     add({
       id: `sim-wl-${i + 1}`,
       name: `${name}水位`,
@@ -107,7 +110,9 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       location: { lon, lat },
       intervalSeconds: 300,
       site: { base },
-      tags: ['river'],
+      tags: [reservoir ? 'reservoir' : 'river'],
+      // Each station's own levels (警戒水位 / 保证水位), which the river rules compare with.
+      properties: { warningLevel: round(base + 1.6, 2), guaranteedLevel: round(base + 2.3, 2) },
     });
     add({
       id: `sim-wq-${i + 1}`,
@@ -116,8 +121,9 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       department: 'STHJJ',
       location: { lon: lon + 0.002, lat },
       intervalSeconds: 300,
-      site: { danjiangkou: name.includes('丹江口') ? 1 : 0 },
-      tags: ['river'],
+      site: { danjiangkou: name.includes('丹江口') ? 1 : 0, urban: name.includes('神定河') || name.includes('泗河') ? 1 : 0 },
+      tags: name.includes('丹江口') ? ['reservoir', 'danjiangkou'] : name.includes('神定河') || name.includes('泗河') ? ['river', 'urban-river'] : ['river'],
+      ...(reservoir ? { properties: { lakeOrReservoir: true } } : {}),
     });
   });
   WATERLOGGING.forEach(([name, lon, lat], i) => {
@@ -144,6 +150,7 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       intervalSeconds: 60,
       site: { capacity },
       tags: ['scenic'],
+      properties: { capacity },
     });
   });
   const kinds: [string, string, string, number][] = [
@@ -174,6 +181,20 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
 }
 
 const HOUR = 3_600_000;
+
+/**
+ * Weather and city episodes at time t: a rainstorm in some three-hour windows, heavy pollution in
+ * some six-hour ones, a black-odorous spell on the urban rivers in some twelve-hour ones, and a
+ * crowd at the scenic areas in some four-hour ones.
+ */
+export function episodes(seed: number, t: number): { rain: number; pollution: number; odour: number; crowd: number } {
+  const { rain, pollution } = weather(seed, t);
+  const ow = Math.floor(t / (12 * HOUR));
+  const odour = hash01(`odour${seed}`, ow) < 0.25 ? Math.sin(((t % (12 * HOUR)) / (12 * HOUR)) * Math.PI) : 0;
+  const cw = Math.floor(t / (4 * HOUR));
+  const crowd = hash01(`crowd${seed}`, cw) < 0.3 ? Math.sin(((t % (4 * HOUR)) / (4 * HOUR)) * Math.PI) : 0;
+  return { rain, pollution, odour, crowd };
+}
 
 /** Weather at time t: a rainstorm in some three-hour windows, heavy pollution in some six-hour ones. */
 export function weather(seed: number, t: number): { rain: number; pollution: number } {
@@ -206,7 +227,7 @@ export function reading(seed: number, d: SimDevice, t: number): Record<string, n
   const day = Math.sin(((hour - 9) / 24) * 2 * Math.PI); // peak mid-afternoon
   const rush = Math.exp(-((hour - 8) ** 2) / 2) + Math.exp(-((hour - 18) ** 2) / 2);
   const noise = (k: number) => (hash01(d.id, Math.floor(t / 1000) + k) - 0.5) * 2;
-  const { rain, pollution } = weather(seed, t);
+  const { rain, pollution, odour, crowd } = episodes(seed, t);
   const s = d.site;
   switch (d.type) {
     case 'AirQualityObserved': {
@@ -228,7 +249,8 @@ export function reading(seed: number, d: SimDevice, t: number): Record<string, n
       return {
         temperature: round(12 + 2 * day, 1),
         pH: round(7.9 + 0.1 * noise(1), 2),
-        O2: round(8.5 - 1.5 * rain + 0.2 * noise(2), 2),
+        O2: round(Math.max(0.1, 8.5 - 1.5 * rain - 7.5 * odour * (s.urban ?? 0) + 0.2 * noise(2)), 2),
+        orp: round(180 - 320 * odour * (s.urban ?? 0) + 10 * noise(6), 0),
         cod: round((s.danjiangkou ? 1.8 : 3.5) + 2 * rain + 0.2 * noise(3), 2),
         NH4: round((s.danjiangkou ? 0.08 : 0.4) + 0.6 * rain + 0.03 * noise(4), 3),
         'P-TOT': round((s.danjiangkou ? 0.015 : 0.08) + 0.1 * rain, 3),
@@ -247,7 +269,8 @@ export function reading(seed: number, d: SimDevice, t: number): Record<string, n
       };
     case 'VisitorCounterObserved': {
       const open = hour >= 7 && hour <= 18 ? Math.sin(((hour - 7) / 11) * Math.PI) : 0;
-      const inside = Math.round(s.capacity! * (weekend ? 0.85 : 0.45) * open * (1 - 0.6 * rain) * (1 + 0.05 * noise(1)));
+      const share = Math.max(weekend ? 0.85 : 0.45, 1.08 * crowd);
+      const inside = Math.round(s.capacity! * share * open * (1 - 0.6 * rain) * (1 + 0.05 * noise(1)));
       return { visitorsInside: Math.max(0, inside), entries: Math.max(0, Math.round(inside / 40)), capacity: s.capacity! };
     }
     case 'DrainageWellObserved': {

@@ -12,8 +12,8 @@ export interface LiveFilter {
   departments?: string[];
   devices?: string[];
   tags?: string[];
-  /** Which kinds of message: observations, status (default both). */
-  kinds?: ('observations' | 'status')[];
+  /** Which kinds of message: observations, status, alerts (default all). */
+  kinds?: ('observations' | 'status' | 'alerts')[];
 }
 
 export interface LiveSocket {
@@ -128,6 +128,26 @@ export class LiveHub {
     for (const c of this.clients) {
       if (!this.matches(c, device, 'status')) continue;
       message ??= JSON.stringify({ kind: 'status', device: device.id, type: device.typeId, district: device.district, status, at });
+      this.deliver(c, message);
+    }
+  }
+
+  /**
+   * An alert raised or changed (from any process, through the bus). Sent to clients whose scope
+   * covers one of its recipient departments and its district; device filters apply when the
+   * alert is about a device.
+   */
+  alert(a: { recipients: readonly string[]; district: string | null; deviceId: string | null; [k: string]: unknown }): void {
+    if (this.clients.size === 0) return;
+    let message: string | undefined;
+    for (const c of this.clients) {
+      const f = c.filter;
+      if (f.kinds && !f.kinds.includes('alerts')) continue;
+      if (!a.recipients.some((d) => inScope(c.scope, { department: d, district: a.district }))) continue;
+      if (f.districts && (a.district === null || !f.districts.includes(a.district))) continue;
+      if (f.devices && (a.deviceId === null || !f.devices.includes(a.deviceId))) continue;
+      if (f.departments && !a.recipients.some((d) => f.departments!.includes(d))) continue;
+      message ??= JSON.stringify({ kind: 'alert', ...a });
       this.deliver(c, message);
     }
   }

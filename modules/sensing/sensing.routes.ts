@@ -552,14 +552,16 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     '/api/live',
     {
       schema: {
-        ...R('WebSocket stream of observations and device status changes in your data scope (send the token as ?access_token= from browsers)'),
+        ...R(
+          'WebSocket stream of observations, device status changes and alerts in your data scope (send the token as ?access_token= from browsers)',
+        ),
         querystring: Type.Object({
           types: Type.Optional(Type.String({ description: 'comma-separated device types' })),
           districts: Type.Optional(Type.String()),
           departments: Type.Optional(Type.String()),
           devices: Type.Optional(Type.String()),
           tags: Type.Optional(Type.String()),
-          kinds: Type.Optional(Type.String({ description: 'observations,status (default both)' })),
+          kinds: Type.Optional(Type.String({ description: 'observations,status,alerts (default all three; alerts need warning.read)' })),
           access_token: Type.Optional(Type.String()),
         }),
       },
@@ -573,9 +575,11 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
         const v = csvList(q[k]);
         if (v) filter[k] = v;
       }
-      const kinds = csvList(q.kinds)?.filter((k): k is 'observations' | 'status' => k === 'observations' || k === 'status');
+      const principal = principalOf(req);
+      let kinds = csvList(q.kinds)?.filter((k): k is 'observations' | 'status' | 'alerts' => k === 'observations' || k === 'status' || k === 'alerts');
+      if (!principal.permissions.has('warning.read')) kinds = (kinds ?? ['observations', 'status']).filter((k) => k !== 'alerts');
       if (kinds?.length) filter.kinds = kinds;
-      const remove = sensing.live.add(socket, principalOf(req).scope, filter);
+      const remove = sensing.live.add(socket, principal.scope, filter);
       socket.on('close', remove);
       socket.on('error', remove);
       socket.send(JSON.stringify({ kind: 'hello', filter }));

@@ -65,6 +65,14 @@ export interface SeriesQuery {
   limit?: number;
 }
 
+export interface ScanQuery {
+  from: number;
+  to: number;
+  modulo: number;
+  parts: number[];
+  limit?: number;
+}
+
 /** Raw and rollup retention of one device type, applied to its devices' rows. */
 export interface RetentionPolicy {
   devs: number[];
@@ -91,6 +99,11 @@ export interface TelemetryStore {
   write(batch: Observation[]): Promise<WriteResult>;
   latest(devs: number[]): Promise<Map<number, LatestValue[]>>;
   series(q: SeriesQuery): Promise<SeriesPoint[]>;
+  /**
+   * Raw observations with from ≤ ts < to of the devices whose `dev % modulo` is in `parts`, in
+   * time order (the rule engine's replay after a takeover). At most `limit` rows.
+   */
+  scan(q: ScanQuery): Promise<Observation[]>;
   applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport>;
   partitions(): Promise<PartitionInfo[]>;
   close(): Promise<void>;
@@ -381,6 +394,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return out;
   }
 
+  async scan(q: ScanQuery): Promise<Observation[]> {
+    const limit = q.limit ?? 5_000_000;
+    const out: Observation[] = [];
+    const parts = JSON.stringify(q.parts);
+    for (const p of periodsBetween(q.from, q.to, 'day')) {
+      const name = `tm_raw_${p.suffix}`;
+      if (!this.tables.has(name)) continue;
+      const from = Math.max(q.from, p.from);
+      const to = Math.min(q.to, p.to);
+      const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
+      const bucketArgs = buckets ? [JSON.stringify(this.bucketsOf('raw', from, to))] : [];
+      const rows = this.stmt(
+        `SELECT dev, attr, ts, v, s FROM ${name} WHERE ${buckets}ts >= ? AND ts < ? AND (dev % ?) IN (SELECT value FROM json_each(?)) LIMIT ?`,
+      ).all(...bucketArgs, from, to, q.modulo, parts, limit - out.length) as Observation[];
+      for (const r of rows) out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out.sort((a, b) => a.ts - b.ts || a.dev - b.dev);
+  }
+
   async partitions(): Promise<PartitionInfo[]> {
     const out: PartitionInfo[] = [];
     for (const name of [...this.tables].sort()) {
@@ -443,7 +476,10 @@ export class PgTelemetryStore implements TelemetryStore {
         mn double precision NOT NULL, mx double precision NOT NULL, sm double precision NOT NULL, n integer NOT NULL,
         lv double precision NOT NULL, lts bigint NOT NULL, PRIMARY KEY (dev, attr, b)) PARTITION BY RANGE (b);
       CREATE TABLE IF NOT EXISTS tm_latest (dev integer NOT NULL, attr text NOT NULL, ts bigint NOT NULL, v double precision, s text,
-        PRIMARY KEY (dev, attr));`);
+        PRIMARY KEY (dev, attr));
+      -- Time-range scans (the rule engine's replay): a BRIN index costs almost nothing to keep,
+      -- because rows arrive in roughly time order.
+      CREATE INDEX IF NOT EXISTS tm_raw_ts_brin ON tm_raw USING brin (ts);`);
     for (const p of await this.partitions()) this.partitionsKnown.add(p.name);
   }
 
@@ -567,6 +603,14 @@ export class PgTelemetryStore implements TelemetryStore {
       [q.dev, q.attr, q.from, q.to, limit],
     );
     return r.rows.map(toPoint);
+  }
+
+  async scan(q: ScanQuery): Promise<Observation[]> {
+    const r = await this.pool.query<{ dev: number; attr: string; ts: string; v: number | null; s: string | null }>(
+      'SELECT dev, attr, ts, v, s FROM tm_raw WHERE ts >= $1 AND ts < $2 AND (dev % $3) = ANY($4::int[]) ORDER BY ts, dev LIMIT $5',
+      [q.from, q.to, q.modulo, q.parts, q.limit ?? 5_000_000],
+    );
+    return r.rows.map((x) => ({ dev: x.dev, attr: x.attr, ts: Number(x.ts), v: x.v, s: x.s }));
   }
 
   async partitions(): Promise<PartitionInfo[]> {

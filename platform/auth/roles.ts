@@ -35,6 +35,9 @@ export const PERMISSIONS = [
   'devices.manage', // provision, edit, retire devices of one's department
   'devicetypes.manage', // define device types
   'telemetry.ingest', // post observations for devices in scope (gateways)
+  'warning.read', // warning rules, and the alerts routed to one's department and district
+  'warning.act', // acknowledge, comment on, resolve and close those alerts
+  'warning.manage', // create and edit one's department's rules, maintenance windows
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -42,13 +45,13 @@ const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'wor
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
-  duty_officer: [...STAFF, 'users.read', 'devices.read'],
-  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage'],
-  dept_staff: [...STAFF, 'devices.read', 'devices.manage'],
+  duty_officer: [...STAFF, 'users.read', 'devices.read', 'warning.read', 'warning.act', 'warning.manage'],
+  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage'],
+  dept_staff: [...STAFF, 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
-  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest'],
+  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest', 'warning.read'],
 };
 
 /** Roles whose data scope is the whole city whatever department they belong to. */

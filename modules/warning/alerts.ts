@@ -1,0 +1,687 @@
+/**
+ * Alerts: raised by the rule engine, acted on by people. One open alert per rule and subject
+ * (a unique `open_key`, so no process can raise a second); level raised or lowered as the
+ * conditions change; flapping held open; maintenance windows silence; every step on the
+ * alert's timeline with who and why. Routing follows the responsibility matrix.
+ */
+import type { Transaction } from 'kysely';
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
+import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids.js';
+import { type Db, isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
+import type { AlertTable, Database } from '../../platform/storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { Platform, RequestContext } from '../../server/context.js';
+import type { Evidence } from './conditions.js';
+import { insidePolygon } from './conditions.js';
+import { LEVELS, type Level, type Rule } from './rules.js';
+
+export type AlertRow = Selectable<AlertTable>;
+export type AlertStatus = 'raised' | 'acknowledged' | 'resolved' | 'closed';
+
+/** A re-raise within this long of the last automatic resolution reopens that alert. */
+export const FLAP_WINDOW_MS = 15 * 60_000;
+/** Reopened this many times, an alert is flapping: it is held open and not re-notified. */
+export const FLAP_COUNT = 3;
+/** A flapping alert resolves only after its condition stays clear this long. */
+export const FLAP_HOLD_MS = 15 * 60_000;
+
+export interface Recipient {
+  department: string;
+  role: 'owner' | 'lead' | 'responsible' | 'district' | 'extra';
+}
+
+export interface AlertSubject {
+  kind: 'device' | 'group';
+  /** Device id, or a group key (`district:420302`, `scope`). */
+  id: string;
+  part: number;
+  deviceId: string | null;
+  /** The department that owns the device (device subjects). */
+  department: string | null;
+  name: string;
+  district: string | null;
+  lon: number | null;
+  lat: number | null;
+  simulated: boolean;
+}
+
+export interface SeriesEvidence {
+  attr: string;
+  /** [time, value] pairs of the window that triggered. */
+  points: [number, number][];
+}
+
+export interface AlertChange {
+  rule: Rule;
+  subject: AlertSubject;
+  /** The level the conditions now call for; null when none holds. */
+  level: Level | null;
+  predicted: boolean;
+  evidence: Evidence[];
+  series: SeriesEvidence[];
+  /** Time of the reading (or clock tick) that caused the change. */
+  at: number;
+  /** Reconciling after a restart or handover: do not re-raise what a person closed since. */
+  since?: number;
+}
+
+declare module '../../platform/bus/bus.js' {
+  interface EventMap {
+    'alert.raised': AlertEvent;
+    'alert.updated': AlertEvent & { action: string };
+  }
+}
+
+export interface AlertEvent {
+  id: string;
+  ruleId: string;
+  subject: string;
+  deviceId: string | null;
+  level: number;
+  status: string;
+  predicted: boolean;
+  title: { zh: string; en: string };
+  department: string;
+  task: string;
+  district: string | null;
+  recipients: string[];
+  lon: number | null;
+  lat: number | null;
+  simulated: boolean;
+  at: number;
+}
+
+export interface AlertQuery {
+  status?: AlertStatus[];
+  open?: boolean;
+  level?: number[];
+  ruleId?: string;
+  deviceId?: string;
+  department?: string;
+  district?: string;
+  task?: string;
+  predicted?: boolean;
+  from?: number;
+  to?: number;
+  limit: number;
+  offset: number;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  deviceId: string | null;
+  district: string | null;
+  polygon: [number, number][] | null;
+  department: string;
+  startsAt: number;
+  endsAt: number;
+  reason: string;
+  createdBy: string | null;
+}
+
+interface Routing {
+  at: number;
+  tasks: Map<string, { lead: string[]; responsible: string[] }>;
+  districtGov: Map<string, string[]>;
+}
+
+const ROUTING_TTL_MS = 30_000;
+
+export class AlertService {
+  private routingCache: Routing | undefined;
+  private maintenance: { at: number; windows: MaintenanceWindow[] } | undefined;
+
+  constructor(private readonly p: Platform) {}
+
+  // ---- routing ----
+
+  private async routing(): Promise<Routing> {
+    const now = this.p.now();
+    if (this.routingCache && now - this.routingCache.at < ROUTING_TTL_MS) return this.routingCache;
+    const tasks = new Map<string, { lead: string[]; responsible: string[] }>();
+    for (const t of await this.p.db.selectFrom('plan_tasks').selectAll().execute())
+      tasks.set(t.id, { lead: json.parse<string[]>(t.lead, []), responsible: json.parse<string[]>(t.responsible, []) });
+    const districtGov = new Map<string, string[]>();
+    for (const d of await this.p.db.selectFrom('departments').select(['code', 'district_adcode']).where('district_adcode', 'is not', null).execute()) {
+      const list = districtGov.get(d.district_adcode!) ?? [];
+      list.push(d.code);
+      districtGov.set(d.district_adcode!, list);
+    }
+    this.routingCache = { at: now, tasks, districtGov };
+    return this.routingCache;
+  }
+
+  /** Forgets cached routing (after the matrix or departments change). */
+  invalidateRouting(): void {
+    this.routingCache = undefined;
+  }
+
+  /**
+   * Who receives an alert: the rule's owner, the lead units and the listed responsible units of
+   * its plan task, the government of its district, and any departments the rule adds. Where a
+   * task makes "all city departments" responsible, the alert goes to the lead units only: a
+   * warning sent to thirty departments is a warning nobody owns.
+   */
+  async recipients(rule: Rule, district: string | null, deviceDepartment: string | null = null): Promise<Recipient[]> {
+    const r = await this.routing();
+    const out = new Map<string, Recipient['role']>();
+    const add = (d: string, role: Recipient['role']) => {
+      if (!out.has(d)) out.set(d, role);
+    };
+    add(rule.owner, 'owner');
+    if (rule.routing === 'device') {
+      if (deviceDepartment) add(deviceDepartment, 'responsible');
+      for (const d of rule.notify ?? []) add(d, 'extra');
+      return [...out].map(([department, role]) => ({ department, role }));
+    }
+    const task = r.tasks.get(rule.task);
+    for (const d of task?.lead ?? []) add(d, 'lead');
+    for (const d of task?.responsible ?? []) if (d !== 'ALL_CITY_DEPARTMENTS') add(d, 'responsible');
+    if (district) for (const d of r.districtGov.get(district) ?? []) add(d, 'district');
+    for (const d of rule.notify ?? []) add(d, 'extra');
+    return [...out].map(([department, role]) => ({ department, role }));
+  }
+
+  // ---- maintenance ----
+
+  private async windows(): Promise<MaintenanceWindow[]> {
+    const now = this.p.now();
+    if (this.maintenance && now - this.maintenance.at < 10_000) return this.maintenance.windows;
+    const rows = await this.p.db.selectFrom('maintenance_windows').selectAll().where('ends_at', '>', now).execute();
+    const windows = rows.map(toWindow);
+    this.maintenance = { at: now, windows };
+    return windows;
+  }
+
+  invalidateMaintenance(): void {
+    this.maintenance = undefined;
+  }
+
+  /** The maintenance window silencing a subject at a time, if any. */
+  async silencedBy(subject: Pick<AlertSubject, 'deviceId' | 'district' | 'lon' | 'lat'>, at: number): Promise<MaintenanceWindow | undefined> {
+    for (const w of await this.windows()) {
+      if (at < w.startsAt || at >= w.endsAt) continue;
+      if (w.deviceId && w.deviceId !== subject.deviceId) continue;
+      if (w.district && w.district !== subject.district) continue;
+      if (w.polygon && !(subject.lon !== null && subject.lat !== null && insidePolygon(subject.lon, subject.lat, w.polygon))) continue;
+      return w;
+    }
+    return undefined;
+  }
+
+  async addMaintenance(
+    input: { deviceId?: string | null; district?: string | null; polygon?: [number, number][] | null; department: string; startsAt: number; endsAt: number; reason: string },
+    ctx: RequestContext,
+  ): Promise<MaintenanceWindow> {
+    const row = {
+      id: newId('mnt', this.p.now()),
+      device_id: input.deviceId ?? null,
+      district_adcode: input.district ?? null,
+      polygon: input.polygon ? JSON.stringify(input.polygon) : null,
+      department_code: input.department,
+      starts_at: input.startsAt,
+      ends_at: input.endsAt,
+      reason: input.reason,
+      created_by: ctx.principal?.id ?? null,
+      created_at: this.p.now(),
+    };
+    await transaction(this.p.db, async (trx) => {
+      await trx.insertInto('maintenance_windows').values(row).execute();
+      await appendAudit(trx, { ...actorOf(ctx), action: 'maintenance.created', targetType: 'maintenance_window', targetId: row.id, details: input, at: this.p.now() });
+    });
+    this.invalidateMaintenance();
+    await this.p.bus.publish('warning.maintenance_changed', { id: row.id });
+    return toWindow(row);
+  }
+
+  async endMaintenance(id: string, ctx: RequestContext): Promise<void> {
+    const now = this.p.now();
+    const row = await this.p.db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Maintenance window', id);
+    await transaction(this.p.db, async (trx) => {
+      await trx.updateTable('maintenance_windows').set({ ends_at: Math.min(row.ends_at, now) }).where('id', '=', id).execute();
+      await appendAudit(trx, { ...actorOf(ctx), action: 'maintenance.ended', targetType: 'maintenance_window', targetId: id, at: now });
+    });
+    this.invalidateMaintenance();
+    await this.p.bus.publish('warning.maintenance_changed', { id });
+  }
+
+  async listMaintenance(activeOnly: boolean): Promise<MaintenanceWindow[]> {
+    let q = this.p.db.selectFrom('maintenance_windows').selectAll();
+    if (activeOnly) q = q.where('ends_at', '>', this.p.now());
+    return (await q.orderBy('starts_at', 'desc').limit(500).execute()).map(toWindow);
+  }
+
+  // ---- the engine's side ----
+
+  /** Open alerts of a partition, by `rule|subject`. */
+  async openIn(parts: number[]): Promise<Map<string, { id: string; level: Level }>> {
+    const out = new Map<string, { id: string; level: Level }>();
+    if (parts.length === 0) return out;
+    const rows = await this.p.db
+      .selectFrom('alerts')
+      .select(['id', 'open_key', 'level'])
+      .where('part', 'in', parts)
+      .where('open_key', 'is not', null)
+      .execute();
+    for (const r of rows) out.set(r.open_key!, { id: r.id, level: r.level as Level });
+    return out;
+  }
+
+  /**
+   * Brings the subject's alert in line with the level its conditions call for. Returns what it
+   * did: raised, reopened, relevelled, cleared (resolved or resolution scheduled), silenced
+   * (a maintenance window), kept (a person closed it while the condition held) or none.
+   */
+  async apply(c: AlertChange): Promise<{ outcome: string; alert?: AlertRow }> {
+    const key = `${c.rule.id}|${c.subject.id}`;
+    const now = this.p.now();
+    const recipients = c.level !== null ? await this.recipients(c.rule, c.subject.district, c.subject.department) : [];
+    const silence = c.level !== null ? await this.silencedBy(c.subject, Math.max(now, c.at)) : undefined;
+    const events: { type: 'alert.raised' | 'alert.updated'; row: AlertRow; action: string }[] = [];
+    const result = await transaction(this.p.db, async (trx) => {
+      const open = await trx.selectFrom('alerts').selectAll().where('open_key', '=', key).executeTakeFirst();
+      if (c.level === null) {
+        if (!open) return { outcome: 'none' };
+        const hold = Math.max((c.rule.clearAfterSeconds ?? 0) * 1000, open.flapping ? FLAP_HOLD_MS : 0);
+        if (hold > 0) {
+          if (open.clear_due === null) await trx.updateTable('alerts').set({ clear_due: now + hold }).where('id', '=', open.id).execute();
+          return { outcome: 'clear_scheduled', alert: open };
+        }
+        const row = await this.resolveRow(trx, open, now, null, 'cleared', 'condition no longer holds', { evidence: c.evidence });
+        events.push({ type: 'alert.updated', row, action: 'cleared' });
+        return { outcome: 'cleared', alert: row };
+      }
+      if (open) {
+        if (open.clear_due !== null) await trx.updateTable('alerts').set({ clear_due: null }).where('id', '=', open.id).execute();
+        if (open.level === c.level && !!open.predicted === c.predicted) return { outcome: 'unchanged', alert: open };
+        const raisedLevel = c.level < open.level;
+        const status = raisedLevel && open.status === 'acknowledged' ? 'raised' : open.status;
+        const evidence = mergeEvidence(open.evidence, c, now);
+        await trx
+          .updateTable('alerts')
+          .set({ level: c.level, predicted: c.predicted ? 1 : 0, status, evidence, updated_at: now, clear_due: null, rev: open.rev + 1 })
+          .where('id', '=', open.id)
+          .execute();
+        const action = c.level === open.level ? (c.predicted ? 'predicted' : 'confirmed') : raisedLevel ? 'level_raised' : 'level_lowered';
+        await this.event(trx, open.id, now, null, action, c.level, describe(c), { from: open.level, to: c.level, evidence: c.evidence });
+        const row = { ...open, level: c.level, predicted: c.predicted ? 1 : 0, status, evidence, updated_at: now, clear_due: null, rev: open.rev + 1 };
+        events.push({ type: 'alert.updated', row, action });
+        return { outcome: 'relevelled', alert: row };
+      }
+      if (silence) return { outcome: 'silenced' };
+      const last = await trx
+        .selectFrom('alerts')
+        .selectAll()
+        .where('rule_id', '=', c.rule.id)
+        .where('subject', '=', c.subject.id)
+        .orderBy('raised_at', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      // A person closed it while the condition still held: keep it closed until the condition clears.
+      if (last && c.since !== undefined && last.resolved_by !== null && (last.resolved_at ?? 0) >= c.since) return { outcome: 'kept', alert: last };
+      if (last && last.resolved_by === null && last.status === 'resolved' && now - (last.resolved_at ?? 0) < FLAP_WINDOW_MS) {
+        const reopen = last.reopen_count + 1;
+        const flapping = reopen >= FLAP_COUNT ? 1 : 0;
+        const evidence = mergeEvidence(last.evidence, c, now);
+        const upd = await trx
+          .updateTable('alerts')
+          .set({
+            status: 'raised',
+            level: c.level,
+            predicted: c.predicted ? 1 : 0,
+            open_key: key,
+            resolved_at: null,
+            resolved_by: null,
+            close_reason: null,
+            acknowledged_at: null,
+            acknowledged_by: null,
+            reopen_count: reopen,
+            flapping,
+            clear_due: null,
+            evidence,
+            updated_at: now,
+            rev: last.rev + 1,
+          })
+          .where('id', '=', last.id)
+          .where('rev', '=', last.rev)
+          .executeTakeFirst();
+        if (Number(upd.numUpdatedRows) === 1) {
+          await this.event(trx, last.id, now, null, flapping && !last.flapping ? 'flapping' : 'reopened', c.level, describe(c), {
+            reopenCount: reopen,
+            evidence: c.evidence,
+          });
+          const row: AlertRow = {
+            ...last,
+            status: 'raised',
+            level: c.level,
+            predicted: c.predicted ? 1 : 0,
+            open_key: key,
+            resolved_at: null,
+            resolved_by: null,
+            close_reason: null,
+            acknowledged_at: null,
+            acknowledged_by: null,
+            reopen_count: reopen,
+            flapping,
+            clear_due: null,
+            evidence,
+            updated_at: now,
+            rev: last.rev + 1,
+          };
+          events.push({ type: 'alert.updated', row, action: 'reopened' });
+          return { outcome: 'reopened', alert: row };
+        }
+      }
+      const name = c.rule.name;
+      const row: AlertRow = {
+        id: newId('alr', now),
+        rule_id: c.rule.id,
+        rule_version: c.rule.version,
+        subject: c.subject.id,
+        subject_kind: c.subject.kind,
+        device_id: c.subject.deviceId,
+        part: c.subject.part,
+        level: c.level,
+        predicted: c.predicted ? 1 : 0,
+        status: 'raised',
+        title_zh: `${name.zh}：${c.subject.name}`.slice(0, 300),
+        title_en: `${name.en}: ${c.subject.name}`.slice(0, 300),
+        department_code: c.rule.owner,
+        task: c.rule.task,
+        district_adcode: c.subject.district,
+        lon: c.subject.lon,
+        lat: c.subject.lat,
+        recipients: JSON.stringify(recipients),
+        evidence: mergeEvidence(null, c, now),
+        simulated: c.subject.simulated ? 1 : 0,
+        raised_at: now,
+        updated_at: now,
+        acknowledged_at: null,
+        acknowledged_by: null,
+        resolved_at: null,
+        resolved_by: null,
+        close_reason: null,
+        open_key: key,
+        reopen_count: 0,
+        flapping: 0,
+        clear_due: null,
+        rev: 1,
+      };
+      try {
+        await transaction(trx, async (sp) => {
+          await sp.insertInto('alerts').values(row).execute();
+        });
+      } catch (err) {
+        // Another process raised it first: that alert stands.
+        if (isUniqueViolation(err)) return { outcome: 'unchanged' };
+        throw err;
+      }
+      await trx
+        .insertInto('alert_recipients')
+        .values(recipients.map((r) => ({ alert_id: row.id, department_code: r.department, role: r.role })))
+        .execute();
+      await this.event(trx, row.id, now, null, c.predicted ? 'predicted' : 'raised', c.level, describe(c), {
+        evidence: c.evidence,
+        recipients: recipients.map((r) => r.department),
+      });
+      events.push({ type: 'alert.raised', row, action: 'raised' });
+      return { outcome: 'raised', alert: row };
+    });
+    if (events.length) await this.announce(events);
+    return result;
+  }
+
+  /** Resolves the alerts whose hold after clearing has run out; returns how many. */
+  async resolveDue(): Promise<number> {
+    const now = this.p.now();
+    const due = await this.p.db.selectFrom('alerts').selectAll().where('clear_due', '<=', now).where('open_key', 'is not', null).limit(200).execute();
+    let n = 0;
+    for (const a of due) {
+      const row = await transaction(this.p.db, async (trx) => {
+        const cur = await trx.selectFrom('alerts').selectAll().where('id', '=', a.id).executeTakeFirst();
+        if (!cur || cur.open_key === null || cur.clear_due === null || cur.clear_due > now) return undefined;
+        return this.resolveRow(trx, cur, now, null, 'cleared', 'condition stayed clear', {});
+      });
+      if (row) {
+        n++;
+        await this.announce([{ type: 'alert.updated', row, action: 'cleared' }]);
+      }
+    }
+    return n;
+  }
+
+  private async resolveRow(
+    trx: Transaction<Database>,
+    a: AlertRow,
+    now: number,
+    principal: Principal | null,
+    action: string,
+    comment: string | null,
+    data: Record<string, unknown>,
+    status: 'resolved' | 'closed' = 'resolved',
+  ): Promise<AlertRow> {
+    const set = {
+      status,
+      open_key: null,
+      resolved_at: now,
+      resolved_by: principal?.id ?? null,
+      close_reason: status === 'closed' ? comment : null,
+      clear_due: null,
+      updated_at: now,
+      rev: a.rev + 1,
+    };
+    await trx.updateTable('alerts').set(set).where('id', '=', a.id).execute();
+    await this.event(trx, a.id, now, principal, action, a.level, comment, data);
+    return { ...a, ...set };
+  }
+
+  private async event(
+    trx: Transaction<Database>,
+    alertId: string,
+    at: number,
+    principal: Principal | null,
+    action: string,
+    level: number | null,
+    comment: string | null,
+    data: Record<string, unknown>,
+  ): Promise<void> {
+    await trx
+      .insertInto('alert_events')
+      .values({
+        id: newId('ale', at),
+        alert_id: alertId,
+        at,
+        actor_id: principal?.id ?? null,
+        actor_name: principal ? (principal.displayName ?? principal.name) : 'system',
+        action,
+        level,
+        comment,
+        data: JSON.stringify(data),
+      })
+      .execute();
+  }
+
+  private async announce(events: { type: 'alert.raised' | 'alert.updated'; row: AlertRow; action: string }[]): Promise<void> {
+    for (const e of events) {
+      const data = toEvent(e.row, this.p.now());
+      try {
+        if (e.type === 'alert.raised') await this.p.bus.publish('alert.raised', data, { key: e.row.id, timeoutMs: 2000 });
+        else await this.p.bus.publish('alert.updated', { ...data, action: e.action }, { key: e.row.id, timeoutMs: 2000 });
+      } catch (err) {
+        // The alert is stored; subscribers that missed the event find it by listing.
+        this.p.log.warn({ err, alert: e.row.id }, 'alert event not published');
+      }
+    }
+  }
+
+  // ---- people's side ----
+
+  /** Alerts in the caller's scope: those routed to a department they see, in a district they see. */
+  async list(scope: Scope, q: AlertQuery): Promise<{ items: AlertRow[]; total: number }> {
+    let sel = this.p.db.selectFrom('alerts');
+    if (scope.departments !== ALL) {
+      const depts = scope.departments;
+      if (depts.length === 0) return { items: [], total: 0 };
+      sel = sel.where((eb) =>
+        eb.exists(
+          eb
+            .selectFrom('alert_recipients as r')
+            .select('r.alert_id')
+            .whereRef('r.alert_id', '=', 'alerts.id')
+            .where('r.department_code', 'in', depts as string[]),
+        ),
+      );
+    }
+    if (scope.districts !== ALL) {
+      const ds = scope.districts as string[];
+      sel = sel.where((eb) => eb.or([eb('district_adcode', 'is', null), ...(ds.length ? [eb('district_adcode', 'in', ds)] : [])]));
+    }
+    if (q.status?.length) sel = sel.where('status', 'in', q.status);
+    if (q.open !== undefined) sel = sel.where('open_key', q.open ? 'is not' : 'is', null);
+    if (q.level?.length) sel = sel.where('level', 'in', q.level);
+    if (q.ruleId) sel = sel.where('rule_id', '=', q.ruleId);
+    if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
+    if (q.district) sel = sel.where('district_adcode', '=', q.district);
+    if (q.task) sel = sel.where('task', '=', q.task);
+    if (q.predicted !== undefined) sel = sel.where('predicted', '=', q.predicted ? 1 : 0);
+    if (q.from !== undefined) sel = sel.where('raised_at', '>=', q.from);
+    if (q.to !== undefined) sel = sel.where('raised_at', '<', q.to);
+    if (q.department) {
+      const d = q.department;
+      sel = sel.where((eb) =>
+        eb.exists(eb.selectFrom('alert_recipients as r2').select('r2.alert_id').whereRef('r2.alert_id', '=', 'alerts.id').where('r2.department_code', '=', d)),
+      );
+    }
+    const total = Number((await sel.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+    const items = await sel.selectAll().orderBy('level').orderBy('raised_at', 'desc').limit(q.limit).offset(q.offset).execute();
+    return { items, total };
+  }
+
+  /** One alert, if the caller may see it. */
+  async get(id: string, principal: Principal | null): Promise<AlertRow> {
+    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!a) throw notFound('Alert', id);
+    if (principal && !this.visible(principal.scope, a)) throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This alert is not routed to your department or district');
+    return a;
+  }
+
+  visible(scope: Scope, a: AlertRow): boolean {
+    const districtOk = scope.districts === ALL || a.district_adcode === null || scope.districts.includes(a.district_adcode);
+    if (!districtOk) return false;
+    if (scope.departments === ALL) return true;
+    const depts = scope.departments;
+    return json.parse<Recipient[]>(a.recipients, []).some((r) => depts.includes(r.department));
+  }
+
+  timeline(id: string) {
+    return this.p.db.selectFrom('alert_events').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').execute();
+  }
+
+  /**
+   * A person acts on an alert: acknowledge (确认), comment, resolve (处置完毕) or close with a
+   * reason (e.g. a false alarm). `rev` is the revision the caller saw (409 if it moved on).
+   */
+  async act(
+    id: string,
+    action: 'acknowledge' | 'comment' | 'resolve' | 'close',
+    ctx: RequestContext & { principal: Principal },
+    input: { comment?: string; rev?: number },
+  ): Promise<AlertRow> {
+    const now = this.p.now();
+    const principal = ctx.principal;
+    const comment = input.comment?.trim() || null;
+    if ((action === 'comment' || action === 'close') && !comment)
+      throw new AppError('WD_ERR_VALIDATION', action === 'close' ? 'Closing an alert needs a reason' : 'A comment needs text', {
+        errors: [{ pointer: '/body/comment', detail: 'required' }],
+      });
+    const events: { type: 'alert.updated'; row: AlertRow; action: string }[] = [];
+    const row = await transaction(this.p.db, async (trx) => {
+      const a = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+      if (!a) throw notFound('Alert', id);
+      if (!this.visible(principal.scope, a)) throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This alert is not routed to your department or district');
+      if (input.rev !== undefined && input.rev !== a.rev)
+        throw new AppError('WD_ERR_VERSION_CONFLICT', `Alert is at revision ${a.rev}, not ${input.rev}; reload and retry`, { currentRev: a.rev, status: a.status });
+      const open = a.status === 'raised' || a.status === 'acknowledged';
+      let next: AlertRow;
+      if (action === 'comment') {
+        await trx.updateTable('alerts').set({ updated_at: now, rev: a.rev + 1 }).where('id', '=', a.id).where('rev', '=', a.rev).execute();
+        await this.event(trx, a.id, now, principal, 'comment', null, comment, {});
+        next = { ...a, updated_at: now, rev: a.rev + 1 };
+      } else if (action === 'acknowledge') {
+        if (a.status !== 'raised') throw new AppError('WD_ERR_CONFLICT', `Alert is ${a.status}; only a raised alert is acknowledged`, { status: a.status });
+        const set = { status: 'acknowledged', acknowledged_at: now, acknowledged_by: principal.id, updated_at: now, rev: a.rev + 1 };
+        const upd = await trx.updateTable('alerts').set(set).where('id', '=', a.id).where('rev', '=', a.rev).executeTakeFirst();
+        if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Alert changed while you acted; reload and retry');
+        await this.event(trx, a.id, now, principal, 'acknowledged', a.level, comment, {});
+        next = { ...a, ...set };
+      } else {
+        if (!open) throw new AppError('WD_ERR_CONFLICT', `Alert is already ${a.status}`, { status: a.status });
+        next = await this.resolveRow(trx, a, now, principal, action === 'resolve' ? 'resolved' : 'closed', comment, {}, action === 'resolve' ? 'resolved' : 'closed');
+      }
+      await appendAudit(trx, { ...actorOf(ctx), action: `alert.${action}`, targetType: 'alert', targetId: a.id, details: comment ? { comment } : {}, at: now });
+      events.push({ type: 'alert.updated', row: next, action });
+      return next;
+    });
+    await this.announce(events);
+    return row;
+  }
+}
+
+function toWindow(r: Selectable<Database['maintenance_windows']>): MaintenanceWindow {
+  return {
+    id: r.id,
+    deviceId: r.device_id,
+    district: r.district_adcode,
+    polygon: json.parse<[number, number][] | null>(r.polygon, null),
+    department: r.department_code,
+    startsAt: r.starts_at,
+    endsAt: r.ends_at,
+    reason: r.reason,
+    createdBy: r.created_by,
+  };
+}
+
+export function toEvent(a: AlertRow, at: number): AlertEvent {
+  return {
+    id: a.id,
+    ruleId: a.rule_id,
+    subject: a.subject,
+    deviceId: a.device_id,
+    level: a.level,
+    status: a.status,
+    predicted: a.predicted === 1,
+    title: { zh: a.title_zh, en: a.title_en },
+    department: a.department_code,
+    task: a.task,
+    district: a.district_adcode,
+    recipients: json.parse<Recipient[]>(a.recipients, []).map((r) => r.department),
+    lon: a.lon,
+    lat: a.lat,
+    simulated: a.simulated === 1,
+    at,
+  };
+}
+
+/** Evidence kept on the alert: the latest trigger, and the series window it was seen in. */
+function mergeEvidence(previous: string | null, c: AlertChange, now: number): string {
+  const prev = json.parse<{ history?: unknown[] }>(previous, {});
+  const entry = { at: c.at, recordedAt: now, level: c.level, predicted: c.predicted, conditions: c.evidence };
+  const history = [...((prev.history as unknown[]) ?? []), entry].slice(-20);
+  return JSON.stringify({ latest: entry, series: c.series, history });
+}
+
+function describe(c: AlertChange): string {
+  const parts = c.evidence.map((e) => {
+    const v = e.value !== undefined ? `${e.attr}=${e.value}` : (e.attr ?? e.kind);
+    const t = e.threshold !== undefined ? ` (threshold ${e.threshold})` : '';
+    const p = e.expectedAt !== undefined ? `, expected ${new Date(e.expectedAt).toISOString()} at ${Math.round((e.confidence ?? 0) * 100)}%` : '';
+    return `${e.kind}: ${v}${t}${p}${e.detail ? `; ${e.detail}` : ''}`;
+  });
+  const lvl = c.level ? LEVELS[c.level].en : 'cleared';
+  return `${lvl}. ${parts.join(' · ')}`.slice(0, 2000);
+}
+
+export type { Db };

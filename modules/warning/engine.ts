@@ -1,0 +1,934 @@
+/**
+ * The rule engine. Devices are split into partitions (device seq mod P); each partition is held
+ * by one process at a time under a lease in the database, so each rule-and-subject is evaluated
+ * by exactly one process. Processes share the partitions fairly and take over those of a process
+ * that stops renewing.
+ *
+ * Input is every process's committed observations (announced on the bus, `live.observations`).
+ * State that cannot be recomputed cheaply (durations, hysteresis, the desired level) is written
+ * to `warning_state` when it changes, and each partition's checkpoint time with it. A process
+ * taking a partition over (after a crash, a handover or a restart) loads that state, replays the
+ * stored observations since the checkpoint (less a lateness margin) through the same steps, and
+ * reconciles the open alerts with the desired levels. Windows of recent readings (rate, stuck,
+ * prediction) are reloaded from the telemetry store. The unique open alert per rule and subject
+ * makes a duplicate impossible even if two processes briefly overlap.
+ */
+import { hostname } from 'node:os';
+import type { Insertable } from 'kysely';
+import type { WarningStateTable } from '../../platform/storage/schema.js';
+import { Counter, Histogram, type Registry } from 'prom-client';
+import { newId } from '../../platform/ids.js';
+import { json, transaction } from '../../platform/storage/db.js';
+import type { Platform } from '../../server/context.js';
+import type { Sensing } from '../sensing/index.js';
+import type { LiveBatch } from '../sensing/live.js';
+import { HOUR } from '../sensing/telemetry.store.js';
+import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
+import type { Evidence } from './conditions.js';
+import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, freshState, step } from './evaluator.js';
+import type { Level, Rule } from './rules.js';
+import { inRuleScope } from './rules.js';
+import { suspendRule, toRule } from './rules.service.js';
+
+export interface EngineOptions {
+  partitions?: number;
+  leaseMs?: number;
+  checkpointMs?: number;
+  tickMs?: number;
+  /** Replay starts this long before a partition's checkpoint, for readings that arrive late. */
+  latenessMs?: number;
+  workerId?: string;
+  /** Run the lease, checkpoint and tick timers (tests drive them by hand when false). */
+  timers?: boolean;
+  registry?: Registry;
+}
+
+interface Input {
+  kind: 'readings';
+  seq: number;
+  /** Readings grouped by time, in time order. */
+  groups: { ts: number; values: Map<string, number | string | null> }[];
+  replay: boolean;
+  arrived: number;
+}
+
+type Task = Input | { kind: 'acquire'; parts: number[] } | { kind: 'release'; parts: number[]; done: () => void } | { kind: 'tick'; now: number };
+
+const EVIDENCE_WINDOW_MS = 2 * HOUR;
+
+export class WarningEngine {
+  readonly partitions: number;
+  readonly workerId: string;
+  private readonly leaseMs: number;
+  private readonly checkpointMs: number;
+  private readonly tickMs: number;
+  private readonly latenessMs: number;
+
+  private rules = new Map<string, CompiledRule>();
+  private readonly devices = new Map<number, DeviceMeta>();
+  private readonly deviceIds = new Map<string, number>();
+  private readonly rulesOf = new Map<number, CompiledRule[]>();
+  private readonly mem = new DeviceMemory();
+  private readonly states = new Map<string, SubjectState & { part: number; dirty: boolean }>();
+  private readonly history = new Set<number>();
+  private readonly baselineCache: BaselineCache;
+  private readonly owned = new Map<number, number>(); // part → lease until
+  private readonly alerted = new Map<string, Level | null>();
+  private readonly retry = new Set<string>();
+  private readonly groupDirty = new Set<string>(); // ruleId|groupKey
+  private readonly faultsReported = new Set<string>();
+
+  private queue: Task[] = [];
+  private running = false;
+  private drained: (() => void)[] = [];
+  private readonly alertChains = new Map<string, Promise<void>>();
+  private timers: NodeJS.Timeout[] = [];
+  private closed = false;
+  private leasing: Promise<void> | undefined;
+  private unsub: (() => Promise<void>)[] = [];
+  private readonly metrics: { evaluations: Counter<'trigger'>; transitions: Counter<'outcome'>; lag: Histogram };
+
+  constructor(
+    private readonly p: Platform,
+    private readonly sensing: Sensing,
+    readonly alerts: AlertService,
+    opts: EngineOptions = {},
+  ) {
+    this.partitions = opts.partitions ?? p.config.warningPartitions;
+    this.leaseMs = opts.leaseMs ?? 15_000;
+    this.checkpointMs = opts.checkpointMs ?? 1_000;
+    this.tickMs = opts.tickMs ?? 5_000;
+    this.latenessMs = opts.latenessMs ?? 60_000;
+    this.workerId = opts.workerId ?? `${hostname()}-${process.pid}-${newId('w').slice(-6)}`;
+    const registers = opts.registry ? [opts.registry] : [];
+    this.metrics = {
+      evaluations: new Counter({ name: 'wudang_warning_evaluations_total', help: 'Rule evaluations by trigger', labelNames: ['trigger'], registers }),
+      transitions: new Counter({ name: 'wudang_warning_alert_changes_total', help: 'Alert changes by outcome', labelNames: ['outcome'], registers }),
+      lag: new Histogram({
+        name: 'wudang_warning_lag_seconds',
+        help: 'From an observation committed to its evaluation',
+        buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+        registers,
+      }),
+    };
+    this.timersWanted = opts.timers !== false;
+    this.baselineCache = new BaselineCache(sensing.telemetry);
+  }
+  private readonly timersWanted: boolean;
+
+  // ---- lifecycle ----
+
+  async start(): Promise<void> {
+    await this.ensurePartitionRows();
+    await this.loadRules();
+    await this.loadDevices();
+    const live = await this.p.bus.onNotify('live.observations', (batch) => this.onLive(batch as LiveBatch));
+    this.unsub.push(() => live.unsubscribe());
+    const ruleSub = await this.p.bus.subscribe(
+      'warning.rule_changed',
+      async (e) => {
+        this.enqueueControl(async () => this.reloadRule((e.data as { id: string }).id));
+      },
+      { group: `warning-rules-${this.workerId}`, broadcast: true },
+    );
+    this.unsub.push(() => ruleSub.unsubscribe());
+    for (const type of ['device.created', 'device.updated', 'device.deleted'] as const) {
+      const sub = await this.p.bus.subscribe(
+        type,
+        async (e) => {
+          const id = (e.data as { id: string }).id;
+          this.enqueueControl(async () => this.reloadDevice(id));
+        },
+        { group: `warning-devices-${this.workerId}`, broadcast: true },
+      );
+      this.unsub.push(() => sub.unsubscribe());
+    }
+    const mnt = await this.p.bus.subscribe('warning.maintenance_changed', async () => this.alerts.invalidateMaintenance(), {
+      group: `warning-maintenance-${this.workerId}`,
+      broadcast: true,
+    });
+    this.unsub.push(() => mnt.unsubscribe());
+    await this.lease();
+    if (this.timersWanted) {
+      const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
+        let busy = false;
+        const t = setInterval(() => {
+          if (busy || this.closed) return;
+          busy = true;
+          fn()
+            .catch((err) => this.p.log.error({ err }, `warning engine ${what} failed`))
+            .finally(() => {
+              busy = false;
+            });
+        }, ms);
+        t.unref();
+        this.timers.push(t);
+      };
+      every(Math.max(500, Math.floor(this.leaseMs / 3)), () => this.lease(), 'lease');
+      every(this.checkpointMs, () => this.checkpoint(), 'checkpoint');
+      every(this.tickMs, () => this.tick(), 'tick');
+    }
+  }
+
+  /** Stops: finishes queued work, writes state, and hands the partitions back. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const t of this.timers) clearInterval(t);
+    for (const u of this.unsub) await u().catch(() => undefined);
+    await this.leasing;
+    await this.idle();
+    await this.checkpoint();
+    const parts = [...this.owned.keys()];
+    if (parts.length) {
+      await this.p.db
+        .updateTable('warning_partitions')
+        .set({ owner: null, lease_until: 0 })
+        .where('part', 'in', parts)
+        .where('owner', '=', this.workerId)
+        .execute()
+        .catch(() => undefined);
+    }
+    this.owned.clear();
+    await this.p.db
+      .deleteFrom('warning_workers')
+      .where('id', '=', this.workerId)
+      .execute()
+      .catch(() => undefined);
+  }
+
+  /** Resolves when the queue is empty and no alert change is in flight (tests, shutdown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      if (this.running || this.queue.length) await new Promise<void>((r) => this.drained.push(r));
+      const chains = [...this.alertChains.values()];
+      if (chains.length) await Promise.all(chains);
+      if (!this.running && this.queue.length === 0 && this.alertChains.size === 0) return;
+    }
+  }
+
+  ownedPartitions(): number[] {
+    return [...this.owned.keys()].sort((a, b) => a - b);
+  }
+
+  // ---- partitions and leases ----
+
+  private async ensurePartitionRows(): Promise<void> {
+    const have = await this.p.db.selectFrom('warning_partitions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    if (Number(have?.n ?? 0) >= this.partitions) return;
+    const rows = Array.from({ length: this.partitions }, (_, part) => ({ part, owner: null, lease_until: 0, checkpoint_at: null }));
+    await this.p.db
+      .insertInto('warning_partitions')
+      .values(rows)
+      .onConflict((oc) => oc.column('part').doNothing())
+      .execute();
+  }
+
+  /** Renews held leases, gives back partitions above the fair share, and takes free ones up to it. */
+  lease(): Promise<void> {
+    if (this.leasing) return this.leasing;
+    this.leasing = this.leaseOnce().finally(() => {
+      this.leasing = undefined;
+    });
+    return this.leasing;
+  }
+
+  private async leaseOnce(): Promise<void> {
+    if (this.closed) return;
+    const now = this.p.now();
+    const until = now + this.leaseMs;
+    await this.p.db
+      .insertInto('warning_workers')
+      .values({ id: this.workerId, seen_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: now }))
+      .execute();
+    const live = await this.p.db
+      .selectFrom('warning_workers')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .where('seen_at', '>', now - this.leaseMs)
+      .executeTakeFirst();
+    const workers = Math.max(1, Number(live?.n ?? 1));
+    const fair = Math.ceil(this.partitions / workers);
+
+    // Renew. A partition someone else holds now (our lease ran out) is dropped at once.
+    const mine = await this.p.db
+      .updateTable('warning_partitions')
+      .set({ lease_until: until })
+      .where('owner', '=', this.workerId)
+      .returning('part')
+      .execute();
+    const renewed = new Set(mine.map((r) => r.part));
+    for (const part of [...this.owned.keys()]) {
+      if (renewed.has(part)) this.owned.set(part, until);
+      else this.drop([part]);
+    }
+    for (const part of renewed) if (!this.owned.has(part)) this.owned.set(part, until); // held from before a restart of this worker id
+
+    // Give back above the fair share (highest first), after writing their state.
+    if (this.owned.size > fair) {
+      const extra = this.ownedPartitions().slice(fair);
+      await new Promise<void>((done) => this.push({ kind: 'release', parts: extra, done }));
+    }
+    // Take free or expired partitions up to the fair share.
+    const want = fair - this.owned.size;
+    if (want > 0) {
+      const free = await this.p.db
+        .selectFrom('warning_partitions')
+        .select('part')
+        .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<', now)]))
+        .orderBy('part')
+        .limit(want)
+        .execute();
+      const got: number[] = [];
+      for (const { part } of free) {
+        const r = await this.p.db
+          .updateTable('warning_partitions')
+          .set({ owner: this.workerId, lease_until: until })
+          .where('part', '=', part)
+          .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<', now)]))
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 1) got.push(part);
+      }
+      if (got.length) await new Promise<void>((resolve) => this.push({ kind: 'acquire', parts: got }, resolve));
+    }
+  }
+
+  /** Whether this process may evaluate a partition now (a margin before its lease runs out). */
+  private holds(part: number): boolean {
+    const until = this.owned.get(part);
+    return until !== undefined && until - Math.min(2_000, this.leaseMs / 5) > this.p.now();
+  }
+
+  private drop(parts: number[]): void {
+    const set = new Set(parts);
+    for (const part of parts) this.owned.delete(part);
+    for (const [key, st] of this.states) if (set.has(st.part)) this.states.delete(key);
+    for (const key of [...this.alerted.keys()]) {
+      const seq = this.deviceIds.get(key.slice(key.indexOf('|') + 1));
+      if (seq !== undefined && set.has(seq % this.partitions)) this.alerted.delete(key);
+    }
+    for (const seq of this.devices.keys()) {
+      if (set.has(seq % this.partitions)) {
+        this.mem.forget(seq);
+        this.history.delete(seq);
+      }
+    }
+  }
+
+  private async acquire(parts: number[]): Promise<void> {
+    const rows = await this.p.db.selectFrom('warning_state').selectAll().where('part', 'in', parts).execute();
+    for (const r of rows) {
+      const tree = json.parse<{ levels: SubjectState['levels']; mask?: number; fault?: string; predicted?: boolean }>(r.tree, { levels: [] });
+      const st = { level: r.level as Level | null, at: Number(r.at), levels: tree.levels, part: r.part, dirty: false } as SubjectState & {
+        part: number;
+        dirty: boolean;
+      };
+      if (tree.mask !== undefined) st.mask = tree.mask;
+      if (tree.fault) st.fault = tree.fault;
+      if (tree.predicted) st.predicted = true;
+      this.states.set(`${r.rule_id}|${r.subject}`, st);
+    }
+    const open = await this.alerts.openIn(parts);
+    for (const [key, a] of open) this.alerted.set(key, a.level);
+    // Last-seen times from device health, so absence rules work from the first tick.
+    const seqs = [...this.devices.keys()].filter((s) => parts.includes(s % this.partitions));
+    for (let i = 0; i < seqs.length; i += 1000) {
+      const chunk = seqs.slice(i, i + 1000);
+      const health = await this.p.db.selectFrom('device_health').select(['dev', 'last_seen']).where('dev', 'in', chunk).execute();
+      for (const h of health) if (h.last_seen !== null && !this.mem.seen.has(h.dev)) this.mem.seen.set(h.dev, { any: Number(h.last_seen), attrs: new Map() });
+    }
+    const now = this.p.now();
+    for (const part of parts) this.owned.set(part, now + this.leaseMs);
+    // Replay what arrived since the checkpoint.
+    const cps = await this.p.db.selectFrom('warning_partitions').select(['checkpoint_at']).where('part', 'in', parts).execute();
+    const cp = cps.map((c) => c.checkpoint_at).filter((x): x is number => x !== null);
+    if (cp.length) {
+      const from = Math.min(...cp.map(Number)) - this.latenessMs;
+      const rows = await this.sensing.telemetry.scan({ from, to: now + 60_000, modulo: this.partitions, parts });
+      for (const input of groupObservations(rows, true, now)) await this.handle(input);
+    }
+    // Bring alerts in line with the loaded (and replayed) state.
+    for (const [key, st] of this.states) {
+      if (!parts.includes(st.part) || st.level === undefined) continue;
+      const cr = this.rules.get(key.slice(0, key.indexOf('|')));
+      if (!cr || cr.count) continue;
+      const alerted = this.alerted.get(key) ?? null;
+      if (alerted !== st.level) {
+        const seq = this.deviceIds.get(key.slice(key.indexOf('|') + 1));
+        const meta = seq !== undefined ? this.devices.get(seq) : undefined;
+        if (meta) this.dispatch(cr, meta, st, [], st.at, st.at);
+      }
+    }
+    this.p.log.info({ worker: this.workerId, parts, states: rows.length }, 'warning partitions acquired');
+  }
+
+  // ---- input ----
+
+  private onLive(batch: LiveBatch): void {
+    if (this.closed) return;
+    const now = this.p.now();
+    for (const item of batch) {
+      const seq = this.deviceIds.get(item.device.id);
+      if (seq === undefined) continue;
+      if (!this.owned.has(seq % this.partitions)) continue;
+      const groups = new Map<number, Map<string, number | string | null>>();
+      for (const v of item.values) {
+        let g = groups.get(v.ts);
+        if (!g) {
+          g = new Map();
+          groups.set(v.ts, g);
+        }
+        g.set(v.attr, typeof v.value === 'boolean' ? (v.value ? 1 : 0) : (v.value as number | string | null));
+      }
+      const sorted = [...groups].sort((a, b) => a[0] - b[0]).map(([ts, values]) => ({ ts, values }));
+      this.push({ kind: 'readings', seq, groups: sorted, replay: false, arrived: now });
+    }
+  }
+
+  private push(task: Task, done?: () => void): void {
+    if (done) {
+      const t = task as Task & { after?: () => void };
+      t.after = done;
+    }
+    this.queue.push(task);
+    if (!this.running) {
+      this.running = true;
+      setImmediate(() => void this.run());
+    }
+  }
+
+  private readonly controls: (() => Promise<void>)[] = [];
+  private enqueueControl(fn: () => Promise<void>): void {
+    this.controls.push(fn);
+    this.push({ kind: 'tick', now: -1 });
+  }
+
+  private async run(): Promise<void> {
+    try {
+      while (this.queue.length) {
+        const task = this.queue.shift()! as Task & { after?: () => void };
+        try {
+          await this.handle(task);
+        } catch (err) {
+          this.p.log.error({ err, task: task.kind }, 'warning engine task failed');
+        }
+        task.after?.();
+      }
+    } finally {
+      this.running = false;
+      const waiters = this.drained;
+      this.drained = [];
+      for (const w of waiters) w();
+    }
+  }
+
+  private async handle(task: Task): Promise<void> {
+    switch (task.kind) {
+      case 'acquire':
+        return this.acquire(task.parts);
+      case 'release': {
+        await this.checkpoint(task.parts);
+        await this.p.db
+          .updateTable('warning_partitions')
+          .set({ owner: null, lease_until: 0 })
+          .where('part', 'in', task.parts)
+          .where('owner', '=', this.workerId)
+          .execute();
+        this.drop(task.parts);
+        this.p.log.info({ worker: this.workerId, parts: task.parts }, 'warning partitions handed back');
+        task.done();
+        return;
+      }
+      case 'tick':
+        if (task.now < 0) {
+          while (this.controls.length) await this.controls.shift()!();
+          return;
+        }
+        return this.evaluateTick(task.now);
+      case 'readings':
+        return this.readings(task);
+    }
+  }
+
+  private async readings(input: Input): Promise<void> {
+    const part = input.seq % this.partitions;
+    if (!input.replay && !this.holds(part)) return;
+    const meta = this.devices.get(input.seq);
+    if (!meta) return;
+    const rules = this.rulesFor(meta);
+    if (rules.length === 0) {
+      for (const g of input.groups) for (const [attr] of g.values) this.mem.markSeen(meta.seq, attr, g.ts);
+      return;
+    }
+    const windows = this.windowsFor(rules);
+    if (windows.size && !this.history.has(meta.seq)) await this.loadHistory(meta, windows, input.groups[0]!.ts);
+    for (const g of input.groups) {
+      const changed = this.mem.record(meta, g.ts, g.values, windows);
+      for (const cr of rules) {
+        if (cr.baseline) await this.ensureBaselines(cr, meta, g.ts);
+        this.evaluate(cr, meta, 'reading', g.ts, changed, g.ts, input.replay);
+      }
+    }
+    if (!input.replay) this.metrics.lag.observe(Math.max(0, this.p.now() - input.arrived) / 1000);
+  }
+
+  private evaluate(cr: CompiledRule, meta: DeviceMeta, trigger: 'reading' | 'tick', ts: number, changed: ReadonlySet<string>, at: number, replay = false): void {
+    const rule = cr.rule;
+    if (rule.status !== 'active') return;
+    const key = `${rule.id}|${meta.id}`;
+    let st = this.states.get(key);
+    if (!st) {
+      st = { ...freshState(), part: meta.seq % this.partitions, dirty: false };
+      this.states.set(key, st);
+    }
+    // Replaying after a takeover: readings up to the last change are already in the state.
+    if (replay && ts <= st.at) return;
+    this.metrics.evaluations.inc({ trigger });
+    let r: ReturnType<typeof step>;
+    try {
+      r = step(cr, meta, st, this.mem, this, trigger, ts, changed);
+    } catch (err) {
+      // A fault in the rule itself (not in one device's data): suspend it, keep the others going.
+      rule.status = 'suspended';
+      const reason = `${meta.id}: ${(err as Error).message}`;
+      this.p.log.error({ err, rule: rule.id }, 'warning rule suspended');
+      void suspendRule(this.p, rule.id, reason).catch((e) => this.p.log.error({ err: e }, 'could not record rule suspension'));
+      return;
+    }
+    if (!r.changed) return;
+    st.dirty = true;
+    if (r.fault && !this.faultsReported.has(key)) {
+      this.faultsReported.add(key);
+      this.p.log.warn({ rule: rule.id, subject: meta.id, fault: r.fault }, 'warning rule cannot evaluate a device');
+    }
+    if (r.levelChanged) this.dispatch(cr, meta, st, r.evidence, at, undefined);
+    if (r.maskChanged) this.memberChanged(cr, meta, st.mask ?? 0);
+  }
+
+  // ---- alerts ----
+
+  /** Sends a level change to the alert service, in order per rule and subject, off the evaluation path. */
+  private dispatch(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, evidence: Evidence[], at: number, since: number | undefined): void {
+    const key = `${cr.rule.id}|${meta.id}`;
+    const level = st.level;
+    const predicted = st.predicted ?? false;
+    const subject: AlertSubject = {
+      kind: 'device',
+      id: meta.id,
+      part: meta.seq % this.partitions,
+      deviceId: meta.id,
+      department: meta.department,
+      name: meta.name,
+      district: meta.district,
+      lon: meta.lon,
+      lat: meta.lat,
+      simulated: meta.simulated,
+    };
+    this.chain(key, async () => {
+      const series = level !== null ? await this.evidenceSeries(cr, meta, at) : [];
+      const res = await this.alerts.apply({
+        rule: cr.rule,
+        subject,
+        level,
+        predicted,
+        evidence,
+        series,
+        at,
+        ...(since !== undefined ? { since } : {}),
+      });
+      this.metrics.transitions.inc({ outcome: res.outcome });
+      if (res.outcome === 'silenced') this.retry.add(key);
+      else this.retry.delete(key);
+      if (res.outcome === 'kept' || res.outcome === 'silenced') this.alerted.set(key, null);
+      else if (res.outcome === 'clear_scheduled') this.alerted.set(key, null);
+      else this.alerted.set(key, level);
+    });
+  }
+
+  private chain(key: string, fn: () => Promise<void>): void {
+    const prev = this.alertChains.get(key) ?? Promise.resolve();
+    const next = prev
+      .then(fn)
+      .catch((err) => {
+        this.retry.add(key);
+        this.p.log.error({ err, key }, 'alert change failed; retried on the next tick');
+      })
+      .finally(() => {
+        if (this.alertChains.get(key) === next) this.alertChains.delete(key);
+      });
+    this.alertChains.set(key, next);
+  }
+
+  private async evidenceSeries(cr: CompiledRule, meta: DeviceMeta, at: number): Promise<SeriesEvidence[]> {
+    const out: SeriesEvidence[] = [];
+    for (const attr of cr.attrs.slice(0, 4)) {
+      if (attr.startsWith('$')) {
+        const s = this.mem.series.get(`${meta.seq}|${attr}`);
+        if (s) out.push({ attr, points: downsample(s.ts.map((t, i) => [t, s.vs[i]!] as [number, number]), 240) });
+        continue;
+      }
+      const pts = await this.sensing.telemetry.series({ dev: meta.seq, attr, from: at - EVIDENCE_WINDOW_MS, to: at + 1, resolution: 'raw', limit: 5000 });
+      out.push({
+        attr,
+        points: downsample(
+          pts.filter((x) => typeof x.last === 'number').map((x) => [x.t, x.last as number]),
+          240,
+        ),
+      });
+    }
+    return out;
+  }
+
+  // ---- k of n ----
+
+  private memberChanged(cr: CompiledRule, meta: DeviceMeta, mask: number): void {
+    const by = cr.count![0]!.by;
+    const group = by === 'district' ? `district:${meta.district ?? 'none'}` : 'scope';
+    const key = `${cr.rule.id}|${group}`;
+    this.chain(`member:${cr.rule.id}|${meta.id}`, async () => {
+      const now = this.p.now();
+      await this.p.db
+        .insertInto('warning_members')
+        .values({ rule_id: cr.rule.id, group_key: group, device_id: meta.id, mask, updated_at: now })
+        .onConflict((oc) => oc.columns(['rule_id', 'group_key', 'device_id']).doUpdateSet({ mask, updated_at: now }))
+        .execute();
+      this.chain(key, () => this.recount(cr, group));
+    });
+  }
+
+  private async recount(cr: CompiledRule, group: string): Promise<void> {
+    const members = await this.p.db
+      .selectFrom('warning_members')
+      .select(['device_id', 'mask'])
+      .where('rule_id', '=', cr.rule.id)
+      .where('group_key', '=', group)
+      .execute();
+    let level: Level | null = null;
+    const evidence: Evidence[] = [];
+    cr.rule.levels.forEach((l, i) => {
+      const bit = 1 << (l.level - 1);
+      const n = members.filter((m) => (m.mask & bit) !== 0).length;
+      if (n >= cr.count![i]!.k && (level === null || l.level < level)) {
+        level = l.level;
+        evidence.length = 0;
+        evidence.push({ kind: 'count', count: n, threshold: cr.count![i]!.k, detail: `${n} of ${members.length} devices` });
+      }
+    });
+    const district = group.startsWith('district:') ? group.slice('district:'.length) : null;
+    const profileDistrict = district ? this.p.profile.districts.find((d) => d.adcode === district) : undefined;
+    const subject: AlertSubject = {
+      kind: 'group',
+      id: group,
+      part: hashPart(`${cr.rule.id}|${group}`, this.partitions),
+      deviceId: null,
+      department: null,
+      name: profileDistrict ? profileDistrict.name.zh : district === null ? '规则范围 (rule scope)' : district,
+      district: district === 'none' ? null : district,
+      lon: profileDistrict?.center?.[0] ?? null,
+      lat: profileDistrict?.center?.[1] ?? null,
+      simulated: false,
+    };
+    const res = await this.alerts.apply({ rule: cr.rule, subject, level, predicted: false, evidence, series: [], at: this.p.now() });
+    this.metrics.transitions.inc({ outcome: res.outcome });
+  }
+
+  // ---- ticks ----
+
+  /** Runs the clock-driven work now (absence, durations, held resolutions, retries). */
+  tick(): Promise<void> {
+    return new Promise((resolve) => this.push({ kind: 'tick', now: this.p.now() }, resolve));
+  }
+
+  private async evaluateTick(now: number): Promise<void> {
+    for (const cr of this.rules.values()) {
+      if (!cr.ticks || cr.rule.status !== 'active') continue;
+      for (const meta of this.devices.values()) {
+        if (!this.holds(meta.seq % this.partitions)) continue;
+        if (!inRuleScope(cr.rule.scope, meta)) continue;
+        this.evaluate(cr, meta, 'tick', now, EMPTY, now);
+      }
+    }
+    for (const key of [...this.retry]) {
+      const st = this.states.get(key);
+      const cr = this.rules.get(key.slice(0, key.indexOf('|')));
+      const seq = this.deviceIds.get(key.slice(key.indexOf('|') + 1));
+      const meta = seq !== undefined ? this.devices.get(seq) : undefined;
+      if (st && cr && meta && this.holds(meta.seq % this.partitions)) this.dispatch(cr, meta, st, [], now, undefined);
+      else this.retry.delete(key);
+    }
+    // Group alerts (k of n) are recounted by whoever holds partition 0, in case two members changed at once.
+    if (this.holds(0)) {
+      for (const cr of this.rules.values()) {
+        if (!cr.count || cr.rule.status !== 'active') continue;
+        const groups = await this.p.db.selectFrom('warning_members').select('group_key').distinct().where('rule_id', '=', cr.rule.id).execute();
+        for (const g of groups) this.chain(`${cr.rule.id}|${g.group_key}`, () => this.recount(cr, g.group_key));
+      }
+      await this.alerts.resolveDue();
+    }
+  }
+
+  // ---- checkpoints ----
+
+  /** Writes changed state and moves the partitions' checkpoint forward. */
+  async checkpoint(parts?: number[]): Promise<void> {
+    const only = parts ? new Set(parts) : undefined;
+    const now = this.p.now();
+    // Readings still queued have not been evaluated: the checkpoint must not pass them.
+    let oldest = now;
+    for (const t of this.queue) if (t.kind === 'readings' && !t.replay && t.arrived < oldest) oldest = t.arrived;
+    const rows: Insertable<WarningStateTable>[] = [];
+    for (const [key, st] of this.states) {
+      if (!st.dirty || (only && !only.has(st.part))) continue;
+      st.dirty = false;
+      const i = key.indexOf('|');
+      rows.push({
+        rule_id: key.slice(0, i),
+        subject: key.slice(i + 1),
+        part: st.part,
+        level: st.level,
+        at: st.at,
+        tree: JSON.stringify({
+          levels: st.levels,
+          ...(st.mask !== undefined ? { mask: st.mask } : {}),
+          ...(st.fault ? { fault: st.fault } : {}),
+          ...(st.predicted ? { predicted: true } : {}),
+        }),
+        updated_at: now,
+      });
+    }
+    const held = [...this.owned.keys()].filter((p) => !only || only.has(p));
+    if (rows.length === 0 && held.length === 0) return;
+    try {
+      await transaction(this.p.db, async (trx) => {
+        for (let i = 0; i < rows.length; i += 500) {
+          await trx
+            .insertInto('warning_state')
+            .values(rows.slice(i, i + 500))
+            .onConflict((oc) =>
+              oc.columns(['rule_id', 'subject']).doUpdateSet((eb) => ({
+                part: eb.ref('excluded.part'),
+                level: eb.ref('excluded.level'),
+                at: eb.ref('excluded.at'),
+                tree: eb.ref('excluded.tree'),
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }
+        if (held.length)
+          await trx
+            .updateTable('warning_partitions')
+            .set({ checkpoint_at: oldest })
+            .where('part', 'in', held)
+            .where('owner', '=', this.workerId)
+            .execute();
+      });
+    } catch (err) {
+      // Not written: mark dirty again so the next checkpoint retries.
+      for (const r of rows) {
+        const st = this.states.get(`${r.rule_id}|${r.subject}`);
+        if (st) st.dirty = true;
+      }
+      throw err;
+    }
+  }
+
+  // ---- rules and devices ----
+
+  private async loadRules(): Promise<void> {
+    const rows = await this.p.db.selectFrom('warning_rules').selectAll().execute();
+    this.rules = new Map(rows.map((r) => [r.id, compileRule(toRule(r))]));
+    this.rulesOf.clear();
+  }
+
+  private async reloadRule(id: string): Promise<void> {
+    const row = await this.p.db.selectFrom('warning_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    const prev = this.rules.get(id);
+    if (!row) this.rules.delete(id);
+    else {
+      const rule = toRule(row);
+      this.rules.set(id, compileRule(rule));
+    }
+    if (!row || !prev || prev.rule.version !== row.version || row.status !== 'active') {
+      for (const [key, st] of this.states) {
+        if (!key.startsWith(`${id}|`)) continue;
+        const keepLevel = st.level;
+        st.levels = [];
+        delete st.fault;
+        delete st.mask;
+        st.at = 0;
+        st.level = keepLevel;
+        st.dirty = true;
+      }
+    }
+    for (const k of [...this.faultsReported]) if (k.startsWith(`${id}|`)) this.faultsReported.delete(k);
+    this.rulesOf.clear();
+  }
+
+  private async loadDevices(): Promise<void> {
+    const rows = await this.p.db
+      .selectFrom('devices')
+      .select(['seq', 'id', 'name', 'type_id', 'department_code', 'district_adcode', 'tags', 'lon', 'lat', 'properties', 'simulated', 'interval_s', 'disabled'])
+      .execute();
+    for (const r of rows) if (!r.disabled) this.putDevice(r);
+  }
+
+  private putDevice(r: {
+    seq: number;
+    id: string;
+    name: string;
+    type_id: string;
+    department_code: string;
+    district_adcode: string | null;
+    tags: string;
+    lon: number | null;
+    lat: number | null;
+    properties: string;
+    simulated: number;
+    interval_s: number;
+  }): void {
+    const meta: DeviceMeta = {
+      seq: r.seq,
+      id: r.id,
+      name: r.name,
+      typeId: r.type_id,
+      department: r.department_code,
+      district: r.district_adcode,
+      tags: json.parse<string[]>(r.tags, []),
+      lon: r.lon,
+      lat: r.lat,
+      properties: json.parse<Record<string, unknown>>(r.properties, {}),
+      simulated: r.simulated === 1,
+      intervalSeconds: r.interval_s,
+    };
+    this.devices.set(meta.seq, meta);
+    this.deviceIds.set(meta.id, meta.seq);
+    this.rulesOf.delete(meta.seq);
+  }
+
+  private async reloadDevice(id: string): Promise<void> {
+    const r = await this.p.db
+      .selectFrom('devices')
+      .select(['seq', 'id', 'name', 'type_id', 'department_code', 'district_adcode', 'tags', 'lon', 'lat', 'properties', 'simulated', 'interval_s', 'disabled'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    const old = this.deviceIds.get(id);
+    if (old !== undefined && (!r || r.disabled)) {
+      this.devices.delete(old);
+      this.deviceIds.delete(id);
+      this.rulesOf.delete(old);
+      this.mem.forget(old);
+    }
+    if (r && !r.disabled) {
+      this.putDevice(r);
+      // Faults about this device (a missing property) may be fixed by the edit.
+      for (const [key, st] of this.states) {
+        if (st.fault && key.endsWith(`|${id}`)) {
+          delete st.fault;
+          st.dirty = true;
+          this.faultsReported.delete(key);
+        }
+      }
+    }
+  }
+
+  private rulesFor(meta: DeviceMeta): CompiledRule[] {
+    let list = this.rulesOf.get(meta.seq);
+    if (!list) {
+      list = [...this.rules.values()].filter((cr) => cr.rule.status === 'active' && inRuleScope(cr.rule.scope, meta));
+      this.rulesOf.set(meta.seq, list);
+    }
+    return list;
+  }
+
+  private windowsFor(rules: CompiledRule[]): Map<string, number> {
+    if (rules.length === 1) return rules[0]!.windows;
+    const out = new Map<string, number>();
+    for (const cr of rules) for (const [a, ms] of cr.windows) out.set(a, Math.max(out.get(a) ?? 0, ms));
+    return out;
+  }
+
+  /** Fills a device's windows from the store the first time the device is evaluated here. */
+  private async loadHistory(meta: DeviceMeta, windows: Map<string, number>, ts: number): Promise<void> {
+    this.history.add(meta.seq);
+    for (const [attr, ms] of windows) {
+      if (attr.startsWith('$')) continue;
+      const pts = await this.sensing.telemetry.series({ dev: meta.seq, attr, from: ts - ms, to: ts, resolution: 'raw', limit: 20_000 });
+      const s = this.mem.window(meta.seq, attr, ms);
+      for (const x of pts) if (typeof x.last === 'number') s.add(x.t, x.last);
+    }
+  }
+
+  // ---- baselines ----
+
+  /** BaselineSource: the cached baseline for the hour of the week, if loaded. */
+  get(dev: number, attr: string, weeks: number, ts: number): { mean: number; sd: number; weeks: number } | undefined {
+    return this.baselineCache.get(dev, attr, weeks, ts);
+  }
+
+  private ensureBaselines(cr: CompiledRule, meta: DeviceMeta, ts: number): Promise<void> {
+    return this.baselineCache.ensure(cr, meta.seq, ts);
+  }
+
+  /** Internal view for tests and the API: state of a rule and subject. */
+  stateOf(ruleId: string, subject: string): SubjectState | undefined {
+    return this.states.get(`${ruleId}|${subject}`);
+  }
+
+  /** Faults recorded for a rule's subjects (shown on the rule). */
+  faults(ruleId: string): { subject: string; fault: string }[] {
+    const out: { subject: string; fault: string }[] = [];
+    for (const [key, st] of this.states) if (st.fault && key.startsWith(`${ruleId}|`)) out.push({ subject: key.slice(ruleId.length + 1), fault: st.fault });
+    return out;
+  }
+}
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export function hashPart(s: string, n: number): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return (h >>> 0) % n;
+}
+
+function downsample(points: [number, number][], max: number): [number, number][] {
+  if (points.length <= max) return points;
+  const stride = points.length / max;
+  const out: [number, number][] = [];
+  for (let i = 0; i < max; i++) out.push(points[Math.floor(i * stride)]!);
+  out[out.length - 1] = points[points.length - 1]!;
+  return out;
+}
+
+/** Stored observations as engine inputs, one per device and run of times. */
+export function groupObservations(
+  rows: { dev: number; attr: string; ts: number; v: number | null; s: string | null }[],
+  replay: boolean,
+  arrived: number,
+): Input[] {
+  const byDev = new Map<number, Map<number, Map<string, number | string | null>>>();
+  for (const r of rows) {
+    let d = byDev.get(r.dev);
+    if (!d) {
+      d = new Map();
+      byDev.set(r.dev, d);
+    }
+    let g = d.get(r.ts);
+    if (!g) {
+      g = new Map();
+      d.set(r.ts, g);
+    }
+    g.set(r.attr, r.v ?? r.s);
+  }
+  const out: Input[] = [];
+  for (const [seq, groups] of byDev) {
+    out.push({
+      kind: 'readings',
+      seq,
+      groups: [...groups].sort((a, b) => a[0] - b[0]).map(([ts, values]) => ({ ts, values })),
+      replay,
+      arrived,
+    });
+  }
+  return out;
+}

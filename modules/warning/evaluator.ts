@@ -1,0 +1,309 @@
+/**
+ * Evaluating rules for one device at a time, shared by the live engine and the backtest: the
+ * device's latest values, recent windows and last-seen times, and the step that turns a reading
+ * (or a clock tick) into each rule's new state and level.
+ */
+import { type CondState, type EvalContext, type Evidence, RuleRuntimeError, Series, evaluate, needsTicks, touched, windowsOf } from './conditions.js';
+import { DERIVED, valueOf } from './derived.js';
+import { HOUR, type TelemetryStore } from '../sensing/telemetry.store.js';
+import type { Level, Rule } from './rules.js';
+import { kindsOf } from './rules.js';
+
+export interface DeviceMeta {
+  seq: number;
+  id: string;
+  name: string;
+  typeId: string;
+  department: string;
+  district: string | null;
+  tags: string[];
+  lon: number | null;
+  lat: number | null;
+  properties: Record<string, unknown>;
+  simulated: boolean;
+  intervalSeconds: number;
+}
+
+/** A rule prepared for evaluation. */
+export interface CompiledRule {
+  rule: Rule;
+  /** attr → longest window any condition needs (ms). */
+  windows: Map<string, number>;
+  ticks: boolean;
+  baseline: boolean;
+  /** k-of-n rules: per level (same order as rule.levels), k and the grouping. */
+  count: { k: number; by: 'district' | 'scope' }[] | null;
+  /** Attributes the rule reads (for evidence charts). */
+  attrs: string[];
+}
+
+export function compileRule(rule: Rule): CompiledRule {
+  const windows = new Map<string, number>();
+  let ticks = false;
+  let baseline = false;
+  const attrs = new Set<string>();
+  const collect = (c: Rule['levels'][number]['condition']): void => {
+    if ('attr' in c && c.attr) attrs.add(c.attr);
+    if (c.kind === 'all' || c.kind === 'any') c.of.forEach(collect);
+    if (c.kind === 'count') collect(c.of);
+  };
+  for (const l of rule.levels) {
+    windowsOf(l.condition, windows);
+    ticks ||= needsTicks(l.condition);
+    baseline ||= kindsOf(l.condition).has('baseline');
+    collect(l.condition);
+  }
+  const counts = rule.levels.every((l) => l.condition.kind === 'count')
+    ? rule.levels.map((l) => {
+        const c = l.condition as { k: number; by: 'district' | 'scope' };
+        return { k: c.k, by: c.by };
+      })
+    : null;
+  return { rule, windows, ticks, baseline, count: counts, attrs: [...attrs] };
+}
+
+/** Per rule and subject: the desired level and the state of each level's condition. */
+export interface SubjectState {
+  level: Level | null;
+  /** Time of the reading or tick that last changed the state; older readings are not evaluated. */
+  at: number;
+  levels: CondState[];
+  /** k-of-n rules: bit (level - 1) set while this device meets that level's inner condition. */
+  mask?: number;
+  /** A data problem with this subject (e.g. a missing station property): it is skipped until the rule changes. */
+  fault?: string;
+  /** Whether the chosen level came from a prediction. */
+  predicted?: boolean;
+}
+
+export interface StepResult {
+  changed: boolean;
+  levelChanged: boolean;
+  maskChanged: boolean;
+  evidence: Evidence[];
+  fault?: string;
+}
+
+export interface BaselineSource {
+  get(dev: number, attr: string, weeks: number, ts: number): { mean: number; sd: number; weeks: number } | undefined;
+}
+
+/** What is known about each device's recent readings. */
+export class DeviceMemory {
+  readonly latest = new Map<number, Map<string, number | string | null>>();
+  readonly seen = new Map<number, { any: number; attrs: Map<string, number> }>();
+  readonly series = new Map<string, Series>();
+
+  values(seq: number): Map<string, number | string | null> {
+    let m = this.latest.get(seq);
+    if (!m) {
+      m = new Map();
+      this.latest.set(seq, m);
+    }
+    return m;
+  }
+
+  markSeen(seq: number, attr: string, ts: number): void {
+    let s = this.seen.get(seq);
+    if (!s) {
+      s = { any: ts, attrs: new Map() };
+      this.seen.set(seq, s);
+    }
+    if (ts > s.any) s.any = ts;
+    if (ts > (s.attrs.get(attr) ?? 0)) s.attrs.set(attr, ts);
+  }
+
+  /** Records one reading of a device: latest values, last seen, and the windows that want it. */
+  record(meta: DeviceMeta, ts: number, values: ReadonlyMap<string, number | string | null>, windows: ReadonlyMap<string, number>): Set<string> {
+    const latest = this.values(meta.seq);
+    const changed = new Set<string>();
+    for (const [attr, v] of values) {
+      latest.set(attr, v);
+      this.markSeen(meta.seq, attr, ts);
+      changed.add(attr);
+    }
+    for (const [attr, ms] of windows) {
+      if (!touched(attr, changed)) continue;
+      const v = attr.startsWith('$') ? valueOf(attr, { values: latest, properties: meta.properties, tags: meta.tags }) : latest.get(attr);
+      if (typeof v !== 'number' || !Number.isFinite(v)) continue;
+      this.window(meta.seq, attr, ms).add(ts, v);
+    }
+    return changed;
+  }
+
+  window(seq: number, attr: string, ms: number): Series {
+    const key = `${seq}|${attr}`;
+    let s = this.series.get(key);
+    if (!s) {
+      s = new Series(ms);
+      this.series.set(key, s);
+    } else if (s.maxAgeMs < ms) s.maxAgeMs = ms;
+    return s;
+  }
+
+  forget(seq: number): void {
+    this.latest.delete(seq);
+    this.seen.delete(seq);
+    for (const k of this.series.keys()) if (k.startsWith(`${seq}|`)) this.series.delete(k);
+  }
+}
+
+/**
+ * Evaluates one rule for one device. Mutates `st` and reports what changed. A data problem
+ * (RuleRuntimeError) becomes the subject's fault; any other error propagates (the caller
+ * suspends the rule).
+ */
+export function step(
+  cr: CompiledRule,
+  meta: DeviceMeta,
+  st: SubjectState,
+  mem: DeviceMemory,
+  baseline: BaselineSource,
+  trigger: 'reading' | 'tick',
+  ts: number,
+  changed: ReadonlySet<string>,
+): StepResult {
+  const none: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence: [] };
+  if (st.fault) return none;
+  const values = mem.values(meta.seq);
+  const seen = mem.seen.get(meta.seq);
+  const ctx: EvalContext = {
+    values,
+    properties: meta.properties,
+    tags: meta.tags,
+    ts,
+    trigger,
+    changed,
+    lastSeen: (attr) => (attr ? seen?.attrs.get(attr) : seen?.any),
+    series: (attr) => mem.series.get(`${meta.seq}|${attr}`),
+    baseline: (attr, weeks, t) => baseline.get(meta.seq, attr, weeks, t),
+    location: meta.lon !== null && meta.lat !== null ? { lon: meta.lon, lat: meta.lat } : null,
+  };
+  const before = JSON.stringify(strip(st.levels));
+  const levels: CondState[] = [];
+  let best: Level | null = null;
+  let predicted = false;
+  let mask = 0;
+  const evidence: Evidence[] = [];
+  try {
+    cr.rule.levels.forEach((l, i) => {
+      const cond = l.condition.kind === 'count' ? l.condition.of : l.condition;
+      const r = evaluate(cond, st.levels[i], ctx);
+      levels.push(r.state);
+      if (!r.on) return;
+      mask |= 1 << (l.level - 1);
+      if (best === null || l.level < best) {
+        best = l.level;
+        predicted = cond.kind === 'predict';
+        evidence.length = 0;
+        evidence.push(...r.evidence);
+      }
+    });
+  } catch (err) {
+    if (err instanceof RuleRuntimeError) {
+      st.fault = `${meta.id}: ${err.message}`;
+      st.at = ts;
+      return { ...none, changed: true, fault: st.fault };
+    }
+    throw err;
+  }
+  const after = JSON.stringify(strip(levels));
+  st.levels = levels;
+  const result: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence };
+  if (cr.count) {
+    if ((st.mask ?? 0) !== mask) {
+      st.mask = mask;
+      result.maskChanged = true;
+    }
+  } else if (best !== st.level || (best !== null && predicted !== (st.predicted ?? false))) {
+    st.level = best;
+    st.predicted = predicted;
+    result.levelChanged = true;
+  }
+  if (before !== after || result.levelChanged || result.maskChanged) {
+    st.at = ts;
+    result.changed = true;
+  }
+  return result;
+}
+
+/** The state without evidence (which changes with every reading and is not part of the state proper). */
+function strip(levels: CondState[]): unknown {
+  return levels.map(function s(x: CondState): unknown {
+    if (!x) return null;
+    return { on: x.on ?? false, since: x.since ?? null, ...(x.c ? { c: x.c.map(s) } : {}) };
+  });
+}
+
+export function freshState(): SubjectState {
+  return { level: null, at: 0, levels: [] };
+}
+
+/** Derived keys a rule set needs windows for include their inputs' changes. */
+export function derivedInputs(attr: string): string[] {
+  return DERIVED[attr]?.inputs ?? [attr];
+}
+
+/**
+ * Baselines for `baseline` conditions: the hourly mean of the same hour of the week over the last
+ * weeks (from the hour rollups), with its spread across those weeks; cached per hour.
+ */
+export class BaselineCache implements BaselineSource {
+  private readonly cache = new Map<string, { mean: number; sd: number; weeks: number } | undefined>();
+  private readonly pending = new Map<string, Promise<void>>();
+
+  constructor(private readonly telemetry: Pick<TelemetryStore, 'series'>) {}
+
+  get(dev: number, attr: string, weeks: number, ts: number): { mean: number; sd: number; weeks: number } | undefined {
+    return this.cache.get(baselineKey(dev, attr, weeks, ts));
+  }
+
+  /** Loads the baselines a rule needs for a device at a time (once per hour). */
+  async ensure(cr: CompiledRule, dev: number, ts: number): Promise<void> {
+    for (const b of baselinesOf(cr)) {
+      const key = baselineKey(dev, b.attr, b.weeks, ts);
+      if (this.cache.has(key)) continue;
+      let p = this.pending.get(key);
+      if (!p) {
+        p = this.load(dev, b.attr, b.weeks, ts, key).finally(() => this.pending.delete(key));
+        this.pending.set(key, p);
+      }
+      await p;
+    }
+  }
+
+  private async load(dev: number, attr: string, weeks: number, ts: number, key: string): Promise<void> {
+    const WEEK = 7 * 24 * HOUR;
+    const hourStart = Math.floor(ts / HOUR) * HOUR;
+    const means: number[] = [];
+    for (let w = 1; w <= weeks; w++) {
+      const from = hourStart - w * WEEK;
+      const pts = await this.telemetry.series({ dev, attr, from, to: from + HOUR, resolution: 'hour', limit: 2 });
+      const p = pts[0];
+      if (p && p.avg !== null) means.push(p.avg);
+    }
+    let v: { mean: number; sd: number; weeks: number } | undefined;
+    if (means.length >= 2) {
+      const mean = means.reduce((a, b) => a + b, 0) / means.length;
+      const sd = Math.sqrt(means.reduce((a, b) => a + (b - mean) ** 2, 0) / (means.length - 1));
+      v = { mean, sd, weeks: means.length };
+    }
+    if (this.cache.size > 200_000) this.cache.clear();
+    this.cache.set(key, v);
+  }
+}
+
+function baselineKey(dev: number, attr: string, weeks: number, ts: number): string {
+  return `${dev}|${attr}|${weeks}|${Math.floor(ts / HOUR)}`;
+}
+
+function baselinesOf(cr: CompiledRule): { attr: string; weeks: number }[] {
+  const out: { attr: string; weeks: number }[] = [];
+  const walk = (c: Rule['levels'][number]['condition']): void => {
+    if (c.kind === 'baseline') out.push({ attr: c.attr, weeks: c.weeks });
+    if (c.kind === 'all' || c.kind === 'any') c.of.forEach(walk);
+    if (c.kind === 'count') walk(c.of);
+  };
+  for (const l of cr.rule.levels) walk(l.condition);
+  return out;
+}

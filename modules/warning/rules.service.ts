@@ -1,0 +1,233 @@
+/**
+ * Rules kept as data: create, edit (each save is a new version, all versions kept), enable,
+ * disable, suspend on a run-time fault and resume. Every change is audited and announced on
+ * the bus so every process's engine reloads the rule.
+ */
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
+import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
+import type { WarningRuleTable } from '../../platform/storage/schema.js';
+import type { Selectable } from 'kysely';
+import type { Platform, RequestContext } from '../../server/context.js';
+import { listTypes } from '../sensing/sensing.store.js';
+import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
+
+declare module '../../platform/bus/bus.js' {
+  interface EventMap {
+    'warning.rule_changed': { id: string; version: number };
+    'warning.maintenance_changed': { id: string };
+  }
+}
+
+export const RULE_ID_RE = /^[a-z0-9][a-z0-9-]{1,63}$/;
+
+export function toRule(r: Selectable<WarningRuleTable>): Rule {
+  const def = json.parse<RuleDefinition>(r.definition, {} as RuleDefinition);
+  return {
+    ...def,
+    id: r.id,
+    version: r.version,
+    enabled: r.enabled === 1,
+    status: r.status as Rule['status'],
+    suspendedReason: r.suspended_reason,
+    createdBy: r.created_by,
+    updatedAt: r.updated_at,
+  };
+}
+
+/** Only the definition's own fields, in a stable order, so a stored version is exactly what was validated. */
+export function definitionOf(r: RuleDefinition): RuleDefinition {
+  return {
+    name: r.name,
+    ...(r.description !== undefined ? { description: r.description } : {}),
+    source: r.source,
+    owner: r.owner,
+    task: r.task,
+    scope: r.scope,
+    levels: r.levels,
+    ...(r.notify !== undefined ? { notify: r.notify } : {}),
+    ...(r.routing !== undefined ? { routing: r.routing } : {}),
+    ...(r.clearAfterSeconds !== undefined ? { clearAfterSeconds: r.clearAfterSeconds } : {}),
+  };
+}
+
+export async function catalog(p: Platform): Promise<RuleCatalog> {
+  const departments = new Set((await p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+  const tasks = new Set((await p.db.selectFrom('plan_tasks').select('id').execute()).map((t) => t.id));
+  const districts = new Set((await p.db.selectFrom('districts').select('adcode').execute()).map((d) => d.adcode));
+  const types = new Map<string, Set<string>>();
+  for (const t of await listTypes(p.db)) types.set(t.id, new Set(t.attributes.map((a) => a.key)));
+  return { departments, tasks, districts, types };
+}
+
+/** Throws a 400 with every field error when the rule is not sound. */
+export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'): Promise<void> {
+  const errors = validateRule(def, await catalog(p), base);
+  if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The rule has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+}
+
+/** A department's staff manage their own department's rules; the platform admin and duty officers any. */
+function assertMayManage(principal: Principal, owner: string): void {
+  if (principal.scope.departments === ALL) return;
+  if (!inScope(principal.scope, { department: owner, district: null })) throw new AppError('WD_ERR_OUT_OF_SCOPE', `Rules of ${owner} are managed by that department`);
+}
+
+/** Rules are not personal data: everyone who may read warnings sees every rule (and who owns it). */
+export async function listRules(p: Platform): Promise<Rule[]> {
+  const rows = await p.db.selectFrom('warning_rules').selectAll().orderBy('id').execute();
+  return rows.map(toRule);
+}
+
+export async function getRule(p: Platform, id: string): Promise<Rule> {
+  const r = await p.db.selectFrom('warning_rules').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!r) throw notFound('Rule', id);
+  return toRule(r);
+}
+
+export async function ruleVersions(p: Platform, id: string) {
+  await getRule(p, id);
+  const rows = await p.db.selectFrom('warning_rule_versions').selectAll().where('rule_id', '=', id).orderBy('version', 'desc').execute();
+  return rows.map((r) => ({
+    version: r.version,
+    enabled: r.enabled === 1,
+    changedBy: r.changed_by,
+    changedAt: r.changed_at,
+    definition: json.parse<RuleDefinition>(r.definition, {} as RuleDefinition),
+  }));
+}
+
+export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
+  if (!RULE_ID_RE.test(id))
+    throw new AppError('WD_ERR_VALIDATION', 'Rule id is not valid', {
+      errors: [{ pointer: '/body/id', detail: 'lower-case letters, digits and -, 2 to 64 characters' }],
+    });
+  if (ctx.principal) assertMayManage(ctx.principal, def.owner);
+  await checkRule(p, def);
+  const now = p.now();
+  const text = JSON.stringify(definitionOf(def));
+  try {
+    await transaction(p.db, async (trx) => {
+      await trx
+        .insertInto('warning_rules')
+        .values({
+          id,
+          version: 1,
+          definition: text,
+          enabled: enabled ? 1 : 0,
+          status: enabled ? 'active' : 'disabled',
+          suspended_reason: null,
+          owner: def.owner,
+          task: def.task,
+          created_by: ctx.principal?.id ?? null,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      await trx
+        .insertInto('warning_rule_versions')
+        .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: ctx.principal?.id ?? null, changed_at: now })
+        .execute();
+      await appendAudit(trx, { ...actorOf(ctx), action: 'rule.created', targetType: 'warning_rule', targetId: id, details: { version: 1, enabled }, at: now });
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new AppError('WD_ERR_CONFLICT', `Rule ${id} exists`);
+    throw err;
+  }
+  await p.bus.publish('warning.rule_changed', { id, version: 1 });
+  return getRule(p, id);
+}
+
+/**
+ * Saves a new version. `expectVersion` is the version the editor loaded (409 if someone saved
+ * since). Saving a suspended rule clears the suspension: the edit is the fix.
+ */
+export async function updateRule(
+  p: Platform,
+  id: string,
+  def: RuleDefinition,
+  enabled: boolean,
+  expectVersion: number,
+  ctx: RequestContext,
+): Promise<Rule> {
+  const cur = await getRule(p, id);
+  if (ctx.principal) {
+    assertMayManage(ctx.principal, cur.owner);
+    assertMayManage(ctx.principal, def.owner);
+  }
+  await checkRule(p, def);
+  const now = p.now();
+  const text = JSON.stringify(definitionOf(def));
+  const version = expectVersion + 1;
+  await transaction(p.db, async (trx) => {
+    const upd = await trx
+      .updateTable('warning_rules')
+      .set({
+        version,
+        definition: text,
+        enabled: enabled ? 1 : 0,
+        status: enabled ? 'active' : 'disabled',
+        suspended_reason: null,
+        owner: def.owner,
+        task: def.task,
+        updated_at: now,
+      })
+      .where('id', '=', id)
+      .where('version', '=', expectVersion)
+      .executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
+    await trx
+      .insertInto('warning_rule_versions')
+      .values({ rule_id: id, version, definition: text, enabled: enabled ? 1 : 0, changed_by: ctx.principal?.id ?? null, changed_at: now })
+      .execute();
+    await appendAudit(trx, { ...actorOf(ctx), action: 'rule.updated', targetType: 'warning_rule', targetId: id, details: { version, enabled }, at: now });
+  });
+  await p.bus.publish('warning.rule_changed', { id, version });
+  return getRule(p, id);
+}
+
+export async function setEnabled(p: Platform, id: string, enabled: boolean, ctx: RequestContext): Promise<Rule> {
+  const cur = await getRule(p, id);
+  return updateRule(p, id, cur, enabled, cur.version, ctx);
+}
+
+/** Suspends a rule that fails at run time; it stays suspended, with the reason shown, until edited or resumed. */
+export async function suspendRule(p: Platform, id: string, reason: string): Promise<void> {
+  const now = p.now();
+  const upd = await transaction(p.db, async (trx) => {
+    const r = await trx
+      .updateTable('warning_rules')
+      .set({ status: 'suspended', suspended_reason: reason.slice(0, 1000), updated_at: now })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1)
+      await appendAudit(trx, { action: 'rule.suspended', outcome: 'failure', targetType: 'warning_rule', targetId: id, details: { reason }, at: now });
+    return Number(r.numUpdatedRows);
+  });
+  if (upd) await p.bus.publish('warning.rule_changed', { id, version: -1 });
+}
+
+export async function resumeRule(p: Platform, id: string, ctx: RequestContext): Promise<Rule> {
+  const cur = await getRule(p, id);
+  if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
+  if (cur.status !== 'suspended') throw new AppError('WD_ERR_CONFLICT', `Rule ${id} is ${cur.status}, not suspended`);
+  await transaction(p.db, async (trx) => {
+    await trx.updateTable('warning_rules').set({ status: 'active', suspended_reason: null, updated_at: p.now() }).where('id', '=', id).execute();
+    await appendAudit(trx, { ...actorOf(ctx), action: 'rule.resumed', targetType: 'warning_rule', targetId: id, at: p.now() });
+  });
+  await p.bus.publish('warning.rule_changed', { id, version: cur.version });
+  return getRule(p, id);
+}
+
+export async function deleteRule(p: Platform, id: string, ctx: RequestContext): Promise<void> {
+  const cur = await getRule(p, id);
+  if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
+  await transaction(p.db, async (trx) => {
+    await trx.deleteFrom('warning_rules').where('id', '=', id).execute();
+    await trx.deleteFrom('warning_state').where('rule_id', '=', id).execute();
+    await trx.deleteFrom('warning_members').where('rule_id', '=', id).execute();
+    await appendAudit(trx, { ...actorOf(ctx), action: 'rule.deleted', targetType: 'warning_rule', targetId: id, at: p.now() });
+  });
+  await p.bus.publish('warning.rule_changed', { id, version: 0 });
+}

@@ -1,0 +1,549 @@
+/** HTTP routes of early warning: rules, backtest, alerts and their actions, maintenance windows, calculators. */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { AppError } from '../../platform/http/errors.js';
+import { ctxOf, principalOf } from '../../platform/http/http.js';
+import { json } from '../../platform/storage/db.js';
+import type { Platform } from '../../server/context.js';
+import type { Sensing } from '../sensing/index.js';
+import { type AqiStandard, computeAqi } from './aqi.js';
+import type { AlertRow, AlertStatus } from './alerts.js';
+import { backtest } from './backtest.js';
+import { DERIVED } from './derived.js';
+import type { Warning } from './index.js';
+import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
+import * as rules from './rules.service.js';
+import { blackOdorousGrade, surfaceWaterClass } from './water.js';
+
+const R = (summary: string, tag = 'warning') => ({ tags: [tag], summary });
+const P = { $ref: 'Problem#' };
+
+const Label = Type.Object({ zh: Type.String(), en: Type.String() });
+const Condition = Type.Unsafe<RuleDefinition['levels'][number]['condition']>({
+  type: 'object',
+  required: ['kind'],
+  properties: { kind: { type: 'string', enum: ['threshold', 'rate', 'absence', 'stuck', 'baseline', 'predict', 'all', 'any', 'geofence', 'count'] } },
+  description:
+    'threshold {attr, op, value, clear?, forSeconds?}; rate {attr, change, withinSeconds}; absence {attr?, seconds}; stuck {attr, seconds, minReadings?}; ' +
+    'baseline {attr, weeks, sigmas?|ratio?}; predict {attr, op, value, horizonSeconds, fitSeconds, minConfidence?}; all|any {of: [...]}; ' +
+    'geofence {polygon: [[lon, lat], ...], inside}; count {k, by: district|scope, of}. value/clear: a number or {"property": "<device property>"}. ' +
+    'attr: an attribute key or a derived value ($aqi, $aqiLevel, $waterClass, $blackOdorous, $load). Checked field by field on save.',
+});
+const DefinitionFields = {
+  name: Label,
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  source: Type.String({ maxLength: 1000, description: 'The standard, plan or regulation the thresholds come from' }),
+  owner: Type.String({ description: 'Owner department code' }),
+  task: Type.String({ description: 'Plan task id from the responsibility matrix' }),
+  scope: Type.Object(
+    {
+      types: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+      districts: Type.Optional(Type.Array(Type.String(), { maxItems: 20 })),
+      tags: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+      devices: Type.Optional(Type.Array(Type.String(), { maxItems: 5000 })),
+    },
+    { additionalProperties: false },
+  ),
+  levels: Type.Array(
+    Type.Object(
+      { level: Type.Integer({ minimum: 1, maximum: 4, description: '4 Ⅳ blue, 3 Ⅲ yellow, 2 Ⅱ orange, 1 Ⅰ red' }), condition: Condition },
+      { additionalProperties: false },
+    ),
+    { maxItems: 4 },
+  ),
+  notify: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
+  routing: Type.Optional(Type.Union([Type.Literal('matrix'), Type.Literal('device')])),
+  clearAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+};
+const RuleSchema = Type.Object({
+  id: Type.String(),
+  version: Type.Integer(),
+  enabled: Type.Boolean(),
+  status: Type.String({ description: 'active, suspended (a run-time fault; see suspendedReason) or disabled' }),
+  suspendedReason: Type.Union([Type.String(), Type.Null()]),
+  ...DefinitionFields,
+  faults: Type.Optional(Type.Array(Type.Object({ subject: Type.String(), fault: Type.String() }))),
+});
+const AlertSchema = Type.Object({
+  id: Type.String(),
+  ruleId: Type.String(),
+  ruleVersion: Type.Integer(),
+  subject: Type.String(),
+  subjectKind: Type.String(),
+  deviceId: Type.Union([Type.String(), Type.Null()]),
+  level: Type.Integer(),
+  levelLabel: Label,
+  colour: Type.String(),
+  predicted: Type.Boolean(),
+  status: Type.String(),
+  title: Label,
+  department: Type.String(),
+  task: Type.String(),
+  district: Type.Union([Type.String(), Type.Null()]),
+  location: Type.Union([Type.Object({ lon: Type.Number(), lat: Type.Number() }), Type.Null()]),
+  recipients: Type.Array(Type.Object({ department: Type.String(), role: Type.String() })),
+  simulated: Type.Boolean(),
+  raisedAt: Type.Integer(),
+  updatedAt: Type.Integer(),
+  acknowledgedAt: Type.Union([Type.Integer(), Type.Null()]),
+  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
+  resolvedAt: Type.Union([Type.Integer(), Type.Null()]),
+  resolvedBy: Type.Union([Type.String(), Type.Null()]),
+  closeReason: Type.Union([Type.String(), Type.Null()]),
+  reopenCount: Type.Integer(),
+  flapping: Type.Boolean(),
+  rev: Type.Integer(),
+  evidence: Type.Optional(Type.Unknown()),
+});
+
+export function alertView(a: AlertRow, withEvidence = false) {
+  const lvl = LEVELS[a.level as 1 | 2 | 3 | 4];
+  return {
+    id: a.id,
+    ruleId: a.rule_id,
+    ruleVersion: a.rule_version,
+    subject: a.subject,
+    subjectKind: a.subject_kind,
+    deviceId: a.device_id,
+    level: a.level,
+    levelLabel: { zh: lvl.zh, en: lvl.en },
+    colour: lvl.hex,
+    predicted: a.predicted === 1,
+    status: a.status,
+    title: { zh: a.title_zh, en: a.title_en },
+    department: a.department_code,
+    task: a.task,
+    district: a.district_adcode,
+    location: a.lon !== null && a.lat !== null ? { lon: a.lon, lat: a.lat } : null,
+    recipients: json.parse<{ department: string; role: string }[]>(a.recipients, []),
+    simulated: a.simulated === 1,
+    raisedAt: a.raised_at,
+    updatedAt: a.updated_at,
+    acknowledgedAt: a.acknowledged_at,
+    acknowledgedBy: a.acknowledged_by,
+    resolvedAt: a.resolved_at,
+    resolvedBy: a.resolved_by,
+    closeReason: a.close_reason,
+    reopenCount: a.reopen_count,
+    flapping: a.flapping === 1,
+    rev: a.rev,
+    ...(withEvidence ? { evidence: json.parse<unknown>(a.evidence, null) } : {}),
+  };
+}
+
+const csv = (s: string | undefined) =>
+  s
+    ?.split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
+
+export async function warningRoutes(root: FastifyInstance, p: Platform, sensing: Sensing, warning: Warning): Promise<void> {
+  const app = root.withTypeProvider<TypeBoxTypeProvider>();
+  const withFaults = (r: Rule) => ({ ...r, faults: warning.engine?.faults(r.id) ?? [] });
+
+  // ---- rules ----
+  app.get(
+    '/api/warning/rules',
+    { schema: { ...R('Warning rules'), response: { 200: Type.Array(RuleSchema) } }, config: { auth: { permission: 'warning.read' } } },
+    async () => (await rules.listRules(p)).map(withFaults),
+  );
+  app.get(
+    '/api/warning/rules/:id',
+    {
+      schema: { ...R('One rule, with its faults'), params: Type.Object({ id: Type.String() }), response: { 200: RuleSchema, 404: P } },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => withFaults(await rules.getRule(p, req.params.id)),
+  );
+  app.get(
+    '/api/warning/rules/:id/versions',
+    {
+      schema: { ...R('Every saved version of a rule, newest first'), params: Type.Object({ id: Type.String() }), response: { 404: P } },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => rules.ruleVersions(p, req.params.id),
+  );
+  app.post(
+    '/api/warning/rules',
+    {
+      schema: {
+        ...R('Create a rule (validated field by field)'),
+        body: Type.Object(
+          { id: Type.String({ description: 'lower-case letters, digits and -' }), enabled: Type.Optional(Type.Boolean()), ...DefinitionFields },
+          { additionalProperties: false },
+        ),
+        response: { 201: RuleSchema, 400: P, 403: P, 409: P },
+      },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      const { id, enabled = true, ...def } = req.body;
+      return reply.status(201).send(withFaults(await rules.createRule(p, id, def as RuleDefinition, enabled, ctxOf(req))));
+    },
+  );
+  app.put(
+    '/api/warning/rules/:id',
+    {
+      schema: {
+        ...R('Save a new version of a rule (send the version you loaded)'),
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({ version: Type.Integer(), enabled: Type.Boolean(), ...DefinitionFields }, { additionalProperties: false }),
+        response: { 200: RuleSchema, 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req) => {
+      const { version, enabled, ...def } = req.body;
+      return withFaults(await rules.updateRule(p, req.params.id, def as RuleDefinition, enabled, version, ctxOf(req)));
+    },
+  );
+  app.post(
+    '/api/warning/rules/:id/resume',
+    {
+      schema: { ...R('Resume a suspended rule'), params: Type.Object({ id: Type.String() }), response: { 200: RuleSchema, 404: P, 409: P } },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req) => withFaults(await rules.resumeRule(p, req.params.id, ctxOf(req))),
+  );
+  app.delete(
+    '/api/warning/rules/:id',
+    {
+      schema: { ...R('Delete a rule (its alerts stay)'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: P } },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      await rules.deleteRule(p, req.params.id, ctxOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+  app.post(
+    '/api/warning/rules/validate',
+    {
+      schema: {
+        ...R("Check a draft rule without saving it (the editor's live preview)"),
+        body: Type.Object(DefinitionFields, { additionalProperties: false }),
+        response: { 200: Type.Object({ valid: Type.Boolean(), errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })) }) },
+      },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => {
+      const errors = validateRule(req.body as RuleDefinition, await rules.catalog(p));
+      return { valid: errors.length === 0, errors };
+    },
+  );
+  app.post(
+    '/api/warning/backtest',
+    {
+      schema: {
+        ...R('Run a saved rule (ruleId) or a draft (rule) over stored history: when would it have fired?'),
+        body: Type.Object(
+          {
+            ruleId: Type.Optional(Type.String()),
+            rule: Type.Optional(Type.Object(DefinitionFields, { additionalProperties: false })),
+            from: Type.Integer({ description: 'epoch ms' }),
+            to: Type.Integer({ description: 'epoch ms' }),
+            devices: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
+            maxDevices: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 400: P, 404: P },
+      },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => {
+      const b = req.body;
+      if (!(b.to > b.from) || b.to - b.from > 31 * 86_400_000)
+        throw new AppError('WD_ERR_VALIDATION', 'The range must run forwards and span at most 31 days', {
+          errors: [{ pointer: '/body/to', detail: 'after from, within 31 days' }],
+        });
+      let rule: Rule;
+      if (b.ruleId) rule = await rules.getRule(p, b.ruleId);
+      else if (b.rule) {
+        await rules.checkRule(p, b.rule as RuleDefinition, '/body/rule');
+        rule = { ...(b.rule as RuleDefinition), id: 'draft', version: 0, enabled: true, status: 'active', suspendedReason: null, createdBy: null, updatedAt: p.now() };
+      } else
+        throw new AppError('WD_ERR_VALIDATION', 'Give ruleId or rule', {
+          errors: [{ pointer: '/body/ruleId', detail: 'a saved rule id, or a draft in rule' }],
+        });
+      return backtest(p, sensing.telemetry, rule, {
+        from: b.from,
+        to: b.to,
+        ...(b.devices ? { devices: b.devices } : {}),
+        ...(b.maxDevices ? { maxDevices: b.maxDevices } : {}),
+      });
+    },
+  );
+
+  // ---- alerts ----
+  const AlertQuery = Type.Object({
+    status: Type.Optional(Type.String({ description: 'comma-separated: raised, acknowledged, resolved, closed' })),
+    open: Type.Optional(Type.Boolean()),
+    level: Type.Optional(Type.String({ description: 'comma-separated levels 1–4' })),
+    rule: Type.Optional(Type.String()),
+    device: Type.Optional(Type.String()),
+    department: Type.Optional(Type.String({ description: 'alerts routed to this department' })),
+    district: Type.Optional(Type.String()),
+    task: Type.Optional(Type.String()),
+    predicted: Type.Optional(Type.Boolean()),
+    from: Type.Optional(Type.Integer()),
+    to: Type.Optional(Type.Integer()),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
+    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  });
+  app.get(
+    '/api/alerts',
+    {
+      schema: {
+        ...R('Alerts routed to your department and district (the inbox), most severe first', 'alerts'),
+        querystring: AlertQuery,
+        response: { 200: Type.Object({ items: Type.Array(AlertSchema), total: Type.Integer() }) },
+      },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => {
+      const q = req.query;
+      const { items, total } = await warning.alerts.list(principalOf(req).scope, {
+        ...(q.status ? { status: csv(q.status) as AlertStatus[] } : {}),
+        ...(q.open !== undefined ? { open: q.open } : {}),
+        ...(q.level ? { level: csv(q.level)!.map(Number).filter((n) => n >= 1 && n <= 4) } : {}),
+        ...(q.rule ? { ruleId: q.rule } : {}),
+        ...(q.device ? { deviceId: q.device } : {}),
+        ...(q.department ? { department: q.department } : {}),
+        ...(q.district ? { district: q.district } : {}),
+        ...(q.task ? { task: q.task } : {}),
+        ...(q.predicted !== undefined ? { predicted: q.predicted } : {}),
+        ...(q.from !== undefined ? { from: q.from } : {}),
+        ...(q.to !== undefined ? { to: q.to } : {}),
+        limit: q.limit ?? 50,
+        offset: q.offset ?? 0,
+      });
+      return { items: items.map((a) => alertView(a)), total };
+    },
+  );
+  app.get(
+    '/api/alerts/:id',
+    {
+      schema: {
+        ...R('One alert with its evidence and timeline', 'alerts'),
+        params: Type.Object({ id: Type.String() }),
+        response: { 403: P, 404: P },
+      },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => {
+      const a = await warning.alerts.get(req.params.id, principalOf(req));
+      const timeline = await warning.alerts.timeline(a.id);
+      return {
+        ...alertView(a, true),
+        timeline: timeline.map((e) => ({
+          at: e.at,
+          actor: e.actor_id ? { id: e.actor_id, name: e.actor_name } : { id: null, name: e.actor_name },
+          action: e.action,
+          level: e.level,
+          comment: e.comment,
+          data: json.parse<unknown>(e.data, null),
+        })),
+      };
+    },
+  );
+  for (const action of ['acknowledge', 'comment', 'resolve', 'close'] as const) {
+    const summaries = {
+      acknowledge: 'Acknowledge an alert (确认): your unit has it in hand',
+      comment: 'Add a comment to the timeline',
+      resolve: 'Resolve an alert (处置完毕)',
+      close: 'Close an alert with a reason (e.g. a false alarm)',
+    };
+    app.post(
+      `/api/alerts/:id/${action}`,
+      {
+        schema: {
+          ...R(summaries[action], 'alerts'),
+          params: Type.Object({ id: Type.String() }),
+          body: Type.Object(
+            { comment: Type.Optional(Type.String({ maxLength: 4000 })), rev: Type.Optional(Type.Integer({ description: 'the revision you saw (409 if it moved on)' })) },
+            { additionalProperties: false },
+          ),
+          response: { 200: AlertSchema, 400: P, 403: P, 404: P, 409: P },
+        },
+        config: { auth: { permission: 'warning.act' } },
+      },
+      async (req) => {
+        const ctx = ctxOf(req);
+        const a = await warning.alerts.act(req.params.id, action, { ...ctx, principal: principalOf(req) }, req.body ?? {});
+        return alertView(a);
+      },
+    );
+  }
+
+  // ---- maintenance windows ----
+  const Window = Type.Object({
+    id: Type.String(),
+    deviceId: Type.Union([Type.String(), Type.Null()]),
+    district: Type.Union([Type.String(), Type.Null()]),
+    polygon: Type.Union([Type.Array(Type.Tuple([Type.Number(), Type.Number()])), Type.Null()]),
+    department: Type.String(),
+    startsAt: Type.Integer(),
+    endsAt: Type.Integer(),
+    reason: Type.String(),
+    createdBy: Type.Union([Type.String(), Type.Null()]),
+  });
+  app.get(
+    '/api/warning/maintenance',
+    {
+      schema: {
+        ...R('Maintenance windows (current and future unless all=true)'),
+        querystring: Type.Object({ all: Type.Optional(Type.Boolean()) }),
+        response: { 200: Type.Array(Window) },
+      },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => warning.alerts.listMaintenance(!req.query.all),
+  );
+  app.post(
+    '/api/warning/maintenance',
+    {
+      schema: {
+        ...R('Silence a device, a district or an area for a while (no new alerts are raised there)'),
+        body: Type.Object(
+          {
+            deviceId: Type.Optional(Type.String()),
+            district: Type.Optional(Type.String()),
+            polygon: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.Number()]), { minItems: 3, maxItems: 500 })),
+            startsAt: Type.Optional(Type.Integer()),
+            endsAt: Type.Integer(),
+            reason: Type.String({ minLength: 1, maxLength: 1000 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Window, 400: P, 403: P },
+      },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const principal = principalOf(req);
+      const startsAt = b.startsAt ?? p.now();
+      const errors = [];
+      if (!b.deviceId && !b.district && !b.polygon) errors.push({ pointer: '/body', detail: 'give a deviceId, a district or a polygon' });
+      if (!(b.endsAt > startsAt)) errors.push({ pointer: '/body/endsAt', detail: 'must be after startsAt' });
+      if (b.endsAt - startsAt > 30 * 86_400_000) errors.push({ pointer: '/body/endsAt', detail: 'a window lasts at most 30 days' });
+      if (b.district && !p.profile.districts.some((d) => d.adcode === b.district)) errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
+      let department = principal.department ?? 'DSJZX';
+      if (b.deviceId) {
+        const d = await p.db.selectFrom('devices').select(['department_code', 'district_adcode']).where('id', '=', b.deviceId).executeTakeFirst();
+        if (!d) errors.push({ pointer: '/body/deviceId', detail: `unknown device ${b.deviceId}` });
+        else {
+          department = d.department_code;
+          if (principal.scope.departments !== '*' && !principal.scope.departments.includes(d.department_code))
+            throw new AppError('WD_ERR_OUT_OF_SCOPE', 'That device belongs to another department');
+        }
+      } else if (principal.scope.departments !== '*') {
+        // Silencing a district or an area for everyone is for the operations centre.
+        throw new AppError('WD_ERR_FORBIDDEN', 'Only city-wide roles silence a district or an area; a department silences its own devices');
+      }
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The maintenance window is not valid', { errors });
+      const w = await warning.alerts.addMaintenance(
+        {
+          deviceId: b.deviceId ?? null,
+          district: b.district ?? null,
+          polygon: b.polygon ?? null,
+          department,
+          startsAt,
+          endsAt: b.endsAt,
+          reason: b.reason,
+        },
+        ctxOf(req),
+      );
+      return reply.status(201).send(w);
+    },
+  );
+  app.delete(
+    '/api/warning/maintenance/:id',
+    {
+      schema: { ...R('End a maintenance window now'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: P } },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      await warning.alerts.endMaintenance(req.params.id, ctxOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+
+  // ---- calculators (shared with screens) ----
+  app.get(
+    '/api/warning/derived',
+    { schema: { ...R('Derived values rules can use ($aqi, $waterClass, …)') }, config: { auth: { permission: 'warning.read' } } },
+    async () => Object.entries(DERIVED).map(([key, d]) => ({ key, label: d.label, inputs: d.inputs })),
+  );
+  app.post(
+    '/api/calc/aqi',
+    {
+      schema: {
+        ...R('AQI by HJ 633 (2026 by default, or 2012): IAQI per pollutant, level, colour, primary and non-attainment pollutants', 'calculators'),
+        body: Type.Object(
+          {
+            standard: Type.Optional(Type.Union([Type.Literal('HJ633-2026'), Type.Literal('HJ633-2012')])),
+            concentrations: Type.Record(Type.String(), Type.Number(), {
+              description: 'µg/m³ (CO mg/m³) keyed SO2_24h, SO2_1h, NO2_24h, NO2_1h, CO_24h, CO_1h, O3_1h, O3_8h, PM10_24h, PM25_24h',
+            }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 400: P },
+      },
+      config: { auth: 'public' },
+    },
+    async (req) => {
+      try {
+        return computeAqi(req.body.concentrations, (req.body.standard ?? 'HJ633-2026') as AqiStandard);
+      } catch (err) {
+        if (err instanceof RangeError) throw new AppError('WD_ERR_VALIDATION', err.message, { errors: [{ pointer: '/body/concentrations', detail: err.message }] });
+        throw err;
+      }
+    },
+  );
+  app.post(
+    '/api/calc/water-class',
+    {
+      schema: {
+        ...R('Surface-water class by GB 3838-2002 (DO, CODMn, COD, BOD5, NH3N, TP, TN in mg/L)', 'calculators'),
+        body: Type.Object(
+          { sample: Type.Record(Type.String(), Type.Number()), lakeOrReservoir: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: { 400: P },
+      },
+      config: { auth: 'public' },
+    },
+    async (req) => {
+      try {
+        return surfaceWaterClass(req.body.sample, { lakeOrReservoir: req.body.lakeOrReservoir === true });
+      } catch (err) {
+        if (err instanceof RangeError) throw new AppError('WD_ERR_VALIDATION', err.message, { errors: [{ pointer: '/body/sample', detail: err.message }] });
+        throw err;
+      }
+    },
+  );
+  app.post(
+    '/api/calc/black-odorous',
+    {
+      schema: {
+        ...R('Black-odorous grade by the 2015 guideline (transparencyCm, depthCm, DO, ORP, NH3N)', 'calculators'),
+        body: Type.Object(
+          {
+            transparencyCm: Type.Optional(Type.Number({ minimum: 0 })),
+            depthCm: Type.Optional(Type.Number({ minimum: 0 })),
+            DO: Type.Optional(Type.Number({ minimum: 0 })),
+            ORP: Type.Optional(Type.Number()),
+            NH3N: Type.Optional(Type.Number({ minimum: 0 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+      config: { auth: 'public' },
+    },
+    async (req) => blackOdorousGrade(req.body),
+  );
+}
