@@ -552,9 +552,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     '/api/live',
     {
       schema: {
-        ...R(
-          'WebSocket stream of observations, device status changes and alerts in your data scope (send the token as ?access_token= from browsers)',
-        ),
+        ...R('WebSocket stream of observations, device status changes and alerts in your data scope (send the token as ?access_token= from browsers)'),
         querystring: Type.Object({
           types: Type.Optional(Type.String({ description: 'comma-separated device types' })),
           districts: Type.Optional(Type.String()),

@@ -212,7 +212,15 @@ export class AlertService {
   }
 
   async addMaintenance(
-    input: { deviceId?: string | null; district?: string | null; polygon?: [number, number][] | null; department: string; startsAt: number; endsAt: number; reason: string },
+    input: {
+      deviceId?: string | null;
+      district?: string | null;
+      polygon?: [number, number][] | null;
+      department: string;
+      startsAt: number;
+      endsAt: number;
+      reason: string;
+    },
     ctx: RequestContext,
   ): Promise<MaintenanceWindow> {
     const row = {
@@ -229,7 +237,14 @@ export class AlertService {
     };
     await transaction(this.p.db, async (trx) => {
       await trx.insertInto('maintenance_windows').values(row).execute();
-      await appendAudit(trx, { ...actorOf(ctx), action: 'maintenance.created', targetType: 'maintenance_window', targetId: row.id, details: input, at: this.p.now() });
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        action: 'maintenance.created',
+        targetType: 'maintenance_window',
+        targetId: row.id,
+        details: input,
+        at: this.p.now(),
+      });
     });
     this.invalidateMaintenance();
     await this.p.bus.publish('warning.maintenance_changed', { id: row.id });
@@ -241,7 +256,11 @@ export class AlertService {
     const row = await this.p.db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Maintenance window', id);
     await transaction(this.p.db, async (trx) => {
-      await trx.updateTable('maintenance_windows').set({ ends_at: Math.min(row.ends_at, now) }).where('id', '=', id).execute();
+      await trx
+        .updateTable('maintenance_windows')
+        .set({ ends_at: Math.min(row.ends_at, now) })
+        .where('id', '=', id)
+        .execute();
       await appendAudit(trx, { ...actorOf(ctx), action: 'maintenance.ended', targetType: 'maintenance_window', targetId: id, at: now });
     });
     this.invalidateMaintenance();
@@ -287,7 +306,12 @@ export class AlertService {
         if (!open) return { outcome: 'none' };
         const hold = Math.max((c.rule.clearAfterSeconds ?? 0) * 1000, open.flapping ? FLAP_HOLD_MS : 0);
         if (hold > 0) {
-          if (open.clear_due === null) await trx.updateTable('alerts').set({ clear_due: now + hold }).where('id', '=', open.id).execute();
+          if (open.clear_due === null)
+            await trx
+              .updateTable('alerts')
+              .set({ clear_due: now + hold })
+              .where('id', '=', open.id)
+              .execute();
           return { outcome: 'clear_scheduled', alert: open };
         }
         const row = await this.resolveRow(trx, open, now, null, 'cleared', 'condition no longer holds', { evidence: c.evidence });
@@ -603,23 +627,41 @@ export class AlertService {
       if (!a) throw notFound('Alert', id);
       if (!this.visible(principal.scope, a)) throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This alert is not routed to your department or district');
       if (input.rev !== undefined && input.rev !== a.rev)
-        throw new AppError('WD_ERR_VERSION_CONFLICT', `Alert is at revision ${a.rev}, not ${input.rev}; reload and retry`, { currentRev: a.rev, status: a.status });
+        throw new AppError('WD_ERR_VERSION_CONFLICT', `Alert is at revision ${a.rev}, not ${input.rev}; reload and retry`, {
+          currentRev: a.rev,
+          alertStatus: a.status,
+        });
       const open = a.status === 'raised' || a.status === 'acknowledged';
       let next: AlertRow;
       if (action === 'comment') {
-        await trx.updateTable('alerts').set({ updated_at: now, rev: a.rev + 1 }).where('id', '=', a.id).where('rev', '=', a.rev).execute();
+        await trx
+          .updateTable('alerts')
+          .set({ updated_at: now, rev: a.rev + 1 })
+          .where('id', '=', a.id)
+          .where('rev', '=', a.rev)
+          .execute();
         await this.event(trx, a.id, now, principal, 'comment', null, comment, {});
         next = { ...a, updated_at: now, rev: a.rev + 1 };
       } else if (action === 'acknowledge') {
-        if (a.status !== 'raised') throw new AppError('WD_ERR_CONFLICT', `Alert is ${a.status}; only a raised alert is acknowledged`, { status: a.status });
+        if (a.status !== 'raised')
+          throw new AppError('WD_ERR_CONFLICT', `Alert is ${a.status}; only a raised alert is acknowledged`, { alertStatus: a.status });
         const set = { status: 'acknowledged', acknowledged_at: now, acknowledged_by: principal.id, updated_at: now, rev: a.rev + 1 };
         const upd = await trx.updateTable('alerts').set(set).where('id', '=', a.id).where('rev', '=', a.rev).executeTakeFirst();
         if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Alert changed while you acted; reload and retry');
         await this.event(trx, a.id, now, principal, 'acknowledged', a.level, comment, {});
         next = { ...a, ...set };
       } else {
-        if (!open) throw new AppError('WD_ERR_CONFLICT', `Alert is already ${a.status}`, { status: a.status });
-        next = await this.resolveRow(trx, a, now, principal, action === 'resolve' ? 'resolved' : 'closed', comment, {}, action === 'resolve' ? 'resolved' : 'closed');
+        if (!open) throw new AppError('WD_ERR_CONFLICT', `Alert is already ${a.status}`, { alertStatus: a.status });
+        next = await this.resolveRow(
+          trx,
+          a,
+          now,
+          principal,
+          action === 'resolve' ? 'resolved' : 'closed',
+          comment,
+          {},
+          action === 'resolve' ? 'resolved' : 'closed',
+        );
       }
       await appendAudit(trx, { ...actorOf(ctx), action: `alert.${action}`, targetType: 'alert', targetId: a.id, details: comment ? { comment } : {}, at: now });
       events.push({ type: 'alert.updated', row: next, action });

@@ -5,7 +5,7 @@
  * live in a `Series` per device and attribute, which the engine fills from the store after a
  * restart, so they need no persistence of their own.
  */
-import { type DerivedContext, DERIVED, valueOf } from './derived.js';
+import { type DerivedContext, DERIVED, readValue } from './derived.js';
 import { FitError, fitHolt, projectCrossing } from './holt.js';
 import type { Condition, Op, ValueRef } from './rules.js';
 
@@ -137,7 +137,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
         }
         return { on, state: s, evidence: on && s.e ? [s.e] : [] };
       }
-      const x = valueOf(c.attr, ctx);
+      const x = readValue(c.attr, ctx);
       const a = ref(c.value, ctx.properties);
       if (a === undefined) throw new RuleRuntimeError(`device has no property ${(c.value as { property: string }).property} for the threshold`);
       if (x === undefined) return { on, state: s, evidence: [] };
@@ -157,7 +157,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
     }
     case 'rate': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
-      const x = valueOf(c.attr, ctx);
+      const x = readValue(c.attr, ctx);
       const series = ctx.series(c.attr);
       if (x === undefined || !series || series.length < 2) return keep(s);
       const from = series.indexFrom(ctx.ts - c.withinSeconds * 1000);
@@ -176,13 +176,18 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       if (last === undefined) return keep(s);
       const silentMs = ctx.ts - last;
       const on = silentMs >= c.seconds * 1000;
-      const e: Evidence = { kind: 'absence', ...(c.attr ? { attr: c.attr } : {}), windowMs: c.seconds * 1000, detail: `silent for ${Math.round(silentMs / 1000)} s` };
+      const e: Evidence = {
+        kind: 'absence',
+        ...(c.attr ? { attr: c.attr } : {}),
+        windowMs: c.seconds * 1000,
+        detail: `silent for ${Math.round(silentMs / 1000)} s`,
+      };
       return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
     }
     case 'stuck': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
       const series = ctx.series(c.attr);
-      const x = valueOf(c.attr, ctx);
+      const x = readValue(c.attr, ctx);
       if (!series || x === undefined) return keep(s);
       // Unchanged since when? Walk back while the value equals the current one.
       let i = series.indexFrom(ctx.ts + 1) - 1;
@@ -199,7 +204,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
     }
     case 'baseline': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
-      const x = valueOf(c.attr, ctx);
+      const x = readValue(c.attr, ctx);
       const b = ctx.baseline(c.attr, c.weeks, ctx.ts);
       if (x === undefined || !b || b.weeks < 2) return keep(s);
       const dev = Math.abs(x - b.mean);

@@ -117,7 +117,7 @@ export const DERIVED: Record<string, DerivedSpec> = {
 };
 
 /** A value of the device: an attribute, or a derived value when the key starts with `$`. */
-export function valueOf(key: string, ctx: DerivedContext): number | undefined {
+export function readValue(key: string, ctx: DerivedContext): number | undefined {
   if (key.startsWith('$')) return DERIVED[key]?.compute(ctx);
   const v = ctx.values.get(key);
   return num(v);

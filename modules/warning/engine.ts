@@ -26,7 +26,7 @@ import { HOUR } from '../sensing/telemetry.store.js';
 import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
 import type { Evidence } from './conditions.js';
 import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, freshState, step } from './evaluator.js';
-import type { Level, Rule } from './rules.js';
+import type { Level } from './rules.js';
 import { inRuleScope } from './rules.js';
 import { suspendRule, toRule } from './rules.service.js';
 
@@ -75,7 +75,6 @@ export class WarningEngine {
   private readonly owned = new Map<number, number>(); // part → lease until
   private readonly alerted = new Map<string, Level | null>();
   private readonly retry = new Set<string>();
-  private readonly groupDirty = new Set<string>(); // ruleId|groupKey
   private readonly faultsReported = new Set<string>();
 
   private queue: Task[] = [];
@@ -214,7 +213,10 @@ export class WarningEngine {
   // ---- partitions and leases ----
 
   private async ensurePartitionRows(): Promise<void> {
-    const have = await this.p.db.selectFrom('warning_partitions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+    const have = await this.p.db
+      .selectFrom('warning_partitions')
+      .select((eb) => eb.fn.countAll().as('n'))
+      .executeTakeFirst();
     if (Number(have?.n ?? 0) >= this.partitions) return;
     const rows = Array.from({ length: this.partitions }, (_, part) => ({ part, owner: null, lease_until: 0, checkpoint_at: null }));
     await this.p.db
@@ -251,12 +253,7 @@ export class WarningEngine {
     const fair = Math.ceil(this.partitions / workers);
 
     // Renew. A partition someone else holds now (our lease ran out) is dropped at once.
-    const mine = await this.p.db
-      .updateTable('warning_partitions')
-      .set({ lease_until: until })
-      .where('owner', '=', this.workerId)
-      .returning('part')
-      .execute();
+    const mine = await this.p.db.updateTable('warning_partitions').set({ lease_until: until }).where('owner', '=', this.workerId).returning('part').execute();
     const renewed = new Set(mine.map((r) => r.part));
     for (const part of [...this.owned.keys()]) {
       if (renewed.has(part)) this.owned.set(part, until);
@@ -472,7 +469,15 @@ export class WarningEngine {
     if (!input.replay) this.metrics.lag.observe(Math.max(0, this.p.now() - input.arrived) / 1000);
   }
 
-  private evaluate(cr: CompiledRule, meta: DeviceMeta, trigger: 'reading' | 'tick', ts: number, changed: ReadonlySet<string>, at: number, replay = false): void {
+  private evaluate(
+    cr: CompiledRule,
+    meta: DeviceMeta,
+    trigger: 'reading' | 'tick',
+    ts: number,
+    changed: ReadonlySet<string>,
+    at: number,
+    replay = false,
+  ): void {
     const rule = cr.rule;
     if (rule.status !== 'active') return;
     const key = `${rule.id}|${meta.id}`;
@@ -564,7 +569,14 @@ export class WarningEngine {
     for (const attr of cr.attrs.slice(0, 4)) {
       if (attr.startsWith('$')) {
         const s = this.mem.series.get(`${meta.seq}|${attr}`);
-        if (s) out.push({ attr, points: downsample(s.ts.map((t, i) => [t, s.vs[i]!] as [number, number]), 240) });
+        if (s)
+          out.push({
+            attr,
+            points: downsample(
+              s.ts.map((t, i) => [t, s.vs[i]!] as [number, number]),
+              240,
+            ),
+          });
         continue;
       }
       const pts = await this.sensing.telemetry.series({ dev: meta.seq, attr, from: at - EVIDENCE_WINDOW_MS, to: at + 1, resolution: 'raw', limit: 5000 });
@@ -716,12 +728,7 @@ export class WarningEngine {
             .execute();
         }
         if (held.length)
-          await trx
-            .updateTable('warning_partitions')
-            .set({ checkpoint_at: oldest })
-            .where('part', 'in', held)
-            .where('owner', '=', this.workerId)
-            .execute();
+          await trx.updateTable('warning_partitions').set({ checkpoint_at: oldest }).where('part', 'in', held).where('owner', '=', this.workerId).execute();
       });
     } catch (err) {
       // Not written: mark dirty again so the next checkpoint retries.

@@ -4,7 +4,7 @@
  * (or a clock tick) into each rule's new state and level.
  */
 import { type CondState, type EvalContext, type Evidence, RuleRuntimeError, Series, evaluate, needsTicks, touched, windowsOf } from './conditions.js';
-import { DERIVED, valueOf } from './derived.js';
+import { DERIVED, readValue } from './derived.js';
 import { HOUR, type TelemetryStore } from '../sensing/telemetry.store.js';
 import type { Level, Rule } from './rules.js';
 import { kindsOf } from './rules.js';
@@ -124,7 +124,7 @@ export class DeviceMemory {
     }
     for (const [attr, ms] of windows) {
       if (!touched(attr, changed)) continue;
-      const v = attr.startsWith('$') ? valueOf(attr, { values: latest, properties: meta.properties, tags: meta.tags }) : latest.get(attr);
+      const v = attr.startsWith('$') ? readValue(attr, { values: latest, properties: meta.properties, tags: meta.tags }) : latest.get(attr);
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       this.window(meta.seq, attr, ms).add(ts, v);
     }

@@ -70,7 +70,8 @@ export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'
 /** A department's staff manage their own department's rules; the platform admin and duty officers any. */
 function assertMayManage(principal: Principal, owner: string): void {
   if (principal.scope.departments === ALL) return;
-  if (!inScope(principal.scope, { department: owner, district: null })) throw new AppError('WD_ERR_OUT_OF_SCOPE', `Rules of ${owner} are managed by that department`);
+  if (!inScope(principal.scope, { department: owner, district: null }))
+    throw new AppError('WD_ERR_OUT_OF_SCOPE', `Rules of ${owner} are managed by that department`);
 }
 
 /** Rules are not personal data: everyone who may read warnings sees every rule (and who owns it). */
@@ -142,14 +143,7 @@ export async function createRule(p: Platform, id: string, def: RuleDefinition, e
  * Saves a new version. `expectVersion` is the version the editor loaded (409 if someone saved
  * since). Saving a suspended rule clears the suspension: the edit is the fix.
  */
-export async function updateRule(
-  p: Platform,
-  id: string,
-  def: RuleDefinition,
-  enabled: boolean,
-  expectVersion: number,
-  ctx: RequestContext,
-): Promise<Rule> {
+export async function updateRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, expectVersion: number, ctx: RequestContext): Promise<Rule> {
   const cur = await getRule(p, id);
   if (ctx.principal) {
     assertMayManage(ctx.principal, cur.owner);
@@ -175,7 +169,8 @@ export async function updateRule(
       .where('id', '=', id)
       .where('version', '=', expectVersion)
       .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
+    if (Number(upd.numUpdatedRows) !== 1)
+      throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
     await trx
       .insertInto('warning_rule_versions')
       .values({ rule_id: id, version, definition: text, enabled: enabled ? 1 : 0, changed_by: ctx.principal?.id ?? null, changed_at: now })

@@ -124,9 +124,7 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
     err('/scope', 'name the device types, tags or devices the rule watches (a district alone would match every device in it)');
 
   // Attributes the scoped types all have; unknown when the scope is by device or tag only.
-  const known = s.types?.length
-    ? s.types.map((t) => cat.types.get(t)).filter((x): x is ReadonlySet<string> => !!x)
-    : undefined;
+  const known = s.types?.length ? s.types.map((t) => cat.types.get(t)).filter((x): x is ReadonlySet<string> => !!x) : undefined;
   const checkAttr = (pointer: string, attr: string | undefined) => {
     if (attr === undefined) return;
     if (typeof attr !== 'string' || !ATTR_RE.test(attr)) return err(pointer, 'an attribute key, or a derived value such as $aqi');
@@ -156,8 +154,14 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
   };
 
   const checkCondition = (c: Condition, p: string, depth: number, topLevel: boolean): void => {
-    if (!c || typeof c !== 'object') return err(p, 'a condition object is required');
-    if (depth > MAX_DEPTH) return err(p, `conditions nest at most ${MAX_DEPTH} deep`);
+    if (!c || typeof c !== 'object') {
+      err(p, 'a condition object is required');
+      return;
+    }
+    if (depth > MAX_DEPTH) {
+      err(p, `conditions nest at most ${MAX_DEPTH} deep`);
+      return;
+    }
     switch (c.kind) {
       case 'threshold':
         checkAttr(`${p}/attr`, c.attr);
@@ -165,7 +169,8 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
         checkRef(`${p}/value`, c.value, true);
         checkRef(`${p}/clear`, c.clear, false);
         if (typeof c.value === 'number' && typeof c.clear === 'number') {
-          if (c.op === '>=' && c.clear > c.value) err(`${p}/clear`, `the clear level must not be above the raise level ${c.value} (hysteresis: raise at ≥ a, clear at ≤ b)`);
+          if (c.op === '>=' && c.clear > c.value)
+            err(`${p}/clear`, `the clear level must not be above the raise level ${c.value} (hysteresis: raise at ≥ a, clear at ≤ b)`);
           if (c.op === '<=' && c.clear < c.value) err(`${p}/clear`, `the clear level must not be below the raise level ${c.value}`);
         }
         if (c.forSeconds !== undefined && !(c.forSeconds >= 0 && c.forSeconds <= 7 * 86_400)) err(`${p}/forSeconds`, 'must be between 0 and 604800');
@@ -203,7 +208,10 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
       case 'all':
       case 'any':
         if (!Array.isArray(c.of) || c.of.length < 2) err(`${p}/of`, 'list at least two conditions');
-        else c.of.forEach((x, i) => checkCondition(x, `${p}/of/${i}`, depth + 1, false));
+        else
+          c.of.forEach((x, i) => {
+            checkCondition(x, `${p}/of/${i}`, depth + 1, false);
+          });
         if (Array.isArray(c.of) && c.of.every((x) => x?.kind === 'geofence')) err(`${p}/of`, 'combine a geofence with a condition on readings');
         break;
       case 'geofence': {

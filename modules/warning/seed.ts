@@ -15,7 +15,8 @@ export const SEED_RULES: (RuleDefinition & { id: string; enabled?: boolean })[] 
     id: 'waterlogging-depth',
     name: { zh: '城市积水点积水深度', en: 'Ponding depth at waterlogging points' },
     description: '积水深度超过 15 cm 即为内涝；按深度分级。',
-    source: 'GB 51222-2017 城镇内涝防治技术标准 (road ponding deeper than 15 cm counts as waterlogging); deeper levels per the city drainage emergency practice',
+    source:
+      'GB 51222-2017 城镇内涝防治技术标准 (road ponding deeper than 15 cm counts as waterlogging); deeper levels per the city drainage emergency practice',
     owner: 'ZJJ',
     task: 'drainage',
     scope: { types: ['FloodMonitoring'] },
@@ -257,7 +258,10 @@ export async function seedRules(p: Platform): Promise<void> {
             updated_at: now,
           })
           .execute();
-        await trx.insertInto('warning_rule_versions').values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: null, changed_at: now }).execute();
+        await trx
+          .insertInto('warning_rule_versions')
+          .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: null, changed_at: now })
+          .execute();
         await appendAudit(trx, { action: 'rule.seeded', targetType: 'warning_rule', targetId: id, details: { source: def.source }, at: now });
       }
       seeded.add(id);

@@ -23,6 +23,7 @@ const Label = Type.Object({ zh: Type.String(), en: Type.String() });
 const Condition = Type.Unsafe<RuleDefinition['levels'][number]['condition']>({
   type: 'object',
   required: ['kind'],
+  additionalProperties: true,
   properties: { kind: { type: 'string', enum: ['threshold', 'rate', 'absence', 'stuck', 'baseline', 'predict', 'all', 'any', 'geofence', 'count'] } },
   description:
     'threshold {attr, op, value, clear?, forSeconds?}; rate {attr, change, withinSeconds}; absence {attr?, seconds}; stuck {attr, seconds, minReadings?}; ' +
@@ -262,7 +263,16 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (b.ruleId) rule = await rules.getRule(p, b.ruleId);
       else if (b.rule) {
         await rules.checkRule(p, b.rule as RuleDefinition, '/body/rule');
-        rule = { ...(b.rule as RuleDefinition), id: 'draft', version: 0, enabled: true, status: 'active', suspendedReason: null, createdBy: null, updatedAt: p.now() };
+        rule = {
+          ...(b.rule as RuleDefinition),
+          id: 'draft',
+          version: 0,
+          enabled: true,
+          status: 'active',
+          suspendedReason: null,
+          createdBy: null,
+          updatedAt: p.now(),
+        };
       } else
         throw new AppError('WD_ERR_VALIDATION', 'Give ruleId or rule', {
           errors: [{ pointer: '/body/ruleId', detail: 'a saved rule id, or a draft in rule' }],
@@ -307,7 +317,13 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       const { items, total } = await warning.alerts.list(principalOf(req).scope, {
         ...(q.status ? { status: csv(q.status) as AlertStatus[] } : {}),
         ...(q.open !== undefined ? { open: q.open } : {}),
-        ...(q.level ? { level: csv(q.level)!.map(Number).filter((n) => n >= 1 && n <= 4) } : {}),
+        ...(q.level
+          ? {
+              level: csv(q.level)!
+                .map(Number)
+                .filter((n) => n >= 1 && n <= 4),
+            }
+          : {}),
         ...(q.rule ? { ruleId: q.rule } : {}),
         ...(q.device ? { deviceId: q.device } : {}),
         ...(q.department ? { department: q.department } : {}),
@@ -362,7 +378,10 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
           ...R(summaries[action], 'alerts'),
           params: Type.Object({ id: Type.String() }),
           body: Type.Object(
-            { comment: Type.Optional(Type.String({ maxLength: 4000 })), rev: Type.Optional(Type.Integer({ description: 'the revision you saw (409 if it moved on)' })) },
+            {
+              comment: Type.Optional(Type.String({ maxLength: 4000 })),
+              rev: Type.Optional(Type.Integer({ description: 'the revision you saw (409 if it moved on)' })),
+            },
             { additionalProperties: false },
           ),
           response: { 200: AlertSchema, 400: P, 403: P, 404: P, 409: P },
@@ -429,7 +448,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (!b.deviceId && !b.district && !b.polygon) errors.push({ pointer: '/body', detail: 'give a deviceId, a district or a polygon' });
       if (!(b.endsAt > startsAt)) errors.push({ pointer: '/body/endsAt', detail: 'must be after startsAt' });
       if (b.endsAt - startsAt > 30 * 86_400_000) errors.push({ pointer: '/body/endsAt', detail: 'a window lasts at most 30 days' });
-      if (b.district && !p.profile.districts.some((d) => d.adcode === b.district)) errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
+      if (b.district && !p.profile.districts.some((d) => d.adcode === b.district))
+        errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
       let department = principal.department ?? 'DSJZX';
       if (b.deviceId) {
         const d = await p.db.selectFrom('devices').select(['department_code', 'district_adcode']).where('id', '=', b.deviceId).executeTakeFirst();
@@ -499,7 +519,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       try {
         return computeAqi(req.body.concentrations, (req.body.standard ?? 'HJ633-2026') as AqiStandard);
       } catch (err) {
-        if (err instanceof RangeError) throw new AppError('WD_ERR_VALIDATION', err.message, { errors: [{ pointer: '/body/concentrations', detail: err.message }] });
+        if (err instanceof RangeError)
+          throw new AppError('WD_ERR_VALIDATION', err.message, { errors: [{ pointer: '/body/concentrations', detail: err.message }] });
         throw err;
       }
     },

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { type CondState, type EvalContext, Series, evaluate, insidePolygon } from '../conditions.js';
-import { valueOf } from '../derived.js';
+import { readValue } from '../derived.js';
 import { FitError, fitHolt, forecast, normalCdf, projectCrossing } from '../holt.js';
 import type { Condition } from '../rules.js';
 
@@ -100,7 +100,14 @@ describe('conditions', () => {
 
   test('threshold without a clear level clears as soon as the value is below it', () => {
     const c: Condition = { kind: 'threshold', attr: 'lel', op: '>=', value: 25 };
-    assert.deepEqual(run(c, [[0, { lel: 25 }], [1, { lel: 24.9 }], [2, { lel: 30 }]]), [true, false, true]);
+    assert.deepEqual(
+      run(c, [
+        [0, { lel: 25 }],
+        [1, { lel: 24.9 }],
+        [2, { lel: 30 }],
+      ]),
+      [true, false, true],
+    );
   });
 
   test('a minimum duration: "for 10 minutes" counts from the first reading over the threshold', () => {
@@ -135,7 +142,15 @@ describe('conditions', () => {
 
   test('falling limits (op <=) with hysteresis', () => {
     const c: Condition = { kind: 'threshold', attr: 'O2', op: '<=', value: 2, clear: 3 };
-    assert.deepEqual(run(c, [[0, { O2: 2.5 }], [1, { O2: 2 }], [2, { O2: 2.9 }], [3, { O2: 3 }]]), [false, true, true, false]);
+    assert.deepEqual(
+      run(c, [
+        [0, { O2: 2.5 }],
+        [1, { O2: 2 }],
+        [2, { O2: 2.9 }],
+        [3, { O2: 3 }],
+      ]),
+      [false, true, true, false],
+    );
   });
 
   test('a threshold from a device property, and a clear fault when the property is missing', () => {
@@ -256,17 +271,17 @@ describe('conditions', () => {
       tags,
     });
     // PM2.5 115 µg/m³ (24-hour table) is IAQI 150 under HJ 633-2026.
-    assert.equal(valueOf('$aqi', v({ pm25: 115, pm10: 50, no2: 40, so2: 10, co: 0.5, o3: 60 })), 150);
-    assert.equal(valueOf('$aqiLevel', v({ pm25: 115 })), 3);
-    assert.equal(valueOf('$aqi', v({ temperature: 10 })), undefined);
+    assert.equal(readValue('$aqi', v({ pm25: 115, pm10: 50, no2: 40, so2: 10, co: 0.5, o3: 60 })), 150);
+    assert.equal(readValue('$aqiLevel', v({ pm25: 115 })), 3);
+    assert.equal(readValue('$aqi', v({ temperature: 10 })), undefined);
     // Total phosphorus 0.04 mg/L is Class II in a river and Class III in a reservoir.
-    assert.equal(valueOf('$waterClass', v({ O2: 8, 'P-TOT': 0.04 })), 2);
-    assert.equal(valueOf('$waterClass', v({ O2: 8, 'P-TOT': 0.04 }, { lakeOrReservoir: true })), 3);
-    assert.equal(valueOf('$waterClass', v({ O2: 8, 'P-TOT': 0.04 }, {}, ['reservoir'])), 3);
-    assert.equal(valueOf('$blackOdorous', v({ O2: 1.5, orp: 100 })), 1);
-    assert.equal(valueOf('$blackOdorous', v({ O2: 6, orp: -250 })), 2);
-    assert.equal(valueOf('$blackOdorous', v({ O2: 6, orp: 100 })), 0);
-    assert.equal(valueOf('$load', v({ visitorsInside: 24_000 }, { capacity: 30_000 })), 0.8);
-    assert.equal(valueOf('$load', v({ visitorsInside: 24_000, capacity: 20_000 })), 1.2);
+    assert.equal(readValue('$waterClass', v({ O2: 8, 'P-TOT': 0.04 })), 2);
+    assert.equal(readValue('$waterClass', v({ O2: 8, 'P-TOT': 0.04 }, { lakeOrReservoir: true })), 3);
+    assert.equal(readValue('$waterClass', v({ O2: 8, 'P-TOT': 0.04 }, {}, ['reservoir'])), 3);
+    assert.equal(readValue('$blackOdorous', v({ O2: 1.5, orp: 100 })), 1);
+    assert.equal(readValue('$blackOdorous', v({ O2: 6, orp: -250 })), 2);
+    assert.equal(readValue('$blackOdorous', v({ O2: 6, orp: 100 })), 0);
+    assert.equal(readValue('$load', v({ visitorsInside: 24_000 }, { capacity: 30_000 })), 0.8);
+    assert.equal(readValue('$load', v({ visitorsInside: 24_000, capacity: 20_000 })), 1.2);
   });
 });
