@@ -145,7 +145,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
     sensing = await startSensing(platform, { registry, timers: opts.scheduler !== false });
     const theSensing = sensing;
-    warning = await startWarning(platform, theSensing, { registry, timers: opts.scheduler !== false, engine: config.warningEngine });
+    warning = await startWarning(platform, theSensing, {
+      registry,
+      timers: opts.scheduler !== false,
+      engine: config.warningEngine,
+      leaseMs: config.warningLease * 1000,
+    });
     const theWarning = warning;
     // Alerts reach the live stream of every process.
     for (const type of ['alert.raised', 'alert.updated'] as const) {

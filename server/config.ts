@@ -202,6 +202,12 @@ export const SETTINGS = {
     default: '1',
     parser: bool,
   }),
+  warningLease: setting({
+    env: 'WARNING_LEASE',
+    description: 'How long a process holds its share of rule evaluation without renewing; after a crash, others take over after this',
+    default: '15s',
+    parser: duration,
+  }),
   warningPartitions: setting({
     env: 'WARNING_PARTITIONS',
     description: 'Partitions the devices are split into for rule evaluation (the most processes that can share it; the same in every process)',

@@ -8,12 +8,14 @@ import type { Platform } from '../../server/context.js';
 import type { Sensing } from '../sensing/index.js';
 import { AlertService } from './alerts.js';
 import { type EngineOptions, WarningEngine } from './engine.js';
+import { Notifier, type NotifierOptions } from './notify.js';
 import { seedRules } from './seed.js';
 
 export { warningRoutes } from './warning.routes.js';
 
 export interface Warning {
   alerts: AlertService;
+  notifier: Notifier;
   /** Absent in a process that does not evaluate rules (WARNING_ENGINE=0). */
   engine?: WarningEngine;
   close(): Promise<void>;
@@ -21,13 +23,32 @@ export interface Warning {
 
 export interface WarningOptions extends Omit<EngineOptions, 'registry'> {
   registry?: Registry;
+  notifier?: Omit<NotifierOptions, 'registry'>;
   /** Evaluate rules in this process (default true). */
   engine?: boolean;
 }
 
 export async function startWarning(p: Platform, sensing: Sensing, opts: WarningOptions = {}): Promise<Warning> {
   await seedRules(p);
-  const alerts = new AlertService(p);
+  const notifier = new Notifier(p, { ...opts.notifier, ...(opts.registry ? { registry: opts.registry } : {}) });
+  const alerts = new AlertService(p, notifier);
+  notifier.onEscalated = (a, stage, role, departments) => alerts.announceEscalation(a, stage, role, departments);
+  // Messages and escalations are rows: any process delivers them (claimed with a lease).
+  let delivering = false;
+  const deliveryTimer =
+    opts.timers === false
+      ? undefined
+      : setInterval(() => {
+          if (delivering) return;
+          delivering = true;
+          notifier
+            .runDue()
+            .catch((err) => p.log.error({ err }, 'alert notification failed'))
+            .finally(() => {
+              delivering = false;
+            });
+        }, 1000);
+  deliveryTimer?.unref();
   let engine: WarningEngine | undefined;
   if (opts.engine !== false) {
     engine = new WarningEngine(p, sensing, alerts, opts);
@@ -35,8 +56,10 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
   }
   return {
     alerts,
+    notifier,
     ...(engine ? { engine } : {}),
     close: async () => {
+      if (deliveryTimer) clearInterval(deliveryTimer);
       await engine?.close();
     },
   };

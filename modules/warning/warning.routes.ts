@@ -2,9 +2,11 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AppError } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
-import { json } from '../../platform/storage/db.js';
+import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../server/context.js';
 import type { Sensing } from '../sensing/index.js';
 import { type AqiStandard, computeAqi } from './aqi.js';
@@ -12,6 +14,7 @@ import type { AlertRow, AlertStatus } from './alerts.js';
 import { backtest } from './backtest.js';
 import { DERIVED } from './derived.js';
 import type { Warning } from './index.js';
+import { maskAddress } from './notify.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
 import { blackOdorousGrade, surfaceWaterClass } from './water.js';
@@ -353,6 +356,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       const timeline = await warning.alerts.timeline(a.id);
       return {
         ...alertView(a, true),
+        notifications: await warning.notifier.forAlert(a.id),
         timeline: timeline.map((e) => ({
           at: e.at,
           actor: e.actor_id ? { id: e.actor_id, name: e.actor_name } : { id: null, name: e.actor_name },
@@ -489,6 +493,198 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       await warning.alerts.endMaintenance(req.params.id, ctxOf(req));
       return reply.status(204).send(null);
     },
+  );
+
+  // ---- notification endpoints, escalation, development outbox ----
+  const Endpoint = Type.Object({
+    id: Type.String(),
+    department: Type.String(),
+    channel: Type.String(),
+    address: Type.String({ description: 'masked: phone numbers and e-mail addresses are personal information' }),
+    minLevel: Type.Integer(),
+    roles: Type.Union([Type.Array(Type.String()), Type.Null()]),
+    enabled: Type.Boolean(),
+    hasSecret: Type.Boolean(),
+  });
+  const endpointView = (e: Awaited<ReturnType<typeof listEndpoints>>[number]) => ({
+    id: e.id,
+    department: e.department_code,
+    channel: e.channel,
+    address: maskAddress(e.channel, e.address),
+    minLevel: e.min_level,
+    roles: json.parse<string[] | null>(e.roles, null),
+    enabled: e.enabled === 1,
+    hasSecret: !!e.secret,
+  });
+  const listEndpoints = (depts: '*' | readonly string[]) => {
+    let q = p.db.selectFrom('notification_endpoints').selectAll();
+    if (depts !== '*') q = depts.length ? q.where('department_code', 'in', depts as string[]) : q.where('id', '=', '');
+    return q.orderBy('department_code').orderBy('created_at').execute();
+  };
+  app.get(
+    '/api/warning/endpoints',
+    {
+      schema: { ...R("Where departments receive alerts (your department's, or all for city-wide roles)"), response: { 200: Type.Array(Endpoint) } },
+      config: { auth: { permission: 'warning.read' } },
+    },
+    async (req) => (await listEndpoints(principalOf(req).scope.departments)).map(endpointView),
+  );
+  app.post(
+    '/api/warning/endpoints',
+    {
+      schema: {
+        ...R('Add a webhook, SMS number or e-mail address that receives a department’s alerts'),
+        body: Type.Object(
+          {
+            department: Type.String(),
+            channel: Type.Union([Type.Literal('webhook'), Type.Literal('sms'), Type.Literal('email')]),
+            address: Type.String({ minLength: 3, maxLength: 1000 }),
+            secret: Type.Optional(Type.String({ minLength: 16, maxLength: 200, description: 'webhook: HMAC-SHA256 key for X-Wudang-Signature' })),
+            minLevel: Type.Optional(Type.Integer({ minimum: 1, maximum: 4, default: 4, description: '4: every level; 2: only Ⅱ and Ⅰ' })),
+            roles: Type.Optional(Type.Array(Type.String(), { description: 'only escalations to these roles (e.g. dept_leader)' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Endpoint, 400: P, 403: P },
+      },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const principal = principalOf(req);
+      if (principal.scope.departments !== '*' && !principal.scope.departments.includes(b.department))
+        throw new AppError('WD_ERR_OUT_OF_SCOPE', 'A department sets up its own endpoints');
+      const errors = [];
+      if (!(await p.db.selectFrom('departments').select('code').where('code', '=', b.department).executeTakeFirst()))
+        errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
+      if (b.channel === 'webhook') {
+        let ok = false;
+        try {
+          ok = ['http:', 'https:'].includes(new URL(b.address).protocol);
+        } catch {
+          ok = false;
+        }
+        if (!ok) errors.push({ pointer: '/body/address', detail: 'an http(s) URL' });
+      }
+      if (b.channel === 'sms' && !/^\+?[0-9]{6,15}$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'a phone number' });
+      if (b.channel === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'an e-mail address' });
+      for (const [i, r] of (b.roles ?? []).entries())
+        if (!['dept_leader', 'duty_officer', 'dept_staff'].includes(r))
+          errors.push({ pointer: `/body/roles/${i}`, detail: 'dept_leader, duty_officer or dept_staff' });
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The endpoint is not valid', { errors });
+      const row = {
+        id: newId('nep', p.now()),
+        department_code: b.department,
+        channel: b.channel,
+        address: b.address,
+        secret: b.secret ?? null,
+        min_level: b.minLevel ?? 4,
+        roles: b.roles ? JSON.stringify(b.roles) : null,
+        enabled: 1,
+        created_by: principal.id,
+        created_at: p.now(),
+      };
+      await transaction(p.db, async (trx) => {
+        await trx.insertInto('notification_endpoints').values(row).execute();
+        await appendAudit(trx, {
+          ...actorOf(ctxOf(req)),
+          action: 'notification_endpoint.created',
+          targetType: 'notification_endpoint',
+          targetId: row.id,
+          details: { department: b.department, channel: b.channel },
+          at: p.now(),
+        });
+      });
+      return reply.status(201).send(endpointView(row));
+    },
+  );
+  app.delete(
+    '/api/warning/endpoints/:id',
+    {
+      schema: { ...R('Remove an endpoint'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 403: P, 404: P } },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req, reply) => {
+      const e = await p.db.selectFrom('notification_endpoints').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      if (!e) throw new AppError('WD_ERR_NOT_FOUND', `Endpoint ${req.params.id} does not exist`);
+      const principal = principalOf(req);
+      if (principal.scope.departments !== '*' && !principal.scope.departments.includes(e.department_code))
+        throw new AppError('WD_ERR_OUT_OF_SCOPE', 'That endpoint belongs to another department');
+      await transaction(p.db, async (trx) => {
+        await trx.deleteFrom('notification_endpoints').where('id', '=', e.id).execute();
+        await appendAudit(trx, {
+          ...actorOf(ctxOf(req)),
+          action: 'notification_endpoint.deleted',
+          targetType: 'notification_endpoint',
+          targetId: e.id,
+          at: p.now(),
+        });
+      });
+      return reply.status(204).send(null);
+    },
+  );
+  const Policy = Type.Object(
+    {
+      afterMinutes: Type.Object(
+        {
+          '1': Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })]),
+          '2': Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })]),
+          '3': Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })]),
+          '4': Type.Tuple([Type.Integer({ minimum: 1 }), Type.Integer({ minimum: 1 })]),
+        },
+        { additionalProperties: false, description: 'per level: minutes after raising to stage 1 and stage 2' },
+      ),
+      roles: Type.Tuple([Type.String(), Type.String()], { description: 'whom stage 1 and stage 2 reach' }),
+    },
+    { additionalProperties: false },
+  );
+  app.get(
+    '/api/warning/escalation',
+    { schema: { ...R('Escalation of unacknowledged alerts, per level'), response: { 200: Policy } }, config: { auth: { permission: 'warning.read' } } },
+    async () => warning.notifier.escalationPolicy(),
+  );
+  app.put(
+    '/api/warning/escalation',
+    {
+      schema: { ...R('Change the escalation policy (city-wide roles)'), body: Policy, response: { 200: Policy, 400: P, 403: P } },
+      config: { auth: { permission: 'warning.manage' } },
+    },
+    async (req) => {
+      const principal = principalOf(req);
+      if (principal.scope.departments !== '*') throw new AppError('WD_ERR_FORBIDDEN', 'The escalation policy is set by the operations centre');
+      const b = req.body;
+      const errors = [];
+      for (const l of ['1', '2', '3', '4'] as const)
+        if (b.afterMinutes[l][1] <= b.afterMinutes[l][0]) errors.push({ pointer: `/body/afterMinutes/${l}/1`, detail: 'stage 2 comes after stage 1' });
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The escalation policy is not valid', { errors });
+      await warning.notifier.setEscalationPolicy(b, principal.id);
+      await appendAudit(p.db, {
+        ...actorOf(ctxOf(req)),
+        action: 'escalation.updated',
+        targetType: 'setting',
+        targetId: 'warning.escalation',
+        details: b,
+        at: p.now(),
+      });
+      return warning.notifier.escalationPolicy();
+    },
+  );
+  app.get(
+    '/api/dev/outbox',
+    {
+      schema: {
+        ...R('What the development SMS gateway and mailer would have sent (nothing leaves the platform)', 'development'),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
+      },
+      config: { auth: { permission: 'settings.manage' } },
+    },
+    async (req) =>
+      p.db
+        .selectFrom('dev_outbox')
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .limit(req.query.limit ?? 100)
+        .execute(),
   );
 
   // ---- calculators (shared with screens) ----

@@ -5,6 +5,7 @@ import * as m0002 from './migrations/20261126_0002_outbox.js';
 import * as m0003 from './migrations/20261126_0003_sensing.js';
 import * as m0004 from './migrations/20261126_0004_outbox_claims.js';
 import * as m0005 from './migrations/20261127_0005_warning.js';
+import * as m0006 from './migrations/20261127_0006_notifications.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -16,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261126_0003_sensing': m0003,
   '20261126_0004_outbox_claims': m0004,
   '20261127_0005_warning': m0005,
+  '20261127_0006_notifications': m0006,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -6,21 +6,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp, waitFor } from '../../../test/helpers.js';
+import { post, settle } from './helpers.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 张湾区 420303
 const MIN = 60_000;
-
-export async function settle(t: TestApp): Promise<void> {
-  // The commit announces on the next tick; the engine then evaluates and the alert service writes.
-  await new Promise((r) => setTimeout(r, 30));
-  await t.warning.engine!.idle();
-}
-
-export async function post(t: TestApp, device: string, token: string, body: Record<string, unknown>): Promise<void> {
-  const r = await t.call('POST', `/api/ingest/${device}`, token, body);
-  assert.equal(r.status, 202, JSON.stringify(r.body));
-  await settle(t);
-}
 
 for (const d of await dialects()) {
   describe(`warning rules and alerts (${d.name})`, () => {

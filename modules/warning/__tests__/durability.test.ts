@@ -1,0 +1,290 @@
+/**
+ * Rule state across restarts, crashes and handovers: durations survive a restart; readings a
+ * dead evaluator never saw are replayed by the process that takes over; with several processes
+ * over NATS and PostgreSQL each rule-and-subject is evaluated by one process, and a handover
+ * (graceful or by lease expiry) loses no alert and raises no duplicate. One test kills the
+ * platform process with SIGKILL right after its readings were acknowledged.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { NatsBus } from '../../../platform/bus/nats.js';
+import type { Storage } from '../../../platform/storage/db.js';
+import { buildApp } from '../../../server/app.js';
+import { ADMIN_PASSWORD, type TestApp, dialects, natsAvailable, spawnPlatform, testConfig, waitFor } from '../../../test/helpers.js';
+import { MemoryBus } from '../../../platform/bus/memory.js';
+import type { EventBus } from '../../../platform/bus/bus.js';
+import { settle, sharedStorage } from './helpers.js';
+
+const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
+const MIN = 60_000;
+
+/** An app on a given storage and bus that leaves both open when it closes (several share them). */
+async function appOn(storage: Storage, bus: EventBus, config: Record<string, unknown> = {}): Promise<TestApp> {
+  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false });
+  const call: TestApp['call'] = async (method, url, token, body) => {
+    const res = await w.app.inject({
+      method: method as 'GET',
+      url,
+      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
+    });
+    let parsed: unknown = res.body;
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      /* not JSON */
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  };
+  return {
+    ...w,
+    storage,
+    bus: bus as MemoryBus,
+    inject: (o) => w.app.inject(o),
+    call,
+    async login(username, password) {
+      const r = await call('POST', '/api/auth/login', undefined, { username, password: password ?? ADMIN_PASSWORD });
+      if (r.status !== 200) throw new Error(`login failed: ${r.status}`);
+      return r.body.token as string;
+    },
+    close: () => w.close(),
+  };
+}
+
+/** Renews an engine's leases every 400 ms, as its timer would; the returned function stops (a frozen process). */
+function keepLeasing(t: TestApp): () => void {
+  const timer = setInterval(() => void t.warning.engine?.lease().catch(() => undefined), 400);
+  return () => clearInterval(timer);
+}
+
+async function gasDevice(t: TestApp, admin: string, id: string): Promise<string> {
+  const r = await t.call('POST', '/api/devices', admin, { id, name: id, type: 'CombustibleGasObserved', department: 'ZJJ', location: ZHANGWAN });
+  assert.equal(r.status, 201, JSON.stringify(r.body));
+  return r.body.token;
+}
+
+async function openAlerts(t: TestApp, admin: string, rule: string): Promise<{ deviceId: string; level: number; id: string }[]> {
+  const r = await t.call('GET', `/api/alerts?rule=${rule}&open=true&limit=500`, admin);
+  return r.body.items;
+}
+
+for (const d of await dialects()) {
+  describe(`warning state across restarts (${d.name})`, () => {
+    test('a duration under way survives a restart', async () => {
+      const storage = await sharedStorage(d);
+      const bus = new MemoryBus({ warn() {}, error() {} });
+      try {
+        let t = await appOn(storage, bus);
+        let admin = await t.login('admin');
+        const r = await t.call('POST', '/api/devices', admin, {
+          id: 'pond-restart',
+          name: '积水点',
+          type: 'FloodMonitoring',
+          department: 'ZJJ',
+          location: ZHANGWAN,
+        });
+        const token = r.body.token;
+        const base = Date.now() - 30 * MIN;
+        await t.call('POST', '/api/ingest/pond-restart', token, { ts: base, currentLevel: 0.2 });
+        await settle(t);
+        assert.equal(t.warning.engine!.stateOf('waterlogging-depth', 'pond-restart')?.levels[0]?.since, base);
+        await t.close(); // writes state, hands the partitions back
+
+        t = await appOn(storage, bus);
+        admin = await t.login('admin');
+        assert.equal(t.warning.engine!.ownedPartitions().length, 32);
+        assert.equal(t.warning.engine!.stateOf('waterlogging-depth', 'pond-restart')?.levels[0]?.since, base, 'the pending duration was loaded');
+        await t.call('POST', '/api/ingest/pond-restart', token, { ts: base + 2 * MIN, currentLevel: 0.21 });
+        await settle(t);
+        const alerts = await openAlerts(t, admin, 'waterlogging-depth');
+        assert.equal(alerts.length, 1, 'two minutes counted across the restart');
+        await t.close();
+      } finally {
+        await bus.close();
+        await storage.close();
+      }
+    });
+
+    test('readings no evaluator saw are replayed by the process that takes over', async () => {
+      const storage = await sharedStorage(d);
+      const bus = new MemoryBus({ warn() {}, error() {} });
+      try {
+        // A evaluates, then stops (its state and checkpoint are written).
+        const a = await appOn(storage, bus);
+        const admin = await a.login('admin');
+        const tokens = [await gasDevice(a, admin, 'gas-r1'), await gasDevice(a, admin, 'gas-r2')];
+        await a.call('POST', '/api/ingest/gas-r1', tokens[0], { lel: 30 });
+        await settle(a);
+        await a.close();
+        // While no process evaluates rules, readings keep arriving (stored and acknowledged).
+        const ingestOnly = await appOn(storage, bus, { warningEngine: false });
+        assert.equal(ingestOnly.warning.engine, undefined);
+        assert.equal((await ingestOnly.call('POST', '/api/ingest/gas-r2', tokens[1], { lel: 55 })).status, 202);
+        assert.equal((await ingestOnly.call('POST', '/api/ingest/gas-r1', tokens[0], { lel: 52 })).status, 202);
+        await ingestOnly.close();
+        // B takes over: it replays what arrived since A's checkpoint.
+        const b = await appOn(storage, bus);
+        await settle(b);
+        const alerts = await openAlerts(b, admin, 'gas-lel');
+        assert.deepEqual(alerts.map((x) => [x.deviceId, x.level]).sort(), [
+          ['gas-r1', 2],
+          ['gas-r2', 2],
+        ]);
+        // gas-r1's alert was raised by A at Ⅲ and raised to Ⅱ by the replay: still one alert.
+        const all = await b.call('GET', '/api/alerts?rule=gas-lel&device=gas-r1', admin);
+        assert.equal(all.body.total, 1);
+        await b.close();
+      } finally {
+        await bus.close();
+        await storage.close();
+      }
+    });
+  });
+}
+
+describe('several processes over NATS and PostgreSQL', () => {
+  test('partitions are shared; handover by release and by lease expiry loses no alert and raises none twice', { timeout: 120_000 }, async (ctx) => {
+    const all = await dialects();
+    const pgFixture = all.find((x) => x.name === 'postgres');
+    if (!pgFixture || !(await natsAvailable())) return ctx.skip('PostgreSQL and NATS are needed');
+    const { NATS_URL } = await import('../../../test/helpers.js');
+    const storage = await pgFixture.open();
+    const natsOpts = { url: NATS_URL, stream: `WD_WARN_${process.pid}`, prefix: `wdwarn${process.pid}`, logger: { warn() {}, error() {} } };
+    const buses: NatsBus[] = [];
+    const apps: TestApp[] = [];
+    const start = async () => {
+      const bus = await NatsBus.connect(natsOpts);
+      buses.push(bus);
+      const t = await appOn(storage, bus, { warningLease: 2 });
+      apps.push(t);
+      return t;
+    };
+    try {
+      const a = await start();
+      const admin = await a.login('admin');
+      const b = await start();
+      assert.equal(b.warning.engine!.ownedPartitions().length, 0, 'A holds everything until it rebalances');
+      await a.warning.engine!.lease(); // two workers: A gives back half
+      await b.warning.engine!.lease(); // and B takes it
+      const stopA = keepLeasing(a);
+      const stopB = keepLeasing(b);
+      const pa = a.warning.engine!.ownedPartitions();
+      const pb = b.warning.engine!.ownedPartitions();
+      assert.equal(pa.length, 16);
+      assert.equal(pb.length, 16);
+      assert.equal(new Set([...pa, ...pb]).size, 32);
+
+      // Twenty gas detectors: seq 1–20 falls in both processes' partitions (A kept 0–15).
+      const tokens = new Map<string, string>();
+      for (let i = 0; i < 20; i++) tokens.set(`gas-m${i}`, await gasDevice(a, admin, `gas-m${i}`));
+      await new Promise((r) => setTimeout(r, 300)); // device.created reaches B over NATS
+      for (const [id, tok] of tokens) assert.equal((await a.call('POST', `/api/ingest/${id}`, tok, { lel: 30 })).status, 202);
+      await waitFor(async () => (await openAlerts(a, admin, 'gas-lel')).length === 20, 15_000, 'twenty alerts');
+      await Promise.all([a.warning.engine!.idle(), b.warning.engine!.idle()]);
+      // Each device was evaluated by exactly one process.
+      let byA = 0;
+      let byB = 0;
+      for (const id of tokens.keys()) {
+        const sa = a.warning.engine!.stateOf('gas-lel', id);
+        const sb = b.warning.engine!.stateOf('gas-lel', id);
+        assert.ok(!!sa !== !!sb, `${id} evaluated by one process`);
+        if (sa) byA++;
+        else byB++;
+      }
+      assert.ok(byA > 0 && byB > 0, `both processes took part (${byA}/${byB})`);
+
+      // Graceful handover: A stops; B takes everything and continues the same alerts.
+      await a.warning.engine!.checkpoint();
+      stopA();
+      await a.warning.close();
+      await b.warning.engine!.lease();
+      assert.equal(b.warning.engine!.ownedPartitions().length, 32);
+      for (const [id, tok] of tokens) assert.equal((await b.call('POST', `/api/ingest/${id}`, tok, { lel: 60 })).status, 202);
+      await waitFor(async () => (await openAlerts(b, admin, 'gas-lel')).every((x) => x.level === 2), 15_000, 'all raised to Ⅱ');
+      assert.equal((await b.call('GET', '/api/alerts?rule=gas-lel&limit=500', admin)).body.total, 20, 'no duplicates');
+
+      // Handover by lease expiry: B stops renewing (as if frozen or killed); C takes over.
+      await b.warning.engine!.checkpoint();
+      stopB();
+      const c = await start();
+      assert.equal(c.warning.engine!.ownedPartitions().length, 0);
+      await new Promise((r) => setTimeout(r, 2_300)); // B's leases run out
+      // Readings arrive while nobody holds the partitions: B no longer evaluates, C not yet.
+      for (const [id, tok] of tokens) assert.equal((await c.call('POST', `/api/ingest/${id}`, tok, { lel: 2 })).status, 202);
+      await c.warning.engine!.lease();
+      const stopC = keepLeasing(c);
+      assert.equal(c.warning.engine!.ownedPartitions().length, 32);
+      await settle(c);
+      // C replayed them: every alert cleared, none raised twice.
+      await waitFor(async () => (await openAlerts(c, admin, 'gas-lel')).length === 0, 15_000, 'alerts cleared by the replay');
+      assert.equal((await c.call('GET', '/api/alerts?rule=gas-lel&limit=500', admin)).body.total, 20);
+      stopC();
+    } finally {
+      for (const t of apps) await t.close().catch(() => undefined);
+      for (const bus of buses) await bus.close().catch(() => undefined);
+      await storage.close();
+    }
+  });
+});
+
+describe('SIGKILL right after readings are acknowledged', () => {
+  test('every alert the acknowledged readings call for exists after the restart, once', { timeout: 120_000 }, async (ctx) => {
+    const dir = mkdtempSync(join(tmpdir(), 'wd-warn-crash-'));
+    const PASSWORD = 'Crash-Admin-2026!';
+    const env = { DATA_DIR: dir, WUDANG_ADMIN_PASSWORD: PASSWORD, WARNING_LEASE: '2s' };
+    const api = async (base: string, method: string, path: string, token?: string, body?: unknown) => {
+      const res = await fetch(base + path, {
+        method,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    try {
+      const first = await spawnPlatform(env);
+      const admin = (await api(first.http, 'POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })).body.token;
+      const tokens: [string, string][] = [];
+      for (let i = 0; i < 100; i++) {
+        const r = await api(first.http, 'POST', '/api/devices', admin, {
+          id: `gas-k${i}`,
+          name: `gas ${i}`,
+          type: 'CombustibleGasObserved',
+          department: 'ZJJ',
+          location: ZHANGWAN,
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        tokens.push([`gas-k${i}`, r.body.token]);
+      }
+      await new Promise((r) => setTimeout(r, 1500)); // a checkpoint passes
+      // A hundred readings acknowledged at once, then the process is killed at once.
+      const posts = await Promise.all(tokens.map(([id, tok]) => api(first.http, 'POST', `/api/ingest/${id}`, tok, { lel: 40 })));
+      for (const p of posts) assert.equal(p.status, 202, JSON.stringify(p.body));
+      first.child.kill('SIGKILL');
+      const killedAt = Date.now();
+      await new Promise((r) => first.child.once('exit', r));
+
+      const second = await spawnPlatform(env);
+      try {
+        const admin2 = (await api(second.http, 'POST', '/api/auth/login', undefined, { username: 'admin', password: PASSWORD })).body.token;
+        await waitFor(
+          async () => (await api(second.http, 'GET', '/api/alerts?rule=gas-lel&limit=500', admin2)).body.total >= 100,
+          30_000,
+          'a hundred alerts after the restart',
+        );
+        await new Promise((r) => setTimeout(r, 1000));
+        const list = await api(second.http, 'GET', '/api/alerts?rule=gas-lel&limit=500', admin2);
+        assert.equal(list.body.total, 100);
+        assert.equal(new Set(list.body.items.map((a: { deviceId: string }) => a.deviceId)).size, 100, 'one alert per device');
+        const afterRestart = list.body.items.filter((a: { raisedAt: number }) => a.raisedAt > killedAt).length;
+        ctx.diagnostic(`${afterRestart} of 100 alerts were raised by the restarted process from replayed readings`);
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -1,0 +1,451 @@
+/**
+ * Notification of alerts, and escalation of alerts nobody acknowledges.
+ *
+ * Channels sit behind one interface: a webhook signed with HMAC-SHA256, and SMS and e-mail,
+ * whose development implementations write to an inspectable outbox (`dev_outbox`) instead of a
+ * gateway. Each message is a row written in the same transaction as the alert change, delivered
+ * by whichever process claims it (a lease), retried with backoff and finally marked failed, so a
+ * failing channel never blocks evaluation and nothing is lost in a crash. In-app delivery is the
+ * live push stream (alert events on the bus).
+ */
+import { createHmac } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { Counter, type Registry } from 'prom-client';
+import { newId } from '../../platform/ids.js';
+import { json, transaction } from '../../platform/storage/db.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { Platform } from '../../server/context.js';
+import type { AlertRow, Recipient } from './alerts.js';
+import { LEVELS } from './rules.js';
+
+export type ChannelName = 'webhook' | 'sms' | 'email';
+
+export interface Delivery {
+  id: string;
+  channel: ChannelName;
+  address: string;
+  secret: string | null;
+  event: string;
+  subject: string;
+  text: string;
+  payload: Record<string, unknown>;
+}
+
+/** A way of reaching people. `send` resolves once the message is accepted and throws otherwise. */
+export interface Channel {
+  readonly name: ChannelName;
+  send(d: Delivery): Promise<void>;
+}
+
+/** Signs the body: `X-Wudang-Signature: sha256=<hex HMAC of "<timestamp>.<body>">`. */
+export function signWebhook(secret: string, timestamp: string, body: string): string {
+  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex')}`;
+}
+
+export class WebhookChannel implements Channel {
+  readonly name = 'webhook' as const;
+  constructor(private readonly timeoutMs = 5_000) {}
+
+  async send(d: Delivery): Promise<void> {
+    const body = JSON.stringify(d.payload);
+    const timestamp = String(Date.now());
+    const res = await fetch(d.address, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'Wudang-Webhook/1',
+        'x-wudang-event': d.event,
+        'x-wudang-delivery': d.id,
+        'x-wudang-timestamp': timestamp,
+        ...(d.secret ? { 'x-wudang-signature': signWebhook(d.secret, timestamp, body) } : {}),
+      },
+      body,
+      signal: AbortSignal.timeout(this.timeoutMs),
+    });
+    if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(d.address).host}`);
+  }
+}
+
+/**
+ * Development SMS gateway: writes the text message to `dev_outbox` (GET /api/dev/outbox) and
+ * sends nothing. A city plugs its operator's gateway in behind the same interface.
+ */
+export class DevelopmentSmsGateway implements Channel {
+  readonly name = 'sms' as const;
+  constructor(private readonly p: Platform) {}
+  async send(d: Delivery): Promise<void> {
+    if (!/^\+?[0-9]{6,15}$/.test(d.address)) throw new Error(`not a phone number: ${d.address}`);
+    await this.p.db
+      .insertInto('dev_outbox')
+      .values({ id: newId('dvo', this.p.now()), channel: 'sms', address: d.address, subject: null, body: d.text.slice(0, 500), created_at: this.p.now() })
+      .execute();
+  }
+}
+
+/** Development e-mail: writes the message to `dev_outbox` and sends nothing. */
+export class DevelopmentMailer implements Channel {
+  readonly name = 'email' as const;
+  constructor(private readonly p: Platform) {}
+  async send(d: Delivery): Promise<void> {
+    if (!/^[^@\s]+@[^@\s]+$/.test(d.address)) throw new Error(`not an e-mail address: ${d.address}`);
+    await this.p.db
+      .insertInto('dev_outbox')
+      .values({ id: newId('dvo', this.p.now()), channel: 'email', address: d.address, subject: d.subject, body: d.text, created_at: this.p.now() })
+      .execute();
+  }
+}
+
+/** Minutes after raising (per level) until each escalation stage, and whom each stage reaches. */
+export interface EscalationPolicy {
+  /** Level → minutes to stage 1 (department leaders) and stage 2 (duty officers). */
+  afterMinutes: Record<'1' | '2' | '3' | '4', [number, number]>;
+  roles: [string, string];
+}
+
+export const DEFAULT_ESCALATION: EscalationPolicy = {
+  afterMinutes: { '1': [5, 15], '2': [10, 30], '3': [30, 60], '4': [60, 120] },
+  roles: ['dept_leader', 'duty_officer'],
+};
+
+const POLICY_KEY = 'warning.escalation';
+
+/** Backoff before attempt n+1 (ms); after the last, the message is failed. */
+export const RETRY_BACKOFF_MS = [10_000, 60_000, 5 * 60_000, 15 * 60_000, 60 * 60_000];
+
+declare module '../../platform/bus/bus.js' {
+  interface EventMap {
+    'alert.escalated': { id: string; stage: number; role: string; departments: string[]; level: number; district: string | null };
+  }
+}
+
+export interface NotifierOptions {
+  channels?: Partial<Record<ChannelName, Channel>>;
+  backoffMs?: number[];
+  leaseMs?: number;
+  registry?: Registry;
+}
+
+export class Notifier {
+  private readonly channels: Partial<Record<ChannelName, Channel>>;
+  private readonly backoff: number[];
+  private readonly leaseMs: number;
+  private policy: { at: number; value: EscalationPolicy } | undefined;
+  private readonly sent: Counter<'channel' | 'outcome'>;
+  /** Called after an escalation so the alert service can announce it. */
+  onEscalated: ((alert: AlertRow, stage: number, role: string, departments: string[]) => Promise<void>) | undefined;
+
+  constructor(
+    private readonly p: Platform,
+    opts: NotifierOptions = {},
+  ) {
+    this.channels = { webhook: new WebhookChannel(), sms: new DevelopmentSmsGateway(p), email: new DevelopmentMailer(p), ...opts.channels };
+    this.backoff = opts.backoffMs ?? RETRY_BACKOFF_MS;
+    this.leaseMs = opts.leaseMs ?? 60_000;
+    this.sent = new Counter({
+      name: 'wudang_notifications_total',
+      help: 'Alert notifications by channel and outcome (sent, retry, failed)',
+      labelNames: ['channel', 'outcome'],
+      registers: opts.registry ? [opts.registry] : [],
+    });
+  }
+
+  /** Loads the policy if it is not cached; call before opening the transaction that calls onChange. */
+  async prepare(): Promise<void> {
+    await this.escalationPolicy();
+  }
+
+  async escalationPolicy(): Promise<EscalationPolicy> {
+    const now = this.p.now();
+    if (this.policy && now - this.policy.at < 30_000) return this.policy.value;
+    const row = await this.p.db.selectFrom('settings').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
+    const value = json.parse<EscalationPolicy>(row?.value, DEFAULT_ESCALATION);
+    this.policy = { at: now, value };
+    return value;
+  }
+
+  async setEscalationPolicy(policy: EscalationPolicy, by: string | null): Promise<void> {
+    const now = this.p.now();
+    const value = JSON.stringify(policy);
+    await this.p.db
+      .insertInto('settings')
+      .values({ key: POLICY_KEY, value, updated_at: now, updated_by: by })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now, updated_by: by }))
+      .execute();
+    this.policy = undefined;
+  }
+
+  /**
+   * Inside the alert's transaction: messages for the change, and the escalation timers.
+   * `event` is raised, reopened, level_raised, level_lowered, acknowledged, resolved, closed, cleared.
+   */
+  async onChange(trx: Transaction<Database>, a: AlertRow, event: string, quiet: boolean): Promise<void> {
+    const now = this.p.now();
+    if (event === 'raised' || event === 'reopened' || event === 'level_raised') {
+      await trx.updateTable('alert_timers').set({ done_at: now }).where('alert_id', '=', a.id).where('done_at', 'is', null).execute();
+      if (!a.simulated || this.p.config.simulate) {
+        // Never a query on p.db here: on SQLite the caller's transaction holds the only connection.
+        const policy = this.policy?.value ?? DEFAULT_ESCALATION;
+        const [m1, m2] = policy.afterMinutes[String(a.level) as '1'] ?? DEFAULT_ESCALATION.afterMinutes['4'];
+        await trx
+          .insertInto('alert_timers')
+          .values([
+            { id: newId('alt', now), alert_id: a.id, stage: 1, due_at: now + m1 * 60_000, done_at: null, claimed_until: null },
+            { id: newId('alt', now), alert_id: a.id, stage: 2, due_at: now + m2 * 60_000, done_at: null, claimed_until: null },
+          ])
+          .execute();
+      }
+      // A flapping alert's comings and goings are on its timeline, not on everyone's phone.
+      if (!quiet) await this.enqueue(trx, a, event, null);
+    } else if (event === 'acknowledged' || event === 'resolved' || event === 'closed' || event === 'cleared') {
+      await trx.updateTable('alert_timers').set({ done_at: now }).where('alert_id', '=', a.id).where('done_at', 'is', null).execute();
+      if (event !== 'acknowledged') await this.enqueue(trx, a, event, null);
+    }
+  }
+
+  /** Messages to the endpoints of the alert's recipients (or, for an escalation, those of a role). */
+  private async enqueue(trx: Transaction<Database>, a: AlertRow, event: string, role: string | null): Promise<number> {
+    const recipients = json.parse<Recipient[]>(a.recipients, []).map((r) => r.department);
+    if (recipients.length === 0) return 0;
+    const endpoints = await trx
+      .selectFrom('notification_endpoints')
+      .selectAll()
+      .where('department_code', 'in', recipients)
+      .where('enabled', '=', 1)
+      .where('min_level', '>=', a.level)
+      .execute();
+    const now = this.p.now();
+    const lvl = LEVELS[a.level as 1];
+    const rows = endpoints
+      .filter((e) => {
+        const roles = json.parse<string[] | null>(e.roles, null);
+        return role === null ? roles === null : roles?.includes(role);
+      })
+      .map((e) => ({
+        id: newId('ntf', now),
+        alert_id: a.id,
+        endpoint_id: e.id,
+        channel: e.channel,
+        department_code: e.department_code,
+        address: e.address,
+        event,
+        payload: JSON.stringify({
+          event,
+          alert: {
+            id: a.id,
+            rule: a.rule_id,
+            level: a.level,
+            levelLabel: { zh: lvl.zh, en: lvl.en },
+            predicted: a.predicted === 1,
+            status: a.status,
+            title: { zh: a.title_zh, en: a.title_en },
+            district: a.district_adcode,
+            device: a.device_id,
+            raisedAt: a.raised_at,
+            simulated: a.simulated === 1,
+          },
+          ...(role ? { escalatedTo: role } : {}),
+          at: now,
+        }),
+        status: 'pending',
+        attempts: 0,
+        next_at: now,
+        claimed_until: null,
+        last_error: null,
+        created_at: now,
+        sent_at: null,
+      }));
+    if (rows.length) await trx.insertInto('notifications').values(rows).execute();
+    return rows.length;
+  }
+
+  /** Fires due escalations and delivers due messages; safe in several processes. Returns how many were handled. */
+  async runDue(limit = 100): Promise<number> {
+    return (await this.escalate(limit)) + (await this.deliver(limit));
+  }
+
+  private async escalate(limit: number): Promise<number> {
+    const now = this.p.now();
+    const due = await this.p.db
+      .selectFrom('alert_timers')
+      .select(['id'])
+      .where('done_at', 'is', null)
+      .where('due_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('due_at')
+      .limit(limit)
+      .execute();
+    let n = 0;
+    for (const { id } of due) {
+      const claim = await this.p.db
+        .updateTable('alert_timers')
+        .set({ claimed_until: now + this.leaseMs })
+        .where('id', '=', id)
+        .where('done_at', 'is', null)
+        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+        .executeTakeFirst();
+      if (Number(claim.numUpdatedRows) !== 1) continue;
+      const policy = await this.escalationPolicy();
+      const fired = await transaction(this.p.db, async (trx) => {
+        const timer = await trx.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+        const a = await trx.selectFrom('alerts').selectAll().where('id', '=', timer.alert_id).executeTakeFirst();
+        await trx.updateTable('alert_timers').set({ done_at: now }).where('id', '=', id).execute();
+        if (!a || a.status !== 'raised') return undefined; // acknowledged or over in the meantime
+        const role = policy.roles[timer.stage - 1] ?? 'duty_officer';
+        const departments = json.parse<Recipient[]>(a.recipients, []).map((r) => r.department);
+        const queued = await this.enqueue(trx, a, 'escalated', role);
+        await trx
+          .insertInto('alert_events')
+          .values({
+            id: newId('ale', now),
+            alert_id: a.id,
+            at: now,
+            actor_id: null,
+            actor_name: 'system',
+            action: 'escalated',
+            level: a.level,
+            comment: `not acknowledged after ${Math.round((now - a.raised_at) / 60_000)} min: escalated to ${role}`,
+            data: JSON.stringify({ stage: timer.stage, role, departments, messages: queued }),
+          })
+          .execute();
+        return { a, stage: timer.stage, role, departments };
+      });
+      if (fired) {
+        n++;
+        await this.onEscalated?.(fired.a, fired.stage, fired.role, fired.departments);
+      }
+    }
+    return n;
+  }
+
+  private async deliver(limit: number): Promise<number> {
+    const now = this.p.now();
+    const due = await this.p.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('status', '=', 'pending')
+      .where('next_at', '<=', now)
+      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+      .orderBy('next_at')
+      .limit(limit)
+      .execute();
+    let n = 0;
+    await Promise.all(
+      due.map(async (m) => {
+        const claim = await this.p.db
+          .updateTable('notifications')
+          .set({ claimed_until: now + this.leaseMs })
+          .where('id', '=', m.id)
+          .where('status', '=', 'pending')
+          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
+          .executeTakeFirst();
+        if (Number(claim.numUpdatedRows) !== 1) return;
+        n++;
+        const channel = this.channels[m.channel as ChannelName];
+        const endpoint = m.endpoint_id
+          ? await this.p.db.selectFrom('notification_endpoints').select('secret').where('id', '=', m.endpoint_id).executeTakeFirst()
+          : undefined;
+        const payload = json.parse<Record<string, unknown>>(m.payload, {});
+        const alert = payload.alert as { title: { zh: string }; levelLabel: { zh: string }; district: string | null };
+        const text = `【十堰城市运行预警】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(m.event)}）`;
+        try {
+          if (!channel) throw new Error(`no ${m.channel} channel is configured`);
+          await channel.send({
+            id: m.id,
+            channel: m.channel as ChannelName,
+            address: m.address,
+            secret: endpoint?.secret ?? null,
+            event: m.event,
+            subject: text,
+            text,
+            payload,
+          });
+          await this.p.db
+            .updateTable('notifications')
+            .set({ status: 'sent', attempts: m.attempts + 1, sent_at: this.p.now(), claimed_until: null, last_error: null })
+            .where('id', '=', m.id)
+            .execute();
+          this.sent.inc({ channel: m.channel, outcome: 'sent' });
+        } catch (err) {
+          const attempts = m.attempts + 1;
+          const failed = attempts > this.backoff.length;
+          await this.p.db
+            .updateTable('notifications')
+            .set({
+              status: failed ? 'failed' : 'pending',
+              attempts,
+              next_at: failed ? m.next_at : this.p.now() + this.backoff[attempts - 1]!,
+              claimed_until: null,
+              last_error: (err as Error).message.slice(0, 1000),
+            })
+            .where('id', '=', m.id)
+            .execute();
+          this.sent.inc({ channel: m.channel, outcome: failed ? 'failed' : 'retry' });
+          if (failed) {
+            await this.p.db
+              .insertInto('alert_events')
+              .values({
+                id: newId('ale', this.p.now()),
+                alert_id: m.alert_id,
+                at: this.p.now(),
+                actor_id: null,
+                actor_name: 'system',
+                action: 'notify_failed',
+                level: null,
+                comment: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${(err as Error).message}`.slice(0, 2000),
+                data: JSON.stringify({ notification: m.id }),
+              })
+              .execute();
+          }
+        }
+      }),
+    );
+    return n;
+  }
+
+  async forAlert(alertId: string) {
+    const rows = await this.p.db.selectFrom('notifications').selectAll().where('alert_id', '=', alertId).orderBy('created_at').execute();
+    return rows.map((r) => ({
+      id: r.id,
+      channel: r.channel,
+      department: r.department_code,
+      address: maskAddress(r.channel, r.address),
+      event: r.event,
+      status: r.status,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      createdAt: r.created_at,
+      sentAt: r.sent_at,
+    }));
+  }
+}
+
+function eventZh(event: string): string {
+  return (
+    (
+      {
+        raised: '发布',
+        reopened: '再次发生',
+        level_raised: '升级',
+        escalated: '超时未确认',
+        resolved: '解除',
+        cleared: '解除',
+        closed: '关闭',
+      } as Record<string, string>
+    )[event] ?? event
+  );
+}
+
+/** Phone numbers and e-mail addresses are personal information: shown masked. */
+export function maskAddress(channel: string, address: string): string {
+  if (channel === 'sms') return address.length > 7 ? `${address.slice(0, 3)}****${address.slice(-4)}` : '****';
+  if (channel === 'email') {
+    const [user, domain] = address.split('@');
+    return `${(user ?? '').slice(0, 1)}***@${domain ?? ''}`;
+  }
+  try {
+    const u = new URL(address);
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return '(invalid URL)';
+  }
+}
