@@ -289,7 +289,7 @@ export class Notifier {
         const timer = await trx.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
         const a = await trx.selectFrom('alerts').selectAll().where('id', '=', timer.alert_id).executeTakeFirst();
         await trx.updateTable('alert_timers').set({ done_at: now }).where('id', '=', id).execute();
-        if (!a || a.status !== 'raised') return undefined; // acknowledged or over in the meantime
+        if (a?.status !== 'raised') return undefined; // acknowledged or over in the meantime
         const role = policy.roles[timer.stage - 1] ?? 'duty_officer';
         const departments = json.parse<Recipient[]>(a.recipients, []).map((r) => r.department);
         const queued = await this.enqueue(trx, a, 'escalated', role);

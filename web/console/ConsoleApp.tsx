@@ -17,6 +17,7 @@ import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
 import { UsersPage } from './pages/Users';
+import { AlertsPage, RulesPage } from './pages/Warning';
 
 interface NavItem {
   path: string;
@@ -30,6 +31,8 @@ const NAV: NavItem[] = [
   { path: 'departments', label: 'nav.departments', permission: 'city.read', element: (u) => <DepartmentsPage user={u} /> },
   { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },
   { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
+  { path: 'alerts', label: 'nav.alerts', permission: 'warning.read', element: (u) => <AlertsPage canAct={u.permissions.includes('warning.act')} /> },
+  { path: 'rules', label: 'nav.rules', permission: 'warning.read', element: (u) => <RulesPage canManage={u.permissions.includes('warning.manage')} /> },
   { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },

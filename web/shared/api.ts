@@ -50,6 +50,11 @@ function save(s: Session | null): void {
   else localStorage.removeItem(KEY);
 }
 
+/** The current access token (for WebSocket URLs, which cannot carry headers). */
+export function accessToken(): string | null {
+  return load()?.token ?? null;
+}
+
 export function hasSession(): boolean {
   return load() !== null;
 }

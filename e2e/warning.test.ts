@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../test/helpers.js';
+import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+
+const ZHANGWAN = { lon: 110.7705, lat: 32.6522 };
+const MIN = 60_000;
+
+describe('early-warning screens in Chromium', () => {
+  let browser: Browser;
+  let app: ServedApp;
+  let admin: string;
+  const create = async (id: string, name: string, type: string, department: string) => {
+    const r = await app.call('POST', '/api/devices', admin, { id, name, type, department, location: ZHANGWAN });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    return r.body.token as string;
+  };
+  const ingest = async (id: string, token: string, body: unknown) => {
+    const r = await app.inject({
+      method: 'POST',
+      url: `/api/ingest/${id}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    assert.equal(r.statusCode, 202, r.body);
+    await new Promise((res) => setTimeout(res, 30));
+    await app.warning.engine!.idle();
+  };
+  before(async () => {
+    app = await serve();
+    browser = await launch();
+    admin = await app.login('admin');
+    // A rainstorm at a ponding point: the depth rises 2 cm a minute for twenty minutes.
+    const pond = await create('pond-chezhan', '火车站广场积水点', 'FloodMonitoring', 'ZJJ');
+    const start = Date.now() - 25 * MIN;
+    for (let i = 0; i <= 20; i++) await ingest('pond-chezhan', pond, { ts: start + i * MIN, currentLevel: Math.round(i * 2) / 100, precipitation: 20 });
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('the inbox shows predicted and actual waterlogging alerts; detail has the evidence chart and timeline; acknowledging is recorded; new alerts arrive live', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'duty', DEMO_PASSWORD);
+    await page.getByRole('menuitem', { name: '预警信息' }).click();
+    const table = page.getByTestId('alerts-table');
+    await table.getByText('城市积水点积水深度：火车站广场积水点').waitFor();
+    await table.getByText('积水点内涝预测：火车站广场积水点').waitFor();
+    assert.ok(await table.getByText('预测', { exact: true }).first().isVisible(), 'the prediction is marked');
+    await shot(page, 'console-alerts');
+
+    await table.getByText('积水点内涝预测：火车站广场积水点').click();
+    let drawer = page.locator('.ant-drawer-content');
+    await drawer.getByTestId('expected-at').first().waitFor();
+    await drawer.getByText('发布预测预警').waitFor();
+    await page.keyboard.press('Escape');
+
+    await table.getByText('城市积水点积水深度：火车站广场积水点').click();
+    drawer = page.locator('.ant-drawer-content');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="evidence-chart"]')?.getAttribute('data-points') ?? 0) >= 10);
+    assert.ok(await drawer.locator('[data-testid="evidence-chart"] canvas').first().isVisible(), 'ECharts drew the evidence');
+    await drawer.getByText('发布预警').waitFor();
+    await drawer.getByText('预警升级').waitFor();
+    await drawer.getByTestId('ack').click();
+    await page.waitForFunction(() => document.querySelector('[data-testid="alert-status"]')?.textContent === '已确认');
+    await drawer.getByText('值班员 王敏').waitFor();
+    await shot(page, 'console-alert-detail');
+    await page.keyboard.press('Escape');
+
+    // A gas leak while the inbox is open: it appears without reloading the page.
+    const gas = await create('gas-chezhan', '火车站燃气监测', 'CombustibleGasObserved', 'ZJJ');
+    await ingest('gas-chezhan', gas, { lel: 58 });
+    await table.getByText('可燃气体浓度报警：火车站燃气监测').waitFor({ timeout: 10_000 });
+    const row = table.locator('tr', { hasText: '火车站燃气监测' });
+    assert.match((await row.getByTestId('level-tag').textContent()) ?? '', /Ⅱ级 橙色/);
+    await shot(page, 'console-alerts-live');
+    await page.close();
+  });
+
+  it('edits a rule through the form with a live check and a backtest, and saves a new version', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('menuitem', { name: '预警规则' }).click();
+    await page.getByTestId('rules-table').getByText('waterlogging-depth · v1').waitFor();
+    await page.getByTestId('edit-waterlogging-depth').click();
+    const editor = page.getByTestId('rule-editor');
+    await editor.getByText('规则有效').waitFor();
+
+    // A clear level above the raise level is refused, with the field named.
+    const clear = editor.getByTestId('l0-clear');
+    await clear.fill('0.5');
+    await editor.getByText('/levels/0/condition/clear').waitFor();
+    assert.ok(await editor.getByTestId('rule-save').isDisabled());
+    await clear.fill('0.1');
+    await editor.getByText('规则有效').waitFor();
+
+    // Raise at 20 cm instead of 15; the backtest over the stored storm shows when it would have fired.
+    await editor.getByTestId('l0-value').fill('0.2');
+    await editor.getByText('规则有效').waitFor();
+    await editor.getByTestId('rule-backtest').click();
+    const result = editor.getByTestId('backtest-result');
+    await result.getByText('触发时段: 1').waitFor();
+    assert.ok(await result.getByText('pond-chezhan').isVisible());
+    await shot(page, 'console-rule-editor');
+    await editor.getByTestId('rule-save').click();
+    await page.getByTestId('rules-table').getByText('waterlogging-depth · v2').waitFor();
+    const stored = await app.call('GET', '/api/warning/rules/waterlogging-depth', admin);
+    assert.equal(stored.body.levels[0].condition.value, 0.2);
+    await page.close();
+  });
+});
