@@ -11,7 +11,12 @@
  * each for its share of device topics. The platform's work per message is the same: device lookup
  * among 50,000, validation, raw + rollups + latest, health, live push.
  *
- *   npm run bench:fleet [-- --devices 50000 --rate 8500 --seconds 30 --warmup 10 --publishers 40]
+ * With `--rules N` the platform evaluates N warning rules (five per device group, see
+ * bench/ingest-server.ts) and `--spikes S` devices a second report a level over the limit then
+ * fall back: the report adds publish-to-alert latency (the triggering reading's publish time to
+ * the alert event).
+ *
+ *   npm run bench:fleet [-- --devices 50000 --rate 8500 --seconds 30 --warmup 10 --publishers 40 --rules 1000 --spikes 2]
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -25,6 +30,8 @@ const RATE = Number(args.rate ?? 8_500);
 const SECONDS = Number(args.seconds ?? 30);
 const WARMUP = Number(args.warmup ?? 10);
 const PUBLISHERS = Number(args.publishers ?? 40);
+const RULES = Number(args.rules ?? 0);
+const SPIKES = Number(args.spikes ?? (RULES ? 2 : 0));
 const BROKER = process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
 const PIN = cpus().length >= 2 && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
 
@@ -34,18 +41,25 @@ interface Report {
   p99: number;
   max: number;
   rss: number;
+  alerts: number;
+  alertP50: number;
+  alertP99: number;
+  alertMax: number;
 }
 
 const server: ChildProcess = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), ['fleet', String(DEVICES)], {
   execArgv: ['--import', 'tsx'],
   stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  env: { ...process.env, BENCH_RULES: String(RULES) },
 });
 if (PIN && server.pid) spawnSync('taskset', ['-p', '-c', '0', String(server.pid)]);
-const ready = await new Promise<{ provisionMs: number }>((resolve, reject) => {
-  server.once('message', (m) => resolve(m as { provisionMs: number }));
+const ready = await new Promise<{ provisionMs: number; rulesMs: number }>((resolve, reject) => {
+  server.once('message', (m) => resolve(m as { provisionMs: number; rulesMs: number }));
   server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
 });
-console.log(`${DEVICES} devices provisioned in ${(ready.provisionMs / 1000).toFixed(1)} s`);
+console.log(
+  `${DEVICES} devices provisioned in ${(ready.provisionMs / 1000).toFixed(1)} s${RULES ? `, ${RULES} rules created in ${(ready.rulesMs / 1000).toFixed(1)} s` : ''}`,
+);
 const report = () =>
   new Promise<Report>((resolve) => {
     server.once('message', (m) => resolve(m as Report));
@@ -58,6 +72,17 @@ const publishers = await Promise.all(
 let next = 0;
 let sent = 0;
 let behind = 0;
+// Devices whose next reading is a spike over the rules' limit (S new ones a second).
+const spiking = new Set<number>();
+let spikeSeed = 0;
+const spikeTimer = SPIKES
+  ? setInterval(() => {
+      for (let i = 0; i < SPIKES; i++) {
+        spikeSeed = (spikeSeed * 7919 + 104729) % DEVICES;
+        spiking.add(spikeSeed);
+      }
+    }, 1000)
+  : undefined;
 // Every 10 ms, the messages due since the start, round-robin over the devices.
 const started = performance.now();
 const tick = setInterval(() => {
@@ -67,7 +92,12 @@ const tick = setInterval(() => {
     const dev = next;
     next = (next + 1) % DEVICES;
     const c = publishers[dev % PUBLISHERS]!;
-    const level = 0.5 + ((dev * 31 + sent) % 200) / 100;
+    let level = 0.5 + ((dev * 31 + sent) % 200) / 100;
+    if (RULES) {
+      // With rules on, a device's level is steady (no rule fires) unless it is spiking.
+      level = 1 + (dev % 10) / 20;
+      if (spiking.delete(dev)) level = 3.7;
+    }
     c.publish(`devices/w-${dev}/telemetry`, JSON.stringify({ ts: Date.now(), level, overflow: level > 2.4 }), { qos: 1 });
     sent++;
   }
@@ -81,10 +111,11 @@ for (let s = 0; s < SECONDS; s += 5) {
   const r = await report();
   windows.push(r);
   console.log(
-    `${String(s + 5).padStart(4)} s  committed ${(r.committed / 5).toFixed(0).padStart(6)} msg/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  rss ${(r.rss / 2 ** 20).toFixed(0)} MiB`,
+    `${String(s + 5).padStart(4)} s  committed ${(r.committed / 5).toFixed(0).padStart(6)} msg/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  rss ${(r.rss / 2 ** 20).toFixed(0)} MiB${RULES ? `  alerts ${r.alerts} p50 ${r.alertP50} ms p99 ${r.alertP99} ms max ${r.alertMax} ms` : ''}`,
   );
 }
 clearInterval(tick);
+if (spikeTimer) clearInterval(spikeTimer);
 const all = windows.reduce((n, w) => n + w.committed, 0);
 const sorted = windows.map((w) => w.p99).sort((a, b) => a - b);
 const result = {
@@ -95,6 +126,16 @@ const result = {
   p99WorstWindow: sorted[sorted.length - 1],
   p50MedianOfWindows: windows.map((w) => w.p50).sort((a, b) => a - b)[Math.floor(windows.length / 2)],
   generatorBehind: behind,
+  ...(RULES
+    ? {
+        rules: RULES,
+        spikesPerSecond: SPIKES,
+        alertsRaised: windows.reduce((n, w) => n + w.alerts, 0),
+        alertP99MedianOfWindows: windows.map((w) => w.alertP99).sort((a, b) => a - b)[Math.floor(windows.length / 2)],
+        alertP99WorstWindow: Math.max(...windows.map((w) => w.alertP99)),
+        alertP50MedianOfWindows: windows.map((w) => w.alertP50).sort((a, b) => a - b)[Math.floor(windows.length / 2)],
+      }
+    : {}),
   publishers: PUBLISHERS,
   seconds: SECONDS,
   pinned: PIN,

@@ -4,6 +4,10 @@
  *   QoS 1 publish only after a batched better-sqlite3 insert of its values has committed. Nothing else.
  * - `wudang`: the platform (SQLite in a temporary directory) with `devices` devices provisioned;
  *   prints their tokens for the load generator.
+ * - `rules-off` / `rules-on` (bench/rules.ts): `wudang` with rule evaluation off, or on with
+ *   BENCH_RULES rules (default 1,000) over the devices, which carry group tags g0…g199: each
+ *   device is watched by five rules of its group (a duration threshold, a rate, a hysteresis
+ *   threshold, an any-of, a Holt prediction) besides the seed rules of its type.
  */
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -61,20 +65,96 @@ async function platform(env: Record<string, string>) {
   const { loadConfig } = await import('../server/config.js');
   const config = loadConfig({ LOG_LEVEL: 'warn', WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!', SIMULATE: '0', HOST: '127.0.0.1', DATA_DIR: dir, ...env });
   const { provisionSimulated } = await import('../modules/sensing/sensing.service.js');
-  return { w: await buildApp(config, { scheduler: false }), provisionSimulated };
+  const w = await buildApp(config, { scheduler: false });
+  // The rule engine's timers as in production (the other schedulers stay off for a steady load).
+  const engine = w.warning.engine;
+  if (engine) {
+    setInterval(() => void engine.checkpoint().catch(() => undefined), 1000).unref();
+    setInterval(
+      () =>
+        void engine
+          .lease()
+          .then(() => engine.tick())
+          .catch(() => undefined),
+      5000,
+    ).unref();
+  }
+  return { w, provisionSimulated };
 }
 
-async function wudang(): Promise<{ port: number; tokens: Record<string, string> }> {
-  const { w, provisionSimulated } = await platform({ MQTT_PORT: '0', DEVICE_RATE_LIMIT: '100000', DEVICE_RATE_BURST: '1000000' });
+const GROUPS = 200;
+
+/** `count` rules over a device type's attribute, five per tag group g0…g199 (see the header). */
+async function createBenchRules(
+  p: import('../server/context.js').Platform,
+  count: number,
+  type: string,
+  owner: string,
+  task: string,
+  attr: string,
+  limit: number,
+) {
+  const { createRule } = await import('../modules/warning/rules.service.js');
+  const { SYSTEM_CONTEXT } = await import('../server/context.js');
+  const t0 = Date.now();
+  for (let k = 0; k < count; k++) {
+    const tags = [`g${k % GROUPS}`];
+    const kind = Math.floor(k / GROUPS) % 5;
+    const conditions = [
+      { kind: 'threshold', attr, op: '>=', value: limit, clear: limit * 0.9, forSeconds: 60 },
+      { kind: 'rate', attr, change: limit / 2, withinSeconds: 600 },
+      { kind: 'threshold', attr, op: '>=', value: limit * 1.2, clear: limit },
+      {
+        kind: 'any',
+        of: [
+          { kind: 'threshold', attr, op: '>=', value: limit * 1.5 },
+          { kind: 'rate', attr, change: limit, withinSeconds: 300 },
+        ],
+      },
+      { kind: 'predict', attr, op: '>=', value: limit * 1.3, horizonSeconds: 1800, fitSeconds: 900 },
+    ];
+    await createRule(
+      p,
+      `bench-${k}`,
+      {
+        name: { zh: `基准规则 ${k}`, en: `Benchmark rule ${k}` },
+        source: 'bench/ingest-server.ts',
+        owner,
+        task,
+        scope: { types: [type], tags },
+        levels: [{ level: 4, condition: conditions[kind] as never }],
+      },
+      true,
+      SYSTEM_CONTEXT,
+    );
+  }
+  return Date.now() - t0;
+}
+
+async function wudang(rules?: 'off' | 'on'): Promise<{ port: number; tokens: Record<string, string>; rulesMs?: number }> {
+  const { w, provisionSimulated } = await platform({
+    MQTT_PORT: '0',
+    DEVICE_RATE_LIMIT: '100000',
+    DEVICE_RATE_BURST: '1000000',
+    ...(rules === 'off' ? { WARNING_ENGINE: '0' } : {}),
+  });
   const list = Array.from({ length: devices }, (_, i) => ({
     id: `b-${i}`,
     name: `bench ${i}`,
     type: 'AirQualityObserved',
     department: 'STHJJ',
+    tags: [`g${i % GROUPS}`],
     location: { lon: 110.78 + (i % 100) * 0.0005, lat: 32.64 + Math.floor(i / 100) * 0.0002 },
   }));
   const tokens = Object.fromEntries(await provisionSimulated(w.platform, list));
-  return { port: w.sensing.broker!.port, tokens };
+  let rulesMs: number | undefined;
+  if (rules === 'on') {
+    rulesMs = await createBenchRules(w.platform, Number(process.env.BENCH_RULES ?? 1000), 'AirQualityObserved', 'STHJJ', 'environment', 'pm25', 150);
+    // Let every process's engine load the new rules before the load starts.
+    await new Promise((r) => setTimeout(r, 500));
+    await w.warning.engine?.idle();
+  }
+  return { port: w.sensing.broker!.port, tokens, ...(rulesMs !== undefined ? { rulesMs } : {}) };
 }
 
 /**
@@ -84,7 +164,9 @@ async function wudang(): Promise<{ port: number; tokens: Record<string, string> 
  * the committed count and latency percentiles since the last report.
  */
 async function fleet(): Promise<void> {
+  const rules = Number(process.env.BENCH_RULES ?? 0);
   const { w, provisionSimulated } = await platform({
+    ...(rules === 0 ? { WARNING_ENGINE: '0' } : {}),
     MQTT_URL: process.env.BENCH_MQTT_URL ?? 'mqtt://127.0.0.1:1883',
     MQTT_SHARE_GROUP: `bench-${process.pid}`,
     MQTT_CLIENT_ID: `bench-ingest-${process.pid}`,
@@ -96,10 +178,24 @@ async function fleet(): Promise<void> {
     name: `well ${i}`,
     type: 'DrainageWellObserved',
     department: 'ZJJ',
+    tags: [`g${i % GROUPS}`],
     location: { lon: 110.7 + (i % 250) * 0.0006, lat: 32.58 + Math.floor(i / 250) * 0.0006 },
   }));
   for (let i = 0; i < list.length; i += 5000) await provisionSimulated(w.platform, list.slice(i, i + 5000));
   const provisionMs = Date.now() - t0;
+  const rulesMs = rules ? await createBenchRules(w.platform, rules, 'DrainageWellObserved', 'ZJJ', 'drainage', 'level', 3) : 0;
+  // Publish-to-alert: each alert's triggering reading carries its publish time as `ts`.
+  let alertLatencies: number[] = [];
+  let alertsRaised = 0;
+  await w.platform.bus.subscribe(
+    'alert.raised',
+    (e) => {
+      const d = e.data as { observedAt?: number | null };
+      alertsRaised++;
+      if (d.observedAt) alertLatencies.push(Date.now() - d.observedAt);
+    },
+    { group: 'bench-alerts' },
+  );
   let latencies: number[] = [];
   let committed = 0;
   w.sensing.pipeline.onCommitted((_device, rows) => {
@@ -110,11 +206,25 @@ async function fleet(): Promise<void> {
     if (m !== 'report') return;
     const xs = latencies.sort((a, b) => a - b);
     const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? Number.NaN;
-    process.send?.({ committed, p50: at(0.5), p99: at(0.99), max: xs[xs.length - 1] ?? Number.NaN, rss: process.memoryUsage().rss });
+    const as = alertLatencies.sort((a, b) => a - b);
+    const aat = (q: number) => as[Math.min(as.length - 1, Math.floor(as.length * q))] ?? Number.NaN;
+    process.send?.({
+      committed,
+      p50: at(0.5),
+      p99: at(0.99),
+      max: xs[xs.length - 1] ?? Number.NaN,
+      rss: process.memoryUsage().rss,
+      alerts: alertsRaised,
+      alertP50: aat(0.5),
+      alertP99: aat(0.99),
+      alertMax: as[as.length - 1] ?? Number.NaN,
+    });
     latencies = [];
     committed = 0;
+    alertLatencies = [];
+    alertsRaised = 0;
   });
-  process.send?.({ ready: true, provisionMs });
+  process.send?.({ ready: true, provisionMs, rulesMs });
 }
 
 if (mode === 'fleet') {
@@ -122,6 +232,8 @@ if (mode === 'fleet') {
 } else if (mode === 'reference') {
   const port = await reference();
   process.send?.({ port, tokens: {} });
+} else if (mode === 'rules-off' || mode === 'rules-on') {
+  process.send?.(await wudang(mode === 'rules-off' ? 'off' : 'on'));
 } else {
   const r = await wudang();
   process.send?.(r);

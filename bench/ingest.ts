@@ -5,7 +5,11 @@
  * to core 0, the load generator to core 1. Reports the median of `rounds` alternating runs and p99
  * publish-to-acknowledged latency.
  *
+ * With `--compare rules` it compares the platform with rule evaluation off and on instead (1,000
+ * rules, BENCH_RULES to change): issue 4's "capacity with 1,000 rules at least 0.8× without".
+ *
  *   npm run bench:ingest [-- --clients 200 --window 16 --seconds 8 --rounds 3]
+ *   npm run bench:rules  (= bench/ingest.ts --compare rules)
  */
 import { type ChildProcess, fork, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
@@ -18,9 +22,11 @@ const CLIENTS = Number(args.clients ?? 200);
 const WINDOW = Number(args.window ?? 16);
 const SECONDS = Number(args.seconds ?? 8);
 const ROUNDS = Number(args.rounds ?? 3);
+const COMPARE = args.compare === 'rules' ? (['rules-off', 'rules-on'] as const) : (['reference', 'wudang'] as const);
+type Mode = (typeof COMPARE)[number];
 const PIN = cpus().length >= 2 && spawnSync('taskset', ['-p', '-c', '1', String(process.pid)]).status === 0;
 
-async function start(mode: 'reference' | 'wudang'): Promise<{ child: ChildProcess; port: number; tokens: Record<string, string> }> {
+async function start(mode: Mode): Promise<{ child: ChildProcess; port: number; tokens: Record<string, string> }> {
   const child = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), [mode, String(CLIENTS)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -44,12 +50,15 @@ async function load(port: number, tokens: Record<string, string>): Promise<{ rat
   let counting = false;
   const latencies: number[] = [];
   let running = true;
-  let ts = Date.now() - 3_600_000;
+  // Each device's readings a minute apart in its own time (starting two days back), as a device
+  // reporting every minute would send them: rules see realistic windows however fast the load runs.
+  const base = Date.now() - 2 * 86_400_000;
   const pump = (c: mqtt.MqttClient, id: string) => {
+    let n = 0;
     const send = () => {
       if (!running) return;
       const t0 = performance.now();
-      ts += 1;
+      const ts = base + n++ * 60_000;
       c.publish(`devices/${id}/telemetry`, JSON.stringify({ ts, pm25: 35, pm10: 60, no2: 20, o3: 80 }), { qos: 1 }, (err) => {
         if (err) return;
         if (counting) {
@@ -75,19 +84,20 @@ async function load(port: number, tokens: Record<string, string>): Promise<{ rat
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-const results: Record<'reference' | 'wudang', { rate: number; p99: number }[]> = { reference: [], wudang: [] };
+const [BASE, SUBJECT] = COMPARE;
+const results: Record<string, { rate: number; p99: number }[]> = { [BASE]: [], [SUBJECT]: [] };
 for (let r = 0; r < ROUNDS; r++) {
-  for (const mode of ['reference', 'wudang'] as const) {
+  for (const mode of COMPARE) {
     const s = await start(mode);
     const res = await load(s.port, s.tokens);
     s.child.kill('SIGKILL');
-    results[mode].push(res);
+    results[mode]!.push(res);
     console.log(`round ${r + 1} ${mode.padEnd(9)} ${res.rate.toFixed(0).padStart(7)} msg/s acknowledged, p99 ${res.p99.toFixed(1)} ms`);
   }
 }
-const ref = median(results.reference.map((x) => x.rate));
-const wd = median(results.wudang.map((x) => x.rate));
-const ratios = results.wudang.map((x, i) => x.rate / results.reference[i]!.rate);
+const ref = median(results[BASE]!.map((x) => x.rate));
+const wd = median(results[SUBJECT]!.map((x) => x.rate));
+const ratios = results[SUBJECT]!.map((x, i) => x.rate / results[BASE]![i]!.rate);
 console.log(
   JSON.stringify(
     {
@@ -96,10 +106,12 @@ console.log(
       seconds: SECONDS,
       rounds: ROUNDS,
       pinned: PIN,
-      referenceMedian: Math.round(ref),
-      wudangMedian: Math.round(wd),
+      compare: `${SUBJECT} vs ${BASE}`,
+      ...(BASE === 'rules-off' ? { rules: Number(process.env.BENCH_RULES ?? 1000) } : {}),
+      [`${BASE}Median`]: Math.round(ref),
+      [`${SUBJECT}Median`]: Math.round(wd),
       ratioMedian: Number(median(ratios).toFixed(2)),
-      wudangP99Median: Number(median(results.wudang.map((x) => x.p99)).toFixed(1)),
+      [`${SUBJECT}P99Median`]: Number(median(results[SUBJECT]!.map((x) => x.p99)).toFixed(1)),
     },
     null,
     1,

@@ -91,6 +91,8 @@ export interface AlertEvent {
   lon: number | null;
   lat: number | null;
   simulated: boolean;
+  /** Time of the reading that triggered the change (publish-to-alert latency is at − observedAt). */
+  observedAt: number | null;
   at: number;
 }
 
@@ -732,6 +734,7 @@ export function toEvent(a: AlertRow, at: number): AlertEvent {
     lon: a.lon,
     lat: a.lat,
     simulated: a.simulated === 1,
+    observedAt: json.parse<{ latest?: { at?: number } }>(a.evidence, {}).latest?.at ?? null,
     at,
   };
 }

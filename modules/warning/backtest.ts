@@ -7,7 +7,7 @@ import type { Platform } from '../../server/context.js';
 import type { TelemetryStore } from '../sensing/telemetry.store.js';
 import type { Evidence } from './conditions.js';
 import { DERIVED } from './derived.js';
-import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, freshState, step } from './evaluator.js';
+import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, contextFor, freshState, step } from './evaluator.js';
 import { type Level, type Rule, inRuleScope } from './rules.js';
 
 export interface BacktestOptions {
@@ -131,13 +131,13 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
       if (cr.ticks) {
         while (clock + tickMs < ts && clock < opts.to) {
           clock += tickMs;
-          const r = step(cr, meta, st, mem, baselines, 'tick', clock, EMPTY);
+          const r = step(cr, meta, st, contextFor(meta, mem, baselines, 'tick', clock, EMPTY));
           if (r.changed) record(clock, r.evidence);
         }
       }
       const changed = mem.record(meta, ts, byTs.get(ts)!, cr.windows);
       if (cr.baseline) await baselines.ensure(cr, meta.seq, ts);
-      const r = step(cr, meta, st, mem, baselines, 'reading', ts, changed);
+      const r = step(cr, meta, st, contextFor(meta, mem, baselines, 'reading', ts, changed));
       if (r.fault) {
         faults.push({ subject: meta.id, fault: r.fault });
         break;
@@ -148,7 +148,7 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
     if (cr.ticks && !st.fault) {
       while (clock + tickMs <= opts.to) {
         clock += tickMs;
-        const r = step(cr, meta, st, mem, baselines, 'tick', clock, EMPTY);
+        const r = step(cr, meta, st, contextFor(meta, mem, baselines, 'tick', clock, EMPTY));
         if (r.changed) record(clock, r.evidence);
       }
     }

@@ -153,44 +153,54 @@ export class DeviceMemory {
  * (RuleRuntimeError) becomes the subject's fault; any other error propagates (the caller
  * suspends the rule).
  */
-export function step(
-  cr: CompiledRule,
+/** The evaluation context of one device at one reading (or tick), shared by all its rules. */
+export function contextFor(
   meta: DeviceMeta,
-  st: SubjectState,
   mem: DeviceMemory,
   baseline: BaselineSource,
   trigger: 'reading' | 'tick',
   ts: number,
   changed: ReadonlySet<string>,
-): StepResult {
-  const none: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence: [] };
-  if (st.fault) return none;
-  const values = mem.values(meta.seq);
+): EvalContext {
   const seen = mem.seen.get(meta.seq);
-  const ctx: EvalContext = {
-    values,
+  const seq = meta.seq;
+  return {
+    values: mem.values(seq),
     properties: meta.properties,
     tags: meta.tags,
     ts,
     trigger,
     changed,
     lastSeen: (attr) => (attr ? seen?.attrs.get(attr) : seen?.any),
-    series: (attr) => mem.series.get(`${meta.seq}|${attr}`),
-    baseline: (attr, weeks, t) => baseline.get(meta.seq, attr, weeks, t),
+    series: (attr) => mem.series.get(`${seq}|${attr}`),
+    baseline: (attr, weeks, t) => baseline.get(seq, attr, weeks, t),
     location: meta.lon !== null && meta.lat !== null ? { lon: meta.lon, lat: meta.lat } : null,
   };
-  const before = JSON.stringify(strip(st.levels));
+}
+
+/**
+ * Evaluates one rule for one device. Mutates `st` and reports what changed. A data problem
+ * (RuleRuntimeError) becomes the subject's fault; any other error propagates (the caller
+ * suspends the rule).
+ */
+export function step(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, ctx: EvalContext): StepResult {
+  const none: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence: [] };
+  if (st.fault) return none;
+  const ts = ctx.ts;
+  const previous = st.levels;
   const levels: CondState[] = [];
   let best: Level | null = null;
   let predicted = false;
   let mask = 0;
   const evidence: Evidence[] = [];
   try {
-    cr.rule.levels.forEach((l, i) => {
+    const ls = cr.rule.levels;
+    for (let i = 0; i < ls.length; i++) {
+      const l = ls[i]!;
       const cond = l.condition.kind === 'count' ? l.condition.of : l.condition;
       const r = evaluate(cond, st.levels[i], ctx);
       levels.push(r.state);
-      if (!r.on) return;
+      if (!r.on) continue;
       mask |= 1 << (l.level - 1);
       if (best === null || l.level < best) {
         best = l.level;
@@ -198,7 +208,7 @@ export function step(
         evidence.length = 0;
         evidence.push(...r.evidence);
       }
-    });
+    }
   } catch (err) {
     if (err instanceof RuleRuntimeError) {
       st.fault = `${meta.id}: ${err.message}`;
@@ -207,7 +217,7 @@ export function step(
     }
     throw err;
   }
-  const after = JSON.stringify(strip(levels));
+  const same = sameStates(previous, levels);
   st.levels = levels;
   const result: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence };
   if (cr.count) {
@@ -220,19 +230,26 @@ export function step(
     st.predicted = predicted;
     result.levelChanged = true;
   }
-  if (before !== after || result.levelChanged || result.maskChanged) {
+  if (!same || result.levelChanged || result.maskChanged) {
     st.at = ts;
     result.changed = true;
   }
   return result;
 }
 
-/** The state without evidence (which changes with every reading and is not part of the state proper). */
-function strip(levels: CondState[]): unknown {
-  return levels.map(function s(x: CondState): unknown {
-    if (!x) return null;
-    return { on: x.on ?? false, since: x.since ?? null, ...(x.c ? { c: x.c.map(s) } : {}) };
-  });
+/** Whether two condition states are the same, evidence aside (it changes with every reading and is not state proper). */
+function sameState(a: CondState | undefined, b: CondState | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b) return false;
+  if ((a.on ?? false) !== (b.on ?? false) || (a.since ?? null) !== (b.since ?? null)) return false;
+  return sameStates(a.c, b.c);
+}
+
+function sameStates(a: CondState[] | undefined, b: CondState[] | undefined): boolean {
+  if (a === b) return true;
+  if (!a || !b || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (!sameState(a[i], b[i])) return false;
+  return true;
 }
 
 export function freshState(): SubjectState {

@@ -132,10 +132,8 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
       if (!DERIVED[attr]) return err(pointer, `unknown derived value ${attr}; known: ${Object.keys(DERIVED).join(', ')}`);
       return;
     }
-    if (known?.length) {
-      const missing = s.types!.filter((_, i) => known[i] && !known[i]!.has(attr));
-      if (missing.length) err(pointer, `attribute ${attr} is not defined by device type ${missing.join(', ')}`);
-    }
+    // Defined by at least one scoped type: a device without the attribute simply never meets it.
+    if (known?.length && !known.some((k) => k.has(attr))) err(pointer, `attribute ${attr} is not defined by device type ${s.types!.join(', ')}`);
   };
   const checkRef = (pointer: string, v: ValueRef | undefined, required: boolean) => {
     if (v === undefined) {
