@@ -25,7 +25,18 @@ import type { LiveBatch } from '../sensing/live.js';
 import { HOUR } from '../sensing/telemetry.store.js';
 import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
 import type { Evidence } from './conditions.js';
-import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, contextFor, freshState, step } from './evaluator.js';
+import {
+  BaselineCache,
+  type CompiledRule,
+  DeviceMemory,
+  type DeviceMeta,
+  type SubjectState,
+  compileRule,
+  contextFor,
+  freshState,
+  pendingDuration,
+  step,
+} from './evaluator.js';
 import type { EvalContext } from './conditions.js';
 import type { Level } from './rules.js';
 import { inRuleScope } from './rules.js';
@@ -654,12 +665,17 @@ export class WarningEngine {
   }
 
   private async evaluateTick(now: number): Promise<void> {
-    for (const cr of this.rules.values()) {
-      if (!cr.ticks || cr.rule.status !== 'active') continue;
-      for (const meta of this.devices.values()) {
-        if (!this.holds(meta.seq % this.partitions)) continue;
-        if (!inRuleScope(cr.rule.scope, meta)) continue;
-        this.evaluate(cr, meta, contextFor(meta, this.mem, this, 'tick', now, EMPTY), now);
+    // Per device, its rules that change on the clock: absence always, durations only while one is
+    // under way (50,000 devices × every rule would be millions of checks a tick).
+    const held = new Set(this.ownedPartitions().filter((p) => this.holds(p)));
+    for (const meta of this.devices.values()) {
+      if (!held.has(meta.seq % this.partitions)) continue;
+      let ctx: EvalContext | undefined;
+      for (const cr of this.rulesFor(meta)) {
+        if (!cr.ticks || cr.rule.status !== 'active') continue;
+        if (!cr.absence && !pendingDuration(this.states.get(`${cr.rule.id}|${meta.id}`)?.levels)) continue;
+        ctx ??= contextFor(meta, this.mem, this, 'tick', now, EMPTY);
+        this.evaluate(cr, meta, ctx, now);
       }
     }
     for (const key of [...this.retry]) {
@@ -868,6 +884,12 @@ export class WarningEngine {
   /** Fills a device's windows from the store the first time the device is evaluated here. */
   private async loadHistory(meta: DeviceMeta, windows: Map<string, number>, ts: number): Promise<void> {
     this.history.add(meta.seq);
+    // Nothing to load for a device not heard from within the longest window (a new device, or one
+    // silent for long): saves a query per device when a fleet starts reporting.
+    let longest = 0;
+    for (const ms of windows.values()) longest = Math.max(longest, ms);
+    const seen = this.mem.seen.get(meta.seq)?.any;
+    if (seen === undefined || seen < ts - longest) return;
     for (const [attr, ms] of windows) {
       if (attr.startsWith('$')) continue;
       const pts = await this.sensing.telemetry.series({ dev: meta.seq, attr, from: ts - ms, to: ts, resolution: 'raw', limit: 20_000 });

@@ -35,6 +35,8 @@ export interface CompiledRule {
   count: { k: number; by: 'district' | 'scope' }[] | null;
   /** Attributes the rule reads (for evidence charts). */
   attrs: string[];
+  /** Has an absence condition: every device in scope is evaluated on each tick (others only while a duration is pending). */
+  absence: boolean;
 }
 
 export function compileRule(rule: Rule): CompiledRule {
@@ -59,7 +61,8 @@ export function compileRule(rule: Rule): CompiledRule {
         return { k: c.k, by: c.by };
       })
     : null;
-  return { rule, windows, ticks, baseline, count: counts, attrs: [...attrs] };
+  const absence = rule.levels.some((l) => kindsOf(l.condition).has('absence'));
+  return { rule, windows, ticks, baseline, count: counts, attrs: [...attrs], absence };
 }
 
 /** Per rule and subject: the desired level and the state of each level's condition. */
@@ -250,6 +253,13 @@ function sameStates(a: CondState[] | undefined, b: CondState[] | undefined): boo
   if (!a || !b || a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (!sameState(a[i], b[i])) return false;
   return true;
+}
+
+/** Whether a duration is under way somewhere in the state (a tick may complete it). */
+export function pendingDuration(levels: readonly CondState[] | undefined): boolean {
+  if (!levels) return false;
+  for (const c of levels) if (c && ((!c.on && c.since != null) || pendingDuration(c.c))) return true;
+  return false;
 }
 
 export function freshState(): SubjectState {
