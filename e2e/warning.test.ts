@@ -73,7 +73,7 @@ describe('early-warning screens in Chromium', () => {
     // A gas leak while the inbox is open: it appears without reloading the page.
     const gas = await create('gas-chezhan', '火车站燃气监测', 'CombustibleGasObserved', 'ZJJ');
     await ingest('gas-chezhan', gas, { lel: 58 });
-    await table.getByText('可燃气体浓度报警：火车站燃气监测').waitFor({ timeout: 10_000 });
+    await table.getByText('可燃气体浓度报警：火车站燃气监测').waitFor({ timeout: 30_000 });
     const row = table.locator('tr', { hasText: '火车站燃气监测' });
     assert.match((await row.getByTestId('level-tag').textContent()) ?? '', /Ⅱ级 橙色/);
     await shot(page, 'console-alerts-live');
