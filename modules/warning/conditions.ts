@@ -9,10 +9,15 @@ import { type DerivedContext, DERIVED, readValue } from './derived.js';
 import { FitError, fitHolt, projectCrossing } from './holt.js';
 import type { Condition, Op, ValueRef } from './rules.js';
 
+/** How many new readings a prediction refits with the same smoothing constants before a new grid search. */
+export const REFIT_EVERY = 10;
+
 /** A window of one attribute's readings in time order (same-time readings keep the last). */
 export class Series {
   ts: number[] = [];
   vs: number[] = [];
+  /** Smoothing constants of the last grid search per prediction window, and readings since. */
+  holt: Map<number, { alpha: number; beta: number; uses: number }> | undefined;
   constructor(public maxAgeMs: number) {}
 
   add(t: number, v: number): void {
@@ -143,8 +148,8 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       if (x === undefined) return { on, state: s, evidence: [] };
       const b = c.clear === undefined ? a : ref(c.clear, ctx.properties);
       if (b === undefined) throw new RuleRuntimeError(`device has no property ${(c.clear as { property: string }).property} for the clear level`);
-      const e: Evidence = { kind: 'threshold', attr: c.attr, value: x, threshold: a };
       if (on) {
+        const e: Evidence = { kind: 'threshold', attr: c.attr, value: x, threshold: a };
         // Hysteresis: stays raised until the value is back at or beyond the clear level.
         const cleared = c.op === '>=' ? x <= b && (b < a || x < a) : x >= b && (b > a || x > a);
         if (cleared) return { on: false, state: { on: false, since: null }, evidence: [] };
@@ -153,7 +158,9 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       if (!meets(c.op, x, a)) return { on: false, state: s.since == null && !s.on ? s : { on: false, since: null }, evidence: [] };
       const since = s.since ?? ctx.ts;
       const now = ctx.ts - since >= forMs;
-      return { on: now, state: { on: now, since, e }, evidence: now ? [e] : [] };
+      if (!now) return { on: false, state: s.since === since && !s.on ? s : { on: false, since }, evidence: [] };
+      const e: Evidence = { kind: 'threshold', attr: c.attr, value: x, threshold: a };
+      return { on: true, state: { on: true, since, e }, evidence: [e] };
     }
     case 'rate': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
@@ -168,8 +175,9 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       }
       const delta = x - ref;
       const on = c.change > 0 ? delta >= c.change : delta <= c.change;
+      if (!on) return { on: false, state: s.on ? { on: false } : s, evidence: [] };
       const e: Evidence = { kind: 'rate', attr: c.attr, value: x, threshold: c.change, windowMs: c.withinSeconds * 1000, detail: `change ${round(delta)}` };
-      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
+      return { on, state: { on, e }, evidence: [e] };
     }
     case 'absence': {
       const last = ctx.lastSeen(c.attr);
@@ -227,7 +235,17 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       if (to - from < 6) return keep(s);
       let fit: ReturnType<typeof fitHolt>;
       try {
-        fit = fitHolt(series.ts.slice(from, to), series.vs.slice(from, to));
+        // The grid search for α and β runs every REFIT_EVERY readings; in between the window is
+        // refitted with the same constants (one pass instead of 63).
+        series.holt ??= new Map();
+        const cached = series.holt.get(c.fitSeconds);
+        if (cached && cached.uses < REFIT_EVERY) {
+          fit = fitHolt(series.ts, series.vs, from, to, cached);
+          cached.uses++;
+        } else {
+          fit = fitHolt(series.ts, series.vs, from, to);
+          series.holt.set(c.fitSeconds, { alpha: fit.alpha, beta: fit.beta, uses: 1 });
+        }
       } catch (err) {
         if (err instanceof FitError) return keep(s);
         throw err;
@@ -237,6 +255,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       const cross = projectCrossing(fit, c.op, thr, horizonMs, ctx.ts);
       const min = c.minConfidence ?? 0.6;
       const on = meets(c.op, x, thr) || (cross.at !== null && cross.confidence >= min);
+      if (!on) return s.on ? { on: false, state: { on: false }, evidence: [] } : { on: false, state: s, evidence: [] };
       const e: Evidence = {
         kind: 'predict',
         attr: c.attr,

@@ -89,6 +89,8 @@ export class WarningEngine {
   private readonly retry = new Set<string>();
   private readonly faultsReported = new Set<string>();
   private readonly windowsOf = new Map<number, Map<string, number>>();
+  /** Keys of the states changed since the last checkpoint. */
+  private readonly dirtyKeys = new Set<string>();
   // Counted here and added to the Prometheus counter at each checkpoint (a labelled inc per evaluation costs more than the evaluation).
   private evaluatedReadings = 0;
   private evaluatedTicks = 0;
@@ -164,31 +166,52 @@ export class WarningEngine {
     });
     this.unsub.push(() => mnt.unsubscribe());
     await this.lease();
+    // Leases are always renewed (an engine whose leases lapse stops evaluating); the other timers
+    // can be left to the caller (tests drive checkpoints and ticks by hand).
+    this.startLeasing();
     if (this.timersWanted) {
-      const every = (ms: number, fn: () => Promise<unknown>, what: string) => {
-        let busy = false;
-        const t = setInterval(() => {
-          if (busy || this.closed) return;
-          busy = true;
-          fn()
-            .catch((err) => this.p.log.error({ err }, `warning engine ${what} failed`))
-            .finally(() => {
-              busy = false;
-            });
-        }, ms);
-        t.unref();
-        this.timers.push(t);
-      };
-      every(Math.max(500, Math.floor(this.leaseMs / 3)), () => this.lease(), 'lease');
-      every(this.checkpointMs, () => this.checkpoint(), 'checkpoint');
-      every(this.tickMs, () => this.tick(), 'tick');
+      this.timers.push(this.every(this.checkpointMs, () => this.checkpoint(), 'checkpoint'));
+      this.timers.push(this.every(this.tickMs, () => this.tick(), 'tick'));
     }
+  }
+
+  private every(ms: number, fn: () => Promise<unknown>, what: string): NodeJS.Timeout {
+    let busy = false;
+    const t = setInterval(() => {
+      if (busy || this.closed) return;
+      busy = true;
+      fn()
+        .catch((err) => this.p.log.error({ err }, `warning engine ${what} failed`))
+        .finally(() => {
+          busy = false;
+        });
+    }, ms);
+    t.unref();
+    return t;
+  }
+
+  private leaseTimer: NodeJS.Timeout | undefined;
+
+  /** Renews the leases every third of their length (started by `start`). */
+  startLeasing(): void {
+    if (this.leaseTimer || this.closed) return;
+    this.leaseTimer = this.every(Math.max(500, Math.floor(this.leaseMs / 3)), () => this.lease(), 'lease');
+  }
+
+  /**
+   * Stops renewing: the partitions go to other processes once the leases run out, and this one
+   * stops evaluating them a margin before. (Draining a process; tests use it to freeze one.)
+   */
+  stopLeasing(): void {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    this.leaseTimer = undefined;
   }
 
   /** Stops: finishes queued work, writes state, and hands the partitions back. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.stopLeasing();
     for (const t of this.timers) clearInterval(t);
     for (const u of this.unsub) await u().catch(() => undefined);
     await this.leasing;
@@ -515,6 +538,7 @@ export class WarningEngine {
     }
     if (!r.changed) return;
     st.dirty = true;
+    this.dirtyKeys.add(key);
     if (r.fault && !this.faultsReported.has(key)) {
       this.faultsReported.add(key);
       this.p.log.warn({ rule: rule.id, subject: meta.id, fault: r.fault }, 'warning rule cannot evaluate a device');
@@ -711,9 +735,15 @@ export class WarningEngine {
     let oldest = now;
     for (const t of this.queue) if (t.kind === 'readings' && !t.replay && t.arrived < oldest) oldest = t.arrived;
     const rows: Insertable<WarningStateTable>[] = [];
-    for (const [key, st] of this.states) {
-      if (!st.dirty || (only && !only.has(st.part))) continue;
+    for (const key of this.dirtyKeys) {
+      const st = this.states.get(key);
+      if (!st?.dirty) {
+        this.dirtyKeys.delete(key);
+        continue;
+      }
+      if (only && !only.has(st.part)) continue;
       st.dirty = false;
+      this.dirtyKeys.delete(key);
       const i = key.indexOf('|');
       rows.push({
         rule_id: key.slice(0, i),
@@ -755,8 +785,12 @@ export class WarningEngine {
     } catch (err) {
       // Not written: mark dirty again so the next checkpoint retries.
       for (const r of rows) {
-        const st = this.states.get(`${r.rule_id}|${r.subject}`);
-        if (st) st.dirty = true;
+        const key = `${r.rule_id}|${r.subject}`;
+        const st = this.states.get(key);
+        if (st) {
+          st.dirty = true;
+          this.dirtyKeys.add(key);
+        }
       }
       throw err;
     }
@@ -789,6 +823,7 @@ export class WarningEngine {
         st.at = 0;
         st.level = keepLevel;
         st.dirty = true;
+        this.dirtyKeys.add(key);
       }
     }
     for (const k of [...this.faultsReported]) if (k.startsWith(`${id}|`)) this.faultsReported.delete(k);
@@ -859,6 +894,7 @@ export class WarningEngine {
         if (st.fault && key.endsWith(`|${id}`)) {
           delete st.fault;
           st.dirty = true;
+          this.dirtyKeys.add(key);
           this.faultsReported.delete(key);
         }
       }

@@ -41,48 +41,77 @@ export const MIN_POINTS = 6;
 
 export class FitError extends Error {}
 
-/** Fits Holt's model to readings in time order. Throws FitError when the window cannot be fitted. */
-export function fitHolt(ts: ArrayLike<number>, ys: ArrayLike<number>): HoltFit {
-  const n = ys.length;
+/** One smoothing pass with given constants: the fit's end state and its squared one-step errors. */
+function smooth(ys: ArrayLike<number>, from: number, to: number, alpha: number, beta: number, trend0: number): { level: number; trend: number; sse: number } {
+  let level = ys[from]!;
+  let trend = trend0;
+  let sse = 0;
+  for (let i = from + 1; i < to; i++) {
+    const y = ys[i]!;
+    const f = level + trend;
+    const e = y - f;
+    sse += e * e;
+    const prev = level;
+    level = alpha * y + (1 - alpha) * f;
+    trend = beta * (level - prev) + (1 - beta) * trend;
+  }
+  return { level, trend, sse };
+}
+
+/**
+ * Fits Holt's model to readings ts[from..to) in time order. With `constants`, one pass with those
+ * α and β (a refit of known constants on new data); without, a grid search for them. Throws
+ * FitError when the window cannot be fitted.
+ */
+export function fitHolt(ts: ArrayLike<number>, ys: ArrayLike<number>, from = 0, to = ys.length, constants?: { alpha: number; beta: number }): HoltFit {
+  return fitRange(ts, ys, from, to, constants);
+}
+
+function fitRange(ts: ArrayLike<number>, ys: ArrayLike<number>, from: number, to: number, constants?: { alpha: number; beta: number }): HoltFit {
+  const n = to - from;
   if (n < MIN_POINTS) throw new FitError(`needs at least ${MIN_POINTS} readings, has ${n}`);
   const gaps: number[] = [];
-  for (let i = 1; i < n; i++) {
+  for (let i = from + 1; i < to; i++) {
     const g = ts[i]! - ts[i - 1]!;
     if (!(g > 0)) throw new FitError('readings must be in strictly increasing time order');
     gaps.push(g);
   }
-  for (let i = 0; i < n; i++) if (!Number.isFinite(ys[i]!)) throw new FitError('readings must be finite numbers');
+  for (let i = from; i < to; i++) if (!Number.isFinite(ys[i]!)) throw new FitError('readings must be finite numbers');
   gaps.sort((a, b) => a - b);
   const stepMs = gaps[gaps.length >> 1]!;
-  const fits: { fit: HoltFit; sse: number }[] = [];
-  const trend0 = (ys[Math.min(3, n - 1)]! - ys[0]!) / Math.min(3, n - 1);
-  for (const alpha of ALPHAS) {
-    for (const beta of BETAS) {
-      let level = ys[0]!;
-      let trend = trend0;
-      let sse = 0;
-      for (let i = 1; i < n; i++) {
-        const y = ys[i]!;
-        const f = level + trend;
-        const e = y - f;
-        sse += e * e;
-        const prev = level;
-        level = alpha * y + (1 - alpha) * f;
-        trend = beta * (level - prev) + (1 - beta) * trend;
-      }
-      fits.push({ fit: { alpha, beta, level, trend, stepMs, rmse: Math.sqrt(sse / (n - 1)), lastTs: ts[n - 1]!, n }, sse });
-    }
+  const k = Math.min(3, n - 1);
+  const trend0 = (ys[from + k]! - ys[from]!) / k;
+  const lastTs = ts[to - 1]!;
+  if (constants) {
+    const r = smooth(ys, from, to, constants.alpha, constants.beta, trend0);
+    return { alpha: constants.alpha, beta: constants.beta, level: r.level, trend: r.trend, stepMs, rmse: Math.sqrt(r.sse / (n - 1)), lastTs, n };
   }
   // Among the fits within 2 % of the best error, the steadiest trend (smallest beta, then alpha):
   // on a noisy, trendless window a restless trend would make every forecast look uncertain.
   let min = Number.POSITIVE_INFINITY;
-  for (const f of fits) if (f.sse < min) min = f.sse;
-  let best: HoltFit | undefined;
-  for (const f of fits) {
-    if (f.sse > min * 1.02 + 1e-12) continue;
-    if (!best || f.fit.beta < best.beta || (f.fit.beta === best.beta && f.fit.alpha < best.alpha)) best = f.fit;
-  }
-  return best!;
+  const sses: number[] = [];
+  for (const alpha of ALPHAS)
+    for (const beta of BETAS) {
+      const r = smooth(ys, from, to, alpha, beta, trend0);
+      sses.push(r.sse);
+      if (r.sse < min) min = r.sse;
+    }
+  let bestA = 0;
+  let bestB = 0;
+  let found = false;
+  let i = 0;
+  for (const alpha of ALPHAS)
+    for (const beta of BETAS) {
+      const sse = sses[i++]!;
+      if (sse > min * 1.02 + 1e-12) continue;
+      if (!found || beta < bestB || (beta === bestB && alpha < bestA)) {
+        bestA = alpha;
+        bestB = beta;
+        found = true;
+      }
+    }
+  const r = smooth(ys, from, to, bestA, bestB, trend0);
+  return { alpha: bestA, beta: bestB, level: r.level, trend: r.trend, stepMs, rmse: Math.sqrt(r.sse / (n - 1)), lastTs, n };
 }
 
 /** Forecast h steps after the last reading. */

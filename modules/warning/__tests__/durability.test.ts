@@ -54,10 +54,10 @@ async function appOn(storage: Storage, bus: EventBus, config: Record<string, unk
   };
 }
 
-/** Renews an engine's leases every 400 ms, as its timer would; the returned function stops (a frozen process). */
+/** The engine renews its leases by itself; the returned function stops that (a frozen process). */
 function keepLeasing(t: TestApp): () => void {
-  const timer = setInterval(() => void t.warning.engine?.lease().catch(() => undefined), 400);
-  return () => clearInterval(timer);
+  t.warning.engine!.startLeasing();
+  return () => t.warning.engine!.stopLeasing();
 }
 
 async function gasDevice(t: TestApp, admin: string, id: string): Promise<string> {
@@ -164,8 +164,10 @@ describe('several processes over NATS and PostgreSQL', () => {
     };
     try {
       const a = await start();
+      a.warning.engine!.stopLeasing(); // rebalancing by hand below
       const admin = await a.login('admin');
       const b = await start();
+      b.warning.engine!.stopLeasing();
       assert.equal(b.warning.engine!.ownedPartitions().length, 0, 'A holds everything until it rebalances');
       await a.warning.engine!.lease(); // two workers: A gives back half
       await b.warning.engine!.lease(); // and B takes it
@@ -210,6 +212,7 @@ describe('several processes over NATS and PostgreSQL', () => {
       await b.warning.engine!.checkpoint();
       stopB();
       const c = await start();
+      c.warning.engine!.stopLeasing(); // C takes over by hand below, after readings nobody evaluates
       assert.equal(c.warning.engine!.ownedPartitions().length, 0);
       await new Promise((r) => setTimeout(r, 2_300)); // B's leases run out
       // Readings arrive while nobody holds the partitions: B no longer evaluates, C not yet.
