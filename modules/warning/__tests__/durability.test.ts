@@ -108,6 +108,25 @@ for (const d of await dialects()) {
       }
     });
 
+    test('an engine keeps its leases by itself, so it never stops evaluating (scheduler off)', async () => {
+      const storage = await sharedStorage(d);
+      const bus = new MemoryBus({ warn() {}, error() {} });
+      try {
+        const t = await appOn(storage, bus, { warningLease: 2 });
+        const admin = await t.login('admin');
+        const token = await gasDevice(t, admin, 'gas-lease');
+        await new Promise((r) => setTimeout(r, 2_500)); // longer than one lease
+        assert.equal(t.warning.engine!.ownedPartitions().length, 32);
+        await t.call('POST', '/api/ingest/gas-lease', token, { lel: 30 });
+        await settle(t);
+        assert.equal((await openAlerts(t, admin, 'gas-lel')).length, 1, 'evaluated after the first lease ran out');
+        await t.close();
+      } finally {
+        await bus.close();
+        await storage.close();
+      }
+    });
+
     test('readings no evaluator saw are replayed by the process that takes over', async () => {
       const storage = await sharedStorage(d);
       const bus = new MemoryBus({ warn() {}, error() {} });
