@@ -359,51 +359,30 @@ export class AlertService {
         const reopen = last.reopen_count + 1;
         const flapping = reopen >= FLAP_COUNT ? 1 : 0;
         const evidence = mergeEvidence(last.evidence, c, now);
-        const upd = await trx
-          .updateTable('alerts')
-          .set({
-            status: 'raised',
-            level: c.level,
-            predicted: c.predicted ? 1 : 0,
-            open_key: key,
-            resolved_at: null,
-            resolved_by: null,
-            close_reason: null,
-            acknowledged_at: null,
-            acknowledged_by: null,
-            reopen_count: reopen,
-            flapping,
-            clear_due: null,
-            evidence,
-            updated_at: now,
-            rev: last.rev + 1,
-          })
-          .where('id', '=', last.id)
-          .where('rev', '=', last.rev)
-          .executeTakeFirst();
+        const set = {
+          status: 'raised',
+          level: c.level,
+          predicted: c.predicted ? 1 : 0,
+          open_key: key,
+          resolved_at: null,
+          resolved_by: null,
+          close_reason: null,
+          acknowledged_at: null,
+          acknowledged_by: null,
+          reopen_count: reopen,
+          flapping,
+          clear_due: null,
+          evidence,
+          updated_at: now,
+          rev: last.rev + 1,
+        };
+        const upd = await trx.updateTable('alerts').set(set).where('id', '=', last.id).where('rev', '=', last.rev).executeTakeFirst();
         if (Number(upd.numUpdatedRows) === 1) {
           await this.event(trx, last.id, now, null, flapping && !last.flapping ? 'flapping' : 'reopened', c.level, describe(c), {
             reopenCount: reopen,
             evidence: c.evidence,
           });
-          const row: AlertRow = {
-            ...last,
-            status: 'raised',
-            level: c.level,
-            predicted: c.predicted ? 1 : 0,
-            open_key: key,
-            resolved_at: null,
-            resolved_by: null,
-            close_reason: null,
-            acknowledged_at: null,
-            acknowledged_by: null,
-            reopen_count: reopen,
-            flapping,
-            clear_due: null,
-            evidence,
-            updated_at: now,
-            rev: last.rev + 1,
-          };
+          const row: AlertRow = { ...last, ...set };
           await this.notifier?.onChange(trx, row, 'reopened', last.flapping === 1 || flapping === 1);
           events.push({ type: 'alert.updated', row, action: 'reopened' });
           return { outcome: 'reopened', alert: row };

@@ -7,8 +7,8 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
-import type { WarningRuleTable } from '../../platform/storage/schema.js';
-import type { Selectable } from 'kysely';
+import type { Database, WarningRuleTable } from '../../platform/storage/schema.js';
+import type { Selectable, Transaction } from 'kysely';
 import type { Platform, RequestContext } from '../../server/context.js';
 import { listTypes } from '../sensing/sensing.store.js';
 import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
@@ -98,6 +98,31 @@ export async function ruleVersions(p: Platform, id: string) {
   }));
 }
 
+/** Stores version 1 of a rule (the rule and its first version row), inside the caller's transaction. */
+export async function insertRule(trx: Transaction<Database>, id: string, def: RuleDefinition, enabled: boolean, by: string | null, now: number): Promise<void> {
+  const text = JSON.stringify(definitionOf(def));
+  await trx
+    .insertInto('warning_rules')
+    .values({
+      id,
+      version: 1,
+      definition: text,
+      enabled: enabled ? 1 : 0,
+      status: enabled ? 'active' : 'disabled',
+      suspended_reason: null,
+      owner: def.owner,
+      task: def.task,
+      created_by: by,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await trx
+    .insertInto('warning_rule_versions')
+    .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: by, changed_at: now })
+    .execute();
+}
+
 export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
   if (!RULE_ID_RE.test(id))
     throw new AppError('WD_ERR_VALIDATION', 'Rule id is not valid', {
@@ -106,29 +131,9 @@ export async function createRule(p: Platform, id: string, def: RuleDefinition, e
   if (ctx.principal) assertMayManage(ctx.principal, def.owner);
   await checkRule(p, def);
   const now = p.now();
-  const text = JSON.stringify(definitionOf(def));
   try {
     await transaction(p.db, async (trx) => {
-      await trx
-        .insertInto('warning_rules')
-        .values({
-          id,
-          version: 1,
-          definition: text,
-          enabled: enabled ? 1 : 0,
-          status: enabled ? 'active' : 'disabled',
-          suspended_reason: null,
-          owner: def.owner,
-          task: def.task,
-          created_by: ctx.principal?.id ?? null,
-          created_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await trx
-        .insertInto('warning_rule_versions')
-        .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: ctx.principal?.id ?? null, changed_at: now })
-        .execute();
+      await insertRule(trx, id, def, enabled, ctx.principal?.id ?? null, now);
       await appendAudit(trx, { ...actorOf(ctx), action: 'rule.created', targetType: 'warning_rule', targetId: id, details: { version: 1, enabled }, at: now });
     });
   } catch (err) {

@@ -8,7 +8,7 @@ import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../server/context.js';
 import type { RuleDefinition } from './rules.js';
 import { validateRule } from './rules.js';
-import { catalog, definitionOf } from './rules.service.js';
+import { catalog, insertRule } from './rules.service.js';
 
 export const SEED_RULES: (RuleDefinition & { id: string; enabled?: boolean })[] = [
   {
@@ -241,27 +241,7 @@ export async function seedRules(p: Platform): Promise<void> {
       }
       const exists = await trx.selectFrom('warning_rules').select('id').where('id', '=', id).executeTakeFirst();
       if (!exists) {
-        const text = JSON.stringify(definitionOf(def));
-        await trx
-          .insertInto('warning_rules')
-          .values({
-            id,
-            version: 1,
-            definition: text,
-            enabled: enabled ? 1 : 0,
-            status: enabled ? 'active' : 'disabled',
-            suspended_reason: null,
-            owner: def.owner,
-            task: def.task,
-            created_by: null,
-            created_at: now,
-            updated_at: now,
-          })
-          .execute();
-        await trx
-          .insertInto('warning_rule_versions')
-          .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: null, changed_at: now })
-          .execute();
+        await insertRule(trx, id, def, enabled, null, now);
         await appendAudit(trx, { action: 'rule.seeded', targetType: 'warning_rule', targetId: id, details: { source: def.source }, at: now });
       }
       seeded.add(id);
