@@ -9,7 +9,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
-import { type Db, isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
+import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { AlertTable, Database } from '../../platform/storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { Platform, RequestContext } from '../../server/context.js';
@@ -736,5 +736,3 @@ function describe(c: AlertChange): string {
   const lvl = c.level ? LEVELS[c.level].en : 'cleared';
   return `${lvl}. ${parts.join(' · ')}`.slice(0, 2000);
 }
-
-export type { Db };

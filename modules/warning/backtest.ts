@@ -2,12 +2,23 @@
  * Backtest: run a rule (saved or a draft) over stored history and see when it would have fired,
  * with the same evaluation steps as the live engine. Nothing is written.
  */
-import { json } from '../../platform/storage/db.js';
 import type { Platform } from '../../server/context.js';
 import type { TelemetryStore } from '../sensing/telemetry.store.js';
 import type { Evidence } from './conditions.js';
 import { DERIVED } from './derived.js';
-import { BaselineCache, type CompiledRule, DeviceMemory, type DeviceMeta, type SubjectState, compileRule, contextFor, freshState, step } from './evaluator.js';
+import {
+  BaselineCache,
+  type CompiledRule,
+  DeviceMemory,
+  type DeviceMeta,
+  type SubjectState,
+  compileRule,
+  contextFor,
+  DEVICE_META_COLUMNS,
+  freshState,
+  step,
+  toDeviceMeta,
+} from './evaluator.js';
 import { type Level, type Rule, inRuleScope } from './rules.js';
 
 export interface BacktestOptions {
@@ -56,28 +67,12 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
   const cr = compileRule({ ...rule, status: 'active' });
   const tickMs = opts.tickMs ?? 60_000;
   const maxDevices = opts.maxDevices ?? 200;
-  let q = p.db
-    .selectFrom('devices')
-    .select(['seq', 'id', 'name', 'type_id', 'department_code', 'district_adcode', 'tags', 'lon', 'lat', 'properties', 'simulated', 'interval_s'])
-    .where('disabled', '=', 0);
+  let q = p.db.selectFrom('devices').select(DEVICE_META_COLUMNS).where('disabled', '=', 0);
   if (opts.devices?.length) q = q.where('id', 'in', opts.devices);
   else if (rule.scope.types?.length) q = q.where('type_id', 'in', rule.scope.types);
   const metas: DeviceMeta[] = [];
   for (const r of await q.orderBy('seq').execute()) {
-    const m: DeviceMeta = {
-      seq: r.seq,
-      id: r.id,
-      name: r.name,
-      typeId: r.type_id,
-      department: r.department_code,
-      district: r.district_adcode,
-      tags: json.parse<string[]>(r.tags, []),
-      lon: r.lon,
-      lat: r.lat,
-      properties: json.parse<Record<string, unknown>>(r.properties, {}),
-      simulated: r.simulated === 1,
-      intervalSeconds: r.interval_s,
-    };
+    const m = toDeviceMeta(r);
     if (opts.devices?.length || inRuleScope(rule.scope, m)) metas.push(m);
   }
   const truncated = metas.length > maxDevices;

@@ -33,9 +33,11 @@ import {
   type SubjectState,
   compileRule,
   contextFor,
+  DEVICE_META_COLUMNS,
   freshState,
   pendingDuration,
   step,
+  toDeviceMeta,
 } from './evaluator.js';
 import type { EvalContext } from './conditions.js';
 import type { Level } from './rules.js';
@@ -834,39 +836,13 @@ export class WarningEngine {
   private async loadDevices(): Promise<void> {
     const rows = await this.p.db
       .selectFrom('devices')
-      .select(['seq', 'id', 'name', 'type_id', 'department_code', 'district_adcode', 'tags', 'lon', 'lat', 'properties', 'simulated', 'interval_s', 'disabled'])
+      .select([...DEVICE_META_COLUMNS, 'disabled'])
       .execute();
     for (const r of rows) if (!r.disabled) this.putDevice(r);
   }
 
-  private putDevice(r: {
-    seq: number;
-    id: string;
-    name: string;
-    type_id: string;
-    department_code: string;
-    district_adcode: string | null;
-    tags: string;
-    lon: number | null;
-    lat: number | null;
-    properties: string;
-    simulated: number;
-    interval_s: number;
-  }): void {
-    const meta: DeviceMeta = {
-      seq: r.seq,
-      id: r.id,
-      name: r.name,
-      typeId: r.type_id,
-      department: r.department_code,
-      district: r.district_adcode,
-      tags: json.parse<string[]>(r.tags, []),
-      lon: r.lon,
-      lat: r.lat,
-      properties: json.parse<Record<string, unknown>>(r.properties, {}),
-      simulated: r.simulated === 1,
-      intervalSeconds: r.interval_s,
-    };
+  private putDevice(r: Parameters<typeof toDeviceMeta>[0]): void {
+    const meta = toDeviceMeta(r);
     this.devices.set(meta.seq, meta);
     this.deviceIds.set(meta.id, meta.seq);
     this.rulesOf.delete(meta.seq);
@@ -876,7 +852,7 @@ export class WarningEngine {
   private async reloadDevice(id: string): Promise<void> {
     const r = await this.p.db
       .selectFrom('devices')
-      .select(['seq', 'id', 'name', 'type_id', 'department_code', 'district_adcode', 'tags', 'lon', 'lat', 'properties', 'simulated', 'interval_s', 'disabled'])
+      .select([...DEVICE_META_COLUMNS, 'disabled'])
       .where('id', '=', id)
       .executeTakeFirst();
     const old = this.deviceIds.get(id);

@@ -4,7 +4,8 @@
  * (or a clock tick) into each rule's new state and level.
  */
 import { type CondState, type EvalContext, type Evidence, RuleRuntimeError, Series, evaluate, needsTicks, touched, windowsOf } from './conditions.js';
-import { DERIVED, readValue } from './derived.js';
+import { readValue } from './derived.js';
+import { json } from '../../platform/storage/db.js';
 import { HOUR, type TelemetryStore } from '../sensing/telemetry.store.js';
 import type { Level, Rule } from './rules.js';
 import { kindsOf } from './rules.js';
@@ -22,6 +23,53 @@ export interface DeviceMeta {
   properties: Record<string, unknown>;
   simulated: boolean;
   intervalSeconds: number;
+}
+
+/** The columns of `devices` a DeviceMeta is made from. */
+export const DEVICE_META_COLUMNS = [
+  'seq',
+  'id',
+  'name',
+  'type_id',
+  'department_code',
+  'district_adcode',
+  'tags',
+  'lon',
+  'lat',
+  'properties',
+  'simulated',
+  'interval_s',
+] as const;
+
+/** A device row (those columns) as the evaluator sees it. */
+export function toDeviceMeta(r: {
+  seq: number;
+  id: string;
+  name: string;
+  type_id: string;
+  department_code: string;
+  district_adcode: string | null;
+  tags: string;
+  lon: number | null;
+  lat: number | null;
+  properties: string;
+  simulated: number;
+  interval_s: number;
+}): DeviceMeta {
+  return {
+    seq: r.seq,
+    id: r.id,
+    name: r.name,
+    typeId: r.type_id,
+    department: r.department_code,
+    district: r.district_adcode,
+    tags: json.parse<string[]>(r.tags, []),
+    lon: r.lon,
+    lat: r.lat,
+    properties: json.parse<Record<string, unknown>>(r.properties, {}),
+    simulated: r.simulated === 1,
+    intervalSeconds: r.interval_s,
+  };
 }
 
 /** A rule prepared for evaluation. */
@@ -264,11 +312,6 @@ export function pendingDuration(levels: readonly CondState[] | undefined): boole
 
 export function freshState(): SubjectState {
   return { level: null, at: 0, levels: [] };
-}
-
-/** Derived keys a rule set needs windows for include their inputs' changes. */
-export function derivedInputs(attr: string): string[] {
-  return DERIVED[attr]?.inputs ?? [attr];
 }
 
 /**
