@@ -225,6 +225,25 @@ async function fleet(): Promise<void> {
     alertsRaised = 0;
   });
   process.send?.({ ready: true, provisionMs, rulesMs });
+  // BENCH_CPU_PROF=<file>: a CPU profile of this process from 15 s after the start of the load
+  // for BENCH_CPU_PROF_SECONDS (default 15), for finding where the time goes.
+  if (process.env.BENCH_CPU_PROF) await profile(process.env.BENCH_CPU_PROF, 15_000, Number(process.env.BENCH_CPU_PROF_SECONDS ?? 15) * 1000);
+}
+
+async function profile(file: string, afterMs: number, forMs: number): Promise<void> {
+  const { Session } = await import('node:inspector/promises');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  setTimeout(async () => {
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+    setTimeout(async () => {
+      const { profile } = await session.post('Profiler.stop');
+      writeFileSync(file, JSON.stringify(profile));
+      console.error(`# CPU profile written to ${file}`);
+    }, forMs);
+  }, afterMs);
 }
 
 if (mode === 'fleet') {
@@ -234,6 +253,7 @@ if (mode === 'fleet') {
   process.send?.({ port, tokens: {} });
 } else if (mode === 'rules-off' || mode === 'rules-on') {
   process.send?.(await wudang(mode === 'rules-off' ? 'off' : 'on'));
+  if (process.env.BENCH_CPU_PROF) await profile(`${process.env.BENCH_CPU_PROF}.${mode}`, 2_000, 5_000);
 } else {
   const r = await wudang();
   process.send?.(r);

@@ -64,6 +64,8 @@ export class Series {
 export interface EvalContext extends DerivedContext {
   /** The reading's time, or the clock on a timer tick. */
   ts: number;
+  /** The clock when the reading is evaluated (defaults to `ts`): absence is judged against it. */
+  now?: number;
   trigger: 'reading' | 'tick';
   /** Keys of the attributes this reading carries (derived keys when an input changed). */
   changed: ReadonlySet<string>;
@@ -182,7 +184,10 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
     case 'absence': {
       const last = ctx.lastSeen(c.attr);
       if (last === undefined) return keep(s);
-      const silentMs = ctx.ts - last;
+      // Silence is measured to the clock, not to the reading: a device uploading readings hours
+      // old after a reconnect is not back until its data is current (else each old reading would
+      // clear the alert and the next tick raise it again).
+      const silentMs = Math.max(ctx.ts, ctx.now ?? ctx.ts) - last;
       const on = silentMs >= c.seconds * 1000;
       const e: Evidence = {
         kind: 'absence',

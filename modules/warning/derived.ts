@@ -15,6 +15,8 @@ export interface DerivedContext {
   properties: Readonly<Record<string, unknown>>;
   tags: readonly string[];
   aqiStandard?: AqiStandard;
+  /** Derived values already computed for this reading (several rules and levels read the same one). */
+  derived?: Map<string, number | undefined>;
 }
 
 export interface DerivedSpec {
@@ -118,7 +120,13 @@ export const DERIVED: Record<string, DerivedSpec> = {
 
 /** A value of the device: an attribute, or a derived value when the key starts with `$`. */
 export function readValue(key: string, ctx: DerivedContext): number | undefined {
-  if (key.startsWith('$')) return DERIVED[key]?.compute(ctx);
+  if (key.charCodeAt(0) === 36 /* $ */) {
+    const cache = ctx.derived;
+    if (cache?.has(key)) return cache.get(key);
+    const v = DERIVED[key]?.compute(ctx);
+    cache?.set(key, v);
+    return v;
+  }
   const v = ctx.values.get(key);
   return num(v);
 }

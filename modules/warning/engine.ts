@@ -66,6 +66,8 @@ interface Input {
   arrived: number;
 }
 
+type EngineState = SubjectState & { part: number; dirty: boolean; key: string };
+
 type Task = Input | { kind: 'acquire'; parts: number[] } | { kind: 'release'; parts: number[]; done: () => void } | { kind: 'tick'; now: number };
 
 const EVIDENCE_WINDOW_MS = 2 * HOUR;
@@ -83,7 +85,13 @@ export class WarningEngine {
   private readonly deviceIds = new Map<string, number>();
   private readonly rulesOf = new Map<number, CompiledRule[]>();
   private readonly mem = new DeviceMemory();
-  private readonly states = new Map<string, SubjectState & { part: number; dirty: boolean }>();
+  private readonly states = new Map<string, EngineState>();
+  /**
+   * Per device, its states in the order of its rules (`rulesOf`): the evaluation path reaches a
+   * state without building and hashing a key in a map of (rules × devices) entries. Cleared
+   * whenever the rule lists or the state map change shape.
+   */
+  private readonly statesOf = new Map<number, (EngineState | undefined)[]>();
   private readonly history = new Set<number>();
   private readonly baselineCache: BaselineCache;
   private readonly owned = new Map<number, number>(); // part → lease until
@@ -341,6 +349,7 @@ export class WarningEngine {
     const set = new Set(parts);
     for (const part of parts) this.owned.delete(part);
     for (const [key, st] of this.states) if (set.has(st.part)) this.states.delete(key);
+    this.statesOf.clear();
     for (const key of [...this.alerted.keys()]) {
       const seq = this.deviceIds.get(key.slice(key.indexOf('|') + 1));
       if (seq !== undefined && set.has(seq % this.partitions)) this.alerted.delete(key);
@@ -357,15 +366,14 @@ export class WarningEngine {
     const rows = await this.p.db.selectFrom('warning_state').selectAll().where('part', 'in', parts).execute();
     for (const r of rows) {
       const tree = json.parse<{ levels: SubjectState['levels']; mask?: number; fault?: string; predicted?: boolean }>(r.tree, { levels: [] });
-      const st = { level: r.level as Level | null, at: Number(r.at), levels: tree.levels, part: r.part, dirty: false } as SubjectState & {
-        part: number;
-        dirty: boolean;
-      };
+      const key = `${r.rule_id}|${r.subject}`;
+      const st: EngineState = { level: r.level as Level | null, at: Number(r.at), levels: tree.levels, part: r.part, dirty: false, key };
       if (tree.mask !== undefined) st.mask = tree.mask;
       if (tree.fault) st.fault = tree.fault;
       if (tree.predicted) st.predicted = true;
-      this.states.set(`${r.rule_id}|${r.subject}`, st);
+      this.states.set(key, st);
     }
+    this.statesOf.clear();
     const open = await this.alerts.openIn(parts);
     for (const [key, a] of open) this.alerted.set(key, a.level);
     // Last-seen times from device health, so absence rules work from the first tick.
@@ -504,25 +512,45 @@ export class WarningEngine {
       this.windowsOf.set(meta.seq, windows);
     }
     if (windows.size && !this.history.has(meta.seq)) await this.loadHistory(meta, windows, input.groups[0]!.ts);
+    const now = this.p.now();
     for (const g of input.groups) {
-      const changed = this.mem.record(meta, g.ts, g.values, windows);
+      const derived = new Map<string, number | undefined>();
+      const changed = this.mem.record(meta, g.ts, g.values, windows, derived);
       for (const cr of rules) if (cr.baseline) await this.ensureBaselines(cr, meta, g.ts);
-      const ctx = contextFor(meta, this.mem, this, 'reading', g.ts, changed);
-      for (const cr of rules) this.evaluate(cr, meta, ctx, g.ts, input.replay);
+      const ctx = contextFor(meta, this.mem, this, 'reading', g.ts, changed, derived);
+      if (!input.replay) ctx.now = now;
+      for (let i = 0; i < rules.length; i++) this.evaluate(rules[i]!, i, meta, ctx, g.ts, input.replay);
     }
     if (!input.replay) this.metrics.lag.observe(Math.max(0, this.p.now() - input.arrived) / 1000);
   }
 
-  private evaluate(cr: CompiledRule, meta: DeviceMeta, ctx: EvalContext, at: number, replay = false): void {
+  /** The state of a device's i-th rule (its `rulesFor` list), created when first needed. */
+  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: true): EngineState;
+  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: false): EngineState | undefined;
+  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: boolean): EngineState | undefined {
+    let slots = this.statesOf.get(meta.seq);
+    if (!slots) {
+      slots = [];
+      this.statesOf.set(meta.seq, slots);
+    }
+    let st = slots[i];
+    if (st) return st;
+    const key = `${cr.rule.id}|${meta.id}`;
+    st = this.states.get(key);
+    if (!st && create) {
+      st = { ...freshState(), part: meta.seq % this.partitions, dirty: false, key };
+      this.states.set(key, st);
+    }
+    if (st) slots[i] = st;
+    return st;
+  }
+
+  private evaluate(cr: CompiledRule, i: number, meta: DeviceMeta, ctx: EvalContext, at: number, replay = false): void {
     const { trigger, ts } = ctx;
     const rule = cr.rule;
     if (rule.status !== 'active') return;
-    const key = `${rule.id}|${meta.id}`;
-    let st = this.states.get(key);
-    if (!st) {
-      st = { ...freshState(), part: meta.seq % this.partitions, dirty: false };
-      this.states.set(key, st);
-    }
+    const st = this.stateAt(cr, i, meta, true);
+    const key = st.key;
     // Replaying after a takeover: readings up to the last change are already in the state.
     if (replay && ts <= st.at) return;
     if (trigger === 'reading') this.evaluatedReadings++;
@@ -697,11 +725,13 @@ export class WarningEngine {
     for (const meta of this.devices.values()) {
       if (!held.has(meta.seq % this.partitions)) continue;
       let ctx: EvalContext | undefined;
-      for (const cr of this.rulesFor(meta)) {
+      const rules = this.rulesFor(meta);
+      for (let i = 0; i < rules.length; i++) {
+        const cr = rules[i]!;
         if (!cr.ticks || cr.rule.status !== 'active') continue;
-        if (!cr.absence && !pendingDuration(this.states.get(`${cr.rule.id}|${meta.id}`)?.levels)) continue;
+        if (!cr.absence && !pendingDuration(this.stateAt(cr, i, meta, false)?.levels)) continue;
         ctx ??= contextFor(meta, this.mem, this, 'tick', now, EMPTY);
-        this.evaluate(cr, meta, ctx, now);
+        this.evaluate(cr, i, meta, ctx, now);
       }
     }
     for (const key of [...this.retry]) {
@@ -804,6 +834,7 @@ export class WarningEngine {
     const rows = await this.p.db.selectFrom('warning_rules').selectAll().execute();
     this.rules = new Map(rows.map((r) => [r.id, compileRule(toRule(r))]));
     this.rulesOf.clear();
+    this.statesOf.clear();
     this.windowsOf.clear();
   }
 
@@ -830,6 +861,7 @@ export class WarningEngine {
     }
     for (const k of [...this.faultsReported]) if (k.startsWith(`${id}|`)) this.faultsReported.delete(k);
     this.rulesOf.clear();
+    this.statesOf.clear();
     this.windowsOf.clear();
   }
 
@@ -846,6 +878,7 @@ export class WarningEngine {
     this.devices.set(meta.seq, meta);
     this.deviceIds.set(meta.id, meta.seq);
     this.rulesOf.delete(meta.seq);
+    this.statesOf.delete(meta.seq);
     this.windowsOf.delete(meta.seq);
   }
 
@@ -860,6 +893,7 @@ export class WarningEngine {
       this.devices.delete(old);
       this.deviceIds.delete(id);
       this.rulesOf.delete(old);
+      this.statesOf.delete(old);
       this.windowsOf.delete(old);
       this.mem.forget(old);
     }

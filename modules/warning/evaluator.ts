@@ -165,7 +165,13 @@ export class DeviceMemory {
   }
 
   /** Records one reading of a device: latest values, last seen, and the windows that want it. */
-  record(meta: DeviceMeta, ts: number, values: ReadonlyMap<string, number | string | null>, windows: ReadonlyMap<string, number>): Set<string> {
+  record(
+    meta: DeviceMeta,
+    ts: number,
+    values: ReadonlyMap<string, number | string | null>,
+    windows: ReadonlyMap<string, number>,
+    derived?: Map<string, number | undefined>,
+  ): Set<string> {
     const latest = this.values(meta.seq);
     const changed = new Set<string>();
     for (const [attr, v] of values) {
@@ -175,7 +181,9 @@ export class DeviceMemory {
     }
     for (const [attr, ms] of windows) {
       if (!touched(attr, changed)) continue;
-      const v = attr.startsWith('$') ? readValue(attr, { values: latest, properties: meta.properties, tags: meta.tags }) : latest.get(attr);
+      const v = attr.startsWith('$')
+        ? readValue(attr, { values: latest, properties: meta.properties, tags: meta.tags, ...(derived ? { derived } : {}) })
+        : latest.get(attr);
       if (typeof v !== 'number' || !Number.isFinite(v)) continue;
       this.window(meta.seq, attr, ms).add(ts, v);
     }
@@ -212,10 +220,12 @@ export function contextFor(
   trigger: 'reading' | 'tick',
   ts: number,
   changed: ReadonlySet<string>,
+  derived: Map<string, number | undefined> = new Map(),
 ): EvalContext {
   const seen = mem.seen.get(meta.seq);
   const seq = meta.seq;
   return {
+    derived,
     values: mem.values(seq),
     properties: meta.properties,
     tags: meta.tags,
@@ -288,18 +298,32 @@ export function step(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, ctx: 
   return result;
 }
 
-/** Whether two condition states are the same, evidence aside (it changes with every reading and is not state proper). */
+/**
+ * Whether two condition states are the same, evidence aside (it changes with every reading and is
+ * not state proper). A missing state (a rule's first evaluation for a subject) is the same as a
+ * quiet one, so a device meeting no condition has nothing to write: at 50,000 devices the first
+ * reading of each would otherwise write a state row per rule.
+ */
 function sameState(a: CondState | undefined, b: CondState | undefined): boolean {
   if (a === b) return true;
-  if (!a || !b) return false;
+  if (!a) return quiet(b);
+  if (!b) return quiet(a);
   if ((a.on ?? false) !== (b.on ?? false) || (a.since ?? null) !== (b.since ?? null)) return false;
   return sameStates(a.c, b.c);
 }
 
 function sameStates(a: CondState[] | undefined, b: CondState[] | undefined): boolean {
   if (a === b) return true;
-  if (!a || !b || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (!sameState(a[i], b[i])) return false;
+  const n = Math.max(a?.length ?? 0, b?.length ?? 0);
+  for (let i = 0; i < n; i++) if (!sameState(a?.[i], b?.[i])) return false;
+  return true;
+}
+
+/** A state that holds nothing: not on, no duration under way, its parts quiet too. */
+function quiet(s: CondState | undefined): boolean {
+  if (!s) return true;
+  if (s.on || s.since != null) return false;
+  if (s.c) for (const x of s.c) if (!quiet(x)) return false;
   return true;
 }
 

@@ -188,6 +188,18 @@ describe('conditions', () => {
     assert.equal(at(15 * MIN, 0), true);
   });
 
+  test('absence: an old reading (a device sending its backlog) does not end the silence', () => {
+    const c: Condition = { kind: 'absence', seconds: 900 };
+    const DAY = 24 * 60 * MIN;
+    // Offline for two days; the device reconnects and uploads a reading from two days ago.
+    const tick = evaluate(c, undefined, ctx({}, 2 * DAY, { trigger: 'tick', changed: new Set(), lastSeen: () => 0 }));
+    assert.equal(tick.on, true);
+    const backlog = evaluate(c, tick.state, ctx({ level: 1 }, 60_000, { now: 2 * DAY, lastSeen: () => 60_000 }));
+    assert.equal(backlog.on, true, 'a reading two days old leaves the device silent');
+    const fresh = evaluate(c, backlog.state, ctx({ level: 1 }, 2 * DAY - 5_000, { now: 2 * DAY, lastSeen: () => 2 * DAY - 5_000 }));
+    assert.equal(fresh.on, false, 'a current reading ends it');
+  });
+
   test('stuck: the same value for the whole window, with enough readings', () => {
     const c: Condition = { kind: 'stuck', attr: 'waterLevel', seconds: 1800, minReadings: 6 };
     const s = new Series(3600_000);
