@@ -131,7 +131,9 @@ async function createBenchRules(
   return Date.now() - t0;
 }
 
-async function wudang(rules?: 'off' | 'on'): Promise<{ port: number; tokens: Record<string, string>; rulesMs?: number }> {
+async function wudang(
+  rules?: 'off' | 'on',
+): Promise<{ port: number; tokens: Record<string, string>; rulesMs?: number; engine?: import('../modules/warning/engine.js').WarningEngine | undefined }> {
   const { w, provisionSimulated } = await platform({
     MQTT_PORT: '0',
     DEVICE_RATE_LIMIT: '100000',
@@ -154,7 +156,7 @@ async function wudang(rules?: 'off' | 'on'): Promise<{ port: number; tokens: Rec
     await new Promise((r) => setTimeout(r, 500));
     await w.warning.engine?.idle();
   }
-  return { port: w.sensing.broker!.port, tokens, ...(rulesMs !== undefined ? { rulesMs } : {}) };
+  return { port: w.sensing.broker!.port, tokens, ...(rulesMs !== undefined ? { rulesMs } : {}), engine: w.warning.engine };
 }
 
 /**
@@ -252,9 +254,14 @@ if (mode === 'fleet') {
   const port = await reference();
   process.send?.({ port, tokens: {} });
 } else if (mode === 'rules-off' || mode === 'rules-on') {
-  process.send?.(await wudang(mode === 'rules-off' ? 'off' : 'on'));
+  const { engine, ...started } = await wudang(mode === 'rules-off' ? 'off' : 'on');
+  process.send?.(started);
+  // After the load: how far the rule engine is behind (readings committed, not yet evaluated).
+  process.on('message', (m) => {
+    if (m === 'backlog') process.send?.({ backlog: engine?.backlog() ?? null });
+  });
   if (process.env.BENCH_CPU_PROF) await profile(`${process.env.BENCH_CPU_PROF}.${mode}`, 2_000, 5_000);
 } else {
-  const r = await wudang();
+  const { engine: _engine, ...r } = await wudang();
   process.send?.(r);
 }

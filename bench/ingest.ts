@@ -85,14 +85,24 @@ async function load(port: number, tokens: Record<string, string>): Promise<{ rat
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const [BASE, SUBJECT] = COMPARE;
-const results: Record<string, { rate: number; p99: number }[]> = { [BASE]: [], [SUBJECT]: [] };
+const results: Record<string, { rate: number; p99: number; backlog?: { readings: number; oldestMs: number } }[]> = { [BASE]: [], [SUBJECT]: [] };
 for (let r = 0; r < ROUNDS; r++) {
   for (const mode of COMPARE) {
     const s = await start(mode);
-    const res = await load(s.port, s.tokens);
+    const res: { rate: number; p99: number; backlog?: { readings: number; oldestMs: number } } = await load(s.port, s.tokens);
+    if (mode === 'rules-on') {
+      // The engine must keep up for the rate to count: how much was still waiting at the end.
+      const b = await new Promise<{ backlog: { readings: number; oldestMs: number } | null }>((resolve) => {
+        s.child.once('message', (m) => resolve(m as { backlog: { readings: number; oldestMs: number } | null }));
+        s.child.send('backlog');
+      });
+      if (b.backlog) res.backlog = b.backlog;
+    }
     s.child.kill('SIGKILL');
     results[mode]!.push(res);
-    console.log(`round ${r + 1} ${mode.padEnd(9)} ${res.rate.toFixed(0).padStart(7)} msg/s acknowledged, p99 ${res.p99.toFixed(1)} ms`);
+    console.log(
+      `round ${r + 1} ${mode.padEnd(9)} ${res.rate.toFixed(0).padStart(7)} msg/s acknowledged, p99 ${res.p99.toFixed(1)} ms${res.backlog ? `, rule engine behind by ${res.backlog.readings} readings (oldest ${res.backlog.oldestMs} ms)` : ''}`,
+    );
   }
 }
 const ref = median(results[BASE]!.map((x) => x.rate));

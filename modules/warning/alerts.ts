@@ -60,7 +60,7 @@ export interface AlertChange {
   /** The level the conditions now call for; null when none holds. */
   level: Level | null;
   predicted: boolean;
-  evidence: Evidence[];
+  evidence: readonly Evidence[];
   series: SeriesEvidence[];
   /** Time of the reading (or clock tick) that caused the change. */
   at: number;

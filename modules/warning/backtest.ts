@@ -109,7 +109,7 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
     const st: SubjectState = freshState();
     let lastLevel: Level | null = null;
     let lastMask = 0;
-    const record = (at: number, evidence: Evidence[]) => {
+    const record = (at: number, evidence: readonly Evidence[]) => {
       if (cr.count) {
         if ((st.mask ?? 0) !== lastMask) {
           lastMask = st.mask ?? 0;
@@ -117,7 +117,7 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
         }
       } else if (st.level !== lastLevel) {
         lastLevel = st.level;
-        if (at >= opts.from) transitions.push({ subject: meta.id, at, level: st.level, predicted: st.predicted ?? false, evidence });
+        if (at >= opts.from) transitions.push({ subject: meta.id, at, level: st.level, predicted: st.predicted ?? false, evidence: [...evidence] });
       }
     };
     let clock = opts.from;

@@ -98,8 +98,11 @@ export type CondState = { on?: boolean; since?: number | null; c?: CondState[]; 
 export interface EvalResult {
   on: boolean;
   state: CondState;
-  evidence: Evidence[];
+  evidence: readonly Evidence[];
 }
+
+/** The evidence of a condition that does not hold (shared: most results carry none). */
+export const NO_EVIDENCE: readonly Evidence[] = Object.freeze([]);
 
 /** A problem with the data the rule needs: the engine suspends the rule with this reason. */
 export class RuleRuntimeError extends Error {}
@@ -140,27 +143,27 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) {
         // No new value: only a pending duration can complete, on the clock.
         if (!on && s.since != null && ctx.trigger === 'tick' && ctx.ts - s.since >= forMs) {
-          return { on: true, state: { on: true, since: s.since, ...(s.e ? { e: s.e } : {}) }, evidence: s.e ? [s.e] : [] };
+          return { on: true, state: { on: true, since: s.since, ...(s.e ? { e: s.e } : {}) }, evidence: s.e ? [s.e] : NO_EVIDENCE };
         }
-        return { on, state: s, evidence: on && s.e ? [s.e] : [] };
+        return { on, state: s, evidence: on && s.e ? [s.e] : NO_EVIDENCE };
       }
       const x = readValue(c.attr, ctx);
       const a = ref(c.value, ctx.properties);
       if (a === undefined) throw new RuleRuntimeError(`device has no property ${(c.value as { property: string }).property} for the threshold`);
-      if (x === undefined) return { on, state: s, evidence: [] };
+      if (x === undefined) return { on, state: s, evidence: NO_EVIDENCE };
       const b = c.clear === undefined ? a : ref(c.clear, ctx.properties);
       if (b === undefined) throw new RuleRuntimeError(`device has no property ${(c.clear as { property: string }).property} for the clear level`);
       if (on) {
         const e: Evidence = { kind: 'threshold', attr: c.attr, value: x, threshold: a };
         // Hysteresis: stays raised until the value is back at or beyond the clear level.
         const cleared = c.op === '>=' ? x <= b && (b < a || x < a) : x >= b && (b > a || x > a);
-        if (cleared) return { on: false, state: { on: false, since: null }, evidence: [] };
+        if (cleared) return { on: false, state: { on: false, since: null }, evidence: NO_EVIDENCE };
         return { on: true, state: { on: true, since: s.since ?? ctx.ts, e }, evidence: [e] };
       }
-      if (!meets(c.op, x, a)) return { on: false, state: s.since == null && !s.on ? s : { on: false, since: null }, evidence: [] };
+      if (!meets(c.op, x, a)) return { on: false, state: s.since == null && !s.on ? s : { on: false, since: null }, evidence: NO_EVIDENCE };
       const since = s.since ?? ctx.ts;
       const now = ctx.ts - since >= forMs;
-      if (!now) return { on: false, state: s.since === since && !s.on ? s : { on: false, since }, evidence: [] };
+      if (!now) return { on: false, state: s.since === since && !s.on ? s : { on: false, since }, evidence: NO_EVIDENCE };
       const e: Evidence = { kind: 'threshold', attr: c.attr, value: x, threshold: a };
       return { on: true, state: { on: true, since, e }, evidence: [e] };
     }
@@ -177,7 +180,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       }
       const delta = x - ref;
       const on = c.change > 0 ? delta >= c.change : delta <= c.change;
-      if (!on) return { on: false, state: s.on ? { on: false } : s, evidence: [] };
+      if (!on) return { on: false, state: s.on ? { on: false } : s, evidence: NO_EVIDENCE };
       const e: Evidence = { kind: 'rate', attr: c.attr, value: x, threshold: c.change, windowMs: c.withinSeconds * 1000, detail: `change ${round(delta)}` };
       return { on, state: { on, e }, evidence: [e] };
     }
@@ -195,7 +198,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
         windowMs: c.seconds * 1000,
         detail: `silent for ${Math.round(silentMs / 1000)} s`,
       };
-      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
+      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : NO_EVIDENCE };
     }
     case 'stuck': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
@@ -213,7 +216,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       }
       const on = count >= (c.minReadings ?? 5) && ctx.ts - since >= c.seconds * 1000;
       const e: Evidence = { kind: 'stuck', attr: c.attr, value: x, windowMs: ctx.ts - since, detail: `${count} identical readings` };
-      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
+      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : NO_EVIDENCE };
     }
     case 'baseline': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
@@ -227,7 +230,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       const byRatio = c.ratio !== undefined && Math.abs(b.mean) > 1e-9 && dev / Math.abs(b.mean) > c.ratio;
       const on = bySigma || byRatio;
       const e: Evidence = { kind: 'baseline', attr: c.attr, value: x, baseline: b, detail: `deviation ${round(dev)} (${round(dev / sd)} σ)` };
-      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
+      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : NO_EVIDENCE };
     }
     case 'predict': {
       if (ctx.trigger === 'tick' || !touched(c.attr, ctx.changed)) return keep(s);
@@ -260,7 +263,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
       const cross = projectCrossing(fit, c.op, thr, horizonMs, ctx.ts);
       const min = c.minConfidence ?? 0.6;
       const on = meets(c.op, x, thr) || (cross.at !== null && cross.confidence >= min);
-      if (!on) return s.on ? { on: false, state: { on: false }, evidence: [] } : { on: false, state: s, evidence: [] };
+      if (!on) return s.on ? { on: false, state: { on: false }, evidence: NO_EVIDENCE } : { on: false, state: s, evidence: NO_EVIDENCE };
       const e: Evidence = {
         kind: 'predict',
         attr: c.attr,
@@ -272,12 +275,12 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
         windowMs: c.fitSeconds * 1000,
         detail: `Holt α=${fit.alpha} β=${fit.beta}, trend ${round((fit.trend / fit.stepMs) * 3_600_000)}/h`,
       };
-      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : [] };
+      return { on, state: on ? { on, e } : { on }, evidence: on ? [e] : NO_EVIDENCE };
     }
     case 'geofence': {
       const loc = locationOf(ctx);
       const inside = loc ? insidePolygon(loc.lon, loc.lat, c.polygon) : false;
-      return { on: loc !== null && inside === c.inside, state: {}, evidence: [] };
+      return { on: loc !== null && inside === c.inside, state: {}, evidence: NO_EVIDENCE };
     }
     case 'all':
     case 'any': {
@@ -294,7 +297,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
         } else all = false;
       });
       const on = c.kind === 'all' ? all : any;
-      return { on, state: { on, c: states }, evidence: on ? evidence : [] };
+      return { on, state: { on, c: states }, evidence: on ? evidence : NO_EVIDENCE };
     }
     case 'count':
       throw new Error('k of n is aggregated by the engine');
@@ -302,7 +305,7 @@ export function evaluate(c: Condition, prev: CondState | undefined, ctx: EvalCon
 }
 
 function keep(s: CondState): EvalResult {
-  return { on: s.on === true, state: s, evidence: s.on && s.e ? [s.e] : [] };
+  return { on: s.on === true, state: s, evidence: s.on && s.e ? [s.e] : NO_EVIDENCE };
 }
 
 function locationOf(ctx: EvalContext): { lon: number; lat: number } | null {

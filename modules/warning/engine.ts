@@ -71,6 +71,10 @@ type EngineState = SubjectState & { part: number; dirty: boolean; key: string };
 type Task = Input | { kind: 'acquire'; parts: number[] } | { kind: 'release'; parts: number[]; done: () => void } | { kind: 'tick'; now: number };
 
 const EVIDENCE_WINDOW_MS = 2 * HOUR;
+/** Longest stretch of evaluation before the engine yields to I/O. */
+const SLICE_MS = 5;
+/** Queued inputs beyond which the engine stops yielding to I/O until it has caught up. */
+const MAX_BEHIND = 1_000;
 
 export class WarningEngine {
   readonly partitions: number;
@@ -246,6 +250,18 @@ export class WarningEngine {
   }
 
   /** Resolves when the queue is empty and no alert change is in flight (tests, shutdown). */
+  /** Readings waiting for evaluation, and how long the oldest has waited (ms). */
+  backlog(): { readings: number; oldestMs: number } {
+    let readings = 0;
+    let oldest = Number.POSITIVE_INFINITY;
+    for (const t of this.queue) {
+      if (t.kind !== 'readings' || t.replay) continue;
+      readings++;
+      if (t.arrived < oldest) oldest = t.arrived;
+    }
+    return { readings, oldestMs: readings ? Math.max(0, this.p.now() - oldest) : 0 };
+  }
+
   async idle(): Promise<void> {
     for (;;) {
       if (this.running || this.queue.length) await new Promise<void>((r) => this.drained.push(r));
@@ -417,6 +433,15 @@ export class WarningEngine {
       const seq = this.deviceIds.get(item.device.id);
       if (seq === undefined) continue;
       if (!this.owned.has(seq % this.partitions)) continue;
+      const first = item.values[0];
+      if (!first) continue;
+      if (item.values.every((v) => v.ts === first.ts)) {
+        // The usual case: one report, all its values at one time.
+        const values = new Map<string, number | string | null>();
+        for (const v of item.values) values.set(v.attr, typeof v.value === 'boolean' ? (v.value ? 1 : 0) : (v.value as number | string | null));
+        this.push({ kind: 'readings', seq, groups: [{ ts: first.ts, values }], replay: false, arrived: now });
+        continue;
+      }
       const groups = new Map<number, Map<string, number | string | null>>();
       for (const v of item.values) {
         let g = groups.get(v.ts);
@@ -451,7 +476,16 @@ export class WarningEngine {
 
   private async run(): Promise<void> {
     try {
+      let slice = performance.now();
       while (this.queue.length) {
+        // Evaluation shares the event loop with ingestion: after a few milliseconds of work, let
+        // I/O (acknowledgements, the next batch of readings) run before going on, unless the
+        // engine is too far behind; then it catches up first, which holds acknowledgements back
+        // and so slows the devices (backpressure) instead of letting alerts fall behind.
+        if (performance.now() - slice > SLICE_MS && this.queue.length < MAX_BEHIND) {
+          await new Promise<void>((r) => setImmediate(r));
+          slice = performance.now();
+        }
         const task = this.queue.shift()! as Task & { after?: () => void };
         try {
           await this.handle(task);
@@ -580,7 +614,7 @@ export class WarningEngine {
   // ---- alerts ----
 
   /** Sends a level change to the alert service, in order per rule and subject, off the evaluation path. */
-  private dispatch(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, evidence: Evidence[], at: number, since: number | undefined): void {
+  private dispatch(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, evidence: readonly Evidence[], at: number, since: number | undefined): void {
     const key = `${cr.rule.id}|${meta.id}`;
     const level = st.level;
     const predicted = st.predicted ?? false;

@@ -3,7 +3,18 @@
  * device's latest values, recent windows and last-seen times, and the step that turns a reading
  * (or a clock tick) into each rule's new state and level.
  */
-import { type CondState, type EvalContext, type Evidence, RuleRuntimeError, Series, evaluate, needsTicks, touched, windowsOf } from './conditions.js';
+import {
+  type CondState,
+  type EvalContext,
+  type Evidence,
+  NO_EVIDENCE,
+  RuleRuntimeError,
+  Series,
+  evaluate,
+  needsTicks,
+  touched,
+  windowsOf,
+} from './conditions.js';
 import { readValue } from './derived.js';
 import { json } from '../../platform/storage/db.js';
 import { HOUR, type TelemetryStore } from '../sensing/telemetry.store.js';
@@ -131,7 +142,7 @@ export interface StepResult {
   changed: boolean;
   levelChanged: boolean;
   maskChanged: boolean;
-  evidence: Evidence[];
+  evidence: readonly Evidence[];
   fault?: string;
 }
 
@@ -212,7 +223,47 @@ export class DeviceMemory {
  * (RuleRuntimeError) becomes the subject's fault; any other error propagates (the caller
  * suspends the rule).
  */
-/** The evaluation context of one device at one reading (or tick), shared by all its rules. */
+/**
+ * The evaluation context of one device at one reading (or tick), shared by all its rules. A class
+ * rather than an object of closures: one is made for every reading.
+ */
+class DeviceContext implements EvalContext {
+  readonly values: Map<string, number | string | null>;
+  readonly properties: Readonly<Record<string, unknown>>;
+  readonly tags: readonly string[];
+  readonly location: { lon: number; lat: number } | null;
+  now?: number;
+  private readonly seen: { any: number; attrs: Map<string, number> } | undefined;
+
+  constructor(
+    private readonly meta: DeviceMeta,
+    private readonly mem: DeviceMemory,
+    private readonly baselines: BaselineSource,
+    readonly trigger: 'reading' | 'tick',
+    readonly ts: number,
+    readonly changed: ReadonlySet<string>,
+    readonly derived: Map<string, number | undefined>,
+  ) {
+    this.values = mem.values(meta.seq);
+    this.properties = meta.properties;
+    this.tags = meta.tags;
+    this.location = meta.lon !== null && meta.lat !== null ? { lon: meta.lon, lat: meta.lat } : null;
+    this.seen = mem.seen.get(meta.seq);
+  }
+
+  lastSeen(attr?: string): number | undefined {
+    return attr ? this.seen?.attrs.get(attr) : this.seen?.any;
+  }
+
+  series(attr: string): Series | undefined {
+    return this.mem.series.get(`${this.meta.seq}|${attr}`);
+  }
+
+  baseline(attr: string, weeks: number, t: number): { mean: number; sd: number; weeks: number } | undefined {
+    return this.baselines.get(this.meta.seq, attr, weeks, t);
+  }
+}
+
 export function contextFor(
   meta: DeviceMeta,
   mem: DeviceMemory,
@@ -222,21 +273,7 @@ export function contextFor(
   changed: ReadonlySet<string>,
   derived: Map<string, number | undefined> = new Map(),
 ): EvalContext {
-  const seen = mem.seen.get(meta.seq);
-  const seq = meta.seq;
-  return {
-    derived,
-    values: mem.values(seq),
-    properties: meta.properties,
-    tags: meta.tags,
-    ts,
-    trigger,
-    changed,
-    lastSeen: (attr) => (attr ? seen?.attrs.get(attr) : seen?.any),
-    series: (attr) => mem.series.get(`${seq}|${attr}`),
-    baseline: (attr, weeks, t) => baseline.get(seq, attr, weeks, t),
-    location: meta.lon !== null && meta.lat !== null ? { lon: meta.lon, lat: meta.lat } : null,
-  };
+  return new DeviceContext(meta, mem, baseline, trigger, ts, changed, derived);
 }
 
 /**
@@ -245,15 +282,14 @@ export function contextFor(
  * suspends the rule).
  */
 export function step(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, ctx: EvalContext): StepResult {
-  const none: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence: [] };
-  if (st.fault) return none;
+  if (st.fault) return UNCHANGED;
   const ts = ctx.ts;
   const previous = st.levels;
   const levels: CondState[] = [];
   let best: Level | null = null;
   let predicted = false;
   let mask = 0;
-  const evidence: Evidence[] = [];
+  let evidence: readonly Evidence[] = NO_EVIDENCE;
   try {
     const ls = cr.rule.levels;
     for (let i = 0; i < ls.length; i++) {
@@ -266,20 +302,22 @@ export function step(cr: CompiledRule, meta: DeviceMeta, st: SubjectState, ctx: 
       if (best === null || l.level < best) {
         best = l.level;
         predicted = cond.kind === 'predict';
-        evidence.length = 0;
-        evidence.push(...r.evidence);
+        evidence = r.evidence;
       }
     }
   } catch (err) {
     if (err instanceof RuleRuntimeError) {
       st.fault = `${meta.id}: ${err.message}`;
       st.at = ts;
-      return { ...none, changed: true, fault: st.fault };
+      return { changed: true, levelChanged: false, maskChanged: false, evidence: NO_EVIDENCE, fault: st.fault };
     }
     throw err;
   }
   const same = sameStates(previous, levels);
   st.levels = levels;
+  if (same && !cr.count && best === st.level && (best === null || predicted === (st.predicted ?? false))) {
+    return best === null ? UNCHANGED : { changed: false, levelChanged: false, maskChanged: false, evidence };
+  }
   const result: StepResult = { changed: false, levelChanged: false, maskChanged: false, evidence };
   if (cr.count) {
     if ((st.mask ?? 0) !== mask) {
@@ -333,6 +371,8 @@ export function pendingDuration(levels: readonly CondState[] | undefined): boole
   for (const c of levels) if (c && ((!c.on && c.since != null) || pendingDuration(c.c))) return true;
   return false;
 }
+
+const UNCHANGED: StepResult = Object.freeze({ changed: false, levelChanged: false, maskChanged: false, evidence: NO_EVIDENCE });
 
 export function freshState(): SubjectState {
   return { level: null, at: 0, levels: [] };
