@@ -71,6 +71,10 @@ type EngineState = SubjectState & { part: number; dirty: boolean; key: string };
 type Task = Input | { kind: 'acquire'; parts: number[] } | { kind: 'release'; parts: number[]; done: () => void } | { kind: 'tick'; now: number };
 
 const EVIDENCE_WINDOW_MS = 2 * HOUR;
+/** A slot of `statesOf`: this rule and device have no state (quiet). */
+const QUIET = Object.freeze({ quiet: true });
+const NO_LEVELS: SubjectState['levels'] = Object.freeze([]) as unknown as SubjectState['levels'];
+const SCRATCH_RESET: Partial<SubjectState> = Object.freeze({ level: null, at: 0, levels: NO_LEVELS, mask: undefined, fault: undefined, predicted: undefined });
 /** Longest stretch of evaluation before the engine yields to I/O. */
 const SLICE_MS = 5;
 /** Queued inputs beyond which the engine stops yielding to I/O until it has caught up. */
@@ -95,7 +99,9 @@ export class WarningEngine {
    * state without building and hashing a key in a map of (rules × devices) entries. Cleared
    * whenever the rule lists or the state map change shape.
    */
-  private readonly statesOf = new Map<number, (EngineState | undefined)[]>();
+  private readonly statesOf = new Map<number, (EngineState | typeof QUIET | undefined)[]>();
+  /** The state a quiet subject is evaluated on (reset before each use). */
+  private readonly scratch: SubjectState = freshState();
   private readonly history = new Set<number>();
   private readonly baselineCache: BaselineCache;
   private readonly owned = new Map<number, number>(); // part → lease until
@@ -558,24 +564,21 @@ export class WarningEngine {
     if (!input.replay) this.metrics.lag.observe(Math.max(0, this.p.now() - input.arrived) / 1000);
   }
 
-  /** The state of a device's i-th rule (its `rulesFor` list), created when first needed. */
-  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: true): EngineState;
-  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: false): EngineState | undefined;
-  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta, create: boolean): EngineState | undefined {
+  /**
+   * The state of a device's i-th rule (its `rulesFor` list), or undefined while the subject is
+   * quiet (meets nothing, nothing pending): quiet subjects hold no state at all, so 50,000 devices
+   * × their rules cost no memory until something happens. The per-device slot remembers "none".
+   */
+  private stateAt(cr: CompiledRule, i: number, meta: DeviceMeta): EngineState | undefined {
     let slots = this.statesOf.get(meta.seq);
     if (!slots) {
       slots = [];
       this.statesOf.set(meta.seq, slots);
     }
-    let st = slots[i];
-    if (st) return st;
-    const key = `${cr.rule.id}|${meta.id}`;
-    st = this.states.get(key);
-    if (!st && create) {
-      st = { ...freshState(), part: meta.seq % this.partitions, dirty: false, key };
-      this.states.set(key, st);
-    }
-    if (st) slots[i] = st;
+    const slot = slots[i];
+    if (slot) return slot === QUIET ? undefined : (slot as EngineState);
+    const st = this.states.get(`${cr.rule.id}|${meta.id}`);
+    slots[i] = st ?? QUIET;
     return st;
   }
 
@@ -583,8 +586,9 @@ export class WarningEngine {
     const { trigger, ts } = ctx;
     const rule = cr.rule;
     if (rule.status !== 'active') return;
-    const st = this.stateAt(cr, i, meta, true);
-    const key = st.key;
+    const held = this.stateAt(cr, i, meta);
+    // A quiet subject is evaluated on a scratch state, kept only if something changed.
+    const st: SubjectState = held ?? Object.assign(this.scratch, SCRATCH_RESET);
     // Replaying after a takeover: readings up to the last change are already in the state.
     if (replay && ts <= st.at) return;
     if (trigger === 'reading') this.evaluatedReadings++;
@@ -601,14 +605,25 @@ export class WarningEngine {
       return;
     }
     if (!r.changed) return;
-    st.dirty = true;
+    let kept = held;
+    if (!kept) {
+      const key = `${rule.id}|${meta.id}`;
+      kept = { level: st.level, at: st.at, levels: st.levels, part: meta.seq % this.partitions, dirty: false, key };
+      if (st.mask !== undefined) kept.mask = st.mask;
+      if (st.fault !== undefined) kept.fault = st.fault;
+      if (st.predicted !== undefined) kept.predicted = st.predicted;
+      this.states.set(key, kept);
+      this.statesOf.get(meta.seq)![i] = kept;
+    }
+    const key = kept.key;
+    kept.dirty = true;
     this.dirtyKeys.add(key);
     if (r.fault && !this.faultsReported.has(key)) {
       this.faultsReported.add(key);
       this.p.log.warn({ rule: rule.id, subject: meta.id, fault: r.fault }, 'warning rule cannot evaluate a device');
     }
-    if (r.levelChanged) this.dispatch(cr, meta, st, r.evidence, at, undefined);
-    if (r.maskChanged) this.memberChanged(cr, meta, st.mask ?? 0);
+    if (r.levelChanged) this.dispatch(cr, meta, kept, r.evidence, at, undefined);
+    if (r.maskChanged) this.memberChanged(cr, meta, kept.mask ?? 0);
   }
 
   // ---- alerts ----
@@ -763,7 +778,7 @@ export class WarningEngine {
       for (let i = 0; i < rules.length; i++) {
         const cr = rules[i]!;
         if (!cr.ticks || cr.rule.status !== 'active') continue;
-        if (!cr.absence && !pendingDuration(this.stateAt(cr, i, meta, false)?.levels)) continue;
+        if (!cr.absence && !pendingDuration(this.stateAt(cr, i, meta)?.levels)) continue;
         ctx ??= contextFor(meta, this.mem, this, 'tick', now, EMPTY);
         this.evaluate(cr, i, meta, ctx, now);
       }
