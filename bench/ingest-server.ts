@@ -229,7 +229,8 @@ async function fleet(): Promise<void> {
   process.send?.({ ready: true, provisionMs, rulesMs });
   // BENCH_CPU_PROF=<file>: a CPU profile of this process from 15 s after the start of the load
   // for BENCH_CPU_PROF_SECONDS (default 15), for finding where the time goes.
-  if (process.env.BENCH_CPU_PROF) await profile(process.env.BENCH_CPU_PROF, 15_000, Number(process.env.BENCH_CPU_PROF_SECONDS ?? 15) * 1000);
+  if (process.env.BENCH_CPU_PROF)
+    await profile(process.env.BENCH_CPU_PROF, Number(process.env.BENCH_CPU_PROF_AFTER ?? 15) * 1000, Number(process.env.BENCH_CPU_PROF_SECONDS ?? 15) * 1000);
 }
 
 async function profile(file: string, afterMs: number, forMs: number): Promise<void> {

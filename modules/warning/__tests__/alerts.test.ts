@@ -81,6 +81,14 @@ for (const d of await dialects()) {
         a.recipients.map((r: { department: string }) => r.department),
         ['ZJJ', 'GOV-420303'],
       );
+      // The bureau's demo account sees it in its inbox; a department it was not sent to does not.
+      const zjj = await t.call('GET', '/api/alerts?rule=waterlogging-depth', await t.login('zjj.staff'));
+      assert.deepEqual(
+        zjj.body.items.map((x: { id: string }) => x.id),
+        [a.id],
+      );
+      const cgw = await t.call('GET', '/api/alerts?rule=waterlogging-depth', await t.login('cgw.staff'));
+      assert.equal(cgw.body.total, 0);
 
       // Deeper: the same alert goes up to Ⅲ; one open alert per rule and subject.
       await post(t, 'pond-renmin', token, { ts: base + 4 * MIN, currentLevel: 0.34 });
