@@ -112,4 +112,47 @@ describe('early-warning screens in Chromium', () => {
     assert.equal(stored.body.levels[0].condition.value, 0.2);
     await page.close();
   });
+
+  it('silences a device for maintenance, adds a signed webhook for 市住建局, and shows the escalation policy', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'admin', ADMIN_PASSWORD);
+    await page.getByRole('menuitem', { name: '预警设置' }).click();
+
+    // Maintenance: a device, with its reason; it is listed and the API has it.
+    const mw = page.getByTestId('maintenance-card');
+    await mw.getByTestId('mw-device').fill('pond-chezhan');
+    await mw.getByTestId('mw-reason').fill('更换液位计 (replacing the level gauge)');
+    await mw.getByTestId('mw-add').click();
+    await page.getByTestId('maintenance-table').getByText('更换液位计 (replacing the level gauge)').waitFor();
+    const windows = await app.call('GET', '/api/warning/maintenance', admin);
+    assert.equal(windows.body.length, 1);
+    assert.equal(windows.body[0].deviceId, 'pond-chezhan');
+    assert.equal(windows.body[0].department, 'ZJJ');
+
+    // Endpoints: a bad address is refused on its field; a good one is listed, signed.
+    const ep = page.getByTestId('endpoints-card');
+    await ep.getByTestId('ep-department').click();
+    await page.keyboard.type('ZJJ');
+    await page.keyboard.press('Enter');
+    await ep.getByTestId('ep-address').fill('not a url');
+    await ep.getByTestId('ep-add').click();
+    await ep.getByText('an http(s) URL').waitFor();
+    await ep.getByTestId('ep-address').fill('https://zjj.shiyan.example/hooks/wudang');
+    await ep.locator('input[type="password"]').fill('zjj-signing-key-0001');
+    await ep.getByTestId('ep-add').click();
+    const table = page.getByTestId('endpoints-table');
+    await table.getByText('https://zjj.shiyan.example/hooks/wudang').waitFor();
+    assert.equal((await table.locator('tr', { hasText: 'zjj.shiyan.example' }).textContent())?.includes('✔'), true, 'shown as signed');
+    const endpoints = await app.call('GET', '/api/warning/endpoints', admin);
+    assert.deepEqual(
+      endpoints.body.map((e: { department: string; channel: string; hasSecret: boolean }) => [e.department, e.channel, e.hasSecret]),
+      [['ZJJ', 'webhook', true]],
+    );
+
+    // The escalation policy, editable by the city-wide admin.
+    await page.getByTestId('escalation-card').getByText('通知部门领导（分钟）').waitFor();
+    await shot(page, 'console-warning-settings');
+    await page.close();
+  });
 });

@@ -18,6 +18,7 @@ import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
 import { UsersPage } from './pages/Users';
 import { AlertsPage, RulesPage } from './pages/Warning';
+import { WarningSettingsPage } from './pages/WarningSettings';
 
 interface NavItem {
   path: string;
@@ -33,6 +34,18 @@ const NAV: NavItem[] = [
   { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
   { path: 'alerts', label: 'nav.alerts', permission: 'warning.read', element: (u) => <AlertsPage canAct={u.permissions.includes('warning.act')} /> },
   { path: 'rules', label: 'nav.rules', permission: 'warning.read', element: (u) => <RulesPage canManage={u.permissions.includes('warning.manage')} /> },
+  {
+    path: 'warning-settings',
+    label: 'nav.warningSettings',
+    permission: 'warning.read',
+    element: (u) => (
+      <WarningSettingsPage
+        canManage={u.permissions.includes('warning.manage')}
+        canEditEscalation={u.permissions.includes('warning.manage') && u.scope.departments.includes('*')}
+        department={u.department}
+      />
+    ),
+  },
   { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
