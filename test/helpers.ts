@@ -11,6 +11,7 @@ import { type Storage, openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { type BuildOptions, type Wudang, buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
+import type { EventBus } from '../platform/bus/bus.js';
 import { MemoryBus } from '../platform/bus/memory.js';
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -83,9 +84,9 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig({ LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0', MQTT_PORT: '0', HOST: '127.0.0.1' }, overrides);
 }
 
-export interface TestApp extends Wudang {
+export interface TestApp<B extends EventBus = MemoryBus> extends Wudang {
   storage: Storage;
-  bus: MemoryBus;
+  bus: B;
   inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
   login(username: string, password?: string): Promise<string>;
   /** GET/POST/... with a bearer token, returning status and parsed JSON. */
@@ -96,6 +97,19 @@ export async function startApp(d: DialectFixture, config: Partial<Config> = {}, 
   const storage = opts.storage ?? (await d.open());
   const bus = new MemoryBus({ warn() {}, error() {} });
   const w = await buildApp(testConfig(config), { storage, bus, scheduler: false, ...opts });
+  return asTestApp(w, storage, bus, true);
+}
+
+/**
+ * An app over a database and a bus the test owns (several apps in turn, or side by side, as
+ * processes of one deployment): closing the app leaves them open.
+ */
+export async function startAppOn(storage: Storage, bus: EventBus, config: Partial<Config> = {}): Promise<TestApp<EventBus>> {
+  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false });
+  return asTestApp(w, storage, bus, false);
+}
+
+function asTestApp<B extends EventBus>(w: Wudang, storage: Storage, bus: B, owns: boolean): TestApp<B> {
   const call: TestApp['call'] = async (method, url, token, body) => {
     const res = await w.app.inject({
       method: method as 'GET',
@@ -124,8 +138,10 @@ export async function startApp(d: DialectFixture, config: Partial<Config> = {}, 
     },
     async close() {
       await w.close();
-      await bus.close();
-      await storage.close();
+      if (owns) {
+        await bus.close();
+        await storage.close();
+      }
     },
   };
 }

@@ -11,62 +11,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { NatsBus } from '../../../platform/bus/nats.js';
-import type { Storage } from '../../../platform/storage/db.js';
-import { buildApp } from '../../../server/app.js';
-import { ADMIN_PASSWORD, type TestApp, dialects, natsAvailable, spawnPlatform, testConfig, waitFor } from '../../../test/helpers.js';
-import { MemoryBus } from '../../../platform/bus/memory.js';
+import { type TestApp, dialects, natsAvailable, spawnPlatform, startAppOn, waitFor } from '../../../test/helpers.js';
 import type { EventBus } from '../../../platform/bus/bus.js';
+import { MemoryBus } from '../../../platform/bus/memory.js';
 import { settle, sharedStorage } from './helpers.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 const MIN = 60_000;
 
-/** An app on a given storage and bus that leaves both open when it closes (several share them). */
-async function appOn(storage: Storage, bus: EventBus, config: Record<string, unknown> = {}): Promise<TestApp> {
-  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false });
-  const call: TestApp['call'] = async (method, url, token, body) => {
-    const res = await w.app.inject({
-      method: method as 'GET',
-      url,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-      ...(body !== undefined ? { payload: JSON.stringify(body) } : {}),
-    });
-    let parsed: unknown = res.body;
-    try {
-      parsed = JSON.parse(res.body);
-    } catch {
-      /* not JSON */
-    }
-    return { status: res.statusCode, body: parsed, headers: res.headers };
-  };
-  return {
-    ...w,
-    storage,
-    bus: bus as MemoryBus,
-    inject: (o) => w.app.inject(o),
-    call,
-    async login(username, password) {
-      const r = await call('POST', '/api/auth/login', undefined, { username, password: password ?? ADMIN_PASSWORD });
-      if (r.status !== 200) throw new Error(`login failed: ${r.status}`);
-      return r.body.token as string;
-    },
-    close: () => w.close(),
-  };
-}
-
 /** The engine renews its leases by itself; the returned function stops that (a frozen process). */
-function keepLeasing(t: TestApp): () => void {
+function keepLeasing(t: TestApp<EventBus>): () => void {
   t.warning.engine!.startLeasing();
   return () => t.warning.engine!.stopLeasing();
 }
 
-async function gasDevice(t: TestApp, admin: string, id: string): Promise<string> {
+async function gasDevice(t: TestApp<EventBus>, admin: string, id: string): Promise<string> {
   const r = await t.call('POST', '/api/devices', admin, { id, name: id, type: 'CombustibleGasObserved', department: 'ZJJ', location: ZHANGWAN });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.token;
 }
 
-async function openAlerts(t: TestApp, admin: string, rule: string): Promise<{ deviceId: string; level: number; id: string }[]> {
+async function openAlerts(t: TestApp<EventBus>, admin: string, rule: string): Promise<{ deviceId: string; level: number; id: string }[]> {
   const r = await t.call('GET', `/api/alerts?rule=${rule}&open=true&limit=500`, admin);
   return r.body.items;
 }
@@ -77,7 +42,7 @@ for (const d of await dialects()) {
       const storage = await sharedStorage(d);
       const bus = new MemoryBus({ warn() {}, error() {} });
       try {
-        let t = await appOn(storage, bus);
+        let t = await startAppOn(storage, bus);
         let admin = await t.login('admin');
         const r = await t.call('POST', '/api/devices', admin, {
           id: 'pond-restart',
@@ -93,7 +58,7 @@ for (const d of await dialects()) {
         assert.equal(t.warning.engine!.stateOf('waterlogging-depth', 'pond-restart')?.levels[0]?.since, base);
         await t.close(); // writes state, hands the partitions back
 
-        t = await appOn(storage, bus);
+        t = await startAppOn(storage, bus);
         admin = await t.login('admin');
         assert.equal(t.warning.engine!.ownedPartitions().length, 32);
         assert.equal(t.warning.engine!.stateOf('waterlogging-depth', 'pond-restart')?.levels[0]?.since, base, 'the pending duration was loaded');
@@ -112,7 +77,7 @@ for (const d of await dialects()) {
       const storage = await sharedStorage(d);
       const bus = new MemoryBus({ warn() {}, error() {} });
       try {
-        const t = await appOn(storage, bus, { warningLease: 2 });
+        const t = await startAppOn(storage, bus, { warningLease: 2 });
         const admin = await t.login('admin');
         const token = await gasDevice(t, admin, 'gas-lease');
         await new Promise((r) => setTimeout(r, 2_500)); // longer than one lease
@@ -132,20 +97,20 @@ for (const d of await dialects()) {
       const bus = new MemoryBus({ warn() {}, error() {} });
       try {
         // A evaluates, then stops (its state and checkpoint are written).
-        const a = await appOn(storage, bus);
+        const a = await startAppOn(storage, bus);
         const admin = await a.login('admin');
         const tokens = [await gasDevice(a, admin, 'gas-r1'), await gasDevice(a, admin, 'gas-r2')];
         await a.call('POST', '/api/ingest/gas-r1', tokens[0], { lel: 30 });
         await settle(a);
         await a.close();
         // While no process evaluates rules, readings keep arriving (stored and acknowledged).
-        const ingestOnly = await appOn(storage, bus, { warningEngine: false });
+        const ingestOnly = await startAppOn(storage, bus, { warningEngine: false });
         assert.equal(ingestOnly.warning.engine, undefined);
         assert.equal((await ingestOnly.call('POST', '/api/ingest/gas-r2', tokens[1], { lel: 55 })).status, 202);
         assert.equal((await ingestOnly.call('POST', '/api/ingest/gas-r1', tokens[0], { lel: 52 })).status, 202);
         await ingestOnly.close();
         // B takes over: it replays what arrived since A's checkpoint.
-        const b = await appOn(storage, bus);
+        const b = await startAppOn(storage, bus);
         await settle(b);
         const alerts = await openAlerts(b, admin, 'gas-lel');
         assert.deepEqual(alerts.map((x) => [x.deviceId, x.level]).sort(), [
@@ -173,11 +138,11 @@ describe('several processes over NATS and PostgreSQL', () => {
     const storage = await pgFixture.open();
     const natsOpts = { url: NATS_URL, stream: `WD_WARN_${process.pid}`, prefix: `wdwarn${process.pid}`, logger: { warn() {}, error() {} } };
     const buses: NatsBus[] = [];
-    const apps: TestApp[] = [];
+    const apps: TestApp<EventBus>[] = [];
     const start = async () => {
       const bus = await NatsBus.connect(natsOpts);
       buses.push(bus);
-      const t = await appOn(storage, bus, { warningLease: 2 });
+      const t = await startAppOn(storage, bus, { warningLease: 2 });
       apps.push(t);
       return t;
     };

@@ -6,14 +6,15 @@ import { join } from 'node:path';
 import { migrateToLatest } from '../../../platform/storage/migrate.js';
 import { type Storage, openStorage } from '../../../platform/storage/db.js';
 import type { DialectFixture, TestApp } from '../../../test/helpers.js';
+import type { EventBus } from '../../../platform/bus/bus.js';
 
 /** Waits for the commit's announcement, the engine's evaluation and the alert service's writes. */
-export async function settle(t: TestApp): Promise<void> {
+export async function settle(t: TestApp<EventBus>): Promise<void> {
   await new Promise((r) => setTimeout(r, 30));
   await t.warning.engine!.idle();
 }
 
-export async function post(t: TestApp, device: string, token: string, body: Record<string, unknown>): Promise<void> {
+export async function post(t: TestApp<EventBus>, device: string, token: string, body: Record<string, unknown>): Promise<void> {
   const r = await t.call('POST', `/api/ingest/${device}`, token, body);
   assert.equal(r.status, 202, JSON.stringify(r.body));
   await settle(t);
