@@ -58,6 +58,28 @@ function useProblem() {
   };
 }
 
+/** A small danger button that DELETEs a resource, then reloads the list (or shows the problem). */
+function DeleteButton({ url, onDone, testId, children }: { url: string; onDone: () => void; testId: string; children: React.ReactNode }) {
+  const onProblem = useProblem();
+  return (
+    <Button
+      size="small"
+      danger
+      data-testid={testId}
+      onClick={async () => {
+        try {
+          await api('DELETE', url);
+          onDone();
+        } catch (e) {
+          onProblem(e);
+        }
+      }}
+    >
+      {children}
+    </Button>
+  );
+}
+
 function MaintenanceCard({ canManage }: { canManage: boolean }) {
   const { t, n } = useI18n();
   const { districts } = useDistricts(false);
@@ -138,21 +160,9 @@ function MaintenanceCard({ canManage }: { canManage: boolean }) {
             width: 90,
             render: (_, w) =>
               canManage && (
-                <Button
-                  size="small"
-                  danger
-                  data-testid={`mw-end-${w.id}`}
-                  onClick={async () => {
-                    try {
-                      await api('DELETE', `/api/warning/maintenance/${encodeURIComponent(w.id)}`);
-                      reload();
-                    } catch (e) {
-                      onProblem(e);
-                    }
-                  }}
-                >
+                <DeleteButton url={`/api/warning/maintenance/${encodeURIComponent(w.id)}`} onDone={reload} testId={`mw-end-${w.id}`}>
                   {t('warn.endNow')}
-                </Button>
+                </DeleteButton>
               ),
           },
         ]}
@@ -270,20 +280,9 @@ function EndpointsCard({ canManage, department }: { canManage: boolean; departme
             width: 80,
             render: (_, e) =>
               canManage && (
-                <Button
-                  size="small"
-                  danger
-                  onClick={async () => {
-                    try {
-                      await api('DELETE', `/api/warning/endpoints/${encodeURIComponent(e.id)}`);
-                      reload();
-                    } catch (err) {
-                      onProblem(err);
-                    }
-                  }}
-                >
+                <DeleteButton url={`/api/warning/endpoints/${encodeURIComponent(e.id)}`} onDone={reload} testId={`ep-remove-${e.id}`}>
                   {t('warn.remove')}
-                </Button>
+                </DeleteButton>
               ),
           },
         ]}
