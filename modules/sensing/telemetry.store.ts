@@ -250,6 +250,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly tables = new Set<string>();
   private readonly unbucketed = new Set<string>();
   private readonly stmts = new Map<string, SqliteDatabase.Statement>();
+  /** Per kind, the partition the last write went to: consecutive rows almost always share it. */
+  private readonly lastPeriod: Record<keyof typeof KINDS, { from: number; to: number; name: string }> = {
+    raw: { from: 0, to: 0, name: '' },
+    minute: { from: 0, to: 0, name: '' },
+    hour: { from: 0, to: 0, name: '' },
+  };
+  /** Per partition, its insert (raw) or upsert (rollups) statement. */
+  private readonly writeStmts = new Map<string, SqliteDatabase.Statement>();
 
   constructor(readonly file: string) {
     this.db = new SqliteDatabase(file);
@@ -286,8 +294,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   private table(kind: keyof typeof KINDS, t: number): string {
+    const last = this.lastPeriod[kind];
+    if (t >= last.from && t < last.to && this.tables.has(last.name)) return last.name;
     const k = KINDS[kind];
-    const name = `${k.prefix}_${periodOf(t, k.period).suffix}`;
+    const period = periodOf(t, k.period);
+    const name = `${k.prefix}_${period.suffix}`;
+    last.from = period.from;
+    last.to = period.to;
+    last.name = name;
     if (!this.tables.has(name)) {
       // Keys lead with a time bucket (see BUCKET): rows arriving now all go into the bucket's
       // sub-tree, which stays in the page cache however large the partition grows; a device's
@@ -305,6 +319,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
       this.tables.add(name);
     }
     return name;
+  }
+
+  /** A partition's write statement, prepared once (its SQL built only then). */
+  private writeStmt(table: string, sqlText: () => string): SqliteDatabase.Statement {
+    let s = this.writeStmts.get(table);
+    if (!s) {
+      s = this.db.prepare(sqlText());
+      this.writeStmts.set(table, s);
+    }
+    return s;
   }
 
   /** The buckets of [from, to) for a partition's kind, for an IN list (one index seek each). */
@@ -326,16 +350,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const run = this.db.transaction(() => {
       for (const r of batch) {
         const t = this.table('raw', r.ts);
-        const res = this.unbucketed.has(t)
-          ? this.stmt(`INSERT OR IGNORE INTO ${t} (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)`).run(r.dev, r.attr, r.ts, r.v, r.s)
-          : this.stmt(`INSERT OR IGNORE INTO ${t} (bk, dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?, ?)`).run(
-              Math.floor(r.ts / BUCKET.raw),
-              r.dev,
-              r.attr,
-              r.ts,
-              r.v,
-              r.s,
-            );
+        const flat = this.unbucketed.has(t);
+        const insert = this.writeStmt(t, () =>
+          flat
+            ? `INSERT OR IGNORE INTO ${t} (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)`
+            : `INSERT OR IGNORE INTO ${t} (bk, dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?, ?)`,
+        );
+        const res = flat ? insert.run(r.dev, r.attr, r.ts, r.v, r.s) : insert.run(Math.floor(r.ts / BUCKET.raw), r.dev, r.attr, r.ts, r.v, r.s);
         if (res.changes > 0) inserted.push(r);
       }
       for (const [kind, bucket] of [
@@ -345,11 +366,14 @@ export class SqliteTelemetryStore implements TelemetryStore {
         for (const a of aggregate(inserted, bucket)) {
           const t = this.table(kind, a.b);
           const flat = this.unbucketed.has(t);
-          this.stmt(
-            `INSERT INTO ${t} (${flat ? '' : 'bk, '}dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (${flat ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?)
+          const upsert = this.writeStmt(
+            t,
+            () => `INSERT INTO ${t} (${flat ? '' : 'bk, '}dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (${flat ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (${flat ? '' : 'bk, '}dev, attr, b) DO UPDATE SET mn = min(mn, excluded.mn), mx = max(mx, excluded.mx), sm = sm + excluded.sm,
              n = n + excluded.n, lv = CASE WHEN excluded.lts >= lts THEN excluded.lv ELSE lv END, lts = max(lts, excluded.lts)`,
-          ).run(...(flat ? [] : [Math.floor(a.b / BUCKET[kind])]), a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
+          );
+          if (flat) upsert.run(a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
+          else upsert.run(Math.floor(a.b / BUCKET[kind]), a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
         }
       }
       const latest = this.stmt(
@@ -432,6 +456,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
         const name = step.drop.name;
         this.db.exec(`DROP TABLE IF EXISTS ${name}`);
         this.tables.delete(name);
+        this.writeStmts.delete(name);
+        this.unbucketed.delete(name);
         for (const key of [...this.stmts.keys()]) if (key.includes(name)) this.stmts.delete(key);
         report.droppedPartitions.push(name);
         continue;
