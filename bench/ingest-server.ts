@@ -200,6 +200,10 @@ async function fleet(): Promise<void> {
   );
   let latencies: number[] = [];
   let committed = 0;
+  // How long the event loop was held: tells a stall in this process from one in the broker or the load.
+  const { monitorEventLoopDelay } = await import('node:perf_hooks');
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   w.sensing.pipeline.onCommitted((_device, rows) => {
     committed++;
     latencies.push(Date.now() - rows[0]!.ts);
@@ -220,7 +224,10 @@ async function fleet(): Promise<void> {
       alertP50: aat(0.5),
       alertP99: aat(0.99),
       alertMax: as[as.length - 1] ?? Number.NaN,
+      loopMaxMs: Math.round(loop.max / 1e6),
+      loopP99Ms: Math.round(loop.percentile(99) / 1e6),
     });
+    loop.reset();
     latencies = [];
     committed = 0;
     alertLatencies = [];
