@@ -242,7 +242,7 @@ class DeviceContext implements EvalContext {
     readonly trigger: 'reading' | 'tick',
     readonly ts: number,
     readonly changed: ReadonlySet<string>,
-    readonly derived: Map<string, number | undefined>,
+    readonly derived: Map<string, number | undefined> | undefined,
   ) {
     this.values = mem.values(meta.seq);
     this.properties = meta.properties;
@@ -271,7 +271,7 @@ export function contextFor(
   trigger: 'reading' | 'tick',
   ts: number,
   changed: ReadonlySet<string>,
-  derived: Map<string, number | undefined> = new Map(),
+  derived?: Map<string, number | undefined>,
 ): EvalContext {
   return new DeviceContext(meta, mem, baseline, trigger, ts, changed, derived);
 }
