@@ -1029,7 +1029,8 @@ const derivedReaders = new WeakMap<CompiledRule[], boolean>();
 function readsDerived(rules: CompiledRule[]): boolean {
   let r = derivedReaders.get(rules);
   if (r === undefined) {
-    r = rules.some((cr) => cr.attrs.some((a) => a.startsWith('$')) || [...cr.windows.keys()].some((a) => a.startsWith('$')));
+    // Every condition's attribute (windows included) is in `attrs`.
+    r = rules.some((cr) => cr.attrs.some((a) => a.startsWith('$')));
     derivedReaders.set(rules, r);
   }
   return r;
