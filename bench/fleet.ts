@@ -47,6 +47,10 @@ interface Report {
   alertMax: number;
   loopMaxMs: number;
   loopP99Ms: number;
+  cpuShare: number;
+  commits: number;
+  commitRows: number;
+  commitMs: number;
 }
 
 const server: ChildProcess = fork(fileURLToPath(new URL('./ingest-server.ts', import.meta.url)), ['fleet', String(DEVICES)], {
@@ -113,7 +117,7 @@ for (let s = 0; s < SECONDS; s += 5) {
   const r = await report();
   windows.push(r);
   console.log(
-    `${String(s + 5).padStart(4)} s  committed ${(r.committed / 5).toFixed(0).padStart(6)} msg/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  rss ${(r.rss / 2 ** 20).toFixed(0)} MiB  event loop held up to ${r.loopMaxMs} ms${RULES ? `  alerts ${r.alerts} p50 ${r.alertP50} ms p99 ${r.alertP99} ms max ${r.alertMax} ms` : ''}`,
+    `${String(s + 5).padStart(4)} s  committed ${(r.committed / 5).toFixed(0).padStart(6)} msg/s  p50 ${r.p50} ms  p99 ${r.p99} ms  max ${r.max} ms  rss ${(r.rss / 2 ** 20).toFixed(0)} MiB  event loop held up to ${r.loopMaxMs} ms  cpu ${(r.cpuShare * 100).toFixed(0)} %  ${r.commits} commits of ${(r.commitRows / Math.max(1, r.commits)).toFixed(0)} rows, ${(r.commitMs / 50).toFixed(0)} % of the time${RULES ? `  alerts ${r.alerts} p50 ${r.alertP50} ms p99 ${r.alertP99} ms max ${r.alertMax} ms` : ''}`,
   );
 }
 clearInterval(tick);

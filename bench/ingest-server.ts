@@ -204,6 +204,22 @@ async function fleet(): Promise<void> {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  let cpu = process.cpuUsage();
+  let cpuAt = performance.now();
+  let commits = 0;
+  let commitRows = 0;
+  let commitMs = 0;
+  const origWrite = w.sensing.pipeline.store.write.bind(w.sensing.pipeline.store);
+  w.sensing.pipeline.store.write = async (batch) => {
+    const t = performance.now();
+    try {
+      return await origWrite(batch);
+    } finally {
+      commits++;
+      commitRows += batch.length;
+      commitMs += performance.now() - t;
+    }
+  };
   w.sensing.pipeline.onCommitted((_device, rows) => {
     committed++;
     latencies.push(Date.now() - rows[0]!.ts);
@@ -226,7 +242,19 @@ async function fleet(): Promise<void> {
       alertMax: as[as.length - 1] ?? Number.NaN,
       loopMaxMs: Math.round(loop.max / 1e6),
       loopP99Ms: Math.round(loop.percentile(99) / 1e6),
+      cpuShare: (() => {
+        const u = process.cpuUsage(cpu);
+        return (u.user + u.system) / 1000 / (performance.now() - cpuAt);
+      })(),
+      commits,
+      commitRows,
+      commitMs: Math.round(commitMs),
     });
+    cpu = process.cpuUsage();
+    cpuAt = performance.now();
+    commits = 0;
+    commitRows = 0;
+    commitMs = 0;
     loop.reset();
     latencies = [];
     committed = 0;

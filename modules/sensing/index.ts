@@ -41,6 +41,10 @@ export interface SensingOptions {
   timers?: boolean;
 }
 
+/** How often closed buckets' rollups are written, and how long each turn may work. */
+const ROLLUP_INTERVAL_MS = 1_000;
+const ROLLUP_BUDGET_MS = 15;
+
 const TOPIC_RE = /^devices\/([^/]+)\/([^/]+)$/;
 
 export async function startSensing(p: Platform, opts: SensingOptions = {}): Promise<Sensing> {
@@ -173,6 +177,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     }
   };
   const timers: NodeJS.Timeout[] = [];
+  let stopRollups = () => {};
   if (opts.timers !== false) {
     let sweeping = false;
     timers.push(
@@ -195,7 +200,26 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
           .catch((err) => p.log.error({ err }, 'telemetry retention failed'));
       }, p.config.retentionInterval * 1000),
     );
+    // Rollups of closed buckets (SQLite), a few milliseconds at a time between ingest commits;
+    // sooner while there is a backlog (after a restart).
+    let rolling: NodeJS.Timeout | undefined;
+    const rollup = () => {
+      telemetry
+        .materialize(p.now(), ROLLUP_BUDGET_MS)
+        .then(({ pending }) => {
+          rolling = setTimeout(rollup, pending ? ROLLUP_BUDGET_MS : ROLLUP_INTERVAL_MS);
+          rolling.unref();
+        })
+        .catch((err) => {
+          p.log.error({ err }, 'telemetry rollup failed');
+          rolling = setTimeout(rollup, ROLLUP_INTERVAL_MS);
+          rolling.unref();
+        });
+    };
+    rolling = setTimeout(rollup, ROLLUP_INTERVAL_MS);
+    rolling.unref();
     for (const t of timers) t.unref();
+    stopRollups = () => clearTimeout(rolling);
   }
 
   return {
@@ -208,6 +232,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     sweep,
     close: async () => {
       for (const t of timers) clearInterval(t);
+      stopRollups();
       await liveSub.unsubscribe();
       live.closeAll();
       await external?.close();

@@ -17,6 +17,7 @@ import { dirname, join } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
 import type { Storage } from '../../platform/storage/db.js';
+import { WalCheckpointer } from './checkpointer.js';
 
 /** One stored value: `dev` is the device's numeric key (devices.seq). */
 export interface Observation {
@@ -105,6 +106,12 @@ export interface TelemetryStore {
    */
   scan(q: ScanQuery): Promise<Observation[]>;
   applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport>;
+  /**
+   * Writes the rollups of closed buckets (a minute's bucket once `now` is ROLLUP_GRACE past its
+   * end, an hour's once all its minutes are written), working at most about `budgetMs`. Returns
+   * whether work is left. Stores that roll up as they write (PostgreSQL) have nothing to do.
+   */
+  materialize(now: number, budgetMs?: number): Promise<{ pending: boolean }>;
   partitions(): Promise<PartitionInfo[]>;
   close(): Promise<void>;
 }
@@ -120,6 +127,9 @@ export const DAY = 86_400_000;
  * (bench/telemetry.ts); with the bucket first, the rows being written are in one small sub-tree.
  */
 const BUCKET = { raw: MINUTE, minute: 10 * MINUTE, hour: DAY } as const;
+
+/** How long after a minute ends its rollup is written (SQLite): readings arriving later are "late". */
+export const ROLLUP_GRACE = 2 * MINUTE;
 
 const KINDS = {
   raw: { prefix: 'tm_raw', period: 'day' as const },
@@ -150,7 +160,7 @@ function periodsBetween(from: number, to: number, period: 'day' | 'month'): { su
   return out;
 }
 
-interface Agg {
+export interface Agg {
   dev: number;
   attr: string;
   b: number;
@@ -224,7 +234,42 @@ export function retentionPlan(partitions: PartitionInfo[], now: number, policies
 }
 
 type RawRow = { t: number; v: number | null; s: string | null };
-type AggRow = { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null };
+type AggRow = { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null; lts?: number };
+
+/** Adds rollup b into a (same bucket). */
+function addTo(a: AggRow, b: AggRow): void {
+  if (b.mn !== null && (a.mn === null || b.mn < a.mn)) a.mn = b.mn;
+  if (b.mx !== null && (a.mx === null || b.mx > a.mx)) a.mx = b.mx;
+  a.sm = (a.sm ?? 0) + (b.sm ?? 0);
+  a.n += b.n;
+  if ((b.lts ?? 0) >= (a.lts ?? 0)) {
+    a.lv = b.lv;
+    a.lts = b.lts;
+  }
+}
+
+/** Rollups combined into coarser buckets, per (dev, attr, bucket). */
+function combine(rows: Agg[], bucketMs: number): Agg[] {
+  const map = new Map<string, Agg>();
+  for (const r of rows) {
+    const b = r.b - (r.b % bucketMs);
+    const key = `${r.dev}|${r.attr}|${b}`;
+    const a = map.get(key);
+    if (!a) map.set(key, { ...r, b });
+    else {
+      if (r.mn < a.mn) a.mn = r.mn;
+      if (r.mx > a.mx) a.mx = r.mx;
+      a.sm += r.sm;
+      a.n += r.n;
+      if (r.lts >= a.lts) {
+        a.lv = r.lv;
+        a.lts = r.lts;
+      }
+    }
+  }
+  return [...map.values()];
+}
+
 
 function toPoint(r: AggRow): SeriesPoint {
   return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
@@ -258,6 +303,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
   };
   /** Per partition, its insert (raw) or upsert (rollups) statement. */
   private readonly writeStmts = new Map<string, SqliteDatabase.Statement>();
+  /**
+   * Rollups are written when their bucket has closed, not with every reading (see materialize):
+   * buckets before `done` are in the rollup tables, later ones are computed from the finer data when
+   * read. NaN until the first write.
+   */
+  private readonly done = { minute: Number.NaN, hour: Number.NaN };
+  /** The rollup being written, device slice by device slice; devices below `cursor` are done. */
+  private job: { kind: 'minute' | 'hour'; from: number; to: number; cursor: number } | undefined;
+  /** Devices per slice, adapted so a slice reads about `sliceRows` rows. */
+  private sliceDevs = 64;
+  /** Rows a rollup slice aims to read (about 10 ms of work); tests make it small. */
+  sliceRows = 5_000;
 
   constructor(readonly file: string) {
     this.db = new SqliteDatabase(file);
@@ -271,12 +328,21 @@ export class SqliteTelemetryStore implements TelemetryStore {
     // them back every 1,000 pages (the default) cost the writer 40 % of its rate. A longer WAL (up
     // to 256 MiB) lets a page rewritten by many commits be copied back once (bench/telemetry.ts).
     this.db.pragma('wal_autocheckpoint = 65536');
+    // On a file, checkpoints run on their own thread instead (see WalCheckpointer).
+    if (file !== ':memory:' && process.env.WUDANG_WAL_CHECKPOINTER !== '0') {
+      this.checkpointer = new WalCheckpointer(this.db, file, { intervalMs: 250, restartFrames: 16_384 });
+    }
   }
+
+  /** Checkpoints on a worker thread (files only). */
+  readonly checkpointer: WalCheckpointer | undefined;
 
   async init(): Promise<void> {
     this.db.exec(`CREATE TABLE IF NOT EXISTS tm_latest (
       dev INTEGER NOT NULL, attr TEXT NOT NULL, ts INTEGER NOT NULL, v REAL, s TEXT,
       PRIMARY KEY (dev, attr)) WITHOUT ROWID`);
+    this.db.exec('CREATE TABLE IF NOT EXISTS tm_rollup (kind TEXT PRIMARY KEY, done INTEGER NOT NULL) WITHOUT ROWID');
+    for (const r of this.db.prepare('SELECT kind, done FROM tm_rollup').all() as { kind: 'minute' | 'hour'; done: number }[]) this.done[r.kind] = r.done;
     for (const r of this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'tm_%'`).all() as { name: string; sql: string }[]) {
       this.tables.add(r.name);
       // Partitions made before time-bucketed keys keep their (dev, attr, time) key.
@@ -359,11 +425,21 @@ export class SqliteTelemetryStore implements TelemetryStore {
         const res = flat ? insert.run(r.dev, r.attr, r.ts, r.v, r.s) : insert.run(Math.floor(r.ts / BUCKET.raw), r.dev, r.attr, r.ts, r.v, r.s);
         if (res.changes > 0) inserted.push(r);
       }
-      for (const [kind, bucket] of [
-        ['minute', MINUTE],
-        ['hour', HOUR],
+      if (inserted.length > 0 && Number.isNaN(this.done.minute)) {
+        // The first write: rollups start from its earliest bucket.
+        let first = inserted[0]!.ts;
+        for (const r of inserted) if (r.ts < first) first = r.ts;
+        this.setDone('minute', first - (first % MINUTE));
+        this.setDone('hour', first - (first % HOUR));
+      }
+      // Only late readings, in buckets whose rollup is already written, are added to it now.
+      const lateMinute = inserted.filter((r) => r.v !== null && this.isDone('minute', r));
+      const lateHour = lateMinute.filter((r) => this.isDone('hour', r));
+      for (const [kind, bucket, rows] of [
+        ['minute', MINUTE, lateMinute],
+        ['hour', HOUR, lateHour],
       ] as const) {
-        for (const a of aggregate(inserted, bucket)) {
+        for (const a of aggregate(rows, bucket)) {
           const t = this.table(kind, a.b);
           const flat = this.unbucketed.has(t);
           const upsert = this.writeStmt(
@@ -386,6 +462,117 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return { inserted, duplicates: batch.length - inserted.length, latestMoved };
   }
 
+  /** Whether the rollup of a reading's bucket has been written (so a reading now is late). */
+  private isDone(kind: 'minute' | 'hour', r: Observation): boolean {
+    if (r.ts < this.done[kind]) return true;
+    const j = this.job;
+    return j !== undefined && j.kind === kind && r.ts >= j.from && r.ts < j.to && r.dev < j.cursor;
+  }
+
+  private setDone(kind: 'minute' | 'hour', t: number): void {
+    this.done[kind] = t;
+    this.stmt('INSERT INTO tm_rollup (kind, done) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET done = excluded.done').run(kind, t);
+  }
+
+  async materialize(now: number, budgetMs = 20): Promise<{ pending: boolean }> {
+    return { pending: this.materializeSync(now, budgetMs) };
+  }
+
+  /**
+   * Writes closed buckets' rollups, like a time-series database's continuous aggregates: a minute's
+   * rollups from its raw rows (one sub-tree of the raw partition, read in key order), an hour's from
+   * its sixty minute rollups. Each runs in slices of devices, one short transaction each, so ingest
+   * commits interleave; a reading that arrives for a slice already written is added to it as late
+   * data. After a crash the unfinished bucket is simply written again (each slice replaces its rows).
+   * Returns whether work is left.
+   */
+  materializeSync(now: number, budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    for (;;) {
+      if (!this.job) this.job = this.nextJob(now);
+      if (!this.job) return false;
+      // At least one slice per call, however small the budget.
+      this.db.transaction(() => this.runSlice(this.job!)).immediate();
+      if (performance.now() >= deadline) return this.job !== undefined || this.nextJob(now) !== undefined;
+    }
+  }
+
+  private nextJob(now: number): SqliteTelemetryStore['job'] {
+    if (Number.isNaN(this.done.minute)) return undefined;
+    const closed = now - ROLLUP_GRACE;
+    const m = this.done.minute;
+    if (m + MINUTE <= closed) {
+      // Up to ten minutes at once (one sub-tree of the minute rollups, never across a day).
+      const to = Math.min(closed - (closed % MINUTE), m - (m % BUCKET.minute) + BUCKET.minute);
+      return { kind: 'minute', from: m, to, cursor: Number.MIN_SAFE_INTEGER };
+    }
+    const h = this.done.hour;
+    if (h + HOUR <= m) return { kind: 'hour', from: h, to: h + HOUR, cursor: Number.MIN_SAFE_INTEGER };
+    return undefined;
+  }
+
+  /** One slice of devices of the current job; finishes the job when no device is left. */
+  private runSlice(job: NonNullable<SqliteTelemetryStore['job']>): void {
+    const srcKind = job.kind === 'minute' ? 'raw' : 'minute';
+    const src = `${KINDS[srcKind].prefix}_${periodOf(job.from, KINDS[srcKind].period).suffix}`;
+    if (!this.tables.has(src)) return this.finish(job);
+    const flat = this.unbucketed.has(src);
+    const time = srcKind === 'raw' ? 'ts' : 'b';
+    const buckets = this.bucketsOf(srcKind, job.from, job.to);
+    // The first device at or after the cursor: one index seek per bucket.
+    const nextDev = (from: number): number | null => {
+      if (flat) return (this.stmt(`SELECT min(dev) AS d FROM ${src} WHERE dev >= ? AND ${time} >= ? AND ${time} < ?`).get(from, job.from, job.to) as { d: number | null }).d;
+      let best: number | null = null;
+      const q = this.stmt(`SELECT min(dev) AS d FROM ${src} WHERE bk = ? AND dev >= ? AND ${time} >= ? AND ${time} < ?`);
+      for (const bk of buckets) {
+        const d = (q.get(bk, from, job.from, job.to) as { d: number | null }).d;
+        if (d !== null && (best === null || d < best)) best = d;
+      }
+      return best;
+    };
+    const lo = nextDev(job.cursor);
+    if (lo === null) return this.finish(job);
+    const hi = lo + this.sliceDevs;
+    const where = `${flat ? '' : 'bk IN (SELECT value FROM json_each(?)) AND '}dev >= ? AND dev < ? AND ${time} >= ? AND ${time} < ?`;
+    const args = [...(flat ? [] : [JSON.stringify(buckets)]), lo, hi, job.from, job.to];
+    let aggs: Agg[];
+    let read: number;
+    if (job.kind === 'minute') {
+      const rows = this.stmt(`SELECT dev, attr, ts, v, s FROM ${src} WHERE ${where} AND v IS NOT NULL`).all(...args) as Observation[];
+      read = rows.length;
+      aggs = aggregate(rows, MINUTE);
+    } else {
+      const rows = this.stmt(`SELECT dev, attr, b, mn, mx, sm, n, lv, lts FROM ${src} WHERE ${where}`).all(...args) as Agg[];
+      read = rows.length;
+      aggs = combine(rows, HOUR);
+    }
+    const kind = job.kind;
+    for (const a of aggs) {
+      const t = this.table(kind, a.b);
+      const tflat = this.unbucketed.has(t);
+      this.stmt(`INSERT OR REPLACE INTO ${t} (${tflat ? '' : 'bk, '}dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (${tflat ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
+        ...(tflat ? [] : [Math.floor(a.b / BUCKET[kind])]),
+        a.dev,
+        a.attr,
+        a.b,
+        a.mn,
+        a.mx,
+        a.sm,
+        a.n,
+        a.lv,
+        a.lts,
+      );
+    }
+    job.cursor = hi;
+    this.sliceDevs = Math.max(1, Math.min(100_000, Math.round((this.sliceDevs * this.sliceRows) / Math.max(read, 1))));
+    if (nextDev(hi) === null) this.finish(job);
+  }
+
+  private finish(job: NonNullable<SqliteTelemetryStore['job']>): void {
+    this.setDone(job.kind, job.to);
+    this.job = undefined;
+  }
+
   async latest(devs: number[]): Promise<Map<number, LatestValue[]>> {
     const out = new Map<number, LatestValue[]>();
     const q = this.stmt('SELECT attr, ts, v, s FROM tm_latest WHERE dev = ? ORDER BY attr');
@@ -395,24 +582,85 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   async series(q: SeriesQuery): Promise<SeriesPoint[]> {
     const limit = q.limit ?? 10_000;
-    const out: SeriesPoint[] = [];
-    const kind = q.resolution;
-    const period = KINDS[kind].period;
-    for (const p of periodsBetween(q.from, q.to, period)) {
-      const name = `${KINDS[kind].prefix}_${p.suffix}`;
+    if (q.resolution === 'raw') {
+      return this.readRaw(q.dev, q.attr, q.from, q.to, limit).map((r) => ({ t: r.t, min: r.v, max: r.v, avg: r.v, count: 1, last: r.v ?? r.s }));
+    }
+    return this.rollups(q.resolution, q.dev, q.attr, q.from, q.to, limit).map(toPoint);
+  }
+
+  /** Rollups of [from, to): the written ones, then the rest computed from the finer data. */
+  private rollups(kind: 'minute' | 'hour', dev: number, attr: string, from: number, to: number, limit: number): AggRow[] {
+    const done = this.done[kind];
+    const split = Number.isNaN(done) ? to : Math.max(from, Math.min(to, done));
+    const out = this.readRollups(kind, dev, attr, from, split, limit);
+    if (split >= to || out.length >= limit) return out;
+    let finer: AggRow[];
+    if (kind === 'minute') {
+      const raw = this.readRaw(dev, attr, split, to, Number.MAX_SAFE_INTEGER);
+      finer = [];
+      for (const r of raw) {
+        if (r.v === null) continue;
+        const b = r.t - (r.t % MINUTE);
+        const last = finer[finer.length - 1];
+        if (last && last.t === b) {
+          addTo(last, { t: b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.t });
+        } else finer.push({ t: b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.t });
+      }
+    } else {
+      finer = [];
+      for (const m of this.rollups('minute', dev, attr, split, to, Number.MAX_SAFE_INTEGER)) {
+        const b = m.t - (m.t % HOUR);
+        const last = finer[finer.length - 1];
+        if (last && last.t === b) addTo(last, m);
+        else finer.push({ ...m, t: b });
+      }
+    }
+    for (const r of finer) {
+      if (out.length >= limit) break;
+      out.push(r);
+    }
+    return out;
+  }
+
+  private readRaw(dev: number, attr: string, from: number, to: number, limit: number): (RawRow & { lts?: number })[] {
+    const out: RawRow[] = [];
+    for (const p of periodsBetween(from, to, KINDS.raw.period)) {
+      const name = `${KINDS.raw.prefix}_${p.suffix}`;
       if (!this.tables.has(name)) continue;
-      const from = Math.max(q.from, p.from);
-      const to = Math.min(q.to, p.to);
+      const lo = Math.max(from, p.from);
+      const hi = Math.min(to, p.to);
       // Bucketed partitions: `bk IN (…)` makes one index seek per bucket (json_each keeps the
       // statement the same whatever the number of buckets).
       const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
-      const bucketArgs = buckets ? [JSON.stringify(this.bucketsOf(kind, from, to))] : [];
-      const raw = kind === 'raw';
-      const time = raw ? 'ts' : 'b';
+      const bucketArgs = buckets ? [JSON.stringify(this.bucketsOf('raw', lo, hi))] : [];
+      const rows = this.stmt(`SELECT ts AS t, v, s FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND ts >= ? AND ts < ? ORDER BY ts LIMIT ?`).all(
+        ...bucketArgs,
+        dev,
+        attr,
+        lo,
+        hi,
+        Math.min(limit - out.length, Number.MAX_SAFE_INTEGER),
+      ) as RawRow[];
+      for (const r of rows) out.push(r);
+      if (out.length >= limit) break;
+    }
+    return out;
+  }
+
+  private readRollups(kind: 'minute' | 'hour', dev: number, attr: string, from: number, to: number, limit: number): AggRow[] {
+    const out: AggRow[] = [];
+    if (from >= to) return out;
+    for (const p of periodsBetween(from, to, KINDS[kind].period)) {
+      const name = `${KINDS[kind].prefix}_${p.suffix}`;
+      if (!this.tables.has(name)) continue;
+      const lo = Math.max(from, p.from);
+      const hi = Math.min(to, p.to);
+      const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
+      const bucketArgs = buckets ? [JSON.stringify(this.bucketsOf(kind, lo, hi))] : [];
       const rows = this.stmt(
-        `SELECT ${time} AS t, ${raw ? 'v, s' : 'mn, mx, sm, n, lv'} FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND ${time} >= ? AND ${time} < ? ORDER BY ${time} LIMIT ?`,
-      ).all(...bucketArgs, q.dev, q.attr, from, to, limit - out.length) as (RawRow & AggRow)[];
-      for (const r of rows) out.push(raw ? { t: r.t, min: r.v, max: r.v, avg: r.v, count: 1, last: r.v ?? r.s } : toPoint(r));
+        `SELECT b AS t, mn, mx, sm, n, lv, lts FROM ${name} WHERE ${buckets}dev = ? AND attr = ? AND b >= ? AND b < ? ORDER BY b LIMIT ?`,
+      ).all(...bucketArgs, dev, attr, lo, hi, Math.min(limit - out.length, Number.MAX_SAFE_INTEGER)) as AggRow[];
+      for (const r of rows) out.push(r);
       if (out.length >= limit) break;
     }
     return out;
@@ -452,6 +700,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport> {
     const report: RetentionReport = { droppedPartitions: [], deletedRows: 0 };
     for (const step of retentionPlan(await this.partitions(), now, policies)) {
+      // Never remove the source of a rollup not yet written.
+      const p = 'drop' in step ? step.drop : step.trim;
+      const upTo = p.kind === 'raw' ? this.done.minute : p.kind === 'minute' ? this.done.hour : Number.NaN;
+      if (p.to > upTo) continue;
       if ('drop' in step) {
         const name = step.drop.name;
         this.db.exec(`DROP TABLE IF EXISTS ${name}`);
@@ -470,6 +722,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.close();
     this.db.close();
   }
 }
@@ -668,6 +921,11 @@ export class PgTelemetryStore implements TelemetryStore {
       report.deletedRows += r.rowCount ?? 0;
     }
     return report;
+  }
+
+  /** PostgreSQL rolls up as it writes (its upserts run beside other writers, not in one thread). */
+  async materialize(): Promise<{ pending: boolean }> {
+    return { pending: false };
   }
 
   async close(): Promise<void> {

@@ -252,6 +252,13 @@ describe('SQLite telemetry partitions made before time-bucketed keys', () => {
         ['tm_raw_20261120', false],
         ['tm_raw_20261121', true],
       ]);
+      // Rollups are written into both layouts, and read the same as when computed from raw rows.
+      const hours = await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'hour' });
+      assert.equal((await store.applyRetention(day2 + DAY, [{ devs: [1], rawDays: 1, minuteDays: 30, hourDays: 30 }])).droppedPartitions.length, 0, 'raw rows not yet rolled up are kept');
+      while ((await store.materialize(day2 + DAY, 1_000)).pending);
+      assert.deepEqual(await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'minute' }), minutes);
+      assert.deepEqual(await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'hour' }), hours);
+      assert.equal((store.db.prepare('SELECT count(*) AS n FROM tm_min_20261120').get() as { n: number }).n, 30);
       const report = await store.applyRetention(day2 + DAY, [{ devs: [1], rawDays: 1, minuteDays: 30, hourDays: 30 }]);
       assert.ok(report.droppedPartitions.includes('tm_raw_20261120'));
       await store.close();
