@@ -66,7 +66,9 @@ async function platform(env: Record<string, string>) {
   const config = loadConfig({ LOG_LEVEL: 'warn', WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!', SIMULATE: '0', HOST: '127.0.0.1', DATA_DIR: dir, ...env });
   const { provisionSimulated } = await import('../modules/sensing/sensing.service.js');
   const w = await buildApp(config, { scheduler: false });
-  // The rule engine's timers as in production (the other schedulers stay off for a steady load).
+  // The sensing timers (health sweep, retention, rollups) and the rule engine's as in production;
+  // the workflow and notification schedulers stay off for a steady load.
+  w.sensing.startTimers();
   const engine = w.warning.engine;
   if (engine) {
     setInterval(() => void engine.checkpoint().catch(() => undefined), 1000).unref();
@@ -204,6 +206,23 @@ async function fleet(): Promise<void> {
   const { monitorEventLoopDelay } = await import('node:perf_hooks');
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
+  // Garbage-collection pauses, the longest per window.
+  const { PerformanceObserver } = await import('node:perf_hooks');
+  let gcMax = 0;
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+  }).observe({ entryTypes: ['gc'] });
+  let rollupMax = 0;
+  const tstore = w.sensing.pipeline.store as { materialize(now: number, budget?: number): Promise<{ pending: boolean }>; checkpointer?: { stats: { restartMaxMs: number; restarts: number } } };
+  const origMaterialize = tstore.materialize.bind(tstore);
+  tstore.materialize = async (now, budget) => {
+    const t = performance.now();
+    try {
+      return await origMaterialize(now, budget);
+    } finally {
+      rollupMax = Math.max(rollupMax, performance.now() - t);
+    }
+  };
   let cpu = process.cpuUsage();
   let cpuAt = performance.now();
   let commits = 0;
@@ -249,7 +268,14 @@ async function fleet(): Promise<void> {
       commits,
       commitRows,
       commitMs: Math.round(commitMs),
+      gcMaxMs: Math.round(gcMax),
+      rollupMaxMs: Math.round(rollupMax),
+      checkpointMaxMs: Math.round(tstore.checkpointer?.stats.restartMaxMs ?? 0),
+      alertLatencies: as,
     });
+    gcMax = 0;
+    rollupMax = 0;
+    if (tstore.checkpointer) tstore.checkpointer.stats.restartMaxMs = 0;
     cpu = process.cpuUsage();
     cpuAt = performance.now();
     commits = 0;

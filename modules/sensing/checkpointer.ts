@@ -50,13 +50,15 @@ export interface CheckpointStats {
   fallbacks: number;
   /** Frames in the WAL at the last checkpoint. */
   frames: number;
+  /** The longest of the writer's own checkpoints, in ms (reset by whoever reads it). */
+  restartMaxMs: number;
 }
 
 export class WalCheckpointer {
   private readonly worker: Worker;
   private lastAnswer = Date.now();
   private readonly watchdog: NodeJS.Timeout;
-  readonly stats: CheckpointStats = { background: 0, restarts: 0, fallbacks: 0, frames: 0 };
+  readonly stats: CheckpointStats = { background: 0, restarts: 0, fallbacks: 0, frames: 0, restartMaxMs: 0 };
 
   constructor(
     private readonly db: SqliteDatabase.Database,
@@ -92,8 +94,10 @@ export class WalCheckpointer {
   /** Copies what the worker has not yet copied, so the next commit starts the WAL over. */
   private restart(): void {
     try {
+      const t = performance.now();
       this.db.pragma('wal_checkpoint(PASSIVE)');
       this.stats.restarts++;
+      this.stats.restartMaxMs = Math.max(this.stats.restartMaxMs, performance.now() - t);
     } catch (err) {
       this.opts.onError?.(err as Error);
     }

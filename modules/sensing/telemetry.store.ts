@@ -314,7 +314,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   /** Devices per slice, adapted so a slice reads about `sliceRows` rows. */
   private sliceDevs = 64;
   /** Rows a rollup slice aims to read (about 10 ms of work); tests make it small. */
-  sliceRows = 5_000;
+  sliceRows = 20_000;
 
   constructor(readonly file: string) {
     this.db = new SqliteDatabase(file);
@@ -537,7 +537,19 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const args = [...(flat ? [] : [JSON.stringify(buckets)]), lo, hi, job.from, job.to];
     let aggs: Agg[];
     let read: number;
-    if (job.kind === 'minute') {
+    if (job.kind === 'minute' && !flat && !this.unbucketed.has(this.table('minute', job.from))) {
+      // In SQL, in the raw key's order (no sort, no row objects): the last value is one seek per group.
+      const t = this.table('minute', job.from);
+      const r = this.stmt(
+        `INSERT OR REPLACE INTO ${t} (bk, dev, attr, b, mn, mx, sm, n, lv, lts)
+         SELECT g.bk * ${MINUTE} / ${BUCKET.minute}, g.dev, g.attr, g.bk * ${MINUTE}, g.mn, g.mx, g.sm, g.n,
+           (SELECT r.v FROM ${src} r WHERE r.bk = g.bk AND r.dev = g.dev AND r.attr = g.attr AND r.ts = g.lts), g.lts
+         FROM (SELECT bk, dev, attr, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS n, max(ts) AS lts
+               FROM ${src} WHERE ${where} AND v IS NOT NULL GROUP BY bk, dev, attr) g`,
+      ).run(...args);
+      read = r.changes * 10;
+      aggs = [];
+    } else if (job.kind === 'minute') {
       const rows = this.stmt(`SELECT dev, attr, ts, v, s FROM ${src} WHERE ${where} AND v IS NOT NULL`).all(...args) as Observation[];
       read = rows.length;
       aggs = aggregate(rows, MINUTE);
