@@ -311,8 +311,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly done = { minute: Number.NaN, hour: Number.NaN };
   /** The rollup being written, device slice by device slice; devices below `cursor` are done. */
   private job: { kind: 'minute' | 'hour'; from: number; to: number; cursor: number } | undefined;
-  /** Devices per slice, adapted so a slice reads about `sliceRows` rows. */
-  private sliceDevs = 64;
+  /** Devices per slice of each kind, adapted so a slice reads about `sliceRows` rows. */
+  private readonly sliceDevs = { minute: 64, hour: 64 };
   /** Rows a rollup slice aims to read (about 10 ms of work); tests make it small. */
   sliceRows = 20_000;
 
@@ -532,7 +532,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     };
     const lo = nextDev(job.cursor);
     if (lo === null) return this.finish(job);
-    const hi = lo + this.sliceDevs;
+    const hi = lo + this.sliceDevs[job.kind];
     const where = `${flat ? '' : 'bk IN (SELECT value FROM json_each(?)) AND '}dev >= ? AND dev < ? AND ${time} >= ? AND ${time} < ?`;
     const args = [...(flat ? [] : [JSON.stringify(buckets)]), lo, hi, job.from, job.to];
     let aggs: Agg[];
@@ -576,7 +576,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
       );
     }
     job.cursor = hi;
-    this.sliceDevs = Math.max(1, Math.min(100_000, Math.round((this.sliceDevs * this.sliceRows) / Math.max(read, 1))));
+    this.sliceDevs[job.kind] = Math.max(1, Math.min(100_000, Math.round((this.sliceDevs[job.kind] * this.sliceRows) / Math.max(read, 1))));
     if (nextDev(hi) === null) this.finish(job);
   }
 
