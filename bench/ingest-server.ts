@@ -213,7 +213,10 @@ async function fleet(): Promise<void> {
     for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
   }).observe({ entryTypes: ['gc'] });
   let rollupMax = 0;
-  const tstore = w.sensing.pipeline.store as { materialize(now: number, budget?: number): Promise<{ pending: boolean }>; checkpointer?: { stats: { restartMaxMs: number; restarts: number } } };
+  const tstore = w.sensing.pipeline.store as {
+    materialize(now: number, budget?: number): Promise<{ pending: boolean }>;
+    checkpointer?: { stats: { restartMaxMs: number; restarts: number } };
+  };
   const origMaterialize = tstore.materialize.bind(tstore);
   tstore.materialize = async (now, budget) => {
     const t = performance.now();

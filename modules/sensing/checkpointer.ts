@@ -68,7 +68,6 @@ export class WalCheckpointer {
     db.pragma('wal_autocheckpoint = 0');
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: opts.intervalMs } });
-    this.worker.unref();
     this.worker.on('message', (m: { busy?: number; log?: number; checkpointed?: number; error?: string }) => {
       this.lastAnswer = Date.now();
       if (m.error) {
@@ -80,14 +79,19 @@ export class WalCheckpointer {
       if ((m.log ?? 0) >= opts.restartFrames) this.restart();
     });
     this.worker.on('error', (err) => opts.onError?.(err));
+    // After the listeners (adding one refs the worker again): a store left open never holds the process.
+    this.worker.unref();
     // Without answers for a while (the thread died or is stuck), the writer checkpoints itself.
-    this.watchdog = setInterval(() => {
-      if (Date.now() - this.lastAnswer > Math.max(10 * opts.intervalMs, 5_000)) {
-        this.stats.fallbacks++;
-        this.restart();
-        this.lastAnswer = Date.now();
-      }
-    }, Math.max(opts.intervalMs, 1_000));
+    this.watchdog = setInterval(
+      () => {
+        if (Date.now() - this.lastAnswer > Math.max(10 * opts.intervalMs, 5_000)) {
+          this.stats.fallbacks++;
+          this.restart();
+          this.lastAnswer = Date.now();
+        }
+      },
+      Math.max(opts.intervalMs, 1_000),
+    );
     this.watchdog.unref();
   }
 

@@ -270,7 +270,6 @@ function combine(rows: Agg[], bucketMs: number): Agg[] {
   return [...map.values()];
 }
 
-
 function toPoint(r: AggRow): SeriesPoint {
   return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
 }
@@ -515,13 +514,19 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private runSlice(job: NonNullable<SqliteTelemetryStore['job']>): void {
     const srcKind = job.kind === 'minute' ? 'raw' : 'minute';
     const src = `${KINDS[srcKind].prefix}_${periodOf(job.from, KINDS[srcKind].period).suffix}`;
-    if (!this.tables.has(src)) return this.finish(job);
+    if (!this.tables.has(src)) {
+      this.finish(job);
+      return;
+    }
     const flat = this.unbucketed.has(src);
     const time = srcKind === 'raw' ? 'ts' : 'b';
     const buckets = this.bucketsOf(srcKind, job.from, job.to);
     // The first device at or after the cursor: one index seek per bucket.
     const nextDev = (from: number): number | null => {
-      if (flat) return (this.stmt(`SELECT min(dev) AS d FROM ${src} WHERE dev >= ? AND ${time} >= ? AND ${time} < ?`).get(from, job.from, job.to) as { d: number | null }).d;
+      if (flat)
+        return (
+          this.stmt(`SELECT min(dev) AS d FROM ${src} WHERE dev >= ? AND ${time} >= ? AND ${time} < ?`).get(from, job.from, job.to) as { d: number | null }
+        ).d;
       let best: number | null = null;
       const q = this.stmt(`SELECT min(dev) AS d FROM ${src} WHERE bk = ? AND dev >= ? AND ${time} >= ? AND ${time} < ?`);
       for (const bk of buckets) {
@@ -531,7 +536,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
       return best;
     };
     const lo = nextDev(job.cursor);
-    if (lo === null) return this.finish(job);
+    if (lo === null) {
+      this.finish(job);
+      return;
+    }
     const hi = lo + this.sliceDevs[job.kind];
     const where = `${flat ? '' : 'bk IN (SELECT value FROM json_each(?)) AND '}dev >= ? AND dev < ? AND ${time} >= ? AND ${time} < ?`;
     const args = [...(flat ? [] : [JSON.stringify(buckets)]), lo, hi, job.from, job.to];
@@ -562,21 +570,15 @@ export class SqliteTelemetryStore implements TelemetryStore {
     for (const a of aggs) {
       const t = this.table(kind, a.b);
       const tflat = this.unbucketed.has(t);
-      this.stmt(`INSERT OR REPLACE INTO ${t} (${tflat ? '' : 'bk, '}dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (${tflat ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
-        ...(tflat ? [] : [Math.floor(a.b / BUCKET[kind])]),
-        a.dev,
-        a.attr,
-        a.b,
-        a.mn,
-        a.mx,
-        a.sm,
-        a.n,
-        a.lv,
-        a.lts,
-      );
+      this.stmt(
+        `INSERT OR REPLACE INTO ${t} (${tflat ? '' : 'bk, '}dev, attr, b, mn, mx, sm, n, lv, lts) VALUES (${tflat ? '' : '?, '}?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...(tflat ? [] : [Math.floor(a.b / BUCKET[kind])]), a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
     }
     job.cursor = hi;
-    this.sliceDevs[job.kind] = Math.max(1, Math.min(100_000, Math.round((this.sliceDevs[job.kind] * this.sliceRows) / Math.max(read, 1))));
+    this.sliceDevs[job.kind] = Math.max(
+      1,
+      Math.min(100_000, Math.round((this.sliceDevs[job.kind] * (job.kind === 'minute' ? this.sliceRows : this.sliceRows / 5)) / Math.max(read, 1))),
+    );
     if (nextDev(hi) === null) this.finish(job);
   }
 

@@ -254,7 +254,11 @@ describe('SQLite telemetry partitions made before time-bucketed keys', () => {
       ]);
       // Rollups are written into both layouts, and read the same as when computed from raw rows.
       const hours = await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'hour' });
-      assert.equal((await store.applyRetention(day2 + DAY, [{ devs: [1], rawDays: 1, minuteDays: 30, hourDays: 30 }])).droppedPartitions.length, 0, 'raw rows not yet rolled up are kept');
+      assert.equal(
+        (await store.applyRetention(day2 + DAY, [{ devs: [1], rawDays: 1, minuteDays: 30, hourDays: 30 }])).droppedPartitions.length,
+        0,
+        'raw rows not yet rolled up are kept',
+      );
       while ((await store.materialize(day2 + DAY, 1_000)).pending);
       assert.deepEqual(await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'minute' }), minutes);
       assert.deepEqual(await store.series({ dev: 1, attr: 'level', from: day1, to: day2 + DAY, resolution: 'hour' }), hours);
