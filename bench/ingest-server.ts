@@ -228,26 +228,24 @@ async function fleet(): Promise<void> {
   };
   let cpu = process.cpuUsage();
   let cpuAt = performance.now();
-  let commits = 0;
-  let commitRows = 0;
-  let commitMs = 0;
-  const origWrite = w.sensing.pipeline.store.write.bind(w.sensing.pipeline.store);
-  w.sensing.pipeline.store.write = async (batch) => {
-    const t = performance.now();
-    try {
-      return await origWrite(batch);
-    } finally {
-      commits++;
-      commitRows += batch.length;
-      commitMs += performance.now() - t;
-    }
+  // Commits from the pipeline's own metrics (wudang_ingest_commit_seconds, _batch_rows), per window.
+  const { commitSeconds, batchRows } = w.sensing.pipeline.metrics;
+  const totals = async () => {
+    const pick = async (h: typeof commitSeconds, suffix: string) => (await h.get()).values.find((v) => v.metricName?.endsWith(suffix))?.value ?? 0;
+    return { commits: await pick(commitSeconds, '_count'), seconds: await pick(commitSeconds, '_sum'), rows: await pick(batchRows, '_sum') };
   };
+  let lastTotals = await totals();
   w.sensing.pipeline.onCommitted((_device, rows) => {
     committed++;
     latencies.push(Date.now() - rows[0]!.ts);
   });
-  process.on('message', (m) => {
+  process.on('message', async (m) => {
     if (m !== 'report') return;
+    const now = await totals();
+    const commits = now.commits - lastTotals.commits;
+    const commitRows = now.rows - lastTotals.rows;
+    const commitMs = (now.seconds - lastTotals.seconds) * 1000;
+    lastTotals = now;
     const xs = latencies.sort((a, b) => a - b);
     const at = (q: number) => xs[Math.min(xs.length - 1, Math.floor(xs.length * q))] ?? Number.NaN;
     const as = alertLatencies.sort((a, b) => a - b);
@@ -281,9 +279,6 @@ async function fleet(): Promise<void> {
     if (tstore.checkpointer) tstore.checkpointer.stats.restartMaxMs = 0;
     cpu = process.cpuUsage();
     cpuAt = performance.now();
-    commits = 0;
-    commitRows = 0;
-    commitMs = 0;
     loop.reset();
     latencies = [];
     committed = 0;

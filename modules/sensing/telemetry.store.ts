@@ -128,6 +128,9 @@ export const DAY = 86_400_000;
  */
 const BUCKET = { raw: MINUTE, minute: 10 * MINUTE, hour: DAY } as const;
 
+/** How long one slice of rollup writing should take (SQLite); a turn runs slices for its budget. */
+const SLICE_MS = 5;
+
 /** How long after a minute ends its rollup is written (SQLite): readings arriving later are "late". */
 export const ROLLUP_GRACE = 2 * MINUTE;
 
@@ -160,10 +163,8 @@ function periodsBetween(from: number, to: number, period: 'day' | 'month'): { su
   return out;
 }
 
-export interface Agg {
-  dev: number;
-  attr: string;
-  b: number;
+/** A rollup's values: minimum, maximum, sum, count, and the last value with its time. */
+interface Roll {
   mn: number;
   mx: number;
   sm: number;
@@ -171,6 +172,28 @@ export interface Agg {
   lv: number;
   lts: number;
 }
+
+/** A rollup of one series and bucket. */
+interface Agg extends Roll {
+  dev: number;
+  attr: string;
+  b: number;
+}
+
+/** Adds rollup b into a (the same series and bucket). */
+function merge(a: Roll, b: Roll): void {
+  if (b.mn < a.mn) a.mn = b.mn;
+  if (b.mx > a.mx) a.mx = b.mx;
+  a.sm += b.sm;
+  a.n += b.n;
+  if (b.lts >= a.lts) {
+    a.lv = b.lv;
+    a.lts = b.lts;
+  }
+}
+
+/** One numeric observation as a rollup. */
+const unit = (v: number, ts: number): Roll => ({ mn: v, mx: v, sm: v, n: 1, lv: v, lts: ts });
 
 /** Rollup aggregates of the numeric observations, per (dev, attr, bucket). */
 export function aggregate(rows: Observation[], bucketMs: number): Agg[] {
@@ -180,21 +203,24 @@ export function aggregate(rows: Observation[], bucketMs: number): Agg[] {
     const b = r.ts - (r.ts % bucketMs);
     const key = `${r.dev}|${r.attr}|${b}`;
     const a = map.get(key);
-    if (!a) {
-      map.set(key, { dev: r.dev, attr: r.attr, b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.ts });
-    } else {
-      if (r.v < a.mn) a.mn = r.v;
-      if (r.v > a.mx) a.mx = r.v;
-      a.sm += r.v;
-      a.n++;
-      if (r.ts >= a.lts) {
-        a.lv = r.v;
-        a.lts = r.ts;
-      }
-    }
+    if (a) merge(a, unit(r.v, r.ts));
+    else map.set(key, { dev: r.dev, attr: r.attr, b, ...unit(r.v, r.ts) });
   }
   // Sorted, so concurrent writers on PostgreSQL lock rows in the same order (no deadlocks).
   return [...map.values()].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0) || x.b - y.b);
+}
+
+/** Rollups combined into coarser buckets, per (dev, attr, bucket). */
+function combine(rows: Agg[], bucketMs: number): Agg[] {
+  const map = new Map<string, Agg>();
+  for (const r of rows) {
+    const b = r.b - (r.b % bucketMs);
+    const key = `${r.dev}|${r.attr}|${b}`;
+    const a = map.get(key);
+    if (a) merge(a, r);
+    else map.set(key, { ...r, b });
+  }
+  return [...map.values()];
 }
 
 /** The newest observation per (dev, attr) in a batch. */
@@ -234,44 +260,10 @@ export function retentionPlan(partitions: PartitionInfo[], now: number, policies
 }
 
 type RawRow = { t: number; v: number | null; s: string | null };
-type AggRow = { t: number; mn: number | null; mx: number | null; sm: number | null; n: number; lv: number | null; lts?: number };
+type AggRow = Roll & { t: number };
 
-/** Adds rollup b into a (same bucket). */
-function addTo(a: AggRow, b: AggRow): void {
-  if (b.mn !== null && (a.mn === null || b.mn < a.mn)) a.mn = b.mn;
-  if (b.mx !== null && (a.mx === null || b.mx > a.mx)) a.mx = b.mx;
-  a.sm = (a.sm ?? 0) + (b.sm ?? 0);
-  a.n += b.n;
-  if ((b.lts ?? 0) >= (a.lts ?? 0)) {
-    a.lv = b.lv;
-    a.lts = b.lts;
-  }
-}
-
-/** Rollups combined into coarser buckets, per (dev, attr, bucket). */
-function combine(rows: Agg[], bucketMs: number): Agg[] {
-  const map = new Map<string, Agg>();
-  for (const r of rows) {
-    const b = r.b - (r.b % bucketMs);
-    const key = `${r.dev}|${r.attr}|${b}`;
-    const a = map.get(key);
-    if (!a) map.set(key, { ...r, b });
-    else {
-      if (r.mn < a.mn) a.mn = r.mn;
-      if (r.mx > a.mx) a.mx = r.mx;
-      a.sm += r.sm;
-      a.n += r.n;
-      if (r.lts >= a.lts) {
-        a.lv = r.lv;
-        a.lts = r.lts;
-      }
-    }
-  }
-  return [...map.values()];
-}
-
-function toPoint(r: AggRow): SeriesPoint {
-  return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 && r.sm !== null ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
+function toPoint(r: Omit<AggRow, 'lts'>): SeriesPoint {
+  return { t: Number(r.t), min: r.mn, max: r.mx, avg: r.n > 0 ? r.sm / r.n : null, count: Number(r.n), last: r.lv };
 }
 
 export function openTelemetryStore(storage: Storage): TelemetryStore {
@@ -310,10 +302,10 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly done = { minute: Number.NaN, hour: Number.NaN };
   /** The rollup being written, device slice by device slice; devices below `cursor` are done. */
   private job: { kind: 'minute' | 'hour'; from: number; to: number; cursor: number } | undefined;
-  /** Devices per slice of each kind, adapted so a slice reads about `sliceRows` rows. */
+  /** Devices per slice of each kind, adapted so a slice takes about SLICE_MS. */
   private readonly sliceDevs = { minute: 64, hour: 64 };
-  /** Rows a rollup slice aims to read (about 10 ms of work); tests make it small. */
-  sliceRows = 20_000;
+  /** The most devices in one slice (tests make it small to see many slices). */
+  maxSliceDevs = 100_000;
 
   constructor(readonly file: string) {
     this.db = new SqliteDatabase(file);
@@ -328,7 +320,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     // to 256 MiB) lets a page rewritten by many commits be copied back once (bench/telemetry.ts).
     this.db.pragma('wal_autocheckpoint = 65536');
     // On a file, checkpoints run on their own thread instead (see WalCheckpointer).
-    if (file !== ':memory:' && process.env.WUDANG_WAL_CHECKPOINTER !== '0') {
+    if (file !== ':memory:') {
       this.checkpointer = new WalCheckpointer(this.db, file, { intervalMs: 250, restartFrames: 16_384 });
     }
   }
@@ -512,6 +504,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
 
   /** One slice of devices of the current job; finishes the job when no device is left. */
   private runSlice(job: NonNullable<SqliteTelemetryStore['job']>): void {
+    const started = performance.now();
     const srcKind = job.kind === 'minute' ? 'raw' : 'minute';
     const src = `${KINDS[srcKind].prefix}_${periodOf(job.from, KINDS[srcKind].period).suffix}`;
     if (!this.tables.has(src)) {
@@ -540,31 +533,24 @@ export class SqliteTelemetryStore implements TelemetryStore {
       this.finish(job);
       return;
     }
-    const hi = lo + this.sliceDevs[job.kind];
+    const hi = lo + Math.min(this.sliceDevs[job.kind], this.maxSliceDevs);
     const where = `${flat ? '' : 'bk IN (SELECT value FROM json_each(?)) AND '}dev >= ? AND dev < ? AND ${time} >= ? AND ${time} < ?`;
     const args = [...(flat ? [] : [JSON.stringify(buckets)]), lo, hi, job.from, job.to];
-    let aggs: Agg[];
-    let read: number;
+    let aggs: Agg[] = [];
     if (job.kind === 'minute' && !flat && !this.unbucketed.has(this.table('minute', job.from))) {
       // In SQL, in the raw key's order (no sort, no row objects): the last value is one seek per group.
       const t = this.table('minute', job.from);
-      const r = this.stmt(
+      this.stmt(
         `INSERT OR REPLACE INTO ${t} (bk, dev, attr, b, mn, mx, sm, n, lv, lts)
          SELECT g.bk * ${MINUTE} / ${BUCKET.minute}, g.dev, g.attr, g.bk * ${MINUTE}, g.mn, g.mx, g.sm, g.n,
            (SELECT r.v FROM ${src} r WHERE r.bk = g.bk AND r.dev = g.dev AND r.attr = g.attr AND r.ts = g.lts), g.lts
          FROM (SELECT bk, dev, attr, min(v) AS mn, max(v) AS mx, sum(v) AS sm, count(*) AS n, max(ts) AS lts
                FROM ${src} WHERE ${where} AND v IS NOT NULL GROUP BY bk, dev, attr) g`,
       ).run(...args);
-      read = r.changes * 10;
-      aggs = [];
     } else if (job.kind === 'minute') {
-      const rows = this.stmt(`SELECT dev, attr, ts, v, s FROM ${src} WHERE ${where} AND v IS NOT NULL`).all(...args) as Observation[];
-      read = rows.length;
-      aggs = aggregate(rows, MINUTE);
+      aggs = aggregate(this.stmt(`SELECT dev, attr, ts, v, s FROM ${src} WHERE ${where} AND v IS NOT NULL`).all(...args) as Observation[], MINUTE);
     } else {
-      const rows = this.stmt(`SELECT dev, attr, b, mn, mx, sm, n, lv, lts FROM ${src} WHERE ${where}`).all(...args) as Agg[];
-      read = rows.length;
-      aggs = combine(rows, HOUR);
+      aggs = combine(this.stmt(`SELECT dev, attr, b, mn, mx, sm, n, lv, lts FROM ${src} WHERE ${where}`).all(...args) as Agg[], HOUR);
     }
     const kind = job.kind;
     for (const a of aggs) {
@@ -575,10 +561,9 @@ export class SqliteTelemetryStore implements TelemetryStore {
       ).run(...(tflat ? [] : [Math.floor(a.b / BUCKET[kind])]), a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
     }
     job.cursor = hi;
-    this.sliceDevs[job.kind] = Math.max(
-      1,
-      Math.min(100_000, Math.round((this.sliceDevs[job.kind] * (job.kind === 'minute' ? this.sliceRows : this.sliceRows / 5)) / Math.max(read, 1))),
-    );
+    // The next slice sized to take about SLICE_MS, changing by at most a factor of two.
+    const factor = Math.min(2, Math.max(0.5, SLICE_MS / Math.max(performance.now() - started, 0.01)));
+    this.sliceDevs[job.kind] = Math.max(1, Math.min(this.maxSliceDevs, Math.round(this.sliceDevs[job.kind] * factor)));
     if (nextDev(hi) === null) this.finish(job);
   }
 
@@ -608,26 +593,18 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const split = Number.isNaN(done) ? to : Math.max(from, Math.min(to, done));
     const out = this.readRollups(kind, dev, attr, from, split, limit);
     if (split >= to || out.length >= limit) return out;
-    let finer: AggRow[];
-    if (kind === 'minute') {
-      const raw = this.readRaw(dev, attr, split, to, Number.MAX_SAFE_INTEGER);
-      finer = [];
-      for (const r of raw) {
-        if (r.v === null) continue;
-        const b = r.t - (r.t % MINUTE);
-        const last = finer[finer.length - 1];
-        if (last && last.t === b) {
-          addTo(last, { t: b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.t });
-        } else finer.push({ t: b, mn: r.v, mx: r.v, sm: r.v, n: 1, lv: r.v, lts: r.t });
-      }
-    } else {
-      finer = [];
-      for (const m of this.rollups('minute', dev, attr, split, to, Number.MAX_SAFE_INTEGER)) {
-        const b = m.t - (m.t % HOUR);
-        const last = finer[finer.length - 1];
-        if (last && last.t === b) addTo(last, m);
-        else finer.push({ ...m, t: b });
-      }
+    // Raw values into minutes, or minutes into hours (both in time order).
+    const parts: AggRow[] =
+      kind === 'minute'
+        ? this.readRaw(dev, attr, split, to, Number.MAX_SAFE_INTEGER).flatMap((r) => (r.v === null ? [] : [{ t: r.t, ...unit(r.v, r.t) }]))
+        : this.rollups('minute', dev, attr, split, to, Number.MAX_SAFE_INTEGER);
+    const size = kind === 'minute' ? MINUTE : HOUR;
+    const finer: AggRow[] = [];
+    for (const part of parts) {
+      const b = part.t - (part.t % size);
+      const last = finer[finer.length - 1];
+      if (last && last.t === b) merge(last, part);
+      else finer.push({ ...part, t: b });
     }
     for (const r of finer) {
       if (out.length >= limit) break;
@@ -636,7 +613,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return out;
   }
 
-  private readRaw(dev: number, attr: string, from: number, to: number, limit: number): (RawRow & { lts?: number })[] {
+  private readRaw(dev: number, attr: string, from: number, to: number, limit: number): RawRow[] {
     const out: RawRow[] = [];
     for (const p of periodsBetween(from, to, KINDS.raw.period)) {
       const name = `${KINDS.raw.prefix}_${p.suffix}`;

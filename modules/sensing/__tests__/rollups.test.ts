@@ -64,7 +64,7 @@ describe('SQLite rollups written when their bucket closes', () => {
     file = join(dir, 'telemetry.db');
     store = new SqliteTelemetryStore(file);
     await store.init();
-    store.sliceRows = 40; // many small slices
+    store.maxSliceDevs = 16; // many small slices
   });
   after(async () => {
     await store.close();
