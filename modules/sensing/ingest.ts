@@ -249,13 +249,12 @@ export const STUCK_MIN_READINGS = 30;
 /** Devices whose health counters are written per transaction. */
 const HEALTH_SLICE = 1_000;
 
-/** Per-device counters kept in memory and added to the database every few seconds. */
+/** Per-device counters kept in memory and added to the database by the health sweep (modules/sensing/index.ts). */
 export class HealthTracker {
   private readonly entries = new Map<number, HealthEntry>();
   private readonly stuck = new Map<string, StuckEntry>();
   private readonly stuckByDev = new Map<number, Record<string, number>>();
   private readonly stuckDirty = new Set<number>();
-  private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly db: Db) {}
 
@@ -342,13 +341,7 @@ export class HealthTracker {
     }
   }
 
-  start(intervalMs: number, onError: (err: unknown) => void): void {
-    this.timer = setInterval(() => this.flush().catch(onError), intervalMs);
-    this.timer.unref();
-  }
-
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
     await this.flush();
   }
 }

@@ -308,30 +308,27 @@ export interface HealthDelta {
   lastErrorAt: number | null;
 }
 
-/** Adds counters from one process; last_seen only moves forward. */
+/**
+ * Adds counters from one process in one statement (not one per device); last_seen only moves
+ * forward. The caller keeps the list short (HealthTracker writes 1,000 devices per transaction).
+ */
 export async function applyHealthDeltas(db: Q, deltas: HealthDelta[]): Promise<void> {
-  // One statement per chunk (not one per device): with 50,000 devices a flush is a few statements,
-  // not 50,000 round trips holding the connection.
-  const CHUNK = 2000;
-  for (let i = 0; i < deltas.length; i += CHUNK) {
-    const rows = deltas
-      .slice(i, i + CHUNK)
-      .map(
-        (d) =>
-          sql`(cast(${d.dev} as bigint), cast(${d.accepted} as bigint), cast(${d.rejected} as bigint), cast(${d.duplicates} as bigint), cast(${d.lastSeen} as bigint), cast(${d.lastError} as text), cast(${d.lastErrorAt} as bigint))`,
-      );
-    await sql`with d (dev, a, r, dup, ls, le, lea) as (values ${sql.join(rows)})
-      update device_health set
-        accepted = device_health.accepted + d.a,
-        rejected = device_health.rejected + d.r,
-        duplicates = device_health.duplicates + d.dup,
-        last_seen = case when d.ls is null then device_health.last_seen
-          when device_health.last_seen is null or device_health.last_seen < d.ls then d.ls
-          else device_health.last_seen end,
-        last_error = coalesce(d.le, device_health.last_error),
-        last_error_at = coalesce(d.lea, device_health.last_error_at)
-      from d where device_health.dev = d.dev`.execute(db);
-  }
+  if (deltas.length === 0) return;
+  const rows = deltas.map(
+    (d) =>
+      sql`(cast(${d.dev} as bigint), cast(${d.accepted} as bigint), cast(${d.rejected} as bigint), cast(${d.duplicates} as bigint), cast(${d.lastSeen} as bigint), cast(${d.lastError} as text), cast(${d.lastErrorAt} as bigint))`,
+  );
+  await sql`with d (dev, a, r, dup, ls, le, lea) as (values ${sql.join(rows)})
+    update device_health set
+      accepted = device_health.accepted + d.a,
+      rejected = device_health.rejected + d.r,
+      duplicates = device_health.duplicates + d.dup,
+      last_seen = case when d.ls is null then device_health.last_seen
+        when device_health.last_seen is null or device_health.last_seen < d.ls then d.ls
+        else device_health.last_seen end,
+      last_error = coalesce(d.le, device_health.last_error),
+      last_error_at = coalesce(d.lea, device_health.last_error_at)
+    from d where device_health.dev = d.dev`.execute(db);
 }
 
 export async function setStuck(db: Q, dev: number, stuck: Record<string, number>): Promise<void> {

@@ -315,11 +315,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     this.db.pragma('cache_size = -65536');
     this.db.pragma('temp_store = MEMORY');
     this.db.pragma('busy_timeout = 5000');
-    // With tens of thousands of devices every commit dirties pages all over the B-trees; checkpointing
-    // them back every 1,000 pages (the default) cost the writer 40 % of its rate. A longer WAL (up
-    // to 256 MiB) lets a page rewritten by many commits be copied back once (bench/telemetry.ts).
-    this.db.pragma('wal_autocheckpoint = 65536');
-    // On a file, checkpoints run on their own thread instead (see WalCheckpointer).
+    // Checkpoints run on their own thread, not in the commit that crosses a threshold (see
+    // WalCheckpointer). An in-memory database has no WAL.
     if (file !== ':memory:') {
       this.checkpointer = new WalCheckpointer(this.db, file, { intervalMs: 250, restartFrames: 16_384 });
     }
