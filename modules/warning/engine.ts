@@ -258,7 +258,6 @@ export class WarningEngine {
       .catch(() => undefined);
   }
 
-  /** Resolves when the queue is empty and no alert change is in flight (tests, shutdown). */
   /** Readings waiting for evaluation, and how long the oldest has waited (ms). */
   backlog(): { readings: number; oldestMs: number } {
     let readings = 0;
@@ -271,6 +270,7 @@ export class WarningEngine {
     return { readings, oldestMs: readings ? Math.max(0, this.p.now() - oldest) : 0 };
   }
 
+  /** Resolves when the queue is empty and no alert change is in flight (tests, shutdown). */
   async idle(): Promise<void> {
     for (;;) {
       if (this.running || this.queue.length) await new Promise<void>((r) => this.drained.push(r));
