@@ -14,7 +14,8 @@
  * meanwhile and never blocks it). The WAL can only start over once every frame is copied, and the
  * writer keeps adding frames, so when the WAL has grown past `restartFrames` the writer itself
  * checkpoints the few frames the worker has not copied yet, which lets its next commit start the
- * WAL from the beginning. If the worker stops answering, the writer checkpoints by itself.
+ * WAL from the beginning. If the worker stops answering or its checkpoints fail, the writer
+ * checkpoints by itself.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -55,6 +56,8 @@ export interface CheckpointStats {
   fallbacks: number;
   /** Frames in the WAL at the last checkpoint. */
   frames: number;
+  /** Checkpoints the worker could not run. */
+  errors: number;
   /** The longest of the writer's own checkpoints, in ms (reset by whoever reads it). */
   restartMaxMs: number;
 }
@@ -63,7 +66,7 @@ export class WalCheckpointer {
   private readonly worker: Worker;
   private lastAnswer = Date.now();
   private readonly watchdog: NodeJS.Timeout;
-  readonly stats: CheckpointStats = { background: 0, restarts: 0, fallbacks: 0, frames: 0, restartMaxMs: 0 };
+  readonly stats: CheckpointStats = { background: 0, restarts: 0, fallbacks: 0, errors: 0, frames: 0, restartMaxMs: 0 };
 
   constructor(
     private readonly db: SqliteDatabase.Database,
@@ -74,11 +77,13 @@ export class WalCheckpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     this.worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { driver, file, intervalMs: opts.intervalMs } });
     this.worker.on('message', (m: { busy?: number; log?: number; checkpointed?: number; error?: string }) => {
-      this.lastAnswer = Date.now();
       if (m.error) {
+        // Not an answer: if the worker keeps failing, the watchdog has the writer checkpoint.
+        this.stats.errors++;
         opts.onError?.(new Error(`WAL checkpoint: ${m.error}`));
         return;
       }
+      this.lastAnswer = Date.now();
       this.stats.background++;
       this.stats.frames = m.log ?? 0;
       if ((m.log ?? 0) >= opts.restartFrames) this.restart();
