@@ -134,7 +134,8 @@ describe('early-warning screens in Chromium', () => {
     const ep = page.getByTestId('endpoints-card');
     await ep.getByTestId('ep-department').click();
     await page.keyboard.type('ZJJ');
-    await page.keyboard.press('Enter');
+    // Choose the option itself: Enter could take whichever option was active before the filter applied.
+    await page.locator('.ant-select-item-option', { hasText: '(ZJJ)' }).click();
     await ep.getByTestId('ep-address').fill('not a url');
     await ep.getByTestId('ep-add').click();
     await ep.getByText('an http(s) URL').waitFor();
