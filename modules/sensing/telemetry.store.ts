@@ -108,8 +108,9 @@ export interface TelemetryStore {
   applyRetention(now: number, policies: RetentionPolicy[]): Promise<RetentionReport>;
   /**
    * Writes the rollups of closed buckets (a minute's bucket once `now` is ROLLUP_GRACE past its
-   * end, an hour's once all its minutes are written), working at most about `budgetMs`. Returns
-   * whether work is left. Stores that roll up as they write (PostgreSQL) have nothing to do.
+   * end, an hour's once all its minutes are written) and, every LATEST_FLUSH_MS, the latest values
+   * kept in memory, working at most about `budgetMs`. Returns whether work is left. Stores that
+   * write both with every batch (PostgreSQL) have nothing to do.
    */
   materialize(now: number, budgetMs?: number): Promise<{ pending: boolean }>;
   partitions(): Promise<PartitionInfo[]>;
@@ -130,6 +131,17 @@ const BUCKET = { raw: MINUTE, minute: 10 * MINUTE, hour: DAY } as const;
 
 /** How long one slice of rollup writing should take (SQLite); a turn runs slices for its budget. */
 const SLICE_MS = 5;
+
+/**
+ * Latest values (SQLite) are kept in memory and written in key order every LATEST_FLUSH_MS, not
+ * with every commit: 50,000 devices' latest rows span about a thousand pages, so a commit of a few
+ * dozen readings dirtied a few dozen pages just for them (three times the cost of the raw rows).
+ * A reading whose time is before the store's recovery mark (LATEST_MARGIN behind the last flush)
+ * is written at once instead, so a restart rebuilds the unwritten ones from the raw rows after the
+ * mark.
+ */
+export const LATEST_FLUSH_MS = 5_000;
+export const LATEST_MARGIN = MINUTE;
 
 /** How long after a minute ends its rollup is written (SQLite): readings arriving later are "late". */
 export const ROLLUP_GRACE = 2 * MINUTE;
@@ -306,6 +318,19 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readonly sliceDevs = { minute: 64, hour: 64 };
   /** The most devices in one slice (tests make it small to see many slices). */
   maxSliceDevs = 100_000;
+  /** Latest values not yet written to tm_latest, per device and attribute (see LATEST_FLUSH_MS). */
+  private readonly pendingLatest = new Map<number, Map<string, Observation>>();
+  /** The newest time known per device and attribute (written or pending), read on first sight. */
+  private readonly latestTs = new Map<number, Map<string, number>>();
+  /**
+   * The recovery mark: every committed reading is in tm_latest or has ts ≥ this mark (so it is
+   * found again in the raw rows after a restart). +Infinity until the first flush: write through.
+   */
+  private latestMark = Number.POSITIVE_INFINITY;
+  /** The flush in progress: devices in key order, and when it started. */
+  private latestFlush: { devs: number[]; at: number; i: number } | undefined;
+  private lastLatestFlush = Number.NEGATIVE_INFINITY;
+  private readonly latestSlice = { devs: 512 };
 
   constructor(readonly file: string) {
     this.db = new SqliteDatabase(file);
@@ -330,12 +355,16 @@ export class SqliteTelemetryStore implements TelemetryStore {
       dev INTEGER NOT NULL, attr TEXT NOT NULL, ts INTEGER NOT NULL, v REAL, s TEXT,
       PRIMARY KEY (dev, attr)) WITHOUT ROWID`);
     this.db.exec('CREATE TABLE IF NOT EXISTS tm_rollup (kind TEXT PRIMARY KEY, done INTEGER NOT NULL) WITHOUT ROWID');
-    for (const r of this.db.prepare('SELECT kind, done FROM tm_rollup').all() as { kind: 'minute' | 'hour'; done: number }[]) this.done[r.kind] = r.done;
+    for (const r of this.db.prepare('SELECT kind, done FROM tm_rollup').all() as { kind: 'minute' | 'hour' | 'latest'; done: number }[]) {
+      if (r.kind === 'latest') this.latestMark = r.done;
+      else this.done[r.kind] = r.done;
+    }
     for (const r of this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'tm_%'`).all() as { name: string; sql: string }[]) {
       this.tables.add(r.name);
       // Partitions made before time-bucketed keys keep their (dev, attr, time) key.
       if (!/\bbk\b/.test(r.sql)) this.unbucketed.add(r.name);
     }
+    this.recoverLatest();
   }
 
   private stmt(sqlText: string): SqliteDatabase.Statement {
@@ -400,7 +429,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
   /** Synchronous write in one transaction (better-sqlite3 is synchronous anyway). */
   writeSync(batch: Observation[]): WriteResult {
     const inserted: Observation[] = [];
-    let latestMoved = 0;
+    const moved: Observation[] = [];
     const run = this.db.transaction(() => {
       for (const r of batch) {
         const t = this.table('raw', r.ts);
@@ -440,14 +469,116 @@ export class SqliteTelemetryStore implements TelemetryStore {
           else upsert.run(Math.floor(a.b / BUCKET[kind]), a.dev, a.attr, a.b, a.mn, a.mx, a.sm, a.n, a.lv, a.lts);
         }
       }
-      const latest = this.stmt(
-        `INSERT INTO tm_latest (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT (dev, attr) DO UPDATE SET ts = excluded.ts, v = excluded.v, s = excluded.s WHERE excluded.ts > tm_latest.ts`,
-      );
-      for (const r of newestPerKey(inserted)) latestMoved += latest.run(r.dev, r.attr, r.ts, r.v, r.s).changes;
+      // Latest values: those that move forward are kept in memory for the next flush, except
+      // readings from before the recovery mark, which are written now.
+      for (const r of newestPerKey(inserted)) {
+        const known = this.knownLatest(r.dev, r.attr);
+        if (known !== undefined && r.ts <= known) continue;
+        moved.push(r);
+        if (r.ts < this.latestMark) this.upsertLatest(r);
+      }
     });
     run.immediate();
-    return { inserted, duplicates: batch.length - inserted.length, latestMoved };
+    // Only once committed: a failed transaction leaves memory as it was.
+    for (const r of moved) {
+      let ts = this.latestTs.get(r.dev);
+      if (!ts) this.latestTs.set(r.dev, (ts = new Map()));
+      ts.set(r.attr, r.ts);
+      if (r.ts < this.latestMark) continue;
+      let pending = this.pendingLatest.get(r.dev);
+      if (!pending) this.pendingLatest.set(r.dev, (pending = new Map()));
+      pending.set(r.attr, r);
+    }
+    return { inserted, duplicates: batch.length - inserted.length, latestMoved: moved.length };
+  }
+
+  private upsertLatest(r: Observation): void {
+    this.stmt(
+      `INSERT INTO tm_latest (dev, attr, ts, v, s) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (dev, attr) DO UPDATE SET ts = excluded.ts, v = excluded.v, s = excluded.s WHERE excluded.ts > tm_latest.ts`,
+    ).run(r.dev, r.attr, r.ts, r.v, r.s);
+  }
+
+  /** The newest time of a series, from memory or, the first time, from tm_latest. */
+  private knownLatest(dev: number, attr: string): number | undefined {
+    const t = this.latestTs.get(dev)?.get(attr);
+    if (t !== undefined) return t;
+    const row = this.stmt('SELECT ts FROM tm_latest WHERE dev = ? AND attr = ?').get(dev, attr) as { ts: number } | undefined;
+    if (!row) return undefined;
+    let ts = this.latestTs.get(dev);
+    if (!ts) this.latestTs.set(dev, (ts = new Map()));
+    ts.set(attr, row.ts);
+    return row.ts;
+  }
+
+  /**
+   * Writes the pending latest values, devices in key order, a slice per transaction; once a pass is
+   * through, moves the recovery mark up to LATEST_MARGIN before its start (or the oldest value still
+   * pending). Returns whether a pass is unfinished.
+   */
+  private flushLatest(now: number, deadline: number, moveMark = true): boolean {
+    if (!this.latestFlush) {
+      if (now - this.lastLatestFlush < LATEST_FLUSH_MS && this.lastLatestFlush <= now) return false;
+      this.lastLatestFlush = now;
+      this.latestFlush = { devs: [...this.pendingLatest.keys()].sort((a, b) => a - b), at: now, i: 0 };
+    }
+    const f = this.latestFlush;
+    while (f.i < f.devs.length) {
+      const started = performance.now();
+      const end = Math.min(f.devs.length, f.i + Math.min(this.latestSlice.devs, this.maxSliceDevs));
+      this.db
+        .transaction(() => {
+          for (let i = f.i; i < end; i++) {
+            const dev = f.devs[i]!;
+            const pending = this.pendingLatest.get(dev);
+            if (!pending) continue;
+            for (const r of pending.values()) this.upsertLatest(r);
+          }
+        })
+        .immediate();
+      for (let i = f.i; i < end; i++) this.pendingLatest.delete(f.devs[i]!);
+      f.i = end;
+      const factor = Math.min(2, Math.max(0.5, SLICE_MS / Math.max(performance.now() - started, 0.01)));
+      this.latestSlice.devs = Math.max(1, Math.min(this.maxSliceDevs, Math.round(this.latestSlice.devs * factor)));
+      if (performance.now() >= deadline && f.i < f.devs.length) return true;
+    }
+    // Everything pending when the pass started is written (or superseded by a newer value still
+    // pending, whose time is at least the superseded one's).
+    this.latestFlush = undefined;
+    if (!moveMark) return false;
+    let mark = f.at - LATEST_MARGIN;
+    for (const pending of this.pendingLatest.values()) for (const r of pending.values()) if (r.ts < mark) mark = r.ts;
+    if (mark !== this.latestMark) this.setLatestMark(mark);
+    return false;
+  }
+
+  private setLatestMark(t: number): void {
+    this.latestMark = t;
+    this.stmt('INSERT INTO tm_rollup (kind, done) VALUES (?, ?) ON CONFLICT (kind) DO UPDATE SET done = excluded.done').run('latest', t);
+  }
+
+  /** After a restart: the newest raw reading of each series since the recovery mark, into tm_latest. */
+  private recoverLatest(): void {
+    if (!Number.isFinite(this.latestMark)) return;
+    const mark = this.latestMark;
+    this.db
+      .transaction(() => {
+        for (const name of this.tables) {
+          const m = NAME_RE.exec(name);
+          if (!m || m[1] !== 'raw' || boundsOf(m[2]!).to <= mark) continue;
+          const bucket = this.unbucketed.has(name) ? '' : 'bk >= ? AND ';
+          const args = bucket ? [Math.floor(mark / BUCKET.raw), mark] : [mark];
+          // With max(), SQLite takes the bare columns (v, s) from the row holding the maximum.
+          this.db
+            .prepare(
+              `INSERT INTO tm_latest (dev, attr, ts, v, s)
+               SELECT dev, attr, max(ts), v, s FROM ${name} WHERE ${bucket}ts >= ? GROUP BY dev, attr
+               ON CONFLICT (dev, attr) DO UPDATE SET ts = excluded.ts, v = excluded.v, s = excluded.s WHERE excluded.ts > tm_latest.ts`,
+            )
+            .run(...args);
+        }
+      })
+      .immediate();
   }
 
   /** Whether the rollup of a reading's bucket has been written (so a reading now is late). */
@@ -476,12 +607,13 @@ export class SqliteTelemetryStore implements TelemetryStore {
    */
   materializeSync(now: number, budgetMs: number): boolean {
     const deadline = performance.now() + budgetMs;
+    // Latest values first, then rollups; each gets at least one slice per call, however small the budget.
+    const latestLeft = this.flushLatest(now, deadline);
     for (;;) {
       if (!this.job) this.job = this.nextJob(now);
-      if (!this.job) return false;
-      // At least one slice per call, however small the budget.
+      if (!this.job) return latestLeft;
       this.db.transaction(() => this.runSlice(this.job!)).immediate();
-      if (performance.now() >= deadline) return this.job !== undefined || this.nextJob(now) !== undefined;
+      if (performance.now() >= deadline) return latestLeft || this.job !== undefined || this.nextJob(now) !== undefined;
     }
   }
 
@@ -572,7 +704,20 @@ export class SqliteTelemetryStore implements TelemetryStore {
   async latest(devs: number[]): Promise<Map<number, LatestValue[]>> {
     const out = new Map<number, LatestValue[]>();
     const q = this.stmt('SELECT attr, ts, v, s FROM tm_latest WHERE dev = ? ORDER BY attr');
-    for (const dev of devs) out.set(dev, q.all(dev) as LatestValue[]);
+    for (const dev of devs) {
+      const rows = q.all(dev) as LatestValue[];
+      const pending = this.pendingLatest.get(dev);
+      if (pending) {
+        for (const r of pending.values()) {
+          const value = { attr: r.attr, ts: r.ts, v: r.v, s: r.s };
+          const i = rows.findIndex((x) => x.attr === r.attr);
+          if (i < 0) rows.push(value);
+          else if (r.ts > rows[i]!.ts) rows[i] = value;
+        }
+        rows.sort((a, b) => (a.attr < b.attr ? -1 : a.attr > b.attr ? 1 : 0));
+      }
+      out.set(dev, rows);
+    }
     return out;
   }
 
@@ -710,6 +855,11 @@ export class SqliteTelemetryStore implements TelemetryStore {
   }
 
   async close(): Promise<void> {
+    // Whatever is pending is written, so a clean restart has nothing to recover.
+    // (The recovery mark stays: close() has no clock.)
+    this.latestFlush = undefined;
+    this.lastLatestFlush = Number.NEGATIVE_INFINITY;
+    this.flushLatest(0, Number.POSITIVE_INFINITY, false);
     await this.checkpointer?.close();
     this.db.close();
   }
