@@ -246,6 +246,16 @@ function newestPerKey(rows: Observation[]): Observation[] {
   return [...map.values()].sort((x, y) => x.dev - y.dev || (x.attr < y.attr ? -1 : x.attr > y.attr ? 1 : 0));
 }
 
+/** A device's map in a map of maps, created on first use. */
+function perDevice<V>(map: Map<number, Map<string, V>>, dev: number): Map<string, V> {
+  let m = map.get(dev);
+  if (!m) {
+    m = new Map();
+    map.set(dev, m);
+  }
+  return m;
+}
+
 /** What retention does to each partition: drop it whole, or delete some devices' older rows. */
 export type RetentionStep = { drop: PartitionInfo } | { trim: PartitionInfo; column: 'ts' | 'b'; devs: number[]; cutoff: number };
 
@@ -481,13 +491,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     run.immediate();
     // Only once committed: a failed transaction leaves memory as it was.
     for (const r of moved) {
-      let ts = this.latestTs.get(r.dev);
-      if (!ts) this.latestTs.set(r.dev, (ts = new Map()));
-      ts.set(r.attr, r.ts);
-      if (r.ts < this.latestMark) continue;
-      let pending = this.pendingLatest.get(r.dev);
-      if (!pending) this.pendingLatest.set(r.dev, (pending = new Map()));
-      pending.set(r.attr, r);
+      perDevice(this.latestTs, r.dev).set(r.attr, r.ts);
+      if (r.ts >= this.latestMark) perDevice(this.pendingLatest, r.dev).set(r.attr, r);
     }
     return { inserted, duplicates: batch.length - inserted.length, latestMoved: moved.length };
   }
@@ -505,9 +510,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     if (t !== undefined) return t;
     const row = this.stmt('SELECT ts FROM tm_latest WHERE dev = ? AND attr = ?').get(dev, attr) as { ts: number } | undefined;
     if (!row) return undefined;
-    let ts = this.latestTs.get(dev);
-    if (!ts) this.latestTs.set(dev, (ts = new Map()));
-    ts.set(attr, row.ts);
+    perDevice(this.latestTs, dev).set(attr, row.ts);
     return row.ts;
   }
 
