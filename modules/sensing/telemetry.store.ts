@@ -140,7 +140,7 @@ const SLICE_MS = 5;
  * is written at once instead, so a restart rebuilds the unwritten ones from the raw rows after the
  * mark.
  */
-export const LATEST_FLUSH_MS = 5_000;
+export const LATEST_FLUSH_MS = 15_000;
 export const LATEST_MARGIN = MINUTE;
 
 /** How long after a minute ends its rollup is written (SQLite): readings arriving later are "late". */
