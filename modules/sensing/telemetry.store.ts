@@ -135,7 +135,7 @@ const SLICE_MS = 5;
 /**
  * Latest values (SQLite) are kept in memory and written in key order every LATEST_FLUSH_MS, not
  * with every commit: 50,000 devices' latest rows span about a thousand pages, so a commit of a few
- * dozen readings dirtied a few dozen pages just for them (three times the cost of the raw rows).
+ * dozen readings dirtied a few dozen pages just for them, doubling its cost (bench/sqlite-latest.ts).
  * A reading whose time is before the store's recovery mark (LATEST_MARGIN behind the last flush)
  * is written at once instead, so a restart rebuilds the unwritten ones from the raw rows after the
  * mark.
