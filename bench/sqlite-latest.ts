@@ -66,5 +66,9 @@ const median = (xs: number[]) => xs.sort((a, b) => a - b)[xs.length >> 1]!;
 const raw = median(rounds.map((r) => r.raw));
 const both = median(rounds.map((r) => r.rawAndLatest));
 console.log(
-  JSON.stringify({ messagesPerCommit: PER, usPerMessageRawOnly: +raw.toFixed(1), usPerMessageRawAndLatest: +both.toFixed(1), ratio: +(both / raw).toFixed(2) }, null, 1),
+  JSON.stringify(
+    { messagesPerCommit: PER, usPerMessageRawOnly: +raw.toFixed(1), usPerMessageRawAndLatest: +both.toFixed(1), ratio: +(both / raw).toFixed(2) },
+    null,
+    1,
+  ),
 );

@@ -21,6 +21,7 @@ import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
+import { commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
 import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
@@ -160,9 +161,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
     }
 
+    await startCommand(platform);
+
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
+      await commandRoutes(scope, platform);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);

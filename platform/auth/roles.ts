@@ -38,6 +38,8 @@ export const PERMISSIONS = [
   'warning.read', // warning rules, and the alerts routed to one's department and district
   'warning.act', // acknowledge, comment on, resolve and close those alerts
   'warning.manage', // create and edit one's department's rules, maintenance windows
+  'command.read', // emergency plans, incidents and the situation board
+  'command.manage', // write and revise one's department's emergency plans
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,9 +47,9 @@ const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'wor
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
-  duty_officer: [...STAFF, 'users.read', 'devices.read', 'warning.read', 'warning.act', 'warning.manage'],
-  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage'],
-  dept_staff: [...STAFF, 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage'],
+  duty_officer: [...STAFF, 'users.read', 'devices.read', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
+  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
+  dept_staff: [...STAFF, 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],

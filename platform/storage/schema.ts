@@ -252,6 +252,31 @@ export interface WarningRuleTable {
   updated_at: number;
 }
 
+export interface EmPlanTable {
+  id: string;
+  version: number;
+  kind: string; // general | special | department | site
+  owner: string;
+  subkinds: string; // JSON string[]
+  review_by: string; // YYYY-MM-DD
+  definition: string; // JSON PlanDefinition
+  status: string; // active | retired
+  created_by: string | null;
+  created_at: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface EmPlanVersionTable {
+  plan_id: string;
+  version: number;
+  definition: string;
+  status: string;
+  changed_by: string | null;
+  changed_at: number;
+  note: string | null;
+}
+
 export interface WarningRuleVersionTable {
   rule_id: string;
   version: number;
@@ -440,6 +465,8 @@ export interface Database {
   notifications: NotificationTable;
   alert_timers: AlertTimerTable;
   dev_outbox: DevOutboxTable;
+  em_plans: EmPlanTable;
+  em_plan_versions: EmPlanVersionTable;
 }
 
 export type UserRow = Selectable<UserTable>;
