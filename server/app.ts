@@ -101,7 +101,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const initial = await ensureInitialAccounts(platform);
     await watchAccessChanges(platform);
 
-    engine = new WorkflowEngine(storage.db, outbox, calendar, platform.now);
+    engine = new WorkflowEngine(storage.db, outbox, calendar, () => platform.now());
     if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
 
     const { registry } = await registerHttpPlatform(app, {
@@ -161,12 +161,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
     }
 
-    await startCommand(platform);
+    const command = await startCommand(platform, engine!);
 
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
-      await commandRoutes(scope, platform);
+      await commandRoutes(scope, platform, command.incidents);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);

@@ -3,8 +3,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf } from '../../platform/http/http.js';
+import { type IncidentService, incidentView } from './incidents.service.js';
 import type { Platform } from '../../server/context.js';
-import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, SUBKINDS, validatePlan } from './plans.js';
+import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
 import * as plans from './plans.service.js';
 
 const R = (summary: string) => ({ tags: ['command'], summary });
@@ -66,7 +67,27 @@ const PlanSchema = Type.Object({
 });
 const FieldErrors = Type.Object({ valid: Type.Boolean(), errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })) });
 
-export async function commandRoutes(scope: FastifyInstance, p: Platform): Promise<void> {
+const Level = Type.Integer({ minimum: 1, maximum: 4, description: 'Response level: 1 Ⅰ … 4 Ⅳ' });
+const Rev = Type.Optional(Type.Integer({ description: 'The incident revision you saw; 409 if it changed since' }));
+const Id = Type.Object({ id: Type.String() });
+const IncidentSchema = Type.Object(
+  {
+    id: Type.String(),
+    title: Type.String(),
+    kind: Type.String(),
+    subkind: Type.String(),
+    severity: Type.Integer(),
+    status: Type.String({ description: 'open, responding or ended' }),
+    level: Type.Union([Type.Integer(), Type.Null()]),
+    planId: Type.Union([Type.String(), Type.Null()]),
+    drill: Type.Boolean({ description: 'A drill (演练): marked everywhere, kept out of real statistics and external notifications' }),
+    district: Type.Union([Type.String(), Type.Null()]),
+    rev: Type.Integer(),
+  },
+  { additionalProperties: true },
+);
+
+export async function commandRoutes(scope: FastifyInstance, p: Platform, incidents: IncidentService): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -161,5 +182,193 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform): Promis
       const errors = validatePlan(req.body as PlanDefinition, await plans.planCatalog(p.db));
       return { valid: errors.length === 0, errors };
     },
+  );
+
+  // ---- incidents ----
+
+  app.get(
+    '/api/command/incidents',
+    {
+      schema: {
+        ...R('Incidents, newest first'),
+        querystring: Type.Object({
+          status: Type.Optional(Type.String({ enum: ['open', 'responding', 'ended'] })),
+          drill: Type.Optional(Type.Boolean()),
+          limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+        }),
+        response: { 200: Type.Array(IncidentSchema) },
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => (await incidents.list(req.query)).map(incidentView),
+  );
+  app.post(
+    '/api/command/incidents',
+    {
+      schema: {
+        ...R('Report an incident (a duty officer from a phone call or report, or a system through the API), or create one from an alert'),
+        body: Type.Object(
+          {
+            fromAlert: Type.Optional(Type.String({ description: 'An alert id: the incident takes its place, district, level and kind (one click)' })),
+            title: Type.Optional(Type.String({ maxLength: 500 })),
+            subkind: Type.Optional(Type.String({ description: `One of ${Object.keys(SUBKINDS).join(', ')}` })),
+            description: Type.Optional(Type.String({ maxLength: 4000 })),
+            severity: Type.Optional(Level),
+            district: Type.Optional(Type.String()),
+            location: Type.Optional(Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) })),
+            source: Type.Optional(Type.String({ enum: ['phone', 'report', 'api'] })),
+            drill: Type.Optional(Type.Boolean()),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: IncidentSchema, 400: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.report' } },
+    },
+    async (req, reply) => {
+      const b = req.body;
+      const ctx = ctxOf(req);
+      const row = b.fromAlert
+        ? await incidents.fromAlert(b.fromAlert, ctx, b.drill ?? false)
+        : await incidents.create(
+            {
+              title: b.title ?? '',
+              subkind: b.subkind ?? '',
+              severity: (b.severity ?? 4) as ResponseLevel,
+              source: (b.source ?? 'report') as 'phone' | 'report' | 'api',
+              drill: b.drill ?? false,
+              ...(b.description !== undefined ? { description: b.description } : {}),
+              ...(b.district !== undefined ? { district: b.district } : {}),
+              ...(b.location !== undefined ? { location: b.location } : {}),
+            },
+            ctx,
+          );
+      return reply.status(201).send(incidentView(row));
+    },
+  );
+  app.get(
+    '/api/command/incidents/:id',
+    {
+      schema: { ...R('The situation of one incident: tasks by unit, timeline, linked alerts'), params: Id, response: { 404: P } },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => incidents.board(req.params.id),
+  );
+  app.get(
+    '/api/command/incidents/:id/proposal',
+    { schema: { ...R('The plan and response level the system proposes'), params: Id, response: { 404: P } }, config: { auth: { permission: 'command.read' } } },
+    async (req) => {
+      const r = await incidents.propose(req.params.id);
+      return { planId: r.plan?.id ?? null, planTitle: r.plan?.title ?? null, level: r.level, alternatives: r.alternatives };
+    },
+  );
+  app.post(
+    '/api/command/incidents/:id/activate',
+    {
+      schema: {
+        ...R('Activate a plan at a level (one click): every unit’s tasks are dispatched with deadlines (duty officers and leaders)'),
+        params: Id,
+        body: Type.Object({ planId: Type.String(), level: Level, rev: Rev }, { additionalProperties: false }),
+        response: { 200: IncidentSchema, 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.decide' } },
+    },
+    async (req) =>
+      incidentView(
+        await incidents.activate(
+          req.params.id,
+          { planId: req.body.planId, level: req.body.level as ResponseLevel, ...(req.body.rev !== undefined ? { expectedRev: req.body.rev } : {}) },
+          ctxOf(req),
+        ),
+      ),
+  );
+  app.post(
+    '/api/command/incidents/:id/level',
+    {
+      schema: {
+        ...R('Raise or lower the response: new tasks dispatched, tasks the level no longer has cancelled'),
+        params: Id,
+        body: Type.Object({ level: Level, reason: Type.String({ minLength: 1, maxLength: 2000 }), rev: Rev }, { additionalProperties: false }),
+        response: { 200: IncidentSchema, 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.decide' } },
+    },
+    async (req) =>
+      incidentView(
+        await incidents.changeLevel(
+          req.params.id,
+          { level: req.body.level as ResponseLevel, reason: req.body.reason, ...(req.body.rev !== undefined ? { expectedRev: req.body.rev } : {}) },
+          ctxOf(req),
+        ),
+      ),
+  );
+  app.post(
+    '/api/command/incidents/:id/end',
+    {
+      schema: {
+        ...R('End the response: open tasks are cancelled with the reason'),
+        params: Id,
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2000 }), rev: Rev }, { additionalProperties: false }),
+        response: { 200: IncidentSchema, 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.decide' } },
+    },
+    async (req) =>
+      incidentView(
+        await incidents.end(req.params.id, { reason: req.body.reason, ...(req.body.rev !== undefined ? { expectedRev: req.body.rev } : {}) }, ctxOf(req)),
+      ),
+  );
+
+  // ---- a unit's tasks ----
+
+  for (const action of ['accept', 'complete'] as const) {
+    app.post(
+      `/api/command/tasks/:id/${action}`,
+      {
+        schema: {
+          ...R(action === 'accept' ? 'Accept a task (the unit’s staff or leader)' : 'Complete a task, saying what was done'),
+          params: Id,
+          body: Type.Object(
+            {
+              comment: action === 'complete' ? Type.String({ minLength: 1, maxLength: 4000 }) : Type.Optional(Type.String({ maxLength: 4000 })),
+              rev: Type.Optional(Type.Integer()),
+            },
+            { additionalProperties: false },
+          ),
+          response: { 204: Type.Null(), 400: P, 403: P, 404: P, 409: P },
+        },
+        config: { auth: { permission: 'command.act' } },
+      },
+      async (req, reply) => {
+        const b = req.body as { comment?: string; rev?: number };
+        await incidents.act(
+          req.params.id,
+          action,
+          { ...(b.comment !== undefined ? { comment: b.comment } : {}), ...(b.rev !== undefined ? { expectedRev: b.rev } : {}) },
+          ctxOf(req),
+        );
+        return reply.status(204).send(null);
+      },
+    );
+  }
+  app.post(
+    '/api/command/tasks/:id/reports',
+    {
+      schema: {
+        ...R('Report progress on a task in hand: text, photos, location'),
+        params: Id,
+        body: Type.Object(
+          {
+            text: Type.String({ minLength: 1, maxLength: 4000 }),
+            photos: Type.Optional(Type.Array(Type.Object({ name: Type.String({ maxLength: 200 }), url: Type.String({ maxLength: 2000 }) }), { maxItems: 20 })),
+            location: Type.Optional(Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ id: Type.String(), at: Type.Integer() }), 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.act' } },
+    },
+    async (req, reply) => reply.status(201).send(await incidents.report(req.params.id, req.body, ctxOf(req))),
   );
 }

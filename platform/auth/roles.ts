@@ -40,6 +40,9 @@ export const PERMISSIONS = [
   'warning.manage', // create and edit one's department's rules, maintenance windows
   'command.read', // emergency plans, incidents and the situation board
   'command.manage', // write and revise one's department's emergency plans
+  'command.report', // report an incident, or make one from an alert
+  'command.decide', // activate, raise, lower and end a response (duty officers and leaders)
+  'command.act', // accept, report on and complete one's unit's tasks
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -47,13 +50,49 @@ const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'wor
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
-  duty_officer: [...STAFF, 'users.read', 'devices.read', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
-  dept_leader: [...STAFF, 'users.read', 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
-  dept_staff: [...STAFF, 'devices.read', 'devices.manage', 'warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage'],
+  duty_officer: [
+    ...STAFF,
+    'users.read',
+    'devices.read',
+    'warning.read',
+    'warning.act',
+    'warning.manage',
+    'command.read',
+    'command.manage',
+    'command.report',
+    'command.decide',
+    'command.act',
+  ],
+  dept_leader: [
+    ...STAFF,
+    'users.read',
+    'devices.read',
+    'devices.manage',
+    'warning.read',
+    'warning.act',
+    'warning.manage',
+    'command.read',
+    'command.manage',
+    'command.report',
+    'command.decide',
+    'command.act',
+  ],
+  dept_staff: [
+    ...STAFF,
+    'devices.read',
+    'devices.manage',
+    'warning.read',
+    'warning.act',
+    'warning.manage',
+    'command.read',
+    'command.manage',
+    'command.report',
+    'command.act',
+  ],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
-  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest', 'warning.read'],
+  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest', 'warning.read', 'command.read', 'command.report'],
 };
 
 /** Roles whose data scope is the whole city whatever department they belong to. */

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/20261126_0004_outbox_claims.js';
 import * as m0005 from './migrations/20261127_0005_warning.js';
 import * as m0006 from './migrations/20261127_0006_notifications.js';
 import * as m0007 from './migrations/20261127_0007_command_plans.js';
+import * as m0008 from './migrations/20261127_0008_incidents.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -20,6 +21,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0005_warning': m0005,
   '20261127_0006_notifications': m0006,
   '20261127_0007_command_plans': m0007,
+  '20261127_0008_incidents': m0008,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

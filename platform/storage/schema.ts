@@ -267,6 +267,76 @@ export interface EmPlanTable {
   updated_at: number;
 }
 
+export interface EmIncidentTable {
+  id: string;
+  title: string;
+  kind: string;
+  subkind: string;
+  description: string | null;
+  severity: number; // 1 Ⅰ … 4 Ⅳ
+  status: string; // open | responding | ended
+  level: number | null;
+  plan_id: string | null;
+  plan_version: number | null;
+  drill: number;
+  source: string; // alert | phone | report | api
+  district_adcode: string | null;
+  lon: number | null;
+  lat: number | null;
+  created_by: string | null;
+  created_at: number;
+  updated_at: number;
+  activated_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+  rev: number;
+}
+
+export interface EmIncidentAlertTable {
+  incident_id: string;
+  alert_id: string;
+  linked_at: number;
+}
+
+export interface EmIncidentEventTable {
+  id: string;
+  incident_id: string;
+  at: number;
+  actor_id: string | null;
+  actor_name: string | null;
+  unit: string | null;
+  kind: string;
+  text: string | null;
+  data: string | null; // JSON
+}
+
+export interface EmTaskTable {
+  id: string; // workflow instance id (emergency.task)
+  incident_id: string;
+  unit: string;
+  task_key: string;
+  title_zh: string;
+  title_en: string;
+  level: number;
+  accept_by: number;
+  due_at: number;
+  report_every_ms: number;
+  last_report_at: number | null;
+  created_at: number;
+}
+
+export interface EmTaskReportTable {
+  id: string;
+  task_id: string;
+  incident_id: string;
+  at: number;
+  by_id: string | null;
+  text: string;
+  photos: string | null; // JSON
+  lon: number | null;
+  lat: number | null;
+}
+
 export interface EmPlanVersionTable {
   plan_id: string;
   version: number;
@@ -467,6 +537,11 @@ export interface Database {
   dev_outbox: DevOutboxTable;
   em_plans: EmPlanTable;
   em_plan_versions: EmPlanVersionTable;
+  em_incidents: EmIncidentTable;
+  em_incident_alerts: EmIncidentAlertTable;
+  em_incident_events: EmIncidentEventTable;
+  em_tasks: EmTaskTable;
+  em_task_reports: EmTaskReportTable;
 }
 
 export type UserRow = Selectable<UserTable>;

@@ -130,6 +130,22 @@ export class WorkflowEngine {
 
   async start(key: string, input: StartInput, actor: Actor, conn: Conn = this.db): Promise<InstanceRow> {
     const def = await this.definition(key);
+    const cal = await this.calendar.get();
+    return this.startWith(def, cal, input, actor, conn);
+  }
+
+  /**
+   * Starts instances inside a caller's transaction: the definition and the calendar are read
+   * now, before it opens (on SQLite the transaction holds the only connection, so reading them
+   * inside would wait forever).
+   */
+  async prepare(key: string): Promise<(input: StartInput, actor: Actor, trx: Transaction<Database>) => Promise<InstanceRow>> {
+    const def = await this.definition(key);
+    const cal = await this.calendar.get();
+    return (input, actor, trx) => this.startWith(def, cal, input, actor, trx);
+  }
+
+  private async startWith(def: WorkflowDefinition, cal: WorkingCalendar, input: StartInput, actor: Actor, conn: Conn): Promise<InstanceRow> {
     const now = this.now();
     if (actor.principal) assertInScope(actor.principal, { department: input.department ?? null, district: input.district ?? null });
     const row: InstanceRow = {
@@ -150,9 +166,6 @@ export class WorkflowEngine {
       rev: 1,
       closed_at: null,
     };
-    // Everything read from outside the transaction is read before it opens: on SQLite the
-    // transaction holds the only connection, so a query on this.db inside it would wait forever.
-    const cal = await this.calendar.get();
     await transaction(conn, async (trx) => {
       row.deadline_at = this.deadlineFor(cal, def, row, now);
       await trx.insertInto('workflow_instances').values(row).execute();
@@ -273,9 +286,17 @@ export class WorkflowEngine {
 
   // ---- timers ----
 
+  /**
+   * A state's deadline: the instance's own (`data._dueAt[state]`, an absolute time, for work whose
+   * deadlines are set per instance, such as an emergency task from its plan's template), else
+   * the definition's, counted from entering the state.
+   */
   private deadlineFor(cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow, now: number): number | null {
     const s = def.states[inst.state]!;
-    return s.deadline ? deadlineFrom(cal, now, s.deadline) : null;
+    if (!s.deadline) return null;
+    const own = json.parse<{ _dueAt?: Record<string, number> }>(inst.data, {})._dueAt?.[inst.state];
+    if (typeof own === 'number' && Number.isFinite(own)) return own;
+    return deadlineFrom(cal, now, s.deadline);
   }
 
   private async scheduleTimers(trx: Conn, cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {

@@ -1,0 +1,194 @@
+/**
+ * Emergency linkage command on SQLite and PostgreSQL: a waterlogging alert becomes an incident in
+ * one click, the urban waterlogging plan is proposed and activated at Ⅳ, tasks reach 市住建局,
+ * 市城管执法委, 市交通运输局 and the district, units accept, report and complete, an overdue task
+ * escalates, the level is raised to Ⅲ and lowered, the response ends; concurrent decisions
+ * conflict cleanly; only duty officers and leaders decide; drills are marked.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
+import { post } from '../../warning/__tests__/helpers.js';
+
+const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 张湾区 420303
+const MIN = 60_000;
+
+type Task = { id: string; unit: string; key: string; state: string; level: number; overdue: boolean; dueAt: number; acceptBy: number };
+
+for (const d of await dialects()) {
+  describe(`incidents and the response (${d.name})`, () => {
+    let t: TestApp;
+    let admin: string;
+    let duty: string;
+    let clock = Date.now();
+    let alertId: string;
+    before(async () => {
+      t = await startApp(d);
+      admin = await t.login('admin');
+      duty = await t.login('duty');
+      const r = await t.call('POST', '/api/devices', admin, {
+        id: 'pond-renmin',
+        name: '人民北路下穿积水点',
+        type: 'FloodMonitoring',
+        department: 'ZJJ',
+        location: ZHANGWAN,
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const base = Date.now() - 10 * MIN;
+      await post(t, 'pond-renmin', r.body.token, { ts: base, currentLevel: 0.18 });
+      await post(t, 'pond-renmin', r.body.token, { ts: base + 3 * MIN, currentLevel: 0.2 });
+      const list = await t.call('GET', '/api/alerts?rule=waterlogging-depth', admin);
+      assert.equal(list.body.total, 1);
+      alertId = list.body.items[0].id;
+      t.platform.now = () => clock;
+    });
+    after(() => t.close());
+
+    let incidentId: string;
+    const board = async () => (await t.call('GET', `/api/command/incidents/${incidentId}`, duty)).body;
+
+    test('one click from an alert: the incident takes its place, district and level; the waterlogging plan is proposed', async () => {
+      const r = await t.call('POST', '/api/command/incidents', duty, { fromAlert: alertId });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      incidentId = r.body.id;
+      assert.equal(r.body.subkind, 'waterlogging');
+      assert.equal(r.body.kind, 'natural');
+      assert.equal(r.body.district, '420303');
+      assert.equal(r.body.severity, 4);
+      assert.equal(r.body.status, 'open');
+      const again = await t.call('POST', '/api/command/incidents', duty, { fromAlert: alertId });
+      assert.equal(again.status, 409, 'an alert belongs to one open incident');
+      const p = await t.call('GET', `/api/command/incidents/${incidentId}/proposal`, duty);
+      assert.deepEqual([p.body.planId, p.body.level], ['urban-waterlogging', 4]);
+      assert.deepEqual((await board()).alerts, [alertId]);
+    });
+
+    test('only duty officers and leaders activate; a stale revision is a conflict', async () => {
+      const staff = await t.login('zjj.staff');
+      const denied = await t.call('POST', `/api/command/incidents/${incidentId}/activate`, staff, { planId: 'urban-waterlogging', level: 4 });
+      assert.equal(denied.status, 403);
+      const stale = await t.call('POST', `/api/command/incidents/${incidentId}/activate`, duty, { planId: 'urban-waterlogging', level: 4, rev: 99 });
+      assert.equal(stale.status, 409, JSON.stringify(stale.body));
+      assert.equal(stale.body.code, 'WD_ERR_VERSION_CONFLICT');
+    });
+
+    test('activation at Ⅳ dispatches every unit’s tasks with the plan’s deadlines, the district’s included', async () => {
+      const before = (await board()).incident.rev;
+      const r = await t.call('POST', `/api/command/incidents/${incidentId}/activate`, duty, { planId: 'urban-waterlogging', level: 4, rev: before });
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      assert.equal(r.body.status, 'responding');
+      assert.equal(r.body.level, 4);
+      const b = await board();
+      const units = [...new Set(b.tasks.map((x: Task) => x.unit))].sort();
+      assert.deepEqual(units, ['CGW', 'GOV-420303', 'JTJ', 'ZJJ']);
+      const pump = b.tasks.find((x: Task) => x.key === 'pump_out');
+      assert.equal(pump.state, 'dispatched');
+      assert.equal(pump.acceptBy - clock, 15 * MIN);
+      assert.equal(pump.dueAt - clock, 120 * MIN);
+      assert.ok(b.timeline.some((e: { kind: string }) => e.kind === 'activated'));
+      // Twice is a conflict: the incident is responding.
+      assert.equal((await t.call('POST', `/api/command/incidents/${incidentId}/activate`, duty, { planId: 'urban-waterlogging', level: 4 })).status, 409);
+    });
+
+    test('units accept, report with photo and location, and complete their own tasks only', async () => {
+      const b = await board();
+      const zjj = await t.login('zjj.staff');
+      const cgw = await t.login('cgw.staff');
+      const pump = b.tasks.find((x: Task) => x.key === 'pump_out');
+      assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/accept`, cgw, {})).status, 403, 'not CGW’s task');
+      assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: 'on the way' })).status, 409, 'report once accepted');
+      assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/accept`, zjj, {})).status, 204);
+      const rep = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, {
+        text: '2 台泵车到场抽排',
+        photos: [{ name: 'scene.jpg', url: '/files/scene.jpg' }],
+        location: ZHANGWAN,
+      });
+      assert.equal(rep.status, 201, JSON.stringify(rep.body));
+      assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/reports`, cgw, { text: 'not mine' })).status, 403);
+      assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/complete`, zjj, { comment: '积水已排除' })).status, 204);
+      const after = await board();
+      assert.equal(after.tasks.find((x: Task) => x.id === pump.id).state, 'completed');
+      const kinds = after.timeline.filter((e: { data: { taskId?: string } | null }) => e.data?.taskId === pump.id).map((e: { kind: string }) => e.kind);
+      assert.deepEqual(kinds, ['task_dispatched', 'task_accepted', 'task_reported', 'task_completed']);
+    });
+
+    test('a task not accepted in time escalates to the unit’s leader, then the duty officer, on the timeline', async () => {
+      clock += 16 * MIN;
+      await t.workflow.runDueTimers();
+      clock += 16 * MIN;
+      await t.workflow.runDueTimers();
+      await new Promise((r) => setTimeout(r, 100));
+      // Sessions end after 30 idle minutes of the test clock.
+      duty = await t.login('duty');
+      admin = await t.login('admin');
+      const b = await board();
+      const jtj = b.tasks.find((x: Task) => x.unit === 'JTJ');
+      assert.equal(jtj.overdue, true);
+      const esc = b.timeline.filter((e: { kind: string; data: { taskId?: string } | null }) => e.kind === 'task_escalated' && e.data?.taskId === jtj.id);
+      assert.deepEqual(
+        esc.map((e: { data: { notify: string[] } }) => e.data.notify),
+        [['dept_leader'], ['duty_officer']],
+      );
+    });
+
+    test('raising to Ⅲ keeps the tasks under way; Ⅱ adds the emergency bureau and lowering removes it; ending cancels what is open', async () => {
+      const up = await t.call('POST', `/api/command/incidents/${incidentId}/level`, duty, { level: 3, reason: '积水深度超过 30 cm' });
+      assert.equal(up.status, 200, JSON.stringify(up.body));
+      assert.equal(up.body.level, 3);
+      let b = await board();
+      assert.ok(b.timeline.some((e: { kind: string }) => e.kind === 'level_raised'));
+      // Same units and keys at Ⅲ: nothing new dispatched, nothing cancelled.
+      assert.equal(b.tasks.filter((x: Task) => x.state === 'cancelled').length, 0);
+      // Ⅱ brings the emergency bureau in to coordinate; back at Ⅲ its task is cancelled.
+      const two = await t.call('POST', `/api/command/incidents/${incidentId}/level`, duty, { level: 2, reason: '多处积水、险情扩大', rev: up.body.rev });
+      assert.equal(two.status, 200, JSON.stringify(two.body));
+      b = await board();
+      const yjj = b.tasks.find((x: Task) => x.unit === 'YJJ');
+      assert.equal(yjj?.state, 'dispatched');
+      assert.equal(yjj.level, 2);
+      const leader = await t.login('zjj.leader');
+      const down = await t.call('POST', `/api/command/incidents/${incidentId}/level`, leader, { level: 3, reason: '雨停，积水回落', rev: two.body.rev });
+      assert.equal(down.status, 200, JSON.stringify(down.body));
+      b = await board();
+      assert.equal(b.tasks.find((x: Task) => x.id === yjj.id).state, 'cancelled');
+      assert.ok(b.timeline.some((e: { kind: string }) => e.kind === 'level_lowered'));
+      assert.equal(b.tasks.filter((x: Task) => x.state === 'cancelled').length, 1, 'only the task Ⅲ does not have');
+      const end = await t.call('POST', `/api/command/incidents/${incidentId}/end`, duty, { reason: '积水退去，交通恢复', rev: down.body.rev });
+      assert.equal(end.status, 200, JSON.stringify(end.body));
+      assert.equal(end.body.status, 'ended');
+      b = await board();
+      for (const x of b.tasks as Task[]) assert.ok(x.state === 'completed' || x.state === 'cancelled', `${x.unit} ${x.key} ${x.state}`);
+      assert.ok(b.tasks.some((x: Task) => x.state === 'completed'));
+      assert.equal(b.timeline.at(-1).kind === 'task_cancelled' || b.timeline.at(-1).kind === 'ended', true);
+      const audit = await t.call('GET', `/api/audit?targetId=${incidentId}`, admin);
+      const actions = (audit.body.items ?? audit.body).map((e: { action: string }) => e.action);
+      for (const a of ['incident.created', 'incident.activated', 'incident.level_changed', 'incident.ended']) assert.ok(actions.includes(a), a);
+    });
+
+    test('a plan that gives tasks to the district needs an incident with a district', async () => {
+      const r = await t.call('POST', '/api/command/incidents', duty, { title: '电话报告：某处积水', subkind: 'waterlogging', source: 'phone', severity: 4 });
+      assert.equal(r.status, 201);
+      const a = await t.call('POST', `/api/command/incidents/${r.body.id}/activate`, duty, { planId: 'urban-waterlogging', level: 4 });
+      assert.equal(a.status, 400);
+      assert.ok(a.body.errors.some((e: { pointer: string }) => e.pointer === '/body/district'));
+      assert.equal((await t.call('POST', '/api/command/incidents', duty, { title: 'x', subkind: 'meteor', severity: 4 })).status, 400);
+    });
+
+    test('a drill is marked as one and kept apart from real incidents', async () => {
+      const r = await t.call('POST', '/api/command/incidents', duty, { fromAlert: alertId, drill: true });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal(r.body.drill, true);
+      const a = await t.call('POST', `/api/command/incidents/${r.body.id}/activate`, duty, { planId: 'urban-waterlogging', level: 4 });
+      assert.equal(a.status, 200);
+      const real = await t.call('GET', '/api/command/incidents?drill=false', duty);
+      assert.ok(!real.body.some((x: { id: string }) => x.id === r.body.id));
+      const drills = await t.call('GET', '/api/command/incidents?drill=true', duty);
+      assert.deepEqual(
+        drills.body.map((x: { id: string }) => x.id),
+        [r.body.id],
+      );
+      const b = (await t.call('GET', `/api/command/incidents/${r.body.id}`, duty)).body;
+      assert.match(b.timeline[0].text, /演练 drill/);
+    });
+  });
+}

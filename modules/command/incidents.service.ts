@@ -1,0 +1,669 @@
+/**
+ * Incidents and the response to them: an incident is created from an alert with one click, by a
+ * duty officer from a phone call or report, or through the API; the system proposes a plan and a
+ * level; activating it dispatches every unit's tasks (workflow `emergency.task`: deadlines to
+ * accept and to finish, escalation to the unit's leader and then the duty officer, all durable in
+ * the workflow kernel); units accept, report and complete; raising or lowering the level adjusts
+ * the tasks; ending the response closes them with a record. Every step is on the incident's
+ * timeline and audited. Concurrent decisions on one incident use its `rev`: a stale one is a 409.
+ */
+import type { Selectable, Transaction } from 'kysely';
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
+import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { newId } from '../../platform/ids.js';
+import { json, transaction } from '../../platform/storage/db.js';
+import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/storage/schema.js';
+import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
+import type { WorkflowEngine, WorkflowEventBase } from '../../platform/workflow/engine.js';
+import type { Platform, RequestContext } from '../../server/context.js';
+import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
+import { type Plan, getPlan, listPlans } from './plans.service.js';
+
+declare module '../../platform/bus/bus.js' {
+  interface EventMap {
+    'incident.changed': { id: string; action: string; status: string; level: number | null; drill: boolean; district: string | null };
+    'incident.task_dispatched': { incidentId: string; taskId: string; unit: string; title: string; acceptBy: number; dueAt: number; drill: boolean };
+  }
+}
+
+export const TASK_WORKFLOW = 'emergency.task';
+
+/** A unit's task: dispatched → accepted → completed; cancelled when the level drops or the response ends. */
+export const TASK_DEFINITION: WorkflowDefinition = {
+  key: TASK_WORKFLOW,
+  version: 1,
+  label: { zh: '应急处置任务', en: 'Emergency task' },
+  initial: 'dispatched',
+  states: {
+    // The deadlines here are defaults: each task carries its own from the plan (data._dueAt).
+    dispatched: {
+      label: { zh: '已下达', en: 'Dispatched' },
+      deadline: { hours: 1 },
+      escalation: [{ notify: ['dept_leader'] }, { after: { hours: 0.25 }, notify: ['duty_officer'] }],
+    },
+    accepted: {
+      label: { zh: '处置中', en: 'In progress' },
+      deadline: { hours: 24 },
+      escalation: [{ notify: ['dept_leader'] }, { after: { hours: 0.5 }, notify: ['duty_officer'] }],
+    },
+    completed: { label: { zh: '已完成', en: 'Completed' }, final: true },
+    cancelled: { label: { zh: '已撤销', en: 'Cancelled' }, final: true },
+  },
+  transitions: {
+    accept: { label: { zh: '接收', en: 'Accept' }, from: ['dispatched'], to: 'accepted', roles: ['dept_staff', 'dept_leader'] },
+    complete: { label: { zh: '完成', en: 'Complete' }, from: ['accepted'], to: 'completed', roles: ['dept_staff', 'dept_leader'], requireComment: true },
+    cancel: { label: { zh: '撤销', en: 'Cancel' }, from: ['dispatched', 'accepted'], to: 'cancelled', roles: ['system'] },
+  },
+};
+
+export type IncidentRow = Selectable<EmIncidentTable>;
+type TaskStarter = Awaited<ReturnType<WorkflowEngine['prepare']>>;
+
+export interface CreateIncident {
+  title: string;
+  subkind: string;
+  description?: string;
+  /** 1 Ⅰ … 4 Ⅳ as first assessed. */
+  severity: ResponseLevel;
+  district?: string | null;
+  location?: { lon: number; lat: number } | null;
+  source: 'alert' | 'phone' | 'report' | 'api';
+  drill?: boolean;
+  alertIds?: string[];
+}
+
+/** Warning rules → incident subkinds (a rule's owner task and id tell what its alerts are about). */
+const RULE_SUBKINDS: [RegExp, string][] = [
+  [/waterlogging|ponding|drain/, 'waterlogging'],
+  [/river|reservoir|flood/, 'flood'],
+  [/gas/, 'gas_leak'],
+  [/bridge/, 'bridge_structural'],
+  [/air|aqi|pollution/, 'heavy_air_pollution'],
+  [/scenic|visitor/, 'scenic_overcrowding'],
+  [/fire/, 'forest_fire'],
+];
+
+export function subkindOfRule(ruleId: string): string | undefined {
+  return RULE_SUBKINDS.find(([re]) => re.test(ruleId))?.[1];
+}
+
+/** Only duty officers, leaders and the administrator activate, change or end a response. */
+function assertMayCommand(principal: Principal | null): void {
+  if (!principal) return;
+  if (!principal.roles.some((r) => r === 'duty_officer' || r === 'dept_leader' || r === 'platform_admin'))
+    throw new AppError('WD_ERR_FORBIDDEN', 'Only duty officers and leaders activate, change or end a response');
+}
+
+export class IncidentService {
+  constructor(
+    private readonly p: Platform,
+    private readonly workflow: WorkflowEngine,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.workflow.register(TASK_DEFINITION);
+    // Overdue tasks on the incident's timeline (the kernel's escalation, durable across restarts).
+    await this.p.bus.subscribe(
+      'workflow.escalated',
+      async (e) => {
+        const d = e.data as WorkflowEventBase & { stage: number; notify: string[]; deadlineAt: number };
+        if (d.definitionKey !== TASK_WORKFLOW || !d.subjectId) return;
+        const task = await this.p.db.selectFrom('em_tasks').selectAll().where('id', '=', d.instanceId).executeTakeFirst();
+        if (!task) return;
+        await transaction(this.p.db, async (trx) => {
+          await this.event(
+            trx,
+            task.incident_id,
+            null,
+            task.unit,
+            'task_escalated',
+            `${task.title_zh}: overdue (${d.state}), escalated to ${d.notify.join(', ')}`,
+            {
+              taskId: task.id,
+              stage: d.stage,
+              notify: d.notify,
+              deadlineAt: d.deadlineAt,
+            },
+          );
+        });
+      },
+      { group: 'command-task-escalations' },
+    );
+  }
+
+  private async event(
+    trx: Transaction<Database>,
+    incidentId: string,
+    ctx: RequestContext | null,
+    unit: string | null,
+    kind: string,
+    text: string | null,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
+    await trx
+      .insertInto('em_incident_events')
+      .values({
+        id: newId('iev'),
+        incident_id: incidentId,
+        at: this.p.now(),
+        actor_id: ctx?.principal?.id ?? null,
+        actor_name: ctx?.principal?.displayName ?? ctx?.principal?.name ?? null,
+        unit,
+        kind,
+        text,
+        data: data ? JSON.stringify(data) : null,
+      })
+      .execute();
+  }
+
+  async get(id: string): Promise<IncidentRow> {
+    const r = await this.p.db.selectFrom('em_incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!r) throw notFound('Incident', id);
+    return r;
+  }
+
+  async create(input: CreateIncident, ctx: RequestContext): Promise<IncidentRow> {
+    const sub = SUBKINDS[input.subkind];
+    const errors: { pointer: string; detail: string }[] = [];
+    if (!sub) errors.push({ pointer: '/body/subkind', detail: `unknown subkind; known: ${Object.keys(SUBKINDS).join(', ')}` });
+    if (!input.title?.trim()) errors.push({ pointer: '/body/title', detail: 'required' });
+    if (input.district) {
+      const d = await this.p.db.selectFrom('districts').select('adcode').where('adcode', '=', input.district).executeTakeFirst();
+      if (!d) errors.push({ pointer: '/body/district', detail: `unknown district ${input.district}` });
+    }
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The incident is not valid', { errors });
+    const now = this.p.now();
+    const district = input.district ?? (input.location ? (this.p.profile.districtAt(input.location.lon, input.location.lat) ?? null) : null);
+    const row: IncidentRow = {
+      id: newId('inc'),
+      title: input.title.trim().slice(0, 500),
+      kind: sub!.kind,
+      subkind: input.subkind,
+      description: input.description ?? null,
+      severity: input.severity,
+      status: 'open',
+      level: null,
+      plan_id: null,
+      plan_version: null,
+      drill: input.drill ? 1 : 0,
+      source: input.source,
+      district_adcode: district,
+      lon: input.location?.lon ?? null,
+      lat: input.location?.lat ?? null,
+      created_by: ctx.principal?.id ?? null,
+      created_at: now,
+      updated_at: now,
+      activated_at: null,
+      ended_at: null,
+      end_reason: null,
+      rev: 1,
+    };
+    await transaction(this.p.db, async (trx) => {
+      await trx.insertInto('em_incidents').values(row).execute();
+      for (const alertId of input.alertIds ?? [])
+        await trx.insertInto('em_incident_alerts').values({ incident_id: row.id, alert_id: alertId, linked_at: now }).execute();
+      await this.event(trx, row.id, ctx, null, 'reported', `${input.drill ? '[演练 drill] ' : ''}${row.title}`, {
+        source: input.source,
+        severity: input.severity,
+        ...(input.alertIds?.length ? { alerts: input.alertIds } : {}),
+      });
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        action: 'incident.created',
+        targetType: 'incident',
+        targetId: row.id,
+        details: { subkind: input.subkind, drill: !!input.drill },
+        at: now,
+      });
+    });
+    await this.announce(row, 'created');
+    return row;
+  }
+
+  /** One click from an alert: the incident takes the alert's place, district, level and subject. */
+  async fromAlert(alertId: string, ctx: RequestContext, drill = false): Promise<IncidentRow> {
+    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
+    if (!a) throw notFound('Alert', alertId);
+    const linked = await this.p.db
+      .selectFrom('em_incident_alerts')
+      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
+      .select('em_incidents.id')
+      .where('em_incident_alerts.alert_id', '=', alertId)
+      .where('em_incidents.status', '!=', 'ended')
+      .where('em_incidents.drill', '=', drill ? 1 : 0)
+      .executeTakeFirst();
+    if (linked) throw new AppError('WD_ERR_CONFLICT', `Alert ${alertId} is already part of incident ${linked.id}`, { incidentId: linked.id });
+    const subkind = subkindOfRule(a.rule_id);
+    if (!subkind)
+      throw new AppError('WD_ERR_VALIDATION', `No incident kind is known for alerts of rule ${a.rule_id}; create the incident with its kind`, {
+        errors: [{ pointer: '/body/subkind', detail: 'required for this alert' }],
+      });
+    return this.create(
+      {
+        title: a.title_zh,
+        subkind,
+        severity: a.level as ResponseLevel,
+        district: a.district_adcode,
+        location: a.lon !== null && a.lat !== null ? { lon: a.lon, lat: a.lat } : null,
+        source: 'alert',
+        drill,
+        alertIds: [alertId],
+        description: a.title_en,
+      },
+      ctx,
+    );
+  }
+
+  /** The plan and level the system proposes: an active plan for the subkind, at the assessed severity. */
+  async propose(id: string): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
+    const inc = await this.get(id);
+    const plans = (await listPlans(this.p, { subkind: inc.subkind, status: 'active' })).sort(
+      (a, b) => (a.kind === 'special' ? 0 : 1) - (b.kind === 'special' ? 0 : 1) || a.id.localeCompare(b.id),
+    );
+    return { plan: plans[0] ?? null, level: (inc.level ?? inc.severity) as ResponseLevel, alternatives: plans.slice(1).map((x) => x.id) };
+  }
+
+  /** The government department(s) of the incident's district, for `$district` units. */
+  private async districtUnits(inc: IncidentRow): Promise<string[]> {
+    if (!inc.district_adcode) return [];
+    const rows = await this.p.db.selectFrom('departments').select('code').where('district_adcode', '=', inc.district_adcode).orderBy('code').execute();
+    return rows.map((r) => r.code);
+  }
+
+  private async resolveUnits(inc: IncidentRow, lp: LevelPlan): Promise<{ unit: string; tasks: LevelPlan['units'][number]['tasks'] }[]> {
+    const out: { unit: string; tasks: LevelPlan['units'][number]['tasks'] }[] = [];
+    for (const u of lp.units) {
+      if (u.unit !== DISTRICT_UNIT) {
+        out.push(u);
+        continue;
+      }
+      const govs = await this.districtUnits(inc);
+      if (govs.length === 0)
+        throw new AppError('WD_ERR_VALIDATION', 'The plan gives tasks to the district government, but the incident has no district', {
+          errors: [{ pointer: '/body/district', detail: 'set the incident’s district or location first' }],
+        });
+      for (const g of govs) out.push({ unit: g, tasks: u.tasks });
+    }
+    return out;
+  }
+
+  private async lockIncident(trx: Transaction<Database>, id: string, expectedRev: number | undefined): Promise<IncidentRow> {
+    const inc = await trx.selectFrom('em_incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!inc) throw notFound('Incident', id);
+    if (expectedRev !== undefined && expectedRev !== inc.rev)
+      throw new AppError('WD_ERR_VERSION_CONFLICT', `Incident is at revision ${inc.rev}, not ${expectedRev}; reload it`, {
+        currentRev: inc.rev,
+        incidentStatus: inc.status,
+      });
+    return inc;
+  }
+
+  private async bump(trx: Transaction<Database>, inc: IncidentRow, set: Partial<IncidentRow>): Promise<IncidentRow> {
+    const now = this.p.now();
+    const upd = await trx
+      .updateTable('em_incidents')
+      .set({ ...set, updated_at: now, rev: inc.rev + 1 })
+      .where('id', '=', inc.id)
+      .where('rev', '=', inc.rev)
+      .executeTakeFirst();
+    if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'The incident changed while you acted; reload it');
+    return { ...inc, ...set, updated_at: now, rev: inc.rev + 1 };
+  }
+
+  /** Dispatches one unit's task: a workflow instance with the template's deadlines. */
+  private async dispatch(
+    start: TaskStarter,
+    trx: Transaction<Database>,
+    inc: IncidentRow,
+    level: ResponseLevel,
+    unit: string,
+    t: LevelPlan['units'][number]['tasks'][number],
+    ctx: RequestContext,
+  ): Promise<EmTaskTable> {
+    const now = this.p.now();
+    const acceptBy = now + t.acceptMinutes * 60_000;
+    const dueAt = now + t.deadlineMinutes * 60_000;
+    const wf = await start(
+      {
+        subjectType: 'incident',
+        subjectId: inc.id,
+        department: unit,
+        district: inc.district_adcode,
+        data: { key: t.key, title: t.title, drill: inc.drill === 1, _dueAt: { dispatched: acceptBy, accepted: dueAt } },
+        comment: t.title.zh,
+      },
+      { principal: null, ip: ctx.ip, requestId: ctx.requestId },
+      trx,
+    );
+    const task: EmTaskTable = {
+      id: wf.id,
+      incident_id: inc.id,
+      unit,
+      task_key: t.key,
+      title_zh: t.title.zh,
+      title_en: t.title.en,
+      level,
+      accept_by: acceptBy,
+      due_at: dueAt,
+      report_every_ms: t.reportEveryMinutes * 60_000,
+      last_report_at: null,
+      created_at: now,
+    };
+    await trx.insertInto('em_tasks').values(task).execute();
+    await this.event(trx, inc.id, ctx, unit, 'task_dispatched', t.title.zh, { taskId: task.id, key: t.key, acceptBy, dueAt });
+    return task;
+  }
+
+  /** One-click activation: the plan at a level; every unit's tasks dispatched in one transaction. */
+  async activate(id: string, input: { planId: string; level: ResponseLevel; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
+    assertMayCommand(ctx.principal);
+    const plan = await getPlan(this.p, input.planId);
+    if (plan.status !== 'active') throw new AppError('WD_ERR_CONFLICT', `Plan ${plan.id} is retired`);
+    const lp = levelPlan(plan, input.level);
+    if (!lp)
+      throw new AppError('WD_ERR_VALIDATION', `Plan ${plan.id} has no level ${input.level} or below`, {
+        errors: [{ pointer: '/body/level', detail: `the plan has levels ${plan.levels.map((l) => l.level).join(', ')}` }],
+      });
+    const inc0 = await this.get(id);
+    if (inc0.status !== 'open')
+      throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; activate only an open incident`, { incidentStatus: inc0.status });
+    const units = await this.resolveUnits(inc0, lp);
+    const dispatched: EmTaskTable[] = [];
+    const start = await this.workflow.prepare(TASK_WORKFLOW);
+    const inc = await transaction(this.p.db, async (trx) => {
+      const cur = await this.lockIncident(trx, id, input.expectedRev);
+      if (cur.status !== 'open') throw new AppError('WD_ERR_CONFLICT', `Incident is ${cur.status}`, { incidentStatus: cur.status });
+      const now = this.p.now();
+      const next = await this.bump(trx, cur, { status: 'responding', level: input.level, plan_id: plan.id, plan_version: plan.version, activated_at: now });
+      await this.event(trx, id, ctx, lp.lead, 'activated', `${plan.title.zh} · ${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][input.level]}级响应`, {
+        planId: plan.id,
+        planVersion: plan.version,
+        level: input.level,
+        lead: lp.lead,
+      });
+      for (const u of units) for (const t of u.tasks) dispatched.push(await this.dispatch(start, trx, next, input.level, u.unit, t, ctx));
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        action: 'incident.activated',
+        targetType: 'incident',
+        targetId: id,
+        details: { plan: plan.id, version: plan.version, level: input.level, tasks: dispatched.length },
+        at: now,
+      });
+      return next;
+    });
+    await this.afterDispatch(inc, dispatched);
+    await this.announce(inc, 'activated');
+    return inc;
+  }
+
+  /**
+   * Raises or lowers the response: tasks the new level's plan gives that are not yet out are
+   * dispatched; open tasks the new level no longer has are cancelled; the others carry on.
+   */
+  async changeLevel(id: string, input: { level: ResponseLevel; reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
+    assertMayCommand(ctx.principal);
+    const inc0 = await this.get(id);
+    if (inc0.status !== 'responding' || !inc0.plan_id)
+      throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; change the level of a response under way`);
+    if (inc0.level === input.level) throw new AppError('WD_ERR_CONFLICT', `The response is already at level ${input.level}`);
+    const plan = await getPlan(this.p, inc0.plan_id);
+    const lp = levelPlan(plan, input.level);
+    if (!lp)
+      throw new AppError('WD_ERR_VALIDATION', `Plan ${plan.id} has no level ${input.level} or below`, {
+        errors: [{ pointer: '/body/level', detail: 'no such level' }],
+      });
+    const units = await this.resolveUnits(inc0, lp);
+    const open = await this.openTasks(id);
+    const wanted = new Set(units.flatMap((u) => u.tasks.map((t) => `${u.unit}|${t.key}`)));
+    const toCancel = open.filter((t) => !wanted.has(`${t.unit}|${t.task_key}`));
+    const have = new Set(open.map((t) => `${t.unit}|${t.task_key}`));
+    const dispatched: EmTaskTable[] = [];
+    const start = await this.workflow.prepare(TASK_WORKFLOW);
+    const inc = await transaction(this.p.db, async (trx) => {
+      const cur = await this.lockIncident(trx, id, input.expectedRev);
+      const next = await this.bump(trx, cur, { level: input.level });
+      const up = input.level < (cur.level ?? 4);
+      await this.event(trx, id, ctx, lp.lead, up ? 'level_raised' : 'level_lowered', `${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][input.level]}级响应: ${input.reason}`, {
+        from: cur.level,
+        to: input.level,
+        reason: input.reason,
+      });
+      for (const u of units)
+        for (const t of u.tasks) if (!have.has(`${u.unit}|${t.key}`)) dispatched.push(await this.dispatch(start, trx, next, input.level, u.unit, t, ctx));
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        action: 'incident.level_changed',
+        targetType: 'incident',
+        targetId: id,
+        details: { from: cur.level, to: input.level, reason: input.reason },
+        at: this.p.now(),
+      });
+      return next;
+    });
+    for (const t of toCancel) await this.cancelTask(t, `level ${input.level}: not part of this level`, ctx);
+    await this.afterDispatch(inc, dispatched);
+    await this.announce(inc, 'level_changed');
+    return inc;
+  }
+
+  /** Ends the response: open tasks are cancelled with the reason; the incident keeps its record. */
+  async end(id: string, input: { reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
+    assertMayCommand(ctx.principal);
+    if (!input.reason?.trim())
+      throw new AppError('WD_ERR_VALIDATION', 'Say why the response ends', { errors: [{ pointer: '/body/reason', detail: 'required' }] });
+    const inc = await transaction(this.p.db, async (trx) => {
+      const cur = await this.lockIncident(trx, id, input.expectedRev);
+      if (cur.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The incident has ended');
+      const now = this.p.now();
+      const next = await this.bump(trx, cur, { status: 'ended', ended_at: now, end_reason: input.reason });
+      await this.event(trx, id, ctx, null, 'ended', input.reason);
+      await appendAudit(trx, { ...actorOf(ctx), action: 'incident.ended', targetType: 'incident', targetId: id, details: { reason: input.reason }, at: now });
+      return next;
+    });
+    for (const t of await this.openTasks(id)) await this.cancelTask(t, `response ended: ${input.reason}`, ctx);
+    await this.announce(inc, 'ended');
+    return inc;
+  }
+
+  private async openTasks(incidentId: string): Promise<(EmTaskTable & { state: string })[]> {
+    return (await this.p.db
+      .selectFrom('em_tasks')
+      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
+      .selectAll('em_tasks')
+      .select('workflow_instances.state')
+      .where('em_tasks.incident_id', '=', incidentId)
+      .where('workflow_instances.closed_at', 'is', null)
+      .execute()) as (EmTaskTable & { state: string })[];
+  }
+
+  private async cancelTask(t: EmTaskTable, reason: string, ctx: RequestContext): Promise<void> {
+    try {
+      await this.workflow.fire(t.id, 'cancel', { principal: null, ip: ctx.ip, requestId: ctx.requestId }, { comment: reason });
+    } catch (err) {
+      // Completed meanwhile: nothing to cancel.
+      if (!(err instanceof AppError && (err.code === 'WD_ERR_CONFLICT' || err.code === 'WD_ERR_VERSION_CONFLICT'))) throw err;
+      return;
+    }
+    await transaction(this.p.db, (trx) => this.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}: ${reason}`, { taskId: t.id }));
+  }
+
+  private async afterDispatch(inc: IncidentRow, tasks: EmTaskTable[]): Promise<void> {
+    for (const t of tasks)
+      await this.p.bus.publish(
+        'incident.task_dispatched',
+        { incidentId: inc.id, taskId: t.id, unit: t.unit, title: t.title_zh, acceptBy: t.accept_by, dueAt: t.due_at, drill: inc.drill === 1 },
+        { key: inc.id },
+      );
+  }
+
+  private async announce(inc: IncidentRow, action: string): Promise<void> {
+    await this.p.bus.publish(
+      'incident.changed',
+      { id: inc.id, action, status: inc.status, level: inc.level, drill: inc.drill === 1, district: inc.district_adcode },
+      { key: inc.id },
+    );
+  }
+
+  // ---- a unit's side ----
+
+  async task(taskId: string): Promise<EmTaskTable & { state: string; rev: number }> {
+    const t = await this.p.db
+      .selectFrom('em_tasks')
+      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
+      .selectAll('em_tasks')
+      .select(['workflow_instances.state', 'workflow_instances.rev'])
+      .where('em_tasks.id', '=', taskId)
+      .executeTakeFirst();
+    if (!t) throw notFound('Task', taskId);
+    return t as EmTaskTable & { state: string; rev: number };
+  }
+
+  /** Accept or complete: the unit's own people (the workflow kernel checks role and scope). */
+  async act(taskId: string, action: 'accept' | 'complete', input: { comment?: string; expectedRev?: number }, ctx: RequestContext): Promise<void> {
+    const t = await this.task(taskId);
+    const inc = await this.get(t.incident_id);
+    if (inc.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The response has ended');
+    await this.workflow.fire(
+      taskId,
+      action,
+      { principal: ctx.principal, ip: ctx.ip, requestId: ctx.requestId },
+      {
+        ...(input.comment ? { comment: input.comment } : {}),
+        ...(input.expectedRev !== undefined ? { expectedRev: input.expectedRev } : {}),
+      },
+    );
+    await transaction(this.p.db, async (trx) => {
+      await this.event(
+        trx,
+        t.incident_id,
+        ctx,
+        t.unit,
+        action === 'accept' ? 'task_accepted' : 'task_completed',
+        `${t.title_zh}${input.comment ? `: ${input.comment}` : ''}`,
+        {
+          taskId,
+        },
+      );
+      await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
+    });
+  }
+
+  /** A progress report with text, photos and location, by the task's unit. */
+  async report(
+    taskId: string,
+    input: { text: string; photos?: { name: string; url: string }[]; location?: { lon: number; lat: number } },
+    ctx: RequestContext,
+  ) {
+    const t = await this.task(taskId);
+    if (ctx.principal && ctx.principal.scope.departments !== ALL && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
+      throw new AppError('WD_ERR_OUT_OF_SCOPE', `Task ${taskId} is ${t.unit}'s`);
+    if (t.state !== 'accepted') throw new AppError('WD_ERR_CONFLICT', `Report on a task in progress; this one is ${t.state}`, { state: t.state });
+    if (!input.text?.trim()) throw new AppError('WD_ERR_VALIDATION', 'A report needs text', { errors: [{ pointer: '/body/text', detail: 'required' }] });
+    const now = this.p.now();
+    const id = newId('rep');
+    await transaction(this.p.db, async (trx) => {
+      await trx
+        .insertInto('em_task_reports')
+        .values({
+          id,
+          task_id: taskId,
+          incident_id: t.incident_id,
+          at: now,
+          by_id: ctx.principal?.id ?? null,
+          text: input.text,
+          photos: input.photos?.length ? JSON.stringify(input.photos) : null,
+          lon: input.location?.lon ?? null,
+          lat: input.location?.lat ?? null,
+        })
+        .execute();
+      await trx.updateTable('em_tasks').set({ last_report_at: now }).where('id', '=', taskId).execute();
+      await this.event(trx, t.incident_id, ctx, t.unit, 'task_reported', input.text, {
+        taskId,
+        ...(input.photos?.length ? { photos: input.photos } : {}),
+        ...(input.location ? { location: input.location } : {}),
+      });
+    });
+    return { id, at: now };
+  }
+
+  // ---- reading ----
+
+  async list(q: { status?: string; drill?: boolean; limit: number }): Promise<IncidentRow[]> {
+    let query = this.p.db.selectFrom('em_incidents').selectAll().orderBy('created_at', 'desc').limit(q.limit);
+    if (q.status) query = query.where('status', '=', q.status);
+    if (q.drill !== undefined) query = query.where('drill', '=', q.drill ? 1 : 0);
+    return query.execute();
+  }
+
+  /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */
+  async board(id: string) {
+    const inc = await this.get(id);
+    const now = this.p.now();
+    const tasks = await this.p.db
+      .selectFrom('em_tasks')
+      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
+      .selectAll('em_tasks')
+      .select(['workflow_instances.state', 'workflow_instances.rev', 'workflow_instances.deadline_at'])
+      .where('em_tasks.incident_id', '=', id)
+      .orderBy('em_tasks.created_at')
+      .execute();
+    const events = await this.p.db.selectFrom('em_incident_events').selectAll().where('incident_id', '=', id).orderBy('at').orderBy('id').execute();
+    const alerts = await this.p.db.selectFrom('em_incident_alerts').select('alert_id').where('incident_id', '=', id).execute();
+    return {
+      incident: incidentView(inc),
+      tasks: tasks.map((t) => ({
+        id: t.id,
+        unit: t.unit,
+        key: t.task_key,
+        title: { zh: t.title_zh, en: t.title_en },
+        level: t.level,
+        state: t.state,
+        rev: t.rev,
+        acceptBy: t.accept_by,
+        dueAt: t.due_at,
+        overdue: t.deadline_at !== null && t.deadline_at < now && (t.state === 'dispatched' || t.state === 'accepted'),
+        reportEveryMinutes: Math.round(t.report_every_ms / 60_000),
+        lastReportAt: t.last_report_at,
+      })),
+      timeline: events.map((e) => ({
+        at: e.at,
+        kind: e.kind,
+        unit: e.unit,
+        actor: e.actor_name,
+        text: e.text,
+        data: json.parse<Record<string, unknown> | null>(e.data, null),
+      })),
+      alerts: alerts.map((a) => a.alert_id),
+    };
+  }
+}
+
+export function incidentView(i: IncidentRow) {
+  return {
+    id: i.id,
+    title: i.title,
+    kind: i.kind,
+    kindLabel: INCIDENT_KINDS[i.kind as keyof typeof INCIDENT_KINDS],
+    subkind: i.subkind,
+    subkindLabel: SUBKINDS[i.subkind] ? { zh: SUBKINDS[i.subkind]!.zh, en: SUBKINDS[i.subkind]!.en } : null,
+    description: i.description,
+    severity: i.severity,
+    status: i.status,
+    level: i.level,
+    planId: i.plan_id,
+    planVersion: i.plan_version,
+    drill: i.drill === 1,
+    source: i.source,
+    district: i.district_adcode,
+    location: i.lon !== null && i.lat !== null ? { lon: i.lon, lat: i.lat } : null,
+    createdBy: i.created_by,
+    createdAt: i.created_at,
+    updatedAt: i.updated_at,
+    activatedAt: i.activated_at,
+    endedAt: i.ended_at,
+    endReason: i.end_reason,
+    rev: i.rev,
+  };
+}
