@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf } from '../../platform/http/http.js';
 import { type IncidentService, incidentView } from './incidents.service.js';
+import { RESOURCE_KINDS, type ResourceInput, type ResourceService } from './resources.service.js';
 import type { Platform } from '../../server/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
 import * as plans from './plans.service.js';
@@ -87,7 +88,20 @@ const IncidentSchema = Type.Object(
   { additionalProperties: true },
 );
 
-export async function commandRoutes(scope: FastifyInstance, p: Platform, incidents: IncidentService): Promise<void> {
+const Point = Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) });
+const ResourceBody = {
+  kind: Type.String({ enum: Object.keys(RESOURCE_KINDS), description: 'team 救援队伍, expert 专家, supply 物资, shelter 避难场所, vehicle 车辆装备' }),
+  type: Type.String({ description: 'e.g. pump_truck, rescue_team, sandbags, shelter (lower-case, _)' }),
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  department: Type.String({ description: 'Owner department code' }),
+  location: Point,
+  quantity: Type.Integer({ minimum: 0, description: 'Units held; for a shelter, the people it takes' }),
+  unit: Type.Optional(Type.String({ maxLength: 20 })),
+  contact: Type.Optional(Type.String({ maxLength: 200, description: 'Shown in full to the owner and city-wide roles, masked to others' })),
+  status: Type.Optional(Type.String({ enum: ['available', 'out_of_service'] })),
+};
+
+export async function commandRoutes(scope: FastifyInstance, p: Platform, incidents: IncidentService, resources: ResourceService): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -252,7 +266,7 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform, inciden
       schema: { ...R('The situation of one incident: tasks by unit, timeline, linked alerts'), params: Id, response: { 404: P } },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => incidents.board(req.params.id),
+    async (req) => ({ ...(await incidents.board(req.params.id)), allocations: await resources.allocationsOf(req.params.id) }),
   );
   app.get(
     '/api/command/incidents/:id/proposal',
@@ -370,5 +384,87 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform, inciden
       config: { auth: { permission: 'command.act' } },
     },
     async (req, reply) => reply.status(201).send(await incidents.report(req.params.id, req.body, ctxOf(req))),
+  );
+
+  // ---- resources ----
+
+  app.get(
+    '/api/command/resources',
+    {
+      schema: {
+        ...R('The resource registry, with what is available now'),
+        querystring: Type.Object({ kind: Type.Optional(Type.String()), type: Type.Optional(Type.String()), district: Type.Optional(Type.String()) }),
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => resources.list(req.query, ctxOf(req).principal),
+  );
+  app.get(
+    '/api/command/resources/nearest',
+    {
+      schema: {
+        ...R('The nearest resources of a type with something available, closest first'),
+        querystring: Type.Object({
+          type: Type.String(),
+          lon: Type.Number({ minimum: -180, maximum: 180 }),
+          lat: Type.Number({ minimum: -90, maximum: 90 }),
+          minAvailable: Type.Optional(Type.Integer({ minimum: 1 })),
+          limit: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
+        }),
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => resources.nearest(req.query, ctxOf(req).principal),
+  );
+  app.post(
+    '/api/command/resources',
+    {
+      schema: {
+        ...R('Register a resource (its department’s staff)'),
+        body: Type.Object(ResourceBody, { additionalProperties: false }),
+        response: { 201: Type.Unknown(), 400: P, 403: P },
+      },
+      config: { auth: { permission: 'command.manage' } },
+    },
+    async (req, reply) => {
+      const ctx = ctxOf(req);
+      return reply.status(201).send(resources.view(await resources.create(req.body as ResourceInput, ctx), req.body.quantity, ctx.principal));
+    },
+  );
+  app.put(
+    '/api/command/resources/:id',
+    {
+      schema: {
+        ...R('Update a resource (send the revision you loaded)'),
+        params: Id,
+        body: Type.Object({ rev: Type.Integer(), ...ResourceBody }, { additionalProperties: false }),
+        response: { 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.manage' } },
+    },
+    async (req) => {
+      const ctx = ctxOf(req);
+      const { rev, ...input } = req.body;
+      const r = await resources.update(req.params.id, input as ResourceInput, rev, ctx);
+      return (await resources.list({ type: r.type }, ctx.principal)).find((x) => x.id === r.id);
+    },
+  );
+  app.post(
+    '/api/command/incidents/:id/allocations',
+    {
+      schema: {
+        ...R('Allocate a resource to an incident (refused beyond what is available)'),
+        params: Id,
+        body: Type.Object({ resourceId: Type.String(), quantity: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 201: Type.Unknown(), 400: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.decide' } },
+    },
+    async (req, reply) => reply.status(201).send(await resources.allocate(req.params.id, req.body, ctxOf(req))),
+  );
+  app.post(
+    '/api/command/allocations/:id/return',
+    { schema: { ...R('Return an allocation to stock'), params: Id, response: { 404: P, 409: P } }, config: { auth: { permission: 'command.decide' } } },
+    async (req) => resources.returnAllocation(req.params.id, ctxOf(req)),
   );
 }

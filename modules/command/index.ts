@@ -6,17 +6,22 @@
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../server/context.js';
 import { IncidentService } from './incidents.service.js';
-import { seedPlans } from './seed.js';
+import { ResourceService } from './resources.service.js';
+import { seedPlans, seedResources } from './seed.js';
 
 export { commandRoutes } from './command.routes.js';
 
 export interface Command {
   incidents: IncidentService;
+  resources: ResourceService;
 }
 
 export async function startCommand(p: Platform, workflow: WorkflowEngine): Promise<Command> {
   await seedPlans(p);
   const incidents = new IncidentService(p, workflow);
   await incidents.start();
-  return { incidents };
+  const resources = new ResourceService(p);
+  // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.
+  if (p.profile.id === 'shiyan' && p.config.demoAccounts) await seedResources(p, resources);
+  return { incidents, resources };
 }

@@ -8,9 +8,10 @@
  */
 import { appendAudit } from '../../platform/audit/audit.js';
 import { json, transaction } from '../../platform/storage/db.js';
-import type { Platform } from '../../server/context.js';
+import { type Platform, SYSTEM_CONTEXT } from '../../server/context.js';
 import { DISTRICT_UNIT, type Label, type LevelPlan, type PlanDefinition, type ResourceNeed, type ResponseLevel, validatePlan } from './plans.js';
 import { insertPlan, planCatalog } from './plans.service.js';
+import type { ResourceInput, ResourceService } from './resources.service.js';
 
 const SEEDED_KEY = 'command.seeded_plans';
 const LAW = '《中华人民共和国突发事件应对法》(2024 修订); 《国家突发公共事件总体应急预案》; GB/T 29639 应急预案编制导则';
@@ -312,4 +313,92 @@ export async function seedPlans(p: Platform): Promise<void> {
       .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
       .execute();
   });
+}
+
+const RESOURCES_KEY = 'command.seeded_resources';
+
+/** Sample resources for the demo: names say 示例 (sample); places are in the city's districts. */
+export const SAMPLE_RESOURCES: ResourceInput[] = [
+  {
+    kind: 'vehicle',
+    type: 'pump_truck',
+    name: '示例 住建局排涝泵车队（张湾）',
+    department: 'ZJJ',
+    location: { lon: 110.7705, lat: 32.6551 },
+    quantity: 4,
+    unit: '台',
+    contact: '0719-8000001',
+  },
+  {
+    kind: 'vehicle',
+    type: 'pump_truck',
+    name: '示例 住建局排涝泵车队（茅箭）',
+    department: 'ZJJ',
+    location: { lon: 110.7862, lat: 32.6444 },
+    quantity: 3,
+    unit: '台',
+    contact: '0719-8000002',
+  },
+  {
+    kind: 'team',
+    type: 'rescue_team',
+    name: '示例 市综合应急救援队',
+    department: 'YJJ',
+    location: { lon: 110.7981, lat: 32.6296 },
+    quantity: 2,
+    unit: '支',
+    contact: '13800000001',
+  },
+  { kind: 'supply', type: 'sandbags', name: '示例 城区防汛物资仓库', department: 'ZJJ', location: { lon: 110.7839, lat: 32.6435 }, quantity: 5000, unit: '袋' },
+  {
+    kind: 'shelter',
+    type: 'shelter',
+    name: '示例 人民公园应急避难场所',
+    department: 'GOV-420303',
+    location: { lon: 110.7762, lat: 32.6498 },
+    quantity: 3000,
+    unit: '人',
+  },
+  {
+    kind: 'shelter',
+    type: 'shelter',
+    name: '示例 茅箭区应急避难场所',
+    department: 'GOV-420302',
+    location: { lon: 110.7865, lat: 32.6442 },
+    quantity: 5000,
+    unit: '人',
+  },
+  {
+    kind: 'expert',
+    type: 'expert',
+    name: '示例 桥梁结构专家组',
+    department: 'JTJ',
+    location: { lon: 110.7901, lat: 32.6372 },
+    quantity: 3,
+    unit: '人',
+    contact: '13800000002',
+  },
+  {
+    kind: 'vehicle',
+    type: 'ambulance',
+    name: '示例 市急救中心救护车',
+    department: 'WJW',
+    location: { lon: 110.7932, lat: 32.6453 },
+    quantity: 6,
+    unit: '辆',
+    contact: '120',
+  },
+];
+
+export async function seedResources(p: Platform, resources: ResourceService): Promise<void> {
+  const row = await p.db.selectFrom('settings').select('value').where('key', '=', RESOURCES_KEY).executeTakeFirst();
+  if (row) return;
+  const departments = new Set((await p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+  for (const r of SAMPLE_RESOURCES) if (departments.has(r.department)) await resources.create(r, SYSTEM_CONTEXT);
+  const now = p.now();
+  await p.db
+    .insertInto('settings')
+    .values({ key: RESOURCES_KEY, value: JSON.stringify(SAMPLE_RESOURCES.length), updated_at: now, updated_by: null })
+    .onConflict((oc) => oc.column('key').doNothing())
+    .execute();
 }

@@ -8,6 +8,7 @@ import * as m0005 from './migrations/20261127_0005_warning.js';
 import * as m0006 from './migrations/20261127_0006_notifications.js';
 import * as m0007 from './migrations/20261127_0007_command_plans.js';
 import * as m0008 from './migrations/20261127_0008_incidents.js';
+import * as m0009 from './migrations/20261127_0009_resources.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -22,6 +23,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0006_notifications': m0006,
   '20261127_0007_command_plans': m0007,
   '20261127_0008_incidents': m0008,
+  '20261127_0009_resources': m0009,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -337,6 +337,36 @@ export interface EmTaskReportTable {
   lat: number | null;
 }
 
+export interface EmResourceTable {
+  id: string;
+  kind: string; // team | expert | supply | shelter | vehicle
+  type: string;
+  name: string;
+  department_code: string;
+  district_adcode: string | null;
+  lon: number;
+  lat: number;
+  quantity: number;
+  unit: string | null;
+  contact: string | null;
+  status: string; // available | out_of_service
+  created_at: number;
+  updated_at: number;
+  rev: number;
+}
+
+export interface EmAllocationTable {
+  id: string;
+  incident_id: string;
+  resource_id: string;
+  quantity: number;
+  status: string; // allocated | returned
+  allocated_by: string | null;
+  allocated_at: number;
+  returned_by: string | null;
+  returned_at: number | null;
+}
+
 export interface EmPlanVersionTable {
   plan_id: string;
   version: number;
@@ -542,6 +572,8 @@ export interface Database {
   em_incident_events: EmIncidentEventTable;
   em_tasks: EmTaskTable;
   em_task_reports: EmTaskReportTable;
+  em_resources: EmResourceTable;
+  em_allocations: EmAllocationTable;
 }
 
 export type UserRow = Selectable<UserTable>;
