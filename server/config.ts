@@ -196,6 +196,12 @@ export const SETTINGS = {
     default: '5s',
     parser: duration,
   }),
+  chromiumPath: setting({
+    env: 'CHROMIUM_PATH',
+    description: 'Chromium used headless to print reports (incident reviews) as PDF; without it reports are HTML only',
+    default: '/usr/bin/chromium',
+    parser: str,
+  }),
   warningEngine: setting({
     env: 'WARNING_ENGINE',
     description: 'Evaluate warning rules in this process (several processes share the work by leases; 0 for an API-only process)',

@@ -5,6 +5,8 @@ import { Type } from 'typebox';
 import { ctxOf } from '../../platform/http/http.js';
 import { type IncidentService, incidentView } from './incidents.service.js';
 import { RESOURCE_KINDS, type ResourceInput, type ResourceService } from './resources.service.js';
+import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { Platform } from '../../server/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
 import * as plans from './plans.service.js';
@@ -466,5 +468,46 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform, inciden
     '/api/command/allocations/:id/return',
     { schema: { ...R('Return an allocation to stock'), params: Id, response: { 404: P, 409: P } }, config: { auth: { permission: 'command.decide' } } },
     async (req) => resources.returnAllocation(req.params.id, ctxOf(req)),
+  );
+
+  // ---- review (复盘) ----
+
+  app.put(
+    '/api/command/incidents/:id/lessons',
+    {
+      schema: {
+        ...R('Record the review’s lessons once the response has ended (they feed the plan’s next revision)'),
+        params: Id,
+        body: Type.Object({ lessons: Type.String({ minLength: 1, maxLength: 20_000 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 404: P, 409: P },
+      },
+      config: { auth: { permission: 'command.decide' } },
+    },
+    async (req, reply) => {
+      await recordLessons(p, req.params.id, req.body.lessons, ctxOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+  app.get(
+    '/api/command/incidents/:id/review',
+    {
+      schema: {
+        ...R('The review of an ended response: timeline, time to accept and complete per unit, overdue tasks, resources, lessons'),
+        params: Id,
+        querystring: Type.Object({ format: Type.Optional(Type.String({ enum: ['json', 'html', 'pdf'], default: 'json' })) }),
+        response: { 404: P, 409: P, 503: P },
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req, reply) => {
+      const review = await buildReview(p, incidents, resources, req.params.id);
+      const format = req.query.format ?? 'json';
+      if (format === 'json') return review;
+      const html = reviewHtml(review, p.profile.utcOffsetMinutes);
+      if (format === 'html') return reply.type('text/html; charset=utf-8').send(html);
+      const pdf = await htmlToPdf(html, p.config.chromiumPath);
+      if (!pdf) throw new AppError('WD_ERR_UNAVAILABLE', `PDF export needs Chromium at ${p.config.chromiumPath} (CHROMIUM_PATH); the HTML review is available`);
+      return reply.type('application/pdf').header('content-disposition', `attachment; filename="review-${req.params.id}.pdf"`).send(pdf);
+    },
   );
 }

@@ -197,6 +197,7 @@ export class IncidentService {
       activated_at: null,
       ended_at: null,
       end_reason: null,
+      lessons: null,
       rev: 1,
     };
     await transaction(this.p.db, async (trx) => {

@@ -289,6 +289,7 @@ export interface EmIncidentTable {
   activated_at: number | null;
   ended_at: number | null;
   end_reason: string | null;
+  lessons: string | null;
   rev: number;
 }
 

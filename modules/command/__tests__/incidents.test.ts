@@ -165,6 +165,35 @@ for (const d of await dialects()) {
       for (const a of ['incident.created', 'incident.activated', 'incident.level_changed', 'incident.ended']) assert.ok(actions.includes(a), a);
     });
 
+    test('the review: time to accept and complete per unit, overdue tasks, lessons; as HTML and PDF', async () => {
+      const r = await t.call('GET', `/api/command/incidents/${incidentId}/review`, duty);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const zjj = r.body.units.find((u: { unit: string }) => u.unit === 'ZJJ');
+      assert.equal(zjj.completed, 1);
+      assert.equal(zjj.acceptMinutes, 0);
+      const jtj = r.body.units.find((u: { unit: string }) => u.unit === 'JTJ');
+      assert.equal(jtj.overdue, 1, 'JTJ never accepted within 15 minutes');
+      assert.ok(r.body.overdue.some((o: { unit: string }) => o.unit === 'JTJ'));
+      assert.ok(!r.body.overdue.some((o: { unit: string; title: string }) => o.unit === 'ZJJ' && o.title.includes('抢排')), 'ZJJ pumped in time');
+      const staff = await t.login('zjj.staff');
+      assert.equal((await t.call('PUT', `/api/command/incidents/${incidentId}/lessons`, staff, { lessons: 'x' })).status, 403);
+      const lessons = '交通局未在 15 分钟内接收任务：值班电话需 24 小时有人。';
+      assert.equal((await t.call('PUT', `/api/command/incidents/${incidentId}/lessons`, duty, { lessons })).status, 204);
+      const html = await t.call('GET', `/api/command/incidents/${incidentId}/review?format=html`, duty);
+      assert.equal(html.status, 200);
+      assert.match(String(html.headers['content-type']), /text\/html/);
+      const text = String(html.body);
+      assert.ok(text.includes(lessons) && text.includes('JTJ'), 'lessons and units in the HTML');
+      const pdf = await t.call('GET', `/api/command/incidents/${incidentId}/review?format=pdf`, duty);
+      if (pdf.status === 503) {
+        assert.notEqual(process.env.CI, 'true', 'CI has Chromium');
+        return;
+      }
+      assert.equal(pdf.status, 200);
+      assert.match(String(pdf.headers['content-type']), /application\/pdf/);
+      assert.ok(String(pdf.body).startsWith('%PDF-'), 'a PDF file');
+    });
+
     test('a plan that gives tasks to the district needs an incident with a district', async () => {
       const r = await t.call('POST', '/api/command/incidents', duty, { title: '电话报告：某处积水', subkind: 'waterlogging', source: 'phone', severity: 4 });
       assert.equal(r.status, 201);
