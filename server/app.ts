@@ -162,6 +162,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     }
 
     const command = await startCommand(platform, engine!);
+    // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
+    await bus.subscribe(
+      'incident.changed',
+      (e) => theSensing.live.incident({ event: 'changed', ...(e.data as { units: string[]; district: string | null }) }),
+      {
+        group: 'live-push-incidents',
+        broadcast: true,
+      },
+    );
+    await bus.subscribe(
+      'incident.task_dispatched',
+      (e) => {
+        const d = e.data as { unit: string; district: string | null };
+        theSensing.live.incident({ event: 'task_dispatched', ...d, units: [d.unit] });
+      },
+      { group: 'live-push-incident-tasks', broadcast: true },
+    );
 
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);

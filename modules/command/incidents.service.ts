@@ -22,8 +22,28 @@ import { type Plan, getPlan, listPlans } from './plans.service.js';
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {
-    'incident.changed': { id: string; action: string; status: string; level: number | null; drill: boolean; district: string | null };
-    'incident.task_dispatched': { incidentId: string; taskId: string; unit: string; title: string; acceptBy: number; dueAt: number; drill: boolean };
+    'incident.changed': {
+      id: string;
+      title: string;
+      subkind: string;
+      action: string;
+      status: string;
+      level: number | null;
+      drill: boolean;
+      district: string | null;
+      /** Units with tasks in the response (empty before activation). */
+      units: string[];
+    };
+    'incident.task_dispatched': {
+      incidentId: string;
+      taskId: string;
+      unit: string;
+      title: string;
+      acceptBy: number;
+      dueAt: number;
+      drill: boolean;
+      district: string | null;
+    };
   }
 }
 
@@ -494,15 +514,35 @@ export class IncidentService {
     for (const t of tasks)
       await this.p.bus.publish(
         'incident.task_dispatched',
-        { incidentId: inc.id, taskId: t.id, unit: t.unit, title: t.title_zh, acceptBy: t.accept_by, dueAt: t.due_at, drill: inc.drill === 1 },
+        {
+          incidentId: inc.id,
+          taskId: t.id,
+          unit: t.unit,
+          title: t.title_zh,
+          acceptBy: t.accept_by,
+          dueAt: t.due_at,
+          drill: inc.drill === 1,
+          district: inc.district_adcode,
+        },
         { key: inc.id },
       );
   }
 
   private async announce(inc: IncidentRow, action: string): Promise<void> {
+    const units = (await this.p.db.selectFrom('em_tasks').select('unit').distinct().where('incident_id', '=', inc.id).execute()).map((r) => r.unit).sort();
     await this.p.bus.publish(
       'incident.changed',
-      { id: inc.id, action, status: inc.status, level: inc.level, drill: inc.drill === 1, district: inc.district_adcode },
+      {
+        id: inc.id,
+        title: inc.title,
+        subkind: inc.subkind,
+        action,
+        status: inc.status,
+        level: inc.level,
+        drill: inc.drill === 1,
+        district: inc.district_adcode,
+        units,
+      },
       { key: inc.id },
     );
   }

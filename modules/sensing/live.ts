@@ -4,7 +4,10 @@
  * cannot keep up (its socket buffer grows past a limit) is disconnected; ingestion never waits.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { type Scope, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Scope, inScope } from '../../platform/auth/scope.js';
+
+export const LIVE_KINDS = ['observations', 'status', 'alerts', 'incidents'] as const;
+export type LiveKind = (typeof LIVE_KINDS)[number];
 
 export interface LiveFilter {
   types?: string[];
@@ -12,8 +15,8 @@ export interface LiveFilter {
   departments?: string[];
   devices?: string[];
   tags?: string[];
-  /** Which kinds of message: observations, status, alerts (default all). */
-  kinds?: ('observations' | 'status' | 'alerts')[];
+  /** Which kinds of message: observations, status, alerts, incidents (default all the client may see). */
+  kinds?: LiveKind[];
 }
 
 export interface LiveSocket {
@@ -148,6 +151,27 @@ export class LiveHub {
       if (f.devices && (a.deviceId === null || !f.devices.includes(a.deviceId))) continue;
       if (f.departments && !a.recipients.some((d) => f.departments!.includes(d))) continue;
       message ??= JSON.stringify({ kind: 'alert', ...a });
+      this.deliver(c, message);
+    }
+  }
+
+  /**
+   * An incident's change or a task dispatched (emergency command): to clients whose scope takes
+   * in one of the units concerned (a city-wide scope takes in every unit), within the district.
+   */
+  incident(e: { units: readonly string[]; district: string | null; [k: string]: unknown }): void {
+    if (this.clients.size === 0) return;
+    let message: string | undefined;
+    for (const c of this.clients) {
+      const f = c.filter;
+      if (f.kinds && !f.kinds.includes('incidents')) continue;
+      if (
+        !(c.scope.departments === ALL && inScope(c.scope, { department: null, district: e.district })) &&
+        !e.units.some((d) => inScope(c.scope, { department: d, district: e.district }))
+      )
+        continue;
+      if (f.districts && (e.district === null || !f.districts.includes(e.district))) continue;
+      message ??= JSON.stringify({ ...e, kind: 'incident' });
       this.deliver(c, message);
     }
   }

@@ -12,7 +12,7 @@ import { adaptorForContentType, jsonAdaptor, senmlAdaptor } from './adaptors.js'
 import { parseCsv } from './csv.js';
 import { IngestError, type IngestOutcome } from './ingest.js';
 import type { Sensing } from './index.js';
-import type { LiveFilter } from './live.js';
+import { LIVE_KINDS, type LiveFilter, type LiveKind } from './live.js';
 import * as svc from './sensing.service.js';
 import * as store from './sensing.store.js';
 
@@ -552,14 +552,20 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     '/api/live',
     {
       schema: {
-        ...R('WebSocket stream of observations, device status changes and alerts in your data scope (send the token as ?access_token= from browsers)'),
+        ...R(
+          'WebSocket stream of observations, device status changes, alerts and incidents in your data scope (send the token as ?access_token= from browsers)',
+        ),
         querystring: Type.Object({
           types: Type.Optional(Type.String({ description: 'comma-separated device types' })),
           districts: Type.Optional(Type.String()),
           departments: Type.Optional(Type.String()),
           devices: Type.Optional(Type.String()),
           tags: Type.Optional(Type.String()),
-          kinds: Type.Optional(Type.String({ description: 'observations,status,alerts (default all three; alerts need warning.read)' })),
+          kinds: Type.Optional(
+            Type.String({
+              description: 'observations,status,alerts,incidents (default all the caller may see; alerts need warning.read, incidents command.read)',
+            }),
+          ),
           access_token: Type.Optional(Type.String()),
         }),
       },
@@ -574,9 +580,13 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
         if (v) filter[k] = v;
       }
       const principal = principalOf(req);
-      let kinds = csvList(q.kinds)?.filter((k): k is 'observations' | 'status' | 'alerts' => k === 'observations' || k === 'status' || k === 'alerts');
-      if (!principal.permissions.has('warning.read')) kinds = (kinds ?? ['observations', 'status']).filter((k) => k !== 'alerts');
-      if (kinds?.length) filter.kinds = kinds;
+      let kinds = csvList(q.kinds)?.filter((k): k is LiveKind => (LIVE_KINDS as readonly string[]).includes(k));
+      // Alerts need warning.read, incidents command.read.
+      const may = (k: LiveKind) =>
+        (k !== 'alerts' || principal.permissions.has('warning.read')) && (k !== 'incidents' || principal.permissions.has('command.read'));
+      if (!LIVE_KINDS.every(may)) kinds = (kinds ?? [...LIVE_KINDS]).filter(may);
+      // An empty list (only kinds the caller may not see were asked for) means nothing, not everything.
+      if (kinds) filter.kinds = kinds;
       const remove = sensing.live.add(socket, principal.scope, filter);
       socket.on('close', remove);
       socket.on('error', remove);

@@ -1,0 +1,61 @@
+/**
+ * In-app notification of emergency command over the live stream: a unit's staff receive the tasks
+ * dispatched to their unit and the changes of incidents they act in; other units' staff do not;
+ * the duty officer sees everything; `kinds` filters.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import WebSocket from 'ws';
+import { type TestApp, dialects, startApp, waitFor } from '../../../test/helpers.js';
+
+const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
+const [sqlite] = await dialects();
+
+describe('incidents on the live stream', () => {
+  let t: TestApp;
+  let port: string;
+  before(async () => {
+    t = await startApp(sqlite!);
+    port = await t.app.listen({ port: 0, host: '127.0.0.1' }).then((a) => new URL(a).port);
+  });
+  after(() => t.close());
+
+  const open = (token: string, query = '') =>
+    new Promise<{ ws: WebSocket; messages: { kind: string; event?: string; unit?: string; units?: string[]; action?: string }[] }>((resolve, reject) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/api/live?access_token=${token}&${query}`);
+      const messages: { kind: string }[] = [];
+      ws.on('message', (m) => messages.push(JSON.parse(m.toString())));
+      ws.on('open', () => resolve({ ws, messages }));
+      ws.on('error', reject);
+    });
+
+  test('tasks reach their unit, incident changes the units acting, the duty officer all', async () => {
+    const duty = await t.login('duty');
+    const zjj = await open(await t.login('zjj.staff'));
+    const dutyIncidents = await open(duty, 'kinds=incidents');
+    const noIncidents = await open(duty, 'kinds=alerts');
+    const zw = await open(await t.login('zw.staff'));
+    const inc = await t.call('POST', '/api/command/incidents', duty, {
+      title: '人民北路下穿积水',
+      subkind: 'waterlogging',
+      severity: 4,
+      location: ZHANGWAN,
+      source: 'phone',
+    });
+    assert.equal(inc.status, 201);
+    const act = await t.call('POST', `/api/command/incidents/${inc.body.id}/activate`, duty, { planId: 'urban-waterlogging', level: 4 });
+    assert.equal(act.status, 200);
+    await waitFor(() => dutyIncidents.messages.filter((m) => m.event === 'task_dispatched').length === 5);
+    await waitFor(() => zjj.messages.some((m) => m.kind === 'incident' && m.event === 'changed' && m.action === 'activated'));
+    const zjjTasks = zjj.messages.filter((m) => m.event === 'task_dispatched');
+    assert.deepEqual([...new Set(zjjTasks.map((m) => m.unit))], ['ZJJ'], 'only its own unit’s tasks');
+    assert.equal(zjjTasks.length, 2);
+    await waitFor(() => zw.messages.some((m) => m.event === 'task_dispatched'));
+    assert.deepEqual([...new Set(zw.messages.filter((m) => m.event === 'task_dispatched').map((m) => m.unit))], ['GOV-420303']);
+    const activated = zjj.messages.find((m) => m.action === 'activated')!;
+    assert.deepEqual(activated.units, ['CGW', 'GOV-420303', 'JTJ', 'ZJJ']);
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(noIncidents.messages.filter((m) => m.kind === 'incident').length, 0, 'kinds=alerts filters incidents out');
+    for (const c of [zjj, dutyIncidents, noIncidents, zw]) c.ws.close();
+  });
+});
