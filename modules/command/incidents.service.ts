@@ -332,48 +332,65 @@ export class IncidentService {
     return { ...inc, ...set, updated_at: now, rev: inc.rev + 1 };
   }
 
-  /** Dispatches one unit's task: a workflow instance with the template's deadlines. */
+  /**
+   * Dispatches units' tasks: a workflow instance each with the template's deadlines, the task rows
+   * and their timeline entries, a few statements for the whole batch.
+   */
   private async dispatch(
     start: TaskStarter,
     trx: Transaction<Database>,
     inc: IncidentRow,
     level: ResponseLevel,
-    unit: string,
-    t: LevelPlan['units'][number]['tasks'][number],
+    items: { unit: string; t: LevelPlan['units'][number]['tasks'][number] }[],
     ctx: RequestContext,
-  ): Promise<EmTaskTable> {
+  ): Promise<EmTaskTable[]> {
+    if (items.length === 0) return [];
     const now = this.p.now();
-    const acceptBy = now + t.acceptMinutes * 60_000;
-    const dueAt = now + t.deadlineMinutes * 60_000;
-    const wf = await start(
-      {
+    const due = items.map(({ t }) => ({ acceptBy: now + t.acceptMinutes * 60_000, dueAt: now + t.deadlineMinutes * 60_000 }));
+    const instances = await start(
+      items.map(({ unit, t }, i) => ({
         subjectType: 'incident',
         subjectId: inc.id,
         department: unit,
         district: inc.district_adcode,
-        data: { key: t.key, title: t.title, drill: inc.drill === 1, _dueAt: { dispatched: acceptBy, accepted: dueAt } },
+        data: { key: t.key, title: t.title, drill: inc.drill === 1, _dueAt: { dispatched: due[i]!.acceptBy, accepted: due[i]!.dueAt } },
         comment: t.title.zh,
-      },
+      })),
       { principal: null, ip: ctx.ip, requestId: ctx.requestId },
       trx,
     );
-    const task: EmTaskTable = {
-      id: wf.id,
+    const tasks: EmTaskTable[] = items.map(({ unit, t }, i) => ({
+      id: instances[i]!.id,
       incident_id: inc.id,
       unit,
       task_key: t.key,
       title_zh: t.title.zh,
       title_en: t.title.en,
       level,
-      accept_by: acceptBy,
-      due_at: dueAt,
+      accept_by: due[i]!.acceptBy,
+      due_at: due[i]!.dueAt,
       report_every_ms: t.reportEveryMinutes * 60_000,
       last_report_at: null,
       created_at: now,
-    };
-    await trx.insertInto('em_tasks').values(task).execute();
-    await this.event(trx, inc.id, ctx, unit, 'task_dispatched', t.title.zh, { taskId: task.id, key: t.key, acceptBy, dueAt });
-    return task;
+    }));
+    await trx.insertInto('em_tasks').values(tasks).execute();
+    await trx
+      .insertInto('em_incident_events')
+      .values(
+        tasks.map((task) => ({
+          id: newId('iev'),
+          incident_id: inc.id,
+          at: now,
+          actor_id: ctx.principal?.id ?? null,
+          actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
+          unit: task.unit,
+          kind: 'task_dispatched',
+          text: task.title_zh,
+          data: JSON.stringify({ taskId: task.id, key: task.task_key, acceptBy: task.accept_by, dueAt: task.due_at }),
+        })),
+      )
+      .execute();
+    return tasks;
   }
 
   /** One-click activation: the plan at a level; every unit's tasks dispatched in one transaction. */
@@ -403,7 +420,16 @@ export class IncidentService {
         level: input.level,
         lead: lp.lead,
       });
-      for (const u of units) for (const t of u.tasks) dispatched.push(await this.dispatch(start, trx, next, input.level, u.unit, t, ctx));
+      dispatched.push(
+        ...(await this.dispatch(
+          start,
+          trx,
+          next,
+          input.level,
+          units.flatMap((u) => u.tasks.map((t) => ({ unit: u.unit, t }))),
+          ctx,
+        )),
+      );
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'incident.activated',
@@ -451,8 +477,8 @@ export class IncidentService {
         to: input.level,
         reason: input.reason,
       });
-      for (const u of units)
-        for (const t of u.tasks) if (!have.has(`${u.unit}|${t.key}`)) dispatched.push(await this.dispatch(start, trx, next, input.level, u.unit, t, ctx));
+      const added = units.flatMap((u) => u.tasks.filter((t) => !have.has(`${u.unit}|${t.key}`)).map((t) => ({ unit: u.unit, t })));
+      dispatched.push(...(await this.dispatch(start, trx, next, input.level, added, ctx)));
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'incident.level_changed',
@@ -511,21 +537,24 @@ export class IncidentService {
   }
 
   private async afterDispatch(inc: IncidentRow, tasks: EmTaskTable[]): Promise<void> {
-    for (const t of tasks)
-      await this.p.bus.publish(
-        'incident.task_dispatched',
-        {
-          incidentId: inc.id,
-          taskId: t.id,
-          unit: t.unit,
-          title: t.title_zh,
-          acceptBy: t.accept_by,
-          dueAt: t.due_at,
-          drill: inc.drill === 1,
-          district: inc.district_adcode,
-        },
-        { key: inc.id },
-      );
+    await Promise.all(
+      tasks.map((t) =>
+        this.p.bus.publish(
+          'incident.task_dispatched',
+          {
+            incidentId: inc.id,
+            taskId: t.id,
+            unit: t.unit,
+            title: t.title_zh,
+            acceptBy: t.accept_by,
+            dueAt: t.due_at,
+            drill: inc.drill === 1,
+            district: inc.district_adcode,
+          },
+          { key: t.id },
+        ),
+      ),
+    );
   }
 
   private async announce(inc: IncidentRow, action: string): Promise<void> {

@@ -41,6 +41,17 @@ export class Outbox {
     return event;
   }
 
+  /** Records several events in the caller's transaction, in one statement, in order. */
+  async addMany<T extends EventType>(trx: Transaction<Database>, events: { type: T; data: EventMap[T]; opts?: PublishOptions }[]): Promise<TypedEvent<T>[]> {
+    const made = events.map((e) => makeEvent(e.type, e.data, e.opts));
+    if (made.length === 0) return made;
+    await trx
+      .insertInto('outbox')
+      .values(made.map((event) => ({ id: event.id, type: event.type, key: event.key ?? null, data: JSON.stringify(event.data), at: event.at, attempts: 0 })))
+      .execute();
+    return made;
+  }
+
   /**
    * Publishes pending events in the order they were recorded; called by writers right after their
    * commit. Calls in one process run one after another; on PostgreSQL, rows another process has

@@ -131,51 +131,63 @@ export class WorkflowEngine {
   async start(key: string, input: StartInput, actor: Actor, conn: Conn = this.db): Promise<InstanceRow> {
     const def = await this.definition(key);
     const cal = await this.calendar.get();
-    return this.startWith(def, cal, input, actor, conn);
+    const [row] = await this.startMany(def, cal, [input], actor, conn);
+    return row!;
   }
 
   /**
    * Starts instances inside a caller's transaction: the definition and the calendar are read
    * now, before it opens (on SQLite the transaction holds the only connection, so reading them
-   * inside would wait forever).
+   * inside would wait forever). Each call starts a batch in four statements, whatever its size.
    */
-  async prepare(key: string): Promise<(input: StartInput, actor: Actor, trx: Transaction<Database>) => Promise<InstanceRow>> {
+  async prepare(key: string): Promise<(inputs: StartInput[], actor: Actor, trx: Transaction<Database>) => Promise<InstanceRow[]>> {
     const def = await this.definition(key);
     const cal = await this.calendar.get();
-    return (input, actor, trx) => this.startWith(def, cal, input, actor, trx);
+    return (inputs, actor, trx) => this.startMany(def, cal, inputs, actor, trx);
   }
 
-  private async startWith(def: WorkflowDefinition, cal: WorkingCalendar, input: StartInput, actor: Actor, conn: Conn): Promise<InstanceRow> {
+  private async startMany(def: WorkflowDefinition, cal: WorkingCalendar, inputs: StartInput[], actor: Actor, conn: Conn): Promise<InstanceRow[]> {
+    if (inputs.length === 0) return [];
     const now = this.now();
-    if (actor.principal) assertInScope(actor.principal, { department: input.department ?? null, district: input.district ?? null });
-    const row: InstanceRow = {
-      id: newId('wfi'),
-      definition_key: def.key,
-      definition_version: def.version,
-      state: def.initial,
-      subject_type: input.subjectType ?? null,
-      subject_id: input.subjectId ?? null,
-      department_code: input.department ?? null,
-      district_adcode: input.district ?? null,
-      data: JSON.stringify(input.data ?? {}),
-      created_by: actor.principal?.id ?? null,
-      created_at: now,
-      updated_at: now,
-      state_entered_at: now,
-      deadline_at: null,
-      rev: 1,
-      closed_at: null,
-    };
-    await transaction(conn, async (trx) => {
+    const rows: InstanceRow[] = inputs.map((input) => {
+      if (actor.principal) assertInScope(actor.principal, { department: input.department ?? null, district: input.district ?? null });
+      const row: InstanceRow = {
+        id: newId('wfi'),
+        definition_key: def.key,
+        definition_version: def.version,
+        state: def.initial,
+        subject_type: input.subjectType ?? null,
+        subject_id: input.subjectId ?? null,
+        department_code: input.department ?? null,
+        district_adcode: input.district ?? null,
+        data: JSON.stringify(input.data ?? {}),
+        created_by: actor.principal?.id ?? null,
+        created_at: now,
+        updated_at: now,
+        state_entered_at: now,
+        deadline_at: null,
+        rev: 1,
+        closed_at: null,
+      };
       row.deadline_at = this.deadlineFor(cal, def, row, now);
-      await trx.insertInto('workflow_instances').values(row).execute();
-      await this.scheduleTimers(trx, cal, def, row);
-      await this.addStep(trx, row.id, 1, now, actor, 'created', null, def.initial, input.comment ?? null, []);
-      await this.outbox.add(trx, 'workflow.started', this.eventBase(row), { key: row.id });
+      return row;
+    });
+    await transaction(conn, async (trx) => {
+      await trx.insertInto('workflow_instances').values(rows).execute();
+      const timers = rows.flatMap((row) => this.timersFor(cal, def, row));
+      if (timers.length) await trx.insertInto('workflow_timers').values(timers).execute();
+      await trx
+        .insertInto('workflow_steps')
+        .values(rows.map((row, i) => this.stepRow(row.id, 1, now, actor, 'created', null, def.initial, inputs[i]!.comment ?? null, [])))
+        .execute();
+      await this.outbox.addMany(
+        trx,
+        rows.map((row) => ({ type: 'workflow.started' as const, data: this.eventBase(row), opts: { key: row.id } })),
+      );
     });
     // Inside a caller's transaction the event goes out with the relay once that commits.
     if (!conn.isTransaction) await this.outbox.flush();
-    return row;
+    return rows;
   }
 
   /** Transitions the caller may fire now. */
@@ -299,9 +311,9 @@ export class WorkflowEngine {
     return deadlineFrom(cal, now, s.deadline);
   }
 
-  private async scheduleTimers(trx: Conn, cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {
+  private timersFor(cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow) {
     const s = def.states[inst.state]!;
-    if (inst.deadline_at === null) return;
+    if (inst.deadline_at === null) return [];
     const timers: { kind: string; due_at: number }[] = [{ kind: 'deadline', due_at: inst.deadline_at }];
     if (s.remindBeforeHours) {
       const at = inst.deadline_at - s.remindBeforeHours * 3_600_000;
@@ -310,21 +322,21 @@ export class WorkflowEngine {
     (s.escalation ?? []).forEach((e, i) => {
       timers.push({ kind: `escalation:${i}`, due_at: e.after ? deadlineFrom(cal, inst.deadline_at!, e.after) : inst.deadline_at! });
     });
-    await trx
-      .insertInto('workflow_timers')
-      .values(
-        timers.map((t) => ({
-          id: newId('wft'),
-          instance_id: inst.id,
-          kind: t.kind,
-          state: inst.state,
-          due_at: t.due_at,
-          done_at: null,
-          claimed_until: null,
-          attempts: 0,
-        })),
-      )
-      .execute();
+    return timers.map((t) => ({
+      id: newId('wft'),
+      instance_id: inst.id,
+      kind: t.kind,
+      state: inst.state,
+      due_at: t.due_at,
+      done_at: null,
+      claimed_until: null,
+      attempts: 0,
+    }));
+  }
+
+  private async scheduleTimers(trx: Conn, cal: WorkingCalendar, def: WorkflowDefinition, inst: InstanceRow): Promise<void> {
+    const timers = this.timersFor(cal, def, inst);
+    if (timers.length) await trx.insertInto('workflow_timers').values(timers).execute();
   }
 
   /** Fires every due timer; returns how many were handled. Safe to call from several processes. */
@@ -447,6 +459,32 @@ export class WorkflowEngine {
     return Number(r?.m ?? 0) + 1;
   }
 
+  private stepRow(
+    instanceId: string,
+    seq: number,
+    at: number,
+    actor: Actor,
+    action: string,
+    from: string | null,
+    to: string | null,
+    comment: string | null,
+    attachments: Attachment[],
+  ) {
+    return {
+      id: newId('wfs'),
+      instance_id: instanceId,
+      seq,
+      at,
+      actor_id: actor.principal?.id ?? null,
+      actor_name: actor.principal?.name ?? 'system',
+      action,
+      from_state: from,
+      to_state: to,
+      comment,
+      attachments: JSON.stringify(attachments),
+    };
+  }
+
   private async addStep(
     trx: Conn,
     instanceId: string,
@@ -461,19 +499,7 @@ export class WorkflowEngine {
   ): Promise<void> {
     await trx
       .insertInto('workflow_steps')
-      .values({
-        id: newId('wfs'),
-        instance_id: instanceId,
-        seq,
-        at,
-        actor_id: actor.principal?.id ?? null,
-        actor_name: actor.principal?.name ?? 'system',
-        action,
-        from_state: from,
-        to_state: to,
-        comment,
-        attachments: JSON.stringify(attachments),
-      })
+      .values(this.stepRow(instanceId, seq, at, actor, action, from, to, comment, attachments))
       .execute();
   }
 }
