@@ -78,6 +78,27 @@ export const TASK_DEFINITION: WorkflowDefinition = {
 };
 
 export type IncidentRow = Selectable<EmIncidentTable>;
+
+/** An entry on an incident's timeline, in the caller's transaction. */
+export async function appendIncidentEvent(
+  trx: Transaction<Database>,
+  e: { incidentId: string; at: number; ctx: RequestContext | null; unit: string | null; kind: string; text: string | null; data?: Record<string, unknown> },
+): Promise<void> {
+  await trx
+    .insertInto('em_incident_events')
+    .values({
+      id: newId('iev'),
+      incident_id: e.incidentId,
+      at: e.at,
+      actor_id: e.ctx?.principal?.id ?? null,
+      actor_name: e.ctx?.principal?.displayName ?? e.ctx?.principal?.name ?? null,
+      unit: e.unit,
+      kind: e.kind,
+      text: e.text,
+      data: e.data ? JSON.stringify(e.data) : null,
+    })
+    .execute();
+}
 type TaskStarter = Awaited<ReturnType<WorkflowEngine['prepare']>>;
 
 export interface CreateIncident {
@@ -161,20 +182,7 @@ export class IncidentService {
     text: string | null,
     data?: Record<string, unknown>,
   ): Promise<void> {
-    await trx
-      .insertInto('em_incident_events')
-      .values({
-        id: newId('iev'),
-        incident_id: incidentId,
-        at: this.p.now(),
-        actor_id: ctx?.principal?.id ?? null,
-        actor_name: ctx?.principal?.displayName ?? ctx?.principal?.name ?? null,
-        unit,
-        kind,
-        text,
-        data: data ? JSON.stringify(data) : null,
-      })
-      .execute();
+    await appendIncidentEvent(trx, { incidentId, at: this.p.now(), ctx, unit, kind, text, ...(data ? { data } : {}) });
   }
 
   async get(id: string): Promise<IncidentRow> {

@@ -15,6 +15,7 @@ import { transaction } from '../../platform/storage/db.js';
 import { dialectOf } from '../../platform/storage/migrate.js';
 import type { Database, EmResourceTable } from '../../platform/storage/schema.js';
 import type { Platform, RequestContext } from '../../server/context.js';
+import { appendIncidentEvent } from './incidents.service.js';
 
 export const RESOURCE_KINDS = {
   team: { zh: '救援队伍', en: 'Rescue team' },
@@ -262,20 +263,15 @@ export class ResourceService {
           returned_at: null,
         })
         .execute();
-      await trx
-        .insertInto('em_incident_events')
-        .values({
-          id: newId('iev'),
-          incident_id: incidentId,
-          at: now,
-          actor_id: ctx.principal?.id ?? null,
-          actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
-          unit: r.department_code,
-          kind: 'resource_allocated',
-          text: `${r.name} × ${input.quantity}${r.unit ? ` ${r.unit}` : ''}`,
-          data: JSON.stringify({ allocationId: id, resourceId: r.id, type: r.type, quantity: input.quantity }),
-        })
-        .execute();
+      await appendIncidentEvent(trx, {
+        incidentId,
+        at: now,
+        ctx,
+        unit: r.department_code,
+        kind: 'resource_allocated',
+        text: `${r.name} × ${input.quantity}${r.unit ? ` ${r.unit}` : ''}`,
+        data: { allocationId: id, resourceId: r.id, type: r.type, quantity: input.quantity },
+      });
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'resource.allocated',
@@ -301,20 +297,15 @@ export class ResourceService {
         .executeTakeFirst();
       if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_CONFLICT', 'Already returned');
       const r = await trx.selectFrom('em_resources').select(['name', 'unit', 'department_code']).where('id', '=', a.resource_id).executeTakeFirstOrThrow();
-      await trx
-        .insertInto('em_incident_events')
-        .values({
-          id: newId('iev'),
-          incident_id: a.incident_id,
-          at: now,
-          actor_id: ctx.principal?.id ?? null,
-          actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
-          unit: r.department_code,
-          kind: 'resource_returned',
-          text: `${r.name} × ${a.quantity}${r.unit ? ` ${r.unit}` : ''}`,
-          data: JSON.stringify({ allocationId, resourceId: a.resource_id, quantity: a.quantity }),
-        })
-        .execute();
+      await appendIncidentEvent(trx, {
+        incidentId: a.incident_id,
+        at: now,
+        ctx,
+        unit: r.department_code,
+        kind: 'resource_returned',
+        text: `${r.name} × ${a.quantity}${r.unit ? ` ${r.unit}` : ''}`,
+        data: { allocationId, resourceId: a.resource_id, quantity: a.quantity },
+      });
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'resource.returned',

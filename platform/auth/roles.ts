@@ -47,48 +47,14 @@ export const PERMISSIONS = [
 export type Permission = (typeof PERMISSIONS)[number];
 
 const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read'];
+/** What every department's people do with warnings and emergency command. */
+const WORK: Permission[] = ['warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage', 'command.report', 'command.act'];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
-  duty_officer: [
-    ...STAFF,
-    'users.read',
-    'devices.read',
-    'warning.read',
-    'warning.act',
-    'warning.manage',
-    'command.read',
-    'command.manage',
-    'command.report',
-    'command.decide',
-    'command.act',
-  ],
-  dept_leader: [
-    ...STAFF,
-    'users.read',
-    'devices.read',
-    'devices.manage',
-    'warning.read',
-    'warning.act',
-    'warning.manage',
-    'command.read',
-    'command.manage',
-    'command.report',
-    'command.decide',
-    'command.act',
-  ],
-  dept_staff: [
-    ...STAFF,
-    'devices.read',
-    'devices.manage',
-    'warning.read',
-    'warning.act',
-    'warning.manage',
-    'command.read',
-    'command.manage',
-    'command.report',
-    'command.act',
-  ],
+  duty_officer: [...STAFF, ...WORK, 'users.read', 'devices.read', 'command.decide'],
+  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide'],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
