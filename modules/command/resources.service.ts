@@ -93,12 +93,9 @@ export class ResourceService {
     return new Set((await this.p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
   }
 
-  async create(input: ResourceInput, ctx: RequestContext): Promise<Row> {
-    assertOwner(ctx.principal, input.department);
-    this.validate(input, { departments: await this.departments() });
-    const now = this.p.now();
-    const row: Row = {
-      id: newId('res'),
+  /** A resource's columns from the input (its district found from its place). */
+  private columns(input: ResourceInput, status: string) {
+    return {
       kind: input.kind,
       type: input.type,
       name: input.name.trim(),
@@ -109,7 +106,17 @@ export class ResourceService {
       quantity: input.quantity,
       unit: input.unit ?? null,
       contact: input.contact ?? null,
-      status: input.status ?? 'available',
+      status: input.status ?? status,
+    };
+  }
+
+  async create(input: ResourceInput, ctx: RequestContext): Promise<Row> {
+    assertOwner(ctx.principal, input.department);
+    this.validate(input, { departments: await this.departments() });
+    const now = this.p.now();
+    const row: Row = {
+      id: newId('res'),
+      ...this.columns(input, 'available'),
       created_at: now,
       updated_at: now,
       rev: 1,
@@ -148,17 +155,7 @@ export class ResourceService {
       const upd = await trx
         .updateTable('em_resources')
         .set({
-          kind: input.kind,
-          type: input.type,
-          name: input.name.trim(),
-          department_code: input.department,
-          district_adcode: this.p.profile.districtAt(input.location.lon, input.location.lat) ?? null,
-          lon: input.location.lon,
-          lat: input.location.lat,
-          quantity: input.quantity,
-          unit: input.unit ?? null,
-          contact: input.contact ?? null,
-          status: input.status ?? cur.status,
+          ...this.columns(input, cur.status),
           updated_at: now,
           rev: expectedRev + 1,
         })

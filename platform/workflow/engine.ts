@@ -485,21 +485,10 @@ export class WorkflowEngine {
     };
   }
 
-  private async addStep(
-    trx: Conn,
-    instanceId: string,
-    seq: number,
-    at: number,
-    actor: Actor,
-    action: string,
-    from: string | null,
-    to: string | null,
-    comment: string | null,
-    attachments: Attachment[],
-  ): Promise<void> {
+  private async addStep(trx: Conn, ...step: Parameters<WorkflowEngine['stepRow']>): Promise<void> {
     await trx
       .insertInto('workflow_steps')
-      .values(this.stepRow(instanceId, seq, at, actor, action, from, to, comment, attachments))
+      .values(this.stepRow(...step))
       .execute();
   }
 }
