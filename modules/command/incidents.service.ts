@@ -9,7 +9,7 @@
  */
 import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
+import { type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
@@ -635,7 +635,7 @@ export class IncidentService {
     ctx: RequestContext,
   ) {
     const t = await this.task(taskId);
-    if (ctx.principal && ctx.principal.scope.departments !== ALL && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
+    if (ctx.principal && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
       throw new AppError('WD_ERR_OUT_OF_SCOPE', `Task ${taskId} is ${t.unit}'s`);
     if (t.state !== 'accepted') throw new AppError('WD_ERR_CONFLICT', `Report on a task in progress; this one is ${t.state}`, { state: t.state });
     if (!input.text?.trim()) throw new AppError('WD_ERR_VALIDATION', 'A report needs text', { errors: [{ pointer: '/body/text', detail: 'required' }] });

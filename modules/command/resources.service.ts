@@ -147,7 +147,7 @@ export class ResourceService {
       if (input.quantity < out)
         throw new AppError(
           'WD_ERR_CONFLICT',
-          `${out} ${cur.unit ?? ''} are allocated to incidents; the quantity cannot go below that until they are returned`.replace('  ', ' '),
+          `${out}${cur.unit ? ` ${cur.unit}` : ''} are allocated to incidents; the quantity cannot go below that until they are returned`,
           {
             allocated: out,
           },

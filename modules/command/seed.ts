@@ -7,7 +7,7 @@
  * revises them through the plan editor, and every revision is a new version.
  */
 import { appendAudit } from '../../platform/audit/audit.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import { getSetting, putSetting, transaction } from '../../platform/storage/db.js';
 import { type Platform, SYSTEM_CONTEXT } from '../../server/context.js';
 import { DISTRICT_UNIT, type Label, type LevelPlan, type PlanDefinition, type ResourceNeed, type ResponseLevel, validatePlan } from './plans.js';
 import { insertPlan, planCatalog } from './plans.service.js';
@@ -286,8 +286,7 @@ export const SEED_PLANS: (PlanDefinition & { id: string })[] = [
 
 /** Stores the seed plans not yet seeded (never overwrites a plan a department has revised). */
 export async function seedPlans(p: Platform): Promise<void> {
-  const row = await p.db.selectFrom('settings').select('value').where('key', '=', SEEDED_KEY).executeTakeFirst();
-  const seeded = new Set(json.parse<string[]>(row?.value, []));
+  const seeded = new Set(await getSetting<string[]>(p.db, SEEDED_KEY, []));
   const todo = SEED_PLANS.filter((x) => !seeded.has(x.id));
   if (todo.length === 0) return;
   const cat = await planCatalog(p.db);
@@ -306,12 +305,7 @@ export async function seedPlans(p: Platform): Promise<void> {
       }
       seeded.add(id);
     }
-    const value = JSON.stringify([...seeded].sort());
-    await trx
-      .insertInto('settings')
-      .values({ key: SEEDED_KEY, value, updated_at: now, updated_by: null })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-      .execute();
+    await putSetting(trx, SEEDED_KEY, [...seeded].sort(), now);
   });
 }
 
@@ -391,14 +385,8 @@ export const SAMPLE_RESOURCES: ResourceInput[] = [
 ];
 
 export async function seedResources(p: Platform, resources: ResourceService): Promise<void> {
-  const row = await p.db.selectFrom('settings').select('value').where('key', '=', RESOURCES_KEY).executeTakeFirst();
-  if (row) return;
+  if ((await getSetting<number | null>(p.db, RESOURCES_KEY, null)) !== null) return;
   const departments = new Set((await p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
   for (const r of SAMPLE_RESOURCES) if (departments.has(r.department)) await resources.create(r, SYSTEM_CONTEXT);
-  const now = p.now();
-  await p.db
-    .insertInto('settings')
-    .values({ key: RESOURCES_KEY, value: JSON.stringify(SAMPLE_RESOURCES.length), updated_at: now, updated_by: null })
-    .onConflict((oc) => oc.column('key').doNothing())
-    .execute();
+  await putSetting(p.db, RESOURCES_KEY, SAMPLE_RESOURCES.length, p.now());
 }

@@ -165,11 +165,9 @@ export class LiveHub {
     for (const c of this.clients) {
       const f = c.filter;
       if (f.kinds && !f.kinds.includes('incidents')) continue;
-      if (
-        !(c.scope.departments === ALL && inScope(c.scope, { department: null, district: e.district })) &&
-        !e.units.some((d) => inScope(c.scope, { department: d, district: e.district }))
-      )
-        continue;
+      // Before activation no unit is concerned yet: only city-wide roles see the incident.
+      const concerned = e.units.length > 0 ? e.units.some((d) => inScope(c.scope, { department: d, district: e.district })) : c.scope.departments === ALL;
+      if (!concerned) continue;
       if (f.districts && (e.district === null || !f.districts.includes(e.district))) continue;
       message ??= JSON.stringify({ ...e, kind: 'incident' });
       this.deliver(c, message);

@@ -12,7 +12,7 @@ import { createHmac } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { Platform } from '../../server/context.js';
 import type { AlertRow, Recipient } from './alerts.js';
@@ -157,20 +157,13 @@ export class Notifier {
   async escalationPolicy(): Promise<EscalationPolicy> {
     const now = this.p.now();
     if (this.policy && now - this.policy.at < 30_000) return this.policy.value;
-    const row = await this.p.db.selectFrom('settings').select('value').where('key', '=', POLICY_KEY).executeTakeFirst();
-    const value = json.parse<EscalationPolicy>(row?.value, DEFAULT_ESCALATION);
+    const value = await getSetting<EscalationPolicy>(this.p.db, POLICY_KEY, DEFAULT_ESCALATION);
     this.policy = { at: now, value };
     return value;
   }
 
   async setEscalationPolicy(policy: EscalationPolicy, by: string | null): Promise<void> {
-    const now = this.p.now();
-    const value = JSON.stringify(policy);
-    await this.p.db
-      .insertInto('settings')
-      .values({ key: POLICY_KEY, value, updated_at: now, updated_by: by })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now, updated_by: by }))
-      .execute();
+    await putSetting(this.p.db, POLICY_KEY, policy, this.p.now(), by);
     this.policy = undefined;
   }
 

@@ -4,7 +4,7 @@
  * its department does not come back on the next start.
  */
 import { appendAudit } from '../../platform/audit/audit.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import { getSetting, putSetting, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../server/context.js';
 import type { RuleDefinition } from './rules.js';
 import { validateRule } from './rules.js';
@@ -224,8 +224,7 @@ const SEEDED_KEY = 'warning.seeded_rules';
 
 /** Adds the seed rules not added before. */
 export async function seedRules(p: Platform): Promise<void> {
-  const row = await p.db.selectFrom('settings').select('value').where('key', '=', SEEDED_KEY).executeTakeFirst();
-  const seeded = new Set(json.parse<string[]>(row?.value, []));
+  const seeded = new Set(await getSetting<string[]>(p.db, SEEDED_KEY, []));
   const todo = SEED_RULES.filter((r) => !seeded.has(r.id));
   if (todo.length === 0) return;
   const cat = await catalog(p);
@@ -246,11 +245,6 @@ export async function seedRules(p: Platform): Promise<void> {
       }
       seeded.add(id);
     }
-    const value = JSON.stringify([...seeded].sort());
-    await trx
-      .insertInto('settings')
-      .values({ key: SEEDED_KEY, value, updated_at: now, updated_by: null })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value, updated_at: now }))
-      .execute();
+    await putSetting(trx, SEEDED_KEY, [...seeded].sort(), now);
   });
 }

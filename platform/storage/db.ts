@@ -145,3 +145,19 @@ export const json = {
     return JSON.stringify(value ?? null);
   },
 };
+
+/** A platform setting (the `settings` table, JSON values), or `fallback` when unset. */
+export async function getSetting<T>(db: Db | Transaction<Database>, key: string, fallback: T): Promise<T> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return json.parse<T>(row?.value, fallback);
+}
+
+/** Stores a platform setting, replacing any earlier value. */
+export async function putSetting(db: Db | Transaction<Database>, key: string, value: unknown, at: number, by: string | null = null): Promise<void> {
+  const text = JSON.stringify(value);
+  await db
+    .insertInto('settings')
+    .values({ key, value: text, updated_at: at, updated_by: by })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: text, updated_at: at, updated_by: by }))
+    .execute();
+}
