@@ -183,7 +183,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
-      await commandRoutes(scope, platform, command.incidents, command.resources);
+      await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);

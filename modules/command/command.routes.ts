@@ -6,6 +6,9 @@ import { ctxOf } from '../../platform/http/http.js';
 import { type IncidentService, incidentView } from './incidents.service.js';
 import { RESOURCE_KINDS, type ResourceInput, type ResourceService } from './resources.service.js';
 import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
+import { surroundings } from './surroundings.js';
+import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import { principalOf } from '../../platform/http/http.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Platform } from '../../server/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
@@ -103,7 +106,13 @@ const ResourceBody = {
   status: Type.Optional(Type.String({ enum: ['available', 'out_of_service'] })),
 };
 
-export async function commandRoutes(scope: FastifyInstance, p: Platform, incidents: IncidentService, resources: ResourceService): Promise<void> {
+export async function commandRoutes(
+  scope: FastifyInstance,
+  p: Platform,
+  incidents: IncidentService,
+  resources: ResourceService,
+  telemetry: TelemetryStore,
+): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -216,7 +225,11 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform, inciden
       },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => (await incidents.list(req.query)).map(incidentView),
+    async (req) => {
+      const rows = await incidents.list(req.query);
+      const progress = await incidents.progress(rows.map((r) => r.id));
+      return rows.map((r) => ({ ...incidentView(r), progress: progress.get(r.id) ?? { tasks: 0, accepted: 0, completed: 0, overdue: 0 } }));
+    },
   );
   app.post(
     '/api/command/incidents',
@@ -269,6 +282,19 @@ export async function commandRoutes(scope: FastifyInstance, p: Platform, inciden
       config: { auth: { permission: 'command.read' } },
     },
     async (req) => ({ ...(await incidents.board(req.params.id)), allocations: await resources.allocationsOf(req.params.id) }),
+  );
+  app.get(
+    '/api/command/incidents/:id/surroundings',
+    {
+      schema: {
+        ...R('What is around an incident for the map: devices in your scope within the radius with their newest readings, resources and shelters'),
+        params: Id,
+        querystring: Type.Object({ radiusM: Type.Integer({ minimum: 100, maximum: 50_000, default: 3000 }) }),
+        response: { 404: P },
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => surroundings(p, incidents, resources, telemetry, req.params.id, req.query.radiusM, principalOf(req)),
   );
   app.get(
     '/api/command/incidents/:id/proposal',

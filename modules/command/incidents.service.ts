@@ -79,6 +79,13 @@ export const TASK_DEFINITION: WorkflowDefinition = {
 
 export type IncidentRow = Selectable<EmIncidentTable>;
 
+export interface TaskProgress {
+  tasks: number;
+  accepted: number;
+  completed: number;
+  overdue: number;
+}
+
 /** An entry on an incident's timeline, in the caller's transaction. */
 export async function appendIncidentEvent(
   trx: Transaction<Database>,
@@ -673,6 +680,35 @@ export class IncidentService {
     if (q.status) query = query.where('status', '=', q.status);
     if (q.drill !== undefined) query = query.where('drill', '=', q.drill ? 1 : 0);
     return query.execute();
+  }
+
+  /**
+   * Each incident's task progress, for the duty officer's list: tasks in force (not cancelled),
+   * accepted, completed, and overdue now. One grouped query over the listed incidents.
+   */
+  async progress(ids: string[]): Promise<Map<string, TaskProgress>> {
+    const out = new Map<string, TaskProgress>();
+    if (ids.length === 0) return out;
+    const now = this.p.now();
+    const rows = await this.p.db
+      .selectFrom('em_tasks')
+      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
+      .select(['em_tasks.incident_id as incident', 'workflow_instances.state as state', 'workflow_instances.deadline_at as deadline'])
+      .where('em_tasks.incident_id', 'in', ids)
+      .execute();
+    for (const r of rows) {
+      let p = out.get(r.incident);
+      if (!p) {
+        p = { tasks: 0, accepted: 0, completed: 0, overdue: 0 };
+        out.set(r.incident, p);
+      }
+      if (r.state === 'cancelled') continue;
+      p.tasks++;
+      if (r.state === 'accepted') p.accepted++;
+      if (r.state === 'completed') p.completed++;
+      else if (r.deadline !== null && Number(r.deadline) < now) p.overdue++;
+    }
+    return out;
   }
 
   /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */

@@ -131,6 +131,39 @@ for (const d of await dialects()) {
       );
     });
 
+    test('the list shows each incident’s progress; the board’s map has the devices around it with their readings, and resources', async () => {
+      const list = await t.call('GET', '/api/command/incidents?status=responding', duty);
+      assert.equal(list.status, 200, JSON.stringify(list.body));
+      const mine = list.body.find((x: { id: string }) => x.id === incidentId);
+      const b = await board();
+      const live = b.tasks.filter((x: Task) => x.state !== 'cancelled');
+      assert.equal(mine.progress.tasks, live.length);
+      assert.equal(mine.progress.completed, live.filter((x: Task) => x.state === 'completed').length);
+      assert.equal(mine.progress.completed, 1, 'the pump-out task was completed');
+      assert.equal(mine.progress.overdue, live.filter((x: Task) => x.overdue).length);
+      assert.ok(mine.progress.overdue >= 1, 'the transport bureau’s task is overdue');
+
+      const s = await t.call('GET', `/api/command/incidents/${incidentId}/surroundings?radiusM=2000`, duty);
+      assert.equal(s.status, 200, JSON.stringify(s.body));
+      assert.equal(s.body.centerFrom, 'incident');
+      const pond = s.body.devices.find((x: { id: string }) => x.id === 'pond-renmin');
+      assert.ok(pond, 'the flood sensor at the incident is on the map');
+      assert.equal(pond.latest.find((v: { attr: string }) => v.attr === 'currentLevel').value, 0.2);
+      assert.ok(pond.distanceM < 50);
+      const distances = s.body.resources.map((r: { distanceM: number }) => r.distanceM);
+      assert.ok(distances.length > 0, 'the sample resources are listed');
+      assert.deepEqual(distances, [...distances].sort((a: number, b: number) => a - b), 'closest first');
+      assert.ok(s.body.resources.some((r: { kind: string }) => r.kind === 'shelter'), 'shelters are always shown');
+      // A reader outside the device's department and district does not see it.
+      const cgw = await t.login('cgw.staff');
+      const other = await t.call('GET', `/api/command/incidents/${incidentId}/surroundings?radiusM=2000`, cgw);
+      assert.equal(other.status, 200);
+      assert.equal(
+        other.body.devices.some((x: { id: string }) => x.id === 'pond-renmin'),
+        false,
+      );
+    });
+
     test('raising to Ⅲ keeps the tasks under way; Ⅱ adds the emergency bureau and lowering removes it; ending cancels what is open', async () => {
       const up = await t.call('POST', `/api/command/incidents/${incidentId}/level`, duty, { level: 3, reason: '积水深度超过 30 cm' });
       assert.equal(up.status, 200, JSON.stringify(up.body));
