@@ -175,6 +175,7 @@ export class IncidentService {
             },
           );
         });
+        await this.announce(await this.get(task.incident_id), 'task_escalated');
       },
       { group: 'command-task-escalations' },
     );
@@ -633,6 +634,7 @@ export class IncidentService {
       );
       await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
     });
+    await this.announce(inc, action === 'accept' ? 'task_accepted' : 'task_completed');
   }
 
   /** A progress report with text, photos and location, by the task's unit. */
@@ -670,6 +672,7 @@ export class IncidentService {
         ...(input.location ? { location: input.location } : {}),
       });
     });
+    await this.announce(await this.get(t.incident_id), 'task_reported');
     return { id, at: now };
   }
 

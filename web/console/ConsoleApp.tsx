@@ -8,6 +8,11 @@ import type { Me } from '../shared/api';
 import { AuthGate } from '../shared/auth';
 import { type StringKey, useI18n } from '../shared/i18n';
 import { ApiKeysPage } from './pages/ApiKeys';
+import { IncidentBoardPage } from './pages/command/Board';
+import { IncidentsPage } from './pages/command/Incidents';
+import { PlansPage } from './pages/command/Plans';
+import { ResourcesPage } from './pages/command/Resources';
+import { ReviewPage } from './pages/command/Review';
 import { AuditPage } from './pages/Audit';
 import { CalendarPage } from './pages/Calendar';
 import { DepartmentsPage } from './pages/Departments';
@@ -25,6 +30,8 @@ interface NavItem {
   label: StringKey;
   permission: string;
   element: (user: Me) => React.ReactNode;
+  /** Pages under this one (a record's own page), not in the menu. */
+  sub?: { path: string; element: (user: Me) => React.ReactNode }[];
 }
 
 const NAV: NavItem[] = [
@@ -32,7 +39,12 @@ const NAV: NavItem[] = [
   { path: 'departments', label: 'nav.departments', permission: 'city.read', element: (u) => <DepartmentsPage user={u} /> },
   { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },
   { path: 'matrix', label: 'nav.matrix', permission: 'city.read', element: () => <MatrixPage /> },
-  { path: 'alerts', label: 'nav.alerts', permission: 'warning.read', element: (u) => <AlertsPage canAct={u.permissions.includes('warning.act')} /> },
+  {
+    path: 'alerts',
+    label: 'nav.alerts',
+    permission: 'warning.read',
+    element: (u) => <AlertsPage canAct={u.permissions.includes('warning.act')} canCommand={u.permissions.includes('command.report')} />,
+  },
   { path: 'rules', label: 'nav.rules', permission: 'warning.read', element: (u) => <RulesPage canManage={u.permissions.includes('warning.manage')} /> },
   {
     path: 'warning-settings',
@@ -46,6 +58,19 @@ const NAV: NavItem[] = [
       />
     ),
   },
+  {
+    path: 'incidents',
+    label: 'nav.incidents',
+    permission: 'command.read',
+    element: (u) => <IncidentsPage user={u} drill={false} />,
+    sub: [
+      { path: 'incidents/:id', element: (u) => <IncidentBoardPage user={u} /> },
+      { path: 'incidents/:id/review', element: (u) => <ReviewPage user={u} /> },
+    ],
+  },
+  { path: 'plans', label: 'nav.plans', permission: 'command.read', element: (u) => <PlansPage user={u} /> },
+  { path: 'resources', label: 'nav.resources', permission: 'command.read', element: (u) => <ResourcesPage user={u} /> },
+  { path: 'drills', label: 'nav.drills', permission: 'command.read', element: (u) => <IncidentsPage key="drills" user={u} drill /> },
   { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
@@ -95,6 +120,7 @@ function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
             {items.map((i) => (
               <Route key={i.path} path={`/${i.path}`} element={i.element(user)} />
             ))}
+            {items.flatMap((i) => (i.sub ?? []).map((s) => <Route key={s.path} path={`/${s.path}`} element={s.element(user)} />))}
             <Route path="*" element={<Navigate to={`/${items[0]?.path ?? 'overview'}`} replace />} />
           </Routes>
         </Layout.Content>

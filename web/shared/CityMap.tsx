@@ -46,9 +46,12 @@ export function CityMap({
   theme = 'light',
   height = 420,
   points = [],
+  focus,
 }: {
-  /** Markers (GCJ-02) drawn over the districts, e.g. devices coloured by health. */
-  points?: { id: string; lon: number; lat: number; color: string; title: string; onClick?: () => void }[];
+  /** Markers (GCJ-02) drawn over the districts, e.g. devices coloured by health; `kind` names the layer, `size` scales the marker. */
+  points?: { id: string; lon: number; lat: number; color: string; title: string; kind?: string; size?: number; onClick?: () => void }[];
+  /** Zoom to a circle (an incident and its surroundings) instead of the whole city. */
+  focus?: { lon: number; lat: number; radiusM: number } | null;
   districts: District[];
   selected?: string | null;
   onSelect?: (adcode: string) => void;
@@ -79,6 +82,7 @@ export function CityMap({
     return {
       W,
       H,
+      scale,
       px,
       py,
       items: withGeo.map((d) => ({
@@ -91,10 +95,20 @@ export function CityMap({
     };
   }, [districts]);
 
+  // The view box: the whole city, or a square around the focus; marks keep their size on screen.
+  const full = { x: -10, y: -10, w: shapes.W + 20, h: shapes.H + 20 };
+  const box = focus
+    ? (() => {
+        const r = (focus.radiusM / 111_320) * shapes.scale;
+        return { x: shapes.px(focus.lon) - r, y: shapes.py(focus.lat) - r, w: 2 * r, h: 2 * r };
+      })()
+    : full;
+  // Marks keep a readable size on screen: the whole city's scale, or about 1/300 of a zoomed view.
+  const u = focus ? box.w / 300 : 1;
   const dark = theme === 'dark';
   const palette = dark ? ['#1b3a63', '#1f4677', '#24518a', '#1a4270'] : ['#dbe8fb', '#cfe0f7', '#e4eefb', '#c7dbf5'];
   return (
-    <svg viewBox={`-10 -10 ${shapes.W + 20} ${shapes.H + 20}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label="city map">
+    <svg viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label="city map">
       {shapes.items.map(({ d, path }, i) => (
         <path
           key={d.adcode}
@@ -102,7 +116,7 @@ export function CityMap({
           data-adcode={d.adcode}
           fill={selected === d.adcode ? (dark ? '#d4a017' : '#ffd666') : palette[i % palette.length]}
           stroke={dark ? '#6fa8ff' : '#4a78b5'}
-          strokeWidth={2}
+          strokeWidth={2 * u}
           style={{ cursor: onSelect ? 'pointer' : 'default' }}
           {...(onSelect
             ? {
@@ -119,16 +133,29 @@ export function CityMap({
           <title>{`${n(d.name)} ${d.adcode}`}</title>
         </path>
       ))}
+      {focus && (
+        <circle
+          cx={shapes.px(focus.lon)}
+          cy={shapes.py(focus.lat)}
+          r={box.w / 2}
+          fill="none"
+          stroke={dark ? '#ffd666' : '#e8363b'}
+          strokeDasharray={`${8 * u} ${6 * u}`}
+          strokeWidth={1.5 * u}
+          style={{ pointerEvents: 'none' }}
+        />
+      )}
       {points.map((pt) => (
         <circle
           key={pt.id}
           cx={shapes.px(pt.lon)}
           cy={shapes.py(pt.lat)}
-          r={6}
+          r={6 * u * (pt.size ?? 1)}
           fill={pt.color}
           stroke="#fff"
-          strokeWidth={1.5}
+          strokeWidth={1.5 * u}
           data-device={pt.id}
+          data-kind={pt.kind}
           style={{ cursor: pt.onClick ? 'pointer' : 'default' }}
           {...(pt.onClick
             ? {
@@ -152,7 +179,7 @@ export function CityMap({
             x={label[0]}
             y={label[1]}
             textAnchor="middle"
-            fontSize={26}
+            fontSize={26 * u}
             fill={dark ? '#e6edf7' : '#1d2b3f'}
             style={{ pointerEvents: 'none', fontWeight: 600 }}
           >

@@ -130,3 +130,21 @@ export async function logout(): Promise<void> {
 }
 
 export const me = () => api<Me>('GET', '/api/auth/me');
+
+/** Fetches a file as the signed-in user (a PDF or HTML export) and hands it to the browser as a download. */
+export async function download(url: string, filename: string): Promise<void> {
+  const s = load();
+  const r = await fetch(url, { headers: s ? { authorization: `Bearer ${s.token}` } : {} });
+  if (!r.ok) {
+    const text = await r.text();
+    throw new ApiError(text ? (JSON.parse(text) as Problem) : ({ title: r.statusText, status: r.status, type: 'about:blank', code: '' } as Problem));
+  }
+  const href = URL.createObjectURL(await r.blob());
+  const a = document.createElement('a');
+  a.href = href;
+  a.download = filename;
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(href), 10_000);
+}

@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { api } from './api';
+import { accessToken, api } from './api';
 
 /**
  * Loads a GET endpoint; `reload` fetches it again. When reloads overlap (a live event and a
@@ -30,4 +30,55 @@ export function useApi<T>(url: string | null) {
   }, [url]);
   useEffect(reload, [reload]);
   return { data, error, loading, reload };
+}
+
+/**
+ * Listens to the live push stream (`/api/live?kinds=…`), reconnecting when it drops; each
+ * message is handed over parsed. Used by the alert inbox and the situation boards.
+ */
+export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string]: unknown }) => void): void {
+  const cb = useRef(onMessage);
+  cb.current = onMessage;
+  useEffect(() => {
+    let ws: WebSocket | null = null;
+    let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const connect = () => {
+      const token = accessToken();
+      if (!token || closed) return;
+      const proto = location.protocol === 'https:' ? 'wss' : 'ws';
+      ws = new WebSocket(`${proto}://${location.host}/api/live?kinds=${kinds}&access_token=${encodeURIComponent(token)}`);
+      ws.onmessage = (m) => {
+        try {
+          cb.current(JSON.parse(String(m.data)));
+        } catch {
+          /* not JSON: ignore */
+        }
+      };
+      ws.onclose = () => {
+        if (!closed) timer = setTimeout(connect, 3000);
+      };
+    };
+    connect();
+    return () => {
+      closed = true;
+      if (timer) clearTimeout(timer);
+      ws?.close();
+    };
+  }, [kinds]);
+}
+
+/** Calls `fn` at most once per `ms` for a burst of calls (a storm of live events reloads once). */
+export function useCoalesced(fn: () => void, ms = 500): () => void {
+  const cb = useRef(fn);
+  cb.current = fn;
+  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(pending.current), []);
+  return useCallback(() => {
+    if (pending.current) return;
+    pending.current = setTimeout(() => {
+      pending.current = undefined;
+      cb.current();
+    }, ms);
+  }, [ms]);
 }

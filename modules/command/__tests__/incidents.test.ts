@@ -152,8 +152,15 @@ for (const d of await dialects()) {
       assert.ok(pond.distanceM < 50);
       const distances = s.body.resources.map((r: { distanceM: number }) => r.distanceM);
       assert.ok(distances.length > 0, 'the sample resources are listed');
-      assert.deepEqual(distances, [...distances].sort((a: number, b: number) => a - b), 'closest first');
-      assert.ok(s.body.resources.some((r: { kind: string }) => r.kind === 'shelter'), 'shelters are always shown');
+      assert.deepEqual(
+        distances,
+        [...distances].sort((a: number, b: number) => a - b),
+        'closest first',
+      );
+      assert.ok(
+        s.body.resources.some((r: { kind: string }) => r.kind === 'shelter'),
+        'shelters are always shown',
+      );
       // A reader outside the device's department and district does not see it.
       const cgw = await t.login('cgw.staff');
       const other = await t.call('GET', `/api/command/incidents/${incidentId}/surroundings?radiusM=2000`, cgw);

@@ -56,6 +56,11 @@ describe('incidents on the live stream', () => {
     assert.deepEqual(activated.units, ['CGW', 'GOV-420303', 'JTJ', 'ZJJ']);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(noIncidents.messages.filter((m) => m.kind === 'incident').length, 0, 'kinds=alerts filters incidents out');
+    // A unit's progress reaches every board on the incident (the other units and the duty officer).
+    const task = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body.tasks.find((x: { unit: string }) => x.unit === 'ZJJ');
+    assert.equal((await t.call('POST', `/api/command/tasks/${task.id}/accept`, await t.login('zjj.staff'), {})).status, 204);
+    await waitFor(() => zw.messages.some((m) => m.event === 'changed' && m.action === 'task_accepted'));
+    await waitFor(() => dutyIncidents.messages.some((m) => m.event === 'changed' && m.action === 'task_accepted'));
     for (const c of [zjj, dutyIncidents, noIncidents, zw]) c.ws.close();
   });
 });

@@ -9,9 +9,10 @@ import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } f
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { accessToken, api, problemText } from '../../shared/api';
+import { useNavigate } from 'react-router-dom';
+import { ApiError, api, problemText } from '../../shared/api';
 import { useDistricts } from '../../shared/CityMap';
-import { useApi } from '../../shared/hooks';
+import { useApi, useCoalesced, useLive } from '../../shared/hooks';
 import { type StringKey, useI18n } from '../../shared/i18n';
 import type { DeviceTypeInfo } from './Devices';
 
@@ -72,39 +73,6 @@ const ACTION_ZH: Record<string, string> = {
   notify_failed: '通知失败',
 };
 
-/** Reloads when an alert event arrives on the live stream (reconnecting when it drops). */
-function useAlertEvents(onEvent: () => void): void {
-  const cb = useRef(onEvent);
-  cb.current = onEvent;
-  useEffect(() => {
-    let ws: WebSocket | null = null;
-    let closed = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const connect = () => {
-      const token = accessToken();
-      if (!token || closed) return;
-      const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-      ws = new WebSocket(`${proto}://${location.host}/api/live?kinds=alerts&access_token=${encodeURIComponent(token)}`);
-      ws.onmessage = (m) => {
-        try {
-          if (JSON.parse(String(m.data)).kind === 'alert') cb.current();
-        } catch {
-          /* ignore */
-        }
-      };
-      ws.onclose = () => {
-        if (!closed) timer = setTimeout(connect, 3000);
-      };
-    };
-    connect();
-    return () => {
-      closed = true;
-      if (timer) clearTimeout(timer);
-      ws?.close();
-    };
-  }, []);
-}
-
 export function LevelTag({ a }: { a: Pick<AlertRow, 'level' | 'levelLabel' | 'colour'> }) {
   const { n } = useI18n();
   return (
@@ -159,9 +127,33 @@ function EvidenceChart({ evidence }: { evidence: Evidence }) {
   return <div ref={ref} data-testid="evidence-chart" data-points={points} style={{ width: '100%', height: 260 }} />;
 }
 
-function AlertDrawer({ id, onClose, onChanged, canAct }: { id: string; onClose: () => void; onChanged: () => void; canAct: boolean }) {
+function AlertDrawer({
+  id,
+  onClose,
+  onChanged,
+  canAct,
+  canCommand,
+}: {
+  id: string;
+  onClose: () => void;
+  onChanged: () => void;
+  canAct: boolean;
+  canCommand: boolean;
+}) {
   const { t, n, lang } = useI18n();
   const { message } = App.useApp();
+  const nav = useNavigate();
+  // One click to command: the alert becomes an incident (or opens the one it is already part of).
+  const toIncident = async () => {
+    try {
+      const inc = await api<{ id: string }>('POST', '/api/command/incidents', { fromAlert: id });
+      nav(`/incidents/${inc.id}`);
+    } catch (e) {
+      const existing = e instanceof ApiError ? (e.problem as { incidentId?: string }).incidentId : undefined;
+      if (existing) nav(`/incidents/${existing}`);
+      else message.error(problemText(e));
+    }
+  };
   const { data, reload } = useApi<AlertDetail>(`/api/alerts/${encodeURIComponent(id)}`);
   const [acting, setActing] = useState<null | 'comment' | 'resolve' | 'close' | 'acknowledge'>(null);
   const [comment, setComment] = useState('');
@@ -194,6 +186,11 @@ function AlertDrawer({ id, onClose, onChanged, canAct }: { id: string; onClose: 
           </Space>
           {canAct && open && (
             <Space wrap>
+              {canCommand && (
+                <Button type="primary" danger onClick={toIncident} data-testid="to-incident">
+                  {t('cmd.toIncident')}
+                </Button>
+              )}
               {data.status === 'raised' && (
                 <Button type="primary" data-testid="ack" onClick={() => act('acknowledge')}>
                   {t('warn.acknowledge')}
@@ -289,7 +286,7 @@ function AlertDrawer({ id, onClose, onChanged, canAct }: { id: string; onClose: 
   );
 }
 
-export function AlertsPage({ canAct }: { canAct: boolean }) {
+export function AlertsPage({ canAct, canCommand = false }: { canAct: boolean; canCommand?: boolean }) {
   const { t, n, lang } = useI18n();
   const { districts } = useDistricts(false);
   const [openOnly, setOpenOnly] = useState(true);
@@ -298,14 +295,10 @@ export function AlertsPage({ canAct }: { canAct: boolean }) {
   const url = `/api/alerts?limit=20&offset=${(page - 1) * 20}${openOnly ? '&open=true' : ''}${level ? `&level=${level}` : ''}`;
   const { data, reload, loading } = useApi<{ items: AlertRow[]; total: number }>(url);
   const [selected, setSelected] = useState<string | null>(null);
-  const pending = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
-  useAlertEvents(() => {
-    // Bursts of events (a storm) reload once.
-    if (pending.current) return;
-    pending.current = setTimeout(() => {
-      pending.current = undefined;
-      reload();
-    }, 500);
+  // Bursts of events (a storm) reload once.
+  const reloadSoon = useCoalesced(reload);
+  useLive('alerts', (m) => {
+    if (m.kind === 'alert') reloadSoon();
   });
   const districtName = (code: string | null) => (code ? n(districts?.find((d) => d.adcode === code)?.name ?? { zh: code, en: code }) : '—');
   return (
@@ -354,7 +347,7 @@ export function AlertsPage({ canAct }: { canAct: boolean }) {
           { title: t('warn.raisedAt'), render: (_, a) => new Date(a.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), width: 180 },
         ]}
       />
-      {selected && <AlertDrawer id={selected} canAct={canAct} onClose={() => setSelected(null)} onChanged={reload} />}
+      {selected && <AlertDrawer id={selected} canAct={canAct} canCommand={canCommand} onClose={() => setSelected(null)} onChanged={reload} />}
     </Card>
   );
 }
