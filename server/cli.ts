@@ -49,7 +49,14 @@ async function start(): Promise<void> {
     if (!mqttUrl) w.app.log.warn('SIMULATE is on but this process runs no MQTT ingestion; the simulator is not started');
     else {
       const sim = await startSimulator(
-        { seed: c.simulateSeed, devices: c.simulateDevices, speed: c.simulateSpeed, tokensPath: tokenFile(c.dataDir) },
+        {
+          seed: c.simulateSeed,
+          devices: c.simulateDevices,
+          speed: c.simulateSpeed,
+          tokensPath: tokenFile(c.dataDir),
+          // The storm began half an hour ago: the rain is heavy from the first readings and peaks in 15 minutes.
+          ...(c.simulateStorm ? { stormSince: 30 * 60_000 } : {}),
+        },
         { mqttUrl, log: w.app.log, provision: (devices) => provisionSimulated(w.platform, devices) },
       );
       onStop.push(() => sim.stop());
@@ -93,12 +100,14 @@ program
   .option('--seed <n>', "the simulator's seed (SIMULATE_SEED)")
   .option('--speed <n>', 'simulated devices report n times as often (SIMULATE_SPEED)')
   .option('--no-simulate', 'run without the simulator (SIMULATE=0)')
-  .action((o: { devices?: string; seed?: string; speed?: string; simulate: boolean }) => {
+  .option('--storm', 'start the simulated city in a rainstorm, for the emergency command demo (SIMULATE_STORM=1)')
+  .action((o: { devices?: string; seed?: string; speed?: string; simulate: boolean; storm?: boolean }) => {
     // Flags override the environment, and go through the same checks.
     if (o.devices) process.env.SIMULATE_DEVICES = o.devices;
     if (o.seed) process.env.SIMULATE_SEED = o.seed;
     if (o.speed) process.env.SIMULATE_SPEED = o.speed;
     if (!o.simulate) process.env.SIMULATE = '0';
+    if (o.storm) process.env.SIMULATE_STORM = '1';
     return start();
   });
 

@@ -235,6 +235,13 @@ export const SETTINGS = {
     default: '1',
     parser: positiveInt(3600),
   }),
+  simulateStorm: setting({
+    env: 'SIMULATE_STORM',
+    description:
+      'Start the simulated city in a rainstorm (waterlogging points fill within minutes, for the emergency command demo); otherwise storms come only in the seed’s own windows',
+    default: '0',
+    parser: bool,
+  }),
   adminPassword: setting({
     env: 'WUDANG_ADMIN_PASSWORD',
     description: 'Initial password of `admin` on first start; generated and printed once when unset',

@@ -187,13 +187,21 @@ const HOUR = 3_600_000;
  * some six-hour ones, a black-odorous spell on the urban rivers in some twelve-hour ones, and a
  * crowd at the scenic areas in some four-hour ones.
  */
-export function episodes(seed: number, t: number): { rain: number; pollution: number; odour: number; crowd: number } {
-  const { rain, pollution } = weather(seed, t);
+export function episodes(seed: number, t: number, stormAt?: number): { rain: number; pollution: number; odour: number; crowd: number } {
+  const w = weather(seed, t);
+  const rain = Math.max(w.rain, stormAt === undefined ? 0 : forcedStorm(stormAt, t));
+  const pollution = w.pollution;
   const ow = Math.floor(t / (12 * HOUR));
   const odour = hash01(`odour${seed}`, ow) < 0.25 ? Math.sin(((t % (12 * HOUR)) / (12 * HOUR)) * Math.PI) : 0;
   const cw = Math.floor(t / (4 * HOUR));
   const crowd = hash01(`crowd${seed}`, cw) < 0.3 ? Math.sin(((t % (4 * HOUR)) / (4 * HOUR)) * Math.PI) : 0;
   return { rain, pollution, odour, crowd };
+}
+
+/** A storm asked for (the demo's): rain rises and falls over 1.5 hours from `at`. */
+export function forcedStorm(at: number, t: number): number {
+  const into = (t - at) / (1.5 * HOUR);
+  return into >= 0 && into <= 1 ? Math.sin(into * Math.PI) : 0;
 }
 
 /** Weather at time t: a rainstorm in some three-hour windows, heavy pollution in some six-hour ones. */
@@ -220,14 +228,14 @@ export function faultOf(seed: number, id: string, t: number): Fault {
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
 
 /** One message of a device at time t (local time of day drives the daily cycles). */
-export function reading(seed: number, d: SimDevice, t: number): Record<string, number | boolean | string> {
+export function reading(seed: number, d: SimDevice, t: number, stormAt?: number): Record<string, number | boolean | string> {
   const local = new Date(t + 8 * HOUR);
   const hour = local.getUTCHours() + local.getUTCMinutes() / 60;
   const weekend = [0, 6].includes(local.getUTCDay());
   const day = Math.sin(((hour - 9) / 24) * 2 * Math.PI); // peak mid-afternoon
   const rush = Math.exp(-((hour - 8) ** 2) / 2) + Math.exp(-((hour - 18) ** 2) / 2);
   const noise = (k: number) => (hash01(d.id, Math.floor(t / 1000) + k) - 0.5) * 2;
-  const { rain, pollution, odour, crowd } = episodes(seed, t);
+  const { rain, pollution, odour, crowd } = episodes(seed, t, stormAt);
   const s = d.site;
   switch (d.type) {
     case 'AirQualityObserved': {
@@ -322,7 +330,14 @@ export function tokenFile(dataDir: string): string {
 
 export async function startSimulator(
   /** speed: devices report this many times as often as their interval (at most once a second). */
-  opts: { seed: number; devices: number; tokensPath?: string; speed?: number },
+  opts: {
+    seed: number;
+    devices: number;
+    tokensPath?: string;
+    speed?: number;
+    /** Start in a rainstorm: it began this long ago (ms), so the rain is heavy from the first readings. */
+    stormSince?: number;
+  },
   ports: SimulatorPorts,
 ): Promise<Simulator> {
   const devices = buildDevices(opts.seed, opts.devices);
@@ -352,6 +367,8 @@ export async function startSimulator(
 
   const due = new Map<string, number>();
   const start = Date.now();
+  const stormAt = opts.stormSince === undefined ? undefined : start - opts.stormSince;
+  if (stormAt !== undefined) ports.log.info({ peakAt: new Date(stormAt + 0.75 * HOUR).toISOString() }, 'simulator: a rainstorm is under way');
   const every = (d: SimDevice) => Math.max(1000, (d.intervalSeconds * 1000) / (opts.speed ?? 1));
   // Devices report soon after they connect (spread over a few seconds), then every interval.
   for (const d of devices) due.set(d.id, start + 1000 + hash01(d.id, 0) * Math.min(d.intervalSeconds, 5) * 1000);
@@ -366,7 +383,7 @@ export async function startSimulator(
       if (fault === 'offline') continue;
       const c = clients.get(d.id);
       if (!c?.connected) continue;
-      let values = reading(opts.seed, d, now);
+      let values = reading(opts.seed, d, now, stormAt);
       if (fault === 'stuck' && last.has(d.id)) values = last.get(d.id)!;
       if (fault === 'spike') {
         const [k, v] = Object.entries(values).find(([, v]) => typeof v === 'number') ?? [];

@@ -37,6 +37,19 @@ describe('Shiyan simulator model', () => {
       assert.ok((reading(2026, d, wet)[attr] as number) > (reading(2026, d, dry)[attr] as number), `${type}.${attr}`);
     }
   });
+  test('the demo’s storm on demand: waterlogging points pass 15 cm from the first readings, and dry up after 1.5 hours', () => {
+    const devices = buildDevices(2026, 240).filter((d) => d.type === 'FloodMonitoring');
+    assert.ok(devices.length > 0);
+    // A dry moment of the seed's own weather, so only the asked-for storm can wet it.
+    let dry = Date.UTC(2026, 10, 26);
+    const wetWithin = (t: number) => Array.from({ length: 16 }, (_, i) => weather(2026, t - 30 * 60_000 + i * 600_000).rain).some((r) => r > 0);
+    while (wetWithin(dry)) dry += 600_000;
+    const stormAt = dry - 30 * 60_000;
+    const depth = (t: number, at?: number) => Math.max(...devices.map((d) => reading(2026, d, t, at).currentLevel as number));
+    assert.ok(depth(dry) < 0.05, 'dry without the storm');
+    assert.ok(depth(dry, stormAt) >= 0.15, `the deepest point is ${depth(dry, stormAt)} m at once`);
+    assert.ok(depth(stormAt + 95 * 60_000, stormAt) < 0.05, 'the storm passes');
+  });
   test('some devices fail some hours, deterministically', () => {
     const hours = Array.from({ length: 2000 }, (_, h) => faultOf(1, 'sim-gas-1', h * 3_600_000));
     assert.ok(hours.includes('offline') && hours.includes('stuck') && hours.includes('spike'));
