@@ -45,6 +45,9 @@ describe('emergency command screens in Chromium', () => {
       await new Promise((done) => setTimeout(done, 30));
       await app.warning.engine!.idle();
     }
+    // 市住建局's duty phone takes its task messages (the development SMS gateway keeps them).
+    const ep = await app.call('POST', '/api/warning/endpoints', admin, { department: 'ZJJ', channel: 'sms', address: '13800000001' });
+    assert.equal(ep.status, 201, JSON.stringify(ep.body));
     const alerts = await app.call('GET', '/api/alerts?rule=waterlogging-depth', admin);
     assert.equal(alerts.body.total, 1, 'the storm raised one waterlogging alert');
   });
@@ -86,6 +89,8 @@ describe('emergency command screens in Chromium', () => {
     for (const unit of ['ZJJ', 'CGW', 'JTJ', 'GOV-420303']) await taskRow(duty, unit).first().waitFor();
     assert.equal(await duty.getByTestId('tasks-table').locator('tr[data-unit]').count(), 5);
     await duty.getByTestId('incident-timeline').getByText('启动预案').waitFor();
+    // Its tasks went to 市住建局's phone as well as in-app.
+    assert.equal(await duty.getByTestId('task-messages').locator('tbody tr').count(), 2);
     const incidentId = new URL(duty.url()).pathname.split('/').pop()!;
     await shot(duty, 'command-board-activated');
 

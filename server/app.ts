@@ -161,7 +161,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
     }
 
-    const command = await startCommand(platform, engine!);
+    const command = await startCommand(platform, engine!, theWarning.notifier);
     // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
     await bus.subscribe(
       'incident.changed',

@@ -278,10 +278,18 @@ export async function commandRoutes(
   app.get(
     '/api/command/incidents/:id',
     {
-      schema: { ...R('The situation of one incident: tasks by unit, timeline, linked alerts'), params: Id, response: { 404: P } },
+      schema: {
+        ...R('The situation of one incident: tasks by unit, timeline, linked alerts, resources allocated, task messages sent (SMS, e-mail, webhook)'),
+        params: Id,
+        response: { 404: P },
+      },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => ({ ...(await incidents.board(req.params.id)), allocations: await resources.allocationsOf(req.params.id) }),
+    async (req) => ({
+      ...(await incidents.board(req.params.id)),
+      allocations: await resources.allocationsOf(req.params.id),
+      notifications: await incidents.messages(req.params.id),
+    }),
   );
   app.get(
     '/api/command/incidents/:id/surroundings',

@@ -16,6 +16,7 @@ import { json, transaction } from '../../platform/storage/db.js';
 import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/storage/schema.js';
 import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
 import type { WorkflowEngine, WorkflowEventBase } from '../../platform/workflow/engine.js';
+import type { Notifier } from '../warning/notify.js';
 import type { Platform, RequestContext } from '../../server/context.js';
 import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
 import { type Plan, getPlan, listPlans } from './plans.service.js';
@@ -143,14 +144,43 @@ function assertMayCommand(principal: Principal | null): void {
     throw new AppError('WD_ERR_FORBIDDEN', 'Only duty officers and leaders activate, change or end a response');
 }
 
+/** The city's wall-clock time of day for a message (HH:MM at the profile's UTC offset). */
+function clock(ms: number, offsetMinutes: number): string {
+  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(11, 16);
+}
+
 export class IncidentService {
   constructor(
     private readonly p: Platform,
     private readonly workflow: WorkflowEngine,
+    /** The alert notifier's channels (webhook, SMS, e-mail) also carry task messages; drills never go out. */
+    private readonly notifier?: Notifier,
   ) {}
 
   async start(): Promise<void> {
     await this.workflow.register(TASK_DEFINITION);
+    this.notifier?.registerSubject('incident', {
+      text: (_m, payload) => {
+        const inc = payload.incident as { title: string; level: number };
+        const task = payload.task as { title: { zh: string }; acceptBy: number; dueAt: number; state?: string };
+        const off = this.p.profile.utcOffsetMinutes;
+        const head = `【十堰应急指挥】${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][inc.level] ?? ''}级响应 ${inc.title}`;
+        if (payload.event === 'task_escalated') return `${head}：督办，任务「${task.title.zh}」超时未${task.state === 'dispatched' ? '接收' : '完成'}`;
+        return `${head}：任务「${task.title.zh}」，请于 ${clock(task.acceptBy, off)} 前接收，${clock(task.dueAt, off)} 前完成`;
+      },
+      failed: (m, attempts, error) =>
+        transaction(this.p.db, (trx) =>
+          appendIncidentEvent(trx, {
+            incidentId: m.alert_id,
+            at: this.p.now(),
+            ctx: null,
+            unit: m.department_code,
+            kind: 'notify_failed',
+            text: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${error}`.slice(0, 2000),
+            data: { notification: m.id },
+          }),
+        ),
+    });
     // Overdue tasks on the incident's timeline (the kernel's escalation, durable across restarts).
     await this.p.bus.subscribe(
       'workflow.escalated',
@@ -159,7 +189,19 @@ export class IncidentService {
         if (d.definitionKey !== TASK_WORKFLOW || !d.subjectId) return;
         const task = await this.p.db.selectFrom('em_tasks').selectAll().where('id', '=', d.instanceId).executeTakeFirst();
         if (!task) return;
+        const inc = await this.get(task.incident_id);
         await transaction(this.p.db, async (trx) => {
+          // Messages to the unit's endpoints kept for the roles escalated to (its leader, the duty officer).
+          if (this.notifier && inc.drill !== 1)
+            for (const role of d.notify)
+              await this.notifier.queue(trx, {
+                subject: 'incident',
+                subjectId: inc.id,
+                level: inc.level ?? inc.severity,
+                role,
+                event: 'task_escalated',
+                messages: [{ department: task.unit, payload: taskMessage(inc, task, d.state) }],
+              });
           await this.event(
             trx,
             task.incident_id,
@@ -406,6 +448,16 @@ export class IncidentService {
         })),
       )
       .execute();
+    // Each unit's endpoints (SMS to its duty phone, e-mail, its system's webhook) get its tasks; drills stay in-app.
+    if (this.notifier && inc.drill !== 1)
+      await this.notifier.queue(trx, {
+        subject: 'incident',
+        subjectId: inc.id,
+        level,
+        role: null,
+        event: 'task_dispatched',
+        messages: tasks.map((task) => ({ department: task.unit, payload: taskMessage({ ...inc, level }, task) })),
+      });
     return tasks;
   }
 
@@ -714,6 +766,11 @@ export class IncidentService {
     return out;
   }
 
+  /** The messages sent about an incident's tasks (SMS, e-mail, webhook), addresses masked. */
+  async messages(id: string) {
+    return this.notifier ? this.notifier.forSubject('incident', id) : [];
+  }
+
   /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */
   async board(id: string) {
     const inc = await this.get(id);
@@ -755,6 +812,22 @@ export class IncidentService {
       alerts: alerts.map((a) => a.alert_id),
     };
   }
+}
+
+/** What a task's message carries (webhook payloads; SMS and e-mail text are made from it). */
+function taskMessage(inc: IncidentRow, t: EmTaskTable, state?: string) {
+  return {
+    incident: { id: inc.id, title: inc.title, subkind: inc.subkind, level: inc.level, district: inc.district_adcode },
+    task: {
+      id: t.id,
+      unit: t.unit,
+      key: t.task_key,
+      title: { zh: t.title_zh, en: t.title_en },
+      acceptBy: t.accept_by,
+      dueAt: t.due_at,
+      ...(state ? { state } : {}),
+    },
+  };
 }
 
 export function incidentView(i: IncidentRow) {

@@ -5,6 +5,7 @@
  */
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../server/context.js';
+import type { Notifier } from '../warning/notify.js';
 import { IncidentService } from './incidents.service.js';
 import { ResourceService } from './resources.service.js';
 import { seedPlans, seedResources } from './seed.js';
@@ -16,9 +17,9 @@ export interface Command {
   resources: ResourceService;
 }
 
-export async function startCommand(p: Platform, workflow: WorkflowEngine): Promise<Command> {
+export async function startCommand(p: Platform, workflow: WorkflowEngine, notifier?: Notifier): Promise<Command> {
   await seedPlans(p);
-  const incidents = new IncidentService(p, workflow);
+  const incidents = new IncidentService(p, workflow, notifier);
   await incidents.start();
   const resources = new ResourceService(p);
   // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.

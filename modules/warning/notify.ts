@@ -9,11 +9,11 @@
  * live push stream (alert events on the bus).
  */
 import { createHmac } from 'node:crypto';
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
-import type { Database } from '../../platform/storage/schema.js';
+import type { Database, NotificationTable } from '../../platform/storage/schema.js';
 import type { Platform } from '../../server/context.js';
 import type { AlertRow, Recipient } from './alerts.js';
 import { LEVELS } from './rules.js';
@@ -118,6 +118,23 @@ declare module '../../platform/bus/bus.js' {
   }
 }
 
+type NotificationRow = Selectable<NotificationTable>;
+
+/**
+ * What the notifier needs to know about a kind of subject (an alert, an incident): the text of a
+ * message, and what to record when a message finally fails.
+ */
+export interface SubjectHandler {
+  text(m: NotificationRow, payload: Record<string, unknown>): string;
+  failed(m: NotificationRow, attempts: number, error: string): Promise<void>;
+}
+
+/** A message to queue: the department whose endpoints receive it, and what it says. */
+export interface QueuedMessage {
+  department: string;
+  payload: Record<string, unknown>;
+}
+
 export interface NotifierOptions {
   channels?: Partial<Record<ChannelName, Channel>>;
   backoffMs?: number[];
@@ -131,6 +148,7 @@ export class Notifier {
   private readonly leaseMs: number;
   private policy: { at: number; value: EscalationPolicy } | undefined;
   private readonly sent: Counter<'channel' | 'outcome'>;
+  private readonly subjects = new Map<string, SubjectHandler>();
   /** Called after an escalation so the alert service can announce it. */
   onEscalated: ((alert: AlertRow, stage: number, role: string, departments: string[]) => Promise<void>) | undefined;
 
@@ -147,6 +165,81 @@ export class Notifier {
       labelNames: ['channel', 'outcome'],
       registers: opts.registry ? [opts.registry] : [],
     });
+    this.subjects.set('alert', {
+      text: (_m, payload) => {
+        const alert = payload.alert as { title: { zh: string }; levelLabel: { zh: string } };
+        return `【十堰城市运行预警】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(String(payload.event))}）`;
+      },
+      failed: async (m, attempts, error) => {
+        await this.p.db
+          .insertInto('alert_events')
+          .values({
+            id: newId('ale', this.p.now()),
+            alert_id: m.alert_id,
+            at: this.p.now(),
+            actor_id: null,
+            actor_name: 'system',
+            action: 'notify_failed',
+            level: null,
+            comment: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${error}`.slice(0, 2000),
+            data: JSON.stringify({ notification: m.id }),
+          })
+          .execute();
+      },
+    });
+  }
+
+  /** Another kind of subject whose messages this notifier delivers (emergency command's incidents). */
+  registerSubject(name: string, handler: SubjectHandler): void {
+    this.subjects.set(name, handler);
+  }
+
+  /**
+   * Inside the caller's transaction: one message per enabled endpoint of each message's department
+   * that takes this level (`min_level`) and this audience (no `roles` for ordinary messages; the
+   * role for an escalation). Returns how many were queued.
+   */
+  async queue(
+    trx: Transaction<Database>,
+    o: { subject: string; subjectId: string; level: number; role: string | null; event: string; messages: QueuedMessage[] },
+  ): Promise<number> {
+    if (o.messages.length === 0) return 0;
+    const endpoints = await trx
+      .selectFrom('notification_endpoints')
+      .selectAll()
+      .where('department_code', 'in', [...new Set(o.messages.map((m) => m.department))])
+      .where('enabled', '=', 1)
+      .where('min_level', '>=', o.level)
+      .execute();
+    const now = this.p.now();
+    const rows = o.messages.flatMap((msg) =>
+      endpoints
+        .filter((e) => {
+          if (e.department_code !== msg.department) return false;
+          const roles = json.parse<string[] | null>(e.roles, null);
+          return o.role === null ? roles === null : roles?.includes(o.role);
+        })
+        .map((e) => ({
+          id: newId('ntf', now),
+          subject: o.subject,
+          alert_id: o.subjectId,
+          endpoint_id: e.id,
+          channel: e.channel,
+          department_code: e.department_code,
+          address: e.address,
+          event: o.event,
+          payload: JSON.stringify({ event: o.event, ...msg.payload, ...(o.role ? { escalatedTo: o.role } : {}), at: now }),
+          status: 'pending',
+          attempts: 0,
+          next_at: now,
+          claimed_until: null,
+          last_error: null,
+          created_at: now,
+          sent_at: null,
+        })),
+    );
+    if (rows.length) await trx.insertInto('notifications').values(rows).execute();
+    return rows.length;
   }
 
   /** Loads the policy if it is not cached; call before opening the transaction that calls onChange. */
@@ -198,57 +291,28 @@ export class Notifier {
   /** Messages to the endpoints of the alert's recipients (or, for an escalation, those of a role). */
   private async enqueue(trx: Transaction<Database>, a: AlertRow, event: string, role: string | null): Promise<number> {
     const recipients = json.parse<Recipient[]>(a.recipients, []).map((r) => r.department);
-    if (recipients.length === 0) return 0;
-    const endpoints = await trx
-      .selectFrom('notification_endpoints')
-      .selectAll()
-      .where('department_code', 'in', recipients)
-      .where('enabled', '=', 1)
-      .where('min_level', '>=', a.level)
-      .execute();
-    const now = this.p.now();
     const lvl = LEVELS[a.level as 1];
-    const rows = endpoints
-      .filter((e) => {
-        const roles = json.parse<string[] | null>(e.roles, null);
-        return role === null ? roles === null : roles?.includes(role);
-      })
-      .map((e) => ({
-        id: newId('ntf', now),
-        alert_id: a.id,
-        endpoint_id: e.id,
-        channel: e.channel,
-        department_code: e.department_code,
-        address: e.address,
-        event,
-        payload: JSON.stringify({
-          event,
-          alert: {
-            id: a.id,
-            rule: a.rule_id,
-            level: a.level,
-            levelLabel: { zh: lvl.zh, en: lvl.en },
-            predicted: a.predicted === 1,
-            status: a.status,
-            title: { zh: a.title_zh, en: a.title_en },
-            district: a.district_adcode,
-            device: a.device_id,
-            raisedAt: a.raised_at,
-            simulated: a.simulated === 1,
-          },
-          ...(role ? { escalatedTo: role } : {}),
-          at: now,
-        }),
-        status: 'pending',
-        attempts: 0,
-        next_at: now,
-        claimed_until: null,
-        last_error: null,
-        created_at: now,
-        sent_at: null,
-      }));
-    if (rows.length) await trx.insertInto('notifications').values(rows).execute();
-    return rows.length;
+    const alert = {
+      id: a.id,
+      rule: a.rule_id,
+      level: a.level,
+      levelLabel: { zh: lvl.zh, en: lvl.en },
+      predicted: a.predicted === 1,
+      status: a.status,
+      title: { zh: a.title_zh, en: a.title_en },
+      district: a.district_adcode,
+      device: a.device_id,
+      raisedAt: a.raised_at,
+      simulated: a.simulated === 1,
+    };
+    return this.queue(trx, {
+      subject: 'alert',
+      subjectId: a.id,
+      level: a.level,
+      role,
+      event,
+      messages: recipients.map((department) => ({ department, payload: { alert } })),
+    });
   }
 
   /** Fires due escalations and delivers due messages; safe in several processes. Returns how many were handled. */
@@ -338,9 +402,9 @@ export class Notifier {
           ? await this.p.db.selectFrom('notification_endpoints').select('secret').where('id', '=', m.endpoint_id).executeTakeFirst()
           : undefined;
         const payload = json.parse<Record<string, unknown>>(m.payload, {});
-        const alert = payload.alert as { title: { zh: string }; levelLabel: { zh: string }; district: string | null };
-        const text = `【十堰城市运行预警】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(m.event)}）`;
+        const handler = this.subjects.get(m.subject) ?? this.subjects.get('alert')!;
         try {
+          const text = handler.text(m, payload);
           if (!channel) throw new Error(`no ${m.channel} channel is configured`);
           await channel.send({
             id: m.id,
@@ -373,22 +437,7 @@ export class Notifier {
             .where('id', '=', m.id)
             .execute();
           this.sent.inc({ channel: m.channel, outcome: failed ? 'failed' : 'retry' });
-          if (failed) {
-            await this.p.db
-              .insertInto('alert_events')
-              .values({
-                id: newId('ale', this.p.now()),
-                alert_id: m.alert_id,
-                at: this.p.now(),
-                actor_id: null,
-                actor_name: 'system',
-                action: 'notify_failed',
-                level: null,
-                comment: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${(err as Error).message}`.slice(0, 2000),
-                data: JSON.stringify({ notification: m.id }),
-              })
-              .execute();
-          }
+          if (failed) await handler.failed(m, attempts, (err as Error).message);
         }
       }),
     );
@@ -396,7 +445,18 @@ export class Notifier {
   }
 
   async forAlert(alertId: string) {
-    const rows = await this.p.db.selectFrom('notifications').selectAll().where('alert_id', '=', alertId).orderBy('created_at').execute();
+    return this.forSubject('alert', alertId);
+  }
+
+  /** The messages about one subject, addresses masked. */
+  async forSubject(subject: string, id: string) {
+    const rows = await this.p.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('alert_id', '=', id)
+      .where('subject', '=', subject)
+      .orderBy('created_at')
+      .execute();
     return rows.map((r) => ({
       id: r.id,
       channel: r.channel,

@@ -498,6 +498,9 @@ export interface NotificationEndpointTable {
 
 export interface NotificationTable {
   id: string;
+  /** What the message is about: 'alert', or 'incident' (an emergency task's message). */
+  subject: Generated<string>;
+  /** The subject's id: the alert's, or the incident's. */
   alert_id: string;
   endpoint_id: string | null;
   channel: string;

@@ -376,6 +376,12 @@ const STRINGS = {
   'cmd.ev.task_escalated': { zh: '超时督办', en: 'Overdue, escalated' },
   'cmd.ev.resource_allocated': { zh: '资源调配', en: 'Resource allocated' },
   'cmd.ev.resource_returned': { zh: '资源归还', en: 'Resource returned' },
+  'cmd.messages': { zh: '外部通知', en: 'Messages sent' },
+  'cmd.channel': { zh: '渠道', en: 'Channel' },
+  'cmd.msg.pending': { zh: '待发送', en: 'Pending' },
+  'cmd.msg.sent': { zh: '已发送', en: 'Sent' },
+  'cmd.msg.failed': { zh: '失败', en: 'Failed' },
+  'cmd.ev.notify_failed': { zh: '通知失败', en: 'Message failed' },
   'cmd.toIncident': { zh: '转为事件', en: 'Make an incident' },
   'cmd.openIncident': { zh: '查看事件', en: 'Open the incident' },
 } as const;

@@ -259,5 +259,70 @@ for (const d of await dialects()) {
       const b = (await t.call('GET', `/api/command/incidents/${r.body.id}`, duty)).body;
       assert.match(b.timeline[0].text, /演练 drill/);
     });
+
+    test('task messages reach each unit’s endpoints; an overdue task reaches its leader’s; a drill sends none', async () => {
+      for (const body of [
+        { department: 'ZJJ', channel: 'sms', address: '13800000001' },
+        { department: 'JTJ', channel: 'sms', address: '13800000002', roles: ['dept_leader'] },
+      ]) {
+        const r = await t.call('POST', '/api/warning/endpoints', admin, body);
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      const inc = await t.call('POST', '/api/command/incidents', duty, {
+        title: '北京路口积水',
+        subkind: 'waterlogging',
+        severity: 4,
+        district: '420303',
+        location: ZHANGWAN,
+        source: 'phone',
+      });
+      assert.equal((await t.call('POST', `/api/command/incidents/${inc.body.id}/activate`, duty, { planId: 'urban-waterlogging', level: 4 })).status, 200);
+      type Msg = { department: string; channel: string; event: string; address: string; status: string };
+      let b = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body;
+      const zjjTasks = b.tasks.filter((x: Task) => x.unit === 'ZJJ').length;
+      assert.equal(b.notifications.filter((m: Msg) => m.department === 'ZJJ' && m.event === 'task_dispatched').length, zjjTasks, 'one SMS per ZJJ task');
+      assert.equal(b.notifications.filter((m: Msg) => m.department === 'JTJ').length, 0, 'the leader’s phone is for escalations only');
+      assert.ok(
+        b.notifications.every((m: Msg) => m.address !== '13800000001'),
+        'addresses are masked',
+      );
+      await t.warning.notifier.runDue();
+      const sms = (address: string) => t.platform.db.selectFrom('dev_outbox').select('body').where('address', '=', address).execute();
+      const zjj = await sms('13800000001');
+      assert.equal(zjj.length, zjjTasks);
+      assert.ok(
+        zjj.every((m) => m.body.startsWith('【十堰应急指挥】Ⅳ级响应 北京路口积水：任务「') && m.body.includes('前接收')),
+        zjj[0]?.body,
+      );
+
+      // Nobody at JTJ accepts: the escalation to its leader goes to the leader's phone.
+      clock += 16 * MIN;
+      await t.workflow.runDueTimers();
+      await new Promise((r) => setTimeout(r, 100));
+      duty = await t.login('duty');
+      admin = await t.login('admin');
+      b = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body;
+      assert.equal(b.notifications.filter((m: Msg) => m.department === 'JTJ' && m.event === 'task_escalated').length, 1);
+      await t.warning.notifier.runDue();
+      const jtj = await sms('13800000002');
+      assert.equal(jtj.length, 1);
+      assert.match(jtj[0]!.body, /督办，任务「.+」超时未接收/);
+
+      // A drill of the same plan: tasks in-app only.
+      const drill = await t.call('POST', '/api/command/incidents', duty, {
+        title: '演练：北京路口积水',
+        subkind: 'waterlogging',
+        severity: 4,
+        district: '420303',
+        source: 'phone',
+        drill: true,
+      });
+      assert.equal((await t.call('POST', `/api/command/incidents/${drill.body.id}/activate`, duty, { planId: 'urban-waterlogging', level: 4 })).status, 200);
+      const db = (await t.call('GET', `/api/command/incidents/${drill.body.id}`, duty)).body;
+      assert.ok(db.tasks.length > 0);
+      assert.deepEqual(db.notifications, []);
+      await t.call('POST', `/api/command/incidents/${inc.body.id}/end`, duty, { reason: 'test over' });
+      await t.call('POST', `/api/command/incidents/${drill.body.id}/end`, duty, { reason: 'test over' });
+    });
   });
 }

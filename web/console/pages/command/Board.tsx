@@ -168,6 +168,31 @@ export function IncidentBoardPage({ user }: { user: Me }) {
               }))}
             />
           </Card>
+          {b.notifications.length > 0 && (
+            <Card size="small" title={t('cmd.messages')}>
+              <Table
+                size="small"
+                rowKey="id"
+                pagination={{ pageSize: 5 }}
+                dataSource={b.notifications}
+                data-testid="task-messages"
+                columns={[
+                  { title: t('cmd.unit'), render: (_, m) => unitName(m.department) },
+                  { title: t('cmd.channel'), render: (_, m) => `${m.channel} ${m.address}` },
+                  { title: t('col.action'), render: (_, m) => t(`cmd.ev.${m.event}` as StringKey), width: 90 },
+                  {
+                    title: t('col.status'),
+                    width: 80,
+                    render: (_, m) => (
+                      <Tag color={m.status === 'sent' ? 'green' : m.status === 'failed' ? 'red' : 'orange'} title={m.lastError ?? undefined}>
+                        {t(`cmd.msg.${m.status}` as StringKey)}
+                      </Tag>
+                    ),
+                  },
+                ]}
+              />
+            </Card>
+          )}
           {b.alerts.length > 0 && (
             <Card size="small" title={t('cmd.alerts')}>
               <Space wrap>

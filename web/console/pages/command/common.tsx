@@ -81,6 +81,18 @@ export interface Board {
   timeline: TimelineEvent[];
   alerts: string[];
   allocations: Allocation[];
+  /** Task messages sent over SMS, e-mail and webhooks (addresses masked); none for a drill. */
+  notifications: {
+    id: string;
+    channel: string;
+    department: string;
+    address: string;
+    event: string;
+    status: string;
+    attempts: number;
+    lastError: string | null;
+    createdAt: number;
+  }[];
 }
 
 export interface Resource {
