@@ -3,7 +3,8 @@
  * DATABASE_URL), through its HTTP API with authentication:
  * 1. Activation: a plan whose level gives 20 tasks to five units; each activation dispatches the 20
  *    tasks (workflow instances, timers, timeline, outbox events, in-app notifications) in one
- *    transaction. p50/p95 over `--activations` incidents. Target: p95 under 200 ms.
+ *    transaction, with an SMS per task to each unit's duty phone queued in it. p50/p95 over
+ *    `--activations` incidents. Target: p95 under 200 ms.
  * 2. Load: `--incidents` (100) incidents responding at once; every task is accepted, reported on
  *    twice and completed by its unit, `--concurrency` requests in flight, while a duty officer's
  *    situation board (one incident's board, round robin) is read continuously. Reports the update
@@ -67,6 +68,11 @@ for (const u of units) {
   if (r.status !== 201) throw new Error(`user ${u}: ${r.status} ${JSON.stringify(r.body)}`);
   staff[u] = await login(`bench.${u.toLowerCase()}`, 'Bench-Passw0rd!');
 }
+// Every unit has a duty phone (development SMS gateway): each activation queues 20 SMS as well.
+for (const u of units) {
+  const r = await call('POST', '/api/warning/endpoints', admin, { department: u, channel: 'sms', address: `1380000${String(units.indexOf(u)).padStart(4, '0')}` });
+  if (r.status !== 201) throw new Error(`endpoint ${u}: ${r.status} ${JSON.stringify(r.body)}`);
+}
 const task = (u: string, i: number) => ({
   key: `t${i}`,
   title: { zh: `${u} 任务 ${i}`, en: `${u} task ${i}` },
@@ -116,6 +122,13 @@ for (let i = 0; i < ACTIVATIONS; i++) {
   if (r.status !== 200) throw new Error(`activate: ${r.status} ${JSON.stringify(r.body)}`);
 }
 console.log(`activation of 20 tasks: p50 ${pct(activation, 0.5).toFixed(1)} ms, p95 ${pct(activation, 0.95).toFixed(1)} ms (${ACTIVATIONS} incidents)`);
+const queued = await w.platform.db
+  .selectFrom('notifications')
+  .select((eb) => eb.fn.countAll<number>().as('n'))
+  .where('subject', '=', 'incident')
+  .executeTakeFirstOrThrow();
+if (Number(queued.n) !== ACTIVATIONS * 20) throw new Error(`expected ${ACTIVATIONS * 20} task SMS queued, found ${queued.n}`);
+console.log(`task SMS queued with the activations: ${queued.n}`);
 
 // 2. 100 incidents responding at once, every task worked through while boards are read.
 const ids: string[] = [];
