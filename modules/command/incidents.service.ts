@@ -663,6 +663,7 @@ export class IncidentService {
     const t = await this.task(taskId);
     const inc = await this.get(t.incident_id);
     if (inc.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The response has ended');
+    // The transition, the incident's timeline entry and the audit record commit together.
     await this.workflow.fire(
       taskId,
       action,
@@ -670,22 +671,20 @@ export class IncidentService {
       {
         ...(input.comment ? { comment: input.comment } : {}),
         ...(input.expectedRev !== undefined ? { expectedRev: input.expectedRev } : {}),
+        also: async (trx) => {
+          await this.event(
+            trx,
+            t.incident_id,
+            ctx,
+            t.unit,
+            action === 'accept' ? 'task_accepted' : 'task_completed',
+            `${t.title_zh}${input.comment ? `: ${input.comment}` : ''}`,
+            { taskId },
+          );
+          await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
+        },
       },
     );
-    await transaction(this.p.db, async (trx) => {
-      await this.event(
-        trx,
-        t.incident_id,
-        ctx,
-        t.unit,
-        action === 'accept' ? 'task_accepted' : 'task_completed',
-        `${t.title_zh}${input.comment ? `: ${input.comment}` : ''}`,
-        {
-          taskId,
-        },
-      );
-      await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
-    });
     await this.announce(inc, action === 'accept' ? 'task_accepted' : 'task_completed');
   }
 

@@ -68,6 +68,11 @@ export interface FireInput {
   /** The revision the caller saw; a mismatch is a 409 so no update is lost. */
   expectedRev?: number;
   data?: Record<string, unknown>;
+  /**
+   * The caller's own records of the transition (a module's timeline, its audit), written in the
+   * transition's transaction so both or neither are kept. Must use `trx` only.
+   */
+  also?: (trx: Transaction<Database>, next: InstanceRow) => Promise<void>;
 }
 
 type Conn = Db | Transaction<Database>;
@@ -267,6 +272,7 @@ export class WorkflowEngine {
         { ...this.eventBase(next), transition: transitionName, from: inst.state, actorId: actor.principal?.id ?? null },
         { key: instanceId },
       );
+      await input.also?.(trx, next);
       return next;
     });
     await this.outbox.flush();

@@ -142,6 +142,41 @@ for (const d of await dialects()) {
       assert.equal((await engine.get(inst.id, null)).state, 'reviewing', 'nothing changed');
     });
 
+    it('writes the caller’s own records in the transition’s transaction: both or neither', async () => {
+      const inst = await engine.start('sample.document_review', { department: 'CGW' }, { principal: staff });
+      const failing = engine.fire(
+        inst.id,
+        'accept',
+        { principal: staff },
+        {
+          also: async (trx) => {
+            await trx.insertInto('settings').values({ key: 'also-test', value: '"x"', updated_at: clock, updated_by: null }).execute();
+            throw new Error('the module’s record failed');
+          },
+        },
+      );
+      await assert.rejects(failing, /the module’s record failed/);
+      assert.equal((await engine.get(inst.id, null)).state, 'submitted', 'the transition rolled back with the record');
+      assert.equal((await engine.timeline(inst.id)).length, 1);
+      assert.equal(await s.db.selectFrom('settings').select('key').where('key', '=', 'also-test').executeTakeFirst(), undefined);
+      const done = await engine.fire(
+        inst.id,
+        'accept',
+        { principal: staff },
+        {
+          also: async (trx, next) => {
+            await trx
+              .insertInto('settings')
+              .values({ key: 'also-test', value: JSON.stringify(next.state), updated_at: clock, updated_by: null })
+              .execute();
+          },
+        },
+      );
+      assert.equal(done.state, 'reviewing');
+      const row = await s.db.selectFrom('settings').select('value').where('key', '=', 'also-test').executeTakeFirstOrThrow();
+      assert.equal(row.value, '"reviewing"');
+    });
+
     it('lets only one of two simultaneous transitions win', async () => {
       const inst = await engine.start('sample.document_review', { department: 'CGW' }, { principal: staff });
       await engine.fire(inst.id, 'accept', { principal: staff });
