@@ -115,7 +115,14 @@ describe('emergency command screens in Chromium', () => {
     await duty.getByTestId('end-response').click();
     await duty.getByTestId('end-reason').fill('积水已退，交通恢复');
     await duty.getByTestId('end-ok').click();
-    await duty.getByTestId('incident-status').getByText('已结束').waitFor();
+    await duty
+      .getByTestId('incident-status')
+      .getByText('已结束')
+      .waitFor()
+      .catch(async (e) => {
+        await shot(duty, 'command-end-failed');
+        throw e;
+      });
 
     // The review: per unit, lessons, exports.
     await duty.getByTestId('open-review').click();
@@ -134,6 +141,10 @@ describe('emergency command screens in Chromium', () => {
 
   it('a drill from a plan is marked on its board and kept out of the real list; the plan editor checks as it goes and saves a version; the registry lists resources', async () => {
     const duty = await open('duty');
+    // The duty officer's list: the figures at a glance (the response above has ended).
+    await duty.getByRole('menuitem', { name: '应急事件' }).click();
+    await duty.getByTestId('incident-stats').getByText('近 30 天已结束').waitFor();
+    await shot(duty, 'command-incidents');
     await duty.getByRole('menuitem', { name: '应急演练' }).click();
     await duty.getByTestId('report-incident').click();
     await duty.getByTestId('drill-plan').click();

@@ -231,6 +231,20 @@ export async function commandRoutes(
       return rows.map((r) => ({ ...incidentView(r), progress: progress.get(r.id) ?? { tasks: 0, accepted: 0, completed: 0, overdue: 0 } }));
     },
   );
+  app.get(
+    '/api/command/stats',
+    {
+      schema: {
+        ...R('Incidents by status, level and kind, tasks in force and overdue, median minutes to accept: real incidents only, or drills only'),
+        querystring: Type.Object({
+          since: Type.Optional(Type.Integer({ description: 'Epoch ms; default the last 30 days. Current incidents always count.' })),
+          drill: Type.Boolean({ default: false, description: 'true: drills only (drills never count in real figures)' }),
+        }),
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }),
+  );
   app.post(
     '/api/command/incidents',
     {

@@ -595,13 +595,19 @@ export class IncidentService {
 
   private async cancelTask(t: EmTaskTable, reason: string, ctx: RequestContext): Promise<void> {
     try {
-      await this.workflow.fire(t.id, 'cancel', { principal: null, ip: ctx.ip, requestId: ctx.requestId }, { comment: reason });
+      await this.workflow.fire(
+        t.id,
+        'cancel',
+        { principal: null, ip: ctx.ip, requestId: ctx.requestId },
+        {
+          comment: reason,
+          also: (trx) => this.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}: ${reason}`, { taskId: t.id }),
+        },
+      );
     } catch (err) {
       // Completed meanwhile: nothing to cancel.
       if (!(err instanceof AppError && (err.code === 'WD_ERR_CONFLICT' || err.code === 'WD_ERR_VERSION_CONFLICT'))) throw err;
-      return;
     }
-    await transaction(this.p.db, (trx) => this.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}: ${reason}`, { taskId: t.id }));
   }
 
   private async afterDispatch(inc: IncidentRow, tasks: EmTaskTable[]): Promise<void> {
@@ -763,6 +769,62 @@ export class IncidentService {
       else if (r.deadline !== null && Number(r.deadline) < now) p.overdue++;
     }
     return out;
+  }
+
+  /**
+   * The figures the duty officer and the operations centre count: incidents by status, level and
+   * kind since a time, tasks in force and overdue, and the median minutes units took to accept.
+   * Real incidents only unless `drill` is true (then drills only): drills never touch real figures.
+   */
+  async stats(q: { since: number; drill: boolean }) {
+    const now = this.p.now();
+    const incidents = await this.p.db
+      .selectFrom('em_incidents')
+      .select(['id', 'status', 'level', 'subkind'])
+      .where('drill', '=', q.drill ? 1 : 0)
+      .where((eb) => eb.or([eb('created_at', '>=', q.since), eb('status', '!=', 'ended')]))
+      .execute();
+    const byStatus: Record<string, number> = { open: 0, responding: 0, ended: 0 };
+    const byLevel: Record<string, number> = {};
+    const bySubkind: Record<string, number> = {};
+    for (const i of incidents) {
+      byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
+      if (i.status !== 'ended') {
+        if (i.level) byLevel[i.level] = (byLevel[i.level] ?? 0) + 1;
+        bySubkind[i.subkind] = (bySubkind[i.subkind] ?? 0) + 1;
+      }
+    }
+    const current = incidents.filter((i) => i.status !== 'ended').map((i) => i.id);
+    const progress = await this.progress(current);
+    const tasks = { inForce: 0, accepted: 0, completed: 0, overdue: 0 };
+    for (const p of progress.values()) {
+      tasks.inForce += p.tasks;
+      tasks.accepted += p.accepted;
+      tasks.completed += p.completed;
+      tasks.overdue += p.overdue;
+    }
+    // Minutes from dispatch to acceptance, over tasks accepted in the window.
+    const ids = incidents.map((i) => i.id);
+    const accepts = ids.length
+      ? await this.p.db
+          .selectFrom('workflow_steps')
+          .innerJoin('em_tasks', 'em_tasks.id', 'workflow_steps.instance_id')
+          .select(['workflow_steps.at as at', 'em_tasks.created_at as created'])
+          .where('em_tasks.incident_id', 'in', ids)
+          .where('workflow_steps.action', '=', 'accept')
+          .execute()
+      : [];
+    const minutes = accepts.map((a) => (Number(a.at) - Number(a.created)) / 60_000).sort((a, b) => a - b);
+    return {
+      drill: q.drill,
+      since: q.since,
+      at: now,
+      incidents: byStatus,
+      currentByLevel: byLevel,
+      currentBySubkind: bySubkind,
+      tasks,
+      medianMinutesToAccept: minutes.length ? Math.round(minutes[minutes.length >> 1]! * 10) / 10 : null,
+    };
   }
 
   /** The messages sent about an incident's tasks (SMS, e-mail, webhook), addresses masked. */

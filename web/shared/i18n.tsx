@@ -382,6 +382,9 @@ const STRINGS = {
   'cmd.msg.sent': { zh: '已发送', en: 'Sent' },
   'cmd.msg.failed': { zh: '失败', en: 'Failed' },
   'cmd.ev.notify_failed': { zh: '通知失败', en: 'Message failed' },
+  'cmd.tasksInForce': { zh: '在办任务', en: 'Tasks in force' },
+  'cmd.medianToAccept': { zh: '接收用时中位数', en: 'Median time to accept' },
+  'cmd.ended30d': { zh: '近 30 天已结束', en: 'Ended, last 30 days' },
   'cmd.toIncident': { zh: '转为事件', en: 'Make an incident' },
   'cmd.openIncident': { zh: '查看事件', en: 'Open the incident' },
 } as const;

@@ -244,6 +244,15 @@ for (const d of await dialects()) {
     });
 
     test('a drill is marked as one and kept apart from real incidents', async () => {
+      const figures = async (drill: boolean) => {
+        const r = await t.call('GET', `/api/command/stats?drill=${drill}`, duty);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        const { at: _at, ...rest } = r.body;
+        return rest;
+      };
+      const realBefore = await figures(false);
+      assert.ok(realBefore.incidents.ended >= 1, 'the response that ended counts');
+      assert.equal(typeof realBefore.medianMinutesToAccept, 'number');
       const r = await t.call('POST', '/api/command/incidents', duty, { fromAlert: alertId, drill: true });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       assert.equal(r.body.drill, true);
@@ -258,6 +267,12 @@ for (const d of await dialects()) {
       );
       const b = (await t.call('GET', `/api/command/incidents/${r.body.id}`, duty)).body;
       assert.match(b.timeline[0].text, /演练 drill/);
+      // Real figures do not move; the drill counts among drills.
+      assert.deepEqual(await figures(false), realBefore);
+      const drillFigures = await figures(true);
+      assert.equal(drillFigures.incidents.responding, 1);
+      assert.deepEqual(drillFigures.currentBySubkind, { waterlogging: 1 });
+      assert.equal(drillFigures.tasks.inForce, b.tasks.length);
     });
 
     test('task messages reach each unit’s endpoints; an overdue task reaches its leader’s; a drill sends none', async () => {

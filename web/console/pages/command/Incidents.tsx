@@ -3,7 +3,7 @@
  * form to report one (a phone call, a report), and the drill view (演练): the same list of drills
  * only, with a drill started from any plan.
  */
-import { App, Button, Card, Form, Input, InputNumber, Modal, Progress as Bar, Segmented, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Form, Input, InputNumber, Modal, Progress as Bar, Segmented, Select, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type Me, problemText } from '../../../shared/api';
@@ -11,6 +11,12 @@ import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
 import { DrillTag, fmtTime, type Incident, IncidentStatusTag, ResponseLevelTag, useCatalog } from './common';
+
+interface Stats {
+  incidents: Record<string, number>;
+  tasks: { inForce: number; accepted: number; completed: number; overdue: number };
+  medianMinutesToAccept: number | null;
+}
 
 interface PlanSummary {
   id: string;
@@ -27,8 +33,12 @@ export function IncidentsPage({ user, drill }: { user: Me; drill: boolean }) {
   const [status, setStatus] = useState<'current' | 'ended' | 'all'>('current');
   const { data, loading, reload } = useApi<Incident[]>(`/api/command/incidents?drill=${drill}&limit=200${status === 'ended' ? '&status=ended' : ''}`);
   const reloadSoon = useCoalesced(reload);
+  const stats = useApi<Stats>(`/api/command/stats?drill=${drill}`);
+  const reloadStats = useCoalesced(stats.reload, 2000);
   useLive('incidents', (m) => {
-    if (m.kind === 'incident') reloadSoon();
+    if (m.kind !== 'incident') return;
+    reloadSoon();
+    reloadStats();
   });
   const [reporting, setReporting] = useState(false);
   const rows = (data ?? []).filter((i) => status !== 'current' || i.status !== 'ended');
@@ -61,6 +71,16 @@ export function IncidentsPage({ user, drill }: { user: Me; drill: boolean }) {
         </Space>
       }
     >
+      {stats.data && (
+        <Space size={40} wrap style={{ marginBottom: 16 }} data-testid="incident-stats">
+          <Statistic title={t('cmd.status.open')} value={stats.data.incidents.open ?? 0} valueStyle={stats.data.incidents.open ? { color: '#cf1322' } : {}} />
+          <Statistic title={t('cmd.status.responding')} value={stats.data.incidents.responding ?? 0} />
+          <Statistic title={t('cmd.tasksInForce')} value={stats.data.tasks.inForce} suffix={`/ ${t('cmd.task.completed')} ${stats.data.tasks.completed}`} />
+          <Statistic title={t('cmd.overdue')} value={stats.data.tasks.overdue} valueStyle={stats.data.tasks.overdue ? { color: '#cf1322' } : {}} />
+          <Statistic title={t('cmd.medianToAccept')} value={stats.data.medianMinutesToAccept ?? '—'} suffix={t('cmd.minutes')} />
+          <Statistic title={t('cmd.ended30d')} value={stats.data.incidents.ended ?? 0} />
+        </Space>
+      )}
       <Table
         size="small"
         rowKey="id"
