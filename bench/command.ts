@@ -70,7 +70,11 @@ for (const u of units) {
 }
 // Every unit has a duty phone (development SMS gateway): each activation queues 20 SMS as well.
 for (const u of units) {
-  const r = await call('POST', '/api/warning/endpoints', admin, { department: u, channel: 'sms', address: `1380000${String(units.indexOf(u)).padStart(4, '0')}` });
+  const r = await call('POST', '/api/warning/endpoints', admin, {
+    department: u,
+    channel: 'sms',
+    address: `1380000${String(units.indexOf(u)).padStart(4, '0')}`,
+  });
   if (r.status !== 201) throw new Error(`endpoint ${u}: ${r.status} ${JSON.stringify(r.body)}`);
 }
 const task = (u: string, i: number) => ({

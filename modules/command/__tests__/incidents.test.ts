@@ -8,10 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { post } from '../../warning/__tests__/helpers.js';
-
-const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 张湾区 420303
-const MIN = 60_000;
+import { MIN, ZHANGWAN, pondingAlert } from './fixtures.js';
 
 type Task = { id: string; unit: string; key: string; state: string; level: number; overdue: boolean; dueAt: number; acceptBy: number };
 
@@ -26,20 +23,7 @@ for (const d of await dialects()) {
       t = await startApp(d);
       admin = await t.login('admin');
       duty = await t.login('duty');
-      const r = await t.call('POST', '/api/devices', admin, {
-        id: 'pond-renmin',
-        name: '人民北路下穿积水点',
-        type: 'FloodMonitoring',
-        department: 'ZJJ',
-        location: ZHANGWAN,
-      });
-      assert.equal(r.status, 201, JSON.stringify(r.body));
-      const base = Date.now() - 10 * MIN;
-      await post(t, 'pond-renmin', r.body.token, { ts: base, currentLevel: 0.18 });
-      await post(t, 'pond-renmin', r.body.token, { ts: base + 3 * MIN, currentLevel: 0.2 });
-      const list = await t.call('GET', '/api/alerts?rule=waterlogging-depth', admin);
-      assert.equal(list.body.total, 1);
-      alertId = list.body.items[0].id;
+      alertId = await pondingAlert(t, admin);
       t.platform.now = () => clock;
     });
     after(() => t.close());
