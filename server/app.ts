@@ -21,6 +21,7 @@ import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
+import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
@@ -57,6 +58,7 @@ export interface Wudang {
   workflow: WorkflowEngine;
   sensing: Sensing;
   warning: Warning;
+  brain: Brain;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -180,10 +182,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       { group: 'live-push-incident-tasks', broadcast: true },
     );
 
+    const brain = await startBrain(platform, theSensing.telemetry, command.incidents, { timers: opts.scheduler !== false });
+
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
       await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry);
+      await brainRoutes(scope, brain.indicators);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);
@@ -204,7 +209,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
       sensing: theSensing,
       warning: theWarning,
+      brain,
       close: async () => {
+        brain.close();
         await app.close();
         await theWarning.close();
         await theSensing.close();

@@ -43,12 +43,24 @@ export const PERMISSIONS = [
   'command.report', // report an incident, or make one from an alert
   'command.decide', // activate, raise, lower and end a response (duty officers and leaders)
   'command.act', // accept, report on and complete one's unit's tasks
+  'brain.read', // the operations centre's city indicators, their history and breakdowns
+  'brain.manage', // define one's department's city indicators
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
 const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read'];
 /** What every department's people do with warnings and emergency command. */
-const WORK: Permission[] = ['warning.read', 'warning.act', 'warning.manage', 'command.read', 'command.manage', 'command.report', 'command.act'];
+const WORK: Permission[] = [
+  'warning.read',
+  'warning.act',
+  'warning.manage',
+  'command.read',
+  'command.manage',
+  'command.report',
+  'command.act',
+  'brain.read',
+  'brain.manage',
+];
 
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
@@ -58,7 +70,17 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
-  api_client: ['city.read', 'calendar.read', 'workflow.read', 'devices.read', 'telemetry.ingest', 'warning.read', 'command.read', 'command.report'],
+  api_client: [
+    'city.read',
+    'calendar.read',
+    'workflow.read',
+    'devices.read',
+    'telemetry.ingest',
+    'warning.read',
+    'command.read',
+    'command.report',
+    'brain.read',
+  ],
 };
 
 /** Roles whose data scope is the whole city whatever department they belong to. */

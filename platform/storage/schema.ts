@@ -496,6 +496,24 @@ export interface NotificationEndpointTable {
   created_at: number;
 }
 
+export interface BrainIndicatorTable {
+  id: string;
+  owner: string;
+  domain: string;
+  definition: string; // JSON IndicatorDefinition
+  version: number;
+  enabled: number;
+  updated_by: string | null;
+  updated_at: number;
+}
+
+export interface BrainIndicatorValueTable {
+  indicator_id: string;
+  at: number;
+  value: number | null;
+  breakdown: string | null; // JSON {district or department: value}
+}
+
 export interface NotificationTable {
   id: string;
   /** What the message is about: 'alert', or 'incident' (an emergency task's message). */
@@ -566,6 +584,8 @@ export interface Database {
   alert_events: AlertEventTable;
   maintenance_windows: MaintenanceWindowTable;
   notification_endpoints: NotificationEndpointTable;
+  brain_indicators: BrainIndicatorTable;
+  brain_indicator_values: BrainIndicatorValueTable;
   notifications: NotificationTable;
   alert_timers: AlertTimerTable;
   dev_outbox: DevOutboxTable;

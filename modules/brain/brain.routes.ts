@@ -1,0 +1,136 @@
+/** HTTP routes of the operations centre's indicators (城市运行指标). */
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { Type } from 'typebox';
+import { ctxOf } from '../../platform/http/http.js';
+import type { IndicatorService } from './brain.service.js';
+import { AGGREGATES, DOMAINS, type IndicatorDefinition, validateIndicator } from './indicators.js';
+
+const R = (summary: string) => ({ tags: ['brain'], summary });
+const P = { $ref: 'Problem#' };
+const Label = Type.Object({ zh: Type.String({ maxLength: 200 }), en: Type.String({ maxLength: 200 }) });
+const Source = Type.Union([
+  Type.Object(
+    {
+      kind: Type.Literal('reading'),
+      types: Type.Array(Type.String(), { maxItems: 20, description: 'Device types read' }),
+      attr: Type.String({ description: 'An attribute, or a derived value: $aqi, $aqiLevel, $waterClass, $blackOdorous, $load' }),
+      agg: Type.String({ enum: [...AGGREGATES], description: 'count_over and share_over (%) need a threshold' }),
+      threshold: Type.Optional(Type.Union([Type.Number(), Type.Object({ property: Type.String() }, { additionalProperties: false })])),
+      freshMinutes: Type.Optional(Type.Integer({ description: 'Readings older than this do not count (default 60)' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('devices'), measure: Type.String({ enum: ['online_share', 'offline'] }) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      kind: Type.Literal('alerts'),
+      measure: Type.String({ enum: ['open', 'median_ack_minutes'] }),
+      levels: Type.Optional(Type.Array(Type.Integer({ minimum: 1, maximum: 4 }), { maxItems: 4 })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ kind: Type.Literal('incidents'), measure: Type.String({ enum: ['current', 'overdue_tasks'] }) }, { additionalProperties: false }),
+]);
+const Definition = {
+  name: Label,
+  domain: Type.String({ enum: Object.keys(DOMAINS) }),
+  owner: Type.String({ description: 'Owner department code' }),
+  description: Type.Optional(Type.String({ maxLength: 2000 })),
+  unit: Type.Optional(Type.String({ maxLength: 20 })),
+  decimals: Type.Optional(Type.Integer()),
+  scale: Type.Optional(Type.Number({ description: 'Multiplies the value (100: a share as a percentage)' })),
+  source: Source,
+  breakdown: Type.Optional(Type.String({ enum: ['district', 'department'] })),
+  status: Type.Optional(
+    Type.Object(
+      { direction: Type.String({ enum: ['up', 'down'], description: 'up: higher is worse' }), warn: Type.Number(), alarm: Type.Number() },
+      { additionalProperties: false },
+    ),
+  ),
+};
+
+export async function brainRoutes(scope: FastifyInstance, indicators: IndicatorService): Promise<void> {
+  const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  app.get(
+    '/api/brain/indicators',
+    {
+      schema: {
+        ...R('Every indicator (a definition, editable data) with its value now, status colour, breakdown and the value an hour ago'),
+        querystring: Type.Object({ domain: Type.Optional(Type.String()) }),
+      },
+      config: { auth: { permission: 'brain.read' } },
+    },
+    async (req) => {
+      const [defs, values] = await Promise.all([indicators.list({ enabled: true }), indicators.values()]);
+      const byId = new Map(values.map((v) => [v.id, v]));
+      return {
+        domains: DOMAINS,
+        items: defs.filter((d) => !req.query.domain || d.domain === req.query.domain).map((d) => ({ ...d, current: byId.get(d.id) ?? null })),
+      };
+    },
+  );
+  app.get(
+    '/api/brain/indicators/:id/history',
+    {
+      schema: {
+        ...R('An indicator’s kept values (every 5 minutes) over the last hours, with breakdowns: the history and the replay'),
+        params: Type.Object({ id: Type.String() }),
+        querystring: Type.Object({ hours: Type.Integer({ minimum: 1, maximum: 168, default: 24 }) }),
+        response: { 404: P },
+      },
+      config: { auth: { permission: 'brain.read' } },
+    },
+    async (req) => indicators.history(req.params.id, req.query.hours),
+  );
+  app.get(
+    '/api/brain/definitions',
+    {
+      schema: { ...R('Indicator definitions, including disabled ones') },
+      config: { auth: { permission: 'brain.read' } },
+    },
+    async () => indicators.list(),
+  );
+  app.post(
+    '/api/brain/indicators/validate',
+    {
+      schema: { ...R('Check a draft indicator without saving it'), body: Type.Object(Definition, { additionalProperties: false }) },
+      config: { auth: { permission: 'brain.read' } },
+    },
+    async (req) => {
+      const errors = validateIndicator(req.body as IndicatorDefinition, await indicators.catalog());
+      return { valid: errors.length === 0, errors };
+    },
+  );
+  app.post(
+    '/api/brain/indicators',
+    {
+      schema: {
+        ...R('Add an indicator (a department its own): validated field by field'),
+        body: Type.Object({ id: Type.String(), ...Definition }, { additionalProperties: false }),
+        response: { 201: Type.Unknown(), 400: P, 403: P, 409: P },
+      },
+      config: { auth: { permission: 'brain.manage' } },
+    },
+    async (req, reply) => {
+      const { id, ...def } = req.body;
+      return reply.status(201).send(await indicators.create(id, def as IndicatorDefinition, ctxOf(req)));
+    },
+  );
+  app.put(
+    '/api/brain/indicators/:id',
+    {
+      schema: {
+        ...R('Revise an indicator (send the version you loaded; 409 if someone saved since)'),
+        params: Type.Object({ id: Type.String() }),
+        body: Type.Object({ version: Type.Integer(), enabled: Type.Optional(Type.Boolean()), ...Definition }, { additionalProperties: false }),
+        response: { 400: P, 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'brain.manage' } },
+    },
+    async (req) => {
+      const { version, enabled, ...def } = req.body;
+      return indicators.update(req.params.id, def as IndicatorDefinition, version, enabled, ctxOf(req));
+    },
+  );
+}

@@ -1,0 +1,240 @@
+/**
+ * The indicator library and its values: definitions stored as versioned data (a department writes
+ * its own), the current values evaluated on demand and cached briefly (many screens read the same
+ * figures), and snapshots every few minutes for trends, history and the wall's 24-hour replay.
+ */
+import { actorOf, appendAudit } from '../../platform/audit/audit.js';
+import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
+import { AppError, notFound } from '../../platform/http/errors.js';
+import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
+import type { Platform, RequestContext } from '../../server/context.js';
+import { listTypes } from '../sensing/sensing.store.js';
+import type { IndicatorEvaluator, IndicatorValue } from './evaluate.js';
+import { DOMAINS, INDICATOR_ID_RE, type IndicatorCatalog, type IndicatorDefinition, SEED_INDICATORS, validateIndicator } from './indicators.js';
+
+const SEEDED_KEY = 'brain.seeded_indicators';
+/** How long an evaluation serves every reader (the wall polls; dozens of screens read the same figures). */
+export const CACHE_MS = 10_000;
+/** How often values are kept for trends and replay, and how long. */
+export const SNAPSHOT_MS = 5 * 60_000;
+export const HISTORY_MS = 7 * 86_400_000;
+/** The trend compares with the snapshot nearest this long ago. */
+const TREND_MS = 60 * 60_000;
+
+export interface Indicator extends IndicatorDefinition {
+  id: string;
+  version: number;
+  enabled: boolean;
+  updatedBy: string | null;
+  updatedAt: number;
+}
+
+export class IndicatorService {
+  private cache: { at: number; values: Promise<IndicatorValue[]>; ids: string } | undefined;
+
+  constructor(
+    private readonly p: Platform,
+    private readonly evaluator: IndicatorEvaluator,
+  ) {}
+
+  async catalog(): Promise<IndicatorCatalog> {
+    const departments = new Set((await this.p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+    const types = new Map<string, Set<string>>();
+    for (const t of await listTypes(this.p.db)) types.set(t.id, new Set(t.attributes.map((a) => a.key)));
+    return { departments, types };
+  }
+
+  /** The city's own indicators, once: an indicator a city deletes is not seeded again. */
+  async seed(): Promise<void> {
+    const seeded = new Set(await getSetting<string[]>(this.p.db, SEEDED_KEY, []));
+    const todo = SEED_INDICATORS.filter((i) => !seeded.has(i.id));
+    if (todo.length === 0) return;
+    const cat = await this.catalog();
+    const now = this.p.now();
+    await transaction(this.p.db, async (trx) => {
+      for (const { id, ...def } of todo) {
+        const errors = validateIndicator(def, cat, `/seed/${id}`);
+        if (errors.length) {
+          this.p.log.warn({ indicator: id, errors }, 'seed indicator skipped');
+          continue;
+        }
+        const exists = await trx.selectFrom('brain_indicators').select('id').where('id', '=', id).executeTakeFirst();
+        if (!exists)
+          await trx
+            .insertInto('brain_indicators')
+            .values({ id, owner: def.owner, domain: def.domain, definition: JSON.stringify(def), version: 1, enabled: 1, updated_by: null, updated_at: now })
+            .execute();
+        seeded.add(id);
+      }
+      await putSetting(trx, SEEDED_KEY, [...seeded].sort(), now);
+    });
+  }
+
+  async list(q: { domain?: string; enabled?: boolean } = {}): Promise<Indicator[]> {
+    let query = this.p.db.selectFrom('brain_indicators').selectAll().orderBy('domain').orderBy('id');
+    if (q.domain) query = query.where('domain', '=', q.domain);
+    if (q.enabled !== undefined) query = query.where('enabled', '=', q.enabled ? 1 : 0);
+    const rows = await query.execute();
+    // The screen's order: domains as the plan lists them.
+    const order = Object.keys(DOMAINS);
+    return rows
+      .map((r) => ({
+        ...json.parse<IndicatorDefinition>(r.definition, {} as IndicatorDefinition),
+        id: r.id,
+        version: r.version,
+        enabled: r.enabled === 1,
+        updatedBy: r.updated_by,
+        updatedAt: Number(r.updated_at),
+      }))
+      .sort((a, b) => order.indexOf(a.domain) - order.indexOf(b.domain));
+  }
+
+  async get(id: string): Promise<Indicator> {
+    const found = (await this.list()).find((i) => i.id === id);
+    if (!found) throw notFound('Indicator', id);
+    return found;
+  }
+
+  private assertOwner(principal: Principal | null, owner: string): void {
+    if (!principal || principal.scope.departments === ALL) return;
+    if (!inScope(principal.scope, { department: owner, district: null }))
+      throw new AppError('WD_ERR_OUT_OF_SCOPE', `Indicators of ${owner} are kept by that department`);
+  }
+
+  private async check(def: IndicatorDefinition): Promise<void> {
+    const errors = validateIndicator(def, await this.catalog());
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The indicator has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+  }
+
+  async create(id: string, def: IndicatorDefinition, ctx: RequestContext): Promise<Indicator> {
+    if (!INDICATOR_ID_RE.test(id))
+      throw new AppError('WD_ERR_VALIDATION', 'Bad indicator id', { errors: [{ pointer: '/body/id', detail: 'lower-case letters, digits and -' }] });
+    this.assertOwner(ctx.principal, def.owner);
+    await this.check(def);
+    const now = this.p.now();
+    await transaction(this.p.db, async (trx) => {
+      if (await trx.selectFrom('brain_indicators').select('id').where('id', '=', id).executeTakeFirst())
+        throw new AppError('WD_ERR_CONFLICT', `Indicator ${id} exists`);
+      await trx
+        .insertInto('brain_indicators')
+        .values({
+          id,
+          owner: def.owner,
+          domain: def.domain,
+          definition: JSON.stringify(def),
+          version: 1,
+          enabled: 1,
+          updated_by: ctx.principal?.id ?? null,
+          updated_at: now,
+        })
+        .execute();
+      await appendAudit(trx, { ...actorOf(ctx), action: 'indicator.created', targetType: 'indicator', targetId: id, details: { owner: def.owner }, at: now });
+    });
+    this.cache = undefined;
+    return this.get(id);
+  }
+
+  /** A revision: send the version you loaded (409 if someone saved since). */
+  async update(id: string, def: IndicatorDefinition, version: number, enabled: boolean | undefined, ctx: RequestContext): Promise<Indicator> {
+    const cur = await this.get(id);
+    this.assertOwner(ctx.principal, cur.owner);
+    this.assertOwner(ctx.principal, def.owner);
+    await this.check(def);
+    const now = this.p.now();
+    await transaction(this.p.db, async (trx) => {
+      const r = await trx
+        .updateTable('brain_indicators')
+        .set({
+          owner: def.owner,
+          domain: def.domain,
+          definition: JSON.stringify(def),
+          version: version + 1,
+          ...(enabled !== undefined ? { enabled: enabled ? 1 : 0 } : {}),
+          updated_by: ctx.principal?.id ?? null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .where('version', '=', version)
+        .executeTakeFirst();
+      if (Number(r.numUpdatedRows) !== 1)
+        throw new AppError('WD_ERR_VERSION_CONFLICT', `Indicator ${id} is at version ${cur.version}, not ${version}; reload it`);
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        action: 'indicator.updated',
+        targetType: 'indicator',
+        targetId: id,
+        details: { version: version + 1 },
+        at: now,
+      });
+    });
+    this.cache = undefined;
+    return this.get(id);
+  }
+
+  /** Every enabled indicator's value now, with its trend (the change since about an hour ago). */
+  async values(): Promise<(IndicatorValue & { previous: number | null })[]> {
+    const defs = await this.list({ enabled: true });
+    const ids = defs.map((d) => `${d.id}@${d.version}`).join(',');
+    const now = this.p.now();
+    if (!this.cache || now - this.cache.at >= CACHE_MS || this.cache.ids !== ids) {
+      const values = this.evaluator.evaluate(defs);
+      this.cache = { at: now, values, ids };
+      values.catch(() => {
+        if (this.cache?.values === values) this.cache = undefined;
+      });
+    }
+    const current = await this.cache.values;
+    const previous = await this.valuesAt(now - TREND_MS);
+    return current.map((v) => ({ ...v, previous: previous.get(v.id) ?? null }));
+  }
+
+  /** The snapshot values nearest before a time (the replay's frame, the trend's reference). */
+  async valuesAt(at: number): Promise<Map<string, number | null>> {
+    const last = await this.p.db
+      .selectFrom('brain_indicator_values')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('at', '<=', at)
+      .where('at', '>', at - 2 * SNAPSHOT_MS)
+      .executeTakeFirst();
+    if (!last?.at) return new Map();
+    const rows = await this.p.db.selectFrom('brain_indicator_values').select(['indicator_id', 'value']).where('at', '=', last.at).execute();
+    return new Map(rows.map((r) => [r.indicator_id, r.value === null ? null : Number(r.value)]));
+  }
+
+  /** Keeps every enabled indicator's current value (the timer's work), and drops what is older than the history kept. */
+  async snapshot(): Promise<number> {
+    const defs = await this.list({ enabled: true });
+    const values = await this.evaluator.evaluate(defs);
+    const at = this.p.now();
+    await transaction(this.p.db, async (trx) => {
+      if (values.length)
+        await trx
+          .insertInto('brain_indicator_values')
+          .values(values.map((v) => ({ indicator_id: v.id, at, value: v.value, breakdown: v.breakdown ? JSON.stringify(v.breakdown) : null })))
+          .execute();
+      await trx
+        .deleteFrom('brain_indicator_values')
+        .where('at', '<', at - HISTORY_MS)
+        .execute();
+    });
+    return values.length;
+  }
+
+  /** An indicator's kept values over the last hours, with their breakdowns. */
+  async history(id: string, hours: number) {
+    await this.get(id);
+    const since = this.p.now() - hours * 3_600_000;
+    const rows = await this.p.db
+      .selectFrom('brain_indicator_values')
+      .selectAll()
+      .where('indicator_id', '=', id)
+      .where('at', '>=', since)
+      .orderBy('at')
+      .execute();
+    return rows.map((r) => ({
+      at: Number(r.at),
+      value: r.value === null ? null : Number(r.value),
+      breakdown: json.parse<Record<string, number> | null>(r.breakdown, null),
+    }));
+  }
+}

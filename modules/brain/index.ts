@@ -1,0 +1,35 @@
+/**
+ * The city brain's operations figures (城市运行监测): indicators as data over the sensing hub,
+ * early warning and emergency command, evaluated on demand and kept every five minutes for
+ * trends and replay (docs/brain.md).
+ */
+import type { Platform } from '../../server/context.js';
+import type { IncidentService } from '../command/incidents.service.js';
+import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
+import { IndicatorEvaluator } from './evaluate.js';
+
+export { brainRoutes } from './brain.routes.js';
+
+export interface Brain {
+  indicators: IndicatorService;
+  close(): void;
+}
+
+export async function startBrain(p: Platform, telemetry: TelemetryStore, incidents: IncidentService, opts: { timers?: boolean } = {}): Promise<Brain> {
+  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents));
+  await indicators.seed();
+  let timer: ReturnType<typeof setInterval> | undefined;
+  if (opts.timers !== false) {
+    timer = setInterval(() => {
+      indicators.snapshot().catch((err) => p.log.error({ err }, 'indicator snapshot failed'));
+    }, SNAPSHOT_MS);
+    timer.unref();
+  }
+  return {
+    indicators,
+    close: () => {
+      if (timer) clearInterval(timer);
+    },
+  };
+}

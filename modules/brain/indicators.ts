@@ -1,0 +1,326 @@
+/**
+ * City indicators (城市运行指标) as data. An indicator names what it measures and where the value
+ * comes from (devices' newest readings or a value derived from them, device health, alerts,
+ * incidents), how to aggregate it, how to break it down (by district or department), and when it
+ * turns yellow or red. A department adds one through the API or the console, never in code.
+ */
+import { DERIVED } from '../warning/derived.js';
+
+export type Label = { zh: string; en: string };
+
+/** The domains of the operations-centre screen, in the plan's words. */
+export const DOMAINS = {
+  air: { zh: '大气环境', en: 'Air' },
+  water: { zh: '水利水环境', en: 'Water' },
+  drainage: { zh: '城市排水', en: 'Drainage' },
+  safety: { zh: '燃气与桥梁安全', en: 'Gas and bridges' },
+  traffic: { zh: '交通运行', en: 'Traffic' },
+  tourism: { zh: '文化旅游', en: 'Tourism' },
+  devices: { zh: '感知设备', en: 'Devices' },
+  alerts: { zh: '风险预警', en: 'Alerts' },
+  incidents: { zh: '应急事件', en: 'Incidents' },
+  sharing: { zh: '数据共享', en: 'Data sharing' },
+} as const;
+export type Domain = keyof typeof DOMAINS;
+
+export const AGGREGATES = ['avg', 'max', 'min', 'sum', 'count_over', 'share_over'] as const;
+export type Aggregate = (typeof AGGREGATES)[number];
+
+export type IndicatorSource =
+  | {
+      kind: 'reading';
+      /** Device types read. */
+      types: string[];
+      /** An attribute, or a derived value ($aqi, $waterClass, $load, …). */
+      attr: string;
+      agg: Aggregate;
+      /** For count_over / share_over: a number, or a device property (a station's own warning level). */
+      threshold?: number | { property: string };
+      /** Readings older than this do not count (default 60 minutes). */
+      freshMinutes?: number;
+    }
+  | { kind: 'devices'; measure: 'online_share' | 'offline' }
+  | { kind: 'alerts'; measure: 'open' | 'median_ack_minutes'; levels?: number[] }
+  | { kind: 'incidents'; measure: 'current' | 'overdue_tasks' };
+
+export interface IndicatorDefinition {
+  name: Label;
+  domain: Domain;
+  /** Department that owns and edits the indicator. */
+  owner: string;
+  description?: string;
+  unit?: string;
+  decimals?: number;
+  /** Multiplies the value (100 shows a share such as $load as a percentage). */
+  scale?: number;
+  source: IndicatorSource;
+  /** The breakdown shown on drill-down (the wall's district view reads `district`). */
+  breakdown?: 'district' | 'department';
+  /** When the value turns yellow (warn) and red (alarm); `up`: higher is worse. */
+  status?: { direction: 'up' | 'down'; warn: number; alarm: number };
+}
+
+export interface IndicatorCatalog {
+  departments: ReadonlySet<string>;
+  /** Device types and their attributes. */
+  types: ReadonlyMap<string, ReadonlySet<string>>;
+}
+
+export type FieldError = { pointer: string; detail: string };
+
+export const INDICATOR_ID_RE = /^[a-z][a-z0-9-]{1,63}$/;
+
+const label = (l: unknown): l is Label =>
+  typeof l === 'object' &&
+  l !== null &&
+  typeof (l as Label).zh === 'string' &&
+  (l as Label).zh.trim() !== '' &&
+  typeof (l as Label).en === 'string' &&
+  (l as Label).en.trim() !== '';
+
+/** Every problem with a definition, each at its field; empty when sound. */
+export function validateIndicator(def: IndicatorDefinition, cat: IndicatorCatalog, base = '/body'): FieldError[] {
+  const errors: FieldError[] = [];
+  const err = (pointer: string, detail: string) => errors.push({ pointer: `${base}${pointer}`, detail });
+  if (!label(def.name)) err('/name', 'a Chinese and an English name are required');
+  if (!(def.domain in DOMAINS)) err('/domain', `one of ${Object.keys(DOMAINS).join(', ')}`);
+  if (!cat.departments.has(def.owner)) err('/owner', `unknown department ${def.owner}`);
+  if (def.decimals !== undefined && !(Number.isInteger(def.decimals) && def.decimals >= 0 && def.decimals <= 4)) err('/decimals', '0 to 4');
+  if (def.scale !== undefined && !(Number.isFinite(def.scale) && def.scale !== 0)) err('/scale', 'a number other than 0');
+  if (def.breakdown !== undefined && def.breakdown !== 'district' && def.breakdown !== 'department') err('/breakdown', 'district or department');
+  const s = def.source as IndicatorSource | undefined;
+  if (!s || typeof s !== 'object') err('/source', 'required');
+  else if (s.kind === 'reading') {
+    if (!Array.isArray(s.types) || s.types.length === 0) err('/source/types', 'at least one device type');
+    for (const [i, t] of (s.types ?? []).entries()) if (!cat.types.has(t)) err(`/source/types/${i}`, `unknown device type ${t}`);
+    if (s.attr?.startsWith('$')) {
+      if (!DERIVED[s.attr]) err('/source/attr', `unknown derived value ${s.attr}; known: ${Object.keys(DERIVED).join(', ')}`);
+    } else if (!s.attr || !(s.types ?? []).some((t) => cat.types.get(t)?.has(s.attr))) {
+      err('/source/attr', `none of the types has ${s.attr ?? '(nothing)'}`);
+    }
+    if (!AGGREGATES.includes(s.agg)) err('/source/agg', `one of ${AGGREGATES.join(', ')}`);
+    const needsThreshold = s.agg === 'count_over' || s.agg === 'share_over';
+    const th = s.threshold;
+    if (needsThreshold && th === undefined) err('/source/threshold', `${s.agg} needs a threshold: a number or {property}`);
+    if (th !== undefined && !(typeof th === 'number' ? Number.isFinite(th) : typeof th?.property === 'string' && th.property !== ''))
+      err('/source/threshold', 'a number or {property: name}');
+    if (s.freshMinutes !== undefined && !(Number.isInteger(s.freshMinutes) && s.freshMinutes >= 1 && s.freshMinutes <= 10_080))
+      err('/source/freshMinutes', '1 to 10,080 minutes');
+  } else if (s.kind === 'devices') {
+    if (s.measure !== 'online_share' && s.measure !== 'offline') err('/source/measure', 'online_share or offline');
+  } else if (s.kind === 'alerts') {
+    if (s.measure !== 'open' && s.measure !== 'median_ack_minutes') err('/source/measure', 'open or median_ack_minutes');
+    for (const [i, l] of (s.levels ?? []).entries()) if (![1, 2, 3, 4].includes(l)) err(`/source/levels/${i}`, '1 to 4');
+  } else if (s.kind === 'incidents') {
+    if (s.measure !== 'current' && s.measure !== 'overdue_tasks') err('/source/measure', 'current or overdue_tasks');
+    if (def.breakdown === 'department') err('/breakdown', 'incidents break down by district');
+  } else err('/source/kind', 'reading, devices, alerts or incidents');
+  const st = def.status;
+  if (st !== undefined) {
+    if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', 'up (higher is worse) or down');
+    if (!Number.isFinite(st.warn)) err('/status/warn', 'a number');
+    if (!Number.isFinite(st.alarm)) err('/status/alarm', 'a number');
+    if (Number.isFinite(st.warn) && Number.isFinite(st.alarm) && (st.direction === 'up' ? st.alarm < st.warn : st.alarm > st.warn))
+      err('/status/alarm', st.direction === 'up' ? 'at or above warn when higher is worse' : 'at or below warn when lower is worse');
+  }
+  return errors;
+}
+
+/** green, yellow or red for a value against the definition's thresholds (null: no thresholds or no value). */
+export function statusOf(def: IndicatorDefinition, value: number | null): 'green' | 'yellow' | 'red' | null {
+  if (value === null || !def.status) return null;
+  const { direction, warn, alarm } = def.status;
+  const worse = (a: number, b: number) => (direction === 'up' ? a >= b : a <= b);
+  if (worse(value, alarm)) return 'red';
+  if (worse(value, warn)) return 'yellow';
+  return 'green';
+}
+
+/**
+ * Shiyan's indicators, one or more per domain of the screen. Thresholds cite their rule: HJ 633
+ * AQI levels (100 light pollution, 200 heavy), GB 51222 (15 cm ponding), the stations' own
+ * warning levels, the 80 % scenic-area load of the tourism rules.
+ */
+export const SEED_INDICATORS: (IndicatorDefinition & { id: string })[] = [
+  {
+    id: 'air-aqi',
+    name: { zh: '空气质量指数 AQI（实时，全市）', en: 'AQI now, city' },
+    domain: 'air',
+    owner: 'STHJJ',
+    description: 'HJ 633 实时 AQI，各站点平均；分区县。',
+    source: { kind: 'reading', types: ['AirQualityObserved'], attr: '$aqi', agg: 'avg', freshMinutes: 120 },
+    breakdown: 'district',
+    decimals: 0,
+    status: { direction: 'up', warn: 101, alarm: 201 },
+  },
+  {
+    id: 'air-aqi-worst',
+    name: { zh: '最差站点 AQI', en: 'Worst station AQI' },
+    domain: 'air',
+    owner: 'STHJJ',
+    source: { kind: 'reading', types: ['AirQualityObserved'], attr: '$aqi', agg: 'max', freshMinutes: 120 },
+    breakdown: 'district',
+    decimals: 0,
+    status: { direction: 'up', warn: 101, alarm: 201 },
+  },
+  {
+    id: 'water-stations-over-warning',
+    name: { zh: '超警戒水位站点', en: 'Stations above warning level' },
+    domain: 'water',
+    owner: 'SLJ',
+    unit: '个',
+    source: { kind: 'reading', types: ['WaterObserved'], attr: 'waterLevel', agg: 'count_over', threshold: { property: 'warningLevel' } },
+    breakdown: 'district',
+    status: { direction: 'up', warn: 1, alarm: 3 },
+  },
+  {
+    id: 'water-class-worst',
+    name: { zh: '水质类别（最差断面，1=Ⅰ类…6=劣Ⅴ类）', en: 'Water class, worst section (1 = I … 6 = worse than V)' },
+    domain: 'water',
+    owner: 'STHJJ',
+    source: { kind: 'reading', types: ['WaterQualityObserved'], attr: '$waterClass', agg: 'max', freshMinutes: 240 },
+    breakdown: 'district',
+    decimals: 0,
+    status: { direction: 'up', warn: 4, alarm: 5 },
+  },
+  {
+    id: 'drainage-ponding',
+    name: { zh: '积水点超 15 cm', en: 'Ponding points over 15 cm' },
+    domain: 'drainage',
+    owner: 'ZJJ',
+    unit: '处',
+    source: { kind: 'reading', types: ['FloodMonitoring'], attr: 'currentLevel', agg: 'count_over', threshold: 0.15 },
+    breakdown: 'district',
+    status: { direction: 'up', warn: 1, alarm: 3 },
+  },
+  {
+    id: 'drainage-wells-overflow',
+    name: { zh: '排水井满溢', en: 'Drainage wells overflowing' },
+    domain: 'drainage',
+    owner: 'ZJJ',
+    unit: '个',
+    source: { kind: 'reading', types: ['DrainageWellObserved'], attr: 'overflow', agg: 'count_over', threshold: 1 },
+    breakdown: 'district',
+    status: { direction: 'up', warn: 1, alarm: 5 },
+  },
+  {
+    id: 'gas-alarms',
+    name: { zh: '燃气浓度报警点（≥20 %LEL）', en: 'Gas readings at or over 20 % LEL' },
+    domain: 'safety',
+    owner: 'ZJJ',
+    unit: '处',
+    source: { kind: 'reading', types: ['CombustibleGasObserved'], attr: 'lel', agg: 'count_over', threshold: 20 },
+    breakdown: 'district',
+    status: { direction: 'up', warn: 1, alarm: 2 },
+  },
+  {
+    id: 'bridge-deflection-max',
+    name: { zh: '桥梁最大挠度', en: 'Largest bridge deflection' },
+    domain: 'safety',
+    owner: 'JTJ',
+    unit: 'mm',
+    source: { kind: 'reading', types: ['BridgeStructureObserved'], attr: 'deflection', agg: 'max' },
+    breakdown: 'district',
+    decimals: 1,
+  },
+  {
+    id: 'traffic-flow',
+    name: { zh: '主干道车流量', en: 'Main-road traffic flow' },
+    domain: 'traffic',
+    owner: 'JTJ',
+    unit: '辆/小时',
+    source: { kind: 'reading', types: ['TrafficFlowObserved'], attr: 'intensity', agg: 'sum' },
+    breakdown: 'district',
+    decimals: 0,
+  },
+  {
+    id: 'traffic-congested',
+    name: { zh: '拥堵路段占比', en: 'Share of road sections congested' },
+    domain: 'traffic',
+    owner: 'JTJ',
+    unit: '%',
+    source: { kind: 'reading', types: ['TrafficFlowObserved'], attr: 'congested', agg: 'share_over', threshold: 1 },
+    decimals: 0,
+    status: { direction: 'up', warn: 20, alarm: 40 },
+  },
+  {
+    id: 'tourism-visitors',
+    name: { zh: '景区在园人数', en: 'Visitors in scenic areas' },
+    domain: 'tourism',
+    owner: 'WLJ',
+    unit: '人',
+    source: { kind: 'reading', types: ['VisitorCounterObserved'], attr: 'visitorsInside', agg: 'sum' },
+    breakdown: 'district',
+    decimals: 0,
+  },
+  {
+    id: 'tourism-load-max',
+    name: { zh: '景区最大承载率', en: 'Highest scenic-area load' },
+    domain: 'tourism',
+    owner: 'WLJ',
+    unit: '%',
+    source: { kind: 'reading', types: ['VisitorCounterObserved'], attr: '$load', agg: 'max' },
+    breakdown: 'district',
+    scale: 100,
+    decimals: 0,
+    status: { direction: 'up', warn: 80, alarm: 100 },
+  },
+  {
+    id: 'devices-online',
+    name: { zh: '设备在线率', en: 'Devices online' },
+    domain: 'devices',
+    owner: 'ZSJ',
+    unit: '%',
+    source: { kind: 'devices', measure: 'online_share' },
+    breakdown: 'department',
+    decimals: 1,
+    status: { direction: 'down', warn: 95, alarm: 85 },
+  },
+  {
+    id: 'alerts-open',
+    name: { zh: '未处置预警', en: 'Open alerts' },
+    domain: 'alerts',
+    owner: 'ZSJ',
+    unit: '条',
+    source: { kind: 'alerts', measure: 'open' },
+    breakdown: 'department',
+  },
+  {
+    id: 'alerts-open-severe',
+    name: { zh: '未处置Ⅰ、Ⅱ级预警', en: 'Open level Ⅰ and Ⅱ alerts' },
+    domain: 'alerts',
+    owner: 'ZSJ',
+    unit: '条',
+    source: { kind: 'alerts', measure: 'open', levels: [1, 2] },
+    breakdown: 'district',
+    status: { direction: 'up', warn: 1, alarm: 3 },
+  },
+  {
+    id: 'alerts-ack-minutes',
+    name: { zh: '预警确认用时（中位，24 小时）', en: 'Minutes to acknowledge (median, 24 h)' },
+    domain: 'alerts',
+    owner: 'ZSJ',
+    unit: '分钟',
+    source: { kind: 'alerts', measure: 'median_ack_minutes' },
+    decimals: 1,
+    status: { direction: 'up', warn: 30, alarm: 60 },
+  },
+  {
+    id: 'incidents-current',
+    name: { zh: '处置中事件', en: 'Incidents under way' },
+    domain: 'incidents',
+    owner: 'YJJ',
+    unit: '起',
+    source: { kind: 'incidents', measure: 'current' },
+    breakdown: 'district',
+  },
+  {
+    id: 'incidents-overdue-tasks',
+    name: { zh: '超时未办结任务', en: 'Tasks overdue' },
+    domain: 'incidents',
+    owner: 'YJJ',
+    unit: '项',
+    source: { kind: 'incidents', measure: 'overdue_tasks' },
+    status: { direction: 'up', warn: 1, alarm: 5 },
+  },
+];
