@@ -194,23 +194,29 @@ export class IndicatorService {
       .selectFrom('brain_indicator_values')
       .select((eb) => eb.fn.max('at').as('at'))
       .where('at', '<=', at)
-      .where('at', '>', at - 2 * SNAPSHOT_MS)
+      .where('at', '>', at - 3 * SNAPSHOT_MS)
       .executeTakeFirst();
     if (!last?.at) return new Map();
     const rows = await this.p.db.selectFrom('brain_indicator_values').select(['indicator_id', 'value']).where('at', '=', last.at).execute();
     return new Map(rows.map((r) => [r.indicator_id, r.value === null ? null : Number(r.value)]));
   }
 
-  /** Keeps every enabled indicator's current value (the timer's work), and drops what is older than the history kept. */
+  /**
+   * Keeps every enabled indicator's current value (the timer's work) at the start of the current
+   * 5-minute slot, and drops what is older than the history kept. Several processes may run it:
+   * the slot is the key, so the first one's values stand and the others' are ignored.
+   */
   async snapshot(): Promise<number> {
     const defs = await this.list({ enabled: true });
     const values = await this.evaluator.evaluate(defs);
-    const at = this.p.now();
+    const now = this.p.now();
+    const at = now - (now % SNAPSHOT_MS);
     await transaction(this.p.db, async (trx) => {
       if (values.length)
         await trx
           .insertInto('brain_indicator_values')
           .values(values.map((v) => ({ indicator_id: v.id, at, value: v.value, breakdown: v.breakdown ? JSON.stringify(v.breakdown) : null })))
+          .onConflict((oc) => oc.columns(['indicator_id', 'at']).doNothing())
           .execute();
       await trx
         .deleteFrom('brain_indicator_values')
