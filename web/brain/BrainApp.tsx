@@ -1,15 +1,71 @@
-import { useEffect, useState } from 'react';
+/**
+ * The operations-centre screen (一屏概览): city indicators by domain with status colour and trend,
+ * the city map (Apache ECharts, drawn from the districts' boundaries) with open alerts and
+ * incidents, a live alert feed, the incidents under way, and a district's own figures on click.
+ * Dark, for a wall at 1920×1080 or 3840×2160; Simplified Chinese by default.
+ */
+import { EffectScatterChart, LineChart, MapChart, ScatterChart } from 'echarts/charts';
+import { GeoComponent, GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import * as echarts from 'echarts/core';
+import { CanvasRenderer } from 'echarts/renderers';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Me } from '../shared/api';
 import { AuthGate } from '../shared/auth';
-import { CityMap, useDistricts } from '../shared/CityMap';
-import { useApi } from '../shared/hooks';
+import { type District, useDistricts } from '../shared/CityMap';
+import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 
+echarts.use([MapChart, ScatterChart, EffectScatterChart, LineChart, GeoComponent, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
+
+type Label = { zh: string; en: string };
+
 interface City {
-  name: { zh: string; en: string };
+  name: Label;
   departments: number;
   population: number;
 }
+
+interface IndicatorItem {
+  id: string;
+  name: Label;
+  domain: string;
+  unit?: string;
+  breakdown?: 'district' | 'department';
+  current: {
+    value: number | null;
+    status: 'green' | 'yellow' | 'red' | null;
+    breakdown: Record<string, number> | null;
+    previous: number | null;
+    basis: number;
+  } | null;
+}
+
+interface AlertRow {
+  id: string;
+  title: Label;
+  level: number;
+  levelLabel: Label;
+  colour: string;
+  status: string;
+  district: string | null;
+  department: string;
+  location: { lon: number; lat: number } | null;
+  raisedAt: number;
+  predicted: boolean;
+}
+
+interface IncidentRow {
+  id: string;
+  title: string;
+  level: number | null;
+  status: string;
+  district: string | null;
+  location: { lon: number; lat: number } | null;
+  progress: { tasks: number; completed: number; overdue: number };
+}
+
+const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff4d4f' } as const;
+const LEVEL_ROMAN = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'];
 
 function Clock() {
   const [now, setNow] = useState(new Date());
@@ -20,12 +76,216 @@ function Clock() {
   return <span className="brain-clock">{now.toLocaleString('zh-CN', { hour12: false })}</span>;
 }
 
+/** A figure as the wall reads it: the value, its unit, and the change since an hour ago. */
+function Tile({ i, selected, onSelect }: { i: IndicatorItem; selected: boolean; onSelect: () => void }) {
+  const { n } = useI18n();
+  const v = i.current?.value ?? null;
+  const prev = i.current?.previous ?? null;
+  const diff = v !== null && prev !== null ? v - prev : null;
+  const colour = i.current?.status ? STATUS_COLOUR[i.current.status] : '#5cc8ff';
+  return (
+    <button
+      type="button"
+      className={`brain-tile${selected ? ' active' : ''}`}
+      onClick={onSelect}
+      data-testid={`tile-${i.id}`}
+      data-status={i.current?.status ?? ''}
+    >
+      <span className="brain-tile-name">{n(i.name)}</span>
+      <span className="brain-tile-value" style={{ color: colour }}>
+        {v === null ? '—' : v.toLocaleString('zh-CN')}
+        {i.unit && <small> {i.unit}</small>}
+      </span>
+      {diff !== null && diff !== 0 && (
+        <span className="brain-tile-trend" title={diff > 0 ? 'up since an hour ago' : 'down since an hour ago'}>
+          {diff > 0 ? '▲' : '▼'} {Math.abs(Number(diff.toFixed(2))).toLocaleString('zh-CN')}
+        </span>
+      )}
+    </button>
+  );
+}
+
+/** The city map: districts (coloured by the chosen indicator's breakdown when it has one), open alerts, incidents. */
+function WallMap({
+  districts,
+  alerts,
+  incidents,
+  indicator,
+  selected,
+  onSelect,
+}: {
+  districts: District[];
+  alerts: AlertRow[];
+  incidents: IncidentRow[];
+  indicator: IndicatorItem | null;
+  selected: string | null;
+  onSelect: (adcode: string) => void;
+}) {
+  const ref = useRef<HTMLDivElement>(null);
+  const chart = useRef<echarts.ECharts | null>(null);
+  const { n } = useI18n();
+  const names = useMemo(() => new Map(districts.map((d) => [d.adcode, n(d.name)])), [districts, n]);
+  const select = useRef(onSelect);
+  select.current = onSelect;
+  useEffect(() => {
+    if (!ref.current) return;
+    echarts.registerMap('wudang-city', {
+      type: 'FeatureCollection',
+      features: districts.filter((d) => d.geometry).map((d) => ({ type: 'Feature', properties: { name: d.adcode }, geometry: d.geometry })),
+    } as unknown as Parameters<typeof echarts.registerMap>[1]);
+    const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
+    chart.current = c;
+    c.on('click', (e) => {
+      if (e.componentType === 'geo' || e.seriesType === 'map') select.current(String(e.name));
+    });
+    // The map follows its box: the window, and the history panel opening below it.
+    const observer = new ResizeObserver(() => c.resize());
+    observer.observe(ref.current);
+    return () => {
+      observer.disconnect();
+      c.dispose();
+      chart.current = null;
+    };
+  }, [districts]);
+  useEffect(() => {
+    const c = chart.current;
+    if (!c) return;
+    const breakdown = indicator?.breakdown === 'district' ? (indicator.current?.breakdown ?? null) : null;
+    // Readable from across the room: marks and labels scale with the screen (a 4K wall doubles them).
+    const k = window.innerWidth >= 3000 ? 2 : 1;
+    const values = breakdown ? Object.values(breakdown) : [];
+    c.setOption(
+      {
+        backgroundColor: 'transparent',
+        tooltip: { trigger: 'item' },
+        geo: {
+          map: 'wudang-city',
+          roam: true,
+          label: { show: true, color: '#e6edf7', fontSize: 14 * k, formatter: (p: { name: string }) => names.get(p.name) ?? p.name },
+          itemStyle: { areaColor: '#143056', borderColor: '#4f8fdc', borderWidth: 1.2 },
+          emphasis: { itemStyle: { areaColor: '#2b4f80' }, label: { color: '#ffd666' } },
+          select: { itemStyle: { areaColor: '#d4a017' } },
+          selectedMode: 'single',
+          regions: selected ? [{ name: selected, selected: true }] : [],
+        },
+        visualMap: breakdown
+          ? {
+              min: Math.min(0, ...values),
+              max: Math.max(1, ...values),
+              calculable: false,
+              left: 16,
+              bottom: 16,
+              textStyle: { color: '#cfe0f7', fontSize: 12 * k },
+              inRange: { color: ['#1a4270', '#2f7fe0', '#f5c000', '#ff4d4f'] },
+              seriesIndex: 0,
+            }
+          : undefined,
+        series: [
+          {
+            type: 'map',
+            geoIndex: 0,
+            name: indicator ? n(indicator.name) : '',
+            data: breakdown ? Object.entries(breakdown).map(([name, value]) => ({ name, value })) : [],
+            tooltip: { formatter: (p: { name: string; value: number }) => `${names.get(p.name) ?? p.name}: ${Number.isFinite(p.value) ? p.value : '—'}` },
+          },
+          {
+            type: 'scatter',
+            coordinateSystem: 'geo',
+            name: 'alerts',
+            symbolSize: 12 * k,
+            data: alerts
+              .filter((a) => a.location)
+              .map((a) => ({
+                name: n(a.title),
+                value: [a.location!.lon, a.location!.lat, a.level],
+                itemStyle: { color: a.colour, borderColor: '#fff', borderWidth: 1 },
+              })),
+            tooltip: { formatter: (p: { name: string }) => p.name },
+          },
+          {
+            type: 'effectScatter',
+            coordinateSystem: 'geo',
+            name: 'incidents',
+            symbolSize: 20 * k,
+            rippleEffect: { scale: 3, brushType: 'stroke' },
+            itemStyle: { color: '#ff4d4f' },
+            data: incidents.filter((i) => i.location).map((i) => ({ name: i.title, value: [i.location!.lon, i.location!.lat] })),
+            tooltip: { formatter: (p: { name: string }) => p.name },
+          },
+        ],
+      },
+      { replaceMerge: ['series', 'visualMap'] },
+    );
+  }, [alerts, incidents, indicator, selected, names, n]);
+  return (
+    <div
+      ref={ref}
+      className="brain-echarts"
+      data-testid="brain-map"
+      data-alerts={alerts.filter((a) => a.location).length}
+      data-incidents={incidents.filter((i) => i.location).length}
+      role="img"
+      aria-label="city map"
+    />
+  );
+}
+
+/** An indicator's last 24 hours from its snapshots. */
+function HistoryChart({ indicator }: { indicator: IndicatorItem }) {
+  const { n } = useI18n();
+  const ref = useRef<HTMLDivElement>(null);
+  const { data } = useApi<{ at: number; value: number | null }[]>(`/api/brain/indicators/${indicator.id}/history?hours=24`);
+  useEffect(() => {
+    if (!ref.current || !data) return;
+    const c = echarts.init(ref.current);
+    c.setOption({
+      backgroundColor: 'transparent',
+      animation: false,
+      grid: { left: 50, right: 16, top: 24, bottom: 28 },
+      tooltip: { trigger: 'axis' },
+      xAxis: { type: 'time', min: Date.now() - 86_400_000, max: Date.now(), axisLabel: { color: '#8fb4e8' } },
+      yAxis: { type: 'value', scale: true, axisLabel: { color: '#8fb4e8' }, splitLine: { lineStyle: { color: '#16345a' } } },
+      series: [
+        { type: 'line', name: n(indicator.name), showSymbol: data.length < 30, data: data.map((p) => [p.at, p.value]), lineStyle: { color: '#5cc8ff' } },
+      ],
+    });
+    return () => c.dispose();
+  }, [data, indicator, n]);
+  return <div ref={ref} className="brain-history" data-testid="brain-history" data-points={data?.length ?? 0} />;
+}
+
 function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const { t, n, lang, setLang } = useI18n();
   const city = useApi<City>('/api/city');
   const { districts } = useDistricts(true);
+  const indicators = useApi<{ domains: Record<string, Label>; items: IndicatorItem[] }>('/api/brain/indicators');
+  const alerts = useApi<{ items: AlertRow[]; total: number }>('/api/alerts?open=true&limit=200');
+  const incidents = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=responding&limit=100');
+  const opened = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=open&limit=100');
   const [selected, setSelected] = useState<string | null>(null);
+  const [chosen, setChosen] = useState<string | null>(null);
+  const reloadAlerts = useCoalesced(alerts.reload, 500);
+  const reloadIncidents = useCoalesced(() => {
+    incidents.reload();
+    opened.reload();
+  }, 500);
+  useLive('alerts,incidents', (m) => {
+    if (m.kind === 'alert') reloadAlerts();
+    if (m.kind === 'incident') reloadIncidents();
+  });
+  // Indicators move with the city: every 15 s (the server evaluates at most every 10 s).
+  useEffect(() => {
+    const id = setInterval(indicators.reload, 15_000);
+    return () => clearInterval(id);
+  }, [indicators.reload]);
+
   const counties = (districts ?? []).filter((d) => d.kind !== 'special_zone');
+  const items = indicators.data?.items ?? [];
+  const chosenItem = items.find((i) => i.id === chosen) ?? null;
+  const domains = indicators.data ? Object.keys(indicators.data.domains).filter((d) => items.some((i) => i.domain === d)) : [];
+  const current = [...(opened.data ?? []), ...(incidents.data ?? [])];
+  const shownAlerts = (alerts.data?.items ?? []).filter((a) => !selected || a.district === selected);
+  const districtName = (code: string | null) => (code ? n(districts?.find((d) => d.adcode === code)?.name ?? { zh: code, en: code }) : '—');
   return (
     <div className="brain">
       <header className="brain-header">
@@ -47,9 +307,45 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
         </div>
       </header>
       <main className="brain-main">
-        <section className="brain-panel brain-left" aria-label={t('brain.districts')}>
+        <section className="brain-panel brain-left" aria-label={t('brain.indicators')} data-testid="brain-indicators">
+          {domains.map((d) => (
+            <div key={d} className="brain-domain">
+              <h2>{n(indicators.data!.domains[d]!)}</h2>
+              <div className="brain-tiles">
+                {items
+                  .filter((i) => i.domain === d)
+                  .map((i) => (
+                    <Tile key={i.id} i={i} selected={chosen === i.id} onSelect={() => setChosen(chosen === i.id ? null : i.id)} />
+                  ))}
+              </div>
+            </div>
+          ))}
+        </section>
+        <section className="brain-centre">
+          <div className="brain-map">
+            {districts && (
+              <WallMap
+                districts={districts}
+                alerts={alerts.data?.items ?? []}
+                incidents={current}
+                indicator={chosenItem}
+                selected={selected}
+                onSelect={(a) => setSelected(selected === a ? null : a)}
+              />
+            )}
+          </div>
+          {chosenItem && (
+            <div className="brain-panel">
+              <h2>
+                {n(chosenItem.name)} · {t('brain.last24h')}
+              </h2>
+              <HistoryChart indicator={chosenItem} />
+            </div>
+          )}
+        </section>
+        <section className="brain-panel brain-right">
           <h2>{t('brain.districts')}</h2>
-          <ul data-testid="brain-districts">
+          <ul data-testid="brain-districts" className="brain-district-list">
             {counties.map((d) => (
               <li key={d.adcode}>
                 <button type="button" className={selected === d.adcode ? 'active' : ''} onClick={() => setSelected(selected === d.adcode ? null : d.adcode)}>
@@ -59,17 +355,56 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
               </li>
             ))}
           </ul>
-        </section>
-        <section className="brain-map" aria-label="map">
-          {districts && (
-            <CityMap districts={districts} theme="dark" selected={selected} onSelect={(a) => setSelected(selected === a ? null : a)} height={620} />
+          {selected && (
+            <div data-testid="brain-district-figures" className="brain-district-figures">
+              <h2>{districtName(selected)}</h2>
+              <dl>
+                {items
+                  .filter((i) => i.breakdown === 'district' && i.current?.breakdown && selected in i.current.breakdown)
+                  .map((i) => (
+                    <div key={i.id}>
+                      <dt>{n(i.name)}</dt>
+                      <dd>
+                        {i.current!.breakdown![selected]} {i.unit ?? ''}
+                      </dd>
+                    </div>
+                  ))}
+              </dl>
+            </div>
           )}
-        </section>
-        <section className="brain-panel brain-right">
-          <h2>{t('brain.departments')}</h2>
-          <div className="brain-figure">{city.data?.departments ?? '—'}</div>
-          <h2>{t('city.population')}</h2>
-          <div className="brain-figure">{city.data ? (city.data.population / 10000).toFixed(0) : '—'} 万</div>
+          <h2>
+            {t('brain.alertFeed')} ({shownAlerts.length})
+          </h2>
+          <ol className="brain-feed" data-testid="brain-alert-feed">
+            {shownAlerts.slice(0, 12).map((a) => (
+              <li key={a.id} data-alert={a.id}>
+                <span className="brain-level" style={{ background: a.colour, color: a.level === 3 ? '#222' : '#fff' }}>
+                  {LEVEL_ROMAN[a.level]}
+                </span>
+                <span className="brain-feed-title">{n(a.title)}</span>
+                <span className="brain-feed-time">
+                  {new Date(a.raisedAt).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' })}
+                </span>
+              </li>
+            ))}
+          </ol>
+          <h2>
+            {t('brain.incidents')} ({current.length})
+          </h2>
+          <ol className="brain-feed" data-testid="brain-incidents">
+            {current.slice(0, 8).map((i) => (
+              <li key={i.id}>
+                <span className="brain-level" style={{ background: '#ff4d4f' }}>
+                  {i.level ? LEVEL_ROMAN[i.level] : '—'}
+                </span>
+                <span className="brain-feed-title">{i.title}</span>
+                <span className="brain-feed-time">
+                  {i.progress.completed}/{i.progress.tasks}
+                  {i.progress.overdue ? ` · ${t('brain.overdue')} ${i.progress.overdue}` : ''}
+                </span>
+              </li>
+            ))}
+          </ol>
         </section>
       </main>
     </div>

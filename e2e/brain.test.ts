@@ -1,0 +1,114 @@
+/**
+ * The operations-centre screen in Chromium at 1920×1080 and 3840×2160: indicators by domain with
+ * their values, the ECharts city map with open alerts and incidents, the live alert feed (a new
+ * alert appears without reloading), a district's own figures, an indicator's history, and no
+ * horizontal overflow at either size.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { pondingAlert, ZHANGWAN } from '../modules/command/__tests__/fixtures.js';
+import { DEMO_PASSWORD } from '../test/helpers.js';
+import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+
+describe('operations-centre screen in Chromium', () => {
+  let browser: Browser;
+  let app: ServedApp;
+  let admin: string;
+  const ingest = async (id: string, token: string, body: unknown) => {
+    const r = await app.inject({
+      method: 'POST',
+      url: `/api/ingest/${id}`,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      payload: JSON.stringify(body),
+    });
+    assert.equal(r.statusCode, 202, r.body);
+    await new Promise((res) => setTimeout(res, 30));
+    await app.warning.engine!.idle();
+  };
+  before(async () => {
+    app = await serve();
+    browser = await launch();
+    admin = await app.login('admin');
+    const aq = await app.call('POST', '/api/devices', admin, {
+      id: 'aq-zhangwan',
+      name: '张湾站',
+      type: 'AirQualityObserved',
+      department: 'STHJJ',
+      location: ZHANGWAN,
+    });
+    assert.equal(aq.status, 201);
+    await ingest('aq-zhangwan', aq.body.token, { pm25: 60 });
+    await pondingAlert(app, admin);
+    await app.brain.indicators.snapshot();
+    const duty = await app.login('duty');
+    const inc = await app.call('POST', '/api/command/incidents', duty, {
+      title: '人民北路下穿积水',
+      subkind: 'waterlogging',
+      severity: 4,
+      district: '420303',
+      location: ZHANGWAN,
+      source: 'phone',
+    });
+    assert.equal(inc.status, 201);
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  const noOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+
+  it('shows the city at a glance, takes a new alert live, drills into a district and an indicator’s history', async () => {
+    const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/brain`);
+    await loginThroughForm(page, 'duty', DEMO_PASSWORD);
+    await page.getByTestId('brain-indicators').getByText('大气环境').waitFor();
+    assert.equal(await page.getByTestId('brain-districts').locator('li').count(), 8);
+    // Figures from the live city: the AQI of the one station, one ponding point, the open alert.
+    const aqi = page.getByTestId('tile-air-aqi');
+    await aqi.waitFor();
+    assert.match((await aqi.textContent()) ?? '', /\d+/);
+    assert.match((await page.getByTestId('tile-drainage-ponding').textContent()) ?? '', /积水点超 15 cm1/);
+    assert.equal(await page.getByTestId('tile-drainage-ponding').getAttribute('data-status'), 'yellow');
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-alerts')) >= 1);
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-incidents')) >= 1);
+    assert.ok(await page.locator('[data-testid="brain-map"] canvas').first().isVisible(), 'ECharts drew the map');
+    await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').waitFor();
+    await page.getByTestId('brain-incidents').getByText('人民北路下穿积水').waitFor();
+    assert.ok(await noOverflow(page), 'no horizontal overflow at 1920×1080');
+    await shot(page, 'brain-1080p');
+
+    // A gas leak while the screen is open: it joins the feed without a reload.
+    const gas = await app.call('POST', '/api/devices', admin, {
+      id: 'gas-chezhan',
+      name: '火车站燃气监测',
+      type: 'CombustibleGasObserved',
+      department: 'ZJJ',
+      location: ZHANGWAN,
+    });
+    await ingest('gas-chezhan', gas.body.token, { lel: 58 });
+    await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：火车站燃气监测').waitFor();
+    await shot(page, 'brain-live-alert');
+
+    // A district's own figures; an indicator's history.
+    await page.getByTestId('brain-districts').getByText('张湾区').click();
+    const figures = page.getByTestId('brain-district-figures');
+    await figures.getByText('积水点超 15 cm').waitFor();
+    await page.getByTestId('tile-drainage-ponding').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-history"]')?.getAttribute('data-points')) >= 1);
+    await shot(page, 'brain-district');
+    await ctx.close();
+
+    const big = await browser.newContext({ viewport: { width: 3840, height: 2160 } });
+    const p4k = await big.newPage();
+    await p4k.goto(`${app.url}/brain`);
+    await loginThroughForm(p4k, 'duty', DEMO_PASSWORD);
+    await p4k.getByTestId('tile-air-aqi').waitFor();
+    await p4k.waitForFunction(() => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-alerts')) >= 1);
+    assert.ok(await noOverflow(p4k), 'no horizontal overflow at 3840×2160');
+    await shot(p4k, 'brain-2160p');
+    await big.close();
+  });
+});
