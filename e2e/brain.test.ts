@@ -92,6 +92,26 @@ describe('operations-centre screen in Chromium', () => {
     await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：火车站燃气监测').waitFor();
     await shot(page, 'brain-live-alert');
 
+    // One click to command: the ponding alert's evidence and proposal, activated from the wall.
+    await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').click();
+    const dialog = page.getByTestId('wall-command');
+    await dialog.getByTestId('wall-evidence').getByText('currentLevel').waitFor();
+    await dialog.getByTestId('wall-proposal').getByText('十堰市城市内涝专项应急预案').waitFor();
+    await dialog.getByTestId('wall-activate').click();
+    const board = dialog.getByTestId('wall-board');
+    for (const unit of ['ZJJ', 'CGW', 'JTJ', 'GOV-420303']) await board.locator(`tr[data-unit="${unit}"]`).waitFor();
+    assert.equal(await board.locator('tr[data-unit="ZJJ"] td[data-state="dispatched"]').textContent(), '2');
+    await shot(page, 'brain-command');
+    // 市住建局 accepts a task on its own screen: the wall follows without a reload.
+    const incident = (await app.call('GET', `/api/alerts?rule=waterlogging-depth`, admin)).body.items[0].id as string;
+    const proposal = await app.call('GET', `/api/command/alerts/${incident}/proposal`, admin);
+    const tasks = (await app.call('GET', `/api/command/incidents/${proposal.body.incidentId}`, admin)).body.tasks as { id: string; unit: string }[];
+    const zjj = await app.login('zjj.staff');
+    assert.equal((await app.call('POST', `/api/command/tasks/${tasks.find((x) => x.unit === 'ZJJ')!.id}/accept`, zjj, {})).status, 204);
+    await page.waitForFunction(() => document.querySelector('[data-testid="wall-board"] tr[data-unit="ZJJ"] td[data-state="accepted"]')?.textContent === '1');
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+
     // A district's own figures; an indicator's history.
     await page.getByTestId('brain-districts').getByText('张湾区').click();
     const figures = page.getByTestId('brain-district-figures');

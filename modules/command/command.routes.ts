@@ -319,6 +319,18 @@ export async function commandRoutes(
     async (req) => surroundings(p, incidents, resources, telemetry, req.params.id, req.query.radiusM, principalOf(req)),
   );
   app.get(
+    '/api/command/alerts/:id/proposal',
+    {
+      schema: {
+        ...R('What an alert would become: its incident kind, the proposed plan and level, and the open incident it is already part of'),
+        params: Id,
+        response: { 404: P },
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => incidents.proposeForAlert(req.params.id),
+  );
+  app.get(
     '/api/command/incidents/:id/proposal',
     { schema: { ...R('The plan and response level the system proposes'), params: Id, response: { 404: P } }, config: { auth: { permission: 'command.read' } } },
     async (req) => {

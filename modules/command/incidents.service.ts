@@ -337,11 +337,45 @@ export class IncidentService {
   /** The plan and level the system proposes: an active plan for the subkind, at the assessed severity. */
   async propose(id: string): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
     const inc = await this.get(id);
-    const plans = (await listPlans(this.p, { subkind: inc.subkind, status: 'active' })).sort(
+    return this.proposeFor(inc.subkind, (inc.level ?? inc.severity) as ResponseLevel);
+  }
+
+  /**
+   * What an alert would become before anyone makes it an incident: its kind, the plan and level
+   * the system proposes, and the open incident it is already part of, if any (the wall's one click).
+   */
+  async proposeForAlert(alertId: string) {
+    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
+    if (!a) throw notFound('Alert', alertId);
+    const subkind = subkindOfRule(a.rule_id) ?? null;
+    const linked = await this.p.db
+      .selectFrom('em_incident_alerts')
+      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
+      .select('em_incidents.id')
+      .where('em_incident_alerts.alert_id', '=', alertId)
+      .where('em_incidents.status', '!=', 'ended')
+      .where('em_incidents.drill', '=', 0)
+      .executeTakeFirst();
+    const p = subkind ? await this.proposeFor(subkind, a.level as ResponseLevel) : null;
+    return {
+      alertId,
+      subkind,
+      subkindLabel: subkind && SUBKINDS[subkind] ? { zh: SUBKINDS[subkind]!.zh, en: SUBKINDS[subkind]!.en } : null,
+      planId: p?.plan?.id ?? null,
+      planTitle: p?.plan?.title ?? null,
+      level: p?.level ?? (a.level as ResponseLevel),
+      alternatives: p?.alternatives ?? [],
+      incidentId: linked?.id ?? null,
+    };
+  }
+
+  private async proposeFor(subkind: string, level: ResponseLevel): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
+    const plans = (await listPlans(this.p, { subkind, status: 'active' })).sort(
       (a, b) => (a.kind === 'special' ? 0 : 1) - (b.kind === 'special' ? 0 : 1) || a.id.localeCompare(b.id),
     );
-    return { plan: plans[0] ?? null, level: (inc.level ?? inc.severity) as ResponseLevel, alternatives: plans.slice(1).map((x) => x.id) };
+    return { plan: plans[0] ?? null, level, alternatives: plans.slice(1).map((x) => x.id) };
   }
+
 
   /** The government department(s) of the incident's district, for `$district` units. */
   private async districtUnits(inc: IncidentRow): Promise<string[]> {

@@ -14,6 +14,7 @@ import { AuthGate } from '../shared/auth';
 import { type District, useDistricts } from '../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
+import { CommandDialog, LEVEL_ROMAN } from './CommandDialog';
 
 echarts.use([MapChart, ScatterChart, EffectScatterChart, LineChart, GeoComponent, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -65,7 +66,6 @@ interface IncidentRow {
 }
 
 const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff4d4f' } as const;
-const LEVEL_ROMAN = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'];
 
 function Clock() {
   const [now, setNow] = useState(new Date());
@@ -264,6 +264,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const opened = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=open&limit=100');
   const [selected, setSelected] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
+  const [commanding, setCommanding] = useState<string | null>(null);
   const reloadAlerts = useCoalesced(alerts.reload, 500);
   const reloadIncidents = useCoalesced(() => {
     incidents.reload();
@@ -378,13 +379,15 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           <ol className="brain-feed" data-testid="brain-alert-feed">
             {shownAlerts.slice(0, 12).map((a) => (
               <li key={a.id} data-alert={a.id}>
-                <span className="brain-level" style={{ background: a.colour, color: a.level === 3 ? '#222' : '#fff' }}>
-                  {LEVEL_ROMAN[a.level]}
-                </span>
-                <span className="brain-feed-title">{n(a.title)}</span>
-                <span className="brain-feed-time">
-                  {new Date(a.raisedAt).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' })}
-                </span>
+                <button type="button" className="brain-feed-item" onClick={() => setCommanding(a.id)}>
+                  <span className="brain-level" style={{ background: a.colour, color: a.level === 3 ? '#222' : '#fff' }}>
+                    {LEVEL_ROMAN[a.level]}
+                  </span>
+                  <span className="brain-feed-title">{n(a.title)}</span>
+                  <span className="brain-feed-time">
+                    {new Date(a.raisedAt).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' })}
+                  </span>
+                </button>
               </li>
             ))}
           </ol>
@@ -407,6 +410,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           </ol>
         </section>
       </main>
+      {commanding && <CommandDialog alertId={commanding} user={user} onClose={() => setCommanding(null)} />}
     </div>
   );
 }

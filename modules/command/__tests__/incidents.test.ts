@@ -32,9 +32,14 @@ for (const d of await dialects()) {
     const board = async () => (await t.call('GET', `/api/command/incidents/${incidentId}`, duty)).body;
 
     test('one click from an alert: the incident takes its place, district and level; the waterlogging plan is proposed', async () => {
+      // What the alert would become, before anyone decides (the wall shows it beside the alert).
+      const before = await t.call('GET', `/api/command/alerts/${alertId}/proposal`, duty);
+      assert.equal(before.status, 200, JSON.stringify(before.body));
+      assert.deepEqual([before.body.subkind, before.body.planId, before.body.level, before.body.incidentId], ['waterlogging', 'urban-waterlogging', 4, null]);
       const r = await t.call('POST', '/api/command/incidents', duty, { fromAlert: alertId });
       assert.equal(r.status, 201, JSON.stringify(r.body));
       incidentId = r.body.id;
+      assert.equal((await t.call('GET', `/api/command/alerts/${alertId}/proposal`, duty)).body.incidentId, incidentId);
       assert.equal(r.body.subkind, 'waterlogging');
       assert.equal(r.body.kind, 'natural');
       assert.equal(r.body.district, '420303');
