@@ -80,6 +80,18 @@ describe('operations-centre screen in Chromium', () => {
     assert.ok(await noOverflow(page), 'no horizontal overflow at 1920×1080');
     await shot(page, 'brain-1080p');
 
+    // Layers: devices gathered on the server (every device counted once), resources and shelters on demand, alerts off.
+    const devices = (await app.call('GET', '/api/devices?limit=1', admin)).body.total as number;
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-devices')) === n, devices);
+    await page.getByTestId('layer-resources').click();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-resources')) > 0);
+    await page.getByTestId('layer-alerts').click();
+    assert.equal(await page.getByTestId('layer-alerts').getAttribute('aria-pressed'), 'false');
+    await page.waitForFunction(() => document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-alerts') === '0');
+    await shot(page, 'brain-layers');
+    await page.getByTestId('layer-alerts').click();
+    await page.getByTestId('layer-resources').click();
+
     // A gas leak while the screen is open: it joins the feed without a reload.
     const gas = await app.call('POST', '/api/devices', admin, {
       id: 'gas-chezhan',

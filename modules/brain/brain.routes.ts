@@ -2,7 +2,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { ctxOf } from '../../platform/http/http.js';
+import { ctxOf, principalOf } from '../../platform/http/http.js';
+import type { Platform } from '../../server/context.js';
+import { deviceCells } from './layers.js';
 import type { IndicatorService } from './brain.service.js';
 import { AGGREGATES, DOMAINS, type IndicatorDefinition, validateIndicator } from './indicators.js';
 
@@ -50,7 +52,7 @@ const Definition = {
   ),
 };
 
-export async function brainRoutes(scope: FastifyInstance, indicators: IndicatorService): Promise<void> {
+export async function brainRoutes(scope: FastifyInstance, p: Platform, indicators: IndicatorService): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/brain/indicators',
@@ -82,6 +84,26 @@ export async function brainRoutes(scope: FastifyInstance, indicators: IndicatorS
       config: { auth: { permission: 'brain.read' } },
     },
     async (req) => indicators.history(req.params.id, req.query.hours),
+  );
+  app.get(
+    '/api/brain/layers/devices',
+    {
+      schema: {
+        ...R('Devices in your scope gathered into grid cells for the map: count, health and types per cell (50,000 devices draw as a few hundred marks)'),
+        querystring: Type.Object({
+          grid: Type.Number({ minimum: 0.001, maximum: 1, default: 0.02, description: 'Cell size in degrees (about 2 km at 0.02)' }),
+          type: Type.Optional(Type.String()),
+          district: Type.Optional(Type.String()),
+        }),
+      },
+      config: { auth: { permission: 'brain.read' } },
+    },
+    async (req) =>
+      deviceCells(p, principalOf(req).scope, {
+        grid: req.query.grid,
+        ...(req.query.type ? { type: req.query.type } : {}),
+        ...(req.query.district ? { district: req.query.district } : {}),
+      }),
   );
   app.get(
     '/api/brain/definitions',

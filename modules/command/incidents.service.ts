@@ -376,7 +376,6 @@ export class IncidentService {
     return { plan: plans[0] ?? null, level, alternatives: plans.slice(1).map((x) => x.id) };
   }
 
-
   /** The government department(s) of the incident's district, for `$district` units. */
   private async districtUnits(inc: IncidentRow): Promise<string[]> {
     if (!inc.district_adcode) return [];

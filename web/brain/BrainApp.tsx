@@ -106,10 +106,38 @@ function Tile({ i, selected, onSelect }: { i: IndicatorItem; selected: boolean; 
 }
 
 /** The city map: districts (coloured by the chosen indicator's breakdown when it has one), open alerts, incidents. */
+interface DeviceCell {
+  lon: number;
+  lat: number;
+  count: number;
+  online: number;
+  offline: number;
+  unknown: number;
+}
+interface ResourceMark {
+  id: string;
+  kind: string;
+  name: string;
+  location: { lon: number; lat: number };
+  available: number;
+  quantity: number;
+  unit: string | null;
+}
+export type Layers = { devices: boolean; alerts: boolean; incidents: boolean; resources: boolean };
+
+/** A cell's colour by the share of its devices online: green from 95 %, yellow from 85 %, red below. */
+function healthColour(c: DeviceCell): string {
+  const share = c.count ? c.online / c.count : 0;
+  return share >= 0.95 ? '#3ccf7a' : share >= 0.85 ? '#f5c000' : c.online === 0 && c.offline === 0 ? '#7d93b5' : '#ff4d4f';
+}
+
 function WallMap({
   districts,
   alerts,
   incidents,
+  cells,
+  resources,
+  layers,
   indicator,
   selected,
   onSelect,
@@ -117,13 +145,16 @@ function WallMap({
   districts: District[];
   alerts: AlertRow[];
   incidents: IncidentRow[];
+  cells: DeviceCell[];
+  resources: ResourceMark[];
+  layers: Layers;
   indicator: IndicatorItem | null;
   selected: string | null;
   onSelect: (adcode: string) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
-  const { n } = useI18n();
+  const { n, t } = useI18n();
   const names = useMemo(() => new Map(districts.map((d) => [d.adcode, n(d.name)])), [districts, n]);
   const select = useRef(onSelect);
   select.current = onSelect;
@@ -191,9 +222,38 @@ function WallMap({
           {
             type: 'scatter',
             coordinateSystem: 'geo',
+            name: 'devices',
+            data: layers.devices
+              ? cells.map((c) => ({
+                  name: `${c.count} · ${t('brain.online')} ${c.online}`,
+                  value: [c.lon, c.lat, c.count],
+                  symbolSize: Math.min(40, 5 + 2.5 * Math.sqrt(c.count)) * k,
+                  itemStyle: { color: healthColour(c), opacity: 0.75 },
+                }))
+              : [],
+            tooltip: { formatter: (p: { name: string }) => `${t('brain.layer.devices')}: ${p.name}` },
+          },
+          {
+            type: 'scatter',
+            coordinateSystem: 'geo',
+            name: 'resources',
+            symbol: 'triangle',
+            symbolSize: 14 * k,
+            data: layers.resources
+              ? resources.map((r) => ({
+                  name: `${r.name} · ${r.available}/${r.quantity}${r.unit ?? ''}`,
+                  value: [r.location.lon, r.location.lat],
+                  itemStyle: { color: r.kind === 'shelter' ? '#b37feb' : '#36cfc9' },
+                }))
+              : [],
+            tooltip: { formatter: (p: { name: string }) => p.name },
+          },
+          {
+            type: 'scatter',
+            coordinateSystem: 'geo',
             name: 'alerts',
             symbolSize: 12 * k,
-            data: alerts
+            data: (layers.alerts ? alerts : [])
               .filter((a) => a.location)
               .map((a) => ({
                 name: n(a.title),
@@ -209,21 +269,23 @@ function WallMap({
             symbolSize: 20 * k,
             rippleEffect: { scale: 3, brushType: 'stroke' },
             itemStyle: { color: '#ff4d4f' },
-            data: incidents.filter((i) => i.location).map((i) => ({ name: i.title, value: [i.location!.lon, i.location!.lat] })),
+            data: (layers.incidents ? incidents : []).filter((i) => i.location).map((i) => ({ name: i.title, value: [i.location!.lon, i.location!.lat] })),
             tooltip: { formatter: (p: { name: string }) => p.name },
           },
         ],
       },
       { replaceMerge: ['series', 'visualMap'] },
     );
-  }, [alerts, incidents, indicator, selected, names, n]);
+  }, [alerts, incidents, cells, resources, layers, indicator, selected, names, n, t]);
   return (
     <div
       ref={ref}
       className="brain-echarts"
       data-testid="brain-map"
-      data-alerts={alerts.filter((a) => a.location).length}
-      data-incidents={incidents.filter((i) => i.location).length}
+      data-alerts={layers.alerts ? alerts.filter((a) => a.location).length : 0}
+      data-incidents={layers.incidents ? incidents.filter((i) => i.location).length : 0}
+      data-devices={layers.devices ? cells.reduce((a, c) => a + c.count, 0) : 0}
+      data-resources={layers.resources ? resources.length : 0}
       role="img"
       aria-label="city map"
     />
@@ -265,6 +327,9 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [commanding, setCommanding] = useState<string | null>(null);
+  const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false });
+  const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? '/api/brain/layers/devices?grid=0.02' : null);
+  const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
   const reloadAlerts = useCoalesced(alerts.reload, 500);
   const reloadIncidents = useCoalesced(() => {
     incidents.reload();
@@ -279,6 +344,11 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
     const id = setInterval(indicators.reload, 15_000);
     return () => clearInterval(id);
   }, [indicators.reload]);
+  // Device health moves slowly (a sweep every few seconds, offline after a minute): the layer every 30 s.
+  useEffect(() => {
+    const id = setInterval(cells.reload, 30_000);
+    return () => clearInterval(id);
+  }, [cells.reload]);
 
   const counties = (districts ?? []).filter((d) => d.kind !== 'special_zone');
   const items = indicators.data?.items ?? [];
@@ -323,12 +393,30 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           ))}
         </section>
         <section className="brain-centre">
+          <fieldset className="brain-layers">
+            <legend className="sr-only">{t('brain.layers')}</legend>
+            {(['devices', 'alerts', 'incidents', 'resources'] as const).map((l) => (
+              <button
+                key={l}
+                type="button"
+                aria-pressed={layers[l]}
+                className={layers[l] ? 'on' : ''}
+                onClick={() => setLayers({ ...layers, [l]: !layers[l] })}
+                data-testid={`layer-${l}`}
+              >
+                {t(`brain.layer.${l}`)}
+              </button>
+            ))}
+          </fieldset>
           <div className="brain-map">
             {districts && (
               <WallMap
                 districts={districts}
                 alerts={alerts.data?.items ?? []}
                 incidents={current}
+                cells={cells.data?.cells ?? []}
+                resources={resources.data ?? []}
+                layers={layers}
                 indicator={chosenItem}
                 selected={selected}
                 onSelect={(a) => setSelected(selected === a ? null : a)}

@@ -143,6 +143,43 @@ for (const d of await dialects()) {
       assert.equal((await t.call('GET', '/api/brain/indicators', await t.login('citizen'))).status, 403, 'citizens do not read the operations figures');
     });
 
+    test('the device layer: cells of the grid with counts, health and types, within the reader’s scope', async () => {
+      const r = await t.call('GET', '/api/brain/layers/devices?grid=0.1', admin);
+      assert.equal(r.status, 200, JSON.stringify(r.body));
+      const all = (await t.call('GET', '/api/devices?limit=500', admin)).body.total as number;
+      assert.equal(r.body.total, all);
+      const cells = r.body.cells as {
+        lon: number;
+        lat: number;
+        count: number;
+        online: number;
+        offline: number;
+        unknown: number;
+        types: Record<string, number>;
+      }[];
+      assert.equal(
+        cells.reduce((a, c) => a + c.count, 0),
+        all,
+        'every device in exactly one cell',
+      );
+      for (const c of cells) {
+        assert.equal(c.online + c.offline + c.unknown, c.count);
+        assert.equal(
+          Object.values(c.types).reduce((a, b) => a + b, 0),
+          c.count,
+        );
+      }
+      // 张湾 and 茅箭 points are 1.6 km apart: one cell at 0.1°, two at 0.005°.
+      const fine = (await t.call('GET', '/api/brain/layers/devices?grid=0.005', admin)).body.cells.length;
+      assert.equal(cells.length, 1);
+      assert.equal(fine, 2);
+      // 市住建局's staff see only their department's devices.
+      const zjj = await t.call('GET', '/api/brain/layers/devices?grid=0.1', await t.login('zjj.staff'));
+      const zjjDevices = (await t.call('GET', '/api/devices?department=ZJJ&limit=500', admin)).body.total as number;
+      assert.equal(zjj.body.total, zjjDevices);
+      assert.ok(zjjDevices < all);
+    });
+
     test('snapshots keep the values: history over 24 hours, and the trend against an hour ago', async () => {
       // A snapshot an hour ago (the platform's clock set back), then the river rises over the other station's warning level.
       const first = Date.now() - 60 * MIN;
