@@ -104,6 +104,13 @@ describe('operations-centre screen in Chromium', () => {
     await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：火车站燃气监测').waitFor();
     await shot(page, 'brain-live-alert');
 
+    // The push stream drops (a restart, the network); an alert raised meanwhile is not pushed, but
+    // the screen reloads what it shows when it reconnects.
+    app.sensing.live.closeAll();
+    const gas2 = await app.call('POST', '/api/devices', admin, { id: 'gas-renmin', name: '人民路燃气监测', type: 'CombustibleGasObserved', department: 'ZJJ', location: ZHANGWAN });
+    await ingest('gas-renmin', gas2.body.token, { lel: 61 });
+    await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：人民路燃气监测').waitFor({ timeout: 15_000 });
+
     // One click to command: the ponding alert's evidence and proposal, activated from the wall.
     await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').click();
     const dialog = page.getByTestId('wall-command');

@@ -67,6 +67,26 @@ interface IncidentRow {
 
 const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff4d4f' } as const;
 
+/** A short two-tone chime for a new alert (Web Audio: nothing to download). */
+function chime(): void {
+  try {
+    const ctx = new AudioContext();
+    for (const [i, f] of [880, 660].entries()) {
+      const o = ctx.createOscillator();
+      const g = ctx.createGain();
+      o.frequency.value = f;
+      g.gain.setValueAtTime(0.15, ctx.currentTime + i * 0.18);
+      g.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + i * 0.18 + 0.16);
+      o.connect(g).connect(ctx.destination);
+      o.start(ctx.currentTime + i * 0.18);
+      o.stop(ctx.currentTime + i * 0.18 + 0.17);
+    }
+    setTimeout(() => void ctx.close(), 600);
+  } catch {
+    /* no audio on this screen */
+  }
+}
+
 function Clock() {
   const [now, setNow] = useState(new Date());
   useEffect(() => {
@@ -327,6 +347,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const [selected, setSelected] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [commanding, setCommanding] = useState<string | null>(null);
+  const [sound, setSound] = useState(false);
   const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false });
   const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? '/api/brain/layers/devices?grid=0.02' : null);
   const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
@@ -335,10 +356,24 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
     incidents.reload();
     opened.reload();
   }, 500);
-  useLive('alerts,incidents', (m) => {
-    if (m.kind === 'alert') reloadAlerts();
-    if (m.kind === 'incident') reloadIncidents();
-  });
+  useLive(
+    'alerts,incidents',
+    (m) => {
+      if (m.kind === 'alert') {
+        reloadAlerts();
+        // A new alert (alert.raised carries no action), or one that rose or came back.
+        if (sound && (!m.action || m.action === 'level_raised' || m.action === 'reopened')) chime();
+      }
+      if (m.kind === 'incident') reloadIncidents();
+    },
+    () => {
+      // Back after a server restart or a network drop: everything shown may have moved.
+      indicators.reload();
+      reloadAlerts();
+      reloadIncidents();
+      cells.reload();
+    },
+  );
   // Indicators move with the city: every 15 s (the server evaluates at most every 10 s).
   useEffect(() => {
     const id = setInterval(indicators.reload, 15_000);
@@ -369,6 +404,9 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           <span>
             {t('brain.duty')}: {user.displayName ?? user.name}
           </span>
+          <button type="button" aria-pressed={sound} onClick={() => setSound(!sound)} data-testid="sound">
+            {sound ? t('brain.soundOn') : t('brain.soundOff')}
+          </button>
           <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
             {t('lang.switch')}
           </button>

@@ -36,18 +36,26 @@ export function useApi<T>(url: string | null) {
  * Listens to the live push stream (`/api/live?kinds=…`), reconnecting when it drops; each
  * message is handed over parsed. Used by the alert inbox and the situation boards.
  */
-export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string]: unknown }) => void): void {
+export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string]: unknown }) => void, onReconnect?: () => void): void {
   const cb = useRef(onMessage);
   cb.current = onMessage;
+  // After a drop (a server restart, the network) events were missed: the caller reloads what it shows.
+  const again = useRef(onReconnect);
+  again.current = onReconnect;
   useEffect(() => {
     let ws: WebSocket | null = null;
     let closed = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let dropped = false;
     const connect = () => {
       const token = accessToken();
       if (!token || closed) return;
       const proto = location.protocol === 'https:' ? 'wss' : 'ws';
       ws = new WebSocket(`${proto}://${location.host}/api/live?kinds=${kinds}&access_token=${encodeURIComponent(token)}`);
+      ws.onopen = () => {
+        if (dropped) again.current?.();
+        dropped = false;
+      };
       ws.onmessage = (m) => {
         try {
           cb.current(JSON.parse(String(m.data)));
@@ -56,6 +64,7 @@ export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string
         }
       };
       ws.onclose = () => {
+        dropped = true;
         if (!closed) timer = setTimeout(connect, 3000);
       };
     };

@@ -130,6 +130,8 @@ const STRINGS = {
   'brain.overdue': { zh: '超时', en: 'overdue' },
   'brain.command': { zh: '一键决策', en: 'One-click command' },
   'brain.layers': { zh: '图层', en: 'Layers' },
+  'brain.soundOn': { zh: '🔔 提示音开', en: '🔔 Sound on' },
+  'brain.soundOff': { zh: '🔕 提示音关', en: '🔕 Sound off' },
   'brain.layer.devices': { zh: '感知设备', en: 'Devices' },
   'brain.layer.alerts': { zh: '预警', en: 'Alerts' },
   'brain.layer.incidents': { zh: '事件', en: 'Incidents' },
