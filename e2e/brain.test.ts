@@ -131,6 +131,17 @@ describe('operations-centre screen in Chromium', () => {
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'detached' });
 
+    // Replay: 24 hours ago nothing was open yet; back to live, everything returns.
+    await page.getByTestId('replay-range').focus();
+    await page.keyboard.press('Home');
+    await page.getByTestId('replay-banner').waitFor();
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid="brain-alert-feed"] li').length === 0);
+    assert.equal(await page.locator('[data-testid="brain-map"]').getAttribute('data-alerts'), '0');
+    await shot(page, 'brain-replay');
+    await page.getByTestId('replay-live').click();
+    await page.getByTestId('replay-banner').waitFor({ state: 'detached' });
+    await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').waitFor();
+
     // A district's own figures; an indicator's history.
     await page.getByTestId('brain-districts').getByText('张湾区').click();
     const figures = page.getByTestId('brain-district-figures');

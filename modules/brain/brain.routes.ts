@@ -6,7 +6,7 @@ import { ctxOf, principalOf } from '../../platform/http/http.js';
 import type { Platform } from '../../server/context.js';
 import { deviceCells } from './layers.js';
 import type { IndicatorService } from './brain.service.js';
-import { AGGREGATES, DOMAINS, type IndicatorDefinition, validateIndicator } from './indicators.js';
+import { AGGREGATES, DOMAINS, type IndicatorDefinition, statusOf, validateIndicator } from './indicators.js';
 
 const R = (summary: string) => ({ tags: ['brain'], summary });
 const P = { $ref: 'Problem#' };
@@ -59,17 +59,32 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     {
       schema: {
         ...R('Every indicator (a definition, editable data) with its value now, status colour, breakdown and the value an hour ago'),
-        querystring: Type.Object({ domain: Type.Optional(Type.String()) }),
+        querystring: Type.Object({
+          domain: Type.Optional(Type.String()),
+          at: Type.Optional(Type.Integer({ description: 'Epoch ms: the values kept then (the replay), instead of now' })),
+        }),
       },
       config: { auth: { permission: 'brain.read' } },
     },
     async (req) => {
-      const [defs, values] = await Promise.all([indicators.list({ enabled: true }), indicators.values()]);
+      const defs = (await indicators.list({ enabled: true })).filter((d) => !req.query.domain || d.domain === req.query.domain);
+      if (req.query.at !== undefined) {
+        const frame = await indicators.frameAt(req.query.at);
+        return {
+          domains: DOMAINS,
+          at: frame.at,
+          items: defs.map((d) => {
+            const v = frame.values.get(d.id);
+            return {
+              ...d,
+              current: v ? { id: d.id, value: v.value, breakdown: v.breakdown, status: statusOf(d, v.value), previous: null, basis: null, at: frame.at } : null,
+            };
+          }),
+        };
+      }
+      const values = await indicators.values();
       const byId = new Map(values.map((v) => [v.id, v]));
-      return {
-        domains: DOMAINS,
-        items: defs.filter((d) => !req.query.domain || d.domain === req.query.domain).map((d) => ({ ...d, current: byId.get(d.id) ?? null })),
-      };
+      return { domains: DOMAINS, at: null, items: defs.map((d) => ({ ...d, current: byId.get(d.id) ?? null })) };
     },
   );
   app.get(

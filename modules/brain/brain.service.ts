@@ -188,6 +188,27 @@ export class IndicatorService {
     return current.map((v) => ({ ...v, previous: previous.get(v.id) ?? null }));
   }
 
+  /** Every indicator as kept in the snapshot nearest before a time, with breakdowns (a frame of the replay). */
+  async frameAt(at: number): Promise<{ at: number | null; values: Map<string, { value: number | null; breakdown: Record<string, number> | null }> }> {
+    const last = await this.p.db
+      .selectFrom('brain_indicator_values')
+      .select((eb) => eb.fn.max('at').as('at'))
+      .where('at', '<=', at)
+      .where('at', '>', at - 3 * SNAPSHOT_MS)
+      .executeTakeFirst();
+    if (!last?.at) return { at: null, values: new Map() };
+    const rows = await this.p.db.selectFrom('brain_indicator_values').selectAll().where('at', '=', last.at).execute();
+    return {
+      at: Number(last.at),
+      values: new Map(
+        rows.map((r) => [
+          r.indicator_id,
+          { value: r.value === null ? null : Number(r.value), breakdown: json.parse<Record<string, number> | null>(r.breakdown, null) },
+        ]),
+      ),
+    };
+  }
+
   /** The snapshot values nearest before a time (the replay's frame, the trend's reference). */
   async valuesAt(at: number): Promise<Map<string, number | null>> {
     const last = await this.p.db

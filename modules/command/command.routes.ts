@@ -219,6 +219,7 @@ export async function commandRoutes(
         querystring: Type.Object({
           status: Type.Optional(Type.String({ enum: ['open', 'responding', 'ended'] })),
           drill: Type.Optional(Type.Boolean()),
+          activeAt: Type.Optional(Type.Integer({ description: 'Epoch ms: the incidents under way then (reported, not yet ended)' })),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
         response: { 200: Type.Array(IncidentSchema) },

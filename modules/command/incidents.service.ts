@@ -768,9 +768,13 @@ export class IncidentService {
 
   // ---- reading ----
 
-  async list(q: { status?: string; drill?: boolean; limit: number }): Promise<IncidentRow[]> {
+  async list(q: { status?: string; drill?: boolean; activeAt?: number; limit: number }): Promise<IncidentRow[]> {
     let query = this.p.db.selectFrom('em_incidents').selectAll().orderBy('created_at', 'desc').limit(q.limit);
     if (q.status) query = query.where('status', '=', q.status);
+    if (q.activeAt !== undefined) {
+      const at = q.activeAt;
+      query = query.where('created_at', '<=', at).where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', at)]));
+    }
     if (q.drill !== undefined) query = query.where('drill', '=', q.drill ? 1 : 0);
     return query.execute();
   }

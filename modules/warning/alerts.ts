@@ -108,6 +108,8 @@ export interface AlertQuery {
   predicted?: boolean;
   from?: number;
   to?: number;
+  /** Open at this time: raised by then, and neither resolved nor closed by then. */
+  openAt?: number;
   limit: number;
   offset: number;
 }
@@ -581,6 +583,13 @@ export class AlertService {
     if (q.predicted !== undefined) sel = sel.where('predicted', '=', q.predicted ? 1 : 0);
     if (q.from !== undefined) sel = sel.where('raised_at', '>=', q.from);
     if (q.to !== undefined) sel = sel.where('raised_at', '<', q.to);
+    if (q.openAt !== undefined) {
+      const at = q.openAt;
+      sel = sel
+        .where('raised_at', '<=', at)
+        .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', at)]))
+        .where((eb) => eb.or([eb('status', '!=', 'closed'), eb('updated_at', '>', at)]));
+    }
     if (q.department) {
       const d = q.department;
       sel = sel.where((eb) =>

@@ -302,6 +302,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     predicted: Type.Optional(Type.Boolean()),
     from: Type.Optional(Type.Integer()),
     to: Type.Optional(Type.Integer()),
+    openAt: Type.Optional(Type.Integer({ description: 'Epoch ms: the alerts that were open then (the wall’s replay); each with its latest level' })),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
     offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
   });
@@ -335,6 +336,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
         ...(q.predicted !== undefined ? { predicted: q.predicted } : {}),
         ...(q.from !== undefined ? { from: q.from } : {}),
         ...(q.to !== undefined ? { to: q.to } : {}),
+        ...(q.openAt !== undefined ? { openAt: q.openAt } : {}),
         limit: q.limit ?? 50,
         offset: q.offset ?? 0,
       });

@@ -336,14 +336,53 @@ function HistoryChart({ indicator }: { indicator: IndicatorItem }) {
   return <div ref={ref} className="brain-history" data-testid="brain-history" data-points={data?.length ?? 0} />;
 }
 
+/** The time slider: the last 24 hours in 5-minute steps (the snapshots' slots); the right end is live. */
+function ReplayBar({ at, onChange }: { at: number | null; onChange: (at: number | null) => void }) {
+  const { t } = useI18n();
+  const STEP = 5 * 60_000;
+  const [now] = useState(() => Date.now());
+  const min = now - 24 * 3_600_000;
+  const [draft, setDraft] = useState<number>(at ?? now);
+  useEffect(() => setDraft(at ?? Date.now()), [at]);
+  const commit = (v: number) => onChange(v >= Date.now() - STEP ? null : v);
+  return (
+    <div className="brain-replay">
+      <label htmlFor="brain-replay-range">{t('brain.replay')}</label>
+      <input
+        id="brain-replay-range"
+        type="range"
+        min={min}
+        max={now}
+        step={STEP}
+        value={draft}
+        onChange={(e) => setDraft(Number(e.target.value))}
+        onMouseUp={() => commit(draft)}
+        onKeyUp={() => commit(draft)}
+        onTouchEnd={() => commit(draft)}
+        data-testid="replay-range"
+      />
+      <span className="brain-replay-time">{at ? new Date(draft).toLocaleString('zh-CN', { hour12: false }) : t('brain.live')}</span>
+      {at && (
+        <button type="button" onClick={() => onChange(null)} data-testid="replay-live">
+          {t('brain.backToLive')}
+        </button>
+      )}
+    </div>
+  );
+}
+
 function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const { t, n, lang, setLang } = useI18n();
   const city = useApi<City>('/api/city');
   const { districts } = useDistricts(true);
-  const indicators = useApi<{ domains: Record<string, Label>; items: IndicatorItem[] }>('/api/brain/indicators');
-  const alerts = useApi<{ items: AlertRow[]; total: number }>('/api/alerts?open=true&limit=200');
-  const incidents = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=responding&limit=100');
-  const opened = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=open&limit=100');
+  // Replay (回放): a time in the last 24 hours instead of now; null is live.
+  const [replayAt, setReplayAt] = useState<number | null>(null);
+  const indicators = useApi<{ domains: Record<string, Label>; items: IndicatorItem[] }>(`/api/brain/indicators${replayAt ? `?at=${replayAt}` : ''}`);
+  const alerts = useApi<{ items: AlertRow[]; total: number }>(replayAt ? `/api/alerts?openAt=${replayAt}&limit=200` : '/api/alerts?open=true&limit=200');
+  const incidents = useApi<IncidentRow[]>(
+    replayAt ? `/api/command/incidents?drill=false&activeAt=${replayAt}&limit=100` : '/api/command/incidents?drill=false&status=responding&limit=100',
+  );
+  const opened = useApi<IncidentRow[]>(replayAt ? null : '/api/command/incidents?drill=false&status=open&limit=100');
   const [selected, setSelected] = useState<string | null>(null);
   const [chosen, setChosen] = useState<string | null>(null);
   const [commanding, setCommanding] = useState<string | null>(null);
@@ -389,7 +428,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const items = indicators.data?.items ?? [];
   const chosenItem = items.find((i) => i.id === chosen) ?? null;
   const domains = indicators.data ? Object.keys(indicators.data.domains).filter((d) => items.some((i) => i.domain === d)) : [];
-  const current = [...(opened.data ?? []), ...(incidents.data ?? [])];
+  const current = replayAt ? (incidents.data ?? []) : [...(opened.data ?? []), ...(incidents.data ?? [])];
   const shownAlerts = (alerts.data?.items ?? []).filter((a) => !selected || a.district === selected);
   const districtName = (code: string | null) => (code ? n(districts?.find((d) => d.adcode === code)?.name ?? { zh: code, en: code }) : '—');
   return (
@@ -398,7 +437,14 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
         <h1>
           {city.data ? n(city.data.name) : ''} · {t('app.brain')}
         </h1>
-        <div className="brain-sub">{t('brain.subtitle')}</div>
+        <div className="brain-sub">
+          {t('brain.subtitle')}
+          {replayAt && (
+            <span className="brain-replay-banner" data-testid="replay-banner">
+              {t('brain.replaying')} {new Date(replayAt).toLocaleString('zh-CN', { hour12: false })}
+            </span>
+          )}
+        </div>
         <div className="brain-tools">
           <Clock />
           <span>
@@ -461,6 +507,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
               />
             )}
           </div>
+          <ReplayBar at={replayAt} onChange={setReplayAt} />
           {chosenItem && (
             <div className="brain-panel">
               <h2>

@@ -207,5 +207,44 @@ for (const d of await dialects()) {
       assert.equal((await t.call('GET', '/api/brain/indicators/water-stations-over-warning/history?hours=24', admin)).body.length, 2);
       assert.deepEqual(h.body[1].breakdown, { '420302': 1, '420303': 1 });
     });
+
+    test('replay: indicator frames from the snapshots; the alerts open and the incidents under way at a time', async () => {
+      const slot = (ms: number) => ms - (ms % (5 * MIN));
+      const then = await t.call('GET', `/api/brain/indicators?at=${slot(Date.now() - 60 * MIN) + 1000}`, admin);
+      assert.equal(then.status, 200, JSON.stringify(then.body));
+      const frame = new Map((then.body.items as Item[]).map((i) => [i.id, i.current]));
+      assert.equal(frame.get('water-stations-over-warning')!.value, 1, 'the river was under the second warning level an hour ago');
+      assert.equal(then.body.at, slot(Date.now() - 60 * MIN));
+
+      const ponding = (await t.call('GET', '/api/alerts?rule=waterlogging-depth', admin)).body.items[0] as { id: string; raisedAt: number; rev: number };
+      const openAt = async (at: number) =>
+        ((await t.call('GET', `/api/alerts?openAt=${at}&limit=500`, admin)).body.items as { id: string }[]).some((a) => a.id === ponding.id);
+      assert.equal(await openAt(ponding.raisedAt - 1), false, 'not yet raised');
+      assert.equal(await openAt(ponding.raisedAt), true);
+      const duty = await t.login('duty');
+      const resolved = await t.call('POST', `/api/alerts/${ponding.id}/resolve`, duty, { comment: '积水已排除', rev: ponding.rev });
+      assert.equal(resolved.status, 200, JSON.stringify(resolved.body));
+      const resolvedAt = (await t.call('GET', `/api/alerts/${ponding.id}`, admin)).body.resolvedAt as number;
+      assert.equal(await openAt(resolvedAt - 1), true, 'open until resolved');
+      assert.equal(await openAt(resolvedAt), false);
+
+      const inc = await t.call('POST', '/api/command/incidents', duty, {
+        title: '回放',
+        subkind: 'waterlogging',
+        severity: 4,
+        district: '420303',
+        source: 'phone',
+      });
+      const created = inc.body.createdAt as number;
+      clock += MIN;
+      const ended = await t.call('POST', `/api/command/incidents/${inc.body.id}/end`, duty, { reason: '误报' });
+      assert.equal(ended.status, 200, JSON.stringify(ended.body));
+      const activeAt = async (at: number) =>
+        ((await t.call('GET', `/api/command/incidents?activeAt=${at}`, duty)).body as { id: string }[]).some((i) => i.id === inc.body.id);
+      assert.deepEqual(
+        [await activeAt(created - 1), await activeAt(created), await activeAt(ended.body.endedAt - 1), await activeAt(ended.body.endedAt)],
+        [false, true, true, false],
+      );
+    });
   });
 }
