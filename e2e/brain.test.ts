@@ -107,7 +107,13 @@ describe('operations-centre screen in Chromium', () => {
     // The push stream drops (a restart, the network); an alert raised meanwhile is not pushed, but
     // the screen reloads what it shows when it reconnects.
     app.sensing.live.closeAll();
-    const gas2 = await app.call('POST', '/api/devices', admin, { id: 'gas-renmin', name: '人民路燃气监测', type: 'CombustibleGasObserved', department: 'ZJJ', location: ZHANGWAN });
+    const gas2 = await app.call('POST', '/api/devices', admin, {
+      id: 'gas-renmin',
+      name: '人民路燃气监测',
+      type: 'CombustibleGasObserved',
+      department: 'ZJJ',
+      location: ZHANGWAN,
+    });
     await ingest('gas-renmin', gas2.body.token, { lel: 61 });
     await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：人民路燃气监测').waitFor({ timeout: 15_000 });
 
