@@ -157,6 +157,26 @@ describe('operations-centre screen in Chromium', () => {
     await shot(page, 'brain-district');
     await ctx.close();
 
+    // The leaders' view on a laptop and on a tablet: what needs a decision and what is under way.
+    for (const [name, viewport] of [
+      ['laptop', { width: 1366, height: 768 }],
+      ['tablet', { width: 820, height: 1180 }],
+    ] as const) {
+      const lctx = await browser.newContext({ viewport });
+      const lp = await lctx.newPage();
+      await lp.goto(`${app.url}/brain/leader`);
+      await loginThroughForm(lp, 'duty', DEMO_PASSWORD);
+      await lp.getByTestId('leader-view').waitFor();
+      await lp.getByTestId('leader-decisions').getByText('人民北路下穿积水', { exact: true }).waitFor();
+      await lp.getByTestId('leader-responses').getByText('城市积水点积水深度：人民北路下穿积水点').waitFor();
+      assert.equal(await lp.getByTestId('leader-awaiting').textContent(), '1');
+      assert.equal(await lp.getByTestId('leader-responding').textContent(), '1');
+      await lp.getByTestId('leader-indicators').getByText('积水点超 15 cm').waitFor();
+      assert.ok(await noOverflow(lp), `no horizontal overflow on the ${name}`);
+      await shot(lp, `brain-leader-${name}`);
+      await lctx.close();
+    }
+
     const big = await browser.newContext({ viewport: { width: 3840, height: 2160 } });
     const p4k = await big.newPage();
     await p4k.goto(`${app.url}/brain`);

@@ -15,6 +15,7 @@ import { type District, useDistricts } from '../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { CommandDialog, LEVEL_ROMAN } from './CommandDialog';
+import { LeaderView } from './LeaderView';
 
 echarts.use([MapChart, ScatterChart, EffectScatterChart, LineChart, GeoComponent, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -450,6 +451,9 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           <span>
             {t('brain.duty')}: {user.displayName ?? user.name}
           </span>
+          <a className="brain-link" href="/brain/leader">
+            {t('brain.leader')}
+          </a>
           <button type="button" aria-pressed={sound} onClick={() => setSound(!sound)} data-testid="sound">
             {sound ? t('brain.soundOn') : t('brain.soundOff')}
           </button>
@@ -592,7 +596,9 @@ export function BrainApp() {
   const { t } = useI18n();
   return (
     <AuthGate app={t('app.brain')} dark>
-      {(user, signOut) => <Screen user={user} signOut={signOut} />}
+      {(user, signOut) =>
+        location.pathname.replace(/\/+$/, '').endsWith('/leader') ? <LeaderView user={user} signOut={signOut} /> : <Screen user={user} signOut={signOut} />
+      }
     </AuthGate>
   );
 }
