@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { pondingAlert, ZHANGWAN } from '../modules/command/__tests__/fixtures.js';
+import { post } from '../modules/warning/__tests__/helpers.js';
 import { DEMO_PASSWORD } from '../test/helpers.js';
 import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
 
@@ -15,17 +16,6 @@ describe('operations-centre screen in Chromium', () => {
   let browser: Browser;
   let app: ServedApp;
   let admin: string;
-  const ingest = async (id: string, token: string, body: unknown) => {
-    const r = await app.inject({
-      method: 'POST',
-      url: `/api/ingest/${id}`,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      payload: JSON.stringify(body),
-    });
-    assert.equal(r.statusCode, 202, r.body);
-    await new Promise((res) => setTimeout(res, 30));
-    await app.warning.engine!.idle();
-  };
   before(async () => {
     app = await serve();
     browser = await launch();
@@ -38,7 +28,7 @@ describe('operations-centre screen in Chromium', () => {
       location: ZHANGWAN,
     });
     assert.equal(aq.status, 201);
-    await ingest('aq-zhangwan', aq.body.token, { pm25: 60 });
+    await post(app, 'aq-zhangwan', aq.body.token, { pm25: 60 });
     await pondingAlert(app, admin);
     await app.brain.indicators.snapshot();
     const duty = await app.login('duty');
@@ -100,7 +90,7 @@ describe('operations-centre screen in Chromium', () => {
       department: 'ZJJ',
       location: ZHANGWAN,
     });
-    await ingest('gas-chezhan', gas.body.token, { lel: 58 });
+    await post(app, 'gas-chezhan', gas.body.token, { lel: 58 });
     await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：火车站燃气监测').waitFor();
     await shot(page, 'brain-live-alert');
 
@@ -114,7 +104,7 @@ describe('operations-centre screen in Chromium', () => {
       department: 'ZJJ',
       location: ZHANGWAN,
     });
-    await ingest('gas-renmin', gas2.body.token, { lel: 61 });
+    await post(app, 'gas-renmin', gas2.body.token, { lel: 61 });
     await page.getByTestId('brain-alert-feed').getByText('可燃气体浓度报警：人民路燃气监测').waitFor({ timeout: 15_000 });
 
     // One click to command: the ponding alert's evidence and proposal, activated from the wall.

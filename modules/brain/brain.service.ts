@@ -209,17 +209,10 @@ export class IndicatorService {
     };
   }
 
-  /** The snapshot values nearest before a time (the replay's frame, the trend's reference). */
+  /** The snapshot values nearest before a time (the trend's reference). */
   async valuesAt(at: number): Promise<Map<string, number | null>> {
-    const last = await this.p.db
-      .selectFrom('brain_indicator_values')
-      .select((eb) => eb.fn.max('at').as('at'))
-      .where('at', '<=', at)
-      .where('at', '>', at - 3 * SNAPSHOT_MS)
-      .executeTakeFirst();
-    if (!last?.at) return new Map();
-    const rows = await this.p.db.selectFrom('brain_indicator_values').select(['indicator_id', 'value']).where('at', '=', last.at).execute();
-    return new Map(rows.map((r) => [r.indicator_id, r.value === null ? null : Number(r.value)]));
+    const frame = await this.frameAt(at);
+    return new Map([...frame.values].map(([id, v]) => [id, v.value]));
   }
 
   /**

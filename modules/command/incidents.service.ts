@@ -304,14 +304,7 @@ export class IncidentService {
   async fromAlert(alertId: string, ctx: RequestContext, drill = false): Promise<IncidentRow> {
     const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
     if (!a) throw notFound('Alert', alertId);
-    const linked = await this.p.db
-      .selectFrom('em_incident_alerts')
-      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
-      .select('em_incidents.id')
-      .where('em_incident_alerts.alert_id', '=', alertId)
-      .where('em_incidents.status', '!=', 'ended')
-      .where('em_incidents.drill', '=', drill ? 1 : 0)
-      .executeTakeFirst();
+    const linked = await this.openIncidentOf(alertId, drill);
     if (linked) throw new AppError('WD_ERR_CONFLICT', `Alert ${alertId} is already part of incident ${linked.id}`, { incidentId: linked.id });
     const subkind = subkindOfRule(a.rule_id);
     if (!subkind)
@@ -348,14 +341,7 @@ export class IncidentService {
     const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
     if (!a) throw notFound('Alert', alertId);
     const subkind = subkindOfRule(a.rule_id) ?? null;
-    const linked = await this.p.db
-      .selectFrom('em_incident_alerts')
-      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
-      .select('em_incidents.id')
-      .where('em_incident_alerts.alert_id', '=', alertId)
-      .where('em_incidents.status', '!=', 'ended')
-      .where('em_incidents.drill', '=', 0)
-      .executeTakeFirst();
+    const linked = await this.openIncidentOf(alertId, false);
     const p = subkind ? await this.proposeFor(subkind, a.level as ResponseLevel) : null;
     return {
       alertId,
@@ -367,6 +353,18 @@ export class IncidentService {
       alternatives: p?.alternatives ?? [],
       incidentId: linked?.id ?? null,
     };
+  }
+
+  /** The open incident (real or drill) an alert is part of, if any: an alert belongs to at most one. */
+  private openIncidentOf(alertId: string, drill: boolean): Promise<{ id: string } | undefined> {
+    return this.p.db
+      .selectFrom('em_incident_alerts')
+      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
+      .select('em_incidents.id')
+      .where('em_incident_alerts.alert_id', '=', alertId)
+      .where('em_incidents.status', '!=', 'ended')
+      .where('em_incidents.drill', '=', drill ? 1 : 0)
+      .executeTakeFirst();
   }
 
   private async proposeFor(subkind: string, level: ResponseLevel): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
