@@ -81,6 +81,14 @@ describe('operations-centre screen in Chromium', () => {
     await shot(page, 'brain-layers');
     await page.getByTestId('layer-alerts').click();
     await page.getByTestId('layer-resources').click();
+    // Devices coloured by the HJ 633 AQI: the air station's cell carries its value.
+    await page.getByTestId('layer-colouring').selectOption('aqi');
+    await page.waitForFunction(() => {
+      const map = document.querySelector('[data-testid="brain-map"]');
+      return map?.getAttribute('data-colouring') === 'aqi' && Number(map.getAttribute('data-valued')) >= 1;
+    });
+    await shot(page, 'brain-aqi');
+    await page.getByTestId('layer-colouring').selectOption('health');
 
     // A gas leak while the screen is open: it joins the feed without a reload.
     const gas = await app.call('POST', '/api/devices', admin, {

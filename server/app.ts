@@ -188,7 +188,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
       await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry);
-      await brainRoutes(scope, platform, brain.indicators);
+      await brainRoutes(scope, platform, brain.indicators, theSensing.telemetry);
     });
     await app.register(async (scope) => {
       await identityRoutes(scope, platform);

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import type { Platform } from '../../server/context.js';
+import type { TelemetryStore } from '../sensing/telemetry.store.js';
 import { deviceCells } from './layers.js';
 import type { IndicatorService } from './brain.service.js';
 import { AGGREGATES, DOMAINS, type IndicatorDefinition, statusOf, validateIndicator } from './indicators.js';
@@ -52,7 +53,7 @@ const Definition = {
   ),
 };
 
-export async function brainRoutes(scope: FastifyInstance, p: Platform, indicators: IndicatorService): Promise<void> {
+export async function brainRoutes(scope: FastifyInstance, p: Platform, indicators: IndicatorService, telemetry: TelemetryStore): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
     '/api/brain/indicators',
@@ -109,15 +110,19 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
           grid: Type.Number({ minimum: 0.001, maximum: 1, default: 0.02, description: 'Cell size in degrees (about 2 km at 0.02)' }),
           type: Type.Optional(Type.String()),
           district: Type.Optional(Type.String()),
+          attr: Type.Optional(
+            Type.String({ description: 'With type: colour by this attribute or derived value ($aqi, $waterClass, $load): mean and worst per cell' }),
+          ),
         }),
       },
       config: { auth: { permission: 'brain.read' } },
     },
     async (req) =>
-      deviceCells(p, principalOf(req).scope, {
+      deviceCells(p, telemetry, principalOf(req).scope, {
         grid: req.query.grid,
         ...(req.query.type ? { type: req.query.type } : {}),
         ...(req.query.district ? { district: req.query.district } : {}),
+        ...(req.query.attr ? { attr: req.query.attr } : {}),
       }),
   );
   app.get(

@@ -5,6 +5,8 @@
  */
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
 import type { Platform } from '../../server/context.js';
+import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import { readValue } from '../warning/derived.js';
 
 export interface DeviceCell {
   /** The mean position of the cell's devices (where the mark goes). */
@@ -15,17 +17,24 @@ export interface DeviceCell {
   offline: number;
   unknown: number;
   types: Record<string, number>;
+  /** With `attr`: the mean and the worst (largest) value of the cell's devices that have one. */
+  value?: { mean: number; max: number; n: number };
 }
 
+/**
+ * `attr` (an attribute or a derived value such as $aqi, $waterClass, $load) colours the cells by
+ * their devices' newest values (fresh within an hour); it needs `type`.
+ */
 export async function deviceCells(
   p: Platform,
+  telemetry: TelemetryStore,
   scope: Scope,
-  q: { grid: number; type?: string; district?: string },
+  q: { grid: number; type?: string; district?: string; attr?: string },
 ): Promise<{ grid: number; total: number; cells: DeviceCell[] }> {
   let query = p.db
     .selectFrom('devices as d')
     .leftJoin('device_health as h', 'h.dev', 'd.seq')
-    .select(['d.lon', 'd.lat', 'd.type_id', 'h.status'])
+    .select(['d.seq', 'd.lon', 'd.lat', 'd.type_id', 'd.properties', 'd.tags', 'h.status'])
     .where('d.disabled', '=', 0)
     .where('d.lon', 'is not', null)
     .where('d.lat', 'is not', null);
@@ -33,14 +42,17 @@ export async function deviceCells(
   if (q.type) query = query.where('d.type_id', '=', q.type);
   if (q.district) query = query.where('d.district_adcode', '=', q.district);
   const rows = await query.execute();
-  const cells = new Map<string, DeviceCell & { sumLon: number; sumLat: number }>();
+  const attr = q.attr && q.type ? q.attr : undefined;
+  const latest = attr ? await telemetry.latest(rows.map((r) => r.seq)) : null;
+  const fresh = p.now() - 3_600_000;
+  const cells = new Map<string, DeviceCell & { sumLon: number; sumLat: number; sum: number; max: number; n: number }>();
   for (const r of rows) {
     const lon = Number(r.lon);
     const lat = Number(r.lat);
     const key = `${Math.floor(lon / q.grid)}:${Math.floor(lat / q.grid)}`;
     let c = cells.get(key);
     if (!c) {
-      c = { lon: 0, lat: 0, sumLon: 0, sumLat: 0, count: 0, online: 0, offline: 0, unknown: 0, types: {} };
+      c = { lon: 0, lat: 0, sumLon: 0, sumLat: 0, count: 0, online: 0, offline: 0, unknown: 0, types: {}, sum: 0, max: Number.NEGATIVE_INFINITY, n: 0 };
       cells.set(key, c);
     }
     c.count++;
@@ -50,14 +62,25 @@ export async function deviceCells(
     else if (r.status === 'offline') c.offline++;
     else c.unknown++;
     c.types[r.type_id] = (c.types[r.type_id] ?? 0) + 1;
+    if (attr && latest) {
+      const values = new Map<string, number | string | null>();
+      for (const l of latest.get(r.seq) ?? []) if (l.ts >= fresh) values.set(l.attr, l.v ?? l.s);
+      const v = readValue(attr, { values, properties: JSON.parse(r.properties || '{}'), tags: JSON.parse(r.tags || '[]') });
+      if (v !== undefined && Number.isFinite(v)) {
+        c.sum += v;
+        c.n++;
+        if (v > c.max) c.max = v;
+      }
+    }
   }
   return {
     grid: q.grid,
     total: rows.length,
-    cells: [...cells.values()].map(({ sumLon, sumLat, ...c }) => ({
+    cells: [...cells.values()].map(({ sumLon, sumLat, sum, max, n, ...c }) => ({
       ...c,
       lon: Number((sumLon / c.count).toFixed(6)),
       lat: Number((sumLat / c.count).toFixed(6)),
+      ...(attr && n > 0 ? { value: { mean: Number((sum / n).toFixed(3)), max: Number(max.toFixed(3)), n } } : {}),
     })),
   };
 }

@@ -134,6 +134,7 @@ interface DeviceCell {
   online: number;
   offline: number;
   unknown: number;
+  value?: { mean: number; max: number; n: number };
 }
 interface ResourceMark {
   id: string;
@@ -146,6 +147,39 @@ interface ResourceMark {
 }
 export type Layers = { devices: boolean; alerts: boolean; incidents: boolean; resources: boolean };
 
+/** How the device layer is coloured: by health, or by a value where the layer's devices have one. */
+export const COLOURINGS = {
+  health: { query: '', colour: healthColour },
+  // HJ 633 AQI level colours: 优 green, 良 yellow, 轻度 orange, 中度 red, 重度 purple, 严重 maroon.
+  aqi: {
+    query: '&type=AirQualityObserved&attr=%24aqi',
+    colour: (c: DeviceCell) => {
+      const v = c.value?.max;
+      if (v === undefined) return '#7d93b5';
+      return v <= 50 ? '#00e400' : v <= 100 ? '#ffff00' : v <= 150 ? '#ff7e00' : v <= 200 ? '#ff0000' : v <= 300 ? '#99004c' : '#7e0023';
+    },
+  },
+  // GB 3838 classes: Ⅰ–Ⅱ blue, Ⅲ green, Ⅳ yellow, Ⅴ orange, 劣Ⅴ red.
+  water: {
+    query: '&type=WaterQualityObserved&attr=%24waterClass',
+    colour: (c: DeviceCell) => {
+      const v = c.value?.max;
+      if (v === undefined) return '#7d93b5';
+      return ['#2f7fe0', '#2f7fe0', '#2f7fe0', '#3ccf7a', '#f5c000', '#fa8c16', '#ff4d4f'][Math.round(v)] ?? '#ff4d4f';
+    },
+  },
+  // Scenic-area load: under 80 % green, to 100 % yellow, over red.
+  load: {
+    query: '&type=VisitorCounterObserved&attr=%24load',
+    colour: (c: DeviceCell) => {
+      const v = c.value?.max;
+      if (v === undefined) return '#7d93b5';
+      return v < 0.8 ? '#3ccf7a' : v < 1 ? '#f5c000' : '#ff4d4f';
+    },
+  },
+} as const;
+export type Colouring = keyof typeof COLOURINGS;
+
 /** A cell's colour by the share of its devices online: green from 95 %, yellow from 85 %, red below. */
 function healthColour(c: DeviceCell): string {
   const share = c.count ? c.online / c.count : 0;
@@ -157,6 +191,7 @@ function WallMap({
   alerts,
   incidents,
   cells,
+  colouring,
   resources,
   layers,
   indicator,
@@ -167,6 +202,7 @@ function WallMap({
   alerts: AlertRow[];
   incidents: IncidentRow[];
   cells: DeviceCell[];
+  colouring: Colouring;
   resources: ResourceMark[];
   layers: Layers;
   indicator: IndicatorItem | null;
@@ -246,10 +282,10 @@ function WallMap({
             name: 'devices',
             data: layers.devices
               ? cells.map((c) => ({
-                  name: `${c.count} · ${t('brain.online')} ${c.online}`,
+                  name: `${c.count} · ${t('brain.online')} ${c.online}${c.value ? ` · ${t(`brain.colour.${colouring}`)} ${c.value.max}` : ''}`,
                   value: [c.lon, c.lat, c.count],
                   symbolSize: Math.min(40, 5 + 2.5 * Math.sqrt(c.count)) * k,
-                  itemStyle: { color: healthColour(c), opacity: 0.75 },
+                  itemStyle: { color: COLOURINGS[colouring].colour(c), opacity: 0.8 },
                 }))
               : [],
             tooltip: { formatter: (p: { name: string }) => `${t('brain.layer.devices')}: ${p.name}` },
@@ -297,7 +333,7 @@ function WallMap({
       },
       { replaceMerge: ['series', 'visualMap'] },
     );
-  }, [alerts, incidents, cells, resources, layers, indicator, selected, names, n, t]);
+  }, [alerts, incidents, cells, colouring, resources, layers, indicator, selected, names, n, t]);
   return (
     <div
       ref={ref}
@@ -306,6 +342,8 @@ function WallMap({
       data-alerts={layers.alerts ? alerts.filter((a) => a.location).length : 0}
       data-incidents={layers.incidents ? incidents.filter((i) => i.location).length : 0}
       data-devices={layers.devices ? cells.reduce((a, c) => a + c.count, 0) : 0}
+      data-colouring={colouring}
+      data-valued={layers.devices ? cells.filter((c) => c.value).length : 0}
       data-resources={layers.resources ? resources.length : 0}
       role="img"
       aria-label="city map"
@@ -389,7 +427,8 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const [commanding, setCommanding] = useState<string | null>(null);
   const [sound, setSound] = useState(false);
   const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false });
-  const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? '/api/brain/layers/devices?grid=0.02' : null);
+  const [colouring, setColouring] = useState<Colouring>('health');
+  const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? `/api/brain/layers/devices?grid=0.02${COLOURINGS[colouring].query}` : null);
   const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
   const reloadAlerts = useCoalesced(alerts.reload, 500);
   const reloadIncidents = useCoalesced(() => {
@@ -495,6 +534,18 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                 {t(`brain.layer.${l}`)}
               </button>
             ))}
+            <select
+              value={colouring}
+              onChange={(e) => setColouring(e.target.value as Colouring)}
+              aria-label={t('brain.colourBy')}
+              data-testid="layer-colouring"
+            >
+              {(Object.keys(COLOURINGS) as Colouring[]).map((c) => (
+                <option key={c} value={c}>
+                  {t(`brain.colour.${c}`)}
+                </option>
+              ))}
+            </select>
           </fieldset>
           <div className="brain-map">
             {districts && (
@@ -503,6 +554,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                 alerts={alerts.data?.items ?? []}
                 incidents={current}
                 cells={cells.data?.cells ?? []}
+                colouring={colouring}
                 resources={resources.data ?? []}
                 layers={layers}
                 indicator={chosenItem}

@@ -173,6 +173,15 @@ for (const d of await dialects()) {
       const fine = (await t.call('GET', '/api/brain/layers/devices?grid=0.005', admin)).body.cells.length;
       assert.equal(cells.length, 1);
       assert.equal(fine, 2);
+      // Coloured by the HJ 633 AQI: the cell's mean and worst over its fresh stations (the stale one has none).
+      const air = await t.call('GET', '/api/brain/layers/devices?grid=0.1&type=AirQualityObserved&attr=%24aqi', admin);
+      assert.equal(air.status, 200, JSON.stringify(air.body));
+      const zw = computeAqi({ PM25_24h: 80 }).aqi;
+      const mj = computeAqi({ PM25_24h: 30 }).aqi;
+      assert.deepEqual(
+        air.body.cells.map((c: { count: number; value: unknown }) => [c.count, c.value]),
+        [[3, { mean: (zw + mj) / 2, max: zw, n: 2 }]],
+      );
       // 市住建局's staff see only their department's devices.
       const zjj = await t.call('GET', '/api/brain/layers/devices?grid=0.1', await t.login('zjj.staff'));
       const zjjDevices = (await t.call('GET', '/api/devices?department=ZJJ&limit=500', admin)).body.total as number;
