@@ -89,6 +89,10 @@ describe('operations-centre screen in Chromium', () => {
     });
     await shot(page, 'brain-aqi');
     await page.getByTestId('layer-colouring').selectOption('health');
+    // One type only: the air station.
+    await page.getByTestId('layer-type').selectOption('AirQualityObserved');
+    await page.waitForFunction(() => document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-devices') === '1');
+    await page.getByTestId('layer-type').selectOption('');
 
     // A gas leak while the screen is open: it joins the feed without a reload.
     const gas = await app.call('POST', '/api/devices', admin, {
@@ -150,6 +154,12 @@ describe('operations-centre screen in Chromium', () => {
     await page.getByTestId('brain-districts').getByText('张湾区').click();
     const figures = page.getByTestId('brain-district-figures');
     await figures.getByText('积水点超 15 cm').waitFor();
+    const inDistrict = (await app.call('GET', '/api/devices?district=420303&limit=1', admin)).body.total as number;
+    await figures
+      .getByTestId('district-devices')
+      .getByText(new RegExp(`^${inDistrict} · 在线`))
+      .waitFor();
+    await page.getByTestId('brain-incidents').getByText('人民北路下穿积水', { exact: true }).waitFor();
     await page.getByTestId('tile-drainage-ponding').click();
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-history"]')?.getAttribute('data-points')) >= 1);
     await shot(page, 'brain-district');

@@ -197,6 +197,7 @@ function WallMap({
   indicator,
   selected,
   onSelect,
+  onAlert,
 }: {
   districts: District[];
   alerts: AlertRow[];
@@ -208,6 +209,7 @@ function WallMap({
   indicator: IndicatorItem | null;
   selected: string | null;
   onSelect: (adcode: string) => void;
+  onAlert: (id: string) => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
   const chart = useRef<echarts.ECharts | null>(null);
@@ -215,6 +217,8 @@ function WallMap({
   const names = useMemo(() => new Map(districts.map((d) => [d.adcode, n(d.name)])), [districts, n]);
   const select = useRef(onSelect);
   select.current = onSelect;
+  const pick = useRef(onAlert);
+  pick.current = onAlert;
   useEffect(() => {
     if (!ref.current) return;
     echarts.registerMap('wudang-city', {
@@ -225,6 +229,8 @@ function WallMap({
     chart.current = c;
     c.on('click', (e) => {
       if (e.componentType === 'geo' || e.seriesType === 'map') select.current(String(e.name));
+      // An alert's mark opens one click to command.
+      else if (e.seriesName === 'alerts') pick.current((e.data as { id: string }).id);
     });
     // The map follows its box: the window, and the history panel opening below it.
     const observer = new ResizeObserver(() => c.resize());
@@ -314,6 +320,7 @@ function WallMap({
               .filter((a) => a.location)
               .map((a) => ({
                 name: n(a.title),
+                id: a.id,
                 value: [a.location!.lon, a.location!.lat, a.level],
                 itemStyle: { color: a.colour, borderColor: '#fff', borderWidth: 1 },
               })),
@@ -428,7 +435,10 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const [sound, setSound] = useState(false);
   const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false });
   const [colouring, setColouring] = useState<Colouring>('health');
-  const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? `/api/brain/layers/devices?grid=0.02${COLOURINGS[colouring].query}` : null);
+  const [deviceType, setDeviceType] = useState('');
+  const types = useApi<{ id: string; name: Label }[]>('/api/device-types').data;
+  const cellQuery = colouring === 'health' ? (deviceType ? `&type=${encodeURIComponent(deviceType)}` : '') : COLOURINGS[colouring].query;
+  const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? `/api/brain/layers/devices?grid=0.02${cellQuery}` : null);
   const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
   const reloadAlerts = useCoalesced(alerts.reload, 500);
   const reloadIncidents = useCoalesced(() => {
@@ -470,6 +480,9 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const domains = indicators.data ? Object.keys(indicators.data.domains).filter((d) => items.some((i) => i.domain === d)) : [];
   const current = replayAt ? (incidents.data ?? []) : [...(opened.data ?? []), ...(incidents.data ?? [])];
   const shownAlerts = (alerts.data?.items ?? []).filter((a) => !selected || a.district === selected);
+  const shownIncidents = current.filter((i) => !selected || i.district === selected);
+  const districtDevices = useApi<{ total: number }>(selected ? `/api/devices?district=${selected}&limit=1` : null).data;
+  const districtOnline = useApi<{ total: number }>(selected ? `/api/devices?district=${selected}&status=online&limit=1` : null).data;
   const districtName = (code: string | null) => (code ? n(districts?.find((d) => d.adcode === code)?.name ?? { zh: code, en: code }) : '—');
   return (
     <div className="brain">
@@ -534,6 +547,16 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                 {t(`brain.layer.${l}`)}
               </button>
             ))}
+            {colouring === 'health' && (
+              <select value={deviceType} onChange={(e) => setDeviceType(e.target.value)} aria-label={t('brain.deviceType')} data-testid="layer-type">
+                <option value="">{t('brain.allTypes')}</option>
+                {(types ?? []).map((ty) => (
+                  <option key={ty.id} value={ty.id}>
+                    {n(ty.name)}
+                  </option>
+                ))}
+              </select>
+            )}
             <select
               value={colouring}
               onChange={(e) => setColouring(e.target.value as Colouring)}
@@ -560,6 +583,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                 indicator={chosenItem}
                 selected={selected}
                 onSelect={(a) => setSelected(selected === a ? null : a)}
+                onAlert={setCommanding}
               />
             )}
           </div>
@@ -589,6 +613,12 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
             <div data-testid="brain-district-figures" className="brain-district-figures">
               <h2>{districtName(selected)}</h2>
               <dl>
+                <div>
+                  <dt>{t('brain.layer.devices')}</dt>
+                  <dd data-testid="district-devices">
+                    {districtDevices?.total ?? '—'} · {t('brain.online')} {districtOnline?.total ?? '—'}
+                  </dd>
+                </div>
                 {items
                   .filter((i) => i.breakdown === 'district' && i.current?.breakdown && selected in i.current.breakdown)
                   .map((i) => (
@@ -621,10 +651,10 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
             ))}
           </ol>
           <h2>
-            {t('brain.incidents')} ({current.length})
+            {t('brain.incidents')} ({shownIncidents.length})
           </h2>
           <ol className="brain-feed" data-testid="brain-incidents">
-            {current.slice(0, 8).map((i) => (
+            {shownIncidents.slice(0, 8).map((i) => (
               <li key={i.id}>
                 <span className="brain-level" style={{ background: '#ff4d4f' }}>
                   {i.level ? LEVEL_ROMAN[i.level] : '—'}

@@ -131,6 +131,8 @@ const STRINGS = {
   'brain.command': { zh: '一键决策', en: 'One-click command' },
   'brain.layers': { zh: '图层', en: 'Layers' },
   'brain.colourBy': { zh: '设备着色', en: 'Colour devices by' },
+  'brain.deviceType': { zh: '设备类型', en: 'Device type' },
+  'brain.allTypes': { zh: '全部设备类型', en: 'All device types' },
   'brain.colour.health': { zh: '按在线状态', en: 'By health' },
   'brain.colour.aqi': { zh: '空气质量 AQI', en: 'Air quality (AQI)' },
   'brain.colour.water': { zh: '水质类别', en: 'Water class' },
