@@ -197,6 +197,15 @@ try {
         .observe({ type: 'long-animation-frame', buffered: false });
     } catch { /* not supported */ }
   })()`);
+  // When each alert first shows in the feed (wall-clock ms), to compare with when it was raised.
+  await page.evaluate(`(() => {
+    const w = window;
+    w.__seen = {};
+    const note = () => { for (const li of document.querySelectorAll('[data-testid="brain-alert-feed"] li[data-alert]')) { const id = li.getAttribute('data-alert'); if (!(id in w.__seen)) w.__seen[id] = performance.timeOrigin + performance.now(); } };
+    note();
+    new MutationObserver(note).observe(document.querySelector('[data-testid="brain-alert-feed"]'), { childList: true, subtree: true });
+  })()`);
+  const traceWallStart = Date.now();
   const feedBefore = Number(await page.evaluate(`document.querySelectorAll('[data-testid="brain-alert-feed"] li').length`));
   const traceStart = performance.now();
   const end = traceStart + TRACE_SECONDS * 1000;
@@ -233,7 +242,16 @@ try {
   await new Promise((r) => setTimeout(r, 1000));
   const frames = (await page.evaluate('window.__frames')) as { max: number; over100: number; count: number; loaf: number; loafMax: number };
   const feedAfter = Number(await page.evaluate(`document.querySelectorAll('[data-testid="brain-alert-feed"] li').length`));
-  trace = { seconds: TRACE_SECONDS, targetRate: RATE, achievedRate: Math.round(achieved), alertsRaised: raised, frames, feedBefore, feedAfter };
+  const seen = (await page.evaluate('window.__seen')) as Record<string, number>;
+  const raisedRows = await w.platform.db.selectFrom('alerts').select(['id', 'raised_at']).where('raised_at', '>=', traceWallStart).execute();
+  const latencies = raisedRows.filter((r) => seen[r.id] !== undefined).map((r) => seen[r.id]! - Number(r.raised_at));
+  const sorted = [...latencies].sort((a, b) => a - b);
+  const q = (p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : Number.NaN);
+  const alertToScreen = { alerts: raisedRows.length, shown: latencies.length, p50: Math.round(q(0.5)), p95: Math.round(q(0.95)), max: Math.round(q(1)) };
+  console.log(
+    `alert raised → on the wall: ${alertToScreen.shown} of ${alertToScreen.alerts} seen; p50 ${alertToScreen.p50} ms, p95 ${alertToScreen.p95} ms, max ${alertToScreen.max} ms (target: within a second)`,
+  );
+  trace = { seconds: TRACE_SECONDS, targetRate: RATE, achievedRate: Math.round(achieved), alertsRaised: raised, frames, feedBefore, feedAfter, alertToScreen };
   console.log(
     `under load for ${TRACE_SECONDS} s: ${Math.round(achieved)} observations/s (asked ${RATE}), ${raised} alerts raised; ${frames.count} frames, longest ${frames.max.toFixed(0)} ms, ${frames.over100} over 100 ms; long animation frames over 100 ms: ${frames.loaf} (longest ${frames.loafMax.toFixed(0)} ms)`,
   );

@@ -440,7 +440,8 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const cellQuery = colouring === 'health' ? (deviceType ? `&type=${encodeURIComponent(deviceType)}` : '') : COLOURINGS[colouring].query;
   const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? `/api/brain/layers/devices?grid=0.02${cellQuery}` : null);
   const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
-  const reloadAlerts = useCoalesced(alerts.reload, 500);
+  // A burst of alerts (a storm) reloads once per 150 ms: a new alert is on the wall well within a second.
+  const reloadAlerts = useCoalesced(alerts.reload, 150);
   const reloadIncidents = useCoalesced(() => {
     incidents.reload();
     opened.reload();
