@@ -48,6 +48,16 @@ describe('operations-centre screen in Chromium', () => {
   });
 
   const noOverflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+  /** The header and the three columns lie within the screen and do not overlap one another. */
+  const noOverlap = (page: Page) =>
+    page.evaluate(() => {
+      const boxes = ['.brain-header', '.brain-left', '.brain-centre', '.brain-right'].map((s) => document.querySelector(s)!.getBoundingClientRect());
+      const inside = boxes.every((b) => b.left >= 0 && b.top >= 0 && b.right <= window.innerWidth + 0.5 && b.bottom <= window.innerHeight + 0.5);
+      const apart = boxes.every((a, i) =>
+        boxes.every((b, j) => i >= j || a.right <= b.left + 0.5 || b.right <= a.left + 0.5 || a.bottom <= b.top + 0.5 || b.bottom <= a.top + 0.5),
+      );
+      return inside && apart;
+    });
 
   it('shows the city at a glance, takes a new alert live, drills into a district and an indicator’s history', async () => {
     const ctx = await browser.newContext({ viewport: { width: 1920, height: 1080 } });
@@ -68,6 +78,7 @@ describe('operations-centre screen in Chromium', () => {
     await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').waitFor();
     await page.getByTestId('brain-incidents').getByText('人民北路下穿积水').waitFor();
     assert.ok(await noOverflow(page), 'no horizontal overflow at 1920×1080');
+    assert.ok(await noOverlap(page), 'header and columns within the screen, apart, at 1920×1080');
     await shot(page, 'brain-1080p');
 
     // Layers: devices gathered on the server (every device counted once), resources and shelters on demand, alerts off.
@@ -160,7 +171,9 @@ describe('operations-centre screen in Chromium', () => {
       .getByText(new RegExp(`^${inDistrict} · 在线`))
       .waitFor();
     await page.getByTestId('brain-incidents').getByText('人民北路下穿积水', { exact: true }).waitFor();
-    await page.getByTestId('tile-drainage-ponding').click();
+    // By keyboard: the tile is a button; Enter opens its history.
+    await page.getByTestId('tile-drainage-ponding').focus();
+    await page.keyboard.press('Enter');
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="brain-history"]')?.getAttribute('data-points')) >= 1);
     await shot(page, 'brain-district');
     await ctx.close();
@@ -192,6 +205,7 @@ describe('operations-centre screen in Chromium', () => {
     await p4k.getByTestId('tile-air-aqi').waitFor();
     await p4k.waitForFunction(() => Number(document.querySelector('[data-testid="brain-map"]')?.getAttribute('data-alerts')) >= 1);
     assert.ok(await noOverflow(p4k), 'no horizontal overflow at 3840×2160');
+    assert.ok(await noOverlap(p4k), 'header and columns within the screen, apart, at 3840×2160');
     await shot(p4k, 'brain-2160p');
     await big.close();
   });

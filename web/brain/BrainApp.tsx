@@ -66,7 +66,8 @@ interface IncidentRow {
   progress: { tasks: number; completed: number; overdue: number };
 }
 
-const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff4d4f' } as const;
+// Status colours for text on the panels, each at least 4.5:1 against them (WCAG AA; docs/brain.md).
+const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff6b6b' } as const;
 
 /** A short two-tone chime for a new alert (Web Audio: nothing to download). */
 function chime(): void {
