@@ -1,5 +1,5 @@
 import type { Me } from '../shared/api';
-import { AuthGate } from '../shared/auth';
+import { AuthGate, SessionButtons } from '../shared/auth';
 import { useDistricts } from '../shared/CityMap';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
@@ -14,7 +14,7 @@ const SERVICES: { key: StringKey; icon: string }[] = [
 ];
 
 function Home({ user, signOut }: { user: Me; signOut: () => void }) {
-  const { t, n, lang, setLang } = useI18n();
+  const { t, n } = useI18n();
   const city = useApi<{ name: { zh: string; en: string } }>('/api/city');
   const { districts } = useDistricts(false);
   return (
@@ -27,12 +27,7 @@ function Home({ user, signOut }: { user: Me; signOut: () => void }) {
           </div>
         </div>
         <div className="citizen-tools">
-          <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-            {t('lang.switch')}
-          </button>
-          <button type="button" onClick={signOut}>
-            {t('logout')}
-          </button>
+          <SessionButtons signOut={signOut} />
         </div>
       </header>
       <section className="citizen-card">

@@ -10,7 +10,7 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { Me } from '../shared/api';
-import { AuthGate } from '../shared/auth';
+import { AuthGate, SessionButtons } from '../shared/auth';
 import { type District, useDistricts } from '../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
@@ -419,7 +419,7 @@ function ReplayBar({ at, onChange }: { at: number | null; onChange: (at: number 
 }
 
 function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
-  const { t, n, lang, setLang } = useI18n();
+  const { t, n } = useI18n();
   const city = useApi<City>('/api/city');
   const { districts } = useDistricts(true);
   // Replay (回放): a time in the last 24 hours instead of now; null is live.
@@ -511,12 +511,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           <button type="button" aria-pressed={sound} onClick={() => setSound(!sound)} data-testid="sound">
             {sound ? t('brain.soundOn') : t('brain.soundOff')}
           </button>
-          <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-            {t('lang.switch')}
-          </button>
-          <button type="button" onClick={signOut}>
-            {t('logout')}
-          </button>
+          <SessionButtons signOut={signOut} />
         </div>
       </header>
       <main className="brain-main">

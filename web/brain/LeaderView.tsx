@@ -4,6 +4,7 @@
  * updates.
  */
 import type { Me } from '../shared/api';
+import { SessionButtons } from '../shared/auth';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { LEVEL_ROMAN } from './CommandDialog';
@@ -38,7 +39,7 @@ interface IncidentRow {
 const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff6b6b' } as const;
 
 export function LeaderView({ user, signOut }: { user: Me; signOut: () => void }) {
-  const { t, n, lang, setLang } = useI18n();
+  const { t, n, lang } = useI18n();
   const indicators = useApi<{ items: IndicatorItem[] }>('/api/brain/indicators');
   const severe = useApi<{ items: AlertRow[]; total: number }>('/api/alerts?open=true&level=1,2&limit=50');
   const awaiting = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=open&limit=50');
@@ -62,12 +63,7 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
         <div className="leader-tools">
           <span>{user.displayName ?? user.name}</span>
           <a href="/brain">{t('brain.wall')}</a>
-          <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
-            {t('lang.switch')}
-          </button>
-          <button type="button" onClick={signOut}>
-            {t('logout')}
-          </button>
+          <SessionButtons signOut={signOut} />
         </div>
       </header>
       <section className="leader-figures" aria-label={t('brain.today')}>

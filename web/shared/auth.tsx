@@ -96,3 +96,18 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
     </div>
   );
 }
+
+/** The language switch and log-out buttons every app's header carries. */
+export function SessionButtons({ signOut }: { signOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <>
+      <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+        {t('lang.switch')}
+      </button>
+      <button type="button" onClick={signOut}>
+        {t('logout')}
+      </button>
+    </>
+  );
+}
