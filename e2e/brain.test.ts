@@ -209,4 +209,32 @@ describe('operations-centre screen in Chromium', () => {
     await shot(p4k, 'brain-2160p');
     await big.close();
   });
+
+  it('a department adds its own indicator in the console, checked as it is filled in, and it is evaluated at once', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'zjj.staff', DEMO_PASSWORD);
+    await page.getByRole('menuitem', { name: '城市运行指标' }).click();
+    await page.getByTestId('indicators-table').getByText('积水点超 15 cm').waitFor();
+    await page.getByTestId('new-indicator').click();
+    const form = page.getByTestId('indicator-form');
+    await form.getByTestId('indicator-id').fill('pond-depth-max');
+    await form.getByTestId('indicator-zh').fill('积水点最大深度');
+    await form.getByTestId('indicator-en').fill('Deepest ponding');
+    // Not yet sound: no device type is chosen, so the attribute is unknown.
+    await form.getByTestId('indicator-errors').getByText('/source/types').waitFor();
+    assert.ok(await form.getByTestId('save-indicator').isDisabled());
+    await form.getByTestId('indicator-types').click();
+    await page.locator('.ant-select-item-option', { hasText: '防汛监测点' }).click();
+    await form.getByTestId('indicator-attr').click();
+    await page.locator('.ant-select-item-option', { hasText: 'currentLevel' }).click();
+    await form.getByTestId('indicator-errors').waitFor({ state: 'detached' });
+    await shot(page, 'console-indicator-form');
+    await form.getByTestId('save-indicator').click();
+    await page.getByTestId('value-pond-depth-max').getByText('0.2').waitFor();
+    const stored = await app.call('GET', '/api/brain/definitions', admin);
+    const mine = stored.body.find((i: { id: string }) => i.id === 'pond-depth-max');
+    assert.deepEqual([mine.owner, mine.source.types, mine.source.attr, mine.source.agg], ['ZJJ', ['FloodMonitoring'], 'currentLevel', 'max']);
+    await page.close();
+  });
 });

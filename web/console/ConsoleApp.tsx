@@ -18,6 +18,7 @@ import { CalendarPage } from './pages/Calendar';
 import { DepartmentsPage } from './pages/Departments';
 import { DeviceTypesPage, DevicesPage } from './pages/Devices';
 import { DistrictsPage } from './pages/Districts';
+import { IndicatorsPage } from './pages/Indicators';
 import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
@@ -71,6 +72,7 @@ const NAV: NavItem[] = [
   { path: 'plans', label: 'nav.plans', permission: 'command.read', element: (u) => <PlansPage user={u} /> },
   { path: 'resources', label: 'nav.resources', permission: 'command.read', element: (u) => <ResourcesPage user={u} /> },
   { path: 'drills', label: 'nav.drills', permission: 'command.read', element: (u) => <IncidentsPage key="drills" user={u} drill /> },
+  { path: 'indicators', label: 'nav.indicators', permission: 'brain.read', element: (u) => <IndicatorsPage user={u} /> },
   { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
