@@ -5,9 +5,9 @@
  * once with their newest values.
  */
 import type { Platform } from '../../server/context.js';
-import type { IncidentService } from '../command/incidents.service.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
-import { readValue } from '../warning/derived.js';
+import type { IncidentService } from '../command/index.js';
+import type { TelemetryStore } from '../sensing/index.js';
+import { readValue } from '../warning/index.js';
 import { type IndicatorDefinition, type IndicatorSource, statusOf } from './indicators.js';
 
 export interface IndicatorValue {

@@ -4,8 +4,8 @@
  * trends and replay (docs/brain.md).
  */
 import type { Platform } from '../../server/context.js';
-import type { IncidentService } from '../command/incidents.service.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import type { IncidentService } from '../command/index.js';
+import type { TelemetryStore } from '../sensing/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
 import { IndicatorEvaluator } from './evaluate.js';
 

@@ -4,7 +4,7 @@
  * incidents), how to aggregate it, how to break it down (by district or department), and when it
  * turns yellow or red. A department adds one through the API or the console, never in code.
  */
-import { DERIVED } from '../warning/derived.js';
+import { DERIVED } from '../warning/index.js';
 
 export type Label = { zh: string; en: string };
 

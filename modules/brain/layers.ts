@@ -5,8 +5,8 @@
  */
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
 import type { Platform } from '../../server/context.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
-import { readValue } from '../warning/derived.js';
+import type { TelemetryStore } from '../sensing/index.js';
+import { readValue } from '../warning/index.js';
 
 export interface DeviceCell {
   /** The mean position of the cell's devices (where the mark goes). */

@@ -7,7 +7,7 @@ import { type IncidentService, incidentView } from './incidents.service.js';
 import { RESOURCE_KINDS, type ResourceInput, type ResourceService } from './resources.service.js';
 import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
 import { surroundings } from './surroundings.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import type { TelemetryStore } from '../sensing/index.js';
 import { principalOf } from '../../platform/http/http.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Platform } from '../../server/context.js';

@@ -5,12 +5,13 @@
  */
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../server/context.js';
-import type { Notifier } from '../warning/notify.js';
+import type { Notifier } from '../warning/index.js';
 import { IncidentService } from './incidents.service.js';
 import { ResourceService } from './resources.service.js';
 import { seedPlans, seedResources } from './seed.js';
 
 export { commandRoutes } from './command.routes.js';
+export type { IncidentService } from './incidents.service.js';
 
 export interface Command {
   incidents: IncidentService;

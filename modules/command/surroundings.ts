@@ -5,8 +5,7 @@
  */
 import type { Principal } from '../../platform/auth/scope.js';
 import type { Platform } from '../../server/context.js';
-import * as devices from '../sensing/sensing.store.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import { listDevices, type TelemetryStore } from '../sensing/index.js';
 import type { IncidentService } from './incidents.service.js';
 import { distanceM, type ResourceService } from './resources.service.js';
 
@@ -59,7 +58,7 @@ export async function surroundings(
   // A box around the circle, then the circle itself.
   const dLat = radiusM / 111_320;
   const dLon = radiusM / (111_320 * Math.cos((center.lat * Math.PI) / 180));
-  const boxed = await devices.listDevices(p.db, principal.scope, {
+  const boxed = await listDevices(p.db, principal.scope, {
     bbox: [center.lon - dLon, center.lat - dLat, center.lon + dLon, center.lat + dLat],
     limit: 5000,
     offset: 0,

@@ -22,6 +22,9 @@ import { getDeviceBySeq, sweepStatus } from './sensing.store.js';
 import { type TelemetryStore, openTelemetryStore } from './telemetry.store.js';
 
 export { sensingRoutes } from './sensing.routes.js';
+// What other modules use: the device directory's queries, and the telemetry store's type.
+export { listDevices, listTypes } from './sensing.store.js';
+export type { TelemetryStore } from './telemetry.store.js';
 
 export interface Sensing {
   directory: DeviceDirectory;

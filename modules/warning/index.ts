@@ -12,6 +12,9 @@ import { Notifier, type NotifierOptions } from './notify.js';
 import { seedRules } from './seed.js';
 
 export { warningRoutes } from './warning.routes.js';
+// What other modules use: derived values (AQI, water class, load) and the notifier's type.
+export { DERIVED, readValue } from './derived.js';
+export type { Notifier } from './notify.js';
 
 export interface Warning {
   alerts: AlertService;
