@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { accessToken, api } from './api';
+import { accessToken, api, problemText } from './api';
 
 /**
  * Loads a GET endpoint; `reload` fetches it again. When reloads overlap (a live event and a
@@ -90,4 +90,26 @@ export function useCoalesced(fn: () => void, ms = 500): () => void {
       cb.current();
     }, ms);
   }, [ms]);
+}
+
+export interface FieldError {
+  pointer: string;
+  detail: string;
+}
+
+/**
+ * The server's own check of a draft as a form changes (debounced 300 ms): POSTs it to a
+ * `…/validate` endpoint and returns its field errors; null until the first answer.
+ */
+export function useServerCheck(url: string, draft: unknown): FieldError[] | null {
+  const [errors, setErrors] = useState<FieldError[] | null>(null);
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      api<{ errors: FieldError[] }>('POST', url, draft)
+        .then((r) => setErrors(r.errors))
+        .catch((e) => setErrors([{ pointer: '/body', detail: problemText(e) }]));
+    }, 300);
+    return () => clearTimeout(timer);
+  }, [url, draft]);
+  return errors;
 }

@@ -2,10 +2,11 @@
  * City indicators in the console (城市运行指标): every definition with its value now, and the form a
  * department uses to add or revise its own, checked by the server as it is filled in.
  */
-import { Alert, App, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
-import { useEffect, useState } from 'react';
+import { App, Button, Card, Drawer, Form, Input, InputNumber, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import { useState } from 'react';
 import { api, type Me, problemText } from '../../shared/api';
-import { useApi } from '../../shared/hooks';
+import { useApi, useServerCheck } from '../../shared/hooks';
+import { FieldErrorList } from './fields';
 import { useI18n } from '../../shared/i18n';
 
 type Label = { zh: string; en: string };
@@ -159,16 +160,8 @@ function IndicatorForm({
           breakdown: 'district',
         },
   );
-  const [errors, setErrors] = useState<{ pointer: string; detail: string }[]>([]);
   // The server's own check as the form changes.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api<{ errors: { pointer: string; detail: string }[] }>('POST', '/api/brain/indicators/validate', def)
-        .then((r) => setErrors(r.errors))
-        .catch((e) => setErrors([{ pointer: '', detail: problemText(e) }]));
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [def]);
+  const errors = useServerCheck('/api/brain/indicators/validate', def) ?? [];
   const src = def.source;
   const setSource = (patch: Partial<Source>) => setDef({ ...def, source: { ...src, ...patch } });
   const attrs = [...new Set((types ?? []).filter((ty) => src.types?.includes(ty.id)).flatMap((ty) => ty.attributes.map((a) => a.key)))];
@@ -198,21 +191,7 @@ function IndicatorForm({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        {errors.length > 0 && (
-          <Alert
-            type="error"
-            data-testid="indicator-errors"
-            message={
-              <ul style={{ margin: 0, paddingLeft: 18 }}>
-                {errors.map((e) => (
-                  <li key={`${e.pointer}${e.detail}`}>
-                    <code>{e.pointer.replace('/body', '')}</code> {e.detail}
-                  </li>
-                ))}
-              </ul>
-            }
-          />
-        )}
+        <FieldErrorList errors={errors} testId="indicator-errors" />
         <Form layout="vertical">
           <Space wrap>
             {!indicator && (

@@ -12,7 +12,7 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, api, problemText } from '../../shared/api';
 import { useDistricts } from '../../shared/CityMap';
-import { useApi, useCoalesced, useLive } from '../../shared/hooks';
+import { useApi, useCoalesced, useLive, useServerCheck } from '../../shared/hooks';
 import { type StringKey, useI18n } from '../../shared/i18n';
 import type { DeviceTypeInfo } from './Devices';
 
@@ -570,7 +570,8 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onClose: ()
         }
       : { name: { zh: '', en: '' }, source: '', owner: '', task: '', scope: { types: [] }, levels: [{ level: 4, condition: { kind: 'threshold', op: '>=' } }] },
   );
-  const [errors, setErrors] = useState<{ pointer: string; detail: string }[] | null>(null);
+  // Live check as the form changes.
+  const errors = useServerCheck('/api/warning/rules/validate', def);
   const [backtest, setBacktest] = useState<{ periods: { subject: string; level: number; from: number; to: number | null }[]; devices: number } | null>(null);
   const [days, setDays] = useState(1);
   const attrs = useMemo(() => {
@@ -579,16 +580,6 @@ function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onClose: ()
     for (const ty of chosen.length ? chosen : (types ?? [])) for (const a of ty.attributes) keys.add(a.key);
     return [...keys].sort().concat((derived ?? []).map((d) => d.key));
   }, [types, def.scope.types, derived]);
-
-  // Live check as the form changes.
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api<{ valid: boolean; errors: { pointer: string; detail: string }[] }>('POST', '/api/warning/rules/validate', def)
-        .then((r) => setErrors(r.errors))
-        .catch((e) => setErrors([{ pointer: '/body', detail: problemText(e) }]));
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [def]);
 
   const set = <K extends keyof RuleDef>(k: K, v: RuleDef[K]) => setDef({ ...def, [k]: v });
   const save = async () => {

@@ -1,6 +1,6 @@
-import { Form, Select } from 'antd';
+import { Alert, Form, Select } from 'antd';
 import { useDistricts } from '../../shared/CityMap';
-import { useApi } from '../../shared/hooks';
+import { type FieldError, useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
 import type { Department } from './types';
 
@@ -30,4 +30,19 @@ export function ScopeFields({ roles }: { roles: readonly string[] }) {
       </Form.Item>
     </>
   );
+}
+
+/** A draft's field errors from the server, each at its JSON pointer (the editors' live check). */
+export function FieldErrorList({ errors, title, testId }: { errors: FieldError[] | null; title?: string; testId: string }) {
+  if (!errors?.length) return null;
+  const list = (
+    <ul style={{ margin: 0, paddingLeft: 18 }}>
+      {errors.map((e) => (
+        <li key={`${e.pointer}${e.detail}`}>
+          <code>{e.pointer.replace('/body', '') || '/'}</code> {e.detail}
+        </li>
+      ))}
+    </ul>
+  );
+  return <Alert type="error" data-testid={testId} message={title ?? list} {...(title ? { description: list } : {})} />;
 }

@@ -5,11 +5,12 @@
  * server checks the draft as it is edited; saving sends the version loaded (409 if someone saved
  * since) with a note of what changed, prefilled with a review's lessons when opened from one.
  */
-import { Alert, App, Button, Card, Collapse, Drawer, Empty, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { App, Button, Card, Collapse, Drawer, Empty, Form, Input, InputNumber, Select, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useSearchParams } from 'react-router-dom';
 import { api, type Me, problemText } from '../../../shared/api';
-import { useApi } from '../../../shared/hooks';
+import { useApi, useServerCheck } from '../../../shared/hooks';
+import { FieldErrorList } from '../fields';
 import { useI18n } from '../../../shared/i18n';
 import { fmtTime, type Label, LEVEL_ROMAN, useCatalog, useUnitNames } from './common';
 
@@ -51,7 +52,6 @@ interface Version {
   changedAt: number;
   note: string | null;
 }
-type FieldError = { pointer: string; detail: string };
 
 const DISTRICT_UNIT = '$district';
 
@@ -203,19 +203,10 @@ function PlanEditor({
           levels: [blankLevel(4, defaultOwner ?? '')],
         },
   );
-  const [errors, setErrors] = useState<FieldError[]>([]);
+  // The server's own check, as the draft changes.
+  const errors = useServerCheck('/api/command/plans/validate', def) ?? [];
   const [saving, setSaving] = useState(false);
   const [tab, setTab] = useState(String(def.levels[0]?.level ?? 4));
-
-  // The server's own check, as the draft changes (debounced).
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      api<{ valid: boolean; errors: FieldError[] }>('POST', '/api/command/plans/validate', def)
-        .then((r) => setErrors(r.errors))
-        .catch((e) => setErrors([{ pointer: '', detail: problemText(e) }]));
-    }, 300);
-    return () => clearTimeout(timer);
-  }, [def]);
 
   const errAt = (pointer: string) => errors.filter((e) => e.pointer === `/body${pointer}`).map((e) => e.detail);
   const status = (pointer: string) => (errAt(pointer).length ? ('error' as const) : undefined);
@@ -257,22 +248,7 @@ function PlanEditor({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        {errors.length > 0 && (
-          <Alert
-            type="error"
-            data-testid="plan-errors"
-            message={t('cmd.planErrors')}
-            description={
-              <ul style={{ margin: 0, paddingLeft: 18 }}>
-                {errors.map((e) => (
-                  <li key={`${e.pointer}${e.detail}`}>
-                    <code>{e.pointer.replace('/body', '') || '/'}</code> {e.detail}
-                  </li>
-                ))}
-              </ul>
-            }
-          />
-        )}
+        <FieldErrorList errors={errors} title={t('cmd.planErrors')} testId="plan-errors" />
         <Form layout="vertical" disabled={readOnly}>
           <Space wrap align="start">
             {!plan && (
