@@ -70,7 +70,7 @@ export function worseThan(c: WaterClass, target: WaterClass): boolean {
 export type BlackOdorousGrade = 'none' | 'light' | 'heavy';
 
 export interface BlackOdorousSample {
-  /** cm; assessed only where the water is deeper than 25 cm (give depthCm when known). */
+  /** cm; always assessed. In water shallower than 25 cm the limits are 40 % of the depth (give depthCm when known). */
   transparencyCm?: number;
   depthCm?: number;
   /** Dissolved oxygen, mg/L. */
@@ -84,14 +84,23 @@ export interface BlackOdorousSample {
 /**
  * The black-odorous grade; the published ranges are read as closed on the light side:
  * light = transparency 10–25 cm, DO 0.2–2.0, ORP −200–50 mV, NH3-N 8–15; heavy beyond them.
+ *
+ * Transparency is always assessed. The guideline marks both of its limits with the note
+ * "水深不足25cm时，该指标按水深的40%取值": in water less than 25 cm deep both limits become
+ * 40 % of the depth, so the light band closes to that one value and anything below it is heavy
+ * (20 cm deep: limit 8 cm; 2 cm transparency is heavy, 8 cm light, 9 cm none).
  */
 export function blackOdorousGrade(s: BlackOdorousSample): {
   grade: BlackOdorousGrade;
   by: Partial<Record<'transparency' | 'DO' | 'ORP' | 'NH3N', BlackOdorousGrade>>;
 } {
   const by: Partial<Record<'transparency' | 'DO' | 'ORP' | 'NH3N', BlackOdorousGrade>> = {};
-  if (s.transparencyCm !== undefined && (s.depthCm === undefined || s.depthCm > 25))
-    by.transparency = s.transparencyCm < 10 ? 'heavy' : s.transparencyCm <= 25 ? 'light' : 'none';
+  if (s.transparencyCm !== undefined) {
+    const shallow = s.depthCm !== undefined && s.depthCm < 25;
+    const lightLimit = shallow ? 0.4 * s.depthCm! : 25;
+    const heavyLimit = shallow ? 0.4 * s.depthCm! : 10;
+    by.transparency = s.transparencyCm < heavyLimit ? 'heavy' : s.transparencyCm <= lightLimit ? 'light' : 'none';
+  }
   if (s.DO !== undefined) by.DO = s.DO < 0.2 ? 'heavy' : s.DO <= 2.0 ? 'light' : 'none';
   if (s.ORP !== undefined) by.ORP = s.ORP < -200 ? 'heavy' : s.ORP <= 50 ? 'light' : 'none';
   if (s.NH3N !== undefined) by.NH3N = s.NH3N > 15 ? 'heavy' : s.NH3N >= 8 ? 'light' : 'none';

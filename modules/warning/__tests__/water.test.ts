@@ -41,10 +41,17 @@ describe('black-odorous water grade (2015 guideline)', () => {
     assert.equal(blackOdorousGrade({ DO: 0.2 }).grade, 'light', 'the light range is closed');
   });
 
-  test('transparency is not assessed in water 25 cm deep or less', () => {
-    const r = blackOdorousGrade({ transparencyCm: 5, depthCm: 20, DO: 4 });
-    assert.equal(r.grade, 'none');
-    assert.equal(r.by.transparency, undefined);
+  test('transparency is always assessed; in water under 25 cm deep its limits are 40 % of the depth', () => {
+    // At 25 cm the table applies as written.
+    assert.equal(blackOdorousGrade({ transparencyCm: 9, depthCm: 25 }).grade, 'heavy');
+    assert.equal(blackOdorousGrade({ transparencyCm: 20, depthCm: 25 }).grade, 'light');
+    // 20 cm deep: the limit is 8 cm.
+    const shallow = blackOdorousGrade({ transparencyCm: 2, depthCm: 20, DO: 4 });
+    assert.deepEqual([shallow.grade, shallow.by.transparency], ['heavy', 'heavy']);
+    assert.equal(blackOdorousGrade({ transparencyCm: 8, depthCm: 20 }).grade, 'light');
+    assert.equal(blackOdorousGrade({ transparencyCm: 9, depthCm: 20 }).grade, 'none');
+    // Without a depth the table applies.
+    assert.equal(blackOdorousGrade({ transparencyCm: 9 }).grade, 'heavy');
   });
 });
 
