@@ -27,7 +27,7 @@ import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
 import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
 import { type Warning, startWarning, warningRoutes } from '../modules/warning/index.js';
-import type { Config } from './config.js';
+import { type Config, queryLimits } from './config.js';
 import type { Platform } from './context.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -98,7 +98,18 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Events left by a crash, or recorded while the broker was away, go out on start and then every second.
     await outbox.flush();
     outbox.startRelay(1000);
-    const platform: Platform = { config, storage, db: storage.db, bus, outbox, profile, calendar, log: app.log, now: opts.now ?? Date.now };
+    const platform: Platform = {
+      config,
+      storage,
+      db: storage.db,
+      bus,
+      outbox,
+      profile,
+      calendar,
+      limits: queryLimits(config),
+      log: app.log,
+      now: opts.now ?? Date.now,
+    };
     await seedCity(platform);
     const initial = await ensureInitialAccounts(platform);
     await watchAccessChanges(platform);

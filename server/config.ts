@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { QueryLimits } from '../platform/http/limits.js';
 
 export class ConfigError extends Error {
   constructor(
@@ -280,6 +281,42 @@ export const SETTINGS = {
     default: '08:30-12:00,14:30-17:30',
     parser: officeHours,
   }),
+  queryMaxPoints: setting({
+    env: 'QUERY_MAX_POINTS',
+    description: 'Points or rows one answer may hold (series, backtests, exports)',
+    default: '10000',
+    parser: positiveInt(1_000_000),
+  }),
+  queryMaxOffset: setting({
+    env: 'QUERY_MAX_OFFSET',
+    description: 'How far a listing may page (rows skipped); further is refused',
+    default: '100000',
+    parser: positiveInt(100_000),
+  }),
+  queryMaxSpanRaw: setting({
+    env: 'QUERY_MAX_SPAN_RAW',
+    description: 'Longest span of one series at raw resolution',
+    default: '7d',
+    parser: duration,
+  }),
+  queryMaxSpanMinute: setting({
+    env: 'QUERY_MAX_SPAN_MINUTE',
+    description: 'Longest span of one series at minute resolution',
+    default: '93d',
+    parser: duration,
+  }),
+  queryMaxSpanHour: setting({
+    env: 'QUERY_MAX_SPAN_HOUR',
+    description: 'Longest span of one series at hour resolution',
+    default: '3660d',
+    parser: duration,
+  }),
+  queryMaxRange: setting({
+    env: 'QUERY_MAX_RANGE',
+    description: 'Longest from–to range of a listing (alerts, audit, statistics)',
+    default: '3660d',
+    parser: duration,
+  }),
   timerInterval: setting({
     env: 'TIMER_INTERVAL',
     description: 'How often due workflow timers (deadlines, reminders) are checked',
@@ -338,6 +375,16 @@ export function loadConfig(env: ConfigSource = process.env, overrides: Partial<C
     out[key] = value;
   }
   return out as Config;
+}
+
+/** The query limits in force (platform/http/limits.ts). */
+export function queryLimits(c: Config): QueryLimits {
+  return {
+    maxPoints: c.queryMaxPoints,
+    maxOffset: c.queryMaxOffset,
+    span: { raw: c.queryMaxSpanRaw * 1000, minute: c.queryMaxSpanMinute * 1000, hour: c.queryMaxSpanHour * 1000 },
+    maxRangeMs: c.queryMaxRange * 1000,
+  };
 }
 
 /** Rows for the README configuration table and `wudang --help`. */

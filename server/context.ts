@@ -4,6 +4,7 @@ import type { Principal } from '../platform/auth/scope.js';
 import type { EventBus } from '../platform/bus/bus.js';
 import type { Outbox } from '../platform/bus/outbox.js';
 import type { CalendarService } from '../platform/calendar/calendar.service.js';
+import type { QueryLimits } from '../platform/http/limits.js';
 import type { CityProfile } from '../platform/profile/profile.js';
 import type { Db, Storage } from '../platform/storage/db.js';
 import type { Config } from './config.js';
@@ -17,6 +18,8 @@ export interface Platform {
   outbox: Outbox;
   profile: CityProfile;
   calendar: CalendarService;
+  /** Bounds of every query that takes a range, a page or a resolution. */
+  limits: QueryLimits;
   log: FastifyBaseLogger;
   /** Current time in epoch ms; tests may replace it. */
   now: () => number;

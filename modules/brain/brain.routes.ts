@@ -1,5 +1,6 @@
 /** HTTP routes of the operations centre's indicators (城市运行指标). */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { EpochMs } from '../../platform/http/limits.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
@@ -62,7 +63,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
         ...R('Every indicator (a definition, editable data) with its value now, status colour, breakdown and the value an hour ago'),
         querystring: Type.Object({
           domain: Type.Optional(Type.String()),
-          at: Type.Optional(Type.Integer({ description: 'Epoch ms: the values kept then (the replay), instead of now' })),
+          at: Type.Optional(EpochMs('The values kept then (the replay), instead of now')),
         }),
       },
       config: { auth: { permission: 'brain.read' } },

@@ -10,6 +10,7 @@ import { surroundings } from './surroundings.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { principalOf } from '../../platform/http/http.js';
 import { AppError } from '../../platform/http/errors.js';
+import { EpochMs } from '../../platform/http/limits.js';
 import type { Platform } from '../../server/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
 import * as plans from './plans.service.js';
@@ -219,7 +220,7 @@ export async function commandRoutes(
         querystring: Type.Object({
           status: Type.Optional(Type.String({ enum: ['open', 'responding', 'ended'] })),
           drill: Type.Optional(Type.Boolean()),
-          activeAt: Type.Optional(Type.Integer({ description: 'Epoch ms: the incidents under way then (reported, not yet ended)' })),
+          activeAt: Type.Optional(EpochMs('The incidents under way then (reported, not yet ended)')),
           limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
         }),
         response: { 200: Type.Array(IncidentSchema) },
@@ -238,7 +239,7 @@ export async function commandRoutes(
       schema: {
         ...R('Incidents by status, level and kind, tasks in force and overdue, median minutes to accept: real incidents only, or drills only'),
         querystring: Type.Object({
-          since: Type.Optional(Type.Integer({ description: 'Epoch ms; default the last 30 days. Current incidents always count.' })),
+          since: Type.Optional(EpochMs('Default the last 30 days. Current incidents always count')),
           drill: Type.Boolean({ default: false, description: 'true: drills only (drills never count in real figures)' }),
         }),
       },

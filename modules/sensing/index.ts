@@ -8,6 +8,7 @@ import { Gauge, type Registry } from 'prom-client';
 import {
   type EmbeddedBroker,
   type ExternalConsumer,
+  MqttConnectRefusal,
   MqttRefusal,
   type MqttHooks,
   startEmbeddedBroker,
@@ -58,6 +59,14 @@ const ROLLUP_INTERVAL_MS = 1_000;
 const ROLLUP_BUDGET_MS = 15;
 
 const TOPIC_RE = /^devices\/([^/]+)\/([^/]+)$/;
+
+/**
+ * The MQTT client ids a device may use: its own id, or its id, a colon and anything (a colon is
+ * never part of a device id, so no device's ids overlap another's).
+ */
+export function clientIdBoundTo(clientId: string, deviceId: string): boolean {
+  return clientId === deviceId || clientId.startsWith(`${deviceId}:`);
+}
 
 export async function startSensing(p: Platform, opts: SensingOptions = {}): Promise<Sensing> {
   await ensureSeedTypes(p);
@@ -124,6 +133,14 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
       if (!device) {
         pipeline.refuse('mqtt', 'unauthorized');
         logRefusal(id, 'wrong device id or token', 'unauthorized');
+        return null;
+      }
+      // A client id names an MQTT session, and a new connection with a session's id ends the old
+      // one: a device may only use ids bound to it, or one device could knock another off.
+      if (!clientIdBoundTo(clientId, device.id)) {
+        pipeline.refuse('mqtt', 'client_id_refused', device, `client id "${clientId.slice(0, 80)}" is not bound to this device`);
+        logRefusal(device.id, `client id "${clientId.slice(0, 80)}" is not bound to this device`, 'client_id_refused');
+        throw new MqttConnectRefusal(`client id must be "${device.id}" or start with "${device.id}:"`, 2);
       }
       return device;
     },

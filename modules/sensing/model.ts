@@ -3,6 +3,7 @@
  * before it is stored, whatever protocol or payload format it came in.
  */
 import type { Names } from '../../platform/profile/profile.js';
+import { EPOCH_MIN } from '../../platform/http/limits.js';
 
 export type ValueType = 'number' | 'integer' | 'boolean' | 'string';
 
@@ -108,6 +109,11 @@ export interface Validated {
   s: string | null;
 }
 
+/** An instant for a message: ISO-8601 where JavaScript dates reach, else the number as sent. */
+function showTime(ts: number): string {
+  return Math.abs(ts) <= 8.64e15 ? new Date(ts).toISOString() : String(ts);
+}
+
 /**
  * Checks one reading against its device type: known attribute, value type, finite number, unit,
  * physical range, and a time not in the future. Returns the storable value or the reason it is refused.
@@ -117,8 +123,8 @@ export function validateReading(attrs: ReadonlyMap<string, AttributeSpec>, r: Re
   if (!spec) return { attr: r.attr, reason: `unknown attribute "${r.attr}" for this device type` };
   const ts = r.ts ?? now;
   if (!Number.isFinite(ts)) return { attr: r.attr, reason: 'timestamp is not a valid time' };
-  if (ts > now + MAX_FUTURE_MS) return { attr: r.attr, reason: `timestamp ${new Date(ts).toISOString()} is in the future` };
-  if (ts < Date.UTC(2000, 0, 1)) return { attr: r.attr, reason: `timestamp ${new Date(ts).toISOString()} is before 2000` };
+  if (ts > now + MAX_FUTURE_MS) return { attr: r.attr, reason: `timestamp ${showTime(ts)} is in the future` };
+  if (ts < EPOCH_MIN) return { attr: r.attr, reason: `timestamp ${showTime(ts)} is before 2000` };
   const value = r.value;
   switch (spec.valueType) {
     case 'boolean':

@@ -6,6 +6,7 @@ import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { inScope } from '../../platform/auth/scope.js';
 import { AppError, type FieldError } from '../../platform/http/errors.js';
+import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { ctxOf, principalOf, schemaErrors } from '../../platform/http/http.js';
 import type { Platform } from '../../server/context.js';
 import { adaptorForContentType, jsonAdaptor, senmlAdaptor } from './adaptors.js';
@@ -262,7 +263,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
           simulated: Type.Optional(Type.Boolean()),
           bbox: Type.Optional(Type.String({ pattern: '^-?[0-9.]+,-?[0-9.]+,-?[0-9.]+,-?[0-9.]+$', description: 'west,south,east,north (GCJ-02)' })),
           limit: Type.Integer({ minimum: 1, maximum: 5000, default: 50 }),
-          offset: Type.Integer({ minimum: 0, default: 0 }),
+          offset: PageQuery(50, 5000).offset,
         }),
         response: { 200: Type.Object({ total: Type.Integer(), items: Type.Array(Type.Intersect([DeviceSchema, Type.Object({ health: Health })])) }) },
       },
@@ -427,11 +428,13 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     {
       schema: {
         ...R('Readings of one attribute over time: raw, or per-minute / per-hour rollups (min, max, avg, count, last)'),
+        description:
+          'The span is bounded per resolution (QUERY_MAX_SPAN_RAW, _MINUTE, _HOUR; by default 7 days raw, 93 days per minute, 3660 days per hour) and the answer to QUERY_MAX_POINTS points (`truncated` says when more exist). A range past a limit is a 400 problem naming it.',
         params: Type.Object({ id: Type.String() }),
         querystring: Type.Object({
           attr: Type.String(),
-          from: Type.Optional(Type.Integer({ description: 'epoch ms; default 24 h before `to`' })),
-          to: Type.Optional(Type.Integer({ description: 'epoch ms; default now' })),
+          from: Type.Optional(EpochMs('Start; default 24 h before `to`')),
+          to: Type.Optional(EpochMs('End; default now')),
           resolution: Type.Union([Type.Literal('auto'), Type.Literal('raw'), Type.Literal('minute'), Type.Literal('hour')], { default: 'auto' }),
         }),
         response: { 400: P, 404: P },

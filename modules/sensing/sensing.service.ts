@@ -9,6 +9,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, assertInScope, inScope, makePrincipal } from '../../platform/auth/scope.js';
 import { hashToken } from '../../platform/auth/password.js';
 import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
+import { timeRange } from '../../platform/http/limits.js';
 import { newSecret } from '../../platform/ids.js';
 import { type Datum, toGcj02 } from '../../platform/profile/datum.js';
 import { transaction } from '../../platform/storage/db.js';
@@ -444,15 +445,17 @@ export async function deleteDevice(p: Platform, ctx: RequestContext, principal: 
   await p.outbox.flush();
 }
 
-const MAX_POINTS = 10_000;
-
+/**
+ * One attribute's readings over a range. The range is bounded by the resolution (QUERY_MAX_SPAN_*)
+ * and the answer by QUERY_MAX_POINTS, so no request asks the store for unbounded work.
+ */
 export async function series(
   p: Platform,
   principal: Principal,
   telemetry: TelemetryStore,
   id: string,
   q: { attr: string; from?: number; to?: number; resolution?: Resolution | 'auto' },
-): Promise<{ device: string; attr: string; resolution: Resolution; from: number; to: number; unit: string | null; points: SeriesPoint[] }> {
+): Promise<{ device: string; attr: string; resolution: Resolution; from: number; to: number; unit: string | null; truncated: boolean; points: SeriesPoint[] }> {
   const d = await loadInScope(p, principal, id);
   const type = await store.getType(p.db, d.typeId);
   const spec = type?.attributes.find((a) => a.key === q.attr);
@@ -460,16 +463,29 @@ export async function series(
     throw new AppError('WD_ERR_VALIDATION', `Device type ${d.typeId} has no attribute "${q.attr}"`, {
       errors: [{ pointer: '/querystring/attr', detail: 'unknown attribute' }],
     });
-  const to = q.to ?? p.now();
-  const from = q.from ?? to - DAY;
-  if (from >= to)
-    throw new AppError('WD_ERR_VALIDATION', '`from` must be before `to`', { errors: [{ pointer: '/querystring/from', detail: 'must be before to' }] });
-  const span = to - from;
-  // auto: raw up to 6 hours, minutes up to 7 days, hours beyond.
+  const { span } = p.limits;
+  const longest = !q.resolution || q.resolution === 'auto' ? span.hour : span[q.resolution];
+  const { from, to } = timeRange(q, {
+    now: p.now(),
+    defaultSpanMs: Math.min(DAY, longest),
+    maxSpanMs: longest,
+    limitName: `QUERY_MAX_SPAN_${(!q.resolution || q.resolution === 'auto' ? 'hour' : q.resolution).toUpperCase()}`,
+  });
+  const width = to - from;
+  // auto: raw up to 6 hours, minutes up to 7 days, hours beyond (each within its own limit).
   const resolution: Resolution =
-    !q.resolution || q.resolution === 'auto' ? (span <= 6 * 3_600_000 ? 'raw' : span <= 7 * DAY ? 'minute' : 'hour') : q.resolution;
-  const points = await telemetry.series({ dev: d.seq, attr: q.attr, from, to, resolution, limit: MAX_POINTS });
-  return { device: id, attr: q.attr, resolution, from, to, unit: spec.unitText ?? spec.unitCode ?? null, points };
+    !q.resolution || q.resolution === 'auto'
+      ? width <= Math.min(6 * 3_600_000, span.raw)
+        ? 'raw'
+        : width <= Math.min(7 * DAY, span.minute)
+          ? 'minute'
+          : 'hour'
+      : q.resolution;
+  const limit = p.limits.maxPoints;
+  const points = await telemetry.series({ dev: d.seq, attr: q.attr, from, to, resolution, limit: limit + 1 });
+  const truncated = points.length > limit;
+  if (truncated) points.length = limit;
+  return { device: id, attr: q.attr, resolution, from, to, unit: spec.unitText ?? spec.unitCode ?? null, truncated, points };
 }
 
 /** Applies every type's retention to its devices' telemetry. */

@@ -164,17 +164,6 @@ export function periodOf(t: number, period: 'day' | 'month'): { suffix: string; 
   return { suffix: `${y}${String(m + 1).padStart(2, '0')}${String(day).padStart(2, '0')}`, from: Date.UTC(y, m, day), to: Date.UTC(y, m, day + 1) };
 }
 
-function periodsBetween(from: number, to: number, period: 'day' | 'month'): { suffix: string; from: number; to: number }[] {
-  const out = [];
-  let t = from;
-  while (t < to) {
-    const p = periodOf(t, period);
-    out.push(p);
-    t = p.to;
-  }
-  return out;
-}
-
 /** A rollup's values: minimum, maximum, sum, count, and the last value with its time. */
 interface Roll {
   mn: number;
@@ -306,6 +295,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   readonly dialect = 'sqlite' as const;
   readonly db: SqliteDatabase.Database;
   private readonly tables = new Set<string>();
+  /** The partitions in name (= time) order; rebuilt after one is made or dropped. */
+  private sortedTables: { name: string; prefix: string; from: number; to: number }[] | undefined;
   private readonly unbucketed = new Set<string>();
   private readonly stmts = new Map<string, SqliteDatabase.Statement>();
   /** Per kind, the partition the last write went to: consecutive rows almost always share it. */
@@ -371,6 +362,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
     }
     for (const r of this.db.prepare(`SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name LIKE 'tm_%'`).all() as { name: string; sql: string }[]) {
       this.tables.add(r.name);
+      this.sortedTables = undefined;
       // Partitions made before time-bucketed keys keep their (dev, attr, time) key.
       if (!/\bbk\b/.test(r.sql)) this.unbucketed.add(r.name);
     }
@@ -410,6 +402,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
           PRIMARY KEY (bk, dev, attr, b)) WITHOUT ROWID`);
       }
       this.tables.add(name);
+      this.sortedTables = undefined;
     }
     return name;
   }
@@ -758,11 +751,26 @@ export class SqliteTelemetryStore implements TelemetryStore {
     return out;
   }
 
+  /**
+   * The existing partitions of a kind that overlap [from, to), in time order. Reads walk these,
+   * never the calendar between from and to, so a range of any width costs no more than the
+   * partitions there are.
+   */
+  private overlapping(prefix: string, from: number, to: number): { name: string; from: number; to: number }[] {
+    if (!this.sortedTables) {
+      this.sortedTables = [];
+      for (const name of [...this.tables].sort()) {
+        const m = NAME_RE.exec(name);
+        if (m) this.sortedTables.push({ name, prefix: `tm_${m[1]}`, ...boundsOf(m[2]!) });
+      }
+    }
+    return this.sortedTables.filter((t) => t.prefix === prefix && t.to > from && t.from < to);
+  }
+
   private readRaw(dev: number, attr: string, from: number, to: number, limit: number): RawRow[] {
     const out: RawRow[] = [];
-    for (const p of periodsBetween(from, to, KINDS.raw.period)) {
-      const name = `${KINDS.raw.prefix}_${p.suffix}`;
-      if (!this.tables.has(name)) continue;
+    for (const p of this.overlapping(KINDS.raw.prefix, from, to)) {
+      const name = p.name;
       const lo = Math.max(from, p.from);
       const hi = Math.min(to, p.to);
       // Bucketed partitions: `bk IN (…)` makes one index seek per bucket (json_each keeps the
@@ -786,9 +794,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
   private readRollups(kind: 'minute' | 'hour', dev: number, attr: string, from: number, to: number, limit: number): AggRow[] {
     const out: AggRow[] = [];
     if (from >= to) return out;
-    for (const p of periodsBetween(from, to, KINDS[kind].period)) {
-      const name = `${KINDS[kind].prefix}_${p.suffix}`;
-      if (!this.tables.has(name)) continue;
+    for (const p of this.overlapping(KINDS[kind].prefix, from, to)) {
+      const name = p.name;
       const lo = Math.max(from, p.from);
       const hi = Math.min(to, p.to);
       const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
@@ -806,9 +813,8 @@ export class SqliteTelemetryStore implements TelemetryStore {
     const limit = q.limit ?? 5_000_000;
     const out: Observation[] = [];
     const parts = JSON.stringify(q.parts);
-    for (const p of periodsBetween(q.from, q.to, 'day')) {
-      const name = `tm_raw_${p.suffix}`;
-      if (!this.tables.has(name)) continue;
+    for (const p of this.overlapping('tm_raw', q.from, q.to)) {
+      const name = p.name;
       const from = Math.max(q.from, p.from);
       const to = Math.min(q.to, p.to);
       const buckets = this.unbucketed.has(name) ? '' : 'bk IN (SELECT value FROM json_each(?)) AND ';
@@ -844,6 +850,7 @@ export class SqliteTelemetryStore implements TelemetryStore {
         const name = step.drop.name;
         this.db.exec(`DROP TABLE IF EXISTS ${name}`);
         this.tables.delete(name);
+        this.sortedTables = undefined;
         this.writeStmts.delete(name);
         this.unbucketed.delete(name);
         for (const key of [...this.stmts.keys()]) if (key.includes(name)) this.stmts.delete(key);

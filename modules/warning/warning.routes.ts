@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AppError } from '../../platform/http/errors.js';
+import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { json, transaction } from '../../platform/storage/db.js';
@@ -245,8 +246,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
           {
             ruleId: Type.Optional(Type.String()),
             rule: Type.Optional(Type.Object(DefinitionFields, { additionalProperties: false })),
-            from: Type.Integer({ description: 'epoch ms' }),
-            to: Type.Integer({ description: 'epoch ms' }),
+            from: EpochMs('Start of the history to run over'),
+            to: EpochMs('End of the history'),
             devices: Type.Optional(Type.Array(Type.String(), { maxItems: 1000 })),
             maxDevices: Type.Optional(Type.Integer({ minimum: 1, maximum: 2000 })),
           },
@@ -300,11 +301,11 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     district: Type.Optional(Type.String()),
     task: Type.Optional(Type.String()),
     predicted: Type.Optional(Type.Boolean()),
-    from: Type.Optional(Type.Integer()),
-    to: Type.Optional(Type.Integer()),
-    openAt: Type.Optional(Type.Integer({ description: 'Epoch ms: the alerts that were open then (the wall’s replay); each with its latest level' })),
+    from: Type.Optional(EpochMs('Raised at or after')),
+    to: Type.Optional(EpochMs('Raised before')),
+    openAt: Type.Optional(EpochMs('The alerts that were open then (the wall’s replay); each with its latest level')),
     limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 50 })),
-    offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+    offset: Type.Optional(PageQuery(50, 500).offset),
   });
   app.get(
     '/api/alerts',
@@ -436,8 +437,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
             deviceId: Type.Optional(Type.String()),
             district: Type.Optional(Type.String()),
             polygon: Type.Optional(Type.Array(Type.Tuple([Type.Number(), Type.Number()]), { minItems: 3, maxItems: 500 })),
-            startsAt: Type.Optional(Type.Integer()),
-            endsAt: Type.Integer(),
+            startsAt: Type.Optional(EpochMs('When the window starts; default now')),
+            endsAt: EpochMs('When the window ends'),
             reason: Type.String({ minLength: 1, maxLength: 1000 }),
           },
           { additionalProperties: false },

@@ -24,8 +24,22 @@ export class MqttRefusal extends Error {
   }
 }
 
+/** A CONNECT refused with a given MQTT 3.1.1 return code (2: identifier rejected, 4: bad user name or password, 5: not authorised). */
+export class MqttConnectRefusal extends Error {
+  constructor(
+    message: string,
+    readonly returnCode: 2 | 4 | 5,
+  ) {
+    super(message);
+    this.name = 'MqttConnectRefusal';
+  }
+}
+
 export interface MqttHooks<S> {
-  /** Returns the session (the device) or null to refuse with "bad user name or password". */
+  /**
+   * Returns the session (the device) or null to refuse with "bad user name or password"; throws a
+   * MqttConnectRefusal to refuse with another return code.
+   */
   authenticate(clientId: string, username: string | undefined, password: Buffer | undefined): Promise<S | null>;
   /** Called per publish; resolve to acknowledge. `session` is null on an external broker. */
   onPublish(session: S | null, topic: string, payload: Buffer): Promise<void>;
@@ -61,6 +75,10 @@ export async function startEmbeddedBroker<S>(opts: { port: number; host: string 
           done(null, true);
         },
         (err) => {
+          if (err instanceof MqttConnectRefusal) {
+            done(Object.assign(new Error(err.message), { returnCode: err.returnCode }), false);
+            return;
+          }
           hooks.log.error({ err, clientId: client.id }, 'MQTT authentication failed with an error');
           done(Object.assign(new Error('server unavailable'), { returnCode: 3 }), false);
         },

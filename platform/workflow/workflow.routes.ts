@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { PageQuery } from '../http/limits.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { ctxOf, principalOf } from '../http/http.js';
@@ -66,7 +67,7 @@ export async function workflowRoutes(root: FastifyInstance, engine: WorkflowEngi
             state: Type.Optional(Type.String({ maxLength: 64 })),
             open: Type.Optional(Type.Boolean()),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-            offset: Type.Integer({ minimum: 0, default: 0 }),
+            offset: PageQuery(50, 500).offset,
           },
           { additionalProperties: false },
         ),

@@ -23,7 +23,7 @@ function connect(url: string, username: string, password: string, extra: mqtt.IC
   return mqtt.connectAsync(url, {
     username,
     password,
-    clientId: `${username}-${randomBytes(3).toString('hex')}`,
+    clientId: `${username}:${randomBytes(3).toString("hex")}`,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...extra,
@@ -95,6 +95,24 @@ for (const d of await dialects()) {
       const b = (await t.sensing.telemetry.latest([2])).get(2)!;
       assert.equal(b.length, 0);
       c.end(true);
+    });
+
+    test("a device cannot take over another device's client id (the session takeover would disconnect it)", async () => {
+      const a = await connect(url, 'river-a', tokenA, { clientId: 'river-a' });
+      const tokenB = (await t.call('POST', '/api/devices/river-b/token', admin)).body.token as string;
+      // B with its own valid credentials but A's client id, and with an id that merely starts like A's.
+      await assert.rejects(connect(url, 'river-b', tokenB, { clientId: 'river-a' }), /Identifier rejected/i);
+      await assert.rejects(connect(url, 'river-b', tokenB, { clientId: 'river-a:b' }), /Identifier rejected/i);
+      await assert.rejects(connect(url, 'river-b', tokenB, { clientId: 'river-b-x' }), /Identifier rejected/i);
+      assert.ok(a.connected, 'A is still connected');
+      await a.publishAsync('devices/river-a/telemetry', JSON.stringify({ waterLevel: 158.6 }), { qos: 1 });
+      // B's own id, and its id with a colon suffix, are fine.
+      const b1 = await connect(url, 'river-b', tokenB, { clientId: 'river-b' });
+      const b2 = await connect(url, 'river-b', tokenB, { clientId: 'river-b:gateway-2' });
+      assert.ok(a.connected && b1.connected && b2.connected);
+      await Promise.all([a.endAsync(), b1.endAsync(), b2.endAsync()]);
+      const metrics = (await t.inject({ method: 'GET', url: '/metrics' })).body;
+      assert.match(metrics, /wudang_ingest_messages_total\{transport="mqtt",outcome="client_id_refused"\} 3/);
     });
 
     test('a bad payload is acknowledged (redelivery cannot fix it), reported on devices/{id}/errors and counted', async () => {
