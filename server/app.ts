@@ -15,7 +15,7 @@ import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
 import { Outbox } from '../platform/bus/outbox.js';
 import { calendarRoutes } from '../platform/calendar/calendar.routes.js';
 import { CalendarService } from '../platform/calendar/calendar.service.js';
-import { PAGE_SECURITY_HEADERS, registerHttpPlatform, requestId } from '../platform/http/http.js';
+import { PAGE_SECURITY_HEADERS, redactUrl, registerHttpPlatform, requestId } from '../platform/http/http.js';
 import { lazyChildLogger } from '../platform/http/lazy-logger.js';
 import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
@@ -69,6 +69,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      // Fastify's request serializer, with secrets in the query string (?access_token=) redacted.
+      serializers: {
+        req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          host: req.host,
+          remoteAddress: req.ip,
+          remotePort: req.socket?.remotePort,
+        }),
+      },
     },
     bodyLimit: config.bodyLimit,
     // One line per request at info level is the operator's choice (LOG_REQUESTS); errors are always logged.
@@ -174,7 +184,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
     }
 
-    const command = await startCommand(platform, engine!, theWarning.notifier);
+    const command = await startCommand(platform, engine!, theWarning.notifier, theWarning.alerts);
     // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
     await bus.subscribe(
       'incident.changed',

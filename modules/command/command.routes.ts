@@ -9,7 +9,7 @@ import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
 import { surroundings } from './surroundings.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { principalOf } from '../../platform/http/http.js';
-import { AppError } from '../../platform/http/errors.js';
+import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
 import { EpochMs } from '../../platform/http/limits.js';
 import type { Platform } from '../../server/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
@@ -228,7 +228,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.read' } },
     },
     async (req) => {
-      const rows = await incidents.list(req.query);
+      const rows = await incidents.list(req.query, principalOf(req).scope);
       const progress = await incidents.progress(rows.map((r) => r.id));
       return rows.map((r) => ({ ...incidentView(r), progress: progress.get(r.id) ?? { tasks: 0, accepted: 0, completed: 0, overdue: 0 } }));
     },
@@ -245,7 +245,7 @@ export async function commandRoutes(
       },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }),
+    async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }, principalOf(req).scope),
   );
   app.post(
     '/api/command/incidents',
@@ -302,7 +302,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.read' } },
     },
     async (req) => ({
-      ...(await incidents.board(req.params.id)),
+      ...(await incidents.board(req.params.id, principalOf(req))),
       allocations: await resources.allocationsOf(req.params.id),
       notifications: await incidents.messages(req.params.id),
     }),
@@ -330,13 +330,13 @@ export async function commandRoutes(
       },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => incidents.proposeForAlert(req.params.id),
+    async (req) => incidents.proposeForAlert(req.params.id, principalOf(req)),
   );
   app.get(
     '/api/command/incidents/:id/proposal',
     { schema: { ...R('The plan and response level the system proposes'), params: Id, response: { 404: P } }, config: { auth: { permission: 'command.read' } } },
     async (req) => {
-      const r = await incidents.propose(req.params.id);
+      const r = await incidents.propose(req.params.id, principalOf(req));
       return { planId: r.plan?.id ?? null, planTitle: r.plan?.title ?? null, level: r.level, alternatives: r.alternatives };
     },
   );
@@ -524,12 +524,20 @@ export async function commandRoutes(
       },
       config: { auth: { permission: 'command.decide' } },
     },
-    async (req, reply) => reply.status(201).send(await resources.allocate(req.params.id, req.body, ctxOf(req))),
+    async (req, reply) => {
+      await incidents.getFor(req.params.id, principalOf(req));
+      return reply.status(201).send(await resources.allocate(req.params.id, req.body, ctxOf(req)));
+    },
   );
   app.post(
     '/api/command/allocations/:id/return',
     { schema: { ...R('Return an allocation to stock'), params: Id, response: { 404: P, 409: P } }, config: { auth: { permission: 'command.decide' } } },
-    async (req) => resources.returnAllocation(req.params.id, ctxOf(req)),
+    async (req) => {
+      // An allocation is seen through its incident: outside the caller's scope it is not found.
+      const incident = await resources.incidentOfAllocation(req.params.id);
+      if (incident) await incidents.getFor(incident, principalOf(req)).catch(() => Promise.reject(hiddenNotFound('Allocation', req.params.id)));
+      return resources.returnAllocation(req.params.id, ctxOf(req));
+    },
   );
 
   // ---- review (复盘) ----
@@ -546,6 +554,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.decide' } },
     },
     async (req, reply) => {
+      await incidents.getFor(req.params.id, principalOf(req));
       await recordLessons(p, req.params.id, req.body.lessons, ctxOf(req));
       return reply.status(204).send(null);
     },
@@ -562,7 +571,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.read' } },
     },
     async (req, reply) => {
-      const review = await buildReview(p, incidents, resources, req.params.id);
+      const review = await buildReview(p, incidents, resources, req.params.id, principalOf(req));
       const format = req.query.format ?? 'json';
       if (format === 'json') return review;
       const html = reviewHtml(review, p.profile.utcOffsetMinutes);

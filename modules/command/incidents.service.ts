@@ -7,10 +7,10 @@
  * the tasks; ending the response closes them with a record. Every step is on the incident's
  * timeline and audited. Concurrent decisions on one incident use its `rev`: a stale one is a 409.
  */
-import type { Selectable, Transaction } from 'kysely';
+import { type SelectQueryBuilder, type Selectable, type Transaction, sql } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { type Principal, inScope } from '../../platform/auth/scope.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
+import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/storage/schema.js';
@@ -32,7 +32,7 @@ declare module '../../platform/bus/bus.js' {
       level: number | null;
       drill: boolean;
       district: string | null;
-      /** Units with tasks in the response (empty before activation). */
+      /** The departments involved (reporter, alert recipients, units with tasks): who may see the incident. */
       units: string[];
     };
     'incident.task_dispatched': {
@@ -49,6 +49,24 @@ declare module '../../platform/bus/bus.js' {
 }
 
 export const TASK_WORKFLOW = 'emergency.task';
+
+/** Reads an alert as a caller may see it (the warning module's alert service); a 404 otherwise. */
+export interface AlertReader {
+  get(
+    id: string,
+    principal: Principal | null,
+  ): Promise<{
+    id: string;
+    rule_id: string;
+    level: number;
+    title_zh: string;
+    title_en: string;
+    district_adcode: string | null;
+    lon: number | null;
+    lat: number | null;
+  }>;
+  recipientsOf(id: string): Promise<string[]>;
+}
 
 /** A unit's task: dispatched → accepted → completed; cancelled when the level drops or the response ends. */
 export const TASK_DEFINITION: WorkflowDefinition = {
@@ -155,6 +173,7 @@ export class IncidentService {
     private readonly workflow: WorkflowEngine,
     /** The alert notifier's channels (webhook, SMS, e-mail) also carry task messages; drills never go out. */
     private readonly notifier?: Notifier,
+    private readonly alerts?: AlertReader,
   ) {}
 
   async start(): Promise<void> {
@@ -241,6 +260,68 @@ export class IncidentService {
     return r;
   }
 
+  /**
+   * An incident as the caller may see it: inside their districts, and one of their departments is
+   * involved (reported it, received its alerts, or has tasks in it); city-wide roles see all. Any
+   * other caller gets the same 404 as for an unknown id. A null principal is the system.
+   */
+  async getFor(id: string, principal: Principal | null): Promise<IncidentRow> {
+    const r = await this.get(id);
+    if (principal && !(await this.visibleTo(principal.scope, r))) throw hiddenNotFound('Incident', id);
+    return r;
+  }
+
+  private async visibleTo(scope: Scope, inc: IncidentRow): Promise<boolean> {
+    if (scope.districts !== ALL && inc.district_adcode !== null && !scope.districts.includes(inc.district_adcode)) return false;
+    if (scope.departments === ALL) return true;
+    if (scope.departments.length === 0) return false;
+    const hit = await this.p.db
+      .selectFrom('em_incident_units')
+      .select('department_code')
+      .where('incident_id', '=', inc.id)
+      .where('department_code', 'in', scope.departments as string[])
+      .executeTakeFirst();
+    return hit !== undefined;
+  }
+
+  /** Restricts a query on em_incidents to what a scope may see (the same rule as getFor). */
+  private scoped<O>(q: SelectQueryBuilder<Database, 'em_incidents', O>, scope: Scope): SelectQueryBuilder<Database, 'em_incidents', O> {
+    let query = q;
+    if (scope.districts !== ALL) {
+      const districts = [...scope.districts];
+      query = query.where((eb) =>
+        eb.or([eb('em_incidents.district_adcode', 'is', null), ...(districts.length ? [eb('em_incidents.district_adcode', 'in', districts)] : [])]),
+      );
+    }
+    if (scope.departments !== ALL) {
+      const depts = [...scope.departments];
+      query =
+        depts.length === 0
+          ? query.where(sql<boolean>`1 = 0`)
+          : query.where((eb) =>
+              eb.exists(
+                eb
+                  .selectFrom('em_incident_units as iu')
+                  .select('iu.incident_id')
+                  .whereRef('iu.incident_id', '=', 'em_incidents.id')
+                  .where('iu.department_code', 'in', depts),
+              ),
+            );
+    }
+    return query;
+  }
+
+  /** Records departments as involved in an incident (idempotent). */
+  private async involve(trx: Transaction<Database>, incidentId: string, departments: Iterable<string | null | undefined>, at: number): Promise<void> {
+    const depts = [...new Set([...departments].filter((d): d is string => !!d))];
+    if (depts.length === 0) return;
+    await trx
+      .insertInto('em_incident_units')
+      .values(depts.map((d) => ({ incident_id: incidentId, department_code: d, since: at })))
+      .onConflict((oc) => oc.columns(['incident_id', 'department_code']).doNothing())
+      .execute();
+  }
+
   async create(input: CreateIncident, ctx: RequestContext): Promise<IncidentRow> {
     const sub = SUBKINDS[input.subkind];
     const errors: { pointer: string; detail: string }[] = [];
@@ -278,10 +359,14 @@ export class IncidentService {
       lessons: null,
       rev: 1,
     };
+    const alertUnits: string[] = [];
+    for (const alertId of input.alertIds ?? []) alertUnits.push(...((await this.alerts?.recipientsOf(alertId)) ?? []));
     await transaction(this.p.db, async (trx) => {
       await trx.insertInto('em_incidents').values(row).execute();
       for (const alertId of input.alertIds ?? [])
         await trx.insertInto('em_incident_alerts').values({ incident_id: row.id, alert_id: alertId, linked_at: now }).execute();
+      // Who may see it: the reporter's department and the departments its alerts were routed to.
+      await this.involve(trx, row.id, [ctx.principal?.department, ...alertUnits], now);
       await this.event(trx, row.id, ctx, null, 'reported', `${input.drill ? '[演练 drill] ' : ''}${row.title}`, {
         source: input.source,
         severity: input.severity,
@@ -302,8 +387,7 @@ export class IncidentService {
 
   /** One click from an alert: the incident takes the alert's place, district, level and subject. */
   async fromAlert(alertId: string, ctx: RequestContext, drill = false): Promise<IncidentRow> {
-    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
-    if (!a) throw notFound('Alert', alertId);
+    const a = await this.alertFor(alertId, ctx.principal);
     const linked = await this.openIncidentOf(alertId, drill);
     if (linked) throw new AppError('WD_ERR_CONFLICT', `Alert ${alertId} is already part of incident ${linked.id}`, { incidentId: linked.id });
     const subkind = subkindOfRule(a.rule_id);
@@ -328,8 +412,8 @@ export class IncidentService {
   }
 
   /** The plan and level the system proposes: an active plan for the subkind, at the assessed severity. */
-  async propose(id: string): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
-    const inc = await this.get(id);
+  async propose(id: string, principal: Principal | null): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
+    const inc = await this.getFor(id, principal);
     return this.proposeFor(inc.subkind, (inc.level ?? inc.severity) as ResponseLevel);
   }
 
@@ -337,9 +421,8 @@ export class IncidentService {
    * What an alert would become before anyone makes it an incident: its kind, the plan and level
    * the system proposes, and the open incident it is already part of, if any (the wall's one click).
    */
-  async proposeForAlert(alertId: string) {
-    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
-    if (!a) throw notFound('Alert', alertId);
+  async proposeForAlert(alertId: string, principal: Principal | null) {
+    const a = await this.alertFor(alertId, principal);
     const subkind = subkindOfRule(a.rule_id) ?? null;
     const linked = await this.openIncidentOf(alertId, false);
     const p = subkind ? await this.proposeFor(subkind, a.level as ResponseLevel) : null;
@@ -353,6 +436,14 @@ export class IncidentService {
       alternatives: p?.alternatives ?? [],
       incidentId: linked?.id ?? null,
     };
+  }
+
+  /** An alert as the caller may see it (404 otherwise), through the warning module when it is wired. */
+  private async alertFor(alertId: string, principal: Principal | null) {
+    if (this.alerts) return this.alerts.get(alertId, principal);
+    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
+    if (!a) throw notFound('Alert', alertId);
+    return a;
   }
 
   /** The open incident (real or drill) an alert is part of, if any: an alert belongs to at most one. */
@@ -463,6 +554,12 @@ export class IncidentService {
       created_at: now,
     }));
     await trx.insertInto('em_tasks').values(tasks).execute();
+    await this.involve(
+      trx,
+      inc.id,
+      tasks.map((t) => t.unit),
+      now,
+    );
     await trx
       .insertInto('em_incident_events')
       .values(
@@ -502,7 +599,7 @@ export class IncidentService {
       throw new AppError('WD_ERR_VALIDATION', `Plan ${plan.id} has no level ${input.level} or below`, {
         errors: [{ pointer: '/body/level', detail: `the plan has levels ${plan.levels.map((l) => l.level).join(', ')}` }],
       });
-    const inc0 = await this.get(id);
+    const inc0 = await this.getFor(id, ctx.principal);
     if (inc0.status !== 'open')
       throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; activate only an open incident`, { incidentStatus: inc0.status });
     const units = await this.resolveUnits(inc0, lp);
@@ -550,7 +647,7 @@ export class IncidentService {
    */
   async changeLevel(id: string, input: { level: ResponseLevel; reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
     assertMayCommand(ctx.principal);
-    const inc0 = await this.get(id);
+    const inc0 = await this.getFor(id, ctx.principal);
     if (inc0.status !== 'responding' || !inc0.plan_id)
       throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; change the level of a response under way`);
     if (inc0.level === input.level) throw new AppError('WD_ERR_CONFLICT', `The response is already at level ${input.level}`);
@@ -597,6 +694,7 @@ export class IncidentService {
   /** Ends the response: open tasks are cancelled with the reason; the incident keeps its record. */
   async end(id: string, input: { reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
     assertMayCommand(ctx.principal);
+    await this.getFor(id, ctx.principal);
     if (!input.reason?.trim())
       throw new AppError('WD_ERR_VALIDATION', 'Say why the response ends', { errors: [{ pointer: '/body/reason', detail: 'required' }] });
     const inc = await transaction(this.p.db, async (trx) => {
@@ -663,7 +761,10 @@ export class IncidentService {
   }
 
   private async announce(inc: IncidentRow, action: string): Promise<void> {
-    const units = (await this.p.db.selectFrom('em_tasks').select('unit').distinct().where('incident_id', '=', inc.id).execute()).map((r) => r.unit).sort();
+    // Everyone involved (reporter, alert recipients, units with tasks): the live push reaches exactly those who may read it.
+    const units = (await this.p.db.selectFrom('em_incident_units').select('department_code').where('incident_id', '=', inc.id).execute())
+      .map((r) => r.department_code)
+      .sort();
     await this.p.bus.publish(
       'incident.changed',
       {
@@ -683,7 +784,8 @@ export class IncidentService {
 
   // ---- a unit's side ----
 
-  async task(taskId: string): Promise<EmTaskTable & { state: string; rev: number }> {
+  /** A task, if the caller may see its incident (the same 404 as an unknown id otherwise). */
+  async task(taskId: string, principal: Principal | null = null): Promise<EmTaskTable & { state: string; rev: number }> {
     const t = await this.p.db
       .selectFrom('em_tasks')
       .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
@@ -692,12 +794,16 @@ export class IncidentService {
       .where('em_tasks.id', '=', taskId)
       .executeTakeFirst();
     if (!t) throw notFound('Task', taskId);
+    if (principal) {
+      const inc = await this.get(t.incident_id);
+      if (!(await this.visibleTo(principal.scope, inc))) throw hiddenNotFound('Task', taskId);
+    }
     return t as EmTaskTable & { state: string; rev: number };
   }
 
   /** Accept or complete: the unit's own people (the workflow kernel checks role and scope). */
   async act(taskId: string, action: 'accept' | 'complete', input: { comment?: string; expectedRev?: number }, ctx: RequestContext): Promise<void> {
-    const t = await this.task(taskId);
+    const t = await this.task(taskId, ctx.principal);
     const inc = await this.get(t.incident_id);
     if (inc.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The response has ended');
     // The transition, the incident's timeline entry and the audit record commit together.
@@ -731,7 +837,7 @@ export class IncidentService {
     input: { text: string; photos?: { name: string; url: string }[]; location?: { lon: number; lat: number } },
     ctx: RequestContext,
   ) {
-    const t = await this.task(taskId);
+    const t = await this.task(taskId, ctx.principal);
     if (ctx.principal && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
       throw new AppError('WD_ERR_OUT_OF_SCOPE', `Task ${taskId} is ${t.unit}'s`);
     if (t.state !== 'accepted') throw new AppError('WD_ERR_CONFLICT', `Report on a task in progress; this one is ${t.state}`, { state: t.state });
@@ -766,8 +872,8 @@ export class IncidentService {
 
   // ---- reading ----
 
-  async list(q: { status?: string; drill?: boolean; activeAt?: number; limit: number }): Promise<IncidentRow[]> {
-    let query = this.p.db.selectFrom('em_incidents').selectAll().orderBy('created_at', 'desc').limit(q.limit);
+  async list(q: { status?: string; drill?: boolean; activeAt?: number; limit: number }, scope: Scope): Promise<IncidentRow[]> {
+    let query = this.scoped(this.p.db.selectFrom('em_incidents').selectAll().orderBy('created_at', 'desc').limit(q.limit), scope);
     if (q.status) query = query.where('status', '=', q.status);
     if (q.activeAt !== undefined) {
       const at = q.activeAt;
@@ -811,14 +917,16 @@ export class IncidentService {
    * kind since a time, tasks in force and overdue, and the median minutes units took to accept.
    * Real incidents only unless `drill` is true (then drills only): drills never touch real figures.
    */
-  async stats(q: { since: number; drill: boolean }) {
+  async stats(q: { since: number; drill: boolean }, scope: Scope) {
     const now = this.p.now();
-    const incidents = await this.p.db
-      .selectFrom('em_incidents')
-      .select(['id', 'status', 'level', 'subkind'])
-      .where('drill', '=', q.drill ? 1 : 0)
-      .where((eb) => eb.or([eb('created_at', '>=', q.since), eb('status', '!=', 'ended')]))
-      .execute();
+    const incidents = await this.scoped(
+      this.p.db
+        .selectFrom('em_incidents')
+        .select(['id', 'status', 'level', 'subkind'])
+        .where('drill', '=', q.drill ? 1 : 0)
+        .where((eb) => eb.or([eb('created_at', '>=', q.since), eb('status', '!=', 'ended')])),
+      scope,
+    ).execute();
     const byStatus: Record<string, number> = { open: 0, responding: 0, ended: 0 };
     const byLevel: Record<string, number> = {};
     const bySubkind: Record<string, number> = {};
@@ -868,8 +976,8 @@ export class IncidentService {
   }
 
   /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */
-  async board(id: string) {
-    const inc = await this.get(id);
+  async board(id: string, principal: Principal | null) {
+    const inc = await this.getFor(id, principal);
     const now = this.p.now();
     const tasks = await this.p.db
       .selectFrom('em_tasks')

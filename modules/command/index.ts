@@ -6,21 +6,21 @@
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../server/context.js';
 import type { Notifier } from '../warning/index.js';
-import { IncidentService } from './incidents.service.js';
+import { type AlertReader, IncidentService } from './incidents.service.js';
 import { ResourceService } from './resources.service.js';
 import { seedPlans, seedResources } from './seed.js';
 
 export { commandRoutes } from './command.routes.js';
-export type { IncidentService } from './incidents.service.js';
+export type { AlertReader, IncidentService } from './incidents.service.js';
 
 export interface Command {
   incidents: IncidentService;
   resources: ResourceService;
 }
 
-export async function startCommand(p: Platform, workflow: WorkflowEngine, notifier?: Notifier): Promise<Command> {
+export async function startCommand(p: Platform, workflow: WorkflowEngine, notifier?: Notifier, alerts?: AlertReader): Promise<Command> {
   await seedPlans(p);
-  const incidents = new IncidentService(p, workflow, notifier);
+  const incidents = new IncidentService(p, workflow, notifier, alerts);
   await incidents.start();
   const resources = new ResourceService(p);
   // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.

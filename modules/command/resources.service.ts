@@ -281,6 +281,11 @@ export class ResourceService {
     return { id, incidentId, resourceId: input.resourceId, quantity: input.quantity, status: 'allocated', allocatedAt: now };
   }
 
+  /** The incident an allocation belongs to, if the allocation exists. */
+  async incidentOfAllocation(allocationId: string): Promise<string | undefined> {
+    return (await this.p.db.selectFrom('em_allocations').select('incident_id').where('id', '=', allocationId).executeTakeFirst())?.incident_id;
+  }
+
   async returnAllocation(allocationId: string, ctx: RequestContext) {
     const now = this.p.now();
     return transaction(this.p.db, async (trx) => {

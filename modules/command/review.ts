@@ -12,6 +12,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AppError } from '../../platform/http/errors.js';
 import { transaction } from '../../platform/storage/db.js';
 import type { Platform, RequestContext } from '../../server/context.js';
+import type { Principal } from '../../platform/auth/scope.js';
 import type { IncidentService } from './incidents.service.js';
 import type { ResourceService } from './resources.service.js';
 
@@ -31,8 +32,14 @@ const median = (xs: number[]): number | null => {
   return Math.round(s[s.length >> 1]!);
 };
 
-export async function buildReview(p: Platform, incidents: IncidentService, resources: ResourceService, id: string): Promise<Review> {
-  const board = await incidents.board(id);
+export async function buildReview(
+  p: Platform,
+  incidents: IncidentService,
+  resources: ResourceService,
+  id: string,
+  principal: Principal | null = null,
+): Promise<Review> {
+  const board = await incidents.board(id, principal);
   const inc = board.incident;
   if (inc.status !== 'ended') throw new AppError('WD_ERR_CONFLICT', 'The review is made once the response has ended');
   const ids = board.tasks.map((t) => t.id);

@@ -40,7 +40,7 @@ export async function surroundings(
   radiusM: number,
   principal: Principal,
 ): Promise<Surroundings> {
-  const inc = await incidents.get(id);
+  const inc = await incidents.getFor(id, principal);
   let center: Surroundings['center'] = null;
   let centerFrom: Surroundings['centerFrom'] = null;
   if (inc.lon !== null && inc.lat !== null) {

@@ -7,7 +7,7 @@
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { AlertTable, Database } from '../../platform/storage/schema.js';
@@ -605,8 +605,14 @@ export class AlertService {
   async get(id: string, principal: Principal | null): Promise<AlertRow> {
     const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!a) throw notFound('Alert', id);
-    if (principal && !this.visible(principal.scope, a)) throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This alert is not routed to your department or district');
+    if (principal && !this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
     return a;
+  }
+
+  /** The departments an alert was routed to. */
+  async recipientsOf(id: string): Promise<string[]> {
+    const rows = await this.p.db.selectFrom('alert_recipients').select('department_code').distinct().where('alert_id', '=', id).execute();
+    return rows.map((r) => r.department_code);
   }
 
   visible(scope: Scope, a: AlertRow): boolean {
@@ -643,7 +649,7 @@ export class AlertService {
     const row = await transaction(this.p.db, async (trx) => {
       const a = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
       if (!a) throw notFound('Alert', id);
-      if (!this.visible(principal.scope, a)) throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This alert is not routed to your department or district');
+      if (!this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
       if (input.rev !== undefined && input.rev !== a.rev)
         throw new AppError('WD_ERR_VERSION_CONFLICT', `Alert is at revision ${a.rev}, not ${input.rev}; reload and retry`, {
           currentRev: a.rev,

@@ -4,7 +4,7 @@
  * `assertInScope` here, so modules cannot each invent (or forget) their own rule.
  */
 import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
-import { AppError } from '../http/errors.js';
+import { AppError, hiddenNotFound } from '../http/errors.js';
 import { CITY_WIDE_ROLES, PUBLIC_ROLES, type Permission, type Role, permissionsOf } from './roles.js';
 
 export const ALL = '*' as const;
@@ -64,11 +64,23 @@ export function inScope(scope: Scope, item: Scoped): boolean {
   return deptOk && districtOk;
 }
 
-/** Throws WD_ERR_OUT_OF_SCOPE (403) unless the item is inside the caller's scope. */
+/**
+ * Throws WD_ERR_OUT_OF_SCOPE (403) unless the item is inside the caller's scope. For acting in the
+ * name of a department the caller named (writing another department's rule); a record looked up
+ * by id uses assertVisible instead, so its existence is not revealed.
+ */
 export function assertInScope(principal: Principal, item: Scoped): void {
   if (!inScope(principal.scope, item)) {
     throw new AppError('WD_ERR_OUT_OF_SCOPE', 'This record belongs to a department or district outside your data scope');
   }
+}
+
+/**
+ * Throws the same 404 as an unknown id (`<what> <id> does not exist`) unless the record is
+ * inside the caller's scope; audited as a denied access.
+ */
+export function assertVisible(principal: Principal, item: Scoped, what: string, id: string): void {
+  if (!inScope(principal.scope, item)) throw hiddenNotFound(what, id);
 }
 
 export function assertPermission(principal: Principal, permission: Permission): void {

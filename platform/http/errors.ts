@@ -86,3 +86,18 @@ export function problem(code: ErrorCode, opts: { detail?: string; instance?: str
 }
 
 export const notFound = (what: string, id: string) => new AppError('WD_ERR_NOT_FOUND', `${what} ${id} does not exist`);
+
+/**
+ * A record that exists but lies outside the caller's data scope. It answers exactly as an unknown
+ * id does (404, the same text), so ids cannot be probed; the platform still audits it as a denied
+ * access (see the error handler in http.ts).
+ */
+export class OutOfScopeNotFound extends AppError {
+  readonly outOfScope = true;
+  constructor(what: string, id: string) {
+    super('WD_ERR_NOT_FOUND', `${what} ${id} does not exist`);
+  }
+}
+
+/** The 404 for a record outside the caller's scope: the same answer as notFound(what, id). */
+export const hiddenNotFound = (what: string, id: string) => new OutOfScopeNotFound(what, id);

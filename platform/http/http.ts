@@ -12,7 +12,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { Permission } from '../auth/roles.js';
 import type { Principal } from '../auth/scope.js';
 import type { Db } from '../storage/db.js';
-import { AppError, ERROR_CODES, type ErrorCode, type FieldError, PROBLEM_TYPE_BASE, problem, problemSlug } from './errors.js';
+import { AppError, ERROR_CODES, OutOfScopeNotFound, type ErrorCode, type FieldError, PROBLEM_TYPE_BASE, problem, problemSlug } from './errors.js';
 
 /**
  * 'public': anyone (a token is read if sent); 'device': the route authenticates a device by its own
@@ -85,6 +85,33 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'x-dns-prefetch-control': 'off',
   'x-permitted-cross-domain-policies': 'none',
 };
+
+/** Query parameters that carry secrets: never logged, never audited. */
+const SECRET_PARAMS = /^(access_token|refresh_token|token|ticket|password|secret|api_key|apikey|key|code|signature)$/i;
+
+/**
+ * The URL with the values of secret query parameters replaced by `[redacted]` (RFC 6750 §5.3:
+ * tokens in URLs end up in logs; these never do).
+ */
+export function redactUrl(url: string): string {
+  const q = url.indexOf('?');
+  if (q < 0) return url;
+  const parts = url
+    .slice(q + 1)
+    .split('&')
+    .map((kv) => {
+      const eq = kv.indexOf('=');
+      const name = eq < 0 ? kv : kv.slice(0, eq);
+      let decoded = name;
+      try {
+        decoded = decodeURIComponent(name);
+      } catch {
+        /* keep the raw name */
+      }
+      return eq >= 0 && SECRET_PARAMS.test(decoded) ? `${name}=[redacted]` : kv;
+    });
+  return `${url.slice(0, q)}?${parts.join('&')}`;
+}
 
 let reqCounter = 0;
 const reqPrefix = `req_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
@@ -269,7 +296,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
 
   app.setErrorHandler(async (err: FastifyError | AppError, req, reply) => {
     if (err instanceof AppError) {
-      if (AUDITED.has(err.code)) {
+      const hidden = err instanceof OutOfScopeNotFound;
+      if (AUDITED.has(err.code) || hidden) {
         await appendAudit(opts.db, {
           action: 'access.denied',
           outcome: 'denied',
@@ -279,7 +307,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           requestId: req.id,
           targetType: 'route',
           targetId: `${req.method} ${req.routeOptions.url ?? req.url}`,
-          details: { code: err.code, detail: err.detail ?? null, url: req.url.slice(0, 500) },
+          details: { code: hidden ? 'WD_ERR_OUT_OF_SCOPE' : err.code, detail: err.detail ?? null, url: redactUrl(req.url).slice(0, 500) },
         }).catch((e: unknown) => req.log.error({ err: e }, 'audit append failed'));
       }
       if (err.code === 'WD_ERR_RATE_LIMITED') reply.header('retry-after', '60');

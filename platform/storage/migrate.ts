@@ -11,6 +11,7 @@ import * as m0008 from './migrations/20261127_0008_incidents.js';
 import * as m0009 from './migrations/20261127_0009_resources.js';
 import * as m0010 from './migrations/20261127_0010_notification_subjects.js';
 import * as m0011 from './migrations/20261127_0011_indicators.js';
+import * as m0012 from './migrations/20261204_0012_hardening.js';
 
 /**
  * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '20261127_0009_resources': m0009,
   '20261127_0010_notification_subjects': m0010,
   '20261127_0011_indicators': m0011,
+  '20261204_0012_hardening': m0012,
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -452,6 +452,34 @@ export interface AlertTable {
   rev: number;
 }
 
+export interface EmIncidentUnitTable {
+  incident_id: string;
+  department_code: string;
+  since: number;
+}
+
+export interface AuthTicketTable {
+  hash: string;
+  principal_kind: string; // user | api_key
+  principal_id: string;
+  session_id: string | null;
+  expires_at: number;
+}
+
+export interface SessionRefreshUsedTable {
+  hash: string;
+  session_id: string;
+  used_at: number;
+}
+
+export interface LoginFailureTable {
+  user_id: string;
+  source: string;
+  failures: number;
+  locked_until: number | null;
+  updated_at: number;
+}
+
 export interface AlertRecipientTable {
   alert_id: string;
   department_code: string;
@@ -559,6 +587,10 @@ export interface Database {
   plan_tasks: PlanTaskTable;
   users: UserTable;
   sessions: SessionTable;
+  auth_tickets: AuthTicketTable;
+  session_refresh_used: SessionRefreshUsedTable;
+  login_failures: LoginFailureTable;
+  em_incident_units: EmIncidentUnitTable;
   api_keys: ApiKeyTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;

@@ -53,7 +53,8 @@ describe('incidents on the live stream', () => {
     await waitFor(() => zw.messages.some((m) => m.event === 'task_dispatched'));
     assert.deepEqual([...new Set(zw.messages.filter((m) => m.event === 'task_dispatched').map((m) => m.unit))], ['GOV-420303']);
     const activated = zjj.messages.find((m) => m.action === 'activated')!;
-    assert.deepEqual(activated.units, ['CGW', 'GOV-420303', 'JTJ', 'ZJJ']);
+    // Everyone involved: the units given tasks and the reporter's department (the duty officer's).
+    assert.deepEqual(activated.units, ['CGW', 'DSJZX', 'GOV-420303', 'JTJ', 'ZJJ']);
     await new Promise((r) => setTimeout(r, 100));
     assert.equal(noIncidents.messages.filter((m) => m.kind === 'incident').length, 0, 'kinds=alerts filters incidents out');
     // A unit's progress reaches every board on the incident (the other units and the duty officer).

@@ -23,7 +23,7 @@ function connect(url: string, username: string, password: string, extra: mqtt.IC
   return mqtt.connectAsync(url, {
     username,
     password,
-    clientId: `${username}:${randomBytes(3).toString("hex")}`,
+    clientId: `${username}:${randomBytes(3).toString('hex')}`,
     reconnectPeriod: 0,
     connectTimeout: 5000,
     ...extra,
