@@ -5,7 +5,7 @@
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { checkPasswordPolicy, dummyPasswordHash, generatePassword, hashPassword, hashToken, verifyPassword } from '../../platform/auth/password.js';
 import { type Role, isRole } from '../../platform/auth/roles.js';
-import { ALL, type Principal, type ScopeSet, assertInScope, makePrincipal } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type ScopeSet, assertVisible, makePrincipal } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { transaction } from '../../platform/storage/db.js';
@@ -305,7 +305,7 @@ export async function createUser(p: Platform, ctx: RequestContext, u: NewUser): 
 export async function getUser(p: Platform, principal: Principal, id: string): Promise<UserRow> {
   const u = await store.getUserById(p.db, id);
   if (!u) throw notFound('User', id);
-  if (u.id !== principal.id) assertInScope(principal, { department: u.department_code, district: null });
+  if (u.id !== principal.id) assertVisible(principal, { department: u.department_code, district: null }, 'User', id);
   return u;
 }
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, assertInScope, inScope, makePrincipal } from '../../platform/auth/scope.js';
+import { ALL, type Principal, assertVisible, inScope, makePrincipal } from '../../platform/auth/scope.js';
 import { hashToken } from '../../platform/auth/password.js';
 import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
 import { timeRange } from '../../platform/http/limits.js';
@@ -323,7 +323,7 @@ async function loadInScope(p: Platform, principal: Principal, id: string): Promi
   const row = await store.getDeviceRow(p.db, id);
   if (!row) throw notFound('Device', id);
   const d = store.toDevice(row);
-  assertInScope(principal, { department: d.department, district: d.district });
+  assertVisible(principal, { department: d.department, district: d.district }, 'Device', id);
   return { ...d, tokenHash: row.token_hash };
 }
 

@@ -6,7 +6,7 @@
  */
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, inScope, whereInScope } from '../../platform/auth/scope.js';
 import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
@@ -263,6 +263,8 @@ export class AlertService {
     const now = this.p.now();
     const row = await this.p.db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Maintenance window', id);
+    // A department ends its own windows; another's is not found.
+    if (ctx.principal && !inScope(ctx.principal.scope, { department: row.department_code, district: null })) throw hiddenNotFound('Maintenance window', id);
     await transaction(this.p.db, async (trx) => {
       await trx
         .updateTable('maintenance_windows')
@@ -275,8 +277,9 @@ export class AlertService {
     await this.p.bus.publish('warning.maintenance_changed', { id });
   }
 
-  async listMaintenance(activeOnly: boolean): Promise<MaintenanceWindow[]> {
-    let q = this.p.db.selectFrom('maintenance_windows').selectAll();
+  /** Maintenance windows of the caller's departments (all for city-wide roles). */
+  async listMaintenance(activeOnly: boolean, scope: Scope): Promise<MaintenanceWindow[]> {
+    let q = whereInScope(this.p.db.selectFrom('maintenance_windows').selectAll(), scope, { department: 'department_code' });
     if (activeOnly) q = q.where('ends_at', '>', this.p.now());
     return (await q.orderBy('starts_at', 'desc').limit(500).execute()).map(toWindow);
   }

@@ -2,6 +2,8 @@
  * Backtest: run a rule (saved or a draft) over stored history and see when it would have fired,
  * with the same evaluation steps as the live engine. Nothing is written.
  */
+import { type Scope, whereInScope } from '../../platform/auth/scope.js';
+import { AppError } from '../../platform/http/errors.js';
 import type { Platform } from '../../server/context.js';
 import type { TelemetryStore } from '../sensing/telemetry.store.js';
 import type { Evidence } from './conditions.js';
@@ -19,11 +21,16 @@ import {
   step,
   toDeviceMeta,
 } from './evaluator.js';
-import { type Level, type Rule, inRuleScope } from './rules.js';
+import { type Level, type Rule, inRuleScope, ownerMayWatch } from './rules.js';
 
 export interface BacktestOptions {
   from: number;
   to: number;
+  /**
+   * The caller's data scope: a backtest reads only devices the caller may read (and the rule's owner
+   * may watch). Derived views inherit the scope of the data they show.
+   */
+  scope: Scope;
   /** Only these devices (ids); otherwise every device in the rule's scope, up to maxDevices. */
   devices?: string[];
   maxDevices?: number;
@@ -67,13 +74,24 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
   const cr = compileRule({ ...rule, status: 'active' });
   const tickMs = opts.tickMs ?? 60_000;
   const maxDevices = opts.maxDevices ?? 200;
-  let q = p.db.selectFrom('devices').select(DEVICE_META_COLUMNS).where('disabled', '=', 0);
+  let q = whereInScope(p.db.selectFrom('devices').select(DEVICE_META_COLUMNS).where('disabled', '=', 0), opts.scope, {
+    department: 'department_code',
+    district: 'district_adcode',
+  });
   if (opts.devices?.length) q = q.where('id', 'in', opts.devices);
   else if (rule.scope.types?.length) q = q.where('type_id', 'in', rule.scope.types);
+  const cityWide = p.profile.cityWideDepartments;
   const metas: DeviceMeta[] = [];
   for (const r of await q.orderBy('seq').execute()) {
     const m = toDeviceMeta(r);
+    if (!ownerMayWatch(rule.owner, m, cityWide)) continue;
     if (opts.devices?.length || inRuleScope(rule.scope, m)) metas.push(m);
+  }
+  // A listed device the caller may not read, or the rule may not watch, is reported like an unknown one.
+  if (opts.devices?.length) {
+    const found = new Set(metas.map((m) => m.id));
+    const errors = opts.devices.flatMap((id, i) => (found.has(id) ? [] : [{ pointer: `/body/devices/${i}`, detail: `unknown device ${id}` }]));
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'Some devices are not known', { errors });
   }
   const truncated = metas.length > maxDevices;
   const chosen = metas.slice(0, maxDevices);
@@ -93,7 +111,7 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
     const mem = new DeviceMemory();
     const byTs = new Map<number, Map<string, number | string | null>>();
     for (const attr of attrs) {
-      const pts = await telemetry.series({ dev: meta.seq, attr, from: opts.from - lead, to: opts.to, resolution: 'raw', limit: 500_000 });
+      const pts = await pagedRaw(telemetry, meta.seq, attr, opts.from - lead, opts.to, MAX_READINGS - readings);
       for (const x of pts) {
         let g = byTs.get(x.t);
         if (!g) {
@@ -105,7 +123,10 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
     }
     const times = [...byTs.keys()].sort((a, b) => a - b);
     readings += times.length;
-    if (readings > MAX_READINGS) throw new Error(`more than ${MAX_READINGS} readings: narrow the range or the devices`);
+    if (readings > MAX_READINGS)
+      throw new AppError('WD_ERR_VALIDATION', `More than ${MAX_READINGS} readings: narrow the range or the devices`, {
+        errors: [{ pointer: '/body/devices', detail: `at most ${MAX_READINGS} readings per backtest` }],
+      });
     const st: SubjectState = freshState();
     let lastLevel: Level | null = null;
     let lastMask = 0;
@@ -121,10 +142,14 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
       }
     };
     let clock = opts.from;
+    let steps = 0;
     for (const ts of times) {
+      // A long history is evaluated in slices: other requests and acknowledgements go between them.
+      if (++steps % 2000 === 0) await yieldToLoop();
       // Clock ticks between readings (absence, durations).
       if (cr.ticks) {
         while (clock + tickMs < ts && clock < opts.to) {
+          if (++steps % 2000 === 0) await yieldToLoop();
           clock += tickMs;
           const r = step(cr, meta, st, contextFor(meta, mem, baselines, 'tick', clock, EMPTY));
           if (r.changed) record(clock, r.evidence);
@@ -142,6 +167,7 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
     }
     if (cr.ticks && !st.fault) {
       while (clock + tickMs <= opts.to) {
+        if (++steps % 2000 === 0) await yieldToLoop();
         clock += tickMs;
         const r = step(cr, meta, st, contextFor(meta, mem, baselines, 'tick', clock, EMPTY));
         if (r.changed) record(clock, r.evidence);
@@ -155,6 +181,27 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
 }
 
 const EMPTY: ReadonlySet<string> = new Set();
+
+/** Lets the event loop serve what is waiting (I/O, timers) before going on. */
+const yieldToLoop = () => new Promise<void>((r) => setImmediate(r));
+
+/**
+ * Raw readings of one attribute, read a page of 5,000 at a time with a yield between pages, so a
+ * long history never holds the event loop for more than one page's read.
+ */
+async function pagedRaw(telemetry: TelemetryStore, dev: number, attr: string, from: number, to: number, max: number) {
+  const PAGE = 5000;
+  const out: Awaited<ReturnType<TelemetryStore['series']>> = [];
+  let cursor = from;
+  while (cursor < to && out.length <= max) {
+    const page = await telemetry.series({ dev, attr, from: cursor, to, resolution: 'raw', limit: PAGE });
+    for (const x of page) out.push(x);
+    if (page.length < PAGE) break;
+    cursor = page[page.length - 1]!.t + 1;
+    await yieldToLoop();
+  }
+  return out;
+}
 
 function groupTransitions(cr: CompiledRule, changes: { at: number; device: string; group: string; mask: number }[], from: number): BacktestTransition[] {
   changes.sort((a, b) => a.at - b.at);

@@ -41,7 +41,7 @@ import {
 } from './evaluator.js';
 import type { EvalContext } from './conditions.js';
 import type { Level } from './rules.js';
-import { inRuleScope } from './rules.js';
+import { ruleWatches } from './rules.js';
 import { suspendRule, toRule } from './rules.service.js';
 
 export interface EngineOptions {
@@ -968,7 +968,7 @@ export class WarningEngine {
   private rulesFor(meta: DeviceMeta): CompiledRule[] {
     let list = this.rulesOf.get(meta.seq);
     if (!list) {
-      list = [...this.rules.values()].filter((cr) => cr.rule.status === 'active' && inRuleScope(cr.rule.scope, meta));
+      list = [...this.rules.values()].filter((cr) => cr.rule.status === 'active' && ruleWatches(cr.rule, meta, this.p.profile.cityWideDepartments));
       this.rulesOf.set(meta.seq, list);
     }
     return list;

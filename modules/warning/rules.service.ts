@@ -4,7 +4,7 @@
  * the bus so every process's engine reloads the rule.
  */
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, assertVisible, inScope, whereInScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database, WarningRuleTable } from '../../platform/storage/schema.js';
@@ -63,8 +63,23 @@ export async function catalog(p: Platform): Promise<RuleCatalog> {
 
 /** Throws a 400 with every field error when the rule is not sound. */
 export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'): Promise<void> {
-  const errors = validateRule(def, await catalog(p), base);
+  const errors = [...validateRule(def, await catalog(p), base), ...(await foreignDevices(p, def, base))];
   if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The rule has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+}
+
+/**
+ * Devices a rule lists by id that its owner may not watch (another department's, unless the owner
+ * is city-wide): field errors, because the engine would never evaluate them.
+ */
+export async function foreignDevices(p: Platform, def: RuleDefinition, base = '/body'): Promise<{ pointer: string; detail: string }[]> {
+  const ids = def.scope?.devices ?? [];
+  if (ids.length === 0 || p.profile.cityWideDepartments.includes(def.owner)) return [];
+  const own = new Set(
+    (await p.db.selectFrom('devices').select('id').where('id', 'in', ids).where('department_code', '=', def.owner).execute()).map((r) => r.id),
+  );
+  return ids.flatMap((id, i) =>
+    own.has(id) ? [] : [{ pointer: `${base}/scope/devices/${i}`, detail: `no device ${id} of ${def.owner}: a rule watches only its owner's devices` }],
+  );
 }
 
 /** A department's staff manage their own department's rules; the platform admin and duty officers any. */
@@ -74,20 +89,26 @@ function assertMayManage(principal: Principal, owner: string): void {
     throw new AppError('WD_ERR_OUT_OF_SCOPE', `Rules of ${owner} are managed by that department`);
 }
 
-/** Rules are not personal data: everyone who may read warnings sees every rule (and who owns it). */
-export async function listRules(p: Platform): Promise<Rule[]> {
-  const rows = await p.db.selectFrom('warning_rules').selectAll().orderBy('id').execute();
-  return rows.map(toRule);
+/**
+ * A department's rules are its own data (they name its devices and its thresholds): a caller sees
+ * the rules its departments own; city-wide roles see every rule. Without a scope: all (the system).
+ */
+export async function listRules(p: Platform, scope?: Scope): Promise<Rule[]> {
+  let q = p.db.selectFrom('warning_rules').selectAll().orderBy('id');
+  if (scope) q = whereInScope(q, scope, { department: 'owner' });
+  return (await q.execute()).map(toRule);
 }
 
-export async function getRule(p: Platform, id: string): Promise<Rule> {
+/** A rule, if the caller may see it (the same 404 as for an unknown id otherwise); the system sees all. */
+export async function getRule(p: Platform, id: string, principal: Principal | null = null): Promise<Rule> {
   const r = await p.db.selectFrom('warning_rules').selectAll().where('id', '=', id).executeTakeFirst();
   if (!r) throw notFound('Rule', id);
+  if (principal) assertVisible(principal, { department: r.owner, district: null }, 'Rule', id);
   return toRule(r);
 }
 
-export async function ruleVersions(p: Platform, id: string) {
-  await getRule(p, id);
+export async function ruleVersions(p: Platform, id: string, principal: Principal | null = null) {
+  await getRule(p, id, principal);
   const rows = await p.db.selectFrom('warning_rule_versions').selectAll().where('rule_id', '=', id).orderBy('version', 'desc').execute();
   return rows.map((r) => ({
     version: r.version,
@@ -149,7 +170,7 @@ export async function createRule(p: Platform, id: string, def: RuleDefinition, e
  * since). Saving a suspended rule clears the suspension: the edit is the fix.
  */
 export async function updateRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, expectVersion: number, ctx: RequestContext): Promise<Rule> {
-  const cur = await getRule(p, id);
+  const cur = await getRule(p, id, ctx.principal);
   if (ctx.principal) {
     assertMayManage(ctx.principal, cur.owner);
     assertMayManage(ctx.principal, def.owner);
@@ -209,7 +230,7 @@ export async function suspendRule(p: Platform, id: string, reason: string): Prom
 }
 
 export async function resumeRule(p: Platform, id: string, ctx: RequestContext): Promise<Rule> {
-  const cur = await getRule(p, id);
+  const cur = await getRule(p, id, ctx.principal);
   if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
   if (cur.status !== 'suspended') throw new AppError('WD_ERR_CONFLICT', `Rule ${id} is ${cur.status}, not suspended`);
   await transaction(p.db, async (trx) => {
@@ -221,7 +242,7 @@ export async function resumeRule(p: Platform, id: string, ctx: RequestContext): 
 }
 
 export async function deleteRule(p: Platform, id: string, ctx: RequestContext): Promise<void> {
-  const cur = await getRule(p, id);
+  const cur = await getRule(p, id, ctx.principal);
   if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
   await transaction(p.db, async (trx) => {
     await trx.deleteFrom('warning_rules').where('id', '=', id).execute();

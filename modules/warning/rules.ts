@@ -263,6 +263,24 @@ export function kindsOf(c: Condition, out = new Set<ConditionKind>()): Set<Condi
 }
 
 /**
+ * Whether a rule may watch a device at all: a rule reads only its owner department's devices,
+ * unless the owner is a city-wide department (the operations centre, in the city profile). Data
+ * another department shares by a sharing approval will widen this later.
+ */
+export function ownerMayWatch(owner: string, device: { department: string }, cityWide: readonly string[]): boolean {
+  return device.department === owner || cityWide.includes(owner);
+}
+
+/** Whether a rule watches a device: the owner may watch it, and it matches the rule's scope. */
+export function ruleWatches(
+  rule: { owner: string; scope: RuleScope },
+  d: { id: string; typeId: string; department: string; district: string | null; tags: readonly string[] },
+  cityWide: readonly string[],
+): boolean {
+  return ownerMayWatch(rule.owner, d, cityWide) && inRuleScope(rule.scope, d);
+}
+
+/**
  * Whether a device matches a rule's scope: it is listed by id, or it is of a listed type and
  * carries a listed tag (each where given); and it lies in a listed district, where given.
  */

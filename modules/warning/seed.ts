@@ -140,7 +140,9 @@ export const SEED_RULES: (RuleDefinition & { id: string; enabled?: boolean })[] 
     name: { zh: '城市河道黑臭', en: 'Black-odorous urban rivers' },
     description: '按透明度、溶解氧、氧化还原电位、氨氮判定：轻度黑臭蓝色，重度黑臭黄色。',
     source: '住房城乡建设部《城市黑臭水体整治工作指南》(2015)',
-    owner: 'ZJJ',
+    // Owned by 市生态环境局, whose water-quality stations it reads (a rule watches only its owner's
+    // devices); the drainage task routes its alerts to 市住建局, which leads the remediation.
+    owner: 'STHJJ',
     task: 'drainage',
     scope: { types: ['WaterQualityObserved'], tags: ['urban-river'] },
     notify: ['STHJJ'],

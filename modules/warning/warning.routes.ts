@@ -3,7 +3,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { AppError } from '../../platform/http/errors.js';
+import { inScope } from '../../platform/auth/scope.js';
+import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
@@ -151,7 +152,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
   app.get(
     '/api/warning/rules',
     { schema: { ...R('Warning rules'), response: { 200: Type.Array(RuleSchema) } }, config: { auth: { permission: 'warning.read' } } },
-    async () => (await rules.listRules(p)).map(withFaults),
+    async (req) => (await rules.listRules(p, principalOf(req).scope)).map(withFaults),
   );
   app.get(
     '/api/warning/rules/:id',
@@ -159,7 +160,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       schema: { ...R('One rule, with its faults'), params: Type.Object({ id: Type.String() }), response: { 200: RuleSchema, 404: P } },
       config: { auth: { permission: 'warning.read' } },
     },
-    async (req) => withFaults(await rules.getRule(p, req.params.id)),
+    async (req) => withFaults(await rules.getRule(p, req.params.id, principalOf(req))),
   );
   app.get(
     '/api/warning/rules/:id/versions',
@@ -167,7 +168,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       schema: { ...R('Every saved version of a rule, newest first'), params: Type.Object({ id: Type.String() }), response: { 404: P } },
       config: { auth: { permission: 'warning.read' } },
     },
-    async (req) => rules.ruleVersions(p, req.params.id),
+    async (req) => rules.ruleVersions(p, req.params.id, principalOf(req)),
   );
   app.post(
     '/api/warning/rules',
@@ -233,7 +234,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       config: { auth: { permission: 'warning.read' } },
     },
     async (req) => {
-      const errors = validateRule(req.body as RuleDefinition, await rules.catalog(p));
+      const def = req.body as RuleDefinition;
+      const errors = [...validateRule(def, await rules.catalog(p)), ...(await rules.foreignDevices(p, def))];
       return { valid: errors.length === 0, errors };
     },
   );
@@ -264,7 +266,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
           errors: [{ pointer: '/body/to', detail: 'after from, within 31 days' }],
         });
       let rule: Rule;
-      if (b.ruleId) rule = await rules.getRule(p, b.ruleId);
+      if (b.ruleId) rule = await rules.getRule(p, b.ruleId, principalOf(req));
       else if (b.rule) {
         await rules.checkRule(p, b.rule as RuleDefinition, '/body/rule');
         rule = {
@@ -284,6 +286,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       return backtest(p, sensing.telemetry, rule, {
         from: b.from,
         to: b.to,
+        scope: principalOf(req).scope,
         ...(b.devices ? { devices: b.devices } : {}),
         ...(b.maxDevices ? { maxDevices: b.maxDevices } : {}),
       });
@@ -425,7 +428,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       },
       config: { auth: { permission: 'warning.read' } },
     },
-    async (req) => warning.alerts.listMaintenance(!req.query.all),
+    async (req) => warning.alerts.listMaintenance(!req.query.all, principalOf(req).scope),
   );
   app.post(
     '/api/warning/maintenance',
@@ -460,12 +463,10 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       let department = principal.department ?? 'DSJZX';
       if (b.deviceId) {
         const d = await p.db.selectFrom('devices').select(['department_code', 'district_adcode']).where('id', '=', b.deviceId).executeTakeFirst();
-        if (!d) errors.push({ pointer: '/body/deviceId', detail: `unknown device ${b.deviceId}` });
-        else {
-          department = d.department_code;
-          if (principal.scope.departments !== '*' && !principal.scope.departments.includes(d.department_code))
-            throw new AppError('WD_ERR_OUT_OF_SCOPE', 'That device belongs to another department');
-        }
+        // Another department's device is reported like an unknown one: ids cannot be probed.
+        if (!d || !inScope(principal.scope, { department: d.department_code, district: d.district_adcode }))
+          errors.push({ pointer: '/body/deviceId', detail: `unknown device ${b.deviceId}` });
+        else department = d.department_code;
       } else if (principal.scope.departments !== '*') {
         // Silencing a district or an area for everyone is for the operations centre.
         throw new AppError('WD_ERR_FORBIDDEN', 'Only city-wide roles silence a district or an area; a department silences its own devices');
@@ -611,8 +612,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       const e = await p.db.selectFrom('notification_endpoints').selectAll().where('id', '=', req.params.id).executeTakeFirst();
       if (!e) throw new AppError('WD_ERR_NOT_FOUND', `Endpoint ${req.params.id} does not exist`);
       const principal = principalOf(req);
-      if (principal.scope.departments !== '*' && !principal.scope.departments.includes(e.department_code))
-        throw new AppError('WD_ERR_OUT_OF_SCOPE', 'That endpoint belongs to another department');
+      if (!inScope(principal.scope, { department: e.department_code, district: null })) throw hiddenNotFound('Endpoint', req.params.id);
       await transaction(p.db, async (trx) => {
         await trx.deleteFrom('notification_endpoints').where('id', '=', e.id).execute();
         await appendAudit(trx, {

@@ -55,6 +55,11 @@ export interface CityProfile {
   departments: ProfileDepartment[];
   tasks: ProfileTask[];
   demoAccounts: DemoAccount[];
+  /**
+   * Departments whose warning rules may watch every department's devices: the operations centre
+   * (运行指挥中心). Any other department's rules watch only its own devices.
+   */
+  cityWideDepartments: readonly string[];
   /** District adcode containing a point (lon, lat in the profile's datum), if any. */
   districtAt(lon: number, lat: number): string | undefined;
   /**
@@ -82,6 +87,7 @@ interface RawProfile {
   specialZones: { code: string; zh: string; en: string; parent: string; government: { code: string; zh: string; en: string } }[];
   districtGovernmentSuffix: Names;
   demoAccounts: DemoAccount[];
+  cityWideDepartments?: string[];
 }
 
 interface RawMatrix {
@@ -158,6 +164,9 @@ export function loadProfile(nameOrDir: string): CityProfile {
   for (const a of raw.demoAccounts) {
     if (a.department && !codes.has(a.department)) throw new ProfileError(`Demo account ${a.username} names unknown department ${a.department}`);
   }
+  for (const c of raw.cityWideDepartments ?? []) {
+    if (!codes.has(c)) throw new ProfileError(`cityWideDepartments names unknown department ${c}`);
+  }
 
   return {
     id: raw.id,
@@ -171,6 +180,7 @@ export function loadProfile(nameOrDir: string): CityProfile {
     departments,
     tasks: matrix.tasks,
     demoAccounts: raw.demoAccounts,
+    cityWideDepartments: raw.cityWideDepartments ?? [],
     districtAt: (lon, lat) => index.find(lon, lat),
     responsibleUnits: (task) => expandResponsible(task, departments),
   };

@@ -4,7 +4,7 @@
  * by whichever process claims them.
  */
 import type { Transaction } from 'kysely';
-import { type Principal, assertInScope, whereInScope, type Scope } from '../auth/scope.js';
+import { type Principal, assertInScope, assertVisible, whereInScope, type Scope } from '../auth/scope.js';
 import type { Outbox } from '../bus/outbox.js';
 import { type WorkingCalendar, deadlineFrom } from '../calendar/calendar.js';
 import type { CalendarService } from '../calendar/calendar.service.js';
@@ -282,7 +282,7 @@ export class WorkflowEngine {
   async get(instanceId: string, principal: Principal | null): Promise<InstanceRow> {
     const inst = await this.db.selectFrom('workflow_instances').selectAll().where('id', '=', instanceId).executeTakeFirst();
     if (!inst) throw notFound('Workflow instance', instanceId);
-    if (principal) assertInScope(principal, { department: inst.department_code, district: inst.district_adcode });
+    if (principal) assertVisible(principal, { department: inst.department_code, district: inst.district_adcode }, 'Workflow instance', instanceId);
     return inst;
   }
 
