@@ -494,7 +494,8 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
         req.body.items.map(async (item) => {
           const device = await sensing.directory.get(item.device);
           // A device outside the gateway's scope is answered like an unknown one.
-          if (!device || device.disabled || !inScope(principal.scope, device)) return { device: item.device, status: 404, error: `unknown device ${item.device}` };
+          if (!device || device.disabled || !inScope(principal.scope, device))
+            return { device: item.device, status: 404, error: `unknown device ${item.device}` };
           try {
             const outcome: IngestOutcome = await sensing.pipeline.ingest(device, item.format === 'senml' ? senmlAdaptor : jsonAdaptor, item.payload, 'http');
             return { device: item.device, status: 202, outcome };

@@ -136,6 +136,8 @@ export async function workflowRoutes(root: FastifyInstance, engine: WorkflowEngi
     async (req) => {
       const ctx = ctxOf(req);
       const b = req.body;
+      // An instance outside the caller's scope is not found, as an unknown one.
+      await engine.get(req.params.id, principalOf(req));
       const next = await engine.fire(req.params.id, b.transition, ctx, {
         ...(b.comment !== undefined ? { comment: b.comment } : {}),
         ...(b.attachments ? { attachments: b.attachments } : {}),

@@ -1,0 +1,450 @@
+/**
+ * The route-by-role sweep: for every route in the OpenAPI document and every built-in role plus a
+ * department API key, over data seeded in two districts (茅箭区 420302, 张湾区 420303) and two
+ * departments (住建局 ZJJ, 城管执法委 CGW) besides the district governments:
+ *
+ * - every listing (a GET without path parameters) returns no record outside the caller's scope
+ *   (found by its id anywhere in the answer, nested evidence and titles included);
+ * - every route with an id answers a record outside the caller's scope exactly as it answers an
+ *   unknown id (status and problem, the id aside), and changes nothing;
+ * - a record inside the scope is found.
+ *
+ * The expected scope of each record is worked out here from the data model (docs/security.md),
+ * not from the code under test. New routes are covered by reading the OpenAPI document: a listing
+ * that needs query parameters, or a route with an id whose kind is not known here, fails the test
+ * until it is added to the tables below.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { ALL, type Scope, type ScopeSet, inScope } from '../platform/auth/scope.js';
+import type { EventBus } from '../platform/bus/bus.js';
+import { post } from '../modules/warning/__tests__/helpers.js';
+import { type TestApp, dialects, startApp } from './helpers.js';
+
+const MIN = 60_000;
+const MAOJIAN = { lon: 110.78621, lat: 32.644463 }; // 420302
+const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 420303
+
+type Kind = 'device' | 'rule' | 'alert' | 'incident' | 'task' | 'allocation' | 'window' | 'endpoint' | 'user' | 'apikey' | 'instance';
+
+interface Caller {
+  name: string;
+  token: string;
+  scope: Scope;
+  /** May read users (users.read) or API keys (apikeys.manage). */
+  usersRead: boolean;
+  keysRead: boolean;
+  /** The caller's own user or key id (it may read itself). */
+  selfId: string;
+}
+
+/** Which kind of record a route's id names; `shared` records are readable by everyone holding the route's permission. */
+const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
+  [/^\/api\/devices\/\{id\}/, 'device'],
+  [/^\/api\/ingest\/\{deviceId\}$/, 'skip'], // a device's own token authenticates it (modules/sensing tests)
+  [/^\/api\/device-types\/\{id\}/, 'shared'],
+  [/^\/api\/warning\/rules\/\{id\}/, 'rule'],
+  [/^\/api\/alerts\/\{id\}/, 'alert'],
+  [/^\/api\/command\/alerts\/\{id\}/, 'alert'],
+  [/^\/api\/warning\/maintenance\/\{id\}$/, 'window'],
+  [/^\/api\/warning\/endpoints\/\{id\}$/, 'endpoint'],
+  [/^\/api\/command\/plans\/\{id\}/, 'shared'], // the city's published emergency plans
+  [/^\/api\/command\/incidents\/\{id\}/, 'incident'],
+  [/^\/api\/command\/tasks\/\{id\}/, 'task'],
+  [/^\/api\/command\/resources\/\{id\}$/, 'shared'], // the shared resource registry (contacts masked)
+  [/^\/api\/command\/allocations\/\{id\}/, 'allocation'],
+  [/^\/api\/brain\/indicators\/\{id\}/, 'shared'], // city indicators are statistics for every staff member
+  [/^\/api\/departments\/\{code\}$/, 'shared'],
+  [/^\/api\/users\/\{id\}/, 'user'],
+  [/^\/api\/api-keys\/\{id\}$/, 'apikey'],
+  [/^\/api\/calendar\//, 'shared'],
+  [/^\/api\/workflow-instances\/\{id\}/, 'instance'],
+];
+
+/** Query strings listings and id routes need to get past validation. */
+const QUERIES: Record<string, string> = {
+  'GET /api/devices/{id}/series': 'attr=currentLevel',
+  'GET /api/districts/lookup': `lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
+  'GET /api/calendar/deadline': 'from=2026-12-01&workingDays=3',
+  'GET /api/command/resources/nearest': `type=pump_truck&lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
+};
+
+/** Listings not swept, and why. */
+const LISTINGS_SKIPPED: Record<string, string> = {
+  'GET /api/live': 'a WebSocket; its scope is tested in modules/sensing and modules/command',
+  'GET /healthz': 'no data',
+  'GET /readyz': 'no data',
+};
+
+/** Bodies that pass validation, so the scope check is what answers. */
+const BODIES: Record<string, unknown> = {
+  'PATCH /api/devices/{id}': { version: 1, name: 'sweep' },
+  'PUT /api/warning/rules/{id}': {
+    version: 1,
+    enabled: true,
+    name: { zh: '扫描', en: 'Sweep' },
+    source: 'sweep',
+    owner: 'ZJJ',
+    task: 'drainage',
+    scope: { types: ['FloodMonitoring'] },
+    levels: [{ level: 4, condition: { kind: 'threshold', attr: 'currentLevel', op: '>=', value: 0.15 } }],
+  },
+  'POST /api/alerts/{id}/acknowledge': { comment: 'sweep' },
+  'POST /api/alerts/{id}/comment': { comment: 'sweep' },
+  'POST /api/alerts/{id}/resolve': { comment: 'sweep' },
+  'POST /api/alerts/{id}/close': { comment: 'sweep' },
+  'POST /api/command/incidents/{id}/activate': { planId: 'urban-waterlogging', level: 4 },
+  'POST /api/command/incidents/{id}/level': { level: 3, reason: 'sweep' },
+  'POST /api/command/incidents/{id}/end': { reason: 'sweep' },
+  'POST /api/command/incidents/{id}/allocations': { resourceId: 'res_none', quantity: 1 },
+  'PUT /api/command/incidents/{id}/lessons': { lessons: 'sweep' },
+  'POST /api/command/tasks/{id}/accept': {},
+  'POST /api/command/tasks/{id}/complete': { comment: 'sweep' },
+  'POST /api/command/tasks/{id}/reports': { text: 'sweep' },
+  'POST /api/command/allocations/{id}/return': {},
+  'PATCH /api/users/{id}': { displayName: 'sweep' },
+  'POST /api/users/{id}/reset-password': {},
+  'POST /api/users/{id}/unlock': {},
+  'POST /api/workflow-instances/{id}/transitions': { transition: 'accept' },
+  'POST /api/devices/{id}/token': {},
+  'POST /api/warning/rules/{id}/resume': {},
+};
+
+const UNKNOWN: Record<Kind, string> = {
+  device: 'swdev-none',
+  rule: 'swrule-none',
+  alert: 'alr_00000000000000000000000',
+  incident: 'inc_00000000000000000000000',
+  task: 'wfi_00000000000000000000000',
+  allocation: 'alc_00000000000000000000000',
+  window: 'mw_00000000000000000000000',
+  endpoint: 'nep_00000000000000000000000',
+  user: 'usr_00000000000000000000000',
+  apikey: 'key_00000000000000000000000',
+  instance: 'wfi_00000000000000000000000',
+};
+
+const set = (s: ScopeSet) => s;
+
+for (const d of await dialects()) {
+  describe(`route-by-role sweep (${d.name})`, () => {
+    let t: TestApp<EventBus>;
+    let admin: string;
+    const callers: Caller[] = [];
+    /** Every seeded record: its kind, id, and who may see it. */
+    const records: { kind: Kind; id: string; visible: (c: Caller) => boolean; mentions?: string[] }[] = [];
+    let paths: Record<string, Record<string, unknown>> = {};
+
+    before(async () => {
+      t = (await startApp(d)) as TestApp<EventBus>;
+      admin = await t.login('admin');
+      const accounts: [string, ScopeSet, ScopeSet, boolean][] = [
+        ['admin', ALL, ALL, true],
+        ['duty', ALL, ALL, true],
+        ['yjj.leader', ['YJJ'], ALL, true],
+        ['zjj.leader', ['ZJJ'], ALL, true],
+        ['zjj.staff', ['ZJJ'], ALL, false],
+        ['cgw.staff', ['CGW'], ALL, false],
+        ['zw.staff', ['GOV-420303'], ['420303'], false],
+        ['grid.maojian', ['CGW'], ['420302'], false],
+        ['citizen', [], [], false],
+        ['enterprise', [], [], false],
+      ];
+      for (const [name, departments, districts, usersRead] of accounts) {
+        const token = await t.login(name);
+        const me = await t.call('GET', '/api/auth/me', token);
+        callers.push({
+          name,
+          token,
+          scope: { departments: set(departments), districts: set(districts) },
+          usersRead,
+          keysRead: name === 'admin',
+          selfId: me.body.id,
+        });
+      }
+      const key = await t.call('POST', '/api/api-keys', admin, { name: '住建局排水系统 sweep', department: 'ZJJ', districts: ['*'], roles: ['api_client'] });
+      assert.equal(key.status, 201, JSON.stringify(key.body));
+      callers.push({
+        name: 'ZJJ API key',
+        token: key.body.key,
+        scope: { departments: ['ZJJ'], districts: ALL },
+        usersRead: false,
+        keysRead: false,
+        selfId: key.body.id,
+      });
+      const byName = (n: string) => callers.find((c) => c.name === n)!.token;
+
+      // ---- devices in both districts of both departments and the district governments ----
+      const devices = [
+        ['swdev-zjj-mj', 'ZJJ', MAOJIAN, '420302'],
+        ['swdev-zjj-zw', 'ZJJ', ZHANGWAN, '420303'],
+        ['swdev-cgw-mj', 'CGW', MAOJIAN, '420302'],
+        ['swdev-cgw-zw', 'CGW', ZHANGWAN, '420303'],
+        ['swdev-gov-zw', 'GOV-420303', ZHANGWAN, '420303'],
+        ['swdev-gov-mj', 'GOV-420302', MAOJIAN, '420302'],
+      ] as const;
+      const tokens: Record<string, string> = {};
+      for (const [id, department, location, district] of devices) {
+        const r = await t.call('POST', '/api/devices', admin, { id, name: id, type: 'FloodMonitoring', department, location });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        tokens[id] = r.body.token;
+        records.push({ kind: 'device', id, visible: (c) => inScope(c.scope, { department, district }) });
+      }
+      // ---- rules of CGW and 张湾区政府 besides the seeded ones (ZJJ's waterlogging rules) ----
+      for (const [id, owner, task] of [
+        ['swrule-cgw', 'CGW', 'urban-management'],
+        ['swrule-gov-zw', 'GOV-420303', 'drainage'],
+      ] as const) {
+        const r = await t.call('POST', '/api/warning/rules', admin, {
+          id,
+          name: { zh: id, en: id },
+          source: 'sweep',
+          owner,
+          task,
+          scope: { types: ['FloodMonitoring'] },
+          levels: [{ level: 4, condition: { kind: 'threshold', attr: 'currentLevel', op: '>=', value: 0.15 } }],
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+      }
+      for (const r of (await t.call('GET', '/api/warning/rules', admin)).body as { id: string; owner: string }[])
+        records.push({ kind: 'rule', id: r.id, visible: (c) => inScope(c.scope, { department: r.owner, district: null }) });
+      // ---- readings that raise alerts on every device ----
+      const base = Date.now() - 30 * MIN;
+      for (const [id] of devices) {
+        await post(t, id, tokens[id]!, { ts: base, currentLevel: 0.2 });
+        await post(t, id, tokens[id]!, { ts: base + 3 * MIN, currentLevel: 0.22 });
+      }
+      const alerts = (await t.call('GET', '/api/alerts?limit=500', admin)).body.items as {
+        id: string;
+        ruleId: string;
+        deviceId: string | null;
+        district: string | null;
+        recipients: { department: string }[];
+      }[];
+      assert.ok(alerts.length >= devices.length, `alerts: ${alerts.length}`);
+      const alertVisible = new Map<string, (c: Caller) => boolean>();
+      for (const a of alerts) {
+        const recipients = a.recipients.map((r) => r.department);
+        const visible = (c: Caller) => recipients.some((dep) => inScope(c.scope, { department: dep, district: a.district }));
+        alertVisible.set(a.id, visible);
+        records.push({ kind: 'alert', id: a.id, visible });
+      }
+
+      // ---- incidents: from an alert and activated; reported by CGW; reported by phone ----
+      const zjjMj = alerts.find((a) => a.deviceId === 'swdev-zjj-mj' && a.ruleId === 'waterlogging-depth')!;
+      const a = await t.call('POST', '/api/command/incidents', byName('duty'), { fromAlert: zjjMj.id });
+      assert.equal(a.status, 201, JSON.stringify(a.body));
+      assert.equal(
+        (await t.call('POST', `/api/command/incidents/${a.body.id}/activate`, byName('duty'), { planId: 'urban-waterlogging', level: 4 })).status,
+        200,
+      );
+      const b = await t.call('POST', '/api/command/incidents', byName('cgw.staff'), {
+        title: 'sweep 城管上报',
+        subkind: 'waterlogging',
+        severity: 4,
+        location: ZHANGWAN,
+        source: 'report',
+      });
+      assert.equal(b.status, 201, JSON.stringify(b.body));
+      const c = await t.call('POST', '/api/command/incidents', byName('duty'), {
+        title: 'sweep 电话报告',
+        subkind: 'waterlogging',
+        severity: 4,
+        location: MAOJIAN,
+        source: 'phone',
+      });
+      assert.equal(c.status, 201);
+      const involved: Record<string, string[]> = {
+        [a.body.id]: ['DSJZX', ...zjjMj.recipients.map((r) => r.department)],
+        [b.body.id]: ['CGW'],
+        [c.body.id]: ['DSJZX'],
+      };
+      const near = (await t.call('GET', `/api/command/resources/nearest?type=pump_truck&lon=${MAOJIAN.lon}&lat=${MAOJIAN.lat}`, admin)).body[0];
+      const alloc = await t.call('POST', `/api/command/incidents/${a.body.id}/allocations`, byName('duty'), { resourceId: near.id, quantity: 1 });
+      assert.equal(alloc.status, 201, JSON.stringify(alloc.body));
+      for (const inc of [a.body, b.body, c.body]) {
+        const board = (await t.call('GET', `/api/command/incidents/${inc.id}`, admin)).body;
+        for (const task of board.tasks) involved[inc.id]!.push(task.unit);
+        const depts = involved[inc.id]!;
+        const visible = (x: Caller) => depts.some((dep) => inScope(x.scope, { department: dep, district: inc.district }));
+        // Its title names the device of the alert it came from: shared with everyone involved.
+        records.push({ kind: 'incident', id: inc.id, visible, mentions: [board.incident.title, ...board.alerts] });
+        for (const task of board.tasks) {
+          records.push({ kind: 'task', id: task.id, visible });
+          // The workflow kernel's view of a task is its unit's (the board shows it to everyone involved).
+          records.push({ kind: 'instance', id: task.id, visible: (x) => inScope(x.scope, { department: task.unit, district: inc.district }) });
+        }
+        if (inc.id === a.body.id) records.push({ kind: 'allocation', id: alloc.body.id, visible });
+      }
+
+      // ---- maintenance windows and endpoints of ZJJ and CGW ----
+      for (const [who, device, dept] of [
+        ['zjj.staff', 'swdev-zjj-mj', 'ZJJ'],
+        ['cgw.staff', 'swdev-cgw-zw', 'CGW'],
+      ] as const) {
+        const w = await t.call('POST', '/api/warning/maintenance', byName(who), { deviceId: device, endsAt: Date.now() + 3_600_000, reason: `sweep ${dept}` });
+        assert.equal(w.status, 201, JSON.stringify(w.body));
+        records.push({ kind: 'window', id: w.body.id, visible: (x) => inScope(x.scope, { department: dept, district: null }) });
+        const e = await t.call('POST', '/api/warning/endpoints', byName(who), {
+          department: dept,
+          channel: 'email',
+          address: `duty-${dept.toLowerCase()}@example.org`,
+        });
+        assert.equal(e.status, 201, JSON.stringify(e.body));
+        records.push({ kind: 'endpoint', id: e.body.id, visible: (x) => inScope(x.scope, { department: dept, district: null }) });
+      }
+      // ---- people and keys ----
+      for (const u of (await t.call('GET', '/api/users?limit=200', admin)).body.items as { id: string; department: string | null }[])
+        records.push({
+          kind: 'user',
+          id: u.id,
+          visible: (x) =>
+            x.selfId === u.id || (x.usersRead && (x.scope.departments === ALL || (u.department !== null && x.scope.departments.includes(u.department)))),
+        });
+      for (const k of (await t.call('GET', '/api/api-keys', admin)).body as { id: string }[])
+        records.push({ kind: 'apikey', id: k.id, visible: (x) => x.keysRead || x.selfId === k.id });
+
+      await t.app.ready();
+      paths = (t.app.swagger() as { paths: Record<string, Record<string, unknown>> }).paths;
+    });
+    after(() => t.close());
+
+    /** Ids of records the caller may see, directly or through a record it may see that names them. */
+    function allowed(c: Caller): Set<string> {
+      const out = new Set<string>();
+      for (const r of records) {
+        if (!r.visible(c)) continue;
+        out.add(r.id);
+        for (const m of r.mentions ?? []) for (const x of records) if (m.includes(x.id)) out.add(x.id);
+      }
+      // An alert names its device and rule: routed to a department, it shares them.
+      for (const r of records.filter((x) => x.kind === 'alert' && out.has(x.id))) {
+        const a = alertInfo.get(r.id);
+        if (a) {
+          if (a.deviceId) out.add(a.deviceId);
+          out.add(a.ruleId);
+        }
+      }
+      return out;
+    }
+    const alertInfo = new Map<string, { deviceId: string | null; ruleId: string }>();
+
+    /** The record ids (of the kinds this test tracks, users aside: they name actors) anywhere in a body. */
+    function idsIn(body: string): string[] {
+      return records.filter((r) => r.kind !== 'user' && body.includes(r.id)).map((r) => r.id);
+    }
+
+    test('no listing returns a record outside the caller’s scope', async () => {
+      for (const a of (await t.call('GET', '/api/alerts?limit=500', admin)).body.items) alertInfo.set(a.id, { deviceId: a.deviceId, ruleId: a.ruleId });
+      const problems: string[] = [];
+      let swept = 0;
+      for (const [path, ops] of Object.entries(paths)) {
+        if (path.includes('{') || !('get' in ops)) continue;
+        const key = `GET ${path}`;
+        if (LISTINGS_SKIPPED[key]) continue;
+        for (const c of callers) {
+          const q = QUERIES[key];
+          const r = await t.inject({ method: 'GET', url: q ? `${path}?${q}` : path, headers: { authorization: `Bearer ${c.token}` } });
+          if (r.statusCode === 400) problems.push(`${key} answers 400 without a query: add one to QUERIES (${r.body.slice(0, 200)})`);
+          swept++;
+          const ok = allowed(c);
+          const leaked = idsIn(r.body).filter((id) => !ok.has(id));
+          if (leaked.length) problems.push(`${c.name} ${key} (${r.statusCode}) returns ${leaked.join(', ')}`);
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.ok(swept > 300, `swept ${swept} listings`);
+    });
+
+    test('every route with an id answers an out-of-scope record as an unknown one, finds an in-scope one, and changes nothing', async () => {
+      const snapshot = async () =>
+        JSON.stringify({
+          devices: (await t.call('GET', '/api/devices?limit=500', admin)).body.items.map((x: { id: string; version: number }) => [x.id, x.version]),
+          rules: (await t.call('GET', '/api/warning/rules', admin)).body.map((x: { id: string; version: number; status: string }) => [
+            x.id,
+            x.version,
+            x.status,
+          ]),
+          alerts: (await t.call('GET', '/api/alerts?limit=500', admin)).body.items.map((x: { id: string; status: string; rev: number }) => [
+            x.id,
+            x.status,
+            x.rev,
+          ]),
+          incidents: (await t.call('GET', '/api/command/incidents', admin)).body.map((x: { id: string; rev: number }) => [x.id, x.rev]),
+          windows: (await t.call('GET', '/api/warning/maintenance', admin)).body.map((x: { id: string; endsAt: number }) => [x.id, x.endsAt]),
+          endpoints: (await t.call('GET', '/api/warning/endpoints', admin)).body.map((x: { id: string }) => x.id),
+          users: (await t.call('GET', '/api/users?limit=200', admin)).body.items.map((x: { id: string; status: string; displayName: string }) => [
+            x.id,
+            x.status,
+            x.displayName,
+          ]),
+          keys: (await t.call('GET', '/api/api-keys', admin)).body.map((x: { id: string; revoked: boolean }) => [x.id, x.revoked]),
+        });
+      const before = await snapshot();
+      const problems: string[] = [];
+      let compared = 0;
+      const strip = (body: string, ids: string[]) => {
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(body);
+        } catch {
+          return body;
+        }
+        if (parsed && typeof parsed === 'object') {
+          const o = parsed as Record<string, unknown>;
+          delete o.requestId;
+          delete o.instance;
+        }
+        let text = JSON.stringify(parsed);
+        for (const id of ids) text = text.replaceAll(id, '<id>');
+        return text;
+      };
+      for (const [path, ops] of Object.entries(paths)) {
+        if (!path.includes('{')) continue;
+        const kind = ROUTE_KINDS.find(([re]) => re.test(path))?.[1];
+        if (!kind) {
+          problems.push(`${path}: no kind in ROUTE_KINDS`);
+          continue;
+        }
+        if (kind === 'skip' || kind === 'shared') continue;
+        for (const method of Object.keys(ops)) {
+          const key = `${method.toUpperCase()} ${path}`;
+          const mutating = method !== 'get';
+          if (mutating && !(key in BODIES) && method !== 'delete') {
+            problems.push(`${key}: no body in BODIES`);
+            continue;
+          }
+          const q = QUERIES[key];
+          const call = (id: string, c: Caller) =>
+            t.inject({
+              method: method.toUpperCase() as 'GET',
+              url: `${path.replace(/\{[^}]+\}/, encodeURIComponent(id))}${q ? `?${q}` : ''}`,
+              headers: { authorization: `Bearer ${c.token}`, ...(key in BODIES ? { 'content-type': 'application/json' } : {}) },
+              ...(key in BODIES ? { payload: JSON.stringify(BODIES[key]) } : {}),
+            });
+          for (const c of callers) {
+            const unknown = await call(UNKNOWN[kind], c);
+            for (const r of records.filter((x) => x.kind === kind)) {
+              if (r.visible(c)) {
+                // Reading an in-scope record finds it (mutations of visible records are other tests' business).
+                if (!mutating) {
+                  const seen = await call(r.id, c);
+                  if (seen.statusCode === 404) problems.push(`${c.name} ${key} ${r.id}: in scope but 404`);
+                }
+                continue;
+              }
+              const seen = await call(r.id, c);
+              compared++;
+              const a = `${seen.statusCode} ${strip(seen.body, [r.id, UNKNOWN[kind]])}`;
+              const b = `${unknown.statusCode} ${strip(unknown.body, [r.id, UNKNOWN[kind]])}`;
+              if (a !== b) problems.push(`${c.name} ${key} ${r.id}: ${a.slice(0, 240)}  ≠  unknown: ${b.slice(0, 240)}`);
+            }
+          }
+        }
+      }
+      assert.deepEqual(problems, []);
+      assert.ok(compared > 500, `compared ${compared}`);
+      assert.equal(await snapshot(), before, 'calls on out-of-scope records changed nothing');
+    });
+  });
+}
