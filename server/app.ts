@@ -24,7 +24,7 @@ import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
-import { authenticate, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
+import { authenticate, authenticateTicket, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
 import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
 import { type Warning, startWarning, warningRoutes } from '../modules/warning/index.js';
 import { type Config, queryLimits } from './config.js';
@@ -50,6 +50,8 @@ export interface BuildOptions {
   scheduler?: boolean;
   /** Where the built web apps are; defaults to dist/web. */
   webDir?: string;
+  /** Where log lines go instead of stdout (tests read them). */
+  logStream?: { write(line: string): void };
 }
 
 export interface Wudang {
@@ -69,6 +71,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     logger: {
       level: config.logLevel,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
       // Fastify's request serializer, with secrets in the query string (?access_token=) redacted.
       serializers: {
         req: (req: { method: string; url: string; host?: string; ip?: string; socket?: { remotePort?: number } }) => ({
@@ -132,6 +135,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       loginRateLimit: config.loginRateLimit,
       version: VERSION,
       authenticate: (t) => authenticate(platform, t),
+      authenticateTicket: (t) => authenticateTicket(platform, t),
+      metricsToken: config.metricsToken,
     });
 
     app.get(

@@ -4,7 +4,7 @@ import { verifyAuditChain } from '../platform/audit/audit.js';
 import { generatePassword } from '../platform/auth/password.js';
 import { openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
-import { getUserByUsername, setPassword } from '../modules/identity/index.js';
+import { getUserByUsername, setPassword, unlockUser } from '../modules/identity/index.js';
 import { registerDeviceCommands } from '../modules/sensing/cli.js';
 import { provisionSimulated } from '../modules/sensing/sensing.service.js';
 import { startSimulator, tokenFile } from '../simulator/shiyan.js';
@@ -145,6 +145,31 @@ admin
       const password = o.password ?? generatePassword();
       await setPassword(p, { principal: null, ip: null, requestId: 'cli' }, user.id, password, { mustChange: !o.password });
       console.log(o.password ? `Password of ${username} changed.` : `New password of ${username}: ${password}\n(it must be changed at the next login)`);
+    } catch (err) {
+      console.error(`wudang: ${(err as Error).message}`);
+      process.exitCode = 1;
+    } finally {
+      await s.close();
+    }
+  });
+
+admin
+  .command('unlock')
+  .description('Lift the login locks of a user (every source address) after repeated failed logins')
+  .argument('<username>', 'the user, e.g. admin')
+  .action(async (username: string) => {
+    const c = config();
+    const s = storageFor(c);
+    try {
+      await migrateToLatest(s.db);
+      const user = await getUserByUsername(s.db, username);
+      if (!user) {
+        console.error(`wudang: no user named ${username}`);
+        process.exitCode = 1;
+        return;
+      }
+      await unlockUser({ db: s.db, now: Date.now }, { principal: null, ip: null, requestId: 'cli' }, user.id);
+      console.log(`${username} is unlocked.`);
     } catch (err) {
       console.error(`wudang: ${(err as Error).message}`);
       process.exitCode = 1;

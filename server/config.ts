@@ -274,6 +274,13 @@ export const SETTINGS = {
     default: '20',
     parser: positiveInt(100000),
   }),
+  metricsToken: setting({
+    env: 'METRICS_TOKEN',
+    description: 'Bearer token Prometheus sends for /metrics; when unset, /metrics answers only direct requests from this host',
+    default: undefined,
+    parser: str,
+    secret: true,
+  }),
   bodyLimit: setting({ env: 'BODY_LIMIT', description: 'Largest accepted request body', default: '1mb', parser: bytes }),
   officeHours: setting({
     env: 'OFFICE_HOURS',

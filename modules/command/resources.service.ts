@@ -10,7 +10,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
-import { maskPhone } from '../../platform/privacy/mask.js';
+import { maskContact } from '../../platform/privacy/mask.js';
 import { transaction } from '../../platform/storage/db.js';
 import { dialectOf } from '../../platform/storage/migrate.js';
 import type { Database, EmResourceTable } from '../../platform/storage/schema.js';
@@ -73,7 +73,7 @@ export class ResourceService {
       quantity: r.quantity,
       available,
       unit: r.unit,
-      contact: own ? r.contact : maskPhone(r.contact),
+      contact: own ? r.contact : maskContact(r.contact),
       status: r.status,
       rev: r.rev,
     };

@@ -80,7 +80,10 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
 
   app.post(
     '/api/auth/logout',
-    { schema: { ...R('End this login session', 'auth'), response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } }, config: { auth: {} } },
+    {
+      schema: { ...R('End this login session', 'auth'), response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } },
+      config: { auth: {}, passwordChange: true },
+    },
     async (req, reply) => {
       await svc.logout(p, ctxOf(req), principalOf(req));
       return reply.status(204).send(null);
@@ -89,13 +92,33 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
 
   app.get(
     '/api/auth/me',
-    { schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } }, config: { auth: {} } },
+    {
+      schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } },
+      config: { auth: {}, passwordChange: true },
+    },
     async (req) => meView(principalOf(req)),
   );
 
   app.post(
+    '/api/auth/ticket',
+    {
+      schema: {
+        ...R('A one-time ticket for a WebSocket connection (GET /api/live?ticket=…): works once, within 30 seconds', 'auth'),
+        description:
+          'Browsers cannot send an Authorization header on a WebSocket, and an access token in a URL ends up in logs and proxy records. A ticket stands for the caller once and briefly, so nothing reusable travels in the URL.',
+        response: { 200: Type.Object({ ticket: Type.String(), expiresAt: Type.Integer() }), 401: { $ref: 'Problem#' } },
+      },
+      config: { auth: {} },
+    },
+    async (req) => svc.issueTicket(p, principalOf(req)),
+  );
+
+  app.post(
     '/api/auth/password',
-    { schema: { ...R('Change my password', 'auth'), body: S.ChangePasswordBody, response: { 204: Type.Null(), ...problems } }, config: { auth: {} } },
+    {
+      schema: { ...R('Change my password', 'auth'), body: S.ChangePasswordBody, response: { 204: Type.Null(), ...problems } },
+      config: { auth: {}, passwordChange: true },
+    },
     async (req, reply) => {
       const principal = principalOf(req);
       if (principal.kind !== 'user') throw new AppError('WD_ERR_FORBIDDEN', 'API keys have no password');

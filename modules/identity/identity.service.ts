@@ -111,7 +111,7 @@ export function principalOfUser(u: UserRow, sessionId?: string): Principal {
   });
 }
 
-const audit = (p: Platform, ctx: RequestContext, entry: Parameters<typeof appendAudit>[1]) =>
+const audit = (p: Pick<Platform, 'db'>, ctx: RequestContext, entry: Parameters<typeof appendAudit>[1]) =>
   appendAudit(p.db, {
     ...actorOf(ctx),
     ...entry,
@@ -438,10 +438,14 @@ export async function changeOwnPassword(p: Platform, ctx: RequestContext, princi
   await revoked(p, { userId: u.id });
 }
 
-export async function unlockUser(p: Platform, ctx: RequestContext, id: string): Promise<void> {
+export async function unlockUser(p: Pick<Platform, 'db' | 'now'>, ctx: RequestContext, id: string): Promise<void> {
   const u = await store.getUserById(p.db, id);
   if (!u) throw notFound('User', id);
-  await store.updateUser(p.db, id, { failed_logins: 0, locked_until: null, updated_at: p.now() });
+  // Every source's lock and count go.
+  await transaction(p.db, async (trx) => {
+    await store.clearLoginFailures(trx, id);
+    await store.updateUser(trx, id, { failed_logins: 0, locked_until: null, updated_at: p.now() });
+  });
   await audit(p, ctx, { action: 'user.unlocked', targetType: 'user', targetId: id });
 }
 
@@ -475,6 +479,16 @@ async function issueSession(p: Platform, ctx: RequestContext, u: UserRow, userAg
   return pair;
 }
 
+/** One answer for every failed login: unknown user, wrong password, or locked at this source. */
+const LOGIN_FAILED =
+  'Invalid username or password. After repeated failures an account is locked at the address they came from for a while; an administrator can unlock it.';
+
+/**
+ * Logs in. Every failure answers the same (401, the same text) after the same work (one scrypt
+ * check), whether the user exists, the password is wrong or the account is locked: the answer
+ * reveals nothing about the account. Failures count per account and source address, so a
+ * stranger's guesses lock the account for that address only, never for its owner elsewhere.
+ */
 export async function login(
   p: Platform,
   ctx: RequestContext,
@@ -484,52 +498,74 @@ export async function login(
 ): Promise<TokenPair & { user: UserRow }> {
   const u = await store.getUserByUsername(p.db, username);
   const now = p.now();
+  const source = ctx.ip ?? 'unknown';
+  const ok = await verifyPassword(password, u ? u.password_hash : await dummyPasswordHash());
   if (!u) {
-    await verifyPassword(password, await dummyPasswordHash()); // same cost as a real check
     await audit(p, ctx, { action: 'auth.login', outcome: 'failure', targetType: 'user', details: { username, reason: 'unknown user' } });
-    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS');
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', LOGIN_FAILED);
   }
-  if (u.locked_until && u.locked_until > now) {
-    await audit(p, ctx, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: u.id, details: { username, reason: 'locked' } });
-    throw new AppError('WD_ERR_AUTH_LOCKED', `Account is locked until ${new Date(u.locked_until).toISOString()}`, {
-      lockedUntil: new Date(u.locked_until).toISOString(),
-    });
+  const failures = await store.getLoginFailures(p.db, u.id, source);
+  const locked = failures?.locked_until != null && failures.locked_until > now;
+  if (locked) {
+    await audit(p, ctx, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: u.id, details: { username, reason: 'locked', source } });
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', LOGIN_FAILED);
   }
-  const ok = await verifyPassword(password, u.password_hash);
   if (!ok) {
-    const failures = (u.locked_until && u.locked_until <= now ? 0 : u.failed_logins) + 1;
-    const lock = failures >= p.config.loginMaxFailures;
+    // A lock that has run out starts the count again.
+    const count = (failures && failures.locked_until == null ? failures.failures : 0) + 1;
+    const lock = count >= p.config.loginMaxFailures;
     const until = now + p.config.lockoutDuration * 1000;
-    await store.updateUser(p.db, u.id, { failed_logins: failures, locked_until: lock ? until : u.locked_until });
+    await store.putLoginFailures(p.db, { user_id: u.id, source, failures: lock ? 0 : count, locked_until: lock ? until : null, updated_at: now });
     await audit(p, ctx, {
       action: 'auth.login',
       outcome: 'failure',
       targetType: 'user',
       targetId: u.id,
-      details: { username, reason: 'wrong password', failures },
+      details: { username, reason: 'wrong password', failures: count, source },
     });
     if (lock) {
-      await audit(p, ctx, { action: 'user.locked', outcome: 'success', targetType: 'user', targetId: u.id, details: { until, failures } });
+      await store.updateUser(p.db, u.id, { locked_until: until });
+      await audit(p, ctx, { action: 'user.locked', outcome: 'success', targetType: 'user', targetId: u.id, details: { until, failures: count, source } });
       await p.bus.publish('user.locked', { userId: u.id, until }, { key: u.id });
     }
-    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS');
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', LOGIN_FAILED);
   }
   if (u.status !== 'active') {
     await audit(p, ctx, { action: 'auth.login', outcome: 'denied', targetType: 'user', targetId: u.id, details: { username, reason: 'disabled' } });
     throw new AppError('WD_ERR_AUTH_DISABLED');
   }
-  if (u.failed_logins > 0 || u.locked_until) await store.updateUser(p.db, u.id, { failed_logins: 0, locked_until: null });
+  if (failures) await store.clearLoginFailures(p.db, u.id, source);
   const pair = await issueSession(p, ctx, u, userAgent);
   await audit(p, { ...ctx, principal: principalOfUser(u) }, { action: 'auth.login', targetType: 'user', targetId: u.id });
   return { ...pair, user: u };
 }
 
-/** Exchanges a refresh token for a new pair; the old refresh token stops working. */
+/**
+ * Exchanges a refresh token for a new pair; the old refresh token stops working. A refresh token
+ * presented again after it was exchanged has been copied: the whole session (every token that
+ * descends from the login) is revoked at once, and the reuse audited.
+ */
 export async function refresh(p: Platform, ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
   const now = p.now();
-  const s = await store.getSessionByRefreshHash(p.db, hashToken(refreshToken));
-  if (!s || s.revoked_at || s.refresh_expires_at <= now) {
-    await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', details: { reason: s ? 'expired or revoked' : 'unknown token' } });
+  const hash = hashToken(refreshToken);
+  const s = await store.getSessionByRefreshHash(p.db, hash);
+  if (!s) {
+    const used = await store.usedRefresh(p.db, hash);
+    if (used) {
+      await store.updateSession(p.db, used.session_id, { revoked_at: now });
+      await revoked(p, { sessionId: used.session_id });
+      await audit(p, ctx, {
+        action: 'auth.refresh_reused',
+        outcome: 'denied',
+        targetType: 'session',
+        targetId: used.session_id,
+        details: { reason: 'a refresh token was used again after it was exchanged; the session is revoked' },
+      });
+    } else await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', details: { reason: 'unknown token' } });
+    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+  }
+  if (s.revoked_at || s.refresh_expires_at <= now) {
+    await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', targetType: 'session', targetId: s.id, details: { reason: 'expired or revoked' } });
     throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
   }
   const u = await store.getUserById(p.db, s.user_id);
@@ -537,11 +573,14 @@ export async function refresh(p: Platform, ctx: RequestContext, refreshToken: st
   const token = `wda_${newSecret()}`;
   const nextRefresh = `wdr_${newSecret()}`;
   const expiresAt = now + p.config.accessTokenTtl * 1000;
-  await store.updateSession(p.db, s.id, {
-    access_hash: hashToken(token),
-    refresh_hash: hashToken(nextRefresh),
-    access_expires_at: expiresAt,
-    last_seen_at: now,
+  await transaction(p.db, async (trx) => {
+    await store.rememberUsedRefresh(trx, hash, s.id, now);
+    await store.updateSession(trx, s.id, {
+      access_hash: hashToken(token),
+      refresh_hash: hashToken(nextRefresh),
+      access_expires_at: expiresAt,
+      last_seen_at: now,
+    });
   });
   // The old access token stops working now, here and in every other process.
   await revoked(p, { sessionId: s.id });
@@ -589,6 +628,55 @@ export async function authenticate(p: Platform, token: string): Promise<Principa
     return principal;
   }
   return null;
+}
+
+// ---- one-time tickets for WebSocket connections ----
+
+/** How long a ticket may wait before it is used. */
+export const TICKET_TTL_MS = 30_000;
+
+/**
+ * A one-time ticket standing for the caller, for a WebSocket connection (browsers cannot send an
+ * Authorization header there, and an access token in a URL ends up in logs and proxies). It works
+ * once, for 30 seconds, and only where a route accepts tickets.
+ */
+export async function issueTicket(p: Platform, principal: Principal): Promise<{ ticket: string; expiresAt: number }> {
+  const now = p.now();
+  const ticket = `wdt_${newSecret()}`;
+  const expiresAt = now + TICKET_TTL_MS;
+  await store.insertTicket(
+    p.db,
+    { hash: hashToken(ticket), principal_kind: principal.kind, principal_id: principal.id, session_id: principal.sessionId ?? null, expires_at: expiresAt },
+    now,
+  );
+  return { ticket, expiresAt };
+}
+
+/** The principal a ticket stands for, once; null when unknown, used or expired, or its session or key has ended. */
+export async function authenticateTicket(p: Platform, ticket: string): Promise<Principal | null> {
+  if (!ticket.startsWith('wdt_')) return null;
+  const t = await store.takeTicket(p.db, hashToken(ticket));
+  const now = p.now();
+  if (!t || t.expires_at <= now) return null;
+  if (t.principal_kind === 'user') {
+    const u = await store.getUserById(p.db, t.principal_id);
+    if (u?.status !== 'active') return null;
+    if (t.session_id) {
+      const s = await store.getSession(p.db, t.session_id);
+      if (!s || s.revoked_at || s.refresh_expires_at <= now) return null;
+    }
+    return principalOfUser(u, t.session_id ?? undefined);
+  }
+  const k = await store.getApiKey(p.db, t.principal_id);
+  if (!k || k.revoked_at || (k.expires_at && k.expires_at <= now)) return null;
+  return makePrincipal({
+    kind: 'api_key',
+    id: k.id,
+    name: k.name,
+    roles: rolesOf(k.roles),
+    department: k.department_code,
+    districts: districtsScope(k.districts),
+  });
 }
 
 // ---- API keys ----

@@ -144,12 +144,71 @@ export function getSessionByRefreshHash(db: Conn, hash: string): Promise<Session
   return db.selectFrom('sessions').selectAll().where('refresh_hash', '=', hash).executeTakeFirst();
 }
 
+export function getSession(db: Conn, id: string): Promise<SessionRow | undefined> {
+  return db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
 export async function updateSession(db: Conn, id: string, patch: Partial<Omit<SessionRow, 'id' | 'user_id'>>): Promise<void> {
   await db.updateTable('sessions').set(patch).where('id', '=', id).execute();
 }
 
 export async function revokeUserSessions(db: Conn, userId: string, at: number): Promise<void> {
   await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+}
+
+// ---- failed logins per account and source ----
+
+export function getLoginFailures(db: Conn, userId: string, source: string) {
+  return db.selectFrom('login_failures').selectAll().where('user_id', '=', userId).where('source', '=', source).executeTakeFirst();
+}
+
+export async function putLoginFailures(db: Conn, row: { user_id: string; source: string; failures: number; locked_until: number | null; updated_at: number }) {
+  await db
+    .insertInto('login_failures')
+    .values(row)
+    .onConflict((oc) => oc.columns(['user_id', 'source']).doUpdateSet({ failures: row.failures, locked_until: row.locked_until, updated_at: row.updated_at }))
+    .execute();
+}
+
+export async function clearLoginFailures(db: Conn, userId: string, source?: string): Promise<void> {
+  let q = db.deleteFrom('login_failures').where('user_id', '=', userId);
+  if (source !== undefined) q = q.where('source', '=', source);
+  await q.execute();
+}
+
+/** Sources (addresses) from which an account is locked now. */
+export async function lockedSources(db: Conn, userId: string, now: number): Promise<{ source: string; locked_until: number }[]> {
+  const rows = await db.selectFrom('login_failures').select(['source', 'locked_until']).where('user_id', '=', userId).where('locked_until', '>', now).execute();
+  return rows.map((r) => ({ source: r.source, locked_until: Number(r.locked_until) }));
+}
+
+// ---- refresh tokens already exchanged, WebSocket tickets ----
+
+export async function rememberUsedRefresh(db: Conn, hash: string, sessionId: string, at: number): Promise<void> {
+  await db
+    .insertInto('session_refresh_used')
+    .values({ hash, session_id: sessionId, used_at: at })
+    .onConflict((oc) => oc.column('hash').doNothing())
+    .execute();
+}
+
+export function usedRefresh(db: Conn, hash: string) {
+  return db.selectFrom('session_refresh_used').selectAll().where('hash', '=', hash).executeTakeFirst();
+}
+
+export async function insertTicket(
+  db: Conn,
+  row: { hash: string; principal_kind: string; principal_id: string; session_id: string | null; expires_at: number },
+  now: number,
+): Promise<void> {
+  // Expired tickets go as new ones come.
+  await db.deleteFrom('auth_tickets').where('expires_at', '<=', now).execute();
+  await db.insertInto('auth_tickets').values(row).execute();
+}
+
+/** Takes a ticket: it is deleted as it is read, so it works once. */
+export async function takeTicket(db: Conn, hash: string) {
+  return db.deleteFrom('auth_tickets').where('hash', '=', hash).returningAll().executeTakeFirst();
 }
 
 // ---- API keys ----

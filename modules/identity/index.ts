@@ -1,4 +1,15 @@
 /** Identity and access: the module's public door. */
 export { identityRoutes } from './identity.routes.js';
-export { authenticate, watchAccessChanges, ensureInitialAccounts, seedCity, setPassword, principalOfUser, DEMO_PASSWORD } from './identity.service.js';
+export {
+  authenticate,
+  authenticateTicket,
+  issueTicket,
+  watchAccessChanges,
+  ensureInitialAccounts,
+  seedCity,
+  setPassword,
+  unlockUser,
+  principalOfUser,
+  DEMO_PASSWORD,
+} from './identity.service.js';
 export { getUserByUsername } from './identity.store.js';

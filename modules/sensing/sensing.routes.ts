@@ -555,7 +555,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     {
       schema: {
         ...R(
-          'WebSocket stream of observations, device status changes, alerts and incidents in your data scope (send the token as ?access_token= from browsers)',
+          'WebSocket stream of observations, device status changes, alerts and incidents in your data scope (from browsers: a one-time ?ticket= from POST /api/auth/ticket)',
         ),
         querystring: Type.Object({
           types: Type.Optional(Type.String({ description: 'comma-separated device types' })),
@@ -568,7 +568,8 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
               description: 'observations,status,alerts,incidents (default all the caller may see; alerts need warning.read, incidents command.read)',
             }),
           ),
-          access_token: Type.Optional(Type.String()),
+          ticket: Type.Optional(Type.String({ description: 'A one-time ticket from POST /api/auth/ticket' })),
+          access_token: Type.Optional(Type.String({ description: 'Deprecated: the access token in the URL (redacted from logs); use a ticket' })),
         }),
       },
       config: { auth: { permission: 'devices.read' }, tokenInQuery: true },

@@ -41,6 +41,7 @@ export function dummyPasswordHash(): Promise<string> {
   return dummyHash;
 }
 
+/** Whole passwords seen in every leaked list. */
 const COMMON = new Set([
   'password',
   'password1',
@@ -59,13 +60,112 @@ const COMMON = new Set([
   'passw0rd',
 ]);
 
+/**
+ * Words people decorate with a capital, a symbol and a year ("Admin@123456", "P@ssw0rd123"): a
+ * password whose letters, once the decoration is taken off and look-alike symbols read back as
+ * letters, are one of these is refused. The platform's and the city's own names are among them,
+ * and so is the published demo password.
+ */
+const COMMON_WORDS = new Set([
+  'password',
+  'passwort',
+  'passwd',
+  'pass',
+  'admin',
+  'administrator',
+  'root',
+  'user',
+  'guest',
+  'test',
+  'welcome',
+  'letmein',
+  'iloveyou',
+  'loveyou',
+  'monkey',
+  'dragon',
+  'master',
+  'sunshine',
+  'princess',
+  'football',
+  'baseball',
+  'shadow',
+  'superman',
+  'changeme',
+  'secret',
+  'login',
+  'default',
+  'woaini',
+  'china',
+  'beijing',
+  'hubei',
+  'wudang',
+  'shiyan',
+  'zhihui',
+  'smartcity',
+  'qwerty',
+  'qwer',
+  'asdf',
+  'zxcv',
+  'abcd',
+  'abc',
+]);
+
+/** Keyboard rows, columns and runs: a password that is a stretch of one of these (either way) is refused. */
+const WALKS = [
+  '`1234567890-=',
+  'qwertyuiop[]\\',
+  "asdfghjkl;'",
+  'zxcvbnm,./',
+  '1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik,9ol.0p;/',
+  'qazwsxedcrfvtgbyhnujmikolp',
+  '1q2w3e4r5t6y7u8i9o0p',
+  'abcdefghijklmnopqrstuvwxyz',
+];
+
+/** The demo accounts' published password: never acceptable for any account a person sets. */
+export const PUBLISHED_DEMO_PASSWORD = 'Wudang@2026';
+
+const LEET: Record<string, string> = { '@': 'a', '4': 'a', '0': 'o', '3': 'e', '1': 'i', '!': 'i', $: 's', '5': 's', '7': 't', '9': 'g' };
+
+/** The letters under a decoration: "P@ssw0rd123!" → "password", "2026@Wudang" → "wudang". */
+function coreWord(password: string): string {
+  const trimmed = password
+    .toLowerCase()
+    .replace(/^[^a-z]+/, '')
+    .replace(/[^a-z]+$/, '');
+  return [...trimmed]
+    .map((c) => LEET[c] ?? c)
+    .join('')
+    .replace(/[^a-z]/g, '');
+}
+
+function isWalk(text: string): boolean {
+  const t = text.toLowerCase();
+  if (t.length < 6) return false;
+  return WALKS.some((w) => w.includes(t) || [...w].reverse().join('').includes(t));
+}
+
+/** Why a password is too easy to guess, if it is. */
+function guessable(password: string): string | undefined {
+  if (password === PUBLISHED_DEMO_PASSWORD) return 'is the published demo password';
+  const lower = password.toLowerCase();
+  if (COMMON.has(lower)) return 'is a common password';
+  if (COMMON_WORDS.has(coreWord(password))) return 'is a common word with a little decoration';
+  if (isWalk(lower) || isWalk(lower.replace(/[^a-z0-9]/g, ''))) return 'is a run of keys or characters';
+  const letters = lower.replace(/[^a-z]/g, '');
+  if (letters.length >= 4 && isWalk(letters) && letters.length >= lower.length / 2) return 'is a run of keys or characters';
+  if (/^(.)\1+$/.test(lower) || /^(.{1,5})\1{1,}$/.test(lower)) return 'repeats the same characters';
+  return undefined;
+}
+
 export const PASSWORD_POLICY = {
   minLength: 10,
   maxLength: 128,
   minClasses: 3,
   description:
-    'At least 10 characters, with at least three of: lower-case letters, upper-case letters, digits, symbols; not containing the username; not a common password.',
-  descriptionZh: '至少10个字符，至少包含小写字母、大写字母、数字、符号中的三类；不得包含用户名；不得为常见密码。',
+    'At least 10 characters, with at least three of: lower-case letters, upper-case letters, digits, symbols; not containing the username; not a common password, a common word with a capital, symbol or year added, a run of keys (qwerty, 1qaz2wsx), or the demo password.',
+  descriptionZh:
+    '至少10个字符，至少包含小写字母、大写字母、数字、符号中的三类；不得包含用户名；不得为常见密码、加了大写字母、符号或年份的常见单词、键盘连续键（如 qwerty、1qaz2wsx）或演示密码。',
 };
 
 /** Returns the reasons a password breaks the policy; empty when it is acceptable. */
@@ -76,7 +176,8 @@ export function checkPasswordPolicy(password: string, username?: string): string
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
   if (classes < PASSWORD_POLICY.minClasses) reasons.push('must mix at least three of lower-case, upper-case, digits and symbols');
   if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) reasons.push('must not contain the username');
-  if (COMMON.has(password.toLowerCase())) reasons.push('is a common password');
+  const guess = guessable(password);
+  if (guess) reasons.push(guess);
   return reasons;
 }
 

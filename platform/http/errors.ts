@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   WD_ERR_AUTH_DISABLED: { status: 403, title: 'Account is disabled' },
   WD_ERR_AUTH_PASSWORD_POLICY: { status: 400, title: 'Password does not meet the password policy' },
   WD_ERR_FORBIDDEN: { status: 403, title: 'Not permitted for your role' },
+  WD_ERR_PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your temporary password first' },
   WD_ERR_OUT_OF_SCOPE: { status: 403, title: 'Outside your data scope' },
   WD_ERR_NOT_FOUND: { status: 404, title: 'Not found' },
   WD_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No such route' },

@@ -2,6 +2,7 @@
  * The HTTP platform: request ids, problem-details errors, security headers, OpenAPI,
  * metrics, and authentication with one place that enforces each route's declared access.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -26,8 +27,13 @@ declare module 'fastify' {
     auth?: AuthRequirement;
     /** Not counted in metrics by route (health checks). */
     quiet?: boolean;
-    /** Also accept the token as `?access_token=` (RFC 6750 §2.3): WebSockets cannot send headers. */
+    /**
+     * WebSockets cannot send headers: accept a one-time `?ticket=` (POST /api/auth/ticket), or,
+     * deprecated, the access token as `?access_token=` (RFC 6750 §2.3; redacted from logs).
+     */
     tokenInQuery?: boolean;
+    /** Reachable with a temporary password that must be changed first (who am I, change password, log out). */
+    passwordChange?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -72,7 +78,7 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
     "script-src 'self'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
-    "connect-src 'self' ws: wss:",
+    "connect-src 'self'",
     "font-src 'self' data:",
     "object-src 'none'",
     "frame-ancestors 'none'",
@@ -127,6 +133,22 @@ export interface HttpPlatformOptions {
   loginRateLimit: number;
   version: string;
   authenticate(token: string): Promise<Principal | null>;
+  /** Resolves a one-time WebSocket ticket (it is used up). */
+  authenticateTicket?(ticket: string): Promise<Principal | null>;
+  /** Bearer token for /metrics; without one, /metrics answers only direct requests from this host. */
+  metricsToken?: string | undefined;
+}
+
+/** Compares secrets in constant time. */
+function safeEqual(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+/** Loopback addresses: the host itself. */
+function isLoopback(ip: string): boolean {
+  return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
 }
 
 function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
@@ -190,14 +212,24 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     duration.observe({ method: req.method, route }, reply.elapsedTime / 1000);
   };
 
-  const authenticateRequest = async (req: FastifyRequest, reply: FastifyReply, auth: AuthRequirement, header: string | undefined): Promise<void> => {
-    if (!header) throw new AppError('WD_ERR_AUTH_REQUIRED', 'Send Authorization: Bearer <token>');
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    const principal = m ? await opts.authenticate(m[1]!) : null;
+  const authenticateRequest = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    auth: AuthRequirement,
+    header: string | undefined,
+    ticket: string | undefined,
+    passwordChange: boolean,
+  ): Promise<void> => {
+    if (!header && !ticket) throw new AppError('WD_ERR_AUTH_REQUIRED', 'Send Authorization: Bearer <token>');
+    const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    const principal = ticket !== undefined ? ((await opts.authenticateTicket?.(ticket)) ?? null) : m ? await opts.authenticate(m[1]!) : null;
     if (!principal) {
       if (auth === 'public' || auth === 'device') return;
       throw new AppError('WD_ERR_AUTH_TOKEN_INVALID');
     }
+    // A temporary password opens nothing but changing it.
+    if (principal.mustChangePassword && !passwordChange && auth !== 'public')
+      throw new AppError('WD_ERR_PASSWORD_CHANGE_REQUIRED', 'Change your temporary password first (POST /api/auth/password)');
     req.principal = principal;
     // Responses for an authenticated caller are theirs alone: never cached on the way.
     reply.header('cache-control', 'no-store');
@@ -215,18 +247,21 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     // valid token with the declared permission; public ones read a token only when one is sent.
     const auth = route.config?.auth;
     const tokenInQuery = route.config?.tokenInQuery === true;
+    const passwordChange = route.config?.passwordChange === true;
     if (auth !== undefined && auth !== 'device') {
       const authHook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
         let header = req.headers.authorization;
+        let ticket: string | undefined;
         if (!header && tokenInQuery) {
-          const t = (req.query as Record<string, unknown> | undefined)?.access_token;
-          if (typeof t === 'string' && t !== '') header = `Bearer ${t}`;
+          const q = req.query as Record<string, unknown> | undefined;
+          if (typeof q?.ticket === 'string' && q.ticket !== '') ticket = q.ticket;
+          else if (typeof q?.access_token === 'string' && q.access_token !== '') header = `Bearer ${q.access_token}`;
         }
-        if (auth === 'public' && !header) {
+        if (auth === 'public' && !header && !ticket) {
           done();
           return;
         }
-        authenticateRequest(req, reply, auth, header).then(() => done(), done);
+        authenticateRequest(req, reply, auth, header, ticket, passwordChange).then(() => done(), done);
       };
       route.onRequest = route.onRequest ? [authHook, ...(Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest])] : [authHook];
     }
@@ -277,7 +312,13 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
   });
   app.get('/openapi.json', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async () => app.swagger());
 
-  app.get('/metrics', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (_req, reply) => {
+  // Metrics tell a lot about the platform (routes, volumes, the process): with METRICS_TOKEN they
+  // need that bearer token; without, only direct requests from this host (no proxy in between).
+  app.get('/metrics', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (req, reply) => {
+    const allowed = opts.metricsToken
+      ? safeEqual(req.headers.authorization ?? '', `Bearer ${opts.metricsToken}`)
+      : isLoopback(req.socket.remoteAddress ?? '') && req.headers['x-forwarded-for'] === undefined && req.headers.forwarded === undefined;
+    if (!allowed) return sendProblem(req, reply, 'WD_ERR_FORBIDDEN', 'Metrics need METRICS_TOKEN as a bearer token, or a request from this host');
     reply.type(registry.contentType);
     return registry.metrics();
   });

@@ -21,3 +21,20 @@ export function maskName(name: string | null | undefined): string | null {
   const chars = [...name];
   return chars[0] + '*'.repeat(Math.max(1, chars.length - 1));
 }
+
+/**
+ * A free-text contact ("张三 13800000001", "Li Wei, 0719-8000001"): every phone number in it masked
+ * as maskPhone does, every name kept to its first character. Nothing of a person survives whole.
+ */
+export function maskContact(contact: string | null | undefined): string | null {
+  if (!contact) return null;
+  return (
+    contact
+      // Phone numbers (with spaces, dashes or a leading +).
+      .replace(/\+?\d[\d\s-]{5,}\d/g, (m) => maskPhone(m.replace(/[\s-]/g, '')) ?? '')
+      // Chinese names and other runs of CJK characters.
+      .replace(/[\u3400-\u9fff·]{2,}/g, (m) => maskName(m) ?? '')
+      // Latin names and the local part and domain of an e-mail address.
+      .replace(/[A-Za-z][A-Za-z'-]*[A-Za-z]/g, (m) => maskName(m) ?? '')
+  );
+}

@@ -92,6 +92,24 @@ describe('the wudang command line', () => {
     assert.equal(wudang(['admin', 'reset-password', 'duty', '--password', 'short']).code, 1, 'policy enforced');
   });
 
+  it('lifts the login locks of a user', async () => {
+    const s = openStorage({ dataDir });
+    const u = await s.db.selectFrom('users').select('id').where('username', '=', 'duty').executeTakeFirstOrThrow();
+    await s.db
+      .insertInto('login_failures')
+      .values({ user_id: u.id, source: '203.0.113.9', failures: 0, locked_until: Date.now() + 600_000, updated_at: Date.now() })
+      .execute();
+    await s.close();
+    const r = wudang(['admin', 'unlock', 'duty']);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /duty is unlocked/);
+    const after = openStorage({ dataDir });
+    const left = await after.db.selectFrom('login_failures').selectAll().where('user_id', '=', u.id).execute();
+    await after.close();
+    assert.equal(left.length, 0);
+    assert.equal(wudang(['admin', 'unlock', 'nobody']).code, 1);
+  });
+
   it('verifies the audit log, and exits 1 when a record was edited', async () => {
     const ok = wudang(['audit', 'verify']);
     assert.equal(ok.code, 0, ok.err);

@@ -1,5 +1,5 @@
 import { type ReactNode, useCallback, useEffect, useState } from 'react';
-import { ApiError, type Me, hasSession, login, logout, me } from './api';
+import { ApiError, type Me, api, hasSession, login, logout, me, problemText } from './api';
 import { useI18n } from './i18n';
 import './login.css';
 
@@ -29,7 +29,77 @@ export function AuthGate({ app, children, dark = false }: { app: string; dark?: 
 
   if (checking) return <div className="wd-loading">{t('common.loading')}</div>;
   if (!user) return <LoginForm app={app} dark={dark} onLogin={setUser} />;
+  // The server opens nothing else until a temporary password is changed.
+  if (user.mustChangePassword) return <ChangePasswordForm app={app} dark={dark} onChanged={setUser} signOut={signOut} />;
   return <>{children(user, signOut)}</>;
+}
+
+function ChangePasswordForm({ app, dark, onChanged, signOut }: { app: string; dark: boolean; onChanged: (u: Me) => void; signOut: () => void }) {
+  const { t } = useI18n();
+  const [current, setCurrent] = useState('');
+  const [next, setNext] = useState('');
+  const [again, setAgain] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    if (next !== again) {
+      setError(t('pw.mismatch'));
+      return;
+    }
+    setBusy(true);
+    try {
+      await api('POST', '/api/auth/password', { currentPassword: current, newPassword: next });
+      onChanged(await me());
+    } catch (err) {
+      setError(problemText(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
+      <form className="wd-login-card" onSubmit={submit} aria-label={t('pw.title')}>
+        <div className="wd-login-brand">
+          <div className="wd-login-logo" aria-hidden="true">
+            武
+          </div>
+          <div>
+            <div className="wd-login-name">{t('pw.title')}</div>
+            <div className="wd-login-app">{app}</div>
+          </div>
+        </div>
+        <p className="wd-login-note">{t('pw.intro')}</p>
+        <label>
+          {t('pw.current')}
+          <input name="currentPassword" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} required />
+        </label>
+        <label>
+          {t('pw.new')}
+          <input name="newPassword" type="password" autoComplete="new-password" value={next} onChange={(e) => setNext(e.target.value)} required />
+        </label>
+        <label>
+          {t('pw.repeat')}
+          <input name="newPasswordAgain" type="password" autoComplete="new-password" value={again} onChange={(e) => setAgain(e.target.value)} required />
+        </label>
+        <p className="wd-login-note">{t('pw.policy')}</p>
+        {error && (
+          <div className="wd-login-error" role="alert">
+            {error}
+          </div>
+        )}
+        <button type="submit" disabled={busy}>
+          {t('pw.submit')}
+        </button>
+        <button type="button" className="wd-login-lang" onClick={signOut}>
+          {t('logout')}
+        </button>
+      </form>
+    </div>
+  );
 }
 
 function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin: (u: Me) => void }) {
@@ -47,15 +117,7 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
       onLogin(await login(username, password));
     } catch (err) {
       const code = err instanceof ApiError ? err.problem.code : '';
-      setError(
-        code === 'WD_ERR_AUTH_LOCKED'
-          ? t('login.locked')
-          : code === 'WD_ERR_AUTH_INVALID_CREDENTIALS'
-            ? t('login.failed')
-            : err instanceof Error
-              ? err.message
-              : String(err),
-      );
+      setError(code === 'WD_ERR_AUTH_INVALID_CREDENTIALS' ? t('login.failed') : err instanceof Error ? err.message : String(err));
     } finally {
       setBusy(false);
     }

@@ -47,11 +47,23 @@ export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string
     let closed = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let dropped = false;
-    const connect = () => {
-      const token = accessToken();
-      if (!token || closed) return;
+    const retry = () => {
+      dropped = true;
+      if (!closed) timer = setTimeout(connect, 3000);
+    };
+    const connect = async () => {
+      if (!accessToken() || closed) return;
+      // A one-time ticket, not the access token, goes into the URL (URLs end up in logs).
+      let ticket: string;
+      try {
+        ticket = (await api<{ ticket: string }>('POST', '/api/auth/ticket')).ticket;
+      } catch {
+        retry();
+        return;
+      }
+      if (closed) return;
       const proto = location.protocol === 'https:' ? 'wss' : 'ws';
-      ws = new WebSocket(`${proto}://${location.host}/api/live?kinds=${kinds}&access_token=${encodeURIComponent(token)}`);
+      ws = new WebSocket(`${proto}://${location.host}/api/live?kinds=${kinds}&ticket=${encodeURIComponent(ticket)}`);
       ws.onopen = () => {
         if (dropped) again.current?.();
         dropped = false;
@@ -63,12 +75,9 @@ export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string
           /* not JSON: ignore */
         }
       };
-      ws.onclose = () => {
-        dropped = true;
-        if (!closed) timer = setTimeout(connect, 3000);
-      };
+      ws.onclose = retry;
     };
-    connect();
+    void connect();
     return () => {
       closed = true;
       if (timer) clearTimeout(timer);

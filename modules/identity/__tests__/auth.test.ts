@@ -69,7 +69,6 @@ for (const d of await dialects()) {
       assert.equal(refreshed.status, 200);
       assert.notEqual(refreshed.body.token, login.body.token);
       assert.equal((await t.call('GET', '/api/auth/me', login.body.token)).status, 401, 'old access token ends');
-      assert.equal((await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken })).status, 401, 'old refresh token ends');
       assert.equal((await t.call('GET', '/api/auth/me', refreshed.body.token)).status, 200);
 
       assert.equal((await t.call('POST', '/api/auth/logout', refreshed.body.token)).status, 204);
@@ -109,15 +108,64 @@ for (const d of await dialects()) {
       await t.login('duty');
     });
 
-    it('locks an account after repeated failures, for the lockout duration', async () => {
-      for (let i = 0; i < 3; i++)
-        assert.equal((await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: `bad${i}` })).status, 401);
-      const locked = await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: DEMO_PASSWORD });
-      assert.equal(locked.status, 423);
-      assert.equal(locked.body.code, 'WD_ERR_AUTH_LOCKED');
+    it('an old refresh token used again revokes the whole session: the thief and the owner both have to log in again', async () => {
+      const login = await t.call('POST', '/api/auth/login', undefined, { username: 'duty', password: DEMO_PASSWORD });
+      const first = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken });
+      assert.equal(first.status, 200);
+      const second = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: first.body.refreshToken });
+      assert.equal(second.status, 200);
+      assert.equal((await t.call('GET', '/api/auth/me', second.body.token)).status, 200);
+      // The first refresh token again (someone kept a copy): refused, and everything from the login ends.
+      const replay = await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: login.body.refreshToken });
+      assert.equal(replay.status, 401);
+      assert.equal((await t.call('GET', '/api/auth/me', second.body.token)).status, 401, 'the newest access token ends too');
+      assert.equal(
+        (await t.call('POST', '/api/auth/refresh', undefined, { refreshToken: second.body.refreshToken })).status,
+        401,
+        'and the newest refresh token',
+      );
+      assert.ok((await auditActions()).includes('auth.refresh_reused:denied'));
+    });
+
+    it('locks an account per source after repeated failures: the same answer as a wrong password, and its owner elsewhere still logs in', async () => {
+      const from = (ip: string, password: string) =>
+        t.inject({
+          method: 'POST',
+          url: '/api/auth/login',
+          remoteAddress: ip,
+          headers: { 'content-type': 'application/json' },
+          payload: { username: 'cgw.staff', password },
+        });
+      for (let i = 0; i < 3; i++) assert.equal((await from('203.0.113.9', `bad${i}`)).statusCode, 401);
+      // From the guessing address, even the right password gets exactly what a wrong one or an unknown user gets.
+      const locked = await from('203.0.113.9', DEMO_PASSWORD);
+      const unknown = await t.inject({
+        method: 'POST',
+        url: '/api/auth/login',
+        remoteAddress: '203.0.113.9',
+        headers: { 'content-type': 'application/json' },
+        payload: { username: 'nobody.here', password: 'x' },
+      });
+      assert.equal(locked.statusCode, 401);
+      const shape = (b: string) => {
+        const o = JSON.parse(b);
+        delete o.requestId;
+        return o;
+      };
+      assert.deepEqual(shape(locked.body), shape(unknown.body));
       assert.ok((await auditActions()).includes('user.locked:success'));
+      // The owner, from the office, is not locked out by a stranger's guesses.
+      assert.equal((await from('10.20.0.5', DEMO_PASSWORD)).statusCode, 200);
+      // The lock runs out after LOCKOUT_DURATION.
       clock += 601_000;
-      assert.equal((await t.call('POST', '/api/auth/login', undefined, { username: 'cgw.staff', password: DEMO_PASSWORD })).status, 200);
+      assert.equal((await from('203.0.113.9', DEMO_PASSWORD)).statusCode, 200);
+      // An administrator can lift a lock at once.
+      for (let i = 0; i < 3; i++) await from('203.0.113.9', `bad${i}`);
+      assert.equal((await from('203.0.113.9', DEMO_PASSWORD)).statusCode, 401);
+      const admin = await t.login('admin');
+      const id = (await t.call('GET', '/api/users?q=cgw.staff', admin)).body.items[0].id;
+      assert.equal((await t.call('POST', `/api/users/${id}/unlock`, admin, {})).status, 204);
+      assert.equal((await from('203.0.113.9', DEMO_PASSWORD)).statusCode, 200);
     });
 
     it('enforces the password policy and makes new users change their first password', async () => {
@@ -154,13 +202,32 @@ for (const d of await dialects()) {
       });
       assert.equal(dup.status, 409);
       const token = await t.login('jtj.new', 'Traffic-2026-ok');
+      // A temporary password opens nothing but changing it (and who am I, and logging out).
+      const blocked = await t.call('GET', '/api/districts', token);
+      assert.equal(blocked.status, 403);
+      assert.equal(blocked.body.code, 'WD_ERR_PASSWORD_CHANGE_REQUIRED');
+      assert.equal((await t.call('GET', '/api/auth/me', token)).body.mustChangePassword, true);
       const same = await t.call('POST', '/api/auth/password', token, { currentPassword: 'Traffic-2026-ok', newPassword: 'Traffic-2026-ok' });
       assert.equal(same.status, 400);
       const changed = await t.call('POST', '/api/auth/password', token, { currentPassword: 'Traffic-2026-ok', newPassword: 'Road&Bridge-77' });
       assert.equal(changed.status, 204);
       const me = await t.call('GET', '/api/auth/me', token);
       assert.equal(me.body.mustChangePassword, false);
+      assert.equal((await t.call('GET', '/api/districts', token)).status, 200, 'open once changed');
       await t.login('jtj.new', 'Road&Bridge-77');
+      // Common passwords, decorated common words, runs of keys and the demo password are refused.
+      for (const weak of ['Wudang@2026', 'P@ssw0rd123', 'Admin@123456', 'Qwerty@123', '1Qaz2wsx3edc', 'Shiyan2026!']) {
+        const r = await t.call('POST', '/api/users', admin, {
+          username: 'weak.two',
+          displayName: 'W',
+          password: weak,
+          roles: ['dept_staff'],
+          department: 'JTJ',
+          districts: ['*'],
+        });
+        assert.equal(r.status, 400, weak);
+        assert.equal(r.body.code, 'WD_ERR_AUTH_PASSWORD_POLICY', weak);
+      }
     });
 
     it('masks phone numbers for viewers who do not manage users', async () => {
@@ -182,9 +249,11 @@ for (const d of await dialects()) {
       const admin = await t.login('admin');
       const users = await t.call('GET', '/api/users?q=cgw.staff', admin);
       const cgwId = users.body.items[0].id;
+      // Another department's user answers exactly as an unknown one, and the attempt is audited.
       const denied = await t.call('GET', `/api/users/${cgwId}`, leader);
-      assert.equal(denied.status, 403);
-      assert.equal(denied.body.code, 'WD_ERR_OUT_OF_SCOPE');
+      const unknown = await t.call('GET', '/api/users/usr_00000000000000000000000', leader);
+      assert.equal(denied.status, 404);
+      assert.equal(denied.body.detail.replace(cgwId, '<id>'), unknown.body.detail.replace('usr_00000000000000000000000', '<id>'));
       const forbidden = await t.call('POST', '/api/users', leader, {
         username: 'x.y',
         displayName: 'x',
