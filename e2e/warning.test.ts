@@ -138,7 +138,7 @@ describe('early-warning screens in Chromium', () => {
     await page.locator('.ant-select-item-option', { hasText: '(ZJJ)' }).click();
     await ep.getByTestId('ep-address').fill('not a url');
     await ep.getByTestId('ep-add').click();
-    await ep.getByText('an http(s) URL').waitFor();
+    await ep.getByText('an https URL').waitFor();
     await ep.getByTestId('ep-address').fill('https://zjj.shiyan.example/hooks/wudang');
     await ep.locator('input[type="password"]').fill('zjj-signing-key-0001');
     await ep.getByTestId('ep-add').click();

@@ -274,6 +274,18 @@ export const SETTINGS = {
     default: '20',
     parser: positiveInt(100000),
   }),
+  webhookAllowHttp: setting({
+    env: 'WEBHOOK_ALLOW_HTTP',
+    description: 'Let alert webhooks use plain http:// (otherwise https only)',
+    default: '0',
+    parser: bool,
+  }),
+  webhookAllowPrivate: setting({
+    env: 'WEBHOOK_ALLOW_PRIVATE',
+    description: 'Let alert webhooks reach loopback, private, link-local and cloud-metadata addresses (a closed network; off by default)',
+    default: '0',
+    parser: bool,
+  }),
   metricsToken: setting({
     env: 'METRICS_TOKEN',
     description: 'Bearer token Prometheus sends for /metrics; when unset, /metrics answers only direct requests from this host',

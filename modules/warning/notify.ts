@@ -11,6 +11,7 @@
 import { createHmac } from 'node:crypto';
 import type { Selectable, Transaction } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
+import { EgressRefused, type EgressPolicy, STRICT_EGRESS, egressPost } from '../../platform/http/egress.js';
 import { newId } from '../../platform/ids.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
 import type { Database, NotificationTable } from '../../platform/storage/schema.js';
@@ -44,25 +45,38 @@ export function signWebhook(secret: string, timestamp: string, body: string): st
 
 export class WebhookChannel implements Channel {
   readonly name = 'webhook' as const;
-  constructor(private readonly timeoutMs = 5_000) {}
+  constructor(
+    private readonly policy: EgressPolicy = STRICT_EGRESS,
+    private readonly log?: { warn(o: object, msg: string): void },
+    private readonly timeoutMs = 5_000,
+  ) {}
 
+  /**
+   * Delivers under the egress policy (platform/http/egress.ts). What is recorded for the user is
+   * generic, so an endpoint cannot be used to map what answers where; the detail goes to the log.
+   */
   async send(d: Delivery): Promise<void> {
     const body = JSON.stringify(d.payload);
     const timestamp = String(Date.now());
-    const res = await fetch(d.address, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'Wudang-Webhook/1',
-        'x-wudang-event': d.event,
-        'x-wudang-delivery': d.id,
-        'x-wudang-timestamp': timestamp,
-        ...(d.secret ? { 'x-wudang-signature': signWebhook(d.secret, timestamp, body) } : {}),
-      },
-      body,
-      signal: AbortSignal.timeout(this.timeoutMs),
-    });
-    if (!res.ok) throw new Error(`HTTP ${res.status} from ${new URL(d.address).host}`);
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Wudang-Webhook/1',
+      'x-wudang-event': d.event,
+      'x-wudang-delivery': d.id,
+      'x-wudang-timestamp': timestamp,
+      ...(d.secret ? { 'x-wudang-signature': signWebhook(d.secret, timestamp, body) } : {}),
+    };
+    let status: number;
+    try {
+      status = (await egressPost(d.address, headers, body, { policy: this.policy, timeoutMs: this.timeoutMs })).status;
+    } catch (err) {
+      this.log?.warn({ delivery: d.id, err: (err as Error).message }, 'webhook delivery failed');
+      throw new Error(err instanceof EgressRefused ? 'refused: the address is not allowed' : 'delivery failed: the endpoint could not be reached');
+    }
+    if (status < 200 || status >= 300) {
+      this.log?.warn({ delivery: d.id, status }, 'webhook endpoint did not accept the delivery');
+      throw new Error('delivery failed: the endpoint did not accept it');
+    }
   }
 }
 
@@ -156,7 +170,12 @@ export class Notifier {
     private readonly p: Platform,
     opts: NotifierOptions = {},
   ) {
-    this.channels = { webhook: new WebhookChannel(), sms: new DevelopmentSmsGateway(p), email: new DevelopmentMailer(p), ...opts.channels };
+    this.channels = {
+      webhook: new WebhookChannel({ allowHttp: p.config.webhookAllowHttp, allowPrivate: p.config.webhookAllowPrivate }, p.log),
+      sms: new DevelopmentSmsGateway(p),
+      email: new DevelopmentMailer(p),
+      ...opts.channels,
+    };
     this.backoff = opts.backoffMs ?? RETRY_BACKOFF_MS;
     this.leaseMs = opts.leaseMs ?? 60_000;
     this.sent = new Counter({
@@ -401,6 +420,11 @@ export class Notifier {
         const endpoint = m.endpoint_id
           ? await this.p.db.selectFrom('notification_endpoints').select('secret').where('id', '=', m.endpoint_id).executeTakeFirst()
           : undefined;
+        // An endpoint removed since the message was queued: nothing more goes to it.
+        if (m.endpoint_id && !endpoint) {
+          await this.p.db.updateTable('notifications').set({ status: 'cancelled', claimed_until: null }).where('id', '=', m.id).execute();
+          return;
+        }
         const payload = json.parse<Record<string, unknown>>(m.payload, {});
         const handler = this.subjects.get(m.subject) ?? this.subjects.get('alert')!;
         try {
@@ -442,6 +466,17 @@ export class Notifier {
       }),
     );
     return n;
+  }
+
+  /** Cancels what is still queued for an endpoint (it is being removed). */
+  async cancelFor(trx: Transaction<Database>, endpointId: string): Promise<number> {
+    const r = await trx
+      .updateTable('notifications')
+      .set({ status: 'cancelled', claimed_until: null })
+      .where('endpoint_id', '=', endpointId)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows);
   }
 
   async forAlert(alertId: string) {

@@ -5,6 +5,7 @@ import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { inScope } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
+import { checkEgressUrl } from '../../platform/http/egress.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
@@ -562,13 +563,8 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (!(await p.db.selectFrom('departments').select('code').where('code', '=', b.department).executeTakeFirst()))
         errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
       if (b.channel === 'webhook') {
-        let ok = false;
-        try {
-          ok = ['http:', 'https:'].includes(new URL(b.address).protocol);
-        } catch {
-          ok = false;
-        }
-        if (!ok) errors.push({ pointer: '/body/address', detail: 'an http(s) URL' });
+        const problem = checkEgressUrl(b.address, { allowHttp: p.config.webhookAllowHttp, allowPrivate: p.config.webhookAllowPrivate });
+        if (problem) errors.push({ pointer: '/body/address', detail: problem });
       }
       if (b.channel === 'sms' && !/^\+?[0-9]{6,15}$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'a phone number' });
       if (b.channel === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'an e-mail address' });
@@ -615,11 +611,14 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (!inScope(principal.scope, { department: e.department_code, district: null })) throw hiddenNotFound('Endpoint', req.params.id);
       await transaction(p.db, async (trx) => {
         await trx.deleteFrom('notification_endpoints').where('id', '=', e.id).execute();
+        // Deliveries still queued for it go nowhere.
+        const cancelled = await warning.notifier.cancelFor(trx, e.id);
         await appendAudit(trx, {
           ...actorOf(ctxOf(req)),
           action: 'notification_endpoint.deleted',
           targetType: 'notification_endpoint',
           targetId: e.id,
+          details: { cancelled },
           at: p.now(),
         });
       });
