@@ -4,6 +4,7 @@
  * incidents, a live alert feed, the incidents under way, and a district's own figures on click.
  * Dark, for a wall at 1920×1080 or 3840×2160; Simplified Chinese by default.
  */
+import { escapeHtml } from '../shared/escape';
 import { EffectScatterChart, LineChart, MapChart, ScatterChart } from 'echarts/charts';
 import { GeoComponent, GridComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -228,6 +229,8 @@ function WallMap({
     } as unknown as Parameters<typeof echarts.registerMap>[1]);
     const c = echarts.init(ref.current, undefined, { renderer: 'canvas' });
     chart.current = c;
+    // The chart's handle on its box, for browser tests that open tooltips without aiming a mouse.
+    (ref.current as HTMLDivElement & { chart?: echarts.ECharts }).chart = c;
     c.on('click', (e) => {
       if (e.componentType === 'geo' || e.seriesType === 'map') select.current(String(e.name));
       // An alert's mark opens one click to command.
@@ -281,7 +284,9 @@ function WallMap({
             geoIndex: 0,
             name: indicator ? n(indicator.name) : '',
             data: breakdown ? Object.entries(breakdown).map(([name, value]) => ({ name, value })) : [],
-            tooltip: { formatter: (p: { name: string; value: number }) => `${names.get(p.name) ?? p.name}: ${Number.isFinite(p.value) ? p.value : '—'}` },
+            tooltip: {
+              formatter: (p: { name: string; value: number }) => `${escapeHtml(names.get(p.name) ?? p.name)}: ${Number.isFinite(p.value) ? p.value : '—'}`,
+            },
           },
           {
             type: 'scatter',
@@ -295,7 +300,7 @@ function WallMap({
                   itemStyle: { color: COLOURINGS[colouring].colour(c), opacity: 0.8 },
                 }))
               : [],
-            tooltip: { formatter: (p: { name: string }) => `${t('brain.layer.devices')}: ${p.name}` },
+            tooltip: { formatter: (p: { name: string }) => `${escapeHtml(t('brain.layer.devices'))}: ${escapeHtml(p.name)}` },
           },
           {
             type: 'scatter',
@@ -310,7 +315,7 @@ function WallMap({
                   itemStyle: { color: r.kind === 'shelter' ? '#b37feb' : '#36cfc9' },
                 }))
               : [],
-            tooltip: { formatter: (p: { name: string }) => p.name },
+            tooltip: { formatter: (p: { name: string }) => escapeHtml(p.name) },
           },
           {
             type: 'scatter',
@@ -325,7 +330,7 @@ function WallMap({
                 value: [a.location!.lon, a.location!.lat, a.level],
                 itemStyle: { color: a.colour, borderColor: '#fff', borderWidth: 1 },
               })),
-            tooltip: { formatter: (p: { name: string }) => p.name },
+            tooltip: { formatter: (p: { name: string }) => escapeHtml(p.name) },
           },
           {
             type: 'effectScatter',
@@ -335,7 +340,7 @@ function WallMap({
             rippleEffect: { scale: 3, brushType: 'stroke' },
             itemStyle: { color: '#ff4d4f' },
             data: (layers.incidents ? incidents : []).filter((i) => i.location).map((i) => ({ name: i.title, value: [i.location!.lon, i.location!.lat] })),
-            tooltip: { formatter: (p: { name: string }) => p.name },
+            tooltip: { formatter: (p: { name: string }) => escapeHtml(p.name) },
           },
         ],
       },
