@@ -24,7 +24,7 @@ describe('early-warning screens in Chromium', () => {
       payload: JSON.stringify(body),
     });
     assert.equal(r.statusCode, 202, r.body);
-    await new Promise((res) => setTimeout(res, 30));
+    await app.sensing.announced();
     await app.warning.engine!.idle();
   };
   before(async () => {

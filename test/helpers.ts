@@ -104,8 +104,8 @@ export async function startApp(d: DialectFixture, config: Partial<Config> = {}, 
  * An app over a database and a bus the test owns (several apps in turn, or side by side, as
  * processes of one deployment): closing the app leaves them open.
  */
-export async function startAppOn(storage: Storage, bus: EventBus, config: Partial<Config> = {}): Promise<TestApp<EventBus>> {
-  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false });
+export async function startAppOn(storage: Storage, bus: EventBus, config: Partial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp<EventBus>> {
+  const w = await buildApp(testConfig(config), { storage, bus, scheduler: false, ...opts });
   return asTestApp(w, storage, bus, false);
 }
 
@@ -167,6 +167,18 @@ export function natsAvailable(): Promise<boolean> {
     }
   })();
   return natsOk;
+}
+
+/**
+ * Resolves once everything the server sent on a WebSocket before now has arrived: a ping's pong
+ * travels behind every earlier frame. To show that a message was NOT sent, wait for the server to
+ * have handled the event (another client got it), then for this, and look.
+ */
+export function flushed(ws: { ping(): void; once(event: 'pong', cb: () => void): unknown }): Promise<void> {
+  return new Promise((resolve) => {
+    ws.once('pong', () => resolve());
+    ws.ping();
+  });
 }
 
 /** Polls until fn returns true, or fails after timeoutMs. */

@@ -19,7 +19,7 @@ import { adaptorForTopic } from './adaptors.js';
 import { DeviceDirectory, type DeviceInfo, IngestError, IngestPipeline, ingestMetrics } from './ingest.js';
 import { type LiveBatch, LiveHub } from './live.js';
 import { applyRetention, ensureSeedTypes } from './sensing.service.js';
-import { getDeviceBySeq, sweepStatus } from './sensing.store.js';
+import { sweepStatus } from './sensing.store.js';
 import { type TelemetryStore, openTelemetryStore } from './telemetry.store.js';
 
 export { sensingRoutes } from './sensing.routes.js';
@@ -28,6 +28,8 @@ export { listDevices, listTypes } from './sensing.store.js';
 export type { TelemetryStore } from './telemetry.store.js';
 
 export interface Sensing {
+  /** Resolves once the commits so far have been announced on the bus (live push, rule engines). */
+  announced(): Promise<void>;
   directory: DeviceDirectory;
   telemetry: TelemetryStore;
   pipeline: IngestPipeline;
@@ -84,12 +86,16 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
   // Observations reach the live clients of every process: each process announces its commits on
   // the bus, one notification per tick, and every process's hub delivers from the announcements.
   let announce: LiveBatch = [];
+  let announced: (() => void)[] = [];
   pipeline.onCommitted((device, rows) => {
     if (announce.length === 0) {
       setImmediate(() => {
         const batch = announce;
         announce = [];
         p.bus.notify('live.observations', batch);
+        const waiting = announced;
+        announced = [];
+        for (const w of waiting) w();
       });
     }
     announce.push({
@@ -200,12 +206,12 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
       await pipeline.health.flush();
     }
     const changes = await sweepStatus(p.db, p.now());
-    for (const c of changes) {
-      const d = await getDeviceBySeq(p.db, c.seq);
-      if (!d) continue;
+    // Announced a slice at a time, the event loop free between slices (a fleet coming online at once).
+    for (const [i, c] of changes.entries()) {
+      if (i > 0 && i % 500 === 0) await new Promise((r) => setImmediate(r));
       await p.bus.publish(
         'device.status_changed',
-        { id: c.id, status: c.status, at: p.now(), type: d.typeId, department: d.department, district: d.district, tags: d.tags },
+        { id: c.id, status: c.status, at: p.now(), type: c.typeId, department: c.department, district: c.district, tags: c.tags },
         { key: c.id },
       );
     }
@@ -259,6 +265,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
   if (opts.timers !== false) startTimers();
 
   return {
+    announced: () => (announce.length === 0 ? Promise.resolve() : new Promise<void>((r) => announced.push(r))),
     directory,
     telemetry,
     pipeline,

@@ -343,19 +343,27 @@ export interface StatusChange {
   seq: number;
   id: string;
   status: 'online' | 'offline';
+  typeId: string;
+  department: string;
+  district: string | null;
+  tags: string[];
 }
 
+/** Devices whose status changes are written per transaction; the event loop runs between slices. */
+const SWEEP_SLICE = 1000;
+
 /**
- * Moves devices between online and offline by last-seen against their expected interval (three
- * intervals, at least one minute, of silence is offline). Conditional updates, so when several
- * processes sweep at once each change is made, and reported, once.
+ * Marks devices online or offline by their last message. The candidates come from one query (with
+ * what their events carry); the updates are written in slices of SWEEP_SLICE devices, each one
+ * transaction, with the event loop free between them: when a whole fleet of 50,000 comes online
+ * at once, one update per device in a row held the loop for five seconds.
  */
-export async function sweepStatus(db: Q, now: number): Promise<StatusChange[]> {
+export async function sweepStatus(db: Kysely<Database>, now: number): Promise<StatusChange[]> {
   const grace = sql<number>`(case when d.interval_s * 3000 > 60000 then d.interval_s * 3000 else 60000 end)`;
   const candidates = await db
     .selectFrom('devices as d')
     .innerJoin('device_health as h', 'h.dev', 'd.seq')
-    .select(['d.seq', 'd.id', 'd.interval_s', 'h.status', 'h.last_seen'])
+    .select(['d.seq', 'd.id', 'd.interval_s', 'd.type_id', 'd.department_code', 'd.district_adcode', 'd.tags', 'h.status', 'h.last_seen'])
     .where('d.disabled', '=', 0)
     .where((eb) =>
       eb.or([
@@ -364,19 +372,51 @@ export async function sweepStatus(db: Q, now: number): Promise<StatusChange[]> {
       ]),
     )
     .execute();
-  const changes: StatusChange[] = [];
+  const todo: (StatusChange & { from: string })[] = [];
   for (const c of candidates) {
     const grace = Math.max(3 * c.interval_s * 1000, 60_000);
     const online = c.last_seen !== null && Number(c.last_seen) >= now - grace;
     const status = online ? 'online' : 'offline';
     if (status === c.status) continue;
-    const r = await db
-      .updateTable('device_health')
-      .set({ status, status_since: now })
-      .where('dev', '=', c.seq)
-      .where('status', '=', c.status)
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) changes.push({ seq: c.seq, id: c.id, status });
+    todo.push({
+      seq: c.seq,
+      id: c.id,
+      status,
+      from: c.status,
+      typeId: c.type_id,
+      department: c.department_code,
+      district: c.district_adcode,
+      tags: json.parse<string[]>(c.tags, []),
+    });
+  }
+  const changes: StatusChange[] = [];
+  for (let i = 0; i < todo.length; i += SWEEP_SLICE) {
+    if (i > 0) await new Promise((r) => setImmediate(r));
+    const slice = todo.slice(i, i + SWEEP_SLICE);
+    // One statement per kind of change in the slice; only rows still in the state read are changed
+    // (several processes sweep), and RETURNING says which.
+    const groups = new Map<string, typeof slice>();
+    for (const c of slice) {
+      const key = `${c.from}>${c.status}`;
+      const g = groups.get(key);
+      if (g) g.push(c);
+      else groups.set(key, [c]);
+    }
+    for (const g of groups.values()) {
+      const done = await db
+        .updateTable('device_health')
+        .set({ status: g[0]!.status, status_since: now })
+        .where('status', '=', g[0]!.from)
+        .where(
+          'dev',
+          'in',
+          g.map((c) => c.seq),
+        )
+        .returning('dev')
+        .execute();
+      const changed = new Set(done.map((r) => r.dev));
+      for (const { from: _from, ...c } of g) if (changed.has(c.seq)) changes.push(c);
+    }
   }
   return changes;
 }

@@ -280,6 +280,11 @@ export class WarningEngine {
     }
   }
 
+  /** Whether this engine has a device in its directory (it learns of new ones from device events). */
+  knowsDevice(id: string): boolean {
+    return this.deviceIds.has(id);
+  }
+
   ownedPartitions(): number[] {
     return [...this.owned.keys()].sort((a, b) => a - b);
   }

@@ -106,7 +106,7 @@ for (const d of await dialects()) {
       await t.workflow.runDueTimers();
       clock += 16 * MIN;
       await t.workflow.runDueTimers();
-      await new Promise((r) => setTimeout(r, 100));
+      await t.bus.settled(); // the escalation events are handled
       // Sessions end after 30 idle minutes of the test clock.
       duty = await t.login('duty');
       admin = await t.login('admin');
@@ -302,7 +302,7 @@ for (const d of await dialects()) {
       // Nobody at JTJ accepts: the escalation to its leader goes to the leader's phone.
       clock += 16 * MIN;
       await t.workflow.runDueTimers();
-      await new Promise((r) => setTimeout(r, 100));
+      await t.bus.settled(); // the escalation events are handled
       duty = await t.login('duty');
       admin = await t.login('admin');
       b = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body;

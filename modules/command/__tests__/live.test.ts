@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import WebSocket from 'ws';
-import { type TestApp, dialects, startApp, waitFor } from '../../../test/helpers.js';
+import { type TestApp, dialects, flushed, startApp, waitFor } from '../../../test/helpers.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 const [sqlite] = await dialects();
@@ -55,7 +55,8 @@ describe('incidents on the live stream', () => {
     const activated = zjj.messages.find((m) => m.action === 'activated')!;
     // Everyone involved: the units given tasks and the reporter's department (the duty officer's).
     assert.deepEqual(activated.units, ['CGW', 'DSJZX', 'GOV-420303', 'JTJ', 'ZJJ']);
-    await new Promise((r) => setTimeout(r, 100));
+    // The hub has handled the activation (the duty officer's other stream has it): whatever was sent has arrived.
+    await flushed(noIncidents.ws);
     assert.equal(noIncidents.messages.filter((m) => m.kind === 'incident').length, 0, 'kinds=alerts filters incidents out');
     // A unit's progress reaches every board on the incident (the other units and the duty officer).
     const task = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body.tasks.find((x: { unit: string }) => x.unit === 'ZJJ');

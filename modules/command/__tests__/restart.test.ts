@@ -41,11 +41,12 @@ for (const d of await dialects()) {
         await t.close();
 
         // A new process on the same database, 16 minutes later: every accept deadline (15 min) has passed.
-        t = await startAppOn(storage, new MemoryBus(quiet));
+        const bus = new MemoryBus(quiet);
+        t = await startAppOn(storage, bus);
         t.platform.now = () => clock + 16 * MIN;
         duty = await t.login('duty');
         await t.workflow.runDueTimers();
-        await new Promise((r) => setTimeout(r, 100));
+        await bus.settled(); // the escalation events are handled
         const b = (await t.call('GET', `/api/command/incidents/${id}`, duty)).body;
         const after = b.tasks as Task[];
         assert.deepEqual(

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import SqliteDatabase from 'better-sqlite3';
 import { NatsBus } from '../../../platform/bus/nats.js';
 import { type TestApp, dialects, natsAvailable, spawnPlatform, startAppOn, waitFor } from '../../../test/helpers.js';
 import type { EventBus } from '../../../platform/bus/bus.js';
@@ -29,6 +30,17 @@ async function gasDevice(t: TestApp<EventBus>, admin: string, id: string): Promi
   const r = await t.call('POST', '/api/devices', admin, { id, name: id, type: 'CombustibleGasObserved', department: 'ZJJ', location: ZHANGWAN });
   assert.equal(r.status, 201, JSON.stringify(r.body));
   return r.body.token;
+}
+
+/** Whether every rule partition of the platform in `dir` has checkpointed since `at` (read beside the running process). */
+function checkpointedSince(dir: string, at: number): boolean {
+  const db = new SqliteDatabase(join(dir, 'wudang.db'), { readonly: true, fileMustExist: true });
+  try {
+    const r = db.prepare('SELECT min(checkpoint_at) AS cp, count(*) AS n FROM warning_partitions').get() as { cp: number | null; n: number };
+    return r.n > 0 && r.cp !== null && r.cp >= at;
+  } finally {
+    db.close();
+  }
 }
 
 async function openAlerts(t: TestApp<EventBus>, admin: string, rule: string): Promise<{ deviceId: string; level: number; id: string }[]> {
@@ -76,11 +88,26 @@ for (const d of await dialects()) {
     test('an engine keeps its leases by itself, so it never stops evaluating (scheduler off)', async () => {
       const storage = await sharedStorage(d);
       const bus = new MemoryBus({ warn() {}, error() {} });
+      // The platform's clock is the test's: it moves in steps shorter than a lease (2 s), and
+      // after each step the engine must have renewed by itself, however slow the machine is.
+      let clock = Date.now();
       try {
-        const t = await startAppOn(storage, bus, { warningLease: 2 });
+        const t = await startAppOn(storage, bus, { warningLease: 2 }, { now: () => clock });
         const admin = await t.login('admin');
         const token = await gasDevice(t, admin, 'gas-lease');
-        await new Promise((r) => setTimeout(r, 2_500)); // longer than one lease
+        const earliestLease = async () =>
+          Number(
+            (
+              await storage.db
+                .selectFrom('warning_partitions')
+                .select((eb) => eb.fn.min('lease_until').as('until'))
+                .executeTakeFirstOrThrow()
+            ).until,
+          );
+        for (let step = 0; step < 5; step++) {
+          clock += 500; // 2.5 s in all: longer than one lease
+          await waitFor(async () => (await earliestLease()) >= clock + 2_000, 30_000, 'the engine renewing its leases');
+        }
         assert.equal(t.warning.engine!.ownedPartitions().length, 32);
         await t.call('POST', '/api/ingest/gas-lease', token, { lel: 30 });
         await settle(t);
@@ -139,10 +166,12 @@ describe('several processes over NATS and PostgreSQL', () => {
     const natsOpts = { url: NATS_URL, stream: `WD_WARN_${process.pid}`, prefix: `wdwarn${process.pid}`, logger: { warn() {}, error() {} } };
     const buses: NatsBus[] = [];
     const apps: TestApp<EventBus>[] = [];
+    // One clock for the three processes: leases run out when the test moves it, not when the machine is slow.
+    let clock = Date.now();
     const start = async () => {
       const bus = await NatsBus.connect(natsOpts);
       buses.push(bus);
-      const t = await startAppOn(storage, bus, { warningLease: 2 });
+      const t = await startAppOn(storage, bus, { warningLease: 2 }, { now: () => clock });
       apps.push(t);
       return t;
     };
@@ -166,7 +195,7 @@ describe('several processes over NATS and PostgreSQL', () => {
       // Twenty gas detectors: seq 1–20 falls in both processes' partitions (A kept 0–15).
       const tokens = new Map<string, string>();
       for (let i = 0; i < 20; i++) tokens.set(`gas-m${i}`, await gasDevice(a, admin, `gas-m${i}`));
-      await new Promise((r) => setTimeout(r, 300)); // device.created reaches B over NATS
+      await waitFor(() => [...tokens.keys()].every((id) => b.warning.engine!.knowsDevice(id)), 30_000, 'device.created to reach B over NATS');
       for (const [id, tok] of tokens) assert.equal((await a.call('POST', `/api/ingest/${id}`, tok, { lel: 30 })).status, 202);
       await waitFor(async () => (await openAlerts(a, admin, 'gas-lel')).length === 20, 15_000, 'twenty alerts');
       await Promise.all([a.warning.engine!.idle(), b.warning.engine!.idle()]);
@@ -188,6 +217,7 @@ describe('several processes over NATS and PostgreSQL', () => {
       await a.warning.close();
       await b.warning.engine!.lease();
       assert.equal(b.warning.engine!.ownedPartitions().length, 32);
+      clock += 1_000; // a later reading (the clock stands still otherwise), within the leases
       for (const [id, tok] of tokens) assert.equal((await b.call('POST', `/api/ingest/${id}`, tok, { lel: 60 })).status, 202);
       await waitFor(async () => (await openAlerts(b, admin, 'gas-lel')).every((x) => x.level === 2), 15_000, 'all raised to Ⅱ');
       assert.equal((await b.call('GET', '/api/alerts?rule=gas-lel&limit=500', admin)).body.total, 20, 'no duplicates');
@@ -198,7 +228,7 @@ describe('several processes over NATS and PostgreSQL', () => {
       const c = await start();
       c.warning.engine!.stopLeasing(); // C takes over by hand below, after readings nobody evaluates
       assert.equal(c.warning.engine!.ownedPartitions().length, 0);
-      await new Promise((r) => setTimeout(r, 2_300)); // B's leases run out
+      clock += 2_300; // B's leases run out
       // Readings arrive while nobody holds the partitions: B no longer evaluates, C not yet.
       for (const [id, tok] of tokens) assert.equal((await c.call('POST', `/api/ingest/${id}`, tok, { lel: 2 })).status, 202);
       await c.warning.engine!.lease();
@@ -245,7 +275,9 @@ describe('SIGKILL right after readings are acknowledged', () => {
         assert.equal(r.status, 201, JSON.stringify(r.body));
         tokens.push([`gas-k${i}`, r.body.token]);
       }
-      await new Promise((r) => setTimeout(r, 1500)); // a checkpoint passes
+      // A checkpoint passes after the devices were made (read from the platform's own database).
+      const created = Date.now();
+      await waitFor(() => checkpointedSince(dir, created), 30_000, 'a checkpoint after the devices were made');
       // A hundred readings acknowledged at once, then the process is killed at once.
       const posts = await Promise.all(tokens.map(([id, tok]) => api(first.http, 'POST', `/api/ingest/${id}`, tok, { lel: 40 })));
       for (const p of posts) assert.equal(p.status, 202, JSON.stringify(p.body));
@@ -261,7 +293,8 @@ describe('SIGKILL right after readings are acknowledged', () => {
           30_000,
           'a hundred alerts after the restart',
         );
-        await new Promise((r) => setTimeout(r, 1000));
+        // The restarted process has replayed and checkpointed: nothing more is to come.
+        await waitFor(() => checkpointedSince(dir, killedAt), 30_000, 'a checkpoint of the restarted process');
         const list = await api(second.http, 'GET', '/api/alerts?rule=gas-lel&limit=500', admin2);
         assert.equal(list.body.total, 100);
         assert.equal(new Set(list.body.items.map((a: { deviceId: string }) => a.deviceId)).size, 100, 'one alert per device');

@@ -10,7 +10,7 @@ import type { EventBus } from '../../../platform/bus/bus.js';
 
 /** Waits for the commit's announcement, the engine's evaluation and the alert service's writes. */
 export async function settle(t: TestApp<EventBus>): Promise<void> {
-  await new Promise((r) => setTimeout(r, 30));
+  await t.sensing.announced();
   await t.warning.engine!.idle();
 }
 

@@ -56,7 +56,7 @@ for (const d of await dialects()) {
         await t.warning.engine!.lease();
         const res = await t.call('POST', `/api/ingest/${point.id}`, r.body.token, { ts: start + m * MIN, ...reading(SEED, point, start + m * MIN) });
         assert.equal(res.status, 202, JSON.stringify(res.body));
-        await new Promise((ok) => setTimeout(ok, 5));
+        await t.sensing.announced();
         await t.warning.engine!.idle();
         await t.warning.engine!.tick();
         await t.warning.notifier.runDue();
