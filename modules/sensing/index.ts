@@ -5,6 +5,7 @@
  */
 import { hostname } from 'node:os';
 import { Gauge, type Registry } from 'prom-client';
+import { pacer } from '../../platform/pace.js';
 import {
   type EmbeddedBroker,
   type ExternalConsumer,
@@ -207,8 +208,9 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     }
     const changes = await sweepStatus(p.db, p.now());
     // Announced a slice at a time, the event loop free between slices (a fleet coming online at once).
+    const pace = pacer();
     for (const [i, c] of changes.entries()) {
-      if (i > 0 && i % 500 === 0) await new Promise((r) => setImmediate(r));
+      if (i > 0 && i % 200 === 0) await pace();
       await p.bus.publish(
         'device.status_changed',
         { id: c.id, status: c.status, at: p.now(), type: c.typeId, department: c.department, district: c.district, tags: c.tags },

@@ -4,6 +4,7 @@
  * batched durable write → health counters → live push. A caller's promise resolves only after its
  * observations are committed, which is when MQTT QoS 1 is acknowledged and HTTP answers 202.
  */
+import { pacer } from '../../platform/pace.js';
 import { timingSafeEqual } from 'node:crypto';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { hashToken } from '../../platform/auth/password.js';
@@ -329,8 +330,9 @@ export class HealthTracker {
     if (deltas.length === 0 && stuck.length === 0) return;
     // In slices, each its own short transaction with I/O between: with 50,000 devices one
     // transaction for all held the (synchronous) SQLite connection and the event loop ~200 ms.
+    const pace = pacer();
     for (let i = 0; i < deltas.length; i += HEALTH_SLICE) {
-      if (i > 0) await new Promise((r) => setImmediate(r));
+      if (i > 0) await pace();
       const slice = deltas.slice(i, i + HEALTH_SLICE);
       await this.db.transaction().execute((trx) => applyHealthDeltas(trx, slice));
     }
