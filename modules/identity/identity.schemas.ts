@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { ROLES } from '../../platform/auth/roles.js';
+import { PageQuery } from '../../platform/http/limits.js';
 
 const Str = (min: number, max: number, extra: object = {}) => Type.String({ minLength: min, maxLength: max, ...extra });
 
@@ -83,8 +84,7 @@ export const UserListQuery = Type.Object(
     q: Type.Optional(Str(1, 64)),
     department: Type.Optional(Str(1, 32)),
     role: Type.Optional(RoleSchema),
-    limit: Type.Integer({ minimum: 1, maximum: 500, default: 50 }),
-    offset: Type.Integer({ minimum: 0, default: 0 }),
+    ...PageQuery(50, 500),
   },
   { additionalProperties: false },
 );

@@ -208,7 +208,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
     }
     const changes = await sweepStatus(p.db, p.now());
     // Announced a slice at a time, the event loop free between slices (a fleet coming online at once).
-    const pace = pacer();
+    const pace = pacer(8); // status can lag a few seconds; acknowledgements must not
     for (const [i, c] of changes.entries()) {
       if (i > 0 && i % 200 === 0) await pace();
       await p.bus.publish(

@@ -374,7 +374,7 @@ export async function sweepStatus(db: Kysely<Database>, now: number): Promise<St
     )?.n ?? 0,
   );
   const todo: (StatusChange & { from: string })[] = [];
-  const pace = pacer();
+  const pace = pacer(8); // status can lag a few seconds; acknowledgements must not
   for (let lo = 0; lo < top; lo += SWEEP_RANGE) {
     if (lo > 0) await pace();
     const candidates = await db

@@ -83,6 +83,19 @@ for (const d of await dialects()) {
       assert.equal(huge.status, 400);
     });
 
+    test('a reading whose time JavaScript cannot print is refused (422 on HTTP), not a 500', async () => {
+      for (const ts of [1e300, -1e300, 8.7e15]) {
+        const r = await t.inject({
+          method: 'POST',
+          url: `/api/ingest/${dev.id}`,
+          headers: { authorization: `Bearer ${dev.token}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({ ts, currentLevel: 0.3 }),
+        });
+        assert.equal(r.statusCode, 422, `${ts}: ${r.body}`);
+        assert.match(JSON.parse(r.body).errors[0].detail, /timestamp/);
+      }
+    });
+
     test('the store itself walks only existing partitions, whatever range it is given', async () => {
       const seq = (await t.sensing.directory.get(dev.id))?.seq;
       assert.ok(seq !== undefined);

@@ -122,15 +122,19 @@ for (const d of await dialects()) {
       c.on('message', (_topic, payload) => errors.push(payload.toString()));
       await c.publishAsync('devices/river-a/telemetry', '{"waterLevel": oops', { qos: 1 });
       await c.publishAsync('devices/river-a/telemetry', JSON.stringify({ waterLevel: 5000 }), { qos: 1 });
-      await waitFor(() => errors.length === 2);
+      // A time beyond what JavaScript dates reach: refused and reported, the connection stays.
+      await c.publishAsync('devices/river-a/telemetry', JSON.stringify({ ts: 1e300, waterLevel: 158 }), { qos: 1 });
+      await waitFor(() => errors.length === 3);
       assert.match(errors[0]!, /malformed JSON/);
       assert.match(errors[1]!, /plausible range/);
+      assert.match(errors[2]!, /timestamp 1e\+300 is in the future/);
+      assert.ok(c.connected, 'still connected');
       // Subscribing to someone else's topics is refused.
       await assert.rejects(c.subscribeAsync('devices/river-b/#', { qos: 0 }), /Subscribe error/);
       await c.endAsync();
       await t.sensing.sweep();
       const h = await t.call('GET', '/api/devices/river-a', admin);
-      assert.ok(h.body.health.rejected >= 3, JSON.stringify(h.body.health));
+      assert.ok(h.body.health.rejected >= 4, JSON.stringify(h.body.health));
       const metrics = (await t.inject({ method: 'GET', url: '/metrics' })).body;
       assert.match(metrics, /wudang_ingest_messages_total\{transport="mqtt",outcome="acl_denied"\} 1/);
       assert.match(metrics, /wudang_ingest_messages_total\{transport="mqtt",outcome="unauthorized"\} 2/);
