@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { AppError } from '../http/errors.js';
+import { inDateRange } from '../http/limits.js';
 import { ctxOf } from '../http/http.js';
 import { isValidDate } from './calendar.js';
 import type { CalendarService } from './calendar.service.js';
@@ -97,8 +98,8 @@ export async function calendarRoutes(root: FastifyInstance, calendar: CalendarSe
         querystring: Type.Object(
           {
             from: Type.String({ maxLength: 40, description: 'YYYY-MM-DD or an ISO-8601 instant' }),
-            workingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 3650 })),
-            workingHours: Type.Optional(Type.Number({ minimum: 0, maximum: 87600 })),
+            workingDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000, description: 'at most 1000 (about four years)' })),
+            workingHours: Type.Optional(Type.Number({ minimum: 0, maximum: 8000, description: 'at most 8000' })),
           },
           { additionalProperties: false },
         ),
@@ -113,25 +114,43 @@ export async function calendarRoutes(root: FastifyInstance, calendar: CalendarSe
         });
       }
       const cal = await calendar.get();
-      if (/^\d{4}-\d{2}-\d{2}$/.test(from)) {
-        checkDate(from, '/querystring/from');
-        if (workingDays !== undefined) {
-          const date = cal.addWorkingDays(from, workingDays);
-          return { from, workingDays, date, deadline: new Date(cal.endOfWorkingDay(date)).toISOString() };
-        }
-      }
-      const instant = /^\d{4}-\d{2}-\d{2}$/.test(from) ? cal.instantOf(from, 0) : Date.parse(from);
-      if (Number.isNaN(instant))
-        throw new AppError('WD_ERR_VALIDATION', `${from} is not a date or an instant`, {
-          errors: [{ pointer: '/querystring/from', detail: 'not a date or ISO-8601 instant' }],
+      const outOfRange = () =>
+        new AppError('WD_ERR_VALIDATION', `${from} is outside the calendar (2000-01-01 to 2100-01-01)`, {
+          errors: [{ pointer: '/querystring/from', detail: 'from 2000-01-01 to 2100-01-01' }],
         });
-      const deadline = workingDays !== undefined ? cal.deadlineInWorkingDays(instant, workingDays) : cal.addWorkingHours(instant, workingHours!);
-      return {
-        from,
-        ...(workingDays !== undefined ? { workingDays } : { workingHours }),
-        date: cal.localDate(deadline),
-        deadline: new Date(deadline).toISOString(),
-      };
+      try {
+        return answer();
+      } catch (err) {
+        // The calendar's own guards (a date it cannot reach) are the caller's range, not a fault.
+        if (err instanceof RangeError) throw outOfRange();
+        throw err;
+      }
+      function answer() {
+        if (/^\d{4}-\d{2}-\d{2}$/.test(from)) {
+          checkDate(from, '/querystring/from');
+          if (!inDateRange(cal.instantOf(from, 0))) throw outOfRange();
+          if (workingDays !== undefined) {
+            const date = cal.addWorkingDays(from, workingDays);
+            const end = cal.endOfWorkingDay(date);
+            if (!inDateRange(end)) throw outOfRange();
+            return { from, workingDays, date, deadline: new Date(end).toISOString() };
+          }
+        }
+        const instant = /^\d{4}-\d{2}-\d{2}$/.test(from) ? cal.instantOf(from, 0) : Date.parse(from);
+        if (Number.isNaN(instant))
+          throw new AppError('WD_ERR_VALIDATION', `${from} is not a date or an instant`, {
+            errors: [{ pointer: '/querystring/from', detail: 'not a date or ISO-8601 instant' }],
+          });
+        if (!inDateRange(instant)) throw outOfRange();
+        const deadline = workingDays !== undefined ? cal.deadlineInWorkingDays(instant, workingDays) : cal.addWorkingHours(instant, workingHours!);
+        if (!inDateRange(deadline)) throw outOfRange();
+        return {
+          from,
+          ...(workingDays !== undefined ? { workingDays } : { workingHours }),
+          date: cal.localDate(deadline),
+          deadline: new Date(deadline).toISOString(),
+        };
+      }
     },
   );
 }

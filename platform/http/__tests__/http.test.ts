@@ -138,6 +138,23 @@ for (const d of await dialects()) {
       assert.ok((await t.call('GET', '/api/audit/verify', admin)).body.ok, 'audit chain intact');
     });
 
+    it('answers dates and spans outside the calendar with a 400, never a 500', async () => {
+      for (const url of [
+        '/api/calendar/deadline?from=%2B275760-09-13T00:00:00Z&workingDays=3',
+        '/api/calendar/deadline?from=9999-12-31&workingDays=3',
+        '/api/calendar/deadline?from=1970-01-01T00:00:00Z&workingHours=8',
+        '/api/calendar/deadline?from=2099-12-30&workingDays=900',
+        '/api/calendar/deadline?from=2026-12-01&workingDays=3650',
+        '/api/calendar/deadline?from=2026-12-01&workingHours=87600',
+        '/api/alerts?from=1e300',
+        '/api/command/incidents?activeAt=-8640000000000000',
+      ]) {
+        const r = await t.call('GET', url, admin);
+        assert.equal(r.status, 400, `${url} → ${r.status} ${JSON.stringify(r.body)}`);
+      }
+      assert.equal((await t.call('GET', '/api/calendar/deadline?from=2026-12-01&workingDays=1000', admin)).status, 200);
+    });
+
     it('refuses missing, malformed, forged and expired tokens, and audits forged ones', async () => {
       const none = await t.call('GET', '/api/users');
       assert.equal(none.status, 401);
