@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import { verifyAuditChain } from '../platform/audit/audit.js';
 import { generatePassword } from '../platform/auth/password.js';
-import { openStorage } from '../platform/storage/db.js';
+import { type Db, openStorage } from '../platform/storage/db.js';
 import { migrateToLatest } from '../platform/storage/migrate.js';
 import { getUserByUsername, setPassword, unlockUser } from '../modules/identity/index.js';
 import { registerDeviceCommands } from '../modules/sensing/cli.js';
@@ -125,58 +125,52 @@ program
   });
 
 const admin = program.command('admin').description('Administration tasks');
+
+/** Runs an administration task on a user named on the command line, on the configured database. */
+async function onUser(username: string, task: (p: { db: Db; now: () => number }, userId: string) => Promise<string>): Promise<void> {
+  const s = storageFor(config());
+  try {
+    await migrateToLatest(s.db);
+    const user = await getUserByUsername(s.db, username);
+    if (!user) {
+      console.error(`wudang: no user named ${username}`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(await task({ db: s.db, now: Date.now }, user.id));
+  } catch (err) {
+    console.error(`wudang: ${(err as Error).message}`);
+    process.exitCode = 1;
+  } finally {
+    await s.close();
+  }
+}
+
+const CLI_CONTEXT = { principal: null, ip: null, requestId: 'cli' };
+
 admin
   .command('reset-password')
   .description("Set a user's password (generated when --password is not given) and end their sessions")
   .argument('<username>', 'the user, e.g. admin')
   .option('--password <password>', 'the new password (must meet the password policy)')
-  .action(async (username: string, o: { password?: string }) => {
-    const c = config();
-    const s = storageFor(c);
-    try {
-      await migrateToLatest(s.db);
-      const user = await getUserByUsername(s.db, username);
-      if (!user) {
-        console.error(`wudang: no user named ${username}`);
-        process.exitCode = 1;
-        return;
-      }
-      const p = { db: s.db, now: Date.now };
+  .action((username: string, o: { password?: string }) =>
+    onUser(username, async (p, id) => {
       const password = o.password ?? generatePassword();
-      await setPassword(p, { principal: null, ip: null, requestId: 'cli' }, user.id, password, { mustChange: !o.password });
-      console.log(o.password ? `Password of ${username} changed.` : `New password of ${username}: ${password}\n(it must be changed at the next login)`);
-    } catch (err) {
-      console.error(`wudang: ${(err as Error).message}`);
-      process.exitCode = 1;
-    } finally {
-      await s.close();
-    }
-  });
+      await setPassword(p, CLI_CONTEXT, id, password, { mustChange: !o.password });
+      return o.password ? `Password of ${username} changed.` : `New password of ${username}: ${password}\n(it must be changed at the next login)`;
+    }),
+  );
 
 admin
   .command('unlock')
   .description('Lift the login locks of a user (every source address) after repeated failed logins')
   .argument('<username>', 'the user, e.g. admin')
-  .action(async (username: string) => {
-    const c = config();
-    const s = storageFor(c);
-    try {
-      await migrateToLatest(s.db);
-      const user = await getUserByUsername(s.db, username);
-      if (!user) {
-        console.error(`wudang: no user named ${username}`);
-        process.exitCode = 1;
-        return;
-      }
-      await unlockUser({ db: s.db, now: Date.now }, { principal: null, ip: null, requestId: 'cli' }, user.id);
-      console.log(`${username} is unlocked.`);
-    } catch (err) {
-      console.error(`wudang: ${(err as Error).message}`);
-      process.exitCode = 1;
-    } finally {
-      await s.close();
-    }
-  });
+  .action((username: string) =>
+    onUser(username, async (p, id) => {
+      await unlockUser(p, CLI_CONTEXT, id);
+      return `${username} is unlocked.`;
+    }),
+  );
 
 registerDeviceCommands(program, () => `http://127.0.0.1:${process.env.PORT ?? '8080'}`);
 
