@@ -21,7 +21,16 @@ test('the worker checkpoints the WAL while the writer commits, and the writer re
     assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0, "the writer's own checkpoints are off");
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
     const pad = 'x'.repeat(3000);
+    // A reader holding an old snapshot for a few commits keeps the worker from copying the WAL
+    // back whole, as a slow reader would: the WAL grows past the limit and the writer steps in.
+    const reader = new SqliteDatabase(file, { readonly: true });
+    const hold = reader.prepare('SELECT count(*) AS n FROM t');
     for (let round = 0; round < 30; round++) {
+      if (round === 5) {
+        reader.exec('BEGIN');
+        hold.get();
+      }
+      if (round === 12) reader.exec('COMMIT');
       db.transaction(() => {
         for (let i = 0; i < 20; i++) insert.run(pad);
       })();
@@ -29,6 +38,7 @@ test('the worker checkpoints the WAL while the writer commits, and the writer re
       const seen = c.stats.background;
       await waitFor(() => c.stats.background > seen, 30_000, 'a worker checkpoint after the commit');
     }
+    reader.close();
     assert.ok(c.stats.background >= 30, `worker checkpoints: ${c.stats.background}`);
     assert.ok(c.stats.restarts >= 1, `writer restarts: ${c.stats.restarts}`);
     // 600 rows of 3 KB went through the WAL; restarted, it stays far smaller than that.
