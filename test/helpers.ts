@@ -181,8 +181,8 @@ export function flushed(ws: { ping(): void; once(event: 'pong', cb: () => void):
   });
 }
 
-/** Polls until fn returns true, or fails after timeoutMs. */
-export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
+/** Polls until fn returns true, or fails after timeoutMs (a generous limit: it only matters when the condition never comes). */
+export async function waitFor(fn: () => boolean | Promise<boolean>, timeoutMs = 30_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
     if (await fn()) return;
