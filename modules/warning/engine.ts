@@ -445,7 +445,10 @@ export class WarningEngine {
     const now = this.p.now();
     for (const item of batch) {
       const seq = this.deviceIds.get(item.device.id);
-      if (seq === undefined) continue;
+      if (seq === undefined) {
+        this.learn(item);
+        continue;
+      }
       if (!this.owned.has(seq % this.partitions)) continue;
       const first = item.values[0];
       if (!first) continue;
@@ -469,6 +472,38 @@ export class WarningEngine {
       this.push({ kind: 'readings', seq, groups: sorted, replay: false, arrived: now });
     }
   }
+
+  /** Devices looked up because a reading came before their device.created event, by when. */
+  private readonly lookedUp = new Map<string, number>();
+
+  /**
+   * A reading of a device this engine has not heard of yet: its device.created event has not
+   * arrived (the bus is slower than the first report). The device is read from the database in
+   * the queue's order and the reading evaluated then, rather than dropped. A device that does not
+   * exist (deleted, disabled) is looked up at most every few seconds.
+   */
+  private learn(item: LiveBatch[number]): void {
+    const id = item.device.id;
+    const now = performance.now();
+    const last = this.lookedUp.get(id);
+    if (last !== undefined && now - last < 5_000 && !this.pendingLookups.has(id)) return;
+    this.lookedUp.set(id, now);
+    if (this.lookedUp.size > 10_000) this.lookedUp.clear();
+    const pending = this.pendingLookups.get(id);
+    if (pending) {
+      pending.push(item);
+      return;
+    }
+    this.pendingLookups.set(id, [item]);
+    this.enqueueControl(async () => {
+      await this.reloadDevice(id);
+      const items = this.pendingLookups.get(id) ?? [];
+      this.pendingLookups.delete(id);
+      if (this.deviceIds.has(id)) this.onLive(items);
+    });
+  }
+
+  private readonly pendingLookups = new Map<string, LiveBatch>();
 
   private push(task: Task, done?: () => void): void {
     if (done) {

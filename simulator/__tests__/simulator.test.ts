@@ -73,7 +73,7 @@ test('the simulator provisions its devices and publishes over MQTT like real one
       await t.sensing.sweep();
       const s = await t.call('GET', '/api/devices/status', admin);
       return s.body.online >= 20;
-    }, 15_000);
+    }, 60_000, 'twenty simulated devices online');
     const list = await t.call('GET', '/api/devices?simulated=true&limit=100', admin);
     assert.equal(list.body.total, 40);
     const air = list.body.items.filter((d: { type: string }) => d.type === 'AirQualityObserved');
@@ -87,7 +87,7 @@ test('the simulator provisions its devices and publishes over MQTT like real one
         if (detail.body.latest.some((l: { attr: string }) => l.attr === 'pm25')) withPm25++;
       }
       return withPm25 >= air.length / 2;
-    }, 15_000);
+    }, 60_000, 'half the air stations reporting PM2.5');
   } finally {
     await sim.stop();
     await t.close();
@@ -106,7 +106,7 @@ test('--speed makes the devices report that many times as often', async () => {
     // At their own intervals (a minute or more) they would report once in these seconds; sped up,
     // every device that is not in a simulated outage reports every second.
     assert.ok(devices.every((d) => d.intervalSeconds >= 10));
-    await waitFor(() => sim.published >= 40, 15_000, 'forty reports from ten devices');
+    await waitFor(() => sim.published >= 40, 60_000, 'forty reports from ten devices');
   } finally {
     await sim.stop();
     await t.close();
