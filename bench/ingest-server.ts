@@ -88,7 +88,7 @@ const GROUPS = 200;
 
 /** `count` rules over a device type's attribute, five per tag group g0…g199 (see the header). */
 async function createBenchRules(
-  p: import('../server/context.js').Platform,
+  p: import('../platform/context.js').Platform,
   count: number,
   type: string,
   owner: string,
@@ -97,7 +97,7 @@ async function createBenchRules(
   limit: number,
 ) {
   const { createRule } = await import('../modules/warning/rules.service.js');
-  const { SYSTEM_CONTEXT } = await import('../server/context.js');
+  const { SYSTEM_CONTEXT } = await import('../platform/context.js');
   const t0 = Date.now();
   for (let k = 0; k < count; k++) {
     const tags = [`g${k % GROUPS}`];

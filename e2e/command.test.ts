@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../test/helpers.js';
-import { pondingAlert } from '../modules/command/__tests__/fixtures.js';
+import { pondingAlert } from '../test/command-fixtures.js';
 import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
 
 describe('emergency command screens in Chromium', () => {

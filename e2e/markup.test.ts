@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { ZHANGWAN } from '../modules/command/__tests__/fixtures.js';
-import { post } from '../modules/warning/__tests__/helpers.js';
+import { ZHANGWAN } from '../test/command-fixtures.js';
+import { post } from '../test/ingest.js';
 import { DEMO_PASSWORD } from '../test/helpers.js';
 import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
 

@@ -19,16 +19,24 @@ import { PAGE_SECURITY_HEADERS, redactUrl, registerHttpPlatform, requestId } fro
 import { lazyChildLogger } from '../platform/http/lazy-logger.js';
 import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
-import { migrateToLatest } from '../platform/storage/migrate.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
-import { authenticate, authenticateTicket, ensureInitialAccounts, identityRoutes, seedCity, watchAccessChanges } from '../modules/identity/index.js';
+import {
+  type IdentityContext,
+  authenticate,
+  authenticateTicket,
+  ensureInitialAccounts,
+  identityRoutes,
+  seedCity,
+  watchAccessChanges,
+} from '../modules/identity/index.js';
 import { type Sensing, sensingRoutes, startSensing } from '../modules/sensing/index.js';
 import { type Warning, startWarning, warningRoutes } from '../modules/warning/index.js';
 import { type Config, queryLimits } from './config.js';
-import type { Platform } from './context.js';
+import { type Platform, withOptions } from '../platform/context.js';
+import { migrateAll } from './migrations.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -57,6 +65,10 @@ export interface BuildOptions {
 export interface Wudang {
   app: FastifyInstance;
   platform: Platform;
+  /** The configuration the app was built from. */
+  config: Config;
+  /** The platform as the identity module sees it (with its settings). */
+  identity: IdentityContext;
   workflow: WorkflowEngine;
   sensing: Sensing;
   warning: Warning;
@@ -100,7 +112,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let sensing: Sensing | undefined;
   let warning: Warning | undefined;
   try {
-    await migrateToLatest(storage.db);
+    await migrateAll(storage.db);
     bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
     const profile = loadProfile(config.cityProfile);
     const calendar = new CalendarService(storage.db, bus, config.officeHours, profile.utcOffsetMinutes);
@@ -112,7 +124,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await outbox.flush();
     outbox.startRelay(1000);
     const platform: Platform = {
-      config,
       storage,
       db: storage.db,
       bus,
@@ -124,7 +135,16 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       now: opts.now ?? Date.now,
     };
     await seedCity(platform);
-    const initial = await ensureInitialAccounts(platform);
+    const identity = withOptions(platform, {
+      ...(config.adminPassword ? { adminPassword: config.adminPassword } : {}),
+      demoAccounts: config.demoAccounts,
+      accessTokenTtl: config.accessTokenTtl,
+      refreshTokenTtl: config.refreshTokenTtl,
+      loginMaxFailures: config.loginMaxFailures,
+      lockoutDuration: config.lockoutDuration,
+      loginRateLimit: config.loginRateLimit,
+    });
+    const initial = await ensureInitialAccounts(identity);
     await watchAccessChanges(platform);
 
     engine = new WorkflowEngine(storage.db, outbox, calendar, () => platform.now());
@@ -172,13 +192,39 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     );
 
-    sensing = await startSensing(platform, { registry, timers: opts.scheduler !== false });
+    sensing = await startSensing(platform, {
+      registry,
+      timers: opts.scheduler !== false,
+      settings: {
+        maxPayload: config.maxPayload,
+        deviceRateLimit: config.deviceRateLimit,
+        deviceRateBurst: config.deviceRateBurst,
+        healthSweep: config.healthSweep,
+        retentionInterval: config.retentionInterval,
+        mqtt: {
+          enabled: config.mqttEnabled,
+          url: config.mqttUrl,
+          clientId: config.mqttClientId,
+          shareGroup: config.mqttShareGroup,
+          consumers: config.mqttConsumers,
+          username: config.mqttUsername,
+          password: config.mqttPassword,
+          port: config.mqttPort,
+          host: config.host,
+        },
+      },
+    });
     const theSensing = sensing;
     warning = await startWarning(platform, theSensing, {
       registry,
       timers: opts.scheduler !== false,
       engine: config.warningEngine,
+      partitions: config.warningPartitions,
       leaseMs: config.warningLease * 1000,
+      notifier: {
+        egress: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
+        notifySimulated: config.simulate,
+      },
     });
     const theWarning = warning;
     // Alerts reach the live stream of every process.
@@ -189,7 +235,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       });
     }
 
-    const command = await startCommand(platform, engine!, theWarning.notifier, theWarning.alerts);
+    const command = await startCommand(
+      platform,
+      { demoData: config.demoAccounts, chromiumPath: config.chromiumPath },
+      engine!,
+      theWarning.notifier,
+      theWarning.alerts,
+    );
     // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
     await bus.subscribe(
       'incident.changed',
@@ -213,11 +265,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
       await warningRoutes(scope, platform, theSensing, theWarning);
-      await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry);
+      await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry, command.settings);
       await brainRoutes(scope, platform, brain.indicators, theSensing.telemetry);
     });
     await app.register(async (scope) => {
-      await identityRoutes(scope, platform);
+      await identityRoutes(scope, identity);
       await auditRoutes(scope, storage.db);
       await calendarRoutes(scope, calendar);
       await workflowRoutes(scope, engine!);
@@ -231,6 +283,8 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     return {
       app,
       platform,
+      config,
+      identity,
       workflow: eng,
       ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
       sensing: theSensing,

@@ -3,13 +3,13 @@ import { Command } from 'commander';
 import { verifyAuditChain } from '../platform/audit/audit.js';
 import { generatePassword } from '../platform/auth/password.js';
 import { type Db, openStorage } from '../platform/storage/db.js';
-import { migrateToLatest } from '../platform/storage/migrate.js';
 import { getUserByUsername, setPassword, unlockUser } from '../modules/identity/index.js';
 import { registerDeviceCommands } from '../modules/sensing/cli.js';
 import { provisionSimulated } from '../modules/sensing/sensing.service.js';
 import { startSimulator, tokenFile } from '../simulator/shiyan.js';
 import { VERSION, buildApp } from './app.js';
 import { ConfigError, type Config, describeSettings, loadConfig } from './config.js';
+import { migrateAll } from './migrations.js';
 
 function config(): Config {
   try {
@@ -117,7 +117,7 @@ program
   .action(async () => {
     const s = storageFor(config());
     try {
-      const applied = await migrateToLatest(s.db);
+      const applied = await migrateAll(s.db);
       console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Schema is up to date.');
     } finally {
       await s.close();
@@ -130,7 +130,7 @@ const admin = program.command('admin').description('Administration tasks');
 async function onUser(username: string, task: (p: { db: Db; now: () => number }, userId: string) => Promise<string>): Promise<void> {
   const s = storageFor(config());
   try {
-    await migrateToLatest(s.db);
+    await migrateAll(s.db);
     const user = await getUserByUsername(s.db, username);
     if (!user) {
       console.error(`wudang: no user named ${username}`);
@@ -181,7 +181,7 @@ audit
   .action(async () => {
     const s = storageFor(config());
     try {
-      await migrateToLatest(s.db);
+      await migrateAll(s.db);
       const r = await verifyAuditChain(s.db);
       if (r.ok) console.log(`Audit log intact: ${r.checked} records verified.`);
       else {

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { OfficeWindow } from '../platform/calendar/calendar.js';
 import type { QueryLimits } from '../platform/http/limits.js';
 
 export class ConfigError extends Error {
@@ -94,10 +95,6 @@ const oneOf = <T extends string>(values: readonly T[]): Parser<T> => ({
   parse: (raw) => ((values as readonly string[]).includes(raw) ? (raw as T) : undefined),
 });
 
-export interface OfficeWindow {
-  start: number; // minutes after midnight, local time
-  end: number;
-}
 /** Office hours as `HH:MM-HH:MM` windows separated by commas, e.g. `08:30-12:00,14:30-17:30`. */
 const officeHours: Parser<OfficeWindow[]> = {
   accepts: 'comma-separated HH:MM-HH:MM windows in ascending order, e.g. 08:30-12:00,14:30-17:30',

@@ -8,11 +8,13 @@ import { randomBytes } from 'node:crypto';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { type Storage, openStorage } from '../platform/storage/db.js';
-import { migrateToLatest } from '../platform/storage/migrate.js';
 import { type BuildOptions, type Wudang, buildApp } from '../server/app.js';
 import { type Config, loadConfig } from '../server/config.js';
 import type { EventBus } from '../platform/bus/bus.js';
 import { MemoryBus } from '../platform/bus/memory.js';
+import { MIGRATIONS, migrateAll, migrationNames } from '../server/migrations.js';
+
+export { MIGRATIONS, migrateAll, migrationNames };
 
 export const PG_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const ADMIN_PASSWORD = 'Admin-Passw0rd!';
@@ -41,27 +43,36 @@ export interface DialectFixture {
   name: 'sqlite' | 'postgres';
   /** A fresh, migrated, empty database. */
   open(): Promise<Storage>;
+  /** A fresh database with no tables at all (migration tests). */
+  openEmpty(): Promise<Storage>;
 }
 
 const sqliteFixture: DialectFixture = {
   name: 'sqlite',
   async open() {
-    const s = openStorage({ sqliteFile: ':memory:' });
-    await migrateToLatest(s.db);
+    const s = await this.openEmpty();
+    await migrateAll(s.db);
     return s;
+  },
+  async openEmpty() {
+    return openStorage({ sqliteFile: ':memory:' });
   },
 };
 
 const postgresFixture: DialectFixture = {
   name: 'postgres',
   async open() {
+    const s = await this.openEmpty();
+    await migrateAll(s.db);
+    return s;
+  },
+  async openEmpty() {
     const schema = `wd_t_${randomBytes(6).toString('hex')}`;
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     await admin.query(`create schema ${schema}`);
     await admin.end();
     const s = openStorage({ databaseUrl: PG_URL, pgSchema: schema, poolSize: 5 });
-    await migrateToLatest(s.db);
     return {
       ...s,
       close: async () => {

@@ -18,7 +18,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ALL, type Scope, type ScopeSet, inScope } from '../platform/auth/scope.js';
 import type { EventBus } from '../platform/bus/bus.js';
-import { post } from '../modules/warning/__tests__/helpers.js';
+import { post } from './ingest.js';
 import { type TestApp, dialects, startApp } from './helpers.js';
 
 const MIN = 60_000;

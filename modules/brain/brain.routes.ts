@@ -4,7 +4,7 @@ import { EpochMs } from '../../platform/http/limits.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { deviceCells } from './layers.js';
 import type { IndicatorService } from './brain.service.js';

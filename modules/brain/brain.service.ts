@@ -7,7 +7,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { listTypes } from '../sensing/index.js';
 import type { IndicatorEvaluator, IndicatorValue } from './evaluate.js';
 import { DOMAINS, INDICATOR_ID_RE, type IndicatorCatalog, type IndicatorDefinition, SEED_INDICATORS, validateIndicator } from './indicators.js';

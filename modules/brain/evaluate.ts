@@ -4,7 +4,7 @@
  * source kind serves every indicator of that kind: the devices of all the types read are loaded
  * once with their newest values.
  */
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';

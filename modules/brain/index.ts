@@ -3,13 +3,14 @@
  * early warning and emergency command, evaluated on demand and kept every five minutes for
  * trends and replay (docs/brain.md).
  */
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
 import { IndicatorEvaluator } from './evaluate.js';
 
 export { brainRoutes } from './brain.routes.js';
+export { migrations } from './migrations/index.js';
 
 export interface Brain {
   indicators: IndicatorService;

@@ -4,7 +4,7 @@
  * health and its types. Devices are those in the reader's data scope.
  */
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
 

@@ -11,7 +11,7 @@ import type { TelemetryStore } from '../sensing/index.js';
 import { principalOf } from '../../platform/http/http.js';
 import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
 import { EpochMs } from '../../platform/http/limits.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import { INCIDENT_KINDS, PLAN_KINDS, type PlanDefinition, RESPONSE_LEVELS, type ResponseLevel, SUBKINDS, validatePlan } from './plans.js';
 import * as plans from './plans.service.js';
 
@@ -113,6 +113,7 @@ export async function commandRoutes(
   incidents: IncidentService,
   resources: ResourceService,
   telemetry: TelemetryStore,
+  settings: { chromiumPath: string },
 ): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
@@ -576,8 +577,8 @@ export async function commandRoutes(
       if (format === 'json') return review;
       const html = reviewHtml(review, p.profile.utcOffsetMinutes);
       if (format === 'html') return reply.type('text/html; charset=utf-8').send(html);
-      const pdf = await htmlToPdf(html, p.config.chromiumPath);
-      if (!pdf) throw new AppError('WD_ERR_UNAVAILABLE', `PDF export needs Chromium at ${p.config.chromiumPath} (CHROMIUM_PATH); the HTML review is available`);
+      const pdf = await htmlToPdf(html, settings.chromiumPath);
+      if (!pdf) throw new AppError('WD_ERR_UNAVAILABLE', `PDF export needs Chromium at ${settings.chromiumPath} (CHROMIUM_PATH); the HTML review is available`);
       return reply.type('application/pdf').header('content-disposition', `attachment; filename="review-${req.params.id}.pdf"`).send(pdf);
     },
   );

@@ -17,7 +17,7 @@ import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/stor
 import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
 import type { WorkflowEngine, WorkflowEventBase } from '../../platform/workflow/engine.js';
 import type { Notifier } from '../warning/index.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
 import { type Plan, getPlan, listPlans } from './plans.service.js';
 

@@ -10,7 +10,7 @@ import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database, EmPlanTable } from '../../platform/storage/schema.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { type PlanCatalog, type PlanDefinition, validatePlan } from './plans.js';
 
 export const PLAN_ID_RE = /^[a-z0-9][a-z0-9-]{1,63}$/;

@@ -14,7 +14,7 @@ import { maskContact } from '../../platform/privacy/mask.js';
 import { transaction } from '../../platform/storage/db.js';
 import { dialectOf } from '../../platform/storage/migrate.js';
 import type { Database, EmResourceTable } from '../../platform/storage/schema.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import { appendIncidentEvent } from './incidents.service.js';
 
 export const RESOURCE_KINDS = {

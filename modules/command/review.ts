@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AppError } from '../../platform/http/errors.js';
 import { transaction } from '../../platform/storage/db.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth/scope.js';
 import type { IncidentService } from './incidents.service.js';
 import type { ResourceService } from './resources.service.js';

@@ -8,7 +8,7 @@
  */
 import { appendAudit } from '../../platform/audit/audit.js';
 import { getSetting, putSetting, transaction } from '../../platform/storage/db.js';
-import { type Platform, SYSTEM_CONTEXT } from '../../server/context.js';
+import { type Platform, SYSTEM_CONTEXT } from '../../platform/context.js';
 import { DISTRICT_UNIT, type Label, type LevelPlan, type PlanDefinition, type ResourceNeed, type ResponseLevel, validatePlan } from './plans.js';
 import { insertPlan, planCatalog } from './plans.service.js';
 import type { ResourceInput, ResourceService } from './resources.service.js';

@@ -4,7 +4,7 @@
  * Devices are limited to the reader's data scope; resources follow the registry's masking.
  */
 import type { Principal } from '../../platform/auth/scope.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import { listDevices, type TelemetryStore } from '../sensing/index.js';
 import type { IncidentService } from './incidents.service.js';
 import { distanceM, type ResourceService } from './resources.service.js';

@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { maskPhone } from '../../platform/privacy/mask.js';
 import type { UserRow } from '../../platform/storage/schema.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import * as S from './identity.schemas.js';
 import * as svc from './identity.service.js';
 import * as store from './identity.store.js';
@@ -37,7 +37,7 @@ function userView(u: UserRow, viewer: Principal, now: number) {
 const R = (description: string, tag: string) => ({ tags: [tag], summary: description });
 const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' } };
 
-export async function identityRoutes(root: FastifyInstance, p: Platform): Promise<void> {
+export async function identityRoutes(root: FastifyInstance, p: svc.IdentityContext): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   // ---- authentication ----
@@ -55,7 +55,7 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
           429: { $ref: 'Problem#' },
         },
       },
-      config: { auth: 'public', rateLimit: { max: p.config.loginRateLimit, timeWindow: '1 minute' } },
+      config: { auth: 'public', rateLimit: { max: p.options.loginRateLimit, timeWindow: '1 minute' } },
     },
     async (req) => {
       const r = await svc.login(p, ctxOf(req), req.body.username, req.body.password, req.headers['user-agent'] ?? null);
@@ -73,7 +73,7 @@ export async function identityRoutes(root: FastifyInstance, p: Platform): Promis
         body: S.RefreshBody,
         response: { 200: S.TokenPair, 401: { $ref: 'Problem#' } },
       },
-      config: { auth: 'public', rateLimit: { max: p.config.loginRateLimit * 5, timeWindow: '1 minute' } },
+      config: { auth: 'public', rateLimit: { max: p.options.loginRateLimit * 5, timeWindow: '1 minute' } },
     },
     async (req) => pairView(await svc.refresh(p, ctxOf(req), req.body.refreshToken)),
   );

@@ -10,7 +10,7 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { transaction } from '../../platform/storage/db.js';
 import type { UserRow } from '../../platform/storage/schema.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { ModuleContext, Platform, RequestContext } from '../../platform/context.js';
 import * as store from './identity.store.js';
 
 declare module '../../platform/bus/bus.js' {
@@ -53,6 +53,23 @@ class PrincipalCache {
     for (const [k, e] of this.entries) if (match(e.principal)) this.entries.delete(k);
   }
 }
+
+/** The identity module's own settings (from the configuration; durations in seconds). */
+export interface IdentityOptions {
+  /** The first administrator's password; generated and printed once when absent. */
+  adminPassword?: string;
+  /** Create the profile's demo accounts on first start. */
+  demoAccounts: boolean;
+  accessTokenTtl: number;
+  refreshTokenTtl: number;
+  loginMaxFailures: number;
+  lockoutDuration: number;
+  /** Login attempts per minute and address. */
+  loginRateLimit: number;
+}
+
+/** The platform as the identity module sees it: the ports and its own options. */
+export type IdentityContext = ModuleContext<IdentityOptions>;
 
 const caches = new WeakMap<object, PrincipalCache>();
 function cacheOf(p: Pick<Platform, 'db'>): PrincipalCache {
@@ -150,10 +167,10 @@ export async function seedCity(p: Platform): Promise<void> {
  * On first start (no users): creates `admin` with WUDANG_ADMIN_PASSWORD or a generated
  * password (returned so the caller prints it once), and the demo accounts of the profile.
  */
-export async function ensureInitialAccounts(p: Platform): Promise<{ generatedAdminPassword?: string; created: string[] }> {
+export async function ensureInitialAccounts(p: IdentityContext): Promise<{ generatedAdminPassword?: string; created: string[] }> {
   if ((await store.countUsers(p.db)) > 0) return { created: [] };
-  const generated = p.config.adminPassword ? undefined : generatePassword();
-  const adminPassword = p.config.adminPassword ?? generated!;
+  const generated = p.options.adminPassword ? undefined : generatePassword();
+  const adminPassword = p.options.adminPassword ?? generated!;
   const created: string[] = [];
   await createUserRow(p, {
     username: 'admin',
@@ -165,7 +182,7 @@ export async function ensureInitialAccounts(p: Platform): Promise<{ generatedAdm
     enforcePolicy: false,
   });
   created.push('admin');
-  if (p.config.demoAccounts) {
+  if (p.options.demoAccounts) {
     for (const a of p.profile.demoAccounts) {
       await createUserRow(p, {
         username: a.username,
@@ -458,11 +475,11 @@ export interface TokenPair {
   refreshExpiresAt: number;
 }
 
-async function issueSession(p: Platform, ctx: RequestContext, u: UserRow, userAgent: string | null): Promise<TokenPair> {
+async function issueSession(p: IdentityContext, ctx: RequestContext, u: UserRow, userAgent: string | null): Promise<TokenPair> {
   const now = p.now();
   const token = `wda_${newSecret()}`;
   const refreshToken = `wdr_${newSecret()}`;
-  const pair = { token, refreshToken, expiresAt: now + p.config.accessTokenTtl * 1000, refreshExpiresAt: now + p.config.refreshTokenTtl * 1000 };
+  const pair = { token, refreshToken, expiresAt: now + p.options.accessTokenTtl * 1000, refreshExpiresAt: now + p.options.refreshTokenTtl * 1000 };
   await store.insertSession(p.db, {
     id: newId('ses'),
     user_id: u.id,
@@ -490,7 +507,7 @@ const LOGIN_FAILED =
  * stranger's guesses lock the account for that address only, never for its owner elsewhere.
  */
 export async function login(
-  p: Platform,
+  p: IdentityContext,
   ctx: RequestContext,
   username: string,
   password: string,
@@ -513,8 +530,8 @@ export async function login(
   if (!ok) {
     // A lock that has run out starts the count again.
     const count = (failures && failures.locked_until == null ? failures.failures : 0) + 1;
-    const lock = count >= p.config.loginMaxFailures;
-    const until = now + p.config.lockoutDuration * 1000;
+    const lock = count >= p.options.loginMaxFailures;
+    const until = now + p.options.lockoutDuration * 1000;
     await store.putLoginFailures(p.db, { user_id: u.id, source, failures: lock ? 0 : count, locked_until: lock ? until : null, updated_at: now });
     await audit(p, ctx, {
       action: 'auth.login',
@@ -545,7 +562,7 @@ export async function login(
  * presented again after it was exchanged has been copied: the whole session (every token that
  * descends from the login) is revoked at once, and the reuse audited.
  */
-export async function refresh(p: Platform, ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
+export async function refresh(p: IdentityContext, ctx: RequestContext, refreshToken: string): Promise<TokenPair> {
   const now = p.now();
   const hash = hashToken(refreshToken);
   const s = await store.getSessionByRefreshHash(p.db, hash);
@@ -572,7 +589,7 @@ export async function refresh(p: Platform, ctx: RequestContext, refreshToken: st
   if (u?.status !== 'active') throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
   const token = `wda_${newSecret()}`;
   const nextRefresh = `wdr_${newSecret()}`;
-  const expiresAt = now + p.config.accessTokenTtl * 1000;
+  const expiresAt = now + p.options.accessTokenTtl * 1000;
   await transaction(p.db, async (trx) => {
     await store.rememberUsedRefresh(trx, hash, s.id, now);
     await store.updateSession(trx, s.id, {

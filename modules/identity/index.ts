@@ -11,5 +11,7 @@ export {
   unlockUser,
   principalOfUser,
   DEMO_PASSWORD,
+  type IdentityContext,
+  type IdentityOptions,
 } from './identity.service.js';
 export { getUserByUsername } from './identity.store.js';

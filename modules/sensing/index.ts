@@ -15,36 +15,48 @@ import {
   startEmbeddedBroker,
   startExternalConsumer,
 } from '../../platform/mqtt/broker.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import { adaptorForTopic } from './adaptors.js';
 import { DeviceDirectory, type DeviceInfo, IngestError, IngestPipeline, ingestMetrics } from './ingest.js';
 import { type LiveBatch, LiveHub } from './live.js';
+import type { Sensing } from './sensing.types.js';
 import { applyRetention, ensureSeedTypes } from './sensing.service.js';
 import { sweepStatus } from './sensing.store.js';
-import { type TelemetryStore, openTelemetryStore } from './telemetry.store.js';
+import { openTelemetryStore } from './telemetry.store.js';
 
 export { sensingRoutes } from './sensing.routes.js';
-// What other modules use: the device directory's queries, and the telemetry store's type.
+export { migrations } from './migrations/index.js';
+export type { Sensing } from './sensing.types.js';
+// What other modules use: the device directory's queries, the telemetry store's type and units,
+// and the shape of the committed readings announced to live clients and rule engines.
 export { listDevices, listTypes } from './sensing.store.js';
-export type { TelemetryStore } from './telemetry.store.js';
+export { HOUR, type TelemetryStore } from './telemetry.store.js';
+export type { LiveBatch } from './live.js';
 
-export interface Sensing {
-  /** Resolves once the commits so far have been announced on the bus (live push, rule engines). */
-  announced(): Promise<void>;
-  directory: DeviceDirectory;
-  telemetry: TelemetryStore;
-  pipeline: IngestPipeline;
-  live: LiveHub;
-  broker?: EmbeddedBroker;
-  external?: ExternalConsumer;
-  /** Runs one health sweep now (tests, and the timer); writes the health counters first unless `counters` is false and they were written recently. */
-  sweep(o?: { counters?: boolean }): Promise<void>;
-  /** Starts the health sweep, retention and rollup timers (startSensing does unless `timers` is false). */
-  startTimers(): void;
-  close(): Promise<void>;
+/** The sensing hub's own settings (from the configuration; intervals in seconds). */
+export interface SensingSettings {
+  /** Largest payload accepted from a device, in bytes. */
+  maxPayload: number;
+  deviceRateLimit: number;
+  deviceRateBurst: number;
+  healthSweep: number;
+  retentionInterval: number;
+  mqtt: {
+    enabled: boolean;
+    /** An external broker to consume from; the embedded broker listens on host:port when absent. */
+    url?: string | undefined;
+    clientId?: string | undefined;
+    shareGroup: string;
+    consumers: number;
+    username?: string | undefined;
+    password?: string | undefined;
+    port: number;
+    host: string;
+  };
 }
 
 export interface SensingOptions {
+  settings: SensingSettings;
   registry?: Registry;
   /** Run the periodic health sweep and retention (default true). */
   timers?: boolean;
@@ -71,7 +83,8 @@ export function clientIdBoundTo(clientId: string, deviceId: string): boolean {
   return clientId === deviceId || clientId.startsWith(`${deviceId}:`);
 }
 
-export async function startSensing(p: Platform, opts: SensingOptions = {}): Promise<Sensing> {
+export async function startSensing(p: Platform, opts: SensingOptions): Promise<Sensing> {
+  const settings = opts.settings;
   await ensureSeedTypes(p);
   const telemetry = openTelemetryStore(p.storage);
   await telemetry.init();
@@ -79,8 +92,8 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
   await directory.watch(p.bus);
   const metrics = ingestMetrics(opts.registry);
   const pipeline = new IngestPipeline(directory, telemetry, p.db, p.now, metrics, {
-    maxPayloadBytes: p.config.maxPayload,
-    rateLimit: { perSecond: p.config.deviceRateLimit, burst: p.config.deviceRateBurst },
+    maxPayloadBytes: settings.maxPayload,
+    rateLimit: { perSecond: settings.deviceRateLimit, burst: settings.deviceRateBurst },
     maxBatchRows: 20_000,
   });
   const live = new LiveHub(opts.registry);
@@ -193,7 +206,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
   let broker: EmbeddedBroker | undefined;
   let external: ExternalConsumer | undefined;
   try {
-    ({ broker, external } = await startTransport(p, hooks, opts.registry));
+    ({ broker, external } = await startTransport(p, settings.mqtt, hooks, opts.registry));
   } catch (err) {
     await pipeline.close().catch(() => undefined);
     await telemetry.close().catch(() => undefined);
@@ -232,7 +245,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
           .finally(() => {
             sweeping = false;
           });
-      }, p.config.healthSweep * 1000),
+      }, settings.healthSweep * 1000),
     );
     timers.push(
       setInterval(() => {
@@ -241,7 +254,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
             if (r.droppedPartitions.length || r.deletedRows) p.log.info(r, 'telemetry retention applied');
           })
           .catch((err) => p.log.error({ err }, 'telemetry retention failed'));
-      }, p.config.retentionInterval * 1000),
+      }, settings.retentionInterval * 1000),
     );
     // Rollups of closed buckets (SQLite), a few milliseconds at a time between ingest commits;
     // sooner while there is a backlog (after a restart).
@@ -291,6 +304,7 @@ export async function startSensing(p: Platform, opts: SensingOptions = {}): Prom
 
 async function startTransport(
   p: Platform,
+  mqtt: SensingSettings['mqtt'],
   hooks: MqttHooks<DeviceInfo>,
   registry: Registry | undefined,
 ): Promise<{ broker?: EmbeddedBroker; external?: ExternalConsumer }> {
@@ -298,22 +312,22 @@ async function startTransport(
   let external: ExternalConsumer | undefined;
   const clientsGauge = new Gauge({ name: 'wudang_mqtt_clients', help: 'Devices connected to the embedded MQTT broker', registers: registry ? [registry] : [] });
   hooks.onConnectionChange = (n) => clientsGauge.set(n);
-  if (p.config.mqttEnabled) {
-    if (p.config.mqttUrl) {
+  if (mqtt.enabled) {
+    if (mqtt.url) {
       external = await startExternalConsumer(
         {
-          url: p.config.mqttUrl,
-          clientId: p.config.mqttClientId ?? `wudang-ingest-${hostname()}`,
-          group: p.config.mqttShareGroup,
-          connections: p.config.mqttConsumers,
+          url: mqtt.url,
+          clientId: mqtt.clientId ?? `wudang-ingest-${hostname()}`,
+          group: mqtt.shareGroup,
+          connections: mqtt.consumers,
           topics: ['devices/+/telemetry', 'devices/+/senml'],
-          ...(p.config.mqttUsername ? { username: p.config.mqttUsername } : {}),
-          ...(p.config.mqttPassword ? { password: p.config.mqttPassword } : {}),
+          ...(mqtt.username ? { username: mqtt.username } : {}),
+          ...(mqtt.password ? { password: mqtt.password } : {}),
         },
         hooks,
       );
     } else {
-      broker = await startEmbeddedBroker({ port: p.config.mqttPort, host: p.config.host }, hooks);
+      broker = await startEmbeddedBroker({ port: mqtt.port, host: mqtt.host }, hooks);
       p.log.info({ port: broker.port }, 'embedded MQTT broker listening');
     }
   }

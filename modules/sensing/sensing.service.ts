@@ -14,7 +14,7 @@ import { newSecret } from '../../platform/ids.js';
 import { type Datum, toGcj02 } from '../../platform/profile/datum.js';
 import { transaction } from '../../platform/storage/db.js';
 import { isUniqueViolation } from '../../platform/storage/db.js';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import type { DeviceDirectory } from './ingest.js';
 import { DEVICE_ID_RE, type DeviceType, checkDeviceType, entityIdOf } from './model.js';
 import * as store from './sensing.store.js';

@@ -10,16 +10,16 @@ import { ALL, type Principal, type Scope, inScope, whereInScope } from '../../pl
 import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
-import type { AlertTable, Database } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
 import type { Selectable } from 'kysely';
-import type { Platform, RequestContext } from '../../server/context.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Evidence } from './conditions.js';
 import { insidePolygon } from './conditions.js';
 import type { Notifier } from './notify.js';
 import { LEVELS, type Level, type Rule } from './rules.js';
 
-export type AlertRow = Selectable<AlertTable>;
-export type AlertStatus = 'raised' | 'acknowledged' | 'resolved' | 'closed';
+export type { AlertRow, AlertStatus, Recipient } from './alert.model.js';
+import type { AlertRow, AlertStatus, Recipient } from './alert.model.js';
 
 /** A re-raise within this long of the last automatic resolution reopens that alert. */
 export const FLAP_WINDOW_MS = 15 * 60_000;
@@ -27,11 +27,6 @@ export const FLAP_WINDOW_MS = 15 * 60_000;
 export const FLAP_COUNT = 3;
 /** A flapping alert resolves only after its condition stays clear this long. */
 export const FLAP_HOLD_MS = 15 * 60_000;
-
-export interface Recipient {
-  department: string;
-  role: 'owner' | 'lead' | 'responsible' | 'district' | 'extra';
-}
 
 export interface AlertSubject {
   kind: 'device' | 'group';

@@ -4,8 +4,8 @@
  */
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
 import { AppError } from '../../platform/http/errors.js';
-import type { Platform } from '../../server/context.js';
-import type { TelemetryStore } from '../sensing/telemetry.store.js';
+import type { Platform } from '../../platform/context.js';
+import type { TelemetryStore } from '../sensing/index.js';
 import type { Evidence } from './conditions.js';
 import { DERIVED } from './derived.js';
 import {

@@ -19,10 +19,8 @@ import type { WarningStateTable } from '../../platform/storage/schema.js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
-import type { Platform } from '../../server/context.js';
-import type { Sensing } from '../sensing/index.js';
-import type { LiveBatch } from '../sensing/live.js';
-import { HOUR } from '../sensing/telemetry.store.js';
+import type { Platform } from '../../platform/context.js';
+import { HOUR, type LiveBatch, type Sensing } from '../sensing/index.js';
 import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
 import type { Evidence } from './conditions.js';
 import {
@@ -43,6 +41,9 @@ import type { EvalContext } from './conditions.js';
 import type { Level } from './rules.js';
 import { ruleWatches } from './rules.js';
 import { suspendRule, toRule } from './rules.service.js';
+
+/** Partitions of the device space when none are configured (WARNING_PARTITIONS' default). */
+export const DEFAULT_PARTITIONS = 32;
 
 export interface EngineOptions {
   partitions?: number;
@@ -134,7 +135,7 @@ export class WarningEngine {
     readonly alerts: AlertService,
     opts: EngineOptions = {},
   ) {
-    this.partitions = opts.partitions ?? p.config.warningPartitions;
+    this.partitions = opts.partitions ?? DEFAULT_PARTITIONS;
     this.leaseMs = opts.leaseMs ?? 15_000;
     this.checkpointMs = opts.checkpointMs ?? 1_000;
     this.tickMs = opts.tickMs ?? 5_000;

@@ -17,7 +17,7 @@ import {
 } from './conditions.js';
 import { readValue } from './derived.js';
 import { json } from '../../platform/storage/db.js';
-import { HOUR, type TelemetryStore } from '../sensing/telemetry.store.js';
+import { HOUR, type TelemetryStore } from '../sensing/index.js';
 import type { Level, Rule } from './rules.js';
 import { kindsOf } from './rules.js';
 

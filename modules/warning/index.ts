@@ -4,25 +4,21 @@
  * in warning.routes.ts.
  */
 import type { Registry } from 'prom-client';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { Sensing } from '../sensing/index.js';
 import { AlertService } from './alerts.js';
 import { type EngineOptions, WarningEngine } from './engine.js';
 import { Notifier, type NotifierOptions } from './notify.js';
 import { seedRules } from './seed.js';
+import type { Warning } from './warning.types.js';
 
 export { warningRoutes } from './warning.routes.js';
+export { migrations } from './migrations/index.js';
+export type { Warning } from './warning.types.js';
 // What other modules use: derived values (AQI, water class, load) and the notifier's type.
 export { DERIVED, readValue } from './derived.js';
+export { computeAqi } from './aqi.js';
 export type { Notifier } from './notify.js';
-
-export interface Warning {
-  alerts: AlertService;
-  notifier: Notifier;
-  /** Absent in a process that does not evaluate rules (WARNING_ENGINE=0). */
-  engine?: WarningEngine;
-  close(): Promise<void>;
-}
 
 export interface WarningOptions extends Omit<EngineOptions, 'registry'> {
   registry?: Registry;

@@ -15,8 +15,8 @@ import { EgressRefused, type EgressPolicy, STRICT_EGRESS, egressPost } from '../
 import { newId } from '../../platform/ids.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
 import type { Database, NotificationTable } from '../../platform/storage/schema.js';
-import type { Platform } from '../../server/context.js';
-import type { AlertRow, Recipient } from './alerts.js';
+import type { Platform } from '../../platform/context.js';
+import type { AlertRow, Recipient } from './alert.model.js';
 import { LEVELS } from './rules.js';
 
 export type ChannelName = 'webhook' | 'sms' | 'email';
@@ -150,6 +150,10 @@ export interface QueuedMessage {
 }
 
 export interface NotifierOptions {
+  /** Where webhooks may go (WEBHOOK_ALLOW_HTTP, WEBHOOK_ALLOW_PRIVATE); https to public addresses only by default. */
+  egress?: { allowHttp: boolean; allowPrivate: boolean };
+  /** Notify about alerts of simulated devices too (SIMULATE); they only show on screens otherwise. */
+  notifySimulated?: boolean;
   channels?: Partial<Record<ChannelName, Channel>>;
   backoffMs?: number[];
   leaseMs?: number;
@@ -166,12 +170,18 @@ export class Notifier {
   /** Called after an escalation so the alert service can announce it. */
   onEscalated: ((alert: AlertRow, stage: number, role: string, departments: string[]) => Promise<void>) | undefined;
 
+  /** Where webhooks may go; endpoint registration checks addresses against the same rules. */
+  readonly egress: { allowHttp: boolean; allowPrivate: boolean };
+  private readonly notifySimulated: boolean;
+
   constructor(
     private readonly p: Platform,
     opts: NotifierOptions = {},
   ) {
+    this.egress = { ...(opts.egress ?? { allowHttp: false, allowPrivate: false }) };
+    this.notifySimulated = opts.notifySimulated ?? false;
     this.channels = {
-      webhook: new WebhookChannel({ allowHttp: p.config.webhookAllowHttp, allowPrivate: p.config.webhookAllowPrivate }, p.log),
+      webhook: new WebhookChannel(this.egress, p.log),
       sms: new DevelopmentSmsGateway(p),
       email: new DevelopmentMailer(p),
       ...opts.channels,
@@ -287,7 +297,7 @@ export class Notifier {
     const now = this.p.now();
     if (event === 'raised' || event === 'reopened' || event === 'level_raised') {
       await trx.updateTable('alert_timers').set({ done_at: now }).where('alert_id', '=', a.id).where('done_at', 'is', null).execute();
-      if (!a.simulated || this.p.config.simulate) {
+      if (!a.simulated || this.notifySimulated) {
         // Never a query on p.db here: on SQLite the caller's transaction holds the only connection.
         const policy = this.policy?.value ?? DEFAULT_ESCALATION;
         const [m1, m2] = policy.afterMinutes[String(a.level) as '1'] ?? DEFAULT_ESCALATION.afterMinutes['4'];

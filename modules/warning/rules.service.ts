@@ -9,8 +9,8 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database, WarningRuleTable } from '../../platform/storage/schema.js';
 import type { Selectable, Transaction } from 'kysely';
-import type { Platform, RequestContext } from '../../server/context.js';
-import { listTypes } from '../sensing/sensing.store.js';
+import type { Platform, RequestContext } from '../../platform/context.js';
+import { listTypes } from '../sensing/index.js';
 import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
 
 declare module '../../platform/bus/bus.js' {

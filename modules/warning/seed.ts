@@ -5,7 +5,7 @@
  */
 import { appendAudit } from '../../platform/audit/audit.js';
 import { getSetting, putSetting, transaction } from '../../platform/storage/db.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { RuleDefinition } from './rules.js';
 import { validateRule } from './rules.js';
 import { catalog, insertRule } from './rules.service.js';

@@ -10,13 +10,13 @@ import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { json, transaction } from '../../platform/storage/db.js';
-import type { Platform } from '../../server/context.js';
+import type { Platform } from '../../platform/context.js';
 import type { Sensing } from '../sensing/index.js';
 import { type AqiStandard, computeAqi } from './aqi.js';
 import type { AlertRow, AlertStatus } from './alerts.js';
 import { backtest } from './backtest.js';
 import { DERIVED } from './derived.js';
-import type { Warning } from './index.js';
+import type { Warning } from './warning.types.js';
 import { maskAddress } from './notify.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
@@ -563,7 +563,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (!(await p.db.selectFrom('departments').select('code').where('code', '=', b.department).executeTakeFirst()))
         errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
       if (b.channel === 'webhook') {
-        const problem = checkEgressUrl(b.address, { allowHttp: p.config.webhookAllowHttp, allowPrivate: p.config.webhookAllowPrivate });
+        const problem = checkEgressUrl(b.address, warning.notifier.egress);
         if (problem) errors.push({ pointer: '/body/address', detail: problem });
       }
       if (b.channel === 'sms' && !/^\+?[0-9]{6,15}$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'a phone number' });

@@ -7,8 +7,7 @@ import { appendAudit } from '../audit/audit.js';
 import type { EventBus } from '../bus/bus.js';
 import { AppError } from '../http/errors.js';
 import { type Db, transaction } from '../storage/db.js';
-import type { OfficeWindow } from '../../server/config.js';
-import { type CalendarDay, type DayKind, WorkingCalendar, isValidDate } from './calendar.js';
+import { type CalendarDay, type DayKind, type OfficeWindow, WorkingCalendar, isValidDate } from './calendar.js';
 
 declare module '../bus/bus.js' {
   interface EventMap {

@@ -3,9 +3,14 @@
  * (调休). Weekends rest unless listed as make-up working days; listed holidays rest.
  * All arithmetic is in the city's local time (a fixed UTC offset: China has no DST).
  */
-import type { OfficeWindow } from '../../server/config.js';
 
 export type DayKind = 'holiday' | 'workday';
+
+/** One span of office hours, in minutes after local midnight. */
+export interface OfficeWindow {
+  start: number;
+  end: number;
+}
 
 export interface CalendarDay {
   date: string; // YYYY-MM-DD

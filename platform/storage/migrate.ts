@@ -1,36 +1,22 @@
 import { type Kysely, type Migration, type MigrationResultSet, Migrator, PostgresAdapter, sql } from 'kysely';
 import type { Dialect } from './db.js';
-import * as m0001 from './migrations/20261126_0001_foundation.js';
-import * as m0002 from './migrations/20261126_0002_outbox.js';
-import * as m0003 from './migrations/20261126_0003_sensing.js';
-import * as m0004 from './migrations/20261126_0004_outbox_claims.js';
-import * as m0005 from './migrations/20261127_0005_warning.js';
-import * as m0006 from './migrations/20261127_0006_notifications.js';
-import * as m0007 from './migrations/20261127_0007_command_plans.js';
-import * as m0008 from './migrations/20261127_0008_incidents.js';
-import * as m0009 from './migrations/20261127_0009_resources.js';
-import * as m0010 from './migrations/20261127_0010_notification_subjects.js';
-import * as m0011 from './migrations/20261127_0011_indicators.js';
-import * as m0012 from './migrations/20261204_0012_hardening.js';
+
+/** Migrations by name. Names begin with a date and a number, and run in the order of their names. */
+export type MigrationSet = Record<string, Migration>;
 
 /**
- * Migrations in order. Names are timestamped; one set of Kysely schema-builder code serves
- * both dialects, with the few dialect-specific statements switched inside a migration.
+ * One set from the platform's and each module's migrations (every module keeps its own beside its
+ * code). A name used twice is a programming error.
  */
-const MIGRATIONS: Record<string, Migration> = {
-  '20261126_0001_foundation': m0001,
-  '20261126_0002_outbox': m0002,
-  '20261126_0003_sensing': m0003,
-  '20261126_0004_outbox_claims': m0004,
-  '20261127_0005_warning': m0005,
-  '20261127_0006_notifications': m0006,
-  '20261127_0007_command_plans': m0007,
-  '20261127_0008_incidents': m0008,
-  '20261127_0009_resources': m0009,
-  '20261127_0010_notification_subjects': m0010,
-  '20261127_0011_indicators': m0011,
-  '20261204_0012_hardening': m0012,
-};
+export function mergeMigrations(...sets: MigrationSet[]): MigrationSet {
+  const out: MigrationSet = {};
+  for (const set of sets)
+    for (const [name, m] of Object.entries(set)) {
+      if (out[name]) throw new Error(`Migration ${name} is declared twice`);
+      out[name] = m;
+    }
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
 
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema
 export function dialectOf(db: Kysely<any>): Dialect {
@@ -49,13 +35,13 @@ export class MigrationError extends Error {
 
 /** Brings the schema up to date; safe to run from several processes at once (Kysely takes a lock). */
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+export async function migrateToLatest(db: Kysely<any>, migrations: MigrationSet): Promise<string[]> {
   // On PostgreSQL the migration tables live in the connection's current schema; naming it
   // keeps Kysely from mistaking another schema's tables for ours.
   const schema = dialectOf(db) === 'postgres' ? (await sql<{ s: string }>`select current_schema() as s`.execute(db)).rows[0]?.s : undefined;
   const migrator = new Migrator({
     db: schema ? scopedIntrospection(db, schema) : db,
-    provider: { getMigrations: async () => MIGRATIONS },
+    provider: { getMigrations: async () => migrations },
     ...(schema ? { migrationTableSchema: schema } : {}),
   });
   const { error, results }: MigrationResultSet = await migrator.migrateToLatest();
@@ -87,8 +73,4 @@ function scopedIntrospection(db: Kysely<any>, schema: string): Kysely<any> {
       return typeof v === 'function' ? v.bind(target) : v;
     },
   });
-}
-
-export function migrationNames(): string[] {
-  return Object.keys(MIGRATIONS);
 }

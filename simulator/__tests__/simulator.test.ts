@@ -69,25 +69,33 @@ test('the simulator provisions its devices and publishes over MQTT like real one
   );
   try {
     const admin = await t.login('admin');
-    await waitFor(async () => {
-      await t.sensing.sweep();
-      const s = await t.call('GET', '/api/devices/status', admin);
-      return s.body.online >= 20;
-    }, 60_000, 'twenty simulated devices online');
+    await waitFor(
+      async () => {
+        await t.sensing.sweep();
+        const s = await t.call('GET', '/api/devices/status', admin);
+        return s.body.online >= 20;
+      },
+      60_000,
+      'twenty simulated devices online',
+    );
     const list = await t.call('GET', '/api/devices?simulated=true&limit=100', admin);
     assert.equal(list.body.total, 40);
     const air = list.body.items.filter((d: { type: string }) => d.type === 'AirQualityObserved');
     assert.ok(air.every((d: { simulated: boolean }) => d.simulated));
     // Most air stations have reported PM2.5 by now (a few may be in a simulated outage).
-    await waitFor(async () => {
-      let withPm25 = 0;
-      for (const d of air) {
-        const detail = await t.call('GET', `/api/devices/${d.id}`, admin);
-        assert.equal(detail.body.health.lastError, null, `${d.id}: ${detail.body.health.lastError}`);
-        if (detail.body.latest.some((l: { attr: string }) => l.attr === 'pm25')) withPm25++;
-      }
-      return withPm25 >= air.length / 2;
-    }, 60_000, 'half the air stations reporting PM2.5');
+    await waitFor(
+      async () => {
+        let withPm25 = 0;
+        for (const d of air) {
+          const detail = await t.call('GET', `/api/devices/${d.id}`, admin);
+          assert.equal(detail.body.health.lastError, null, `${d.id}: ${detail.body.health.lastError}`);
+          if (detail.body.latest.some((l: { attr: string }) => l.attr === 'pm25')) withPm25++;
+        }
+        return withPm25 >= air.length / 2;
+      },
+      60_000,
+      'half the air stations reporting PM2.5',
+    );
   } finally {
     await sim.stop();
     await t.close();

@@ -8,9 +8,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { pondingAlert } from '../../command/__tests__/fixtures.js';
-import { post } from '../../warning/__tests__/helpers.js';
-import { computeAqi } from '../../warning/aqi.js';
+import { pondingAlert } from '../../../test/command-fixtures.js';
+import { post } from '../../../test/ingest.js';
+import { computeAqi } from '../../warning/index.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 420303
 const MAOJIAN = { lon: 110.78621, lat: 32.644463 }; // 420302

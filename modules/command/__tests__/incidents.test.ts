@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { MIN, ZHANGWAN, pondingAlert } from './fixtures.js';
+import { MIN, ZHANGWAN, pondingAlert } from '../../../test/command-fixtures.js';
 
 type Task = { id: string; unit: string; key: string; state: string; level: number; overdue: boolean; dueAt: number; acceptBy: number };
 

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { pondingAlert } from './fixtures.js';
+import { pondingAlert } from '../../../test/command-fixtures.js';
 
 const MAOJIAN = { lon: 110.78621, lat: 32.644463 }; // 茅箭区 420302
 

@@ -321,14 +321,13 @@ for (const d of await dialects()) {
 
 describe('access changes reach every process', async () => {
   const [d] = await dialects();
-  const { buildApp } = await import('../../../server/app.js');
   const { MemoryBus } = await import('../../../platform/bus/memory.js');
-  const { testConfig } = await import('../../../test/helpers.js');
+  const { startAppOn } = await import('../../../test/helpers.js');
   const storage = await d!.open();
   const bus = new MemoryBus({ warn() {}, error() {} });
   // Two processes: one database, one bus, each with its own token cache.
-  const a = await buildApp(testConfig(), { storage, bus, scheduler: false });
-  const b = await buildApp(testConfig(), { storage, bus, scheduler: false });
+  const a = await startAppOn(storage, bus, {}, { scheduler: false });
+  const b = await startAppOn(storage, bus, {}, { scheduler: false });
   after(async () => {
     await a.close();
     await b.close();

@@ -7,8 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import mqtt, { type MqttClient } from 'mqtt';
 import WebSocket from 'ws';
 import { openStorage } from '../../../platform/storage/db.js';
-import { migrateToLatest } from '../../../platform/storage/migrate.js';
-import { type TestApp, dialects, flushed, startApp, waitFor } from '../../../test/helpers.js';
+import { dialects, flushed, migrateAll, startApp, type TestApp, waitFor } from '../../../test/helpers.js';
 
 const MAOJIAN = { lon: 110.78621, lat: 32.644463 };
 const MOSQUITTO = process.env.TEST_MQTT_URL ?? 'mqtt://127.0.0.1:1883';
@@ -227,7 +226,7 @@ if (await mosquittoAvailable()) {
         const group = `wd-test-${randomBytes(4).toString('hex')}`;
         // SQLite: a file both processes open (telemetry.db lies beside it); PostgreSQL: one schema.
         const storage = d.name === 'sqlite' ? openStorage({ sqliteFile: join(mkdtempSync(join(tmpdir(), 'wd-ext-')), 'wudang.db') }) : await d.open();
-        await migrateToLatest(storage.db);
+        await migrateAll(storage.db);
         const a = await startApp(d, { mqttUrl: MOSQUITTO, mqttShareGroup: group, mqttClientId: `${group}-a` }, { storage });
         const b = await startApp(d, { mqttUrl: MOSQUITTO, mqttShareGroup: group, mqttClientId: `${group}-b` }, { storage });
         try {

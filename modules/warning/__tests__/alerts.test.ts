@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp, waitFor } from '../../../test/helpers.js';
-import { post, settle } from './helpers.js';
+import { post, settle } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 张湾区 420303
 const MIN = 60_000;

@@ -15,7 +15,7 @@ import { NatsBus } from '../../../platform/bus/nats.js';
 import { type TestApp, dialects, natsAvailable, spawnPlatform, startAppOn, waitFor } from '../../../test/helpers.js';
 import type { EventBus } from '../../../platform/bus/bus.js';
 import { MemoryBus } from '../../../platform/bus/memory.js';
-import { settle, sharedStorage } from './helpers.js';
+import { settle, sharedStorage } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 const MIN = 60_000;

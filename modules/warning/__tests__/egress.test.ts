@@ -9,7 +9,7 @@ import { type Server, createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { STRICT_EGRESS, checkEgressUrl, egressPost, isBlockedAddress, setEgressResolver } from '../../../platform/http/egress.js';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { post } from './helpers.js';
+import { post } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 const [sqlite] = await dialects();

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { MemoryBus } from '../../../platform/bus/memory.js';
 import { dialects, startAppOn } from '../../../test/helpers.js';
-import { settle, sharedStorage } from './helpers.js';
+import { settle, sharedStorage } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 

@@ -8,7 +8,7 @@ import { type Server, createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
 import { RETRY_BACKOFF_MS, signWebhook } from '../notify.js';
-import { post } from './helpers.js';
+import { post } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
 const MIN = 60_000;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { EventBus } from '../../../platform/bus/bus.js';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { post } from './helpers.js';
+import { post } from '../../../test/ingest.js';
 
 const MIN = 60_000;
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 420303

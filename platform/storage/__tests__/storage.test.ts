@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { dialects } from '../../../test/helpers.js';
+import { dialects, migrateAll, migrationNames } from '../../../test/helpers.js';
 import { isUniqueViolation, transaction } from '../db.js';
-import { migrateToLatest, migrationNames } from '../migrate.js';
 
 for (const d of await dialects()) {
   describe(`storage on ${d.name}`, async () => {
@@ -28,7 +27,7 @@ for (const d of await dialects()) {
         rows.rows.map((r) => r.name),
         migrationNames(),
       );
-      assert.deepEqual(await migrateToLatest(s.db), []);
+      assert.deepEqual(await migrateAll(s.db), []);
     });
 
     it('commits a transaction and rolls one back on error', async () => {

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { dialectOf } from '../migrate.js';
+import { dialectOf } from '../../../platform/storage/migrate.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations work on the schema as it was, not on today's types
 export async function up(db: Kysely<any>): Promise<void> {

@@ -1,8 +1,8 @@
 /** Test fixtures for emergency command: the waterlogging alert that starts the walk-through. */
 import assert from 'node:assert/strict';
-import type { EventBus } from '../../../platform/bus/bus.js';
-import type { TestApp } from '../../../test/helpers.js';
-import { post } from '../../warning/__tests__/helpers.js';
+import type { EventBus } from '../platform/bus/bus.js';
+import type { TestApp } from './helpers.js';
+import { post } from './ingest.js';
 
 export const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 张湾区 420303
 export const MIN = 60_000;

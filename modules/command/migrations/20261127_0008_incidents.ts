@@ -26,7 +26,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('activated_at', 'bigint')
     .addColumn('ended_at', 'bigint')
     .addColumn('end_reason', 'text')
-    .addColumn('lessons', 'text') // the review's lessons (复盘), fed into the plan's next revision
     .addColumn('rev', 'integer', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('em_incidents_status_idx').on('em_incidents').columns(['status', 'created_at']).execute();

@@ -1,12 +1,12 @@
-/** Helpers the warning tests share. */
+/** Helpers tests share to send readings and wait until everything they cause has happened. */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { migrateToLatest } from '../../../platform/storage/migrate.js';
-import { type Storage, openStorage } from '../../../platform/storage/db.js';
-import type { DialectFixture, TestApp } from '../../../test/helpers.js';
-import type { EventBus } from '../../../platform/bus/bus.js';
+import { type Storage, openStorage } from '../platform/storage/db.js';
+import type { DialectFixture, TestApp } from './helpers.js';
+import type { EventBus } from '../platform/bus/bus.js';
+import { migrateAll } from '../server/migrations.js';
 
 /** Waits for the commit's announcement, the engine's evaluation and the alert service's writes. */
 export async function settle(t: TestApp<EventBus>): Promise<void> {
@@ -28,7 +28,7 @@ export async function sharedStorage(d: DialectFixture): Promise<Storage> {
   if (d.name === 'postgres') return d.open();
   const dir = mkdtempSync(join(tmpdir(), 'wd-warn-'));
   const s = openStorage({ sqliteFile: join(dir, 'wudang.db') });
-  await migrateToLatest(s.db);
+  await migrateAll(s.db);
   return {
     ...s,
     close: async () => {

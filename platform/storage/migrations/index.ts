@@ -1,0 +1,13 @@
+/** The platform's migrations (identity, audit, calendar, settings, workflow, outbox) and 0012, which also added command's em_incident_units before modules kept their own. */
+import type { Migration } from 'kysely';
+import * as m0001 from './20261126_0001_foundation.js';
+import * as m0002 from './20261126_0002_outbox.js';
+import * as m0004 from './20261126_0004_outbox_claims.js';
+import * as m0012 from './20261204_0012_hardening.js';
+
+export const migrations: Record<string, Migration> = {
+  '20261126_0001_foundation': m0001,
+  '20261126_0002_outbox': m0002,
+  '20261126_0004_outbox_claims': m0004,
+  '20261204_0012_hardening': m0012,
+};
