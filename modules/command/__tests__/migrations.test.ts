@@ -10,10 +10,11 @@ const BEFORE = '20261204_0012_hardening';
 
 for (const d of await dialects()) {
   describe(`the review's lessons column on an existing database (${d.name})`, () => {
-    // biome-ignore lint/suspicious/noExplicitAny: the schema of an older release
     const hasLessons = async (db: Kysely<any>) =>
       (d.name === 'postgres'
-        ? await sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'em_incidents' and column_name = 'lessons'`.execute(db)
+        ? await sql`select 1 from information_schema.columns where table_schema = current_schema() and table_name = 'em_incidents' and column_name = 'lessons'`.execute(
+            db,
+          )
         : await sql`select 1 from pragma_table_info('em_incidents') where name = 'lessons'`.execute(db)
       ).rows.length === 1;
 
