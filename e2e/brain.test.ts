@@ -10,7 +10,7 @@ import type { Browser, Page } from 'playwright-core';
 import { pondingAlert, ZHANGWAN } from '../test/command-fixtures.js';
 import { post } from '../test/ingest.js';
 import { DEMO_PASSWORD } from '../test/helpers.js';
-import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+import { type ServedApp, choose, launch, loginThroughForm, serve, shot } from './browser.js';
 
 describe('operations-centre screen in Chromium', () => {
   let browser: Browser;
@@ -224,10 +224,9 @@ describe('operations-centre screen in Chromium', () => {
     // Not yet sound: no device type is chosen, so the attribute is unknown.
     await form.getByTestId('indicator-errors').getByText('/source/types').waitFor();
     assert.ok(await form.getByTestId('save-indicator').isDisabled());
-    await form.getByTestId('indicator-types').click();
-    await page.locator('.ant-select-item-option', { hasText: '防汛监测点' }).click();
-    await form.getByTestId('indicator-attr').click();
-    await page.locator('.ant-select-item-option', { hasText: 'currentLevel' }).click();
+    await choose(page, form.getByTestId('indicator-types'), '防汛监测点');
+    await page.keyboard.press('Escape'); // the types list stays open for more choices
+    await choose(page, form.getByTestId('indicator-attr'), 'currentLevel');
     await form.getByTestId('indicator-errors').waitFor({ state: 'detached' });
     await shot(page, 'console-indicator-form');
     await form.getByTestId('save-indicator').click();

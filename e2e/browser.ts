@@ -1,7 +1,7 @@
 /** Browser test helpers: Debian's Chromium driven by playwright-core, and an app on a free port. */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type Page, chromium } from 'playwright-core';
+import { type Browser, type Locator, type Page, chromium } from 'playwright-core';
 import { type TestApp, dialects, freePort, startApp } from '../test/helpers.js';
 
 export const OUTPUT = join(process.cwd(), 'e2e/output');
@@ -47,4 +47,27 @@ export async function loginThroughForm(page: Page, username: string, password: s
   await page.locator('input[name="username"]').fill(username);
   await page.locator('input[name="password"]').fill(password);
   await page.locator('button[type="submit"]').click();
+}
+
+/**
+ * Opens an Ant Design select and chooses the option with this text. A click that lands while
+ * another list is closing, or before the options have rendered on a busy machine, leaves the list
+ * shut: the select is clicked again until its option shows.
+ */
+export async function choose(page: Page, select: Locator, text: string, o: { exact?: boolean } = {}): Promise<void> {
+  const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
+  const option = o.exact
+    ? open.locator('.ant-select-item-option').getByText(text, { exact: true })
+    : open.locator('.ant-select-item-option', { hasText: text });
+  for (let attempt = 1; ; attempt++) {
+    await select.click();
+    try {
+      await option.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await option.first().click();
+      return;
+    } catch (err) {
+      if (attempt === 4) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
 }

@@ -10,7 +10,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../test/helpers.js';
 import { pondingAlert } from '../test/command-fixtures.js';
-import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+import { type ServedApp, choose, launch, loginThroughForm, serve, shot } from './browser.js';
 
 describe('emergency command screens in Chromium', () => {
   let browser: Browser;
@@ -80,8 +80,7 @@ describe('emergency command screens in Chromium', () => {
     await zjj.close();
 
     // Raise to Ⅲ with a reason, then end the response.
-    await duty.getByTestId('change-level').click();
-    await duty.locator('.ant-select-item-option', { hasText: 'Ⅲ' }).click();
+    await choose(duty, duty.getByTestId('change-level'), 'Ⅲ');
     await duty.getByTestId('level-reason').fill('积水深度超过 30 cm');
     await duty.getByTestId('apply-level').click();
     await duty.getByTestId('incident-timeline').getByText('响应升级').waitFor();
@@ -121,10 +120,8 @@ describe('emergency command screens in Chromium', () => {
     await shot(duty, 'command-incidents');
     await duty.getByRole('menuitem', { name: '应急演练' }).click();
     await duty.getByTestId('report-incident').click();
-    await duty.getByTestId('drill-plan').click();
-    await duty.locator('.ant-select-item-option', { hasText: '十堰市城市内涝专项应急预案' }).click();
-    await duty.getByTestId('report-district').click();
-    await duty.locator('.ant-select-item-option', { hasText: '张湾区' }).click();
+    await choose(duty, duty.getByTestId('drill-plan'), '十堰市城市内涝专项应急预案');
+    await choose(duty, duty.getByTestId('report-district'), '张湾区');
     await duty.getByTestId('report-ok').click();
     await duty.getByTestId('drill-banner').waitFor();
     await duty.getByTestId('activate').click();

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { ADMIN_PASSWORD, DEMO_PASSWORD } from '../test/helpers.js';
-import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+import { type ServedApp, choose, launch, loginThroughForm, serve, shot } from './browser.js';
 
 describe('web apps in Chromium', () => {
   let browser: Browser;
@@ -55,8 +55,7 @@ describe('web apps in Chromium', () => {
     await shot(page, 'console-users');
 
     await page.getByRole('menuitem', { name: '节假日日历' }).click();
-    await page.getByTestId('calendar-year').click();
-    await page.locator('.ant-select-item-option').getByText('2026', { exact: true }).click();
+    await choose(page, page.getByTestId('calendar-year'), '2026', { exact: true });
     await page.getByRole('cell', { name: '2026-02-14' }).waitFor();
     const row = page.getByRole('row', { name: /2026-02-14/ });
     assert.match((await row.textContent()) ?? '', /调休上班/);

@@ -154,6 +154,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       db: storage.db,
       loginRateLimit: config.loginRateLimit,
       version: VERSION,
+      city: profile.name,
       authenticate: (t) => authenticate(platform, t),
       authenticateTicket: (t) => authenticateTicket(platform, t),
       metricsToken: config.metricsToken,

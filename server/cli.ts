@@ -10,6 +10,7 @@ import { startSimulator, tokenFile } from '../simulator/shiyan.js';
 import { VERSION, buildApp } from './app.js';
 import { ConfigError, type Config, describeSettings, loadConfig } from './config.js';
 import { migrateAll } from './migrations.js';
+import { type CityProfile, loadProfile } from '../platform/profile/profile.js';
 
 function config(): Config {
   try {
@@ -44,7 +45,8 @@ async function start(): Promise<void> {
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   await w.app.listen({ port: c.port, host: c.host });
-  if (c.simulate) {
+  // The demo city's simulator runs only for the profile it simulates.
+  if (c.simulate && w.platform.profile.simulator === 'shiyan') {
     const mqttUrl = c.mqttUrl ?? (w.sensing.broker ? `mqtt://127.0.0.1:${w.sensing.broker.port}` : undefined);
     if (!mqttUrl) w.app.log.warn('SIMULATE is on but this process runs no MQTT ingestion; the simulator is not started');
     else {
@@ -127,8 +129,9 @@ program
 const admin = program.command('admin').description('Administration tasks');
 
 /** Runs an administration task on a user named on the command line, on the configured database. */
-async function onUser(username: string, task: (p: { db: Db; now: () => number }, userId: string) => Promise<string>): Promise<void> {
-  const s = storageFor(config());
+async function onUser(username: string, task: (p: { db: Db; now: () => number; profile: CityProfile }, userId: string) => Promise<string>): Promise<void> {
+  const c = config();
+  const s = storageFor(c);
   try {
     await migrateAll(s.db);
     const user = await getUserByUsername(s.db, username);
@@ -137,7 +140,7 @@ async function onUser(username: string, task: (p: { db: Db; now: () => number },
       process.exitCode = 1;
       return;
     }
-    console.log(await task({ db: s.db, now: Date.now }, user.id));
+    console.log(await task({ db: s.db, now: Date.now, profile: loadProfile(c.cityProfile) }, user.id));
   } catch (err) {
     console.error(`wudang: ${(err as Error).message}`);
     process.exitCode = 1;

@@ -10,7 +10,8 @@ import { getSetting, json, putSetting, transaction } from '../../platform/storag
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { listTypes } from '../sensing/index.js';
 import type { IndicatorEvaluator, IndicatorValue } from './evaluate.js';
-import { DOMAINS, INDICATOR_ID_RE, type IndicatorCatalog, type IndicatorDefinition, SEED_INDICATORS, validateIndicator } from './indicators.js';
+import { seedList } from '../../platform/profile/seeds.js';
+import { DOMAINS, INDICATOR_ID_RE, type IndicatorCatalog, type IndicatorDefinition, validateIndicator } from './indicators.js';
 
 const SEEDED_KEY = 'brain.seeded_indicators';
 /** How long an evaluation serves every reader (the wall polls; dozens of screens read the same figures). */
@@ -47,7 +48,7 @@ export class IndicatorService {
   /** The city's own indicators, once: an indicator a city deletes is not seeded again. */
   async seed(): Promise<void> {
     const seeded = new Set(await getSetting<string[]>(this.p.db, SEEDED_KEY, []));
-    const todo = SEED_INDICATORS.filter((i) => !seeded.has(i.id));
+    const todo = seedList<IndicatorDefinition>(this.p, 'indicators').filter((i) => !seeded.has(i.id));
     if (todo.length === 0) return;
     const cat = await this.catalog();
     const now = this.p.now();

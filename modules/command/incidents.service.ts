@@ -183,7 +183,7 @@ export class IncidentService {
         const inc = payload.incident as { title: string; level: number };
         const task = payload.task as { title: { zh: string }; acceptBy: number; dueAt: number; state?: string };
         const off = this.p.profile.utcOffsetMinutes;
-        const head = `【十堰应急指挥】${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][inc.level] ?? ''}级响应 ${inc.title}`;
+        const head = `【${this.p.profile.signatures.command}】${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][inc.level] ?? ''}级响应 ${inc.title}`;
         if (payload.event === 'task_escalated') return `${head}：督办，任务「${task.title.zh}」超时未${task.state === 'dispatched' ? '接收' : '完成'}`;
         return `${head}：任务「${task.title.zh}」，请于 ${clock(task.acceptBy, off)} 前接收，${clock(task.dueAt, off)} 前完成`;
       },

@@ -40,6 +40,6 @@ export async function startCommand(
   await incidents.start();
   const resources = new ResourceService(p);
   // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.
-  if (p.profile.id === 'shiyan' && settings.demoData) await seedResources(p, resources);
+  if (settings.demoData) await seedResources(p, resources);
   return { incidents, resources, settings };
 }

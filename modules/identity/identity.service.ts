@@ -177,7 +177,7 @@ export async function ensureInitialAccounts(p: IdentityContext): Promise<{ gener
     displayName: '平台管理员 Administrator',
     password: adminPassword,
     roles: ['platform_admin'],
-    department: 'ZSJ',
+    department: p.profile.platformDepartment,
     districts: ['*'],
     enforcePolicy: false,
   });
@@ -303,7 +303,7 @@ async function createUserRow(p: Platform, u: NewUser): Promise<UserRow> {
 
 export async function createUser(p: Platform, ctx: RequestContext, u: NewUser): Promise<UserRow> {
   if (await store.getUserByUsername(p.db, u.username)) throw new AppError('WD_ERR_CONFLICT', `Username ${u.username} is taken`);
-  const reasons = checkPasswordPolicy(u.password, u.username);
+  const reasons = checkPasswordPolicy(u.password, u.username, p.profile.passwordWords);
   if (reasons.length)
     throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
       errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
@@ -373,7 +373,7 @@ export async function updateUser(p: Platform, ctx: RequestContext, id: string, p
 
 /** Sets a new password (admin reset or CLI); ends the user's sessions and clears lockout. */
 export async function setPassword(
-  p: Pick<Platform, 'db' | 'now'>,
+  p: Pick<Platform, 'db' | 'now' | 'profile'>,
   ctx: RequestContext,
   id: string,
   password: string,
@@ -382,7 +382,7 @@ export async function setPassword(
   const u = await store.getUserById(p.db, id);
   if (!u) throw notFound('User', id);
   if (opts.enforcePolicy !== false) {
-    const reasons = checkPasswordPolicy(password, u.username);
+    const reasons = checkPasswordPolicy(password, u.username, p.profile.passwordWords);
     if (reasons.length)
       throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
         errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
@@ -426,7 +426,7 @@ export async function changeOwnPassword(p: Platform, ctx: RequestContext, princi
     throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', 'Current password is wrong');
   }
   if (current === next) throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', 'The new password must differ from the current one');
-  const reasons = checkPasswordPolicy(next, u.username);
+  const reasons = checkPasswordPolicy(next, u.username, p.profile.passwordWords);
   if (reasons.length)
     throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
       errors: reasons.map((r) => ({ pointer: '/body/newPassword', detail: r })),

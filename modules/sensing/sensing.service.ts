@@ -23,8 +23,11 @@ import { DAY, type LatestValue, type Resolution, type RetentionReport, type Seri
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The seed types: Smart Data Models plus the city types the models lack. */
-export function seedTypes(): DeviceType[] {
+/**
+ * The seed types: Smart Data Models plus the city types the models lack. Which department owns a
+ * type's devices by default is the city's choice (`deviceTypeOwners` in the profile).
+ */
+export function seedTypes(owners: Readonly<Record<string, string>> = {}): DeviceType[] {
   const candidates = [
     join(here, 'device-types.json'),
     join(here, '../../modules/sensing/device-types.json'),
@@ -32,8 +35,8 @@ export function seedTypes(): DeviceType[] {
   ];
   for (const file of candidates) {
     try {
-      const doc = JSON.parse(readFileSync(file, 'utf8')) as { types: Omit<DeviceType, 'builtin' | 'version'>[] };
-      return doc.types.map((t) => ({ ...t, builtin: true, version: 1 }));
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as { types: Omit<DeviceType, 'builtin' | 'version' | 'defaultOwner'>[] };
+      return doc.types.map((t) => ({ ...t, defaultOwner: owners[t.id] ?? null, builtin: true, version: 1 }));
     } catch {
       /* try the next location (source tree or bundle) */
     }
@@ -44,7 +47,7 @@ export function seedTypes(): DeviceType[] {
 export async function ensureSeedTypes(p: Platform): Promise<number> {
   const existing = new Set((await store.listTypes(p.db)).map((t) => t.id));
   let added = 0;
-  for (const t of seedTypes()) {
+  for (const t of seedTypes(p.profile.deviceTypeOwners)) {
     if (existing.has(t.id)) continue;
     await store.upsertType(p.db, t, p.now());
     added++;

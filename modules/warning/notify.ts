@@ -197,7 +197,7 @@ export class Notifier {
     this.subjects.set('alert', {
       text: (_m, payload) => {
         const alert = payload.alert as { title: { zh: string }; levelLabel: { zh: string } };
-        return `【十堰城市运行预警】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(String(payload.event))}）`;
+        return `【${this.p.profile.signatures.alerts}】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(String(payload.event))}）`;
       },
       failed: async (m, attempts, error) => {
         await this.p.db

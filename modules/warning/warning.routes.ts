@@ -461,7 +461,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (b.endsAt - startsAt > 30 * 86_400_000) errors.push({ pointer: '/body/endsAt', detail: 'a window lasts at most 30 days' });
       if (b.district && !p.profile.districts.some((d) => d.adcode === b.district))
         errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
-      let department = principal.department ?? 'DSJZX';
+      let department = principal.department ?? p.profile.operationsCentre;
       if (b.deviceId) {
         const d = await p.db.selectFrom('devices').select(['department_code', 'district_adcode']).where('id', '=', b.deviceId).executeTakeFirst();
         // Another department's device is reported like an unknown one: ids cannot be probed.

@@ -97,9 +97,7 @@ const COMMON_WORDS = new Set([
   'woaini',
   'china',
   'beijing',
-  'hubei',
   'wudang',
-  'shiyan',
   'zhihui',
   'smartcity',
   'qwerty',
@@ -169,7 +167,7 @@ export const PASSWORD_POLICY = {
 };
 
 /** Returns the reasons a password breaks the policy; empty when it is acceptable. */
-export function checkPasswordPolicy(password: string, username?: string): string[] {
+export function checkPasswordPolicy(password: string, username?: string, localWords: readonly string[] = []): string[] {
   const reasons: string[] = [];
   if (password.length < PASSWORD_POLICY.minLength) reasons.push(`must be at least ${PASSWORD_POLICY.minLength} characters`);
   if (password.length > PASSWORD_POLICY.maxLength) reasons.push(`must be at most ${PASSWORD_POLICY.maxLength} characters`);
@@ -178,6 +176,7 @@ export function checkPasswordPolicy(password: string, username?: string): string
   if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) reasons.push('must not contain the username');
   const guess = guessable(password);
   if (guess) reasons.push(guess);
+  else if (localWords.includes(coreWord(password))) reasons.push('is a local name with a little decoration');
   return reasons;
 }
 

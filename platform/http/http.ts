@@ -132,6 +132,8 @@ export interface HttpPlatformOptions {
   db: Db;
   loginRateLimit: number;
   version: string;
+  /** The city this deployment serves, named in the API description. */
+  city: { zh: string; en: string };
   authenticate(token: string): Promise<Principal | null>;
   /** Resolves a one-time WebSocket ticket (it is used up). */
   authenticateTicket?(ticket: string): Promise<Principal | null>;
@@ -296,7 +298,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
         title: 'Wudang city platform API',
         version: opts.version,
         description:
-          'The platform API of Wudang (武当), the open-source city platform built first for Smart Shiyan (智慧十堰). Errors are RFC 9457 problem details with stable `code` values (WD_ERR_*). Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <token>`; systems use API keys the same way.',
+          `The platform API of Wudang (武当), the open-source city platform, for ${opts.city.en} (${opts.city.zh}).` +
+          ' Errors are RFC 9457 problem details with stable `code` values (WD_ERR_*). Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <token>`; systems use API keys the same way.',
         license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (wda_…) or API key (wdk_…)' } } },

@@ -60,6 +60,24 @@ export interface CityProfile {
    * (运行指挥中心). Any other department's rules watch only its own devices.
    */
   cityWideDepartments: readonly string[];
+  /** The operations centre (运行指挥中心): owner of what no other department owns. */
+  operationsCentre: string;
+  /** The department of the platform's first administrator (the platform's operator). */
+  platformDepartment: string;
+  /** Signatures that open text messages (【…】), as Chinese SMS rules require. */
+  signatures: { alerts: string; command: string };
+  /** Words that make a password guessable here (the city's name, its province, landmarks). */
+  passwordWords: readonly string[];
+  /** The department that owns a device type's devices unless a device names its own (type id → code). */
+  deviceTypeOwners: Readonly<Record<string, string>>;
+  /** The demo simulator for this city, if one exists (`simulator/<name>.ts`). */
+  simulator: string | null;
+  /**
+   * The city's seed data by name (`emergency-plans`, `warning-rules`, `indicators`,
+   * `demo-resources`): what each module adds on first start. The module that uses a seed
+   * validates it; a name the profile does not have is an empty list.
+   */
+  seed(name: string): readonly unknown[];
   /** District adcode containing a point (lon, lat in the profile's datum), if any. */
   districtAt(lon: number, lat: number): string | undefined;
   /**
@@ -88,6 +106,14 @@ interface RawProfile {
   districtGovernmentSuffix: Names;
   demoAccounts: DemoAccount[];
   cityWideDepartments?: string[];
+  operationsCentre: string;
+  platformDepartment: string;
+  signatures?: { alerts?: string; command?: string };
+  passwordWords?: string[];
+  simulator?: string;
+  deviceTypeOwners?: Record<string, string>;
+  /** Seed name → file in the profile directory holding a JSON array. */
+  seeds?: Record<string, string>;
 }
 
 interface RawMatrix {
@@ -167,6 +193,18 @@ export function loadProfile(nameOrDir: string): CityProfile {
   for (const c of raw.cityWideDepartments ?? []) {
     if (!codes.has(c)) throw new ProfileError(`cityWideDepartments names unknown department ${c}`);
   }
+  for (const key of ['operationsCentre', 'platformDepartment'] as const) {
+    if (!codes.has(raw[key])) throw new ProfileError(`${key} names unknown department ${raw[key]}`);
+  }
+  for (const [type, code] of Object.entries(raw.deviceTypeOwners ?? {})) {
+    if (!codes.has(code)) throw new ProfileError(`deviceTypeOwners gives ${type} to unknown department ${code}`);
+  }
+  const seeds = new Map<string, readonly unknown[]>();
+  for (const [name, file] of Object.entries(raw.seeds ?? {})) {
+    const list = readJson<unknown>(join(dir, file));
+    if (!Array.isArray(list)) throw new ProfileError(`Seed ${name} (${file}) is not a JSON array`);
+    seeds.set(name, Object.freeze(list));
+  }
 
   return {
     id: raw.id,
@@ -180,7 +218,14 @@ export function loadProfile(nameOrDir: string): CityProfile {
     departments,
     tasks: matrix.tasks,
     demoAccounts: raw.demoAccounts,
-    cityWideDepartments: raw.cityWideDepartments ?? [],
+    cityWideDepartments: raw.cityWideDepartments ?? [raw.operationsCentre],
+    operationsCentre: raw.operationsCentre,
+    platformDepartment: raw.platformDepartment,
+    signatures: { alerts: raw.signatures?.alerts ?? `${raw.name.zh}城市运行预警`, command: raw.signatures?.command ?? `${raw.name.zh}应急指挥` },
+    passwordWords: (raw.passwordWords ?? []).map((w) => w.toLowerCase()),
+    simulator: raw.simulator ?? null,
+    deviceTypeOwners: raw.deviceTypeOwners ?? {},
+    seed: (name) => seeds.get(name) ?? [],
     districtAt: (lon, lat) => index.find(lon, lat),
     responsibleUnits: (task) => expandResponsible(task, departments),
   };

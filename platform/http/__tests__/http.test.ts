@@ -177,7 +177,7 @@ describe('route access declarations', () => {
     const { openStorage } = await import('../../storage/db.js');
     const s = openStorage({ sqliteFile: ':memory:' });
     const app = Fastify();
-    await registerHttpPlatform(app, { db: s.db, loginRateLimit: 10, version: 'test', authenticate: async () => null });
+    await registerHttpPlatform(app, { db: s.db, loginRateLimit: 10, version: 'test', city: { zh: '测试市', en: 'Testville' }, authenticate: async () => null });
     await assert.rejects(async () => {
       app.get('/api/forgotten', async () => 'open');
       await app.ready();

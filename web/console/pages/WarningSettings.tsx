@@ -229,7 +229,7 @@ function EndpointsCard({ canManage, department }: { canManage: boolean; departme
           <Form.Item name="address" label={t('warn.address')} rules={[{ required: true }]}>
             <Input
               style={{ width: 260 }}
-              placeholder={channel === 'webhook' ? 'https://' : channel === 'sms' ? '138…' : 'name@shiyan.gov.cn'}
+              placeholder={channel === 'webhook' ? 'https://' : channel === 'sms' ? '138…' : 'name@example.gov.cn'}
               data-testid="ep-address"
             />
           </Form.Item>
