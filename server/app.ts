@@ -230,7 +230,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const theWarning = warning;
     // Alerts reach the live stream of every process.
     for (const type of ['alert.raised', 'alert.updated'] as const) {
-      await bus.subscribe(type, (e) => theSensing.live.alert(e.data as unknown as Parameters<typeof theSensing.live.alert>[0]), {
+      await bus.subscribe(type, (e) => theSensing.live.alert(e.data), {
         group: 'live-push-alerts',
         broadcast: true,
       });
@@ -244,18 +244,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       theWarning.alerts,
     );
     // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
-    await bus.subscribe(
-      'incident.changed',
-      (e) => theSensing.live.incident({ event: 'changed', ...(e.data as { units: string[]; district: string | null }) }),
-      {
-        group: 'live-push-incidents',
-        broadcast: true,
-      },
-    );
+    await bus.subscribe('incident.changed', (e) => theSensing.live.incident({ event: 'changed', ...e.data }), {
+      group: 'live-push-incidents',
+      broadcast: true,
+    });
     await bus.subscribe(
       'incident.task_dispatched',
       (e) => {
-        const d = e.data as { unit: string; district: string | null };
+        const d = e.data;
         theSensing.live.incident({ event: 'task_dispatched', ...d, units: [d.unit] });
       },
       { group: 'live-push-incident-tasks', broadcast: true },
@@ -292,7 +288,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       warning: theWarning,
       brain,
       close: async () => {
-        brain.close();
+        await brain.close();
         await app.close();
         await theWarning.close();
         await theSensing.close();

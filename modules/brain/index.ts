@@ -4,6 +4,7 @@
  * trends and replay (docs/brain.md).
  */
 import type { Platform } from '../../platform/context.js';
+import { every } from '../../platform/jobs.js';
 import type { IncidentService } from '../command/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
@@ -14,23 +15,17 @@ export { migrations } from './migrations/index.js';
 
 export interface Brain {
   indicators: IndicatorService;
-  close(): void;
+  close(): Promise<void>;
 }
 
 export async function startBrain(p: Platform, telemetry: TelemetryStore, incidents: IncidentService, opts: { timers?: boolean } = {}): Promise<Brain> {
   const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents));
   await indicators.seed();
-  let timer: ReturnType<typeof setInterval> | undefined;
-  if (opts.timers !== false) {
-    timer = setInterval(() => {
-      indicators.snapshot().catch((err) => p.log.error({ err }, 'indicator snapshot failed'));
-    }, SNAPSHOT_MS);
-    timer.unref();
-  }
+  const job = opts.timers === false ? undefined : every(SNAPSHOT_MS, 'indicator snapshot', () => indicators.snapshot(), p.log);
   return {
     indicators,
-    close: () => {
-      if (timer) clearInterval(timer);
+    close: async () => {
+      await job?.stop();
     },
   };
 }

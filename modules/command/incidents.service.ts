@@ -15,7 +15,7 @@ import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/storage/schema.js';
 import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
-import type { WorkflowEngine, WorkflowEventBase } from '../../platform/workflow/engine.js';
+import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Notifier } from '../warning/index.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
@@ -204,7 +204,7 @@ export class IncidentService {
     await this.p.bus.subscribe(
       'workflow.escalated',
       async (e) => {
-        const d = e.data as WorkflowEventBase & { stage: number; notify: string[]; deadlineAt: number };
+        const d = e.data;
         if (d.definitionKey !== TASK_WORKFLOW || !d.subjectId) return;
         const task = await this.p.db.selectFrom('em_tasks').selectAll().where('id', '=', d.instanceId).executeTakeFirst();
         if (!task) return;

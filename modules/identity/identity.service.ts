@@ -93,9 +93,9 @@ function dropSessions(p: Pick<Platform, 'db'>, match: { sessionId?: string; user
 /** Follows changes from other processes that end access. */
 export async function watchAccessChanges(p: Platform): Promise<void> {
   const opts = { group: 'auth-cache', broadcast: true };
-  await p.bus.subscribe('session.revoked', (e) => dropSessions(p, e.data as { sessionId?: string; userId?: string }), opts);
-  await p.bus.subscribe('user.updated', (e) => dropSessions(p, { userId: (e.data as { userId: string }).userId }), opts);
-  await p.bus.subscribe('apikey.revoked', (e) => dropSessions(p, { keyId: (e.data as { keyId: string }).keyId }), opts);
+  await p.bus.subscribe('session.revoked', (e) => dropSessions(p, e.data), opts);
+  await p.bus.subscribe('user.updated', (e) => dropSessions(p, { userId: e.data.userId }), opts);
+  await p.bus.subscribe('apikey.revoked', (e) => dropSessions(p, { keyId: e.data.keyId }), opts);
 }
 
 async function revoked(p: Pick<Platform, 'db'> & { bus?: Platform['bus'] }, what: { sessionId?: string; userId?: string }): Promise<void> {

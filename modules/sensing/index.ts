@@ -16,6 +16,7 @@ import {
   startExternalConsumer,
 } from '../../platform/mqtt/broker.js';
 import type { Platform } from '../../platform/context.js';
+import { type Job, every } from '../../platform/jobs.js';
 import { adaptorForTopic } from './adaptors.js';
 import { DeviceDirectory, type DeviceInfo, IngestError, IngestPipeline, ingestMetrics } from './ingest.js';
 import { type LiveBatch, LiveHub } from './live.js';
@@ -130,7 +131,7 @@ export async function startSensing(p: Platform, opts: SensingOptions): Promise<S
   await p.bus.subscribe(
     'device.status_changed',
     (e) => {
-      const d = e.data as { id: string; status: string; at: number; type: string; department: string; district: string | null; tags: string[] };
+      const d = e.data;
       live.status({ id: d.id, typeId: d.type, department: d.department, district: d.district, tags: d.tags }, d.status, d.at);
     },
     { group: 'live-push', broadcast: true },
@@ -231,30 +232,21 @@ export async function startSensing(p: Platform, opts: SensingOptions): Promise<S
       );
     }
   };
-  const timers: NodeJS.Timeout[] = [];
+  const jobs: Job[] = [];
   let stopRollups = () => {};
   const startTimers = () => {
-    if (timers.length > 0) return;
-    let sweeping = false;
-    timers.push(
-      setInterval(() => {
-        if (sweeping) return;
-        sweeping = true;
-        sweep({ counters: false })
-          .catch((err) => p.log.error({ err }, 'device health sweep failed'))
-          .finally(() => {
-            sweeping = false;
-          });
-      }, settings.healthSweep * 1000),
-    );
-    timers.push(
-      setInterval(() => {
-        applyRetention(p, telemetry)
-          .then((r) => {
-            if (r.droppedPartitions.length || r.deletedRows) p.log.info(r, 'telemetry retention applied');
-          })
-          .catch((err) => p.log.error({ err }, 'telemetry retention failed'));
-      }, settings.retentionInterval * 1000),
+    if (jobs.length > 0) return;
+    jobs.push(every(settings.healthSweep * 1000, 'device health sweep', () => sweep({ counters: false }), p.log));
+    jobs.push(
+      every(
+        settings.retentionInterval * 1000,
+        'telemetry retention',
+        async () => {
+          const r = await applyRetention(p, telemetry);
+          if (r.droppedPartitions.length || r.deletedRows) p.log.info(r, 'telemetry retention applied');
+        },
+        p.log,
+      ),
     );
     // Rollups of closed buckets (SQLite), a few milliseconds at a time between ingest commits;
     // sooner while there is a backlog (after a restart).
@@ -274,7 +266,6 @@ export async function startSensing(p: Platform, opts: SensingOptions): Promise<S
     };
     rolling = setTimeout(rollup, ROLLUP_INTERVAL_MS);
     rolling.unref();
-    for (const t of timers) t.unref();
     stopRollups = () => clearTimeout(rolling);
   };
   if (opts.timers !== false) startTimers();
@@ -290,7 +281,7 @@ export async function startSensing(p: Platform, opts: SensingOptions): Promise<S
     sweep,
     startTimers,
     close: async () => {
-      for (const t of timers) clearInterval(t);
+      for (const j of jobs) await j.stop();
       stopRollups();
       await liveSub.unsubscribe();
       live.closeAll();

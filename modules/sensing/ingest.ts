@@ -62,8 +62,8 @@ export class DeviceDirectory {
   ) {}
 
   async watch(bus: EventBus): Promise<void> {
-    const drop = (e: { data: unknown }) => {
-      this.devices.delete((e.data as { id: string }).id);
+    const drop = (e: { data: { id: string } }) => {
+      this.devices.delete(e.data.id);
     };
     await bus.subscribe('device.updated', drop, { group: 'device-directory', broadcast: true });
     await bus.subscribe('device.deleted', drop, { group: 'device-directory', broadcast: true });
@@ -71,7 +71,7 @@ export class DeviceDirectory {
     await bus.subscribe(
       'device_type.updated',
       (e) => {
-        const id = (e.data as { id: string }).id;
+        const id = e.data.id;
         this.types.delete(id);
         for (const [k, v] of this.devices) if (!v.info || v.info.typeId === id) this.devices.delete(k);
       },

@@ -140,7 +140,7 @@ export class LiveHub {
    * covers one of its recipient departments and its district; device filters apply when the
    * alert is about a device.
    */
-  alert(a: { recipients: readonly string[]; district: string | null; deviceId: string | null; [k: string]: unknown }): void {
+  alert(a: { recipients: readonly string[]; district: string | null; deviceId: string | null }): void {
     if (this.clients.size === 0) return;
     let message: string | undefined;
     for (const c of this.clients) {

@@ -20,6 +20,7 @@ import { Counter, Histogram, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
+import { type Job, every } from '../../platform/jobs.js';
 import { HOUR, type LiveBatch, type Sensing } from '../sensing/index.js';
 import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
 import type { Evidence } from './conditions.js';
@@ -123,7 +124,7 @@ export class WarningEngine {
   private running = false;
   private drained: (() => void)[] = [];
   private readonly alertChains = new Map<string, Promise<void>>();
-  private timers: NodeJS.Timeout[] = [];
+  private timers: Job[] = [];
   private closed = false;
   private leasing: Promise<void> | undefined;
   private unsub: (() => Promise<void>)[] = [];
@@ -168,7 +169,7 @@ export class WarningEngine {
     const ruleSub = await this.p.bus.subscribe(
       'warning.rule_changed',
       async (e) => {
-        this.enqueueControl(async () => this.reloadRule((e.data as { id: string }).id));
+        this.enqueueControl(async () => this.reloadRule(e.data.id));
       },
       { group: `warning-rules-${this.workerId}`, broadcast: true },
     );
@@ -177,7 +178,7 @@ export class WarningEngine {
       const sub = await this.p.bus.subscribe(
         type,
         async (e) => {
-          const id = (e.data as { id: string }).id;
+          const id = e.data.id;
           this.enqueueControl(async () => this.reloadDevice(id));
         },
         { group: `warning-devices-${this.workerId}`, broadcast: true },
@@ -199,22 +200,11 @@ export class WarningEngine {
     }
   }
 
-  private every(ms: number, fn: () => Promise<unknown>, what: string): NodeJS.Timeout {
-    let busy = false;
-    const t = setInterval(() => {
-      if (busy || this.closed) return;
-      busy = true;
-      fn()
-        .catch((err) => this.p.log.error({ err }, `warning engine ${what} failed`))
-        .finally(() => {
-          busy = false;
-        });
-    }, ms);
-    t.unref();
-    return t;
+  private every(ms: number, fn: () => Promise<unknown>, what: string): Job {
+    return every(ms, `warning engine ${what}`, async () => (this.closed ? undefined : fn()), this.p.log);
   }
 
-  private leaseTimer: NodeJS.Timeout | undefined;
+  private leaseTimer: Job | undefined;
 
   /** Renews the leases every third of their length (started by `start`). */
   startLeasing(): void {
@@ -227,7 +217,7 @@ export class WarningEngine {
    * stops evaluating them a margin before. (Draining a process; tests use it to freeze one.)
    */
   stopLeasing(): void {
-    if (this.leaseTimer) clearInterval(this.leaseTimer);
+    void this.leaseTimer?.stop();
     this.leaseTimer = undefined;
   }
 
@@ -236,7 +226,7 @@ export class WarningEngine {
     if (this.closed) return;
     this.closed = true;
     this.stopLeasing();
-    for (const t of this.timers) clearInterval(t);
+    for (const t of this.timers) await t.stop();
     for (const u of this.unsub) await u().catch(() => undefined);
     await this.leasing;
     await this.idle();

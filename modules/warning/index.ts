@@ -5,6 +5,7 @@
  */
 import type { Registry } from 'prom-client';
 import type { Platform } from '../../platform/context.js';
+import { every } from '../../platform/jobs.js';
 import type { Sensing } from '../sensing/index.js';
 import { AlertService } from './alerts.js';
 import { type EngineOptions, WarningEngine } from './engine.js';
@@ -33,21 +34,7 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
   const alerts = new AlertService(p, notifier);
   notifier.onEscalated = (a, stage, role, departments) => alerts.announceEscalation(a, stage, role, departments);
   // Messages and escalations are rows: any process delivers them (claimed with a lease).
-  let delivering = false;
-  const deliveryTimer =
-    opts.timers === false
-      ? undefined
-      : setInterval(() => {
-          if (delivering) return;
-          delivering = true;
-          notifier
-            .runDue()
-            .catch((err) => p.log.error({ err }, 'alert notification failed'))
-            .finally(() => {
-              delivering = false;
-            });
-        }, 1000);
-  deliveryTimer?.unref();
+  const delivery = opts.timers === false ? undefined : every(1000, 'alert notification', () => notifier.runDue(), p.log);
   let engine: WarningEngine | undefined;
   if (opts.engine !== false) {
     engine = new WarningEngine(p, sensing, alerts, opts);
@@ -58,7 +45,7 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
     notifier,
     ...(engine ? { engine } : {}),
     close: async () => {
-      if (deliveryTimer) clearInterval(deliveryTimer);
+      await delivery?.stop();
       await engine?.close();
     },
   };

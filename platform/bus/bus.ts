@@ -29,6 +29,9 @@ export type TypedEvent<T extends EventType> = DomainEvent<T, EventMap[T]>;
 
 export type Handler = (event: DomainEvent) => Promise<void> | void;
 
+/** The event a subscription to `P` receives: typed by the event map for an event type, untyped for a wildcard. */
+export type EventFor<P extends string> = P extends EventType ? TypedEvent<P> : DomainEvent;
+
 export interface SubscribeOptions {
   /** Consumer group: one delivery per group. Required, so every consumer is named. */
   group: string;
@@ -56,8 +59,11 @@ export interface PublishOptions {
 export interface EventBus {
   readonly kind: 'memory' | 'nats';
   publish<T extends EventType>(type: T, data: EventMap[T], opts?: PublishOptions): Promise<TypedEvent<T>>;
-  /** `pattern` is an event type, `entity.*` or `>` for everything. */
-  subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription>;
+  /**
+   * `pattern` is an event type, `entity.*` or `>` for everything. The handler of an event type
+   * gets that type's data as the event map declares it, as `publish` takes it.
+   */
+  subscribe<P extends string>(pattern: P, handler: (event: EventFor<P>) => Promise<void> | void, opts: SubscribeOptions): Promise<Subscription>;
   /**
    * Fire-and-forget notification to every process, for live screens: not stored, not retried, and
    * lost by a process that is away (it reloads from the database instead). Channel names are

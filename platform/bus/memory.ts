@@ -16,6 +16,7 @@ import {
   consoleLogger,
   makeEvent,
   matches,
+  type EventFor,
 } from './bus.js';
 
 interface Group {
@@ -53,7 +54,12 @@ export class MemoryBus implements EventBus {
     return event;
   }
 
-  async subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
+  subscribe<P extends string>(pattern: P, handler: (event: EventFor<P>) => Promise<void> | void, opts: SubscribeOptions): Promise<Subscription> {
+    // A pattern's events are the ones EventFor<P> describes; inside, every handler takes a DomainEvent.
+    return this.subscribeAny(pattern, handler as Handler, opts);
+  }
+
+  private async subscribeAny(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
     const key = opts.broadcast ? `${opts.group}\u0000${pattern}\u0000${++this.broadcasts}` : `${opts.group}\u0000${pattern}`;
     let g = this.groups.get(key);
     if (!g) {

@@ -30,6 +30,7 @@ import {
   type TypedEvent,
   consoleLogger,
   makeEvent,
+  type EventFor,
 } from './bus.js';
 import { newId } from '../ids.js';
 
@@ -118,7 +119,12 @@ export class NatsBus implements EventBus {
     }
   }
 
-  async subscribe(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
+  subscribe<P extends string>(pattern: P, handler: (event: EventFor<P>) => Promise<void> | void, opts: SubscribeOptions): Promise<Subscription> {
+    // A pattern's events are the ones EventFor<P> describes; inside, every handler takes a DomainEvent.
+    return this.subscribeAny(pattern, handler as Handler, opts);
+  }
+
+  private async subscribeAny(pattern: string, handler: Handler, opts: SubscribeOptions): Promise<Subscription> {
     const name = opts.broadcast ? durableName(`${opts.group}_${newId('p').slice(2)}`, pattern) : durableName(opts.group, pattern);
     const maxDeliver = opts.maxDeliver ?? 5;
     const ensureConsumer = async () => {

@@ -5,6 +5,7 @@
  * crash after publishing and before deleting the row republishes with the same event id (NATS
  * drops the repeat within its duplicate window; consumers are idempotent).
  */
+import { type Job, every } from '../jobs.js';
 import type { Transaction } from 'kysely';
 import { type Db, json } from '../storage/db.js';
 import { dialectOf } from '../storage/migrate.js';
@@ -19,7 +20,7 @@ const PUBLISH_TIMEOUT_MS = 2_000;
 export class Outbox {
   private readonly postgres: boolean;
   private running: Promise<number> = Promise.resolve(0);
-  private timer: NodeJS.Timeout | undefined;
+  private timer: Job | undefined;
   /** Set while publishing fails; writers then leave their events to the relay. */
   private failingSince: number | undefined;
 
@@ -144,14 +145,11 @@ export class Outbox {
   /** Publishes leftovers every intervalMs (events recorded before a crash, or while the broker was away). */
   startRelay(intervalMs: number): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      this.run(500).catch((err: unknown) => this.logger.error({ err }, 'outbox relay failed'));
-    }, intervalMs);
-    this.timer.unref();
+    this.timer = every(intervalMs, 'outbox relay', () => this.run(500), this.logger);
   }
 
   async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.timer?.stop();
     this.timer = undefined;
     await this.running;
   }

@@ -3,6 +3,7 @@
  * loses nothing: due timers are claimed with a lease (safe with several processes) and fired
  * by whichever process claims them.
  */
+import { type Job, every } from '../jobs.js';
 import type { Transaction } from 'kysely';
 import { type Principal, assertInScope, assertVisible, whereInScope, type Scope } from '../auth/scope.js';
 import type { Outbox } from '../bus/outbox.js';
@@ -80,8 +81,7 @@ type Conn = Db | Transaction<Database>;
 export class WorkflowEngine {
   private readonly defs = new Map<string, WorkflowDefinition>(); // key@version
   private readonly latest = new Map<string, number>();
-  private timer: NodeJS.Timeout | undefined;
-  private ticking: Promise<unknown> | undefined;
+  private timer: Job | undefined;
   private readonly postgres: boolean;
 
   constructor(
@@ -425,21 +425,12 @@ export class WorkflowEngine {
   /** Starts checking for due timers every intervalMs. */
   startScheduler(intervalMs: number, onError: (err: unknown) => void): void {
     if (this.timer) return;
-    this.timer = setInterval(() => {
-      if (this.ticking) return;
-      this.ticking = this.runDueTimers()
-        .catch(onError)
-        .finally(() => {
-          this.ticking = undefined;
-        });
-    }, intervalMs);
-    this.timer.unref();
+    this.timer = every(intervalMs, 'workflow timers', () => this.runDueTimers(), { error: (o) => onError((o as { err: unknown }).err) });
   }
 
   async stopScheduler(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
+    await this.timer?.stop();
     this.timer = undefined;
-    await this.ticking;
   }
 
   // ---- helpers ----
