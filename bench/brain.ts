@@ -135,7 +135,7 @@ for (let i = 0; i < ROUNDS; i++) {
   let s = performance.now();
   // The evaluator itself (the API caches its result for 10 s).
   const { IndicatorEvaluator } = await import('../modules/brain/evaluate.js');
-  await new IndicatorEvaluator(w.platform, w.sensing.telemetry).evaluate(defs);
+  await new IndicatorEvaluator(w.platform, w.sensing.telemetry, w.command.incidents, w.warning.alerts).evaluate(defs);
   evaluation.push(performance.now() - s);
   s = performance.now();
   const r = await w.app.inject({ method: 'GET', url: '/api/brain/layers/devices?grid=0.02', headers: { authorization: `Bearer ${session.token}` } });

@@ -21,7 +21,7 @@ import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
-import { commandRoutes, startCommand } from '../modules/command/index.js';
+import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
   type IdentityContext,
@@ -72,6 +72,7 @@ export interface Wudang {
   workflow: WorkflowEngine;
   sensing: Sensing;
   warning: Warning;
+  command: Command;
   brain: Brain;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
@@ -257,7 +258,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       { group: 'live-push-incident-tasks', broadcast: true },
     );
 
-    const brain = await startBrain(platform, theSensing.telemetry, command.incidents, { timers: opts.scheduler !== false });
+    const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
 
     await app.register(async (scope) => {
       await sensingRoutes(scope, platform, theSensing);
@@ -286,6 +287,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       ...(initial.generatedAdminPassword ? { generatedAdminPassword: initial.generatedAdminPassword } : {}),
       sensing: theSensing,
       warning: theWarning,
+      command,
       brain,
       close: async () => {
         await brain.close();

@@ -3,6 +3,7 @@
  * its own), the current values evaluated on demand and cached briefly (many screens read the same
  * figures), and snapshots every few minutes for trends, history and the wall's 24-hour replay.
  */
+import { listDepartments } from '../identity/index.js';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
@@ -39,7 +40,7 @@ export class IndicatorService {
   ) {}
 
   async catalog(): Promise<IndicatorCatalog> {
-    const departments = new Set((await this.p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+    const departments = new Set((await listDepartments(this.p.db)).map((d) => d.code));
     const types = new Map<string, Set<string>>();
     for (const t of await listTypes(this.p.db)) types.set(t.id, new Set(t.attributes.map((a) => a.key)));
     return { departments, types };

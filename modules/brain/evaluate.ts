@@ -6,7 +6,8 @@
  */
 import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
-import type { TelemetryStore } from '../sensing/index.js';
+import type { AlertFigures } from '../warning/index.js';
+import { deviceRefs, statusByOwner, type TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
 import { type IndicatorDefinition, type IndicatorSource, statusOf } from './indicators.js';
 
@@ -74,6 +75,7 @@ export class IndicatorEvaluator {
     private readonly p: Platform,
     private readonly telemetry: TelemetryStore,
     private readonly incidents?: IncidentService,
+    private readonly alertFigures?: AlertFigures,
   ) {}
 
   async evaluate(defs: Def[]): Promise<IndicatorValue[]> {
@@ -93,12 +95,7 @@ export class IndicatorEvaluator {
 
   private async readings(defs: Def[], at: number): Promise<IndicatorValue[]> {
     const types = [...new Set(defs.flatMap((d) => (d.source as Reading).types))];
-    const devices = await this.p.db
-      .selectFrom('devices')
-      .select(['seq', 'type_id', 'department_code', 'district_adcode', 'properties', 'tags'])
-      .where('type_id', 'in', types)
-      .where('disabled', '=', 0)
-      .execute();
+    const devices = await deviceRefs(this.p.db, { types, enabledOnly: true });
     const latest = await this.telemetry.latest(devices.map((d) => d.seq));
     const parsed = devices.map((d) => ({
       d,
@@ -140,14 +137,7 @@ export class IndicatorEvaluator {
   }
 
   private async devices(def: Def, s: Extract<IndicatorSource, { kind: 'devices' }>, at: number): Promise<IndicatorValue> {
-    const rows = await this.p.db
-      .selectFrom('devices as d')
-      .leftJoin('device_health as h', 'h.dev', 'd.seq')
-      .select(['d.department_code as department', 'd.district_adcode as district', 'h.status as status'])
-      .select((eb) => eb.fn.countAll<number>().as('n'))
-      .where('d.disabled', '=', 0)
-      .groupBy(['d.department_code', 'd.district_adcode', 'h.status'])
-      .execute();
+    const rows = await statusByOwner(this.p.db);
     const per = new Map<string, { online: number; all: number }>();
     let online = 0;
     let all = 0;
@@ -169,18 +159,11 @@ export class IndicatorEvaluator {
 
   private async alerts(def: Def, s: Extract<IndicatorSource, { kind: 'alerts' }>, at: number): Promise<IndicatorValue> {
     if (s.measure === 'median_ack_minutes') {
-      let q = this.p.db
-        .selectFrom('alerts')
-        .select(['raised_at', 'acknowledged_at'])
-        .where('acknowledged_at', '>=', at - 86_400_000);
-      if (s.levels?.length) q = q.where('level', 'in', s.levels);
-      const rows = await q.execute();
-      const minutes = rows.map((r) => (Number(r.acknowledged_at) - Number(r.raised_at)) / 60_000).sort((a, b) => a - b);
+      const rows = (await this.alertFigures?.acknowledgedSince(at - 86_400_000, s.levels)) ?? [];
+      const minutes = rows.map((r) => (r.acknowledgedAt - r.raisedAt) / 60_000).sort((a, b) => a - b);
       return finish(def, at, minutes.length ? minutes[minutes.length >> 1]! : null, null, minutes.length);
     }
-    let q = this.p.db.selectFrom('alerts').select(['department_code', 'district_adcode']).where('status', 'in', ['raised', 'acknowledged']);
-    if (s.levels?.length) q = q.where('level', 'in', s.levels);
-    const rows = await q.execute();
+    const rows = (await this.alertFigures?.openFigures(s.levels)) ?? [];
     const per = new Map<string, number>();
     for (const r of rows) {
       const k = def.breakdown === 'department' ? r.department_code : (r.district_adcode ?? '—');
@@ -191,7 +174,7 @@ export class IndicatorEvaluator {
 
   private async incidentsOf(def: Def, s: Extract<IndicatorSource, { kind: 'incidents' }>, at: number): Promise<IndicatorValue> {
     // Real incidents only: drills never count in the city's figures.
-    const rows = await this.p.db.selectFrom('em_incidents').select(['id', 'district_adcode']).where('drill', '=', 0).where('status', '!=', 'ended').execute();
+    const rows = ((await this.incidents?.underWay()) ?? []).map((r) => ({ id: r.id, district_adcode: r.district }));
     const progress = s.measure === 'overdue_tasks' && this.incidents ? await this.incidents.progress(rows.map((r) => r.id)) : null;
     const per = new Map<string, number>();
     let total = 0;

@@ -6,6 +6,7 @@
 import type { Platform } from '../../platform/context.js';
 import { every } from '../../platform/jobs.js';
 import type { IncidentService } from '../command/index.js';
+import type { AlertFigures } from '../warning/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
 import { IndicatorEvaluator } from './evaluate.js';
@@ -18,8 +19,14 @@ export interface Brain {
   close(): Promise<void>;
 }
 
-export async function startBrain(p: Platform, telemetry: TelemetryStore, incidents: IncidentService, opts: { timers?: boolean } = {}): Promise<Brain> {
-  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents));
+export async function startBrain(
+  p: Platform,
+  telemetry: TelemetryStore,
+  incidents: IncidentService,
+  alerts: AlertFigures,
+  opts: { timers?: boolean } = {},
+): Promise<Brain> {
+  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents, alerts));
   await indicators.seed();
   const job = opts.timers === false ? undefined : every(SNAPSHOT_MS, 'indicator snapshot', () => indicators.snapshot(), p.log);
   return {

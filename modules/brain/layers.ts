@@ -3,9 +3,9 @@
  * gathered into grid cells (degrees of GCJ-02 longitude and latitude), each with its count, its
  * health and its types. Devices are those in the reader's data scope.
  */
-import { type Scope, whereInScope } from '../../platform/auth/scope.js';
+import type { Scope } from '../../platform/auth/scope.js';
 import type { Platform } from '../../platform/context.js';
-import type { TelemetryStore } from '../sensing/index.js';
+import { placedDevices, type TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
 
 export interface DeviceCell {
@@ -31,17 +31,7 @@ export async function deviceCells(
   scope: Scope,
   q: { grid: number; type?: string; district?: string; attr?: string },
 ): Promise<{ grid: number; total: number; cells: DeviceCell[] }> {
-  let query = p.db
-    .selectFrom('devices as d')
-    .leftJoin('device_health as h', 'h.dev', 'd.seq')
-    .select(['d.seq', 'd.lon', 'd.lat', 'd.type_id', 'd.properties', 'd.tags', 'h.status'])
-    .where('d.disabled', '=', 0)
-    .where('d.lon', 'is not', null)
-    .where('d.lat', 'is not', null);
-  query = whereInScope(query, scope, { department: 'd.department_code', district: 'd.district_adcode' });
-  if (q.type) query = query.where('d.type_id', '=', q.type);
-  if (q.district) query = query.where('d.district_adcode', '=', q.district);
-  const rows = await query.execute();
+  const rows = await placedDevices(p.db, scope, { type: q.type, district: q.district });
   const attr = q.attr && q.type ? q.attr : undefined;
   const latest = attr ? await telemetry.latest(rows.map((r) => r.seq)) : null;
   const fresh = p.now() - 3_600_000;

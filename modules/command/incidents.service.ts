@@ -7,6 +7,7 @@
  * the tasks; ending the response closes them with a record. Every step is on the incident's
  * timeline and audited. Concurrent decisions on one incident use its `rev`: a stale one is a 409.
  */
+import { getDistrict, listDepartments } from '../identity/index.js';
 import { type SelectQueryBuilder, type Selectable, type Transaction, sql } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
@@ -328,7 +329,7 @@ export class IncidentService {
     if (!sub) errors.push({ pointer: '/body/subkind', detail: `unknown subkind; known: ${Object.keys(SUBKINDS).join(', ')}` });
     if (!input.title?.trim()) errors.push({ pointer: '/body/title', detail: 'required' });
     if (input.district) {
-      const d = await this.p.db.selectFrom('districts').select('adcode').where('adcode', '=', input.district).executeTakeFirst();
+      const d = await getDistrict(this.p.db, input.district);
       if (!d) errors.push({ pointer: '/body/district', detail: `unknown district ${input.district}` });
     }
     if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The incident is not valid', { errors });
@@ -440,10 +441,9 @@ export class IncidentService {
 
   /** An alert as the caller may see it (404 otherwise), through the warning module when it is wired. */
   private async alertFor(alertId: string, principal: Principal | null) {
-    if (this.alerts) return this.alerts.get(alertId, principal);
-    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', alertId).executeTakeFirst();
-    if (!a) throw notFound('Alert', alertId);
-    return a;
+    // Without the early-warning module there are no alerts.
+    if (!this.alerts) throw notFound('Alert', alertId);
+    return this.alerts.get(alertId, principal);
   }
 
   /** The open incident (real or drill) an alert is part of, if any: an alert belongs to at most one. */
@@ -468,7 +468,9 @@ export class IncidentService {
   /** The government department(s) of the incident's district, for `$district` units. */
   private async districtUnits(inc: IncidentRow): Promise<string[]> {
     if (!inc.district_adcode) return [];
-    const rows = await this.p.db.selectFrom('departments').select('code').where('district_adcode', '=', inc.district_adcode).orderBy('code').execute();
+    const rows = (await listDepartments(this.p.db))
+      .filter((d) => d.district_adcode === inc.district_adcode)
+      .sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
     return rows.map((r) => r.code);
   }
 
@@ -887,6 +889,12 @@ export class IncidentService {
    * Each incident's task progress, for the duty officer's list: tasks in force (not cancelled),
    * accepted, completed, and overdue now. One grouped query over the listed incidents.
    */
+  /** Real incidents under way (drills never count in the city's figures), city-wide. */
+  async underWay(): Promise<{ id: string; district: string | null }[]> {
+    const rows = await this.p.db.selectFrom('em_incidents').select(['id', 'district_adcode']).where('drill', '=', 0).where('status', '!=', 'ended').execute();
+    return rows.map((r) => ({ id: r.id, district: r.district_adcode }));
+  }
+
   async progress(ids: string[]): Promise<Map<string, TaskProgress>> {
     const out = new Map<string, TaskProgress>();
     if (ids.length === 0) return out;

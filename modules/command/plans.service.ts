@@ -4,6 +4,7 @@
  * command module sees every plan; each department writes and revises its own (the duty officers
  * and the platform administrator any). Every change is audited.
  */
+import { listDepartments } from '../identity/index.js';
 import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
@@ -70,7 +71,7 @@ export function planDefinitionOf(p: PlanDefinition): PlanDefinition {
 }
 
 export async function planCatalog(db: Platform['db'] | Transaction<Database>): Promise<PlanCatalog> {
-  return { departments: new Set((await db.selectFrom('departments').select('code').execute()).map((d) => d.code)) };
+  return { departments: new Set((await listDepartments(db)).map((d) => d.code)) };
 }
 
 /** Throws a 400 with every field error when the plan is not sound. */

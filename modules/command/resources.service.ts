@@ -5,6 +5,7 @@
  * allocation never exceeds what is available: the check and the insert are one transaction, with
  * the resource row locked on PostgreSQL (SQLite serialises writers).
  */
+import { listDepartments } from '../identity/index.js';
 import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
@@ -90,7 +91,7 @@ export class ResourceService {
   }
 
   private async departments(): Promise<Set<string>> {
-    return new Set((await this.p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+    return new Set((await listDepartments(this.p.db)).map((d) => d.code));
   }
 
   /** A resource's columns from the input (its district found from its place). */

@@ -4,6 +4,7 @@
  * stored once and never overwritten: its owner revises it in the plan editor, and every
  * revision is a new version.
  */
+import { listDepartments } from '../identity/index.js';
 import { appendAudit } from '../../platform/audit/audit.js';
 import { getSetting, putSetting, transaction } from '../../platform/storage/db.js';
 import { type Platform, SYSTEM_CONTEXT } from '../../platform/context.js';
@@ -43,7 +44,7 @@ const RESOURCES_KEY = 'command.seeded_resources';
 
 export async function seedResources(p: Platform, resources: ResourceService): Promise<void> {
   if ((await getSetting<number | null>(p.db, RESOURCES_KEY, null)) !== null) return;
-  const departments = new Set((await p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
+  const departments = new Set((await listDepartments(p.db)).map((d) => d.code));
   const samples = seedList<ResourceInput>(p, 'demo-resources');
   for (const r of samples) if (departments.has(r.department)) await resources.create(r, SYSTEM_CONTEXT);
   await putSetting(p.db, RESOURCES_KEY, samples.length, p.now());

@@ -3,6 +3,7 @@
  * health and newest readings, and resources and shelters with what is available, closest first.
  * Devices are limited to the reader's data scope; resources follow the registry's masking.
  */
+import { getDistrict } from '../identity/index.js';
 import type { Principal } from '../../platform/auth/scope.js';
 import type { Platform } from '../../platform/context.js';
 import { listDevices, type TelemetryStore } from '../sensing/index.js';
@@ -47,7 +48,7 @@ export async function surroundings(
     center = { lon: inc.lon, lat: inc.lat };
     centerFrom = 'incident';
   } else if (inc.district_adcode) {
-    const d = await p.db.selectFrom('districts').select(['center_lon', 'center_lat']).where('adcode', '=', inc.district_adcode).executeTakeFirst();
+    const d = await getDistrict(p.db, inc.district_adcode);
     if (d && d.center_lon !== null && d.center_lat !== null) {
       center = { lon: d.center_lon, lat: d.center_lat };
       centerFrom = 'district';

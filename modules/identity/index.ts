@@ -14,4 +14,15 @@ export {
   type IdentityContext,
   type IdentityOptions,
 } from './identity.service.js';
-export { getUserByUsername } from './identity.store.js';
+// The city's structure as other modules read it: departments, districts and the plan's tasks.
+export {
+  type DepartmentRow,
+  type DistrictRow,
+  type PlanTaskRow,
+  getDepartment,
+  getDistrict,
+  getUserByUsername,
+  listDepartments,
+  listDistricts,
+  listPlanTasks,
+} from './identity.store.js';

@@ -30,7 +30,7 @@ export { migrations } from './migrations/index.js';
 export type { Sensing } from './sensing.types.js';
 // What other modules use: the device directory's queries, the telemetry store's type and units,
 // and the shape of the committed readings announced to live clients and rule engines.
-export { listDevices, listTypes } from './sensing.store.js';
+export { type DeviceRef, type DeviceRefQuery, deviceRefs, lastSeen, listDevices, listTypes, placedDevices, statusByOwner } from './sensing.store.js';
 export { HOUR, type TelemetryStore } from './telemetry.store.js';
 export type { LiveBatch } from './live.js';
 

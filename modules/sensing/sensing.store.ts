@@ -451,3 +451,87 @@ export async function statusCounts(db: Q, scope: Scope): Promise<Record<string, 
   for (const r of rows) out[r.status ?? 'unknown'] = Number(r.n);
   return out;
 }
+
+// ---- what other modules read of devices (exported through index.ts) ----
+
+/** The columns of a device that other modules read: who and what it is, whose, where. */
+const DEVICE_REF_COLUMNS = [
+  'seq',
+  'id',
+  'name',
+  'type_id',
+  'department_code',
+  'district_adcode',
+  'tags',
+  'lon',
+  'lat',
+  'properties',
+  'simulated',
+  'interval_s',
+  'disabled',
+] as const;
+
+/** A device as other modules see it (raw columns; `tags` and `properties` are JSON text). */
+export type DeviceRef = Pick<DeviceRow, (typeof DEVICE_REF_COLUMNS)[number]>;
+
+export interface DeviceRefQuery {
+  ids?: readonly string[];
+  types?: readonly string[];
+  /** Only devices in this data scope (the caller's). */
+  scope?: Scope;
+  /** Only devices of this department. */
+  department?: string;
+  /** Leave out disabled devices. */
+  enabledOnly?: boolean;
+}
+
+/** Devices by id, type, scope or department, in sequence order. An empty `ids` or `types` finds none. */
+export async function deviceRefs(db: Q, f: DeviceRefQuery = {}): Promise<DeviceRef[]> {
+  if (f.ids?.length === 0 || f.types?.length === 0) return [];
+  let q = db.selectFrom('devices').select(DEVICE_REF_COLUMNS);
+  if (f.scope) q = whereInScope(q, f.scope, { department: 'department_code', district: 'district_adcode' });
+  if (f.ids) q = q.where('id', 'in', [...f.ids]);
+  if (f.types) q = q.where('type_id', 'in', [...f.types]);
+  if (f.department) q = q.where('department_code', '=', f.department);
+  if (f.enabledOnly) q = q.where('disabled', '=', 0);
+  return q.orderBy('seq').execute();
+}
+
+/** When devices were last heard from (devices never heard from are left out). */
+export async function lastSeen(db: Q, seqs: readonly number[]): Promise<Map<number, number>> {
+  const out = new Map<number, number>();
+  for (let i = 0; i < seqs.length; i += 1000) {
+    const chunk = seqs.slice(i, i + 1000);
+    const rows = await db.selectFrom('device_health').select(['dev', 'last_seen']).where('dev', 'in', chunk).execute();
+    for (const r of rows) if (r.last_seen !== null) out.set(r.dev, Number(r.last_seen));
+  }
+  return out;
+}
+
+/** Enabled devices with a location, with their health status, in a data scope (map layers). */
+export function placedDevices(db: Q, scope: Scope, f: { type?: string | undefined; district?: string | undefined } = {}) {
+  let q = db
+    .selectFrom('devices as d')
+    .leftJoin('device_health as h', 'h.dev', 'd.seq')
+    .select(['d.seq', 'd.lon', 'd.lat', 'd.type_id', 'd.properties', 'd.tags', 'h.status'])
+    .where('d.disabled', '=', 0)
+    .where('d.lon', 'is not', null)
+    .where('d.lat', 'is not', null);
+  q = whereInScope(q, scope, { department: 'd.department_code', district: 'd.district_adcode' });
+  if (f.type) q = q.where('d.type_id', '=', f.type);
+  if (f.district) q = q.where('d.district_adcode', '=', f.district);
+  return q.execute();
+}
+
+/** Enabled devices counted by department, district and health status, city-wide (operations figures). */
+export async function statusByOwner(db: Q): Promise<{ department: string; district: string | null; status: string | null; n: number }[]> {
+  const rows = await db
+    .selectFrom('devices as d')
+    .leftJoin('device_health as h', 'h.dev', 'd.seq')
+    .select(['d.department_code as department', 'd.district_adcode as district', 'h.status as status'])
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('d.disabled', '=', 0)
+    .groupBy(['d.department_code', 'd.district_adcode', 'h.status'])
+    .execute();
+  return rows.map((r) => ({ department: r.department, district: r.district, status: r.status, n: Number(r.n) }));
+}

@@ -4,6 +4,7 @@
  * conditions change; flapping held open; maintenance windows silence; every step on the
  * alert's timeline with who and why. Routing follows the responsibility matrix.
  */
+import { listDepartments, listPlanTasks } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, inScope, whereInScope } from '../../platform/auth/scope.js';
@@ -144,10 +145,11 @@ export class AlertService {
     const now = this.p.now();
     if (this.routingCache && now - this.routingCache.at < ROUTING_TTL_MS) return this.routingCache;
     const tasks = new Map<string, { lead: string[]; responsible: string[] }>();
-    for (const t of await this.p.db.selectFrom('plan_tasks').selectAll().execute())
+    for (const t of await listPlanTasks(this.p.db))
       tasks.set(t.id, { lead: json.parse<string[]>(t.lead, []), responsible: json.parse<string[]>(t.responsible, []) });
     const districtGov = new Map<string, string[]>();
-    for (const d of await this.p.db.selectFrom('departments').select(['code', 'district_adcode']).where('district_adcode', 'is not', null).execute()) {
+    for (const d of await listDepartments(this.p.db)) {
+      if (d.district_adcode === null) continue;
       const list = districtGov.get(d.district_adcode!) ?? [];
       list.push(d.code);
       districtGov.set(d.district_adcode!, list);
@@ -600,6 +602,20 @@ export class AlertService {
   }
 
   /** One alert, if the caller may see it. */
+  /** Open alerts' departments and districts, city-wide: the operations figures, not a listing for a user. */
+  async openFigures(levels?: readonly number[]): Promise<{ department_code: string; district_adcode: string | null }[]> {
+    let q = this.p.db.selectFrom('alerts').select(['department_code', 'district_adcode']).where('status', 'in', ['raised', 'acknowledged']);
+    if (levels?.length) q = q.where('level', 'in', [...levels]);
+    return q.execute();
+  }
+
+  /** When the alerts acknowledged since `since` were raised and acknowledged (time-to-acknowledge figures). */
+  async acknowledgedSince(since: number, levels?: readonly number[]): Promise<{ raisedAt: number; acknowledgedAt: number }[]> {
+    let q = this.p.db.selectFrom('alerts').select(['raised_at', 'acknowledged_at']).where('acknowledged_at', '>=', since);
+    if (levels?.length) q = q.where('level', 'in', [...levels]);
+    return (await q.execute()).map((r) => ({ raisedAt: Number(r.raised_at), acknowledgedAt: Number(r.acknowledged_at) }));
+  }
+
   async get(id: string, principal: Principal | null): Promise<AlertRow> {
     const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
     if (!a) throw notFound('Alert', id);

@@ -2,10 +2,10 @@
  * Backtest: run a rule (saved or a draft) over stored history and see when it would have fired,
  * with the same evaluation steps as the live engine. Nothing is written.
  */
-import { type Scope, whereInScope } from '../../platform/auth/scope.js';
+import type { Scope } from '../../platform/auth/scope.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Platform } from '../../platform/context.js';
-import type { TelemetryStore } from '../sensing/index.js';
+import { deviceRefs, type TelemetryStore } from '../sensing/index.js';
 import type { Evidence } from './conditions.js';
 import { DERIVED } from './derived.js';
 import {
@@ -16,7 +16,6 @@ import {
   type SubjectState,
   compileRule,
   contextFor,
-  DEVICE_META_COLUMNS,
   freshState,
   step,
   toDeviceMeta,
@@ -74,15 +73,14 @@ export async function backtest(p: Platform, telemetry: TelemetryStore, rule: Rul
   const cr = compileRule({ ...rule, status: 'active' });
   const tickMs = opts.tickMs ?? 60_000;
   const maxDevices = opts.maxDevices ?? 200;
-  let q = whereInScope(p.db.selectFrom('devices').select(DEVICE_META_COLUMNS).where('disabled', '=', 0), opts.scope, {
-    department: 'department_code',
-    district: 'district_adcode',
+  const rows = await deviceRefs(p.db, {
+    scope: opts.scope,
+    enabledOnly: true,
+    ...(opts.devices?.length ? { ids: opts.devices } : rule.scope.types?.length ? { types: rule.scope.types } : {}),
   });
-  if (opts.devices?.length) q = q.where('id', 'in', opts.devices);
-  else if (rule.scope.types?.length) q = q.where('type_id', 'in', rule.scope.types);
   const cityWide = p.profile.cityWideDepartments;
   const metas: DeviceMeta[] = [];
-  for (const r of await q.orderBy('seq').execute()) {
+  for (const r of rows) {
     const m = toDeviceMeta(r);
     if (!ownerMayWatch(rule.owner, m, cityWide)) continue;
     if (opts.devices?.length || inRuleScope(rule.scope, m)) metas.push(m);

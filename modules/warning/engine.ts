@@ -21,7 +21,7 @@ import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
 import { type Job, every } from '../../platform/jobs.js';
-import { HOUR, type LiveBatch, type Sensing } from '../sensing/index.js';
+import { deviceRefs, HOUR, lastSeen, type LiveBatch, type Sensing } from '../sensing/index.js';
 import type { AlertService, AlertSubject, SeriesEvidence } from './alerts.js';
 import type { Evidence } from './conditions.js';
 import {
@@ -32,7 +32,6 @@ import {
   type SubjectState,
   compileRule,
   contextFor,
-  DEVICE_META_COLUMNS,
   freshState,
   pendingDuration,
   step,
@@ -400,9 +399,8 @@ export class WarningEngine {
     // Last-seen times from device health, so absence rules work from the first tick.
     const seqs = [...this.devices.keys()].filter((s) => parts.includes(s % this.partitions));
     for (let i = 0; i < seqs.length; i += 1000) {
-      const chunk = seqs.slice(i, i + 1000);
-      const health = await this.p.db.selectFrom('device_health').select(['dev', 'last_seen']).where('dev', 'in', chunk).execute();
-      for (const h of health) if (h.last_seen !== null && !this.mem.seen.has(h.dev)) this.mem.seen.set(h.dev, { any: Number(h.last_seen), attrs: new Map() });
+      const seen = await lastSeen(this.p.db, seqs.slice(i, i + 1000));
+      for (const [dev, at] of seen) if (!this.mem.seen.has(dev)) this.mem.seen.set(dev, { any: at, attrs: new Map() });
     }
     const now = this.p.now();
     for (const part of parts) this.owned.set(part, now + this.leaseMs);
@@ -951,11 +949,7 @@ export class WarningEngine {
   }
 
   private async loadDevices(): Promise<void> {
-    const rows = await this.p.db
-      .selectFrom('devices')
-      .select([...DEVICE_META_COLUMNS, 'disabled'])
-      .execute();
-    for (const r of rows) if (!r.disabled) this.putDevice(r);
+    for (const r of await deviceRefs(this.p.db, { enabledOnly: true })) this.putDevice(r);
   }
 
   private putDevice(r: Parameters<typeof toDeviceMeta>[0]): void {
@@ -968,11 +962,7 @@ export class WarningEngine {
   }
 
   private async reloadDevice(id: string): Promise<void> {
-    const r = await this.p.db
-      .selectFrom('devices')
-      .select([...DEVICE_META_COLUMNS, 'disabled'])
-      .where('id', '=', id)
-      .executeTakeFirst();
+    const [r] = await deviceRefs(this.p.db, { ids: [id] });
     const old = this.deviceIds.get(id);
     if (old !== undefined && (!r || r.disabled)) {
       this.devices.delete(old);

@@ -36,23 +36,7 @@ export interface DeviceMeta {
   intervalSeconds: number;
 }
 
-/** The columns of `devices` a DeviceMeta is made from. */
-export const DEVICE_META_COLUMNS = [
-  'seq',
-  'id',
-  'name',
-  'type_id',
-  'department_code',
-  'district_adcode',
-  'tags',
-  'lon',
-  'lat',
-  'properties',
-  'simulated',
-  'interval_s',
-] as const;
-
-/** A device row (those columns) as the evaluator sees it. */
+/** A device (the columns sensing's `deviceRefs` reads) as the evaluator sees it. */
 export function toDeviceMeta(r: {
   seq: number;
   id: string;

@@ -21,6 +21,9 @@ export { DERIVED, readValue } from './derived.js';
 export { computeAqi } from './aqi.js';
 export type { Notifier } from './notify.js';
 
+/** The city-wide alert figures the operations screen reads (the alert service provides them). */
+export type AlertFigures = Pick<import('./alerts.js').AlertService, 'openFigures' | 'acknowledgedSince'>;
+
 export interface WarningOptions extends Omit<EngineOptions, 'registry'> {
   registry?: Registry;
   notifier?: Omit<NotifierOptions, 'registry'>;

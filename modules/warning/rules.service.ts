@@ -3,6 +3,7 @@
  * disable, suspend on a run-time fault and resume. Every change is audited and announced on
  * the bus so every process's engine reloads the rule.
  */
+import { listDepartments, listDistricts, listPlanTasks } from '../identity/index.js';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, assertVisible, inScope, whereInScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
@@ -10,7 +11,7 @@ import { isUniqueViolation, json, transaction } from '../../platform/storage/db.
 import type { Database, WarningRuleTable } from '../../platform/storage/schema.js';
 import type { Selectable, Transaction } from 'kysely';
 import type { Platform, RequestContext } from '../../platform/context.js';
-import { listTypes } from '../sensing/index.js';
+import { deviceRefs, listTypes } from '../sensing/index.js';
 import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
 
 declare module '../../platform/bus/bus.js' {
@@ -53,9 +54,9 @@ export function definitionOf(r: RuleDefinition): RuleDefinition {
 }
 
 export async function catalog(p: Platform): Promise<RuleCatalog> {
-  const departments = new Set((await p.db.selectFrom('departments').select('code').execute()).map((d) => d.code));
-  const tasks = new Set((await p.db.selectFrom('plan_tasks').select('id').execute()).map((t) => t.id));
-  const districts = new Set((await p.db.selectFrom('districts').select('adcode').execute()).map((d) => d.adcode));
+  const departments = new Set((await listDepartments(p.db)).map((d) => d.code));
+  const tasks = new Set((await listPlanTasks(p.db)).map((t) => t.id));
+  const districts = new Set((await listDistricts(p.db, false)).map((d) => d.adcode));
   const types = new Map<string, Set<string>>();
   for (const t of await listTypes(p.db)) types.set(t.id, new Set(t.attributes.map((a) => a.key)));
   return { departments, tasks, districts, types };
@@ -74,9 +75,7 @@ export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'
 export async function foreignDevices(p: Platform, def: RuleDefinition, base = '/body'): Promise<{ pointer: string; detail: string }[]> {
   const ids = def.scope?.devices ?? [];
   if (ids.length === 0 || p.profile.cityWideDepartments.includes(def.owner)) return [];
-  const own = new Set(
-    (await p.db.selectFrom('devices').select('id').where('id', 'in', ids).where('department_code', '=', def.owner).execute()).map((r) => r.id),
-  );
+  const own = new Set((await deviceRefs(p.db, { ids, department: def.owner })).map((r) => r.id));
   return ids.flatMap((id, i) =>
     own.has(id) ? [] : [{ pointer: `${base}/scope/devices/${i}`, detail: `no device ${id} of ${def.owner}: a rule watches only its owner's devices` }],
   );

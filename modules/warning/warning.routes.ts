@@ -1,4 +1,5 @@
 /** HTTP routes of early warning: rules, backtest, alerts and their actions, maintenance windows, calculators. */
+import { getDepartment } from '../identity/index.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
@@ -11,7 +12,7 @@ import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
-import type { Sensing } from '../sensing/index.js';
+import { deviceRefs, type Sensing } from '../sensing/index.js';
 import { type AqiStandard, computeAqi } from './aqi.js';
 import type { AlertRow, AlertStatus } from './alerts.js';
 import { backtest } from './backtest.js';
@@ -463,7 +464,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
         errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
       let department = principal.department ?? p.profile.operationsCentre;
       if (b.deviceId) {
-        const d = await p.db.selectFrom('devices').select(['department_code', 'district_adcode']).where('id', '=', b.deviceId).executeTakeFirst();
+        const [d] = await deviceRefs(p.db, { ids: [b.deviceId] });
         // Another department's device is reported like an unknown one: ids cannot be probed.
         if (!d || !inScope(principal.scope, { department: d.department_code, district: d.district_adcode }))
           errors.push({ pointer: '/body/deviceId', detail: `unknown device ${b.deviceId}` });
@@ -560,8 +561,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       if (principal.scope.departments !== '*' && !principal.scope.departments.includes(b.department))
         throw new AppError('WD_ERR_OUT_OF_SCOPE', 'A department sets up its own endpoints');
       const errors = [];
-      if (!(await p.db.selectFrom('departments').select('code').where('code', '=', b.department).executeTakeFirst()))
-        errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
+      if (!(await getDepartment(p.db, b.department))) errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
       if (b.channel === 'webhook') {
         const problem = checkEgressUrl(b.address, warning.notifier.egress);
         if (problem) errors.push({ pointer: '/body/address', detail: problem });
