@@ -14,7 +14,8 @@ import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/sc
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
-import type { Database, EmIncidentTable, EmTaskTable } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { EmIncidentTable, EmTaskTable } from './command.tables.js';
 import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Notifier } from '../warning/index.js';

@@ -10,7 +10,8 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
-import type { Database, EmPlanTable } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { EmPlanTable } from './command.tables.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { type PlanCatalog, type PlanDefinition, validatePlan } from './plans.js';
 

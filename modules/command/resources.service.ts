@@ -14,7 +14,8 @@ import { newId } from '../../platform/ids.js';
 import { maskContact } from '../../platform/privacy/mask.js';
 import { transaction } from '../../platform/storage/db.js';
 import { dialectOf } from '../../platform/storage/migrate.js';
-import type { Database, EmResourceTable } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { EmResourceTable } from './command.tables.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { appendIncidentEvent } from './incidents.service.js';
 

@@ -8,7 +8,7 @@ import { ALL, type Principal, type ScopeSet } from '../../platform/auth/scope.js
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { maskPhone } from '../../platform/privacy/mask.js';
-import type { UserRow } from '../../platform/storage/schema.js';
+import type { UserRow } from './identity.tables.js';
 import type { Platform } from '../../platform/context.js';
 import * as S from './identity.schemas.js';
 import * as svc from './identity.service.js';

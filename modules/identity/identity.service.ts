@@ -9,7 +9,7 @@ import { ALL, type Principal, type ScopeSet, assertVisible, makePrincipal } from
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { transaction } from '../../platform/storage/db.js';
-import type { UserRow } from '../../platform/storage/schema.js';
+import type { UserRow } from './identity.tables.js';
 import type { ModuleContext, Platform, RequestContext } from '../../platform/context.js';
 import * as store from './identity.store.js';
 

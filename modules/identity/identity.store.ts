@@ -2,9 +2,10 @@
 import type { Transaction } from 'kysely';
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
 import { type Db, json } from '../../platform/storage/db.js';
-import type { Database, SessionRow, UserRow } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { SessionRow, UserRow } from './identity.tables.js';
 import type { Selectable } from 'kysely';
-import type { ApiKeyTable, DepartmentTable, DistrictTable, PlanTaskTable } from '../../platform/storage/schema.js';
+import type { ApiKeyTable, DepartmentTable, DistrictTable, PlanTaskTable } from './identity.tables.js';
 
 type Conn = Db | Transaction<Database>;
 

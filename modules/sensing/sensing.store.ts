@@ -3,7 +3,8 @@ import { type Kysely, type Transaction, sql } from 'kysely';
 import { type Scope, whereInScope } from '../../platform/auth/scope.js';
 import { pacer } from '../../platform/pace.js';
 import { json } from '../../platform/storage/db.js';
-import type { Database, DeviceTable } from '../../platform/storage/schema.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { DeviceTable } from './sensing.tables.js';
 import type { AttributeSpec, DeviceType, Retention } from './model.js';
 
 type Q = Kysely<Database> | Transaction<Database>;

@@ -1,6 +1,6 @@
 /** The shapes of an alert that the alert service and the notifier share. */
 import type { Selectable } from 'kysely';
-import type { AlertTable } from '../../platform/storage/schema.js';
+import type { AlertTable } from './warning.tables.js';
 
 export type AlertRow = Selectable<AlertTable>;
 export type AlertStatus = 'raised' | 'acknowledged' | 'resolved' | 'closed';

@@ -15,7 +15,7 @@
  */
 import { hostname } from 'node:os';
 import type { Insertable } from 'kysely';
-import type { WarningStateTable } from '../../platform/storage/schema.js';
+import type { WarningStateTable } from './warning.tables.js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
