@@ -12,6 +12,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import { listTypes } from '../sensing/index.js';
 import type { IndicatorEvaluator, IndicatorValue } from './evaluate.js';
 import { seedList } from '../../platform/profile/seeds.js';
+import * as store from './brain.store.js';
 import { DOMAINS, INDICATOR_ID_RE, type IndicatorCatalog, type IndicatorDefinition, validateIndicator } from './indicators.js';
 
 const SEEDED_KEY = 'brain.seeded_indicators';
@@ -60,12 +61,17 @@ export class IndicatorService {
           this.p.log.warn({ indicator: id, errors }, 'seed indicator skipped');
           continue;
         }
-        const exists = await trx.selectFrom('brain_indicators').select('id').where('id', '=', id).executeTakeFirst();
-        if (!exists)
-          await trx
-            .insertInto('brain_indicators')
-            .values({ id, owner: def.owner, domain: def.domain, definition: JSON.stringify(def), version: 1, enabled: 1, updated_by: null, updated_at: now })
-            .execute();
+        if (!(await store.indicatorExists(trx, id)))
+          await store.insertIndicator(trx, {
+            id,
+            owner: def.owner,
+            domain: def.domain,
+            definition: JSON.stringify(def),
+            version: 1,
+            enabled: 1,
+            updated_by: null,
+            updated_at: now,
+          });
         seeded.add(id);
       }
       await putSetting(trx, SEEDED_KEY, [...seeded].sort(), now);
@@ -73,10 +79,7 @@ export class IndicatorService {
   }
 
   async list(q: { domain?: string; enabled?: boolean } = {}): Promise<Indicator[]> {
-    let query = this.p.db.selectFrom('brain_indicators').selectAll().orderBy('domain').orderBy('id');
-    if (q.domain) query = query.where('domain', '=', q.domain);
-    if (q.enabled !== undefined) query = query.where('enabled', '=', q.enabled ? 1 : 0);
-    const rows = await query.execute();
+    const rows = await store.listIndicators(this.p.db, q);
     // The screen's order: domains as the plan lists them.
     const order = Object.keys(DOMAINS);
     return rows
@@ -115,21 +118,17 @@ export class IndicatorService {
     await this.check(def);
     const now = this.p.now();
     await transaction(this.p.db, async (trx) => {
-      if (await trx.selectFrom('brain_indicators').select('id').where('id', '=', id).executeTakeFirst())
-        throw new AppError('WD_ERR_CONFLICT', `Indicator ${id} exists`);
-      await trx
-        .insertInto('brain_indicators')
-        .values({
-          id,
-          owner: def.owner,
-          domain: def.domain,
-          definition: JSON.stringify(def),
-          version: 1,
-          enabled: 1,
-          updated_by: ctx.principal?.id ?? null,
-          updated_at: now,
-        })
-        .execute();
+      if (await store.indicatorExists(trx, id)) throw new AppError('WD_ERR_CONFLICT', `Indicator ${id} exists`);
+      await store.insertIndicator(trx, {
+        id,
+        owner: def.owner,
+        domain: def.domain,
+        definition: JSON.stringify(def),
+        version: 1,
+        enabled: 1,
+        updated_by: ctx.principal?.id ?? null,
+        updated_at: now,
+      });
       await appendAudit(trx, { ...actorOf(ctx), action: 'indicator.created', targetType: 'indicator', targetId: id, details: { owner: def.owner }, at: now });
     });
     this.cache = undefined;
@@ -144,22 +143,15 @@ export class IndicatorService {
     await this.check(def);
     const now = this.p.now();
     await transaction(this.p.db, async (trx) => {
-      const r = await trx
-        .updateTable('brain_indicators')
-        .set({
-          owner: def.owner,
-          domain: def.domain,
-          definition: JSON.stringify(def),
-          version: version + 1,
-          ...(enabled !== undefined ? { enabled: enabled ? 1 : 0 } : {}),
-          updated_by: ctx.principal?.id ?? null,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .where('version', '=', version)
-        .executeTakeFirst();
-      if (Number(r.numUpdatedRows) !== 1)
-        throw new AppError('WD_ERR_VERSION_CONFLICT', `Indicator ${id} is at version ${cur.version}, not ${version}; reload it`);
+      const updated = await store.updateIndicator(trx, id, version, {
+        owner: def.owner,
+        domain: def.domain,
+        definition: JSON.stringify(def),
+        ...(enabled !== undefined ? { enabled: enabled ? 1 : 0 } : {}),
+        updated_by: ctx.principal?.id ?? null,
+        updated_at: now,
+      });
+      if (!updated) throw new AppError('WD_ERR_VERSION_CONFLICT', `Indicator ${id} is at version ${cur.version}, not ${version}; reload it`);
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'indicator.updated',
@@ -192,16 +184,11 @@ export class IndicatorService {
 
   /** Every indicator as kept in the snapshot nearest before a time, with breakdowns (a frame of the replay). */
   async frameAt(at: number): Promise<{ at: number | null; values: Map<string, { value: number | null; breakdown: Record<string, number> | null }> }> {
-    const last = await this.p.db
-      .selectFrom('brain_indicator_values')
-      .select((eb) => eb.fn.max('at').as('at'))
-      .where('at', '<=', at)
-      .where('at', '>', at - 3 * SNAPSHOT_MS)
-      .executeTakeFirst();
-    if (!last?.at) return { at: null, values: new Map() };
-    const rows = await this.p.db.selectFrom('brain_indicator_values').selectAll().where('at', '=', last.at).execute();
+    const last = await store.latestSnapshotAt(this.p.db, at - 3 * SNAPSHOT_MS, at);
+    if (last === null) return { at: null, values: new Map() };
+    const rows = await store.snapshotValues(this.p.db, last);
     return {
-      at: Number(last.at),
+      at: last,
       values: new Map(
         rows.map((r) => [
           r.indicator_id,
@@ -227,18 +214,13 @@ export class IndicatorService {
     const values = await this.evaluator.evaluate(defs);
     const now = this.p.now();
     const at = now - (now % SNAPSHOT_MS);
-    await transaction(this.p.db, async (trx) => {
-      if (values.length)
-        await trx
-          .insertInto('brain_indicator_values')
-          .values(values.map((v) => ({ indicator_id: v.id, at, value: v.value, breakdown: v.breakdown ? JSON.stringify(v.breakdown) : null })))
-          .onConflict((oc) => oc.columns(['indicator_id', 'at']).doNothing())
-          .execute();
-      await trx
-        .deleteFrom('brain_indicator_values')
-        .where('at', '<', at - HISTORY_MS)
-        .execute();
-    });
+    await transaction(this.p.db, (trx) =>
+      store.keepSnapshot(
+        trx,
+        values.map((v) => ({ indicator_id: v.id, at, value: v.value, breakdown: v.breakdown ? JSON.stringify(v.breakdown) : null })),
+        at - HISTORY_MS,
+      ),
+    );
     return values.length;
   }
 
@@ -246,13 +228,7 @@ export class IndicatorService {
   async history(id: string, hours: number) {
     await this.get(id);
     const since = this.p.now() - hours * 3_600_000;
-    const rows = await this.p.db
-      .selectFrom('brain_indicator_values')
-      .selectAll()
-      .where('indicator_id', '=', id)
-      .where('at', '>=', since)
-      .orderBy('at')
-      .execute();
+    const rows = await store.indicatorHistory(this.p.db, id, since);
     return rows.map((r) => ({
       at: Number(r.at),
       value: r.value === null ? null : Number(r.value),

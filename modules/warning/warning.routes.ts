@@ -19,6 +19,8 @@ import { backtest } from './backtest.js';
 import { DERIVED } from './derived.js';
 import type { Warning } from './warning.types.js';
 import { maskAddress } from './notify.js';
+import * as endpoints from './notify.store.js';
+import type { EndpointRow } from './notify.store.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
 import { blackOdorousGrade, surfaceWaterClass } from './water.js';
@@ -512,7 +514,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     enabled: Type.Boolean(),
     hasSecret: Type.Boolean(),
   });
-  const endpointView = (e: Awaited<ReturnType<typeof listEndpoints>>[number]) => ({
+  const endpointView = (e: EndpointRow) => ({
     id: e.id,
     department: e.department_code,
     channel: e.channel,
@@ -522,18 +524,13 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     enabled: e.enabled === 1,
     hasSecret: !!e.secret,
   });
-  const listEndpoints = (depts: '*' | readonly string[]) => {
-    let q = p.db.selectFrom('notification_endpoints').selectAll();
-    if (depts !== '*') q = depts.length ? q.where('department_code', 'in', depts as string[]) : q.where('id', '=', '');
-    return q.orderBy('department_code').orderBy('created_at').execute();
-  };
   app.get(
     '/api/warning/endpoints',
     {
       schema: { ...R("Where departments receive alerts (your department's, or all for city-wide roles)"), response: { 200: Type.Array(Endpoint) } },
       config: { auth: { permission: 'warning.read' } },
     },
-    async (req) => (await listEndpoints(principalOf(req).scope.departments)).map(endpointView),
+    async (req) => (await endpoints.listEndpoints(p.db, principalOf(req).scope.departments)).map(endpointView),
   );
   app.post(
     '/api/warning/endpoints',
@@ -585,7 +582,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
         created_at: p.now(),
       };
       await transaction(p.db, async (trx) => {
-        await trx.insertInto('notification_endpoints').values(row).execute();
+        await endpoints.insertEndpoint(trx, row);
         await appendAudit(trx, {
           ...actorOf(ctxOf(req)),
           action: 'notification_endpoint.created',
@@ -605,12 +602,12 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       config: { auth: { permission: 'warning.manage' } },
     },
     async (req, reply) => {
-      const e = await p.db.selectFrom('notification_endpoints').selectAll().where('id', '=', req.params.id).executeTakeFirst();
+      const e = await endpoints.getEndpoint(p.db, req.params.id);
       if (!e) throw new AppError('WD_ERR_NOT_FOUND', `Endpoint ${req.params.id} does not exist`);
       const principal = principalOf(req);
       if (!inScope(principal.scope, { department: e.department_code, district: null })) throw hiddenNotFound('Endpoint', req.params.id);
       await transaction(p.db, async (trx) => {
-        await trx.deleteFrom('notification_endpoints').where('id', '=', e.id).execute();
+        await endpoints.deleteEndpoint(trx, e.id);
         // Deliveries still queued for it go nowhere.
         const cancelled = await warning.notifier.cancelFor(trx, e.id);
         await appendAudit(trx, {
@@ -680,13 +677,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
       },
       config: { auth: { permission: 'settings.manage' } },
     },
-    async (req) =>
-      p.db
-        .selectFrom('dev_outbox')
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .limit(req.query.limit ?? 100)
-        .execute(),
+    async (req) => endpoints.listDevOutbox(p.db, req.query.limit ?? 100),
   );
 
   // ---- calculators (shared with screens) ----
