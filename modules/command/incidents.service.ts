@@ -8,7 +8,7 @@
  * timeline and audited. Concurrent decisions on one incident use its `rev`: a stale one is a 409.
  */
 import { getDistrict, listDepartments } from '../identity/index.js';
-import { type SelectQueryBuilder, type Selectable, type Transaction, sql } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
@@ -22,6 +22,7 @@ import type { Notifier } from '../warning/index.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
 import { type Plan, getPlan, listPlans } from './plans.service.js';
+import * as store from './incidents.store.js';
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {
@@ -112,9 +113,8 @@ export async function appendIncidentEvent(
   trx: Transaction<Database>,
   e: { incidentId: string; at: number; ctx: RequestContext | null; unit: string | null; kind: string; text: string | null; data?: Record<string, unknown> },
 ): Promise<void> {
-  await trx
-    .insertInto('em_incident_events')
-    .values({
+  await store.insertIncidentEvents(trx, [
+    {
       id: newId('iev'),
       incident_id: e.incidentId,
       at: e.at,
@@ -124,8 +124,8 @@ export async function appendIncidentEvent(
       kind: e.kind,
       text: e.text,
       data: e.data ? JSON.stringify(e.data) : null,
-    })
-    .execute();
+    },
+  ]);
 }
 type TaskStarter = Awaited<ReturnType<WorkflowEngine['prepare']>>;
 
@@ -208,7 +208,7 @@ export class IncidentService {
       async (e) => {
         const d = e.data;
         if (d.definitionKey !== TASK_WORKFLOW || !d.subjectId) return;
-        const task = await this.p.db.selectFrom('em_tasks').selectAll().where('id', '=', d.instanceId).executeTakeFirst();
+        const task = await store.getTaskRow(this.p.db, d.instanceId);
         if (!task) return;
         const inc = await this.get(task.incident_id);
         await transaction(this.p.db, async (trx) => {
@@ -257,7 +257,7 @@ export class IncidentService {
   }
 
   async get(id: string): Promise<IncidentRow> {
-    const r = await this.p.db.selectFrom('em_incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await store.getIncident(this.p.db, id);
     if (!r) throw notFound('Incident', id);
     return r;
   }
@@ -276,52 +276,13 @@ export class IncidentService {
   private async visibleTo(scope: Scope, inc: IncidentRow): Promise<boolean> {
     if (scope.districts !== ALL && inc.district_adcode !== null && !scope.districts.includes(inc.district_adcode)) return false;
     if (scope.departments === ALL) return true;
-    if (scope.departments.length === 0) return false;
-    const hit = await this.p.db
-      .selectFrom('em_incident_units')
-      .select('department_code')
-      .where('incident_id', '=', inc.id)
-      .where('department_code', 'in', scope.departments as string[])
-      .executeTakeFirst();
-    return hit !== undefined;
-  }
-
-  /** Restricts a query on em_incidents to what a scope may see (the same rule as getFor). */
-  private scoped<O>(q: SelectQueryBuilder<Database, 'em_incidents', O>, scope: Scope): SelectQueryBuilder<Database, 'em_incidents', O> {
-    let query = q;
-    if (scope.districts !== ALL) {
-      const districts = [...scope.districts];
-      query = query.where((eb) =>
-        eb.or([eb('em_incidents.district_adcode', 'is', null), ...(districts.length ? [eb('em_incidents.district_adcode', 'in', districts)] : [])]),
-      );
-    }
-    if (scope.departments !== ALL) {
-      const depts = [...scope.departments];
-      query =
-        depts.length === 0
-          ? query.where(sql<boolean>`1 = 0`)
-          : query.where((eb) =>
-              eb.exists(
-                eb
-                  .selectFrom('em_incident_units as iu')
-                  .select('iu.incident_id')
-                  .whereRef('iu.incident_id', '=', 'em_incidents.id')
-                  .where('iu.department_code', 'in', depts),
-              ),
-            );
-    }
-    return query;
+    return store.involvesAny(this.p.db, inc.id, scope.departments);
   }
 
   /** Records departments as involved in an incident (idempotent). */
   private async involve(trx: Transaction<Database>, incidentId: string, departments: Iterable<string | null | undefined>, at: number): Promise<void> {
     const depts = [...new Set([...departments].filter((d): d is string => !!d))];
-    if (depts.length === 0) return;
-    await trx
-      .insertInto('em_incident_units')
-      .values(depts.map((d) => ({ incident_id: incidentId, department_code: d, since: at })))
-      .onConflict((oc) => oc.columns(['incident_id', 'department_code']).doNothing())
-      .execute();
+    await store.involve(trx, incidentId, depts, at);
   }
 
   async create(input: CreateIncident, ctx: RequestContext): Promise<IncidentRow> {
@@ -364,9 +325,7 @@ export class IncidentService {
     const alertUnits: string[] = [];
     for (const alertId of input.alertIds ?? []) alertUnits.push(...((await this.alerts?.recipientsOf(alertId)) ?? []));
     await transaction(this.p.db, async (trx) => {
-      await trx.insertInto('em_incidents').values(row).execute();
-      for (const alertId of input.alertIds ?? [])
-        await trx.insertInto('em_incident_alerts').values({ incident_id: row.id, alert_id: alertId, linked_at: now }).execute();
+      await store.insertIncident(trx, row, input.alertIds ?? [], now);
       // Who may see it: the reporter's department and the departments its alerts were routed to.
       await this.involve(trx, row.id, [ctx.principal?.department, ...alertUnits], now);
       await this.event(trx, row.id, ctx, null, 'reported', `${input.drill ? '[演练 drill] ' : ''}${row.title}`, {
@@ -449,14 +408,7 @@ export class IncidentService {
 
   /** The open incident (real or drill) an alert is part of, if any: an alert belongs to at most one. */
   private openIncidentOf(alertId: string, drill: boolean): Promise<{ id: string } | undefined> {
-    return this.p.db
-      .selectFrom('em_incident_alerts')
-      .innerJoin('em_incidents', 'em_incidents.id', 'em_incident_alerts.incident_id')
-      .select('em_incidents.id')
-      .where('em_incident_alerts.alert_id', '=', alertId)
-      .where('em_incidents.status', '!=', 'ended')
-      .where('em_incidents.drill', '=', drill ? 1 : 0)
-      .executeTakeFirst();
+    return store.openIncidentOfAlert(this.p.db, alertId, drill);
   }
 
   private async proposeFor(subkind: string, level: ResponseLevel): Promise<{ plan: Plan | null; level: ResponseLevel; alternatives: string[] }> {
@@ -493,7 +445,7 @@ export class IncidentService {
   }
 
   private async lockIncident(trx: Transaction<Database>, id: string, expectedRev: number | undefined): Promise<IncidentRow> {
-    const inc = await trx.selectFrom('em_incidents').selectAll().where('id', '=', id).executeTakeFirst();
+    const inc = await store.getIncident(trx, id);
     if (!inc) throw notFound('Incident', id);
     if (expectedRev !== undefined && expectedRev !== inc.rev)
       throw new AppError('WD_ERR_VERSION_CONFLICT', `Incident is at revision ${inc.rev}, not ${expectedRev}; reload it`, {
@@ -505,13 +457,8 @@ export class IncidentService {
 
   private async bump(trx: Transaction<Database>, inc: IncidentRow, set: Partial<IncidentRow>): Promise<IncidentRow> {
     const now = this.p.now();
-    const upd = await trx
-      .updateTable('em_incidents')
-      .set({ ...set, updated_at: now, rev: inc.rev + 1 })
-      .where('id', '=', inc.id)
-      .where('rev', '=', inc.rev)
-      .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'The incident changed while you acted; reload it');
+    if (!(await store.updateIncident(trx, inc.id, inc.rev, { ...set, updated_at: now })))
+      throw new AppError('WD_ERR_VERSION_CONFLICT', 'The incident changed while you acted; reload it');
     return { ...inc, ...set, updated_at: now, rev: inc.rev + 1 };
   }
 
@@ -556,29 +503,27 @@ export class IncidentService {
       last_report_at: null,
       created_at: now,
     }));
-    await trx.insertInto('em_tasks').values(tasks).execute();
+    await store.insertTasks(trx, tasks);
     await this.involve(
       trx,
       inc.id,
       tasks.map((t) => t.unit),
       now,
     );
-    await trx
-      .insertInto('em_incident_events')
-      .values(
-        tasks.map((task) => ({
-          id: newId('iev'),
-          incident_id: inc.id,
-          at: now,
-          actor_id: ctx.principal?.id ?? null,
-          actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
-          unit: task.unit,
-          kind: 'task_dispatched',
-          text: task.title_zh,
-          data: JSON.stringify({ taskId: task.id, key: task.task_key, acceptBy: task.accept_by, dueAt: task.due_at }),
-        })),
-      )
-      .execute();
+    await store.insertIncidentEvents(
+      trx,
+      tasks.map((task) => ({
+        id: newId('iev'),
+        incident_id: inc.id,
+        at: now,
+        actor_id: ctx.principal?.id ?? null,
+        actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
+        unit: task.unit,
+        kind: 'task_dispatched',
+        text: task.title_zh,
+        data: JSON.stringify({ taskId: task.id, key: task.task_key, acceptBy: task.accept_by, dueAt: task.due_at }),
+      })),
+    );
     // Each unit's endpoints (SMS to its duty phone, e-mail, its system's webhook) get its tasks; drills stay in-app.
     if (this.notifier && inc.drill !== 1)
       await this.notifier.queue(trx, {
@@ -715,14 +660,7 @@ export class IncidentService {
   }
 
   private async openTasks(incidentId: string): Promise<(EmTaskTable & { state: string })[]> {
-    return (await this.p.db
-      .selectFrom('em_tasks')
-      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
-      .selectAll('em_tasks')
-      .select('workflow_instances.state')
-      .where('em_tasks.incident_id', '=', incidentId)
-      .where('workflow_instances.closed_at', 'is', null)
-      .execute()) as (EmTaskTable & { state: string })[];
+    return (await store.openTasks(this.p.db, incidentId)) as (EmTaskTable & { state: string })[];
   }
 
   private async cancelTask(t: EmTaskTable, reason: string, ctx: RequestContext): Promise<void> {
@@ -765,9 +703,7 @@ export class IncidentService {
 
   private async announce(inc: IncidentRow, action: string): Promise<void> {
     // Everyone involved (reporter, alert recipients, units with tasks): the live push reaches exactly those who may read it.
-    const units = (await this.p.db.selectFrom('em_incident_units').select('department_code').where('incident_id', '=', inc.id).execute())
-      .map((r) => r.department_code)
-      .sort();
+    const units = (await store.involvedUnits(this.p.db, inc.id)).sort();
     await this.p.bus.publish(
       'incident.changed',
       {
@@ -789,13 +725,7 @@ export class IncidentService {
 
   /** A task, if the caller may see its incident (the same 404 as an unknown id otherwise). */
   async task(taskId: string, principal: Principal | null = null): Promise<EmTaskTable & { state: string; rev: number }> {
-    const t = await this.p.db
-      .selectFrom('em_tasks')
-      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
-      .selectAll('em_tasks')
-      .select(['workflow_instances.state', 'workflow_instances.rev'])
-      .where('em_tasks.id', '=', taskId)
-      .executeTakeFirst();
+    const t = await store.taskWithState(this.p.db, taskId);
     if (!t) throw notFound('Task', taskId);
     if (principal) {
       const inc = await this.get(t.incident_id);
@@ -848,21 +778,17 @@ export class IncidentService {
     const now = this.p.now();
     const id = newId('rep');
     await transaction(this.p.db, async (trx) => {
-      await trx
-        .insertInto('em_task_reports')
-        .values({
-          id,
-          task_id: taskId,
-          incident_id: t.incident_id,
-          at: now,
-          by_id: ctx.principal?.id ?? null,
-          text: input.text,
-          photos: input.photos?.length ? JSON.stringify(input.photos) : null,
-          lon: input.location?.lon ?? null,
-          lat: input.location?.lat ?? null,
-        })
-        .execute();
-      await trx.updateTable('em_tasks').set({ last_report_at: now }).where('id', '=', taskId).execute();
+      await store.insertTaskReport(trx, {
+        id,
+        task_id: taskId,
+        incident_id: t.incident_id,
+        at: now,
+        by_id: ctx.principal?.id ?? null,
+        text: input.text,
+        photos: input.photos?.length ? JSON.stringify(input.photos) : null,
+        lon: input.location?.lon ?? null,
+        lat: input.location?.lat ?? null,
+      });
       await this.event(trx, t.incident_id, ctx, t.unit, 'task_reported', input.text, {
         taskId,
         ...(input.photos?.length ? { photos: input.photos } : {}),
@@ -876,14 +802,7 @@ export class IncidentService {
   // ---- reading ----
 
   async list(q: { status?: string; drill?: boolean; activeAt?: number; limit: number }, scope: Scope): Promise<IncidentRow[]> {
-    let query = this.scoped(this.p.db.selectFrom('em_incidents').selectAll().orderBy('created_at', 'desc').limit(q.limit), scope);
-    if (q.status) query = query.where('status', '=', q.status);
-    if (q.activeAt !== undefined) {
-      const at = q.activeAt;
-      query = query.where('created_at', '<=', at).where((eb) => eb.or([eb('ended_at', 'is', null), eb('ended_at', '>', at)]));
-    }
-    if (q.drill !== undefined) query = query.where('drill', '=', q.drill ? 1 : 0);
-    return query.execute();
+    return store.listIncidents(this.p.db, scope, q);
   }
 
   /**
@@ -892,7 +811,7 @@ export class IncidentService {
    */
   /** Real incidents under way (drills never count in the city's figures), city-wide. */
   async underWay(): Promise<{ id: string; district: string | null }[]> {
-    const rows = await this.p.db.selectFrom('em_incidents').select(['id', 'district_adcode']).where('drill', '=', 0).where('status', '!=', 'ended').execute();
+    const rows = await store.realIncidentsUnderWay(this.p.db);
     return rows.map((r) => ({ id: r.id, district: r.district_adcode }));
   }
 
@@ -900,12 +819,7 @@ export class IncidentService {
     const out = new Map<string, TaskProgress>();
     if (ids.length === 0) return out;
     const now = this.p.now();
-    const rows = await this.p.db
-      .selectFrom('em_tasks')
-      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
-      .select(['em_tasks.incident_id as incident', 'workflow_instances.state as state', 'workflow_instances.deadline_at as deadline'])
-      .where('em_tasks.incident_id', 'in', ids)
-      .execute();
+    const rows = await store.taskStates(this.p.db, ids);
     for (const r of rows) {
       let p = out.get(r.incident);
       if (!p) {
@@ -928,14 +842,7 @@ export class IncidentService {
    */
   async stats(q: { since: number; drill: boolean }, scope: Scope) {
     const now = this.p.now();
-    const incidents = await this.scoped(
-      this.p.db
-        .selectFrom('em_incidents')
-        .select(['id', 'status', 'level', 'subkind'])
-        .where('drill', '=', q.drill ? 1 : 0)
-        .where((eb) => eb.or([eb('created_at', '>=', q.since), eb('status', '!=', 'ended')])),
-      scope,
-    ).execute();
+    const incidents = await store.incidentsForStats(this.p.db, scope, q.since, q.drill);
     const byStatus: Record<string, number> = { open: 0, responding: 0, ended: 0 };
     const byLevel: Record<string, number> = {};
     const bySubkind: Record<string, number> = {};
@@ -957,15 +864,7 @@ export class IncidentService {
     }
     // Minutes from dispatch to acceptance, over tasks accepted in the window.
     const ids = incidents.map((i) => i.id);
-    const accepts = ids.length
-      ? await this.p.db
-          .selectFrom('workflow_steps')
-          .innerJoin('em_tasks', 'em_tasks.id', 'workflow_steps.instance_id')
-          .select(['workflow_steps.at as at', 'em_tasks.created_at as created'])
-          .where('em_tasks.incident_id', 'in', ids)
-          .where('workflow_steps.action', '=', 'accept')
-          .execute()
-      : [];
+    const accepts = await store.acceptTimes(this.p.db, ids);
     const minutes = accepts.map((a) => (Number(a.at) - Number(a.created)) / 60_000).sort((a, b) => a - b);
     return {
       drill: q.drill,
@@ -988,16 +887,9 @@ export class IncidentService {
   async board(id: string, principal: Principal | null) {
     const inc = await this.getFor(id, principal);
     const now = this.p.now();
-    const tasks = await this.p.db
-      .selectFrom('em_tasks')
-      .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
-      .selectAll('em_tasks')
-      .select(['workflow_instances.state', 'workflow_instances.rev', 'workflow_instances.deadline_at'])
-      .where('em_tasks.incident_id', '=', id)
-      .orderBy('em_tasks.created_at')
-      .execute();
-    const events = await this.p.db.selectFrom('em_incident_events').selectAll().where('incident_id', '=', id).orderBy('at').orderBy('id').execute();
-    const alerts = await this.p.db.selectFrom('em_incident_alerts').select('alert_id').where('incident_id', '=', id).execute();
+    const tasks = await store.boardTasks(this.p.db, id);
+    const events = await store.incidentEvents(this.p.db, id);
+    const alerts = (await store.alertsOfIncident(this.p.db, id)).map((alert_id) => ({ alert_id }));
     return {
       incident: incidentView(inc),
       tasks: tasks.map((t) => ({

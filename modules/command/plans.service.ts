@@ -5,6 +5,7 @@
  * and the platform administrator any). Every change is audited.
  */
 import { listDepartments } from '../identity/index.js';
+import * as store from './plans.store.js';
 import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
@@ -88,21 +89,19 @@ function assertMayManage(principal: Principal, owner: string): void {
 }
 
 export async function listPlans(p: Platform, q: { subkind?: string; status?: string } = {}): Promise<Plan[]> {
-  let query = p.db.selectFrom('em_plans').selectAll().orderBy('id');
-  if (q.status) query = query.where('status', '=', q.status);
-  const plans = (await query.execute()).map(toPlan);
+  const plans = (await store.listPlanRows(p.db, q.status)).map(toPlan);
   return q.subkind ? plans.filter((x) => x.subkinds.includes(q.subkind!)) : plans;
 }
 
 export async function getPlan(p: Platform, id: string): Promise<Plan> {
-  const r = await p.db.selectFrom('em_plans').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await store.getPlanRow(p.db, id);
   if (!r) throw notFound('Plan', id);
   return toPlan(r);
 }
 
 export async function planVersions(p: Platform, id: string) {
   await getPlan(p, id);
-  const rows = await p.db.selectFrom('em_plan_versions').selectAll().where('plan_id', '=', id).orderBy('version', 'desc').execute();
+  const rows = await store.listPlanVersions(p.db, id);
   return rows.map((r) => ({
     version: r.version,
     status: r.status,
@@ -124,27 +123,21 @@ export async function insertPlan(
 ): Promise<void> {
   const d = planDefinitionOf(def);
   const text = JSON.stringify(d);
-  await trx
-    .insertInto('em_plans')
-    .values({
-      id,
-      version: 1,
-      kind: d.kind,
-      owner: d.owner,
-      subkinds: JSON.stringify(d.subkinds),
-      review_by: d.reviewBy,
-      definition: text,
-      status: 'active',
-      created_by: by,
-      created_at: now,
-      updated_by: by,
-      updated_at: now,
-    })
-    .execute();
-  await trx
-    .insertInto('em_plan_versions')
-    .values({ plan_id: id, version: 1, definition: text, status: 'active', changed_by: by, changed_at: now, note })
-    .execute();
+  await store.insertPlanRow(trx, {
+    id,
+    version: 1,
+    kind: d.kind,
+    owner: d.owner,
+    subkinds: JSON.stringify(d.subkinds),
+    review_by: d.reviewBy,
+    definition: text,
+    status: 'active',
+    created_by: by,
+    created_at: now,
+    updated_by: by,
+    updated_at: now,
+  });
+  await store.insertPlanVersion(trx, { plan_id: id, version: 1, definition: text, status: 'active', changed_by: by, changed_at: now, note });
 }
 
 export async function createPlan(p: Platform, id: string, def: PlanDefinition, ctx: RequestContext): Promise<Plan> {
@@ -191,28 +184,27 @@ export async function revisePlan(
   const version = expectVersion + 1;
   const status = opts.status ?? cur.status;
   await transaction(p.db, async (trx) => {
-    const upd = await trx
-      .updateTable('em_plans')
-      .set({
-        version,
-        kind: d.kind,
-        owner: d.owner,
-        subkinds: JSON.stringify(d.subkinds),
-        review_by: d.reviewBy,
-        definition: text,
-        status,
-        updated_by: ctx.principal?.id ?? null,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .where('version', '=', expectVersion)
-      .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1)
-      throw new AppError('WD_ERR_VERSION_CONFLICT', `Plan ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
-    await trx
-      .insertInto('em_plan_versions')
-      .values({ plan_id: id, version, definition: text, status, changed_by: ctx.principal?.id ?? null, changed_at: now, note: opts.note ?? null })
-      .execute();
+    const updated = await store.updatePlanRow(trx, id, expectVersion, {
+      version,
+      kind: d.kind,
+      owner: d.owner,
+      subkinds: JSON.stringify(d.subkinds),
+      review_by: d.reviewBy,
+      definition: text,
+      status,
+      updated_by: ctx.principal?.id ?? null,
+      updated_at: now,
+    });
+    if (!updated) throw new AppError('WD_ERR_VERSION_CONFLICT', `Plan ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
+    await store.insertPlanVersion(trx, {
+      plan_id: id,
+      version,
+      definition: text,
+      status,
+      changed_by: ctx.principal?.id ?? null,
+      changed_at: now,
+      note: opts.note ?? null,
+    });
     await appendAudit(trx, {
       ...actorOf(ctx),
       action: status === 'retired' && cur.status !== 'retired' ? 'plan.retired' : 'plan.revised',

@@ -6,18 +6,17 @@
  * the resource row locked on PostgreSQL (SQLite serialises writers).
  */
 import { listDepartments } from '../identity/index.js';
-import type { Selectable, Transaction } from 'kysely';
+import type { Selectable } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { maskContact } from '../../platform/privacy/mask.js';
 import { transaction } from '../../platform/storage/db.js';
-import { dialectOf } from '../../platform/storage/migrate.js';
-import type { Database } from '../../platform/storage/schema.js';
 import type { EmResourceTable } from './command.tables.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { appendIncidentEvent } from './incidents.service.js';
+import * as store from './resources.store.js';
 
 export const RESOURCE_KINDS = {
   team: { zh: '救援队伍', en: 'Rescue team' },
@@ -124,7 +123,7 @@ export class ResourceService {
       rev: 1,
     };
     await transaction(this.p.db, async (trx) => {
-      await trx.insertInto('em_resources').values(row).execute();
+      await store.insertResource(trx, row);
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'resource.created',
@@ -145,7 +144,7 @@ export class ResourceService {
     this.validate(input, { departments: await this.departments() });
     const now = this.p.now();
     await transaction(this.p.db, async (trx) => {
-      const out = await this.allocatedOf(trx, id);
+      const out = await store.allocatedOf(trx, id);
       if (input.quantity < out)
         throw new AppError(
           'WD_ERR_CONFLICT',
@@ -154,17 +153,8 @@ export class ResourceService {
             allocated: out,
           },
         );
-      const upd = await trx
-        .updateTable('em_resources')
-        .set({
-          ...this.columns(input, cur.status),
-          updated_at: now,
-          rev: expectedRev + 1,
-        })
-        .where('id', '=', id)
-        .where('rev', '=', expectedRev)
-        .executeTakeFirst();
-      if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', `Resource is at revision ${cur.rev}, not ${expectedRev}; reload it`);
+      const updated = await store.updateResource(trx, id, expectedRev, { ...this.columns(input, cur.status), updated_at: now });
+      if (!updated) throw new AppError('WD_ERR_VERSION_CONFLICT', `Resource is at revision ${cur.rev}, not ${expectedRev}; reload it`);
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'resource.updated',
@@ -178,47 +168,19 @@ export class ResourceService {
   }
 
   async get(id: string): Promise<Row> {
-    const r = await this.p.db.selectFrom('em_resources').selectAll().where('id', '=', id).executeTakeFirst();
+    const r = await store.getResource(this.p.db, id);
     if (!r) throw notFound('Resource', id);
     return r;
   }
 
-  private async allocatedOf(db: Platform['db'] | Transaction<Database>, resourceId: string): Promise<number> {
-    const r = await db
-      .selectFrom('em_allocations')
-      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>('quantity'), eb.lit(0)).as('n'))
-      .where('resource_id', '=', resourceId)
-      .where('status', '=', 'allocated')
-      .executeTakeFirst();
-    return Number(r?.n ?? 0);
-  }
-
-  /** Allocated quantities per resource (not yet returned). */
-  private async allocatedAll(): Promise<Map<string, number>> {
-    const rows = await this.p.db
-      .selectFrom('em_allocations')
-      .select(['resource_id', (eb) => eb.fn.sum<number>('quantity').as('n')])
-      .where('status', '=', 'allocated')
-      .groupBy('resource_id')
-      .execute();
-    return new Map(rows.map((r) => [r.resource_id, Number(r.n)]));
-  }
-
   async list(q: { kind?: string; type?: string; district?: string }, principal: Principal | null) {
-    let query = this.p.db.selectFrom('em_resources').selectAll().orderBy('type').orderBy('name');
-    if (q.kind) query = query.where('kind', '=', q.kind);
-    if (q.type) query = query.where('type', '=', q.type);
-    if (q.district) query = query.where('district_adcode', '=', q.district);
-    const [rows, out] = await Promise.all([query.execute(), this.allocatedAll()]);
+    const [rows, out] = await Promise.all([store.listResources(this.p.db, q), store.allocatedAll(this.p.db)]);
     return rows.map((r) => this.view(r, Math.max(0, r.quantity - (out.get(r.id) ?? 0)), principal));
   }
 
   /** The nearest resources of a type with something available, closest first. */
   async nearest(q: { type: string; lon: number; lat: number; limit: number; minAvailable?: number }, principal: Principal | null) {
-    const [rows, out] = await Promise.all([
-      this.p.db.selectFrom('em_resources').selectAll().where('type', '=', q.type).where('status', '=', 'available').execute(),
-      this.allocatedAll(),
-    ]);
+    const [rows, out] = await Promise.all([store.listResources(this.p.db, { type: q.type, availableOnly: true }), store.allocatedAll(this.p.db)]);
     return rows
       .map((r) => ({ r, available: r.quantity - (out.get(r.id) ?? 0), distance: distanceM(q, r) }))
       .filter((x) => x.available >= (q.minAvailable ?? 1))
@@ -229,39 +191,34 @@ export class ResourceService {
 
   /** Allocates a quantity to an incident; refused when more than is available. */
   async allocate(incidentId: string, input: { resourceId: string; quantity: number }, ctx: RequestContext) {
-    const inc = await this.p.db.selectFrom('em_incidents').select(['id', 'status', 'drill']).where('id', '=', incidentId).executeTakeFirst();
+    const inc = await store.incidentState(this.p.db, incidentId);
     if (!inc) throw notFound('Incident', incidentId);
     if (inc.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The response has ended');
     if (!(Number.isInteger(input.quantity) && input.quantity >= 1))
       throw new AppError('WD_ERR_VALIDATION', 'Allocate a whole number, at least 1', { errors: [{ pointer: '/body/quantity', detail: 'at least 1' }] });
-    const postgres = dialectOf(this.p.db) === 'postgres';
     const now = this.p.now();
     const id = newId('alc');
     await transaction(this.p.db, async (trx) => {
-      let q = trx.selectFrom('em_resources').selectAll().where('id', '=', input.resourceId);
-      if (postgres) q = q.forUpdate(); // concurrent allocations of one resource take turns
-      const r = await q.executeTakeFirst();
+      // Concurrent allocations of one resource take turns (a row lock on PostgreSQL).
+      const r = await store.getResource(trx, input.resourceId, { lock: true });
       if (!r) throw notFound('Resource', input.resourceId);
       if (r.status !== 'available') throw new AppError('WD_ERR_CONFLICT', `${r.name} is out of service`);
-      const available = r.quantity - (await this.allocatedOf(trx, r.id));
+      const available = r.quantity - (await store.allocatedOf(trx, r.id));
       if (input.quantity > available)
         throw new AppError('WD_ERR_CONFLICT', `Only ${available} of ${r.name} ${available === 1 ? 'is' : 'are'} available; ${input.quantity} asked`, {
           available,
         });
-      await trx
-        .insertInto('em_allocations')
-        .values({
-          id,
-          incident_id: incidentId,
-          resource_id: r.id,
-          quantity: input.quantity,
-          status: 'allocated',
-          allocated_by: ctx.principal?.id ?? null,
-          allocated_at: now,
-          returned_by: null,
-          returned_at: null,
-        })
-        .execute();
+      await store.insertAllocation(trx, {
+        id,
+        incident_id: incidentId,
+        resource_id: r.id,
+        quantity: input.quantity,
+        status: 'allocated',
+        allocated_by: ctx.principal?.id ?? null,
+        allocated_at: now,
+        returned_by: null,
+        returned_at: null,
+      });
       await appendIncidentEvent(trx, {
         incidentId,
         at: now,
@@ -285,22 +242,17 @@ export class ResourceService {
 
   /** The incident an allocation belongs to, if the allocation exists. */
   async incidentOfAllocation(allocationId: string): Promise<string | undefined> {
-    return (await this.p.db.selectFrom('em_allocations').select('incident_id').where('id', '=', allocationId).executeTakeFirst())?.incident_id;
+    return (await store.getAllocation(this.p.db, allocationId))?.incident_id;
   }
 
   async returnAllocation(allocationId: string, ctx: RequestContext) {
     const now = this.p.now();
     return transaction(this.p.db, async (trx) => {
-      const a = await trx.selectFrom('em_allocations').selectAll().where('id', '=', allocationId).executeTakeFirst();
+      const a = await store.getAllocation(trx, allocationId);
       if (!a) throw notFound('Allocation', allocationId);
-      const upd = await trx
-        .updateTable('em_allocations')
-        .set({ status: 'returned', returned_by: ctx.principal?.id ?? null, returned_at: now })
-        .where('id', '=', allocationId)
-        .where('status', '=', 'allocated')
-        .executeTakeFirst();
-      if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_CONFLICT', 'Already returned');
-      const r = await trx.selectFrom('em_resources').select(['name', 'unit', 'department_code']).where('id', '=', a.resource_id).executeTakeFirstOrThrow();
+      if (!(await store.returnAllocation(trx, allocationId, ctx.principal?.id ?? null, now))) throw new AppError('WD_ERR_CONFLICT', 'Already returned');
+      const r = await store.getResource(trx, a.resource_id);
+      if (!r) throw notFound('Resource', a.resource_id);
       await appendIncidentEvent(trx, {
         incidentId: a.incident_id,
         at: now,
@@ -323,24 +275,7 @@ export class ResourceService {
   }
 
   async allocationsOf(incidentId: string) {
-    const rows = await this.p.db
-      .selectFrom('em_allocations')
-      .innerJoin('em_resources', 'em_resources.id', 'em_allocations.resource_id')
-      .select([
-        'em_allocations.id',
-        'em_allocations.resource_id',
-        'em_allocations.quantity',
-        'em_allocations.status',
-        'em_allocations.allocated_at',
-        'em_allocations.returned_at',
-        'em_resources.name',
-        'em_resources.type',
-        'em_resources.unit',
-        'em_resources.department_code',
-      ])
-      .where('em_allocations.incident_id', '=', incidentId)
-      .orderBy('em_allocations.allocated_at')
-      .execute();
+    const rows = await store.allocationsOf(this.p.db, incidentId);
     return rows.map((r) => ({
       id: r.id,
       resourceId: r.resource_id,

@@ -15,6 +15,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Principal } from '../../platform/auth/scope.js';
 import type { IncidentService } from './incidents.service.js';
 import type { ResourceService } from './resources.service.js';
+import * as store from './incidents.store.js';
 
 export interface Review {
   incident: ReturnType<IncidentService['board']> extends Promise<infer B> ? (B extends { incident: infer I } ? I : never) : never;
@@ -43,17 +44,10 @@ export async function buildReview(
   const inc = board.incident;
   if (inc.status !== 'ended') throw new AppError('WD_ERR_CONFLICT', 'The review is made once the response has ended');
   const ids = board.tasks.map((t) => t.id);
-  const steps = ids.length
-    ? await p.db
-        .selectFrom('workflow_steps')
-        .select(['instance_id', 'action', 'at'])
-        .where('instance_id', 'in', ids)
-        .where('action', 'in', ['accept', 'complete', 'cancel'])
-        .execute()
-    : [];
+  const steps = await store.taskStepTimes(p.db, ids);
   const at = new Map<string, Record<string, number>>();
   for (const s of steps) at.set(s.instance_id, { ...(at.get(s.instance_id) ?? {}), [s.action]: s.at });
-  const rows = await p.db.selectFrom('em_tasks').select(['id', 'created_at']).where('incident_id', '=', id).execute();
+  const rows = await store.taskCreatedTimes(p.db, id);
   const created = new Map(rows.map((r) => [r.id, r.created_at]));
   const byUnit = new Map<string, Review['units'][number] & { a: number[]; c: number[] }>();
   const overdue: Review['overdue'] = [];
@@ -100,7 +94,7 @@ export async function buildReview(
       status: r.status,
     })),
     timeline: board.timeline.map(({ at, kind, unit, actor, text }) => ({ at, kind, unit, actor, text })),
-    lessons: (await p.db.selectFrom('em_incidents').select('lessons').where('id', '=', id).executeTakeFirstOrThrow()).lessons,
+    lessons: await store.incidentLessons(p.db, id),
     durationMinutes: inc.activatedAt && inc.endedAt ? Math.round((inc.endedAt - inc.activatedAt) / 60_000) : null,
   };
 }
@@ -108,13 +102,7 @@ export async function buildReview(
 /** Records the review's lessons (once the response has ended), audited. */
 export async function recordLessons(p: Platform, id: string, lessons: string, ctx: RequestContext): Promise<void> {
   await transaction(p.db, async (trx) => {
-    const upd = await trx
-      .updateTable('em_incidents')
-      .set({ lessons, updated_at: p.now() })
-      .where('id', '=', id)
-      .where('status', '=', 'ended')
-      .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_CONFLICT', 'Lessons are recorded once the response has ended');
+    if (!(await store.setLessons(trx, id, lessons, p.now()))) throw new AppError('WD_ERR_CONFLICT', 'Lessons are recorded once the response has ended');
     await appendAudit(trx, { ...actorOf(ctx), action: 'incident.reviewed', targetType: 'incident', targetId: id, at: p.now() });
   });
 }

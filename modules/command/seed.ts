@@ -11,6 +11,7 @@ import { type Platform, SYSTEM_CONTEXT } from '../../platform/context.js';
 import { seedList } from '../../platform/profile/seeds.js';
 import { type PlanDefinition, validatePlan } from './plans.js';
 import { insertPlan, planCatalog } from './plans.service.js';
+import { planExists } from './plans.store.js';
 import type { ResourceInput, ResourceService } from './resources.service.js';
 
 const SEEDED_KEY = 'command.seeded_plans';
@@ -29,8 +30,7 @@ export async function seedPlans(p: Platform): Promise<void> {
         p.log.warn({ plan: id, errors }, 'seed plan not valid here; skipped');
         continue;
       }
-      const exists = await trx.selectFrom('em_plans').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) {
+      if (!(await planExists(trx, id))) {
         await insertPlan(trx, id, def, null, now, 'seed');
         await appendAudit(trx, { action: 'plan.seeded', targetType: 'em_plan', targetId: id, details: { source: def.source }, at: now });
       }

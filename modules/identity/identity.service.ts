@@ -435,13 +435,7 @@ export async function changeOwnPassword(p: Platform, ctx: RequestContext, princi
   await transaction(p.db, async (trx) => {
     await store.updateUser(trx, u.id, { password_hash: hash, password_changed_at: p.now(), must_change_password: 0, updated_at: p.now() });
     // Other sessions end; this one stays.
-    await trx
-      .updateTable('sessions')
-      .set({ revoked_at: p.now() })
-      .where('user_id', '=', u.id)
-      .where('revoked_at', 'is', null)
-      .where('id', '!=', principal.sessionId ?? '')
-      .execute();
+    await store.revokeUserSessions(trx, u.id, p.now(), principal.sessionId ?? '');
     await appendAudit(trx, {
       action: 'user.password_changed',
       actorId: u.id,

@@ -153,8 +153,11 @@ export async function updateSession(db: Conn, id: string, patch: Partial<Omit<Se
   await db.updateTable('sessions').set(patch).where('id', '=', id).execute();
 }
 
-export async function revokeUserSessions(db: Conn, userId: string, at: number): Promise<void> {
-  await db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).execute();
+/** Ends a user's sessions, all of them or all but one. */
+export async function revokeUserSessions(db: Conn, userId: string, at: number, except?: string): Promise<void> {
+  let q = db.updateTable('sessions').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null);
+  if (except !== undefined) q = q.where('id', '!=', except);
+  await q.execute();
 }
 
 // ---- failed logins per account and source ----

@@ -494,7 +494,7 @@ export async function series(
 /** Applies every type's retention to its devices' telemetry. */
 export async function applyRetention(p: Platform, telemetry: TelemetryStore): Promise<RetentionReport> {
   const types = await store.listTypes(p.db);
-  const devs = await p.db.selectFrom('devices').select(['seq', 'type_id']).execute();
+  const devs = await store.deviceTypesBySeq(p.db);
   const byType = new Map<string, number[]>();
   for (const d of devs) byType.set(d.type_id, [...(byType.get(d.type_id) ?? []), d.seq]);
   const policies = types.map((t) => ({ devs: byType.get(t.id) ?? [], ...t.retention }));

@@ -453,6 +453,11 @@ export async function statusCounts(db: Q, scope: Scope): Promise<Record<string, 
   return out;
 }
 
+/** Every device's sequence number and type (retention policies are per type). */
+export function deviceTypesBySeq(db: Q): Promise<{ seq: number; type_id: string }[]> {
+  return db.selectFrom('devices').select(['seq', 'type_id']).execute();
+}
+
 // ---- what other modules read of devices (exported through index.ts) ----
 
 /** The columns of a device that other modules read: who and what it is, whose, where. */

@@ -5,7 +5,7 @@
  */
 import { listDepartments, listDistricts, listPlanTasks } from '../identity/index.js';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope, assertVisible, inScope, whereInScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, assertVisible, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
@@ -14,6 +14,7 @@ import type { Selectable, Transaction } from 'kysely';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { deviceRefs, listTypes } from '../sensing/index.js';
 import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
+import * as store from './rules.store.js';
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {
@@ -94,14 +95,12 @@ function assertMayManage(principal: Principal, owner: string): void {
  * the rules its departments own; city-wide roles see every rule. Without a scope: all (the system).
  */
 export async function listRules(p: Platform, scope?: Scope): Promise<Rule[]> {
-  let q = p.db.selectFrom('warning_rules').selectAll().orderBy('id');
-  if (scope) q = whereInScope(q, scope, { department: 'owner' });
-  return (await q.execute()).map(toRule);
+  return (await store.listRuleRows(p.db, scope)).map(toRule);
 }
 
 /** A rule, if the caller may see it (the same 404 as for an unknown id otherwise); the system sees all. */
 export async function getRule(p: Platform, id: string, principal: Principal | null = null): Promise<Rule> {
-  const r = await p.db.selectFrom('warning_rules').selectAll().where('id', '=', id).executeTakeFirst();
+  const r = await store.getRuleRow(p.db, id);
   if (!r) throw notFound('Rule', id);
   if (principal) assertVisible(principal, { department: r.owner, district: null }, 'Rule', id);
   return toRule(r);
@@ -109,7 +108,7 @@ export async function getRule(p: Platform, id: string, principal: Principal | nu
 
 export async function ruleVersions(p: Platform, id: string, principal: Principal | null = null) {
   await getRule(p, id, principal);
-  const rows = await p.db.selectFrom('warning_rule_versions').selectAll().where('rule_id', '=', id).orderBy('version', 'desc').execute();
+  const rows = await store.listRuleVersions(p.db, id);
   return rows.map((r) => ({
     version: r.version,
     enabled: r.enabled === 1,
@@ -122,26 +121,20 @@ export async function ruleVersions(p: Platform, id: string, principal: Principal
 /** Stores version 1 of a rule (the rule and its first version row), inside the caller's transaction. */
 export async function insertRule(trx: Transaction<Database>, id: string, def: RuleDefinition, enabled: boolean, by: string | null, now: number): Promise<void> {
   const text = JSON.stringify(definitionOf(def));
-  await trx
-    .insertInto('warning_rules')
-    .values({
-      id,
-      version: 1,
-      definition: text,
-      enabled: enabled ? 1 : 0,
-      status: enabled ? 'active' : 'disabled',
-      suspended_reason: null,
-      owner: def.owner,
-      task: def.task,
-      created_by: by,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  await trx
-    .insertInto('warning_rule_versions')
-    .values({ rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: by, changed_at: now })
-    .execute();
+  await store.insertRuleRow(trx, {
+    id,
+    version: 1,
+    definition: text,
+    enabled: enabled ? 1 : 0,
+    status: enabled ? 'active' : 'disabled',
+    suspended_reason: null,
+    owner: def.owner,
+    task: def.task,
+    created_by: by,
+    created_at: now,
+    updated_at: now,
+  });
+  await store.insertRuleVersion(trx, { rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: by, changed_at: now });
 }
 
 export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
@@ -180,27 +173,25 @@ export async function updateRule(p: Platform, id: string, def: RuleDefinition, e
   const text = JSON.stringify(definitionOf(def));
   const version = expectVersion + 1;
   await transaction(p.db, async (trx) => {
-    const upd = await trx
-      .updateTable('warning_rules')
-      .set({
-        version,
-        definition: text,
-        enabled: enabled ? 1 : 0,
-        status: enabled ? 'active' : 'disabled',
-        suspended_reason: null,
-        owner: def.owner,
-        task: def.task,
-        updated_at: now,
-      })
-      .where('id', '=', id)
-      .where('version', '=', expectVersion)
-      .executeTakeFirst();
-    if (Number(upd.numUpdatedRows) !== 1)
-      throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
-    await trx
-      .insertInto('warning_rule_versions')
-      .values({ rule_id: id, version, definition: text, enabled: enabled ? 1 : 0, changed_by: ctx.principal?.id ?? null, changed_at: now })
-      .execute();
+    const updated = await store.updateRuleRow(trx, id, expectVersion, {
+      version,
+      definition: text,
+      enabled: enabled ? 1 : 0,
+      status: enabled ? 'active' : 'disabled',
+      suspended_reason: null,
+      owner: def.owner,
+      task: def.task,
+      updated_at: now,
+    });
+    if (!updated) throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
+    await store.insertRuleVersion(trx, {
+      rule_id: id,
+      version,
+      definition: text,
+      enabled: enabled ? 1 : 0,
+      changed_by: ctx.principal?.id ?? null,
+      changed_at: now,
+    });
     await appendAudit(trx, { ...actorOf(ctx), action: 'rule.updated', targetType: 'warning_rule', targetId: id, details: { version, enabled }, at: now });
   });
   await p.bus.publish('warning.rule_changed', { id, version });
@@ -216,15 +207,10 @@ export async function setEnabled(p: Platform, id: string, enabled: boolean, ctx:
 export async function suspendRule(p: Platform, id: string, reason: string): Promise<void> {
   const now = p.now();
   const upd = await transaction(p.db, async (trx) => {
-    const r = await trx
-      .updateTable('warning_rules')
-      .set({ status: 'suspended', suspended_reason: reason.slice(0, 1000), updated_at: now })
-      .where('id', '=', id)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1)
+    const suspended = await store.suspendRuleRow(trx, id, reason.slice(0, 1000), now);
+    if (suspended)
       await appendAudit(trx, { action: 'rule.suspended', outcome: 'failure', targetType: 'warning_rule', targetId: id, details: { reason }, at: now });
-    return Number(r.numUpdatedRows);
+    return suspended;
   });
   if (upd) await p.bus.publish('warning.rule_changed', { id, version: -1 });
 }
@@ -234,7 +220,7 @@ export async function resumeRule(p: Platform, id: string, ctx: RequestContext): 
   if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
   if (cur.status !== 'suspended') throw new AppError('WD_ERR_CONFLICT', `Rule ${id} is ${cur.status}, not suspended`);
   await transaction(p.db, async (trx) => {
-    await trx.updateTable('warning_rules').set({ status: 'active', suspended_reason: null, updated_at: p.now() }).where('id', '=', id).execute();
+    await store.resumeRuleRow(trx, id, p.now());
     await appendAudit(trx, { ...actorOf(ctx), action: 'rule.resumed', targetType: 'warning_rule', targetId: id, at: p.now() });
   });
   await p.bus.publish('warning.rule_changed', { id, version: cur.version });
@@ -245,9 +231,7 @@ export async function deleteRule(p: Platform, id: string, ctx: RequestContext): 
   const cur = await getRule(p, id, ctx.principal);
   if (ctx.principal) assertMayManage(ctx.principal, cur.owner);
   await transaction(p.db, async (trx) => {
-    await trx.deleteFrom('warning_rules').where('id', '=', id).execute();
-    await trx.deleteFrom('warning_state').where('rule_id', '=', id).execute();
-    await trx.deleteFrom('warning_members').where('rule_id', '=', id).execute();
+    await store.deleteRuleRows(trx, id);
     await appendAudit(trx, { ...actorOf(ctx), action: 'rule.deleted', targetType: 'warning_rule', targetId: id, at: p.now() });
   });
   await p.bus.publish('warning.rule_changed', { id, version: 0 });

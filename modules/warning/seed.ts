@@ -10,6 +10,7 @@ import type { Platform } from '../../platform/context.js';
 import type { RuleDefinition } from './rules.js';
 import { validateRule } from './rules.js';
 import { catalog, insertRule } from './rules.service.js';
+import { ruleExists } from './rules.store.js';
 import { seedList } from '../../platform/profile/seeds.js';
 
 const SEEDED_KEY = 'warning.seeded_rules';
@@ -30,8 +31,7 @@ export async function seedRules(p: Platform): Promise<void> {
         p.log.warn({ rule: id, errors }, 'seed rule skipped');
         continue;
       }
-      const exists = await trx.selectFrom('warning_rules').select('id').where('id', '=', id).executeTakeFirst();
-      if (!exists) {
+      if (!(await ruleExists(trx, id))) {
         await insertRule(trx, id, def, enabled, null, now);
         await appendAudit(trx, { action: 'rule.seeded', targetType: 'warning_rule', targetId: id, details: { source: def.source }, at: now });
       }
