@@ -229,13 +229,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     });
     const theWarning = warning;
-    // Alerts reach the live stream of every process.
-    for (const type of ['alert.raised', 'alert.updated'] as const) {
-      await bus.subscribe(type, (e) => theSensing.live.alert(e.data), {
-        group: 'live-push-alerts',
-        broadcast: true,
-      });
-    }
 
     const command = await startCommand(
       platform,
@@ -243,19 +236,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       engine!,
       theWarning.notifier,
       theWarning.alerts,
-    );
-    // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
-    await bus.subscribe('incident.changed', (e) => theSensing.live.incident({ event: 'changed', ...e.data }), {
-      group: 'live-push-incidents',
-      broadcast: true,
-    });
-    await bus.subscribe(
-      'incident.task_dispatched',
-      (e) => {
-        const d = e.data;
-        theSensing.live.incident({ event: 'task_dispatched', ...d, units: [d.unit] });
-      },
-      { group: 'live-push-incident-tasks', broadcast: true },
+      theSensing.live,
     );
 
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
@@ -291,6 +272,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       brain,
       close: async () => {
         await brain.close();
+        await command.close();
         await app.close();
         await theWarning.close();
         await theSensing.close();

@@ -5,6 +5,7 @@
  */
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../platform/context.js';
+import type { LiveHub } from '../sensing/index.js';
 import type { Notifier } from '../warning/index.js';
 import { type AlertReader, IncidentService } from './incidents.service.js';
 import { ResourceService } from './resources.service.js';
@@ -26,6 +27,7 @@ export interface Command {
   incidents: IncidentService;
   resources: ResourceService;
   settings: CommandSettings;
+  close(): Promise<void>;
 }
 
 export async function startCommand(
@@ -34,6 +36,7 @@ export async function startCommand(
   workflow: WorkflowEngine,
   notifier?: Notifier,
   alerts?: AlertReader,
+  live?: Pick<LiveHub, 'incident'>,
 ): Promise<Command> {
   await seedPlans(p);
   const incidents = new IncidentService(p, workflow, notifier, alerts);
@@ -41,5 +44,22 @@ export async function startCommand(
   const resources = new ResourceService(p);
   // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.
   if (settings.demoData) await seedResources(p, resources);
-  return { incidents, resources, settings };
+  // Incidents and dispatched tasks reach the live stream (in-app notification) of every process.
+  const subs = live
+    ? [
+        await p.bus.subscribe('incident.changed', (e) => live.incident({ event: 'changed', ...e.data }), { group: 'live-push-incidents', broadcast: true }),
+        await p.bus.subscribe('incident.task_dispatched', (e) => live.incident({ event: 'task_dispatched', ...e.data, units: [e.data.unit] }), {
+          group: 'live-push-incident-tasks',
+          broadcast: true,
+        }),
+      ]
+    : [];
+  return {
+    incidents,
+    resources,
+    settings,
+    close: async () => {
+      for (const s of subs) await s.unsubscribe();
+    },
+  };
 }

@@ -32,7 +32,7 @@ export type { Sensing } from './sensing.types.js';
 // and the shape of the committed readings announced to live clients and rule engines.
 export { type DeviceRef, type DeviceRefQuery, deviceRefs, lastSeen, listDevices, listTypes, placedDevices, statusByOwner } from './sensing.store.js';
 export { HOUR, type TelemetryStore } from './telemetry.store.js';
-export type { LiveBatch } from './live.js';
+export type { LiveBatch, LiveHub } from './live.js';
 
 /** The sensing hub's own settings (from the configuration; intervals in seconds). */
 export interface SensingSettings {

@@ -38,6 +38,12 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
   notifier.onEscalated = (a, stage, role, departments) => alerts.announceEscalation(a, stage, role, departments);
   // Messages and escalations are rows: any process delivers them (claimed with a lease).
   const delivery = opts.timers === false ? undefined : every(1000, 'alert notification', () => notifier.runDue(), p.log);
+  // Alerts reach the live stream of every process: each process pushes to its own clients.
+  const live = await Promise.all(
+    (['alert.raised', 'alert.updated'] as const).map((type) =>
+      p.bus.subscribe(type, (e) => sensing.live.alert(e.data), { group: 'live-push-alerts', broadcast: true }),
+    ),
+  );
   let engine: WarningEngine | undefined;
   if (opts.engine !== false) {
     engine = new WarningEngine(p, sensing, alerts, opts);
@@ -48,6 +54,7 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
     notifier,
     ...(engine ? { engine } : {}),
     close: async () => {
+      for (const s of live) await s.unsubscribe();
       await delivery?.stop();
       await engine?.close();
     },
