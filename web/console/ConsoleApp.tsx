@@ -23,8 +23,9 @@ import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
 import { UsersPage } from './pages/Users';
-import { AlertsPage, RulesPage } from './pages/Warning';
-import { WarningSettingsPage } from './pages/WarningSettings';
+import { AlertsPage } from './pages/warning/Alerts';
+import { RulesPage } from './pages/warning/Rules';
+import { WarningSettingsPage } from './pages/warning/Settings';
 
 interface NavItem {
   path: string;

@@ -6,10 +6,10 @@
 import { App, Button, Card, DatePicker, Form, type FormInstance, Input, InputNumber, Select, Space, Table, Tag, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { useState } from 'react';
-import { api, problemText } from '../../shared/api';
-import { useDistricts } from '../../shared/CityMap';
-import { useApi } from '../../shared/hooks';
-import { useI18n } from '../../shared/i18n';
+import { api, problemText } from '../../../shared/api';
+import { useDistricts } from '../../../shared/CityMap';
+import { useApi } from '../../../shared/hooks';
+import { useI18n } from '../../../shared/i18n';
 
 type Label = { zh: string; en: string };
 
