@@ -163,7 +163,8 @@ function IndicatorForm({
   // The server's own check as the form changes.
   const errors = useServerCheck('/api/brain/indicators/validate', def) ?? [];
   const src = def.source;
-  const setSource = (patch: Partial<Source>) => setDef({ ...def, source: { ...src, ...patch } });
+  // Updates from the previous state: two changes handled before a render both count.
+  const setSource = (patch: Partial<Source>) => setDef((d) => ({ ...d, source: { ...d.source, ...patch } }));
   const attrs = [...new Set((types ?? []).filter((ty) => src.types?.includes(ty.id)).flatMap((ty) => ty.attributes.map((a) => a.key)))];
   const save = async () => {
     try {
@@ -176,7 +177,7 @@ function IndicatorForm({
     }
   };
   const changeKind = (kind: Source['kind']) =>
-    setDef({ ...def, source: kind === 'reading' ? { kind, types: [], attr: '', agg: 'max' } : { kind, measure: MEASURES[kind]![0]! } });
+    setDef((d) => ({ ...d, source: kind === 'reading' ? { kind, types: [], attr: '', agg: 'max' } : { kind, measure: MEASURES[kind]![0]! } }));
   return (
     <Drawer
       open
@@ -200,10 +201,24 @@ function IndicatorForm({
               </Form.Item>
             )}
             <Form.Item label={`${t('col.name')} (中文)`} required>
-              <Input value={def.name.zh} onChange={(e) => setDef({ ...def, name: { ...def.name, zh: e.target.value } })} data-testid="indicator-zh" />
+              <Input
+                value={def.name.zh}
+                onChange={(e) => {
+                  const zh = e.target.value;
+                  setDef((d) => ({ ...d, name: { ...d.name, zh } }));
+                }}
+                data-testid="indicator-zh"
+              />
             </Form.Item>
             <Form.Item label={`${t('col.name')} (English)`} required>
-              <Input value={def.name.en} onChange={(e) => setDef({ ...def, name: { ...def.name, en: e.target.value } })} data-testid="indicator-en" />
+              <Input
+                value={def.name.en}
+                onChange={(e) => {
+                  const en = e.target.value;
+                  setDef((d) => ({ ...d, name: { ...d.name, en } }));
+                }}
+                data-testid="indicator-en"
+              />
             </Form.Item>
           </Space>
           <Space wrap>
@@ -211,7 +226,7 @@ function IndicatorForm({
               <Select
                 style={{ width: 160 }}
                 value={def.domain}
-                onChange={(domain) => setDef({ ...def, domain })}
+                onChange={(domain) => setDef((d) => ({ ...d, domain }))}
                 options={Object.entries(domains).map(([k, l]) => ({ value: k, label: n(l) }))}
               />
             </Form.Item>
@@ -221,19 +236,26 @@ function IndicatorForm({
                 showSearch
                 optionFilterProp="label"
                 value={def.owner || null}
-                onChange={(owner) => setDef({ ...def, owner })}
+                onChange={(owner) => setDef((d) => ({ ...d, owner }))}
                 options={(departments ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
               />
             </Form.Item>
             <Form.Item label={t('cmd.unitOfMeasure')}>
-              <Input style={{ width: 100 }} value={def.unit ?? ''} onChange={(e) => setDef({ ...def, unit: e.target.value || undefined })} />
+              <Input
+                style={{ width: 100 }}
+                value={def.unit ?? ''}
+                onChange={(e) => {
+                  const unit = e.target.value || undefined;
+                  setDef((d) => ({ ...d, unit }));
+                }}
+              />
             </Form.Item>
             <Form.Item label={t('ind.breakdown')}>
               <Select
                 style={{ width: 130 }}
                 allowClear
                 value={def.breakdown ?? null}
-                onChange={(b) => setDef({ ...def, breakdown: b ?? undefined })}
+                onChange={(b) => setDef((d) => ({ ...d, breakdown: b ?? undefined }))}
                 options={[
                   { value: 'district', label: t('dev.district') },
                   { value: 'department', label: t('dev.department') },
@@ -307,7 +329,9 @@ function IndicatorForm({
                 style={{ width: 140 }}
                 allowClear
                 value={def.status?.direction ?? null}
-                onChange={(d) => setDef({ ...def, status: d ? { direction: d, warn: def.status?.warn ?? 1, alarm: def.status?.alarm ?? 2 } : undefined })}
+                onChange={(dir) =>
+                  setDef((d) => ({ ...d, status: dir ? { direction: dir, warn: d.status?.warn ?? 1, alarm: d.status?.alarm ?? 2 } : undefined }))
+                }
                 options={[
                   { value: 'up', label: t('ind.up') },
                   { value: 'down', label: t('ind.down') },
@@ -319,14 +343,14 @@ function IndicatorForm({
                 <Form.Item label={t('ind.warn')}>
                   <InputNumber
                     value={def.status.warn}
-                    onChange={(v) => setDef({ ...def, status: { ...def.status!, warn: v ?? 0 } })}
+                    onChange={(v) => setDef((d) => ({ ...d, status: { ...d.status!, warn: v ?? 0 } }))}
                     data-testid="indicator-warn"
                   />
                 </Form.Item>
                 <Form.Item label={t('ind.alarm')}>
                   <InputNumber
                     value={def.status.alarm}
-                    onChange={(v) => setDef({ ...def, status: { ...def.status!, alarm: v ?? 0 } })}
+                    onChange={(v) => setDef((d) => ({ ...d, status: { ...d.status!, alarm: v ?? 0 } }))}
                     data-testid="indicator-alarm"
                   />
                 </Form.Item>
