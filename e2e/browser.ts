@@ -54,7 +54,7 @@ export async function loginThroughForm(page: Page, username: string, password: s
  * another list is closing, or before the options have rendered on a busy machine, leaves the list
  * shut: the select is clicked again until its option shows.
  */
-export async function choose(page: Page, select: Locator, text: string, o: { exact?: boolean } = {}): Promise<void> {
+export async function choose(page: Page, select: Locator, text: string, o: { exact?: boolean; multiple?: boolean } = {}): Promise<void> {
   const open = page.locator('.ant-select-dropdown:not(.ant-select-dropdown-hidden)');
   const option = o.exact
     ? open.locator('.ant-select-item-option').getByText(text, { exact: true })
@@ -64,6 +64,8 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
     try {
       await option.first().waitFor({ state: 'visible', timeout: 10_000 });
       await option.first().click();
+      // In a multiple select the choice shows as a tag; a click that did not take is made again.
+      if (o.multiple) await select.locator('.ant-select-selection-item', { hasText: text }).waitFor({ timeout: 10_000 });
       return;
     } catch (err) {
       if (attempt === 4) throw err;

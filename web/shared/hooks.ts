@@ -113,12 +113,17 @@ export interface FieldError {
 export function useServerCheck(url: string, draft: unknown): FieldError[] | null {
   const [errors, setErrors] = useState<FieldError[] | null>(null);
   useEffect(() => {
+    // An answer about a draft that has changed since is dropped: answers can arrive out of order.
+    let current = true;
     const timer = setTimeout(() => {
       api<{ errors: FieldError[] }>('POST', url, draft)
-        .then((r) => setErrors(r.errors))
-        .catch((e) => setErrors([{ pointer: '/body', detail: problemText(e) }]));
+        .then((r) => current && setErrors(r.errors))
+        .catch((e) => current && setErrors([{ pointer: '/body', detail: problemText(e) }]));
     }, 300);
-    return () => clearTimeout(timer);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
   }, [url, draft]);
   return errors;
 }
