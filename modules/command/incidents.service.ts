@@ -8,21 +8,35 @@
  * timeline and audited. Concurrent decisions on one incident use its `rev`: a stale one is a 409.
  */
 import { getDistrict, listDepartments } from '../identity/index.js';
-import type { Selectable, Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
-import type { EmIncidentTable, EmTaskTable } from './command.tables.js';
-import type { WorkflowDefinition } from '../../platform/workflow/definition.js';
+import type { EmTaskTable } from './command.tables.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Notifier } from '../warning/index.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
-import { DISTRICT_UNIT, INCIDENT_KINDS, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
+import { DISTRICT_UNIT, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
 import { type Plan, getPlan, listPlans } from './plans.service.js';
 import * as store from './incidents.store.js';
+import { appendIncidentEvent } from './incidents.store.js';
+import {
+  type AlertReader,
+  type CreateIncident,
+  type IncidentRow,
+  TASK_DEFINITION,
+  TASK_WORKFLOW,
+  type TaskProgress,
+  incidentView,
+  subkindOfRule,
+} from './incidents.model.js';
+import { IncidentStatistics } from './statistics.js';
+
+export { appendIncidentEvent } from './incidents.store.js';
+export * from './incidents.model.js';
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {
@@ -51,111 +65,7 @@ declare module '../../platform/bus/bus.js' {
   }
 }
 
-export const TASK_WORKFLOW = 'emergency.task';
-
-/** Reads an alert as a caller may see it (the warning module's alert service); a 404 otherwise. */
-export interface AlertReader {
-  get(
-    id: string,
-    principal: Principal | null,
-  ): Promise<{
-    id: string;
-    rule_id: string;
-    level: number;
-    title_zh: string;
-    title_en: string;
-    district_adcode: string | null;
-    lon: number | null;
-    lat: number | null;
-  }>;
-  recipientsOf(id: string): Promise<string[]>;
-}
-
-/** A unit's task: dispatched → accepted → completed; cancelled when the level drops or the response ends. */
-export const TASK_DEFINITION: WorkflowDefinition = {
-  key: TASK_WORKFLOW,
-  version: 1,
-  label: { zh: '应急处置任务', en: 'Emergency task' },
-  initial: 'dispatched',
-  states: {
-    // The deadlines here are defaults: each task carries its own from the plan (data._dueAt).
-    dispatched: {
-      label: { zh: '已下达', en: 'Dispatched' },
-      deadline: { hours: 1 },
-      escalation: [{ notify: ['dept_leader'] }, { after: { hours: 0.25 }, notify: ['duty_officer'] }],
-    },
-    accepted: {
-      label: { zh: '处置中', en: 'In progress' },
-      deadline: { hours: 24 },
-      escalation: [{ notify: ['dept_leader'] }, { after: { hours: 0.5 }, notify: ['duty_officer'] }],
-    },
-    completed: { label: { zh: '已完成', en: 'Completed' }, final: true },
-    cancelled: { label: { zh: '已撤销', en: 'Cancelled' }, final: true },
-  },
-  transitions: {
-    accept: { label: { zh: '接收', en: 'Accept' }, from: ['dispatched'], to: 'accepted', roles: ['dept_staff', 'dept_leader'] },
-    complete: { label: { zh: '完成', en: 'Complete' }, from: ['accepted'], to: 'completed', roles: ['dept_staff', 'dept_leader'], requireComment: true },
-    cancel: { label: { zh: '撤销', en: 'Cancel' }, from: ['dispatched', 'accepted'], to: 'cancelled', roles: ['system'] },
-  },
-};
-
-export type IncidentRow = Selectable<EmIncidentTable>;
-
-export interface TaskProgress {
-  tasks: number;
-  accepted: number;
-  completed: number;
-  overdue: number;
-}
-
-/** An entry on an incident's timeline, in the caller's transaction. */
-export async function appendIncidentEvent(
-  trx: Transaction<Database>,
-  e: { incidentId: string; at: number; ctx: RequestContext | null; unit: string | null; kind: string; text: string | null; data?: Record<string, unknown> },
-): Promise<void> {
-  await store.insertIncidentEvents(trx, [
-    {
-      id: newId('iev'),
-      incident_id: e.incidentId,
-      at: e.at,
-      actor_id: e.ctx?.principal?.id ?? null,
-      actor_name: e.ctx?.principal?.displayName ?? e.ctx?.principal?.name ?? null,
-      unit: e.unit,
-      kind: e.kind,
-      text: e.text,
-      data: e.data ? JSON.stringify(e.data) : null,
-    },
-  ]);
-}
 type TaskStarter = Awaited<ReturnType<WorkflowEngine['prepare']>>;
-
-export interface CreateIncident {
-  title: string;
-  subkind: string;
-  description?: string;
-  /** 1 Ⅰ … 4 Ⅳ as first assessed. */
-  severity: ResponseLevel;
-  district?: string | null;
-  location?: { lon: number; lat: number } | null;
-  source: 'alert' | 'phone' | 'report' | 'api';
-  drill?: boolean;
-  alertIds?: string[];
-}
-
-/** Warning rules → incident subkinds (a rule's owner task and id tell what its alerts are about). */
-const RULE_SUBKINDS: [RegExp, string][] = [
-  [/waterlogging|ponding|drain/, 'waterlogging'],
-  [/river|reservoir|flood/, 'flood'],
-  [/gas/, 'gas_leak'],
-  [/bridge/, 'bridge_structural'],
-  [/air|aqi|pollution/, 'heavy_air_pollution'],
-  [/scenic|visitor/, 'scenic_overcrowding'],
-  [/fire/, 'forest_fire'],
-];
-
-export function subkindOfRule(ruleId: string): string | undefined {
-  return RULE_SUBKINDS.find(([re]) => re.test(ruleId))?.[1];
-}
 
 /** Only duty officers, leaders and the administrator activate, change or end a response. */
 function assertMayCommand(principal: Principal | null): void {
@@ -176,7 +86,11 @@ export class IncidentService {
     /** The alert notifier's channels (webhook, SMS, e-mail) also carry task messages; drills never go out. */
     private readonly notifier?: Notifier,
     private readonly alerts?: AlertReader,
-  ) {}
+  ) {
+    this.statistics = new IncidentStatistics(p);
+  }
+
+  private readonly statistics: IncidentStatistics;
 
   async start(): Promise<void> {
     await this.workflow.register(TASK_DEFINITION);
@@ -805,77 +719,19 @@ export class IncidentService {
     return store.listIncidents(this.p.db, scope, q);
   }
 
-  /**
-   * Each incident's task progress, for the duty officer's list: tasks in force (not cancelled),
-   * accepted, completed, and overdue now. One grouped query over the listed incidents.
-   */
   /** Real incidents under way (drills never count in the city's figures), city-wide. */
-  async underWay(): Promise<{ id: string; district: string | null }[]> {
-    const rows = await store.realIncidentsUnderWay(this.p.db);
-    return rows.map((r) => ({ id: r.id, district: r.district_adcode }));
+  underWay(): Promise<{ id: string; district: string | null }[]> {
+    return this.statistics.underWay();
   }
 
-  async progress(ids: string[]): Promise<Map<string, TaskProgress>> {
-    const out = new Map<string, TaskProgress>();
-    if (ids.length === 0) return out;
-    const now = this.p.now();
-    const rows = await store.taskStates(this.p.db, ids);
-    for (const r of rows) {
-      let p = out.get(r.incident);
-      if (!p) {
-        p = { tasks: 0, accepted: 0, completed: 0, overdue: 0 };
-        out.set(r.incident, p);
-      }
-      if (r.state === 'cancelled') continue;
-      p.tasks++;
-      if (r.state === 'accepted') p.accepted++;
-      if (r.state === 'completed') p.completed++;
-      else if (r.deadline !== null && Number(r.deadline) < now) p.overdue++;
-    }
-    return out;
+  /** Each incident's task progress, for the duty officer's list. */
+  progress(ids: string[]): Promise<Map<string, TaskProgress>> {
+    return this.statistics.progress(ids);
   }
 
-  /**
-   * The figures the duty officer and the operations centre count: incidents by status, level and
-   * kind since a time, tasks in force and overdue, and the median minutes units took to accept.
-   * Real incidents only unless `drill` is true (then drills only): drills never touch real figures.
-   */
-  async stats(q: { since: number; drill: boolean }, scope: Scope) {
-    const now = this.p.now();
-    const incidents = await store.incidentsForStats(this.p.db, scope, q.since, q.drill);
-    const byStatus: Record<string, number> = { open: 0, responding: 0, ended: 0 };
-    const byLevel: Record<string, number> = {};
-    const bySubkind: Record<string, number> = {};
-    for (const i of incidents) {
-      byStatus[i.status] = (byStatus[i.status] ?? 0) + 1;
-      if (i.status !== 'ended') {
-        if (i.level) byLevel[i.level] = (byLevel[i.level] ?? 0) + 1;
-        bySubkind[i.subkind] = (bySubkind[i.subkind] ?? 0) + 1;
-      }
-    }
-    const current = incidents.filter((i) => i.status !== 'ended').map((i) => i.id);
-    const progress = await this.progress(current);
-    const tasks = { inForce: 0, accepted: 0, completed: 0, overdue: 0 };
-    for (const p of progress.values()) {
-      tasks.inForce += p.tasks;
-      tasks.accepted += p.accepted;
-      tasks.completed += p.completed;
-      tasks.overdue += p.overdue;
-    }
-    // Minutes from dispatch to acceptance, over tasks accepted in the window.
-    const ids = incidents.map((i) => i.id);
-    const accepts = await store.acceptTimes(this.p.db, ids);
-    const minutes = accepts.map((a) => (Number(a.at) - Number(a.created)) / 60_000).sort((a, b) => a - b);
-    return {
-      drill: q.drill,
-      since: q.since,
-      at: now,
-      incidents: byStatus,
-      currentByLevel: byLevel,
-      currentBySubkind: bySubkind,
-      tasks,
-      medianMinutesToAccept: minutes.length ? Math.round(minutes[minutes.length >> 1]! * 10) / 10 : null,
-    };
+  /** The figures the duty officer and the operations centre count (statistics.ts). */
+  stats(q: { since: number; drill: boolean }, scope: Scope) {
+    return this.statistics.stats(q, scope);
   }
 
   /** The messages sent about an incident's tasks (SMS, e-mail, webhook), addresses masked. */
@@ -932,33 +788,5 @@ function taskMessage(inc: IncidentRow, t: EmTaskTable, state?: string) {
       dueAt: t.due_at,
       ...(state ? { state } : {}),
     },
-  };
-}
-
-export function incidentView(i: IncidentRow) {
-  return {
-    id: i.id,
-    title: i.title,
-    kind: i.kind,
-    kindLabel: INCIDENT_KINDS[i.kind as keyof typeof INCIDENT_KINDS],
-    subkind: i.subkind,
-    subkindLabel: SUBKINDS[i.subkind] ? { zh: SUBKINDS[i.subkind]!.zh, en: SUBKINDS[i.subkind]!.en } : null,
-    description: i.description,
-    severity: i.severity,
-    status: i.status,
-    level: i.level,
-    planId: i.plan_id,
-    planVersion: i.plan_version,
-    drill: i.drill === 1,
-    source: i.source,
-    district: i.district_adcode,
-    location: i.lon !== null && i.lat !== null ? { lon: i.lon, lat: i.lat } : null,
-    createdBy: i.created_by,
-    createdAt: i.created_at,
-    updatedAt: i.updated_at,
-    activatedAt: i.activated_at,
-    endedAt: i.ended_at,
-    endReason: i.end_reason,
-    rev: i.rev,
   };
 }

@@ -1,6 +1,8 @@
 /** SQL for incidents, their tasks and the review (tasks are workflow instances: some reads join the kernel's tables). */
 import { type Kysely, type SelectQueryBuilder, type Selectable, type Transaction, sql } from 'kysely';
 import { ALL, type Scope } from '../../platform/auth/scope.js';
+import type { RequestContext } from '../../platform/context.js';
+import { newId } from '../../platform/ids.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { EmIncidentEventTable, EmIncidentTable, EmTaskReportTable, EmTaskTable } from './command.tables.js';
 
@@ -245,4 +247,24 @@ export function acceptTimes(db: Q, incidentIds: readonly string[]) {
 export async function insertTaskReport(db: Q, row: Selectable<EmTaskReportTable>): Promise<void> {
   await db.insertInto('em_task_reports').values(row).execute();
   await db.updateTable('em_tasks').set({ last_report_at: row.at }).where('id', '=', row.task_id).execute();
+}
+
+/** An entry on an incident's timeline, in the caller's transaction. */
+export async function appendIncidentEvent(
+  trx: Q,
+  e: { incidentId: string; at: number; ctx: RequestContext | null; unit: string | null; kind: string; text: string | null; data?: Record<string, unknown> },
+): Promise<void> {
+  await insertIncidentEvents(trx, [
+    {
+      id: newId('iev'),
+      incident_id: e.incidentId,
+      at: e.at,
+      actor_id: e.ctx?.principal?.id ?? null,
+      actor_name: e.ctx?.principal?.displayName ?? e.ctx?.principal?.name ?? null,
+      unit: e.unit,
+      kind: e.kind,
+      text: e.text,
+      data: e.data ? JSON.stringify(e.data) : null,
+    },
+  ]);
 }
