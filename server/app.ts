@@ -241,18 +241,23 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
 
-    await app.register(async (scope) => {
-      await sensingRoutes(scope, platform, theSensing);
-      await warningRoutes(scope, platform, theSensing, theWarning);
-      await commandRoutes(scope, platform, command.incidents, command.resources, theSensing.telemetry, command.settings);
-      await brainRoutes(scope, platform, brain.indicators, theSensing.telemetry);
+    // Each module's routes are a plugin of their own under /api, given what they need by name.
+    const api = { prefix: '/api' };
+    await app.register(sensingRoutes, { ...api, platform, sensing: theSensing });
+    await app.register(warningRoutes, { ...api, platform, sensing: theSensing, warning: theWarning });
+    await app.register(commandRoutes, {
+      ...api,
+      platform,
+      incidents: command.incidents,
+      resources: command.resources,
+      telemetry: theSensing.telemetry,
+      settings: command.settings,
     });
-    await app.register(async (scope) => {
-      await identityRoutes(scope, identity);
-      await auditRoutes(scope, storage.db);
-      await calendarRoutes(scope, calendar);
-      await workflowRoutes(scope, engine!);
-    });
+    await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
+    await app.register(identityRoutes, { ...api, identity });
+    await app.register(auditRoutes, { ...api, db: storage.db });
+    await app.register(calendarRoutes, { ...api, calendar });
+    await app.register(workflowRoutes, { ...api, engine: engine! });
 
     await registerWebApps(app, opts.webDir ?? findUp('../dist/web', '../web') ?? resolve('dist/web'));
 

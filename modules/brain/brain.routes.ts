@@ -54,10 +54,14 @@ const Definition = {
   ),
 };
 
-export async function brainRoutes(scope: FastifyInstance, p: Platform, indicators: IndicatorService, telemetry: TelemetryStore): Promise<void> {
+/** The indicators' routes: a Fastify plugin, registered under /api with what it needs. */
+export async function brainRoutes(
+  scope: FastifyInstance,
+  { platform: p, indicators, telemetry }: { platform: Platform; indicators: IndicatorService; telemetry: TelemetryStore },
+): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
-    '/api/brain/indicators',
+    '/brain/indicators',
     {
       schema: {
         ...R('Every indicator (a definition, editable data) with its value now, status colour, breakdown and the value an hour ago'),
@@ -90,7 +94,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     },
   );
   app.get(
-    '/api/brain/indicators/:id/history',
+    '/brain/indicators/:id/history',
     {
       schema: {
         ...R('An indicator’s kept values (every 5 minutes) over the last hours, with breakdowns: the history and the replay'),
@@ -103,7 +107,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     async (req) => indicators.history(req.params.id, req.query.hours),
   );
   app.get(
-    '/api/brain/layers/devices',
+    '/brain/layers/devices',
     {
       schema: {
         ...R('Devices in your scope gathered into grid cells for the map: count, health and types per cell (50,000 devices draw as a few hundred marks)'),
@@ -127,7 +131,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
       }),
   );
   app.get(
-    '/api/brain/definitions',
+    '/brain/definitions',
     {
       schema: { ...R('Indicator definitions, including disabled ones') },
       config: { auth: { permission: 'brain.read' } },
@@ -135,7 +139,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     async () => indicators.list(),
   );
   app.post(
-    '/api/brain/indicators/validate',
+    '/brain/indicators/validate',
     {
       schema: { ...R('Check a draft indicator without saving it'), body: Type.Object(Definition, { additionalProperties: false }) },
       config: { auth: { permission: 'brain.read' } },
@@ -146,7 +150,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     },
   );
   app.post(
-    '/api/brain/indicators',
+    '/brain/indicators',
     {
       schema: {
         ...R('Add an indicator (a department its own): validated field by field'),
@@ -161,7 +165,7 @@ export async function brainRoutes(scope: FastifyInstance, p: Platform, indicator
     },
   );
   app.put(
-    '/api/brain/indicators/:id',
+    '/brain/indicators/:id',
     {
       schema: {
         ...R('Revise an indicator (send the version you loaded; 409 if someone saved since)'),

@@ -107,18 +107,21 @@ const ResourceBody = {
   status: Type.Optional(Type.String({ enum: ['available', 'out_of_service'] })),
 };
 
+/** Emergency command's routes: a Fastify plugin, registered under /api with what it needs. */
 export async function commandRoutes(
   scope: FastifyInstance,
-  p: Platform,
-  incidents: IncidentService,
-  resources: ResourceService,
-  telemetry: TelemetryStore,
-  settings: { chromiumPath: string },
+  {
+    platform: p,
+    incidents,
+    resources,
+    telemetry,
+    settings,
+  }: { platform: Platform; incidents: IncidentService; resources: ResourceService; telemetry: TelemetryStore; settings: { chromiumPath: string } },
 ): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
-    '/api/command/catalog',
+    '/command/catalog',
     {
       schema: R('Incident kinds and subkinds, plan kinds and response levels, with their Chinese and English names'),
       config: { auth: { permission: 'command.read' } },
@@ -126,7 +129,7 @@ export async function commandRoutes(
     async () => ({ incidentKinds: INCIDENT_KINDS, subkinds: SUBKINDS, planKinds: PLAN_KINDS, responseLevels: RESPONSE_LEVELS }),
   );
   app.get(
-    '/api/command/plans',
+    '/command/plans',
     {
       schema: {
         ...R('The plan library'),
@@ -138,7 +141,7 @@ export async function commandRoutes(
     async (req) => plans.listPlans(p, req.query),
   );
   app.get(
-    '/api/command/plans/:id',
+    '/command/plans/:id',
     {
       schema: { ...R('One plan'), params: Type.Object({ id: Type.String() }), response: { 200: PlanSchema, 404: P } },
       config: { auth: { permission: 'command.read' } },
@@ -146,7 +149,7 @@ export async function commandRoutes(
     async (req) => plans.getPlan(p, req.params.id),
   );
   app.get(
-    '/api/command/plans/:id/versions',
+    '/command/plans/:id/versions',
     {
       schema: { ...R('Every saved version of a plan, newest first, with what changed'), params: Type.Object({ id: Type.String() }), response: { 404: P } },
       config: { auth: { permission: 'command.read' } },
@@ -154,7 +157,7 @@ export async function commandRoutes(
     async (req) => plans.planVersions(p, req.params.id),
   );
   app.post(
-    '/api/command/plans',
+    '/command/plans',
     {
       schema: {
         ...R('Create a plan (validated field by field)'),
@@ -169,7 +172,7 @@ export async function commandRoutes(
     },
   );
   app.put(
-    '/api/command/plans/:id',
+    '/command/plans/:id',
     {
       schema: {
         ...R('Save a revision of a plan (send the version you loaded; 409 if someone saved since)'),
@@ -196,7 +199,7 @@ export async function commandRoutes(
     },
   );
   app.post(
-    '/api/command/plans/validate',
+    '/command/plans/validate',
     {
       schema: {
         ...R("Check a draft plan without saving it (the editor's live check)"),
@@ -214,7 +217,7 @@ export async function commandRoutes(
   // ---- incidents ----
 
   app.get(
-    '/api/command/incidents',
+    '/command/incidents',
     {
       schema: {
         ...R('Incidents, newest first'),
@@ -235,7 +238,7 @@ export async function commandRoutes(
     },
   );
   app.get(
-    '/api/command/stats',
+    '/command/stats',
     {
       schema: {
         ...R('Incidents by status, level and kind, tasks in force and overdue, median minutes to accept: real incidents only, or drills only'),
@@ -249,7 +252,7 @@ export async function commandRoutes(
     async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }, principalOf(req).scope),
   );
   app.post(
-    '/api/command/incidents',
+    '/command/incidents',
     {
       schema: {
         ...R('Report an incident (a duty officer from a phone call or report, or a system through the API), or create one from an alert'),
@@ -293,7 +296,7 @@ export async function commandRoutes(
     },
   );
   app.get(
-    '/api/command/incidents/:id',
+    '/command/incidents/:id',
     {
       schema: {
         ...R('The situation of one incident: tasks by unit, timeline, linked alerts, resources allocated, task messages sent (SMS, e-mail, webhook)'),
@@ -309,7 +312,7 @@ export async function commandRoutes(
     }),
   );
   app.get(
-    '/api/command/incidents/:id/surroundings',
+    '/command/incidents/:id/surroundings',
     {
       schema: {
         ...R('What is around an incident for the map: devices in your scope within the radius with their newest readings, resources and shelters'),
@@ -322,7 +325,7 @@ export async function commandRoutes(
     async (req) => surroundings(p, incidents, resources, telemetry, req.params.id, req.query.radiusM, principalOf(req)),
   );
   app.get(
-    '/api/command/alerts/:id/proposal',
+    '/command/alerts/:id/proposal',
     {
       schema: {
         ...R('What an alert would become: its incident kind, the proposed plan and level, and the open incident it is already part of'),
@@ -334,7 +337,7 @@ export async function commandRoutes(
     async (req) => incidents.proposeForAlert(req.params.id, principalOf(req)),
   );
   app.get(
-    '/api/command/incidents/:id/proposal',
+    '/command/incidents/:id/proposal',
     { schema: { ...R('The plan and response level the system proposes'), params: Id, response: { 404: P } }, config: { auth: { permission: 'command.read' } } },
     async (req) => {
       const r = await incidents.propose(req.params.id, principalOf(req));
@@ -342,7 +345,7 @@ export async function commandRoutes(
     },
   );
   app.post(
-    '/api/command/incidents/:id/activate',
+    '/command/incidents/:id/activate',
     {
       schema: {
         ...R('Activate a plan at a level (one click): every unit’s tasks are dispatched with deadlines (duty officers and leaders)'),
@@ -362,7 +365,7 @@ export async function commandRoutes(
       ),
   );
   app.post(
-    '/api/command/incidents/:id/level',
+    '/command/incidents/:id/level',
     {
       schema: {
         ...R('Raise or lower the response: new tasks dispatched, tasks the level no longer has cancelled'),
@@ -382,7 +385,7 @@ export async function commandRoutes(
       ),
   );
   app.post(
-    '/api/command/incidents/:id/end',
+    '/command/incidents/:id/end',
     {
       schema: {
         ...R('End the response: open tasks are cancelled with the reason'),
@@ -431,7 +434,7 @@ export async function commandRoutes(
     );
   }
   app.post(
-    '/api/command/tasks/:id/reports',
+    '/command/tasks/:id/reports',
     {
       schema: {
         ...R('Report progress on a task in hand: text, photos, location'),
@@ -454,7 +457,7 @@ export async function commandRoutes(
   // ---- resources ----
 
   app.get(
-    '/api/command/resources',
+    '/command/resources',
     {
       schema: {
         ...R('The resource registry, with what is available now'),
@@ -465,7 +468,7 @@ export async function commandRoutes(
     async (req) => resources.list(req.query, ctxOf(req).principal),
   );
   app.get(
-    '/api/command/resources/nearest',
+    '/command/resources/nearest',
     {
       schema: {
         ...R('The nearest resources of a type with something available, closest first'),
@@ -482,7 +485,7 @@ export async function commandRoutes(
     async (req) => resources.nearest(req.query, ctxOf(req).principal),
   );
   app.post(
-    '/api/command/resources',
+    '/command/resources',
     {
       schema: {
         ...R('Register a resource (its department’s staff)'),
@@ -497,7 +500,7 @@ export async function commandRoutes(
     },
   );
   app.put(
-    '/api/command/resources/:id',
+    '/command/resources/:id',
     {
       schema: {
         ...R('Update a resource (send the revision you loaded)'),
@@ -515,7 +518,7 @@ export async function commandRoutes(
     },
   );
   app.post(
-    '/api/command/incidents/:id/allocations',
+    '/command/incidents/:id/allocations',
     {
       schema: {
         ...R('Allocate a resource to an incident (refused beyond what is available)'),
@@ -531,7 +534,7 @@ export async function commandRoutes(
     },
   );
   app.post(
-    '/api/command/allocations/:id/return',
+    '/command/allocations/:id/return',
     { schema: { ...R('Return an allocation to stock'), params: Id, response: { 404: P, 409: P } }, config: { auth: { permission: 'command.decide' } } },
     async (req) => {
       // An allocation is seen through its incident: outside the caller's scope it is not found.
@@ -544,7 +547,7 @@ export async function commandRoutes(
   // ---- review (复盘) ----
 
   app.put(
-    '/api/command/incidents/:id/lessons',
+    '/command/incidents/:id/lessons',
     {
       schema: {
         ...R('Record the review’s lessons once the response has ended (they feed the plan’s next revision)'),
@@ -561,7 +564,7 @@ export async function commandRoutes(
     },
   );
   app.get(
-    '/api/command/incidents/:id/review',
+    '/command/incidents/:id/review',
     {
       schema: {
         ...R('The review of an ended response: timeline, time to accept and complete per unit, overdue tasks, resources, lessons'),

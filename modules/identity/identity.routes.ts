@@ -37,12 +37,13 @@ function userView(u: UserRow, viewer: Principal, now: number) {
 const R = (description: string, tag: string) => ({ tags: [tag], summary: description });
 const problems = { 400: { $ref: 'Problem#' }, 401: { $ref: 'Problem#' }, 403: { $ref: 'Problem#' }, 404: { $ref: 'Problem#' } };
 
-export async function identityRoutes(root: FastifyInstance, p: svc.IdentityContext): Promise<void> {
+/** Identity's routes: a Fastify plugin, registered under /api with the identity module's view of the platform. */
+export async function identityRoutes(root: FastifyInstance, { identity: p }: { identity: svc.IdentityContext }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
 
   // ---- authentication ----
   app.post(
-    '/api/auth/login',
+    '/auth/login',
     {
       schema: {
         ...R('Log in with username and password', 'auth'),
@@ -65,7 +66,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/auth/refresh',
+    '/auth/refresh',
     {
       schema: {
         ...R('Exchange a refresh token for a new token pair (the old refresh token stops working)', 'auth'),
@@ -79,7 +80,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/auth/logout',
+    '/auth/logout',
     {
       schema: { ...R('End this login session', 'auth'), response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } },
       config: { auth: {}, passwordChange: true },
@@ -91,7 +92,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/auth/me',
+    '/auth/me',
     {
       schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } },
       config: { auth: {}, passwordChange: true },
@@ -100,7 +101,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/auth/ticket',
+    '/auth/ticket',
     {
       schema: {
         ...R('A one-time ticket for a WebSocket connection (GET /api/live?ticket=…): works once, within 30 seconds', 'auth'),
@@ -114,7 +115,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/auth/password',
+    '/auth/password',
     {
       schema: { ...R('Change my password', 'auth'), body: S.ChangePasswordBody, response: { 204: Type.Null(), ...problems } },
       config: { auth: {}, passwordChange: true },
@@ -127,15 +128,11 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
     },
   );
 
-  app.get(
-    '/api/auth/password-policy',
-    { schema: { ...R('The password policy', 'auth'), security: [] }, config: { auth: 'public' } },
-    async () => PASSWORD_POLICY,
-  );
+  app.get('/auth/password-policy', { schema: { ...R('The password policy', 'auth'), security: [] }, config: { auth: 'public' } }, async () => PASSWORD_POLICY);
 
   // ---- city structure ----
   app.get(
-    '/api/city',
+    '/city',
     { schema: { ...R('The city profile: name, code, districts and departments counts', 'city') }, config: { auth: { permission: 'city.read' } } },
     async () => ({
       id: p.profile.id,
@@ -151,7 +148,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/districts',
+    '/districts',
     {
       schema: {
         ...R('Districts with GB/T 2260 codes; geometry=true adds GCJ-02 boundaries', 'city'),
@@ -172,7 +169,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/districts/lookup',
+    '/districts/lookup',
     {
       schema: {
         ...R('The district containing a point (lon, lat in GCJ-02)', 'city'),
@@ -194,7 +191,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/departments',
+    '/departments',
     {
       schema: { ...R('Departments with the plan tasks each leads or is responsible for', 'city'), response: { 200: Type.Array(S.DepartmentSchema) } },
       config: { auth: { permission: 'city.read' } },
@@ -207,7 +204,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/departments/:code',
+    '/departments/:code',
     {
       schema: { ...R('One department', 'city'), params: S.CodeParams, response: { 200: S.DepartmentSchema, 404: { $ref: 'Problem#' } } },
       config: { auth: { permission: 'city.read' } },
@@ -220,7 +217,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/departments',
+    '/departments',
     {
       schema: { ...R('Add a department', 'city'), body: S.CreateDepartmentBody, response: { 201: S.DepartmentSchema, ...problems, 409: { $ref: 'Problem#' } } },
       config: { auth: { permission: 'city.manage' } },
@@ -232,7 +229,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.patch(
-    '/api/departments/:code',
+    '/departments/:code',
     {
       schema: {
         ...R('Rename a department or change its district', 'city'),
@@ -249,7 +246,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/plan-tasks',
+    '/plan-tasks',
     {
       schema: {
         ...R('The responsibility matrix: lead (牵头) and responsible (责任) units of each plan task', 'city'),
@@ -263,13 +260,13 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
     },
   );
 
-  app.get('/api/roles', { schema: { ...R('Roles and the permissions each grants', 'users') }, config: { auth: { permission: 'roles.read' } } }, async () =>
+  app.get('/roles', { schema: { ...R('Roles and the permissions each grants', 'users') }, config: { auth: { permission: 'roles.read' } } }, async () =>
     ROLES.map((r) => ({ role: r, label: ROLE_LABELS[r], permissions: [...ROLE_PERMISSIONS[r]] })),
   );
 
   // ---- users ----
   app.get(
-    '/api/users',
+    '/users',
     {
       schema: {
         ...R('Users in your scope', 'users'),
@@ -286,7 +283,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/users',
+    '/users',
     {
       schema: {
         ...R('Create a user (the password must change at first login)', 'users'),
@@ -311,13 +308,13 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.get(
-    '/api/users/:id',
+    '/users/:id',
     { schema: { ...R('One user', 'users'), params: S.IdParams, response: { 200: S.UserSchema, ...problems } }, config: { auth: { permission: 'users.read' } } },
     async (req) => userView(await svc.getUser(p, principalOf(req), req.params.id), principalOf(req), p.now()),
   );
 
   app.patch(
-    '/api/users/:id',
+    '/users/:id',
     {
       schema: {
         ...R('Change a user: roles, department, districts, status (ends their sessions when permissions change)', 'users'),
@@ -331,7 +328,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/users/:id/reset-password',
+    '/users/:id/reset-password',
     {
       schema: {
         ...R('Set a temporary password (generated when not given); the user must change it', 'users'),
@@ -349,7 +346,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.post(
-    '/api/users/:id/unlock',
+    '/users/:id/unlock',
     {
       schema: { ...R('Clear a lockout', 'users'), params: S.IdParams, response: { 204: Type.Null(), ...problems } },
       config: { auth: { permission: 'users.manage' } },
@@ -362,13 +359,13 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
 
   // ---- API keys ----
   app.get(
-    '/api/api-keys',
+    '/api-keys',
     { schema: { ...R('API keys for systems', 'users'), response: { 200: Type.Array(S.ApiKeySchema) } }, config: { auth: { permission: 'apikeys.manage' } } },
     async () => (await store.listApiKeys(p.db)).map(apiKeyView),
   );
 
   app.post(
-    '/api/api-keys',
+    '/api-keys',
     {
       schema: {
         ...R('Create an API key; the secret is shown once', 'users'),
@@ -391,7 +388,7 @@ export async function identityRoutes(root: FastifyInstance, p: svc.IdentityConte
   );
 
   app.delete(
-    '/api/api-keys/:id',
+    '/api-keys/:id',
     {
       schema: { ...R('Revoke an API key', 'users'), params: S.IdParams, response: { 204: Type.Null(), ...problems } },
       config: { auth: { permission: 'apikeys.manage' } },

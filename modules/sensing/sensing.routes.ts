@@ -180,7 +180,8 @@ function ingestProblem(err: IngestError): AppError {
   }
 }
 
-export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing: Sensing): Promise<void> {
+/** The sensing hub's routes (and its WebSocket and body parsers): a Fastify plugin, registered under /api. */
+export async function sensingRoutes(root: FastifyInstance, { platform: p, sensing }: { platform: Platform; sensing: Sensing }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   await root.register(websocket, { options: { maxPayload: 64 * 1024 } });
   root.addContentTypeParser('text/csv', { parseAs: 'string' }, (_req, body, done) => done(null, body));
@@ -188,7 +189,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
 
   // ---- device types ----
   app.get(
-    '/api/device-types',
+    '/device-types',
     {
       schema: { ...R('Device types with their attributes, units and ranges'), response: { 200: Type.Array(DeviceTypeSchema) } },
       config: { auth: { permission: 'devices.read' } },
@@ -196,7 +197,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async () => store.listTypes(p.db),
   );
   app.get(
-    '/api/device-types/:id',
+    '/device-types/:id',
     {
       schema: { ...R('One device type'), params: Type.Object({ id: Type.String() }), response: { 200: DeviceTypeSchema, 404: P } },
       config: { auth: { permission: 'devices.read' } },
@@ -208,7 +209,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/device-types',
+    '/device-types',
     {
       schema: {
         ...R('Define a device type'),
@@ -220,7 +221,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req, reply) => reply.status(201).send(await svc.createType(p, ctxOf(req), req.body)),
   );
   app.put(
-    '/api/device-types/:id',
+    '/device-types/:id',
     {
       schema: {
         ...R('Change a device type (send the version you read)'),
@@ -236,7 +237,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.delete(
-    '/api/device-types/:id',
+    '/device-types/:id',
     {
       schema: { ...R('Delete a device type no device uses'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: P, 409: P } },
       config: { auth: { permission: 'devicetypes.manage' } },
@@ -249,7 +250,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
 
   // ---- devices ----
   app.get(
-    '/api/devices',
+    '/devices',
     {
       schema: {
         ...R('Devices in your data scope, with health'),
@@ -286,7 +287,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.get(
-    '/api/devices/status',
+    '/devices/status',
     {
       schema: { ...R('Devices in your scope by health status'), response: { 200: Type.Record(Type.String(), Type.Integer()) } },
       config: { auth: { permission: 'devices.read' } },
@@ -294,7 +295,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => store.statusCounts(p.db, principalOf(req).scope),
   );
   app.post(
-    '/api/devices',
+    '/devices',
     {
       schema: {
         ...R('Provision a device: returns its token (once) and its NGSI-LD entity id'),
@@ -306,7 +307,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req, reply) => reply.status(201).send(await svc.createDevice(p, ctxOf(req), principalOf(req), req.body)),
   );
   app.post(
-    '/api/devices/import',
+    '/devices/import',
     {
       schema: {
         ...R('Provision many devices from JSON ({rows: [...]}) or CSV (text/csv with a header row); each row succeeds or fails on its own'),
@@ -356,7 +357,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.get(
-    '/api/devices/:id',
+    '/devices/:id',
     {
       schema: {
         ...R('A device with its latest values, health and type'),
@@ -368,7 +369,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => svc.getDevice(p, principalOf(req), sensing.telemetry, req.params.id),
   );
   app.patch(
-    '/api/devices/:id',
+    '/devices/:id',
     {
       schema: {
         ...R('Change a device (send the version you read)'),
@@ -397,7 +398,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/devices/:id/token',
+    '/devices/:id/token',
     {
       schema: {
         ...R('Issue a new device token (the old one stops working)'),
@@ -409,7 +410,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => svc.rotateToken(p, ctxOf(req), principalOf(req), req.params.id),
   );
   app.delete(
-    '/api/devices/:id',
+    '/devices/:id',
     {
       schema: {
         ...R('Retire a device (its history stays until retention removes it)'),
@@ -424,7 +425,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.get(
-    '/api/devices/:id/series',
+    '/devices/:id/series',
     {
       schema: {
         ...R('Readings of one attribute over time: raw, or per-minute / per-hour rollups (min, max, avg, count, last)'),
@@ -459,7 +460,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     return m[1]!;
   };
   app.post(
-    '/api/ingest',
+    '/ingest',
     {
       schema: {
         ...R('A gateway posts messages for many devices (API key with telemetry.ingest, devices in its scope); each item succeeds or fails on its own'),
@@ -518,7 +519,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
     raw.removeContentTypeParser(['application/json', 'application/senml+json']);
     raw.addContentTypeParser(['application/json', 'application/senml+json'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
     raw.withTypeProvider<TypeBoxTypeProvider>().post(
-      '/api/ingest/:deviceId',
+      '/ingest/:deviceId',
       {
         schema: {
           ...R('A device posts one message (JSON telemetry or SenML) with its own token, the HTTP equivalent of MQTT QoS 1: 202 only after it is stored'),
@@ -551,7 +552,7 @@ export async function sensingRoutes(root: FastifyInstance, p: Platform, sensing:
 
   // ---- live push ----
   app.get(
-    '/api/live',
+    '/live',
     {
       schema: {
         ...R(

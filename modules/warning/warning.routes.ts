@@ -148,18 +148,22 @@ const csv = (s: string | undefined) =>
     .map((x) => x.trim())
     .filter(Boolean);
 
-export async function warningRoutes(root: FastifyInstance, p: Platform, sensing: Sensing, warning: Warning): Promise<void> {
+/** Early warning's routes: a Fastify plugin, registered under /api with what it needs. */
+export async function warningRoutes(
+  root: FastifyInstance,
+  { platform: p, sensing, warning }: { platform: Platform; sensing: Sensing; warning: Warning },
+): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const withFaults = (r: Rule) => ({ ...r, faults: warning.engine?.faults(r.id) ?? [] });
 
   // ---- rules ----
   app.get(
-    '/api/warning/rules',
+    '/warning/rules',
     { schema: { ...R('Warning rules'), response: { 200: Type.Array(RuleSchema) } }, config: { auth: { permission: 'warning.read' } } },
     async (req) => (await rules.listRules(p, principalOf(req).scope)).map(withFaults),
   );
   app.get(
-    '/api/warning/rules/:id',
+    '/warning/rules/:id',
     {
       schema: { ...R('One rule, with its faults'), params: Type.Object({ id: Type.String() }), response: { 200: RuleSchema, 404: P } },
       config: { auth: { permission: 'warning.read' } },
@@ -167,7 +171,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => withFaults(await rules.getRule(p, req.params.id, principalOf(req))),
   );
   app.get(
-    '/api/warning/rules/:id/versions',
+    '/warning/rules/:id/versions',
     {
       schema: { ...R('Every saved version of a rule, newest first'), params: Type.Object({ id: Type.String() }), response: { 404: P } },
       config: { auth: { permission: 'warning.read' } },
@@ -175,7 +179,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => rules.ruleVersions(p, req.params.id, principalOf(req)),
   );
   app.post(
-    '/api/warning/rules',
+    '/warning/rules',
     {
       schema: {
         ...R('Create a rule (validated field by field)'),
@@ -193,7 +197,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.put(
-    '/api/warning/rules/:id',
+    '/warning/rules/:id',
     {
       schema: {
         ...R('Save a new version of a rule (send the version you loaded)'),
@@ -209,7 +213,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/warning/rules/:id/resume',
+    '/warning/rules/:id/resume',
     {
       schema: { ...R('Resume a suspended rule'), params: Type.Object({ id: Type.String() }), response: { 200: RuleSchema, 404: P, 409: P } },
       config: { auth: { permission: 'warning.manage' } },
@@ -217,7 +221,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => withFaults(await rules.resumeRule(p, req.params.id, ctxOf(req))),
   );
   app.delete(
-    '/api/warning/rules/:id',
+    '/warning/rules/:id',
     {
       schema: { ...R('Delete a rule (its alerts stay)'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: P } },
       config: { auth: { permission: 'warning.manage' } },
@@ -228,7 +232,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/warning/rules/validate',
+    '/warning/rules/validate',
     {
       schema: {
         ...R("Check a draft rule without saving it (the editor's live preview)"),
@@ -244,7 +248,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/warning/backtest',
+    '/warning/backtest',
     {
       schema: {
         ...R('Run a saved rule (ruleId) or a draft (rule) over stored history: when would it have fired?'),
@@ -315,7 +319,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     offset: Type.Optional(PageQuery(50, 500).offset),
   });
   app.get(
-    '/api/alerts',
+    '/alerts',
     {
       schema: {
         ...R('Alerts routed to your department and district (the inbox), most severe first', 'alerts'),
@@ -352,7 +356,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.get(
-    '/api/alerts/:id',
+    '/alerts/:id',
     {
       schema: {
         ...R('One alert with its evidence and timeline', 'alerts'),
@@ -423,7 +427,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     createdBy: Type.Union([Type.String(), Type.Null()]),
   });
   app.get(
-    '/api/warning/maintenance',
+    '/warning/maintenance',
     {
       schema: {
         ...R('Maintenance windows (current and future unless all=true)'),
@@ -435,7 +439,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => warning.alerts.listMaintenance(!req.query.all, principalOf(req).scope),
   );
   app.post(
-    '/api/warning/maintenance',
+    '/warning/maintenance',
     {
       schema: {
         ...R('Silence a device, a district or an area for a while (no new alerts are raised there)'),
@@ -492,7 +496,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.delete(
-    '/api/warning/maintenance/:id',
+    '/warning/maintenance/:id',
     {
       schema: { ...R('End a maintenance window now'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 404: P } },
       config: { auth: { permission: 'warning.manage' } },
@@ -525,7 +529,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     hasSecret: !!e.secret,
   });
   app.get(
-    '/api/warning/endpoints',
+    '/warning/endpoints',
     {
       schema: { ...R("Where departments receive alerts (your department's, or all for city-wide roles)"), response: { 200: Type.Array(Endpoint) } },
       config: { auth: { permission: 'warning.read' } },
@@ -533,7 +537,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     async (req) => (await endpoints.listEndpoints(p.db, principalOf(req).scope.departments)).map(endpointView),
   );
   app.post(
-    '/api/warning/endpoints',
+    '/warning/endpoints',
     {
       schema: {
         ...R('Add a webhook, SMS number or e-mail address that receives a department’s alerts'),
@@ -596,7 +600,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.delete(
-    '/api/warning/endpoints/:id',
+    '/warning/endpoints/:id',
     {
       schema: { ...R('Remove an endpoint'), params: Type.Object({ id: Type.String() }), response: { 204: Type.Null(), 403: P, 404: P } },
       config: { auth: { permission: 'warning.manage' } },
@@ -638,12 +642,12 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     { additionalProperties: false },
   );
   app.get(
-    '/api/warning/escalation',
+    '/warning/escalation',
     { schema: { ...R('Escalation of unacknowledged alerts, per level'), response: { 200: Policy } }, config: { auth: { permission: 'warning.read' } } },
     async () => warning.notifier.escalationPolicy(),
   );
   app.put(
-    '/api/warning/escalation',
+    '/warning/escalation',
     {
       schema: { ...R('Change the escalation policy (city-wide roles)'), body: Policy, response: { 200: Policy, 400: P, 403: P } },
       config: { auth: { permission: 'warning.manage' } },
@@ -669,7 +673,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.get(
-    '/api/dev/outbox',
+    '/dev/outbox',
     {
       schema: {
         ...R('What the development SMS gateway and mailer would have sent (nothing leaves the platform)', 'development'),
@@ -682,12 +686,12 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
 
   // ---- calculators (shared with screens) ----
   app.get(
-    '/api/warning/derived',
+    '/warning/derived',
     { schema: { ...R('Derived values rules can use ($aqi, $waterClass, …)') }, config: { auth: { permission: 'warning.read' } } },
     async () => Object.entries(DERIVED).map(([key, d]) => ({ key, label: d.label, inputs: d.inputs })),
   );
   app.post(
-    '/api/calc/aqi',
+    '/calc/aqi',
     {
       schema: {
         ...R('AQI by HJ 633 (2026 by default, or 2012): IAQI per pollutant, level, colour, primary and non-attainment pollutants', 'calculators'),
@@ -715,7 +719,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/calc/water-class',
+    '/calc/water-class',
     {
       schema: {
         ...R('Surface-water class by GB 3838-2002 (DO, CODMn, COD, BOD5, NH3N, TP, TN in mg/L)', 'calculators'),
@@ -737,7 +741,7 @@ export async function warningRoutes(root: FastifyInstance, p: Platform, sensing:
     },
   );
   app.post(
-    '/api/calc/black-odorous',
+    '/calc/black-odorous',
     {
       schema: {
         ...R('Black-odorous grade by the 2015 guideline (transparencyCm, depthCm, DO, ORP, NH3N)', 'calculators'),

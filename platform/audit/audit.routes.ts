@@ -23,10 +23,10 @@ const AuditRecord = Type.Object({
   hash: Type.String(),
 });
 
-export async function auditRoutes(root: FastifyInstance, db: Db): Promise<void> {
+export async function auditRoutes(root: FastifyInstance, { db }: { db: Db }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   app.get(
-    '/api/audit',
+    '/audit',
     {
       schema: {
         tags: ['audit'],
@@ -89,7 +89,7 @@ export async function auditRoutes(root: FastifyInstance, db: Db): Promise<void> 
   );
 
   app.get(
-    '/api/audit/verify',
+    '/audit/verify',
     {
       schema: {
         tags: ['audit'],

@@ -22,22 +22,18 @@ function checkDate(date: string, pointer: string): void {
   if (!isValidDate(date)) throw new AppError('WD_ERR_VALIDATION', `${date} is not a calendar date`, { errors: [{ pointer, detail: 'not a calendar date' }] });
 }
 
-export async function calendarRoutes(root: FastifyInstance, calendar: CalendarService): Promise<void> {
+export async function calendarRoutes(root: FastifyInstance, { calendar }: { calendar: CalendarService }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['calendar'];
 
-  app.get(
-    '/api/calendar/years',
-    { schema: { tags, summary: 'Years with a holiday schedule' }, config: { auth: { permission: 'calendar.read' } } },
-    async () => ({
-      years: await calendar.years(),
-      officeHours: calendar.officeHours.map((w) => ({ start: hhmm(w.start), end: hhmm(w.end) })),
-      utcOffsetMinutes: calendar.utcOffsetMinutes,
-    }),
-  );
+  app.get('/calendar/years', { schema: { tags, summary: 'Years with a holiday schedule' }, config: { auth: { permission: 'calendar.read' } } }, async () => ({
+    years: await calendar.years(),
+    officeHours: calendar.officeHours.map((w) => ({ start: hhmm(w.start), end: hhmm(w.end) })),
+    utcOffsetMinutes: calendar.utcOffsetMinutes,
+  }));
 
   app.get(
-    '/api/calendar/years/:year',
+    '/calendar/years/:year',
     {
       schema: { tags, summary: "One year's public holidays (放假) and make-up working days (调休上班)", params: Type.Object({ year: Year }) },
       config: { auth: { permission: 'calendar.read' } },
@@ -50,7 +46,7 @@ export async function calendarRoutes(root: FastifyInstance, calendar: CalendarSe
   );
 
   app.put(
-    '/api/calendar/years/:year',
+    '/calendar/years/:year',
     {
       schema: {
         tags,
@@ -76,7 +72,7 @@ export async function calendarRoutes(root: FastifyInstance, calendar: CalendarSe
   );
 
   app.get(
-    '/api/calendar/days/:date',
+    '/calendar/days/:date',
     {
       schema: { tags, summary: 'Whether a date is a working day, and why', params: Type.Object({ date: DateStr }) },
       config: { auth: { permission: 'calendar.read' } },
@@ -90,7 +86,7 @@ export async function calendarRoutes(root: FastifyInstance, calendar: CalendarSe
   );
 
   app.get(
-    '/api/calendar/deadline',
+    '/calendar/deadline',
     {
       schema: {
         tags,

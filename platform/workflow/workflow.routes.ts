@@ -45,18 +45,16 @@ function stepView(s: StepRow) {
 
 const Id = Type.Object({ id: Type.String({ pattern: '^wfi_[0-9a-z]+$', maxLength: 40 }) }, { additionalProperties: false });
 
-export async function workflowRoutes(root: FastifyInstance, engine: WorkflowEngine): Promise<void> {
+export async function workflowRoutes(root: FastifyInstance, { engine }: { engine: WorkflowEngine }): Promise<void> {
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['workflow'];
 
-  app.get(
-    '/api/workflows',
-    { schema: { tags, summary: 'Workflow definitions (latest versions)' }, config: { auth: { permission: 'workflow.read' } } },
-    async () => engine.definitions(),
+  app.get('/workflows', { schema: { tags, summary: 'Workflow definitions (latest versions)' }, config: { auth: { permission: 'workflow.read' } } }, async () =>
+    engine.definitions(),
   );
 
   app.get(
-    '/api/workflow-instances',
+    '/workflow-instances',
     {
       schema: {
         tags,
@@ -88,7 +86,7 @@ export async function workflowRoutes(root: FastifyInstance, engine: WorkflowEngi
   );
 
   app.get(
-    '/api/workflow-instances/:id',
+    '/workflow-instances/:id',
     {
       schema: { tags, summary: 'One instance with its timeline, pending timers and the transitions you may fire', params: Id },
       config: { auth: { permission: 'workflow.read' } },
@@ -102,7 +100,7 @@ export async function workflowRoutes(root: FastifyInstance, engine: WorkflowEngi
   );
 
   app.post(
-    '/api/workflow-instances/:id/transitions',
+    '/workflow-instances/:id/transitions',
     {
       schema: {
         tags,
