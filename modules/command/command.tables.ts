@@ -10,6 +10,8 @@ export interface EmPlanTable {
   subkinds: string; // JSON string[]
   review_by: string; // YYYY-MM-DD
   definition: string; // JSON PlanDefinition
+  /** The definition's schema version (plans.ts PLAN_SCHEMA_VERSION when saved). */
+  schema_version: number;
   status: string; // active | retired
   created_by: string | null;
   created_at: number;
@@ -114,6 +116,7 @@ export interface EmPlanVersionTable {
   plan_id: string;
   version: number;
   definition: string;
+  schema_version: number;
   status: string;
   changed_by: string | null;
   changed_at: number;

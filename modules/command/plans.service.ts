@@ -15,6 +15,7 @@ import type { Database } from '../../platform/storage/schema.js';
 import type { EmPlanTable } from './command.tables.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { type PlanCatalog, type PlanDefinition, validatePlan } from './plans.js';
+import { SchemaVersionError, type UpgradeStep, upgradeDefinition } from '../../platform/storage/versioned.js';
 
 export const PLAN_ID_RE = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
@@ -27,8 +28,32 @@ export interface Plan extends PlanDefinition {
   updatedAt: number;
 }
 
+/**
+ * The schema version of stored plan definitions. Raise it when a definition's shape changes and
+ * add a step to PLAN_UPGRADES that turns the old shape into the new one: saved plans then load.
+ */
+export const PLAN_SCHEMA_VERSION = 1;
+export const PLAN_UPGRADES: readonly UpgradeStep[] = [];
+
+/** A stored definition as this release reads it (upgraded from the schema it was saved under). */
+export function storedPlanDefinition(
+  id: string,
+  text: string,
+  schemaVersion: number,
+  current = PLAN_SCHEMA_VERSION,
+  steps: readonly UpgradeStep[] = PLAN_UPGRADES,
+): PlanDefinition {
+  try {
+    return upgradeDefinition<PlanDefinition>(`Plan ${id}`, json.parse<unknown>(text, {}), schemaVersion, current, steps);
+  } catch (err) {
+    // Saved by a newer release during a rolling upgrade: this process leaves it alone.
+    if (err instanceof SchemaVersionError) throw new AppError('WD_ERR_CONFLICT', err.message);
+    throw err;
+  }
+}
+
 export function toPlan(r: Selectable<EmPlanTable>): Plan {
-  const def = json.parse<PlanDefinition>(r.definition, {} as PlanDefinition);
+  const def = storedPlanDefinition(r.id, r.definition, r.schema_version);
   return {
     ...def,
     id: r.id,
@@ -108,7 +133,7 @@ export async function planVersions(p: Platform, id: string) {
     changedBy: r.changed_by,
     changedAt: r.changed_at,
     note: r.note,
-    definition: json.parse<PlanDefinition>(r.definition, {} as PlanDefinition),
+    definition: storedPlanDefinition(id, r.definition, r.schema_version),
   }));
 }
 
@@ -131,13 +156,23 @@ export async function insertPlan(
     subkinds: JSON.stringify(d.subkinds),
     review_by: d.reviewBy,
     definition: text,
+    schema_version: PLAN_SCHEMA_VERSION,
     status: 'active',
     created_by: by,
     created_at: now,
     updated_by: by,
     updated_at: now,
   });
-  await store.insertPlanVersion(trx, { plan_id: id, version: 1, definition: text, status: 'active', changed_by: by, changed_at: now, note });
+  await store.insertPlanVersion(trx, {
+    plan_id: id,
+    version: 1,
+    definition: text,
+    schema_version: PLAN_SCHEMA_VERSION,
+    status: 'active',
+    changed_by: by,
+    changed_at: now,
+    note,
+  });
 }
 
 export async function createPlan(p: Platform, id: string, def: PlanDefinition, ctx: RequestContext): Promise<Plan> {
@@ -191,6 +226,7 @@ export async function revisePlan(
       subkinds: JSON.stringify(d.subkinds),
       review_by: d.reviewBy,
       definition: text,
+      schema_version: PLAN_SCHEMA_VERSION,
       status,
       updated_by: ctx.principal?.id ?? null,
       updated_at: now,
@@ -200,6 +236,7 @@ export async function revisePlan(
       plan_id: id,
       version,
       definition: text,
+      schema_version: PLAN_SCHEMA_VERSION,
       status,
       changed_by: ctx.principal?.id ?? null,
       changed_at: now,

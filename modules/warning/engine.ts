@@ -41,6 +41,7 @@ import type { EvalContext } from './conditions.js';
 import type { Level } from './rules.js';
 import { ruleWatches } from './rules.js';
 import { suspendRule, toRule } from './rules.service.js';
+import * as ruleStore from './rules.store.js';
 
 /** Partitions of the device space when none are configured (WARNING_PARTITIONS' default). */
 export const DEFAULT_PARTITIONS = 32;
@@ -268,6 +269,11 @@ export class WarningEngine {
       if (chains.length) await Promise.all(chains);
       if (!this.running && this.queue.length === 0 && this.alertChains.size === 0) return;
     }
+  }
+
+  /** Whether this engine evaluates a rule (one it could not read is left out). */
+  knowsRule(id: string): boolean {
+    return this.rules.has(id);
   }
 
   /** Whether this engine has a device in its directory (it learns of new ones from device events). */
@@ -914,20 +920,33 @@ export class WarningEngine {
   // ---- rules and devices ----
 
   private async loadRules(): Promise<void> {
-    const rows = await this.p.db.selectFrom('warning_rules').selectAll().execute();
-    this.rules = new Map(rows.map((r) => [r.id, compileRule(toRule(r))]));
+    const rules = new Map<string, ReturnType<typeof compileRule>>();
+    for (const r of await ruleStore.listRuleRows(this.p.db)) {
+      // One rule this process cannot read (saved by a newer release) does not stop the others.
+      try {
+        rules.set(r.id, compileRule(toRule(r)));
+      } catch (err) {
+        this.p.log.warn({ rule: r.id, err }, 'rule not loaded');
+      }
+    }
+    this.rules = rules;
     this.rulesOf.clear();
     this.statesOf.clear();
     this.windowsOf.clear();
   }
 
   private async reloadRule(id: string): Promise<void> {
-    const row = await this.p.db.selectFrom('warning_rules').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await ruleStore.getRuleRow(this.p.db, id);
     const prev = this.rules.get(id);
     if (!row) this.rules.delete(id);
     else {
-      const rule = toRule(row);
-      this.rules.set(id, compileRule(rule));
+      try {
+        this.rules.set(id, compileRule(toRule(row)));
+      } catch (err) {
+        // Saved by a newer release: this process stops evaluating it until it is upgraded too.
+        this.rules.delete(id);
+        this.p.log.warn({ rule: id, err }, 'rule not loaded');
+      }
     }
     if (!row || !prev || prev.rule.version !== row.version || row.status !== 'active') {
       for (const [key, st] of this.states) {

@@ -15,6 +15,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import { deviceRefs, listTypes } from '../sensing/index.js';
 import { type Rule, type RuleCatalog, type RuleDefinition, validateRule } from './rules.js';
 import * as store from './rules.store.js';
+import { SchemaVersionError, type UpgradeStep, upgradeDefinition } from '../../platform/storage/versioned.js';
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {
@@ -25,8 +26,32 @@ declare module '../../platform/bus/bus.js' {
 
 export const RULE_ID_RE = /^[a-z0-9][a-z0-9-]{1,63}$/;
 
+/**
+ * The schema version of stored rule definitions. Raise it when a definition's shape changes and
+ * add a step to RULE_UPGRADES that turns the old shape into the new one: saved rules then load.
+ */
+export const RULE_SCHEMA_VERSION = 1;
+export const RULE_UPGRADES: readonly UpgradeStep[] = [];
+
+/** A stored definition as this release reads it (upgraded from the schema it was saved under). */
+export function storedRuleDefinition(
+  id: string,
+  text: string,
+  schemaVersion: number,
+  current = RULE_SCHEMA_VERSION,
+  steps: readonly UpgradeStep[] = RULE_UPGRADES,
+): RuleDefinition {
+  try {
+    return upgradeDefinition<RuleDefinition>(`Rule ${id}`, json.parse<unknown>(text, {}), schemaVersion, current, steps);
+  } catch (err) {
+    // Saved by a newer release during a rolling upgrade: this process leaves it alone.
+    if (err instanceof SchemaVersionError) throw new AppError('WD_ERR_CONFLICT', err.message);
+    throw err;
+  }
+}
+
 export function toRule(r: Selectable<WarningRuleTable>): Rule {
-  const def = json.parse<RuleDefinition>(r.definition, {} as RuleDefinition);
+  const def = storedRuleDefinition(r.id, r.definition, r.schema_version);
   return {
     ...def,
     id: r.id,
@@ -114,7 +139,7 @@ export async function ruleVersions(p: Platform, id: string, principal: Principal
     enabled: r.enabled === 1,
     changedBy: r.changed_by,
     changedAt: r.changed_at,
-    definition: json.parse<RuleDefinition>(r.definition, {} as RuleDefinition),
+    definition: storedRuleDefinition(id, r.definition, r.schema_version),
   }));
 }
 
@@ -125,6 +150,7 @@ export async function insertRule(trx: Transaction<Database>, id: string, def: Ru
     id,
     version: 1,
     definition: text,
+    schema_version: RULE_SCHEMA_VERSION,
     enabled: enabled ? 1 : 0,
     status: enabled ? 'active' : 'disabled',
     suspended_reason: null,
@@ -134,7 +160,15 @@ export async function insertRule(trx: Transaction<Database>, id: string, def: Ru
     created_at: now,
     updated_at: now,
   });
-  await store.insertRuleVersion(trx, { rule_id: id, version: 1, definition: text, enabled: enabled ? 1 : 0, changed_by: by, changed_at: now });
+  await store.insertRuleVersion(trx, {
+    rule_id: id,
+    version: 1,
+    definition: text,
+    schema_version: RULE_SCHEMA_VERSION,
+    enabled: enabled ? 1 : 0,
+    changed_by: by,
+    changed_at: now,
+  });
 }
 
 export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
@@ -176,6 +210,7 @@ export async function updateRule(p: Platform, id: string, def: RuleDefinition, e
     const updated = await store.updateRuleRow(trx, id, expectVersion, {
       version,
       definition: text,
+      schema_version: RULE_SCHEMA_VERSION,
       enabled: enabled ? 1 : 0,
       status: enabled ? 'active' : 'disabled',
       suspended_reason: null,
@@ -188,6 +223,7 @@ export async function updateRule(p: Platform, id: string, def: RuleDefinition, e
       rule_id: id,
       version,
       definition: text,
+      schema_version: RULE_SCHEMA_VERSION,
       enabled: enabled ? 1 : 0,
       changed_by: ctx.principal?.id ?? null,
       changed_at: now,

@@ -8,6 +8,8 @@ export interface WarningRuleTable {
   id: string;
   version: number;
   definition: string; // JSON RuleDefinition
+  /** The definition's schema version (rules.ts RULE_SCHEMA_VERSION when saved). */
+  schema_version: number;
   enabled: number;
   status: string; // active | suspended | disabled
   suspended_reason: string | null;
@@ -21,6 +23,7 @@ export interface WarningRuleVersionTable {
   rule_id: string;
   version: number;
   definition: string;
+  schema_version: number;
   enabled: number;
   changed_by: string | null;
   changed_at: number;
