@@ -405,7 +405,7 @@ export async function commandRoutes(
 
   for (const action of ['accept', 'complete'] as const) {
     app.post(
-      `/api/command/tasks/:id/${action}`,
+      `/command/tasks/:id/${action}`,
       {
         schema: {
           ...R(action === 'accept' ? 'Accept a task (the unit’s staff or leader)' : 'Complete a task, saying what was done'),

@@ -390,7 +390,7 @@ export async function warningRoutes(
       close: 'Close an alert with a reason (e.g. a false alarm)',
     };
     app.post(
-      `/api/alerts/:id/${action}`,
+      `/alerts/:id/${action}`,
       {
         schema: {
           ...R(summaries[action], 'alerts'),
