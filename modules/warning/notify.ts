@@ -19,6 +19,7 @@ import type { NotificationTable } from './warning.tables.js';
 import type { Platform } from '../../platform/context.js';
 import type { AlertRow, Recipient } from './alert.model.js';
 import { LEVELS } from './rules.js';
+import { claimDue } from '../../platform/storage/claims.js';
 
 export type ChannelName = 'webhook' | 'sms' | 'email';
 
@@ -352,25 +353,17 @@ export class Notifier {
 
   private async escalate(limit: number): Promise<number> {
     const now = this.p.now();
-    const due = await this.p.db
-      .selectFrom('alert_timers')
-      .select(['id'])
-      .where('done_at', 'is', null)
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('due_at')
-      .limit(limit)
-      .execute();
+    const due = await claimDue<{ id: string }>(this.p.db, {
+      table: 'alert_timers',
+      key: 'id',
+      dueColumn: 'due_at',
+      now,
+      leaseMs: this.leaseMs,
+      limit,
+      pending: (eb) => eb('done_at', 'is', null),
+    });
     let n = 0;
     for (const { id } of due) {
-      const claim = await this.p.db
-        .updateTable('alert_timers')
-        .set({ claimed_until: now + this.leaseMs })
-        .where('id', '=', id)
-        .where('done_at', 'is', null)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) continue;
       const policy = await this.escalationPolicy();
       const fired = await transaction(this.p.db, async (trx) => {
         const timer = await trx.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
@@ -406,26 +399,18 @@ export class Notifier {
 
   private async deliver(limit: number): Promise<number> {
     const now = this.p.now();
-    const due = await this.p.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('status', '=', 'pending')
-      .where('next_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('next_at')
-      .limit(limit)
-      .execute();
+    const due = await claimDue<Selectable<NotificationTable>>(this.p.db, {
+      table: 'notifications',
+      key: 'id',
+      dueColumn: 'next_at',
+      now,
+      leaseMs: this.leaseMs,
+      limit,
+      pending: (eb) => eb('status', '=', 'pending'),
+    });
     let n = 0;
     await Promise.all(
       due.map(async (m) => {
-        const claim = await this.p.db
-          .updateTable('notifications')
-          .set({ claimed_until: now + this.leaseMs })
-          .where('id', '=', m.id)
-          .where('status', '=', 'pending')
-          .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-          .executeTakeFirst();
-        if (Number(claim.numUpdatedRows) !== 1) return;
         n++;
         const channel = this.channels[m.channel as ChannelName];
         const endpoint = m.endpoint_id

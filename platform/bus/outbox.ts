@@ -6,11 +6,11 @@
  * drops the repeat within its duplicate window; consumers are idempotent).
  */
 import { type Job, every } from '../jobs.js';
-import type { Transaction } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 import { type Db, json } from '../storage/db.js';
-import { dialectOf } from '../storage/migrate.js';
-import type { Database } from '../storage/schema.js';
+import type { Database, OutboxTable } from '../storage/schema.js';
 import { type BusLogger, type EventBus, type EventMap, type EventType, type PublishOptions, type TypedEvent, consoleLogger, makeEvent } from './bus.js';
+import { claimDue } from '../storage/claims.js';
 
 /** How long a publishing process holds its claim on a batch. */
 const CLAIM_MS = 60_000;
@@ -18,7 +18,6 @@ const CLAIM_MS = 60_000;
 const PUBLISH_TIMEOUT_MS = 2_000;
 
 export class Outbox {
-  private readonly postgres: boolean;
   private running: Promise<number> = Promise.resolve(0);
   private timer: Job | undefined;
   /** Set while publishing fails; writers then leave their events to the relay. */
@@ -28,9 +27,7 @@ export class Outbox {
     private readonly db: Db,
     private readonly bus: EventBus,
     private readonly logger: BusLogger = consoleLogger,
-  ) {
-    this.postgres = dialectOf(db) === 'postgres';
-  }
+  ) {}
 
   /** Records an event in the caller's transaction. Call `flush()` after the commit. */
   async add<T extends EventType>(trx: Transaction<Database>, type: T, data: EventMap[T], opts?: PublishOptions): Promise<TypedEvent<T>> {
@@ -78,21 +75,7 @@ export class Outbox {
    */
   private async publishPending(limit: number): Promise<number> {
     const now = Date.now();
-    let pick = this.db
-      .selectFrom('outbox')
-      .select('seq')
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('seq')
-      .limit(limit);
-    if (this.postgres) pick = pick.forUpdate().skipLocked();
-    const rows = (
-      await this.db
-        .updateTable('outbox')
-        .set({ claimed_until: now + CLAIM_MS })
-        .where('seq', 'in', pick)
-        .returningAll()
-        .execute()
-    ).sort((a, b) => Number(a.seq) - Number(b.seq));
+    const rows = await claimDue<Selectable<OutboxTable>>(this.db, { table: 'outbox', key: 'seq', now, leaseMs: CLAIM_MS, limit });
     let published = 0;
     for (const [i, row] of rows.entries()) {
       try {

@@ -17,6 +17,7 @@ import type { Database } from '../storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { WorkflowInstanceTable, WorkflowStepTable } from '../storage/schema.js';
 import { type WorkflowDefinition, validateDefinition } from './definition.js';
+import { claimDue } from '../storage/claims.js';
 
 export interface WorkflowEventBase {
   instanceId: string;
@@ -348,26 +349,19 @@ export class WorkflowEngine {
   /** Fires every due timer; returns how many were handled. Safe to call from several processes. */
   async runDueTimers(limit = 100): Promise<number> {
     const now = this.now();
-    const due = await this.db
-      .selectFrom('workflow_timers')
-      .select(['id'])
-      .where('done_at', 'is', null)
-      .where('due_at', '<=', now)
-      .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-      .orderBy('due_at')
-      .limit(limit)
-      .execute();
+    // Claimed with a lease: another process's claim is skipped, a crashed one's lapses.
+    const due = await claimDue<{ id: string }>(this.db, {
+      table: 'workflow_timers',
+      key: 'id',
+      dueColumn: 'due_at',
+      now,
+      leaseMs: this.lease,
+      limit,
+      pending: (eb) => eb('done_at', 'is', null),
+      alsoSet: (eb) => ({ attempts: eb('attempts', '+', 1) }),
+    });
     let handled = 0;
     for (const { id } of due) {
-      // Claim with a lease; another process's claim makes this update match nothing.
-      const claim = await this.db
-        .updateTable('workflow_timers')
-        .set((eb) => ({ claimed_until: now + this.lease, attempts: eb('attempts', '+', 1) }))
-        .where('id', '=', id)
-        .where('done_at', 'is', null)
-        .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<', now)]))
-        .executeTakeFirst();
-      if (Number(claim.numUpdatedRows) !== 1) continue;
       await this.fireTimer(id);
       handled++;
     }
