@@ -32,6 +32,11 @@ export interface Indicator extends IndicatorDefinition {
   updatedAt: number;
 }
 
+/** An indicator's first stored version, enabled. */
+function firstVersion(id: string, def: IndicatorDefinition, by: string | null, now: number): store.IndicatorRow {
+  return { id, owner: def.owner, domain: def.domain, definition: JSON.stringify(def), version: 1, enabled: 1, updated_by: by, updated_at: now };
+}
+
 export class IndicatorService {
   private cache: { at: number; values: Promise<IndicatorValue[]>; ids: string } | undefined;
 
@@ -61,17 +66,7 @@ export class IndicatorService {
           this.p.log.warn({ indicator: id, errors }, 'seed indicator skipped');
           continue;
         }
-        if (!(await store.indicatorExists(trx, id)))
-          await store.insertIndicator(trx, {
-            id,
-            owner: def.owner,
-            domain: def.domain,
-            definition: JSON.stringify(def),
-            version: 1,
-            enabled: 1,
-            updated_by: null,
-            updated_at: now,
-          });
+        if (!(await store.indicatorExists(trx, id))) await store.insertIndicator(trx, firstVersion(id, def, null, now));
         seeded.add(id);
       }
       await putSetting(trx, SEEDED_KEY, [...seeded].sort(), now);
@@ -119,16 +114,7 @@ export class IndicatorService {
     const now = this.p.now();
     await transaction(this.p.db, async (trx) => {
       if (await store.indicatorExists(trx, id)) throw new AppError('WD_ERR_CONFLICT', `Indicator ${id} exists`);
-      await store.insertIndicator(trx, {
-        id,
-        owner: def.owner,
-        domain: def.domain,
-        definition: JSON.stringify(def),
-        version: 1,
-        enabled: 1,
-        updated_by: ctx.principal?.id ?? null,
-        updated_at: now,
-      });
+      await store.insertIndicator(trx, firstVersion(id, def, ctx.principal?.id ?? null, now));
       await appendAudit(trx, { ...actorOf(ctx), action: 'indicator.created', targetType: 'indicator', targetId: id, details: { owner: def.owner }, at: now });
     });
     this.cache = undefined;
