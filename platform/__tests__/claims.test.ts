@@ -8,7 +8,6 @@ for (const d of await dialects()) {
   describe(`claiming due work with a lease (${d.name})`, async () => {
     const s = await d.open();
     after(() => s.close());
-    // biome-ignore lint/suspicious/noExplicitAny: a queue table made for this test
     const db = s.db as unknown as Kysely<any>;
     await sql`create table q_test (id varchar(10) primary key, due_at bigint not null, done_at bigint, claimed_until bigint, attempts integer not null)`.execute(
       db,
