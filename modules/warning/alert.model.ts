@@ -10,3 +10,22 @@ export interface Recipient {
   department: string;
   role: 'owner' | 'lead' | 'responsible' | 'district' | 'extra';
 }
+
+/** What a listing of alerts asks for. */
+export interface AlertQuery {
+  status?: AlertStatus[];
+  open?: boolean;
+  level?: number[];
+  ruleId?: string;
+  deviceId?: string;
+  department?: string;
+  district?: string;
+  task?: string;
+  predicted?: boolean;
+  from?: number;
+  to?: number;
+  /** Open at this time: raised by then, and neither resolved nor closed by then. */
+  openAt?: number;
+  limit: number;
+  offset: number;
+}

@@ -7,7 +7,7 @@
 import { listDepartments, listPlanTasks } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope, inScope, whereInScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
@@ -19,8 +19,9 @@ import { insidePolygon } from './conditions.js';
 import type { Notifier } from './notify.js';
 import { LEVELS, type Level, type Rule } from './rules.js';
 
-export type { AlertRow, AlertStatus, Recipient } from './alert.model.js';
-import type { AlertRow, AlertStatus, Recipient } from './alert.model.js';
+export type { AlertQuery, AlertRow, AlertStatus, Recipient } from './alert.model.js';
+import type { AlertQuery, AlertRow, Recipient } from './alert.model.js';
+import * as store from './alerts.store.js';
 
 /** A re-raise within this long of the last automatic resolution reopens that alert. */
 export const FLAP_WINDOW_MS = 15 * 60_000;
@@ -90,24 +91,6 @@ export interface AlertEvent {
   /** Time of the reading that triggered the change (publish-to-alert latency is at − observedAt). */
   observedAt: number | null;
   at: number;
-}
-
-export interface AlertQuery {
-  status?: AlertStatus[];
-  open?: boolean;
-  level?: number[];
-  ruleId?: string;
-  deviceId?: string;
-  department?: string;
-  district?: string;
-  task?: string;
-  predicted?: boolean;
-  from?: number;
-  to?: number;
-  /** Open at this time: raised by then, and neither resolved nor closed by then. */
-  openAt?: number;
-  limit: number;
-  offset: number;
 }
 
 export interface MaintenanceWindow {
@@ -194,8 +177,7 @@ export class AlertService {
   private async windows(): Promise<MaintenanceWindow[]> {
     const now = this.p.now();
     if (this.maintenance && now - this.maintenance.at < 10_000) return this.maintenance.windows;
-    const rows = await this.p.db.selectFrom('maintenance_windows').selectAll().where('ends_at', '>', now).execute();
-    const windows = rows.map(toWindow);
+    const windows = (await store.windowsNotEndedBy(this.p.db, now)).map(toWindow);
     this.maintenance = { at: now, windows };
     return windows;
   }
@@ -241,7 +223,7 @@ export class AlertService {
       created_at: this.p.now(),
     };
     await transaction(this.p.db, async (trx) => {
-      await trx.insertInto('maintenance_windows').values(row).execute();
+      await store.insertWindow(trx, row);
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'maintenance.created',
@@ -258,16 +240,12 @@ export class AlertService {
 
   async endMaintenance(id: string, ctx: RequestContext): Promise<void> {
     const now = this.p.now();
-    const row = await this.p.db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await store.getWindow(this.p.db, id);
     if (!row) throw notFound('Maintenance window', id);
     // A department ends its own windows; another's is not found.
     if (ctx.principal && !inScope(ctx.principal.scope, { department: row.department_code, district: null })) throw hiddenNotFound('Maintenance window', id);
     await transaction(this.p.db, async (trx) => {
-      await trx
-        .updateTable('maintenance_windows')
-        .set({ ends_at: Math.min(row.ends_at, now) })
-        .where('id', '=', id)
-        .execute();
+      await store.endWindow(trx, id, Math.min(row.ends_at, now));
       await appendAudit(trx, { ...actorOf(ctx), action: 'maintenance.ended', targetType: 'maintenance_window', targetId: id, at: now });
     });
     this.invalidateMaintenance();
@@ -276,9 +254,7 @@ export class AlertService {
 
   /** Maintenance windows of the caller's departments (all for city-wide roles). */
   async listMaintenance(activeOnly: boolean, scope: Scope): Promise<MaintenanceWindow[]> {
-    let q = whereInScope(this.p.db.selectFrom('maintenance_windows').selectAll(), scope, { department: 'department_code' });
-    if (activeOnly) q = q.where('ends_at', '>', this.p.now());
-    return (await q.orderBy('starts_at', 'desc').limit(500).execute()).map(toWindow);
+    return (await store.listWindows(this.p.db, scope, activeOnly ? this.p.now() : undefined)).map(toWindow);
   }
 
   // ---- the engine's side ----
@@ -287,13 +263,7 @@ export class AlertService {
   async openIn(parts: number[]): Promise<Map<string, { id: string; level: Level }>> {
     const out = new Map<string, { id: string; level: Level }>();
     if (parts.length === 0) return out;
-    const rows = await this.p.db
-      .selectFrom('alerts')
-      .select(['id', 'open_key', 'level'])
-      .where('part', 'in', parts)
-      .where('open_key', 'is not', null)
-      .execute();
-    for (const r of rows) out.set(r.open_key!, { id: r.id, level: r.level as Level });
+    for (const r of await store.openAlertsIn(this.p.db, parts)) out.set(r.open_key!, { id: r.id, level: r.level as Level });
     return out;
   }
 
@@ -555,69 +525,22 @@ export class AlertService {
 
   /** Alerts in the caller's scope: those routed to a department they see, in a district they see. */
   async list(scope: Scope, q: AlertQuery): Promise<{ items: AlertRow[]; total: number }> {
-    let sel = this.p.db.selectFrom('alerts');
-    if (scope.departments !== ALL) {
-      const depts = scope.departments;
-      if (depts.length === 0) return { items: [], total: 0 };
-      sel = sel.where((eb) =>
-        eb.exists(
-          eb
-            .selectFrom('alert_recipients as r')
-            .select('r.alert_id')
-            .whereRef('r.alert_id', '=', 'alerts.id')
-            .where('r.department_code', 'in', depts as string[]),
-        ),
-      );
-    }
-    if (scope.districts !== ALL) {
-      const ds = scope.districts as string[];
-      sel = sel.where((eb) => eb.or([eb('district_adcode', 'is', null), ...(ds.length ? [eb('district_adcode', 'in', ds)] : [])]));
-    }
-    if (q.status?.length) sel = sel.where('status', 'in', q.status);
-    if (q.open !== undefined) sel = sel.where('open_key', q.open ? 'is not' : 'is', null);
-    if (q.level?.length) sel = sel.where('level', 'in', q.level);
-    if (q.ruleId) sel = sel.where('rule_id', '=', q.ruleId);
-    if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
-    if (q.district) sel = sel.where('district_adcode', '=', q.district);
-    if (q.task) sel = sel.where('task', '=', q.task);
-    if (q.predicted !== undefined) sel = sel.where('predicted', '=', q.predicted ? 1 : 0);
-    if (q.from !== undefined) sel = sel.where('raised_at', '>=', q.from);
-    if (q.to !== undefined) sel = sel.where('raised_at', '<', q.to);
-    if (q.openAt !== undefined) {
-      const at = q.openAt;
-      sel = sel
-        .where('raised_at', '<=', at)
-        .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', at)]))
-        .where((eb) => eb.or([eb('status', '!=', 'closed'), eb('updated_at', '>', at)]));
-    }
-    if (q.department) {
-      const d = q.department;
-      sel = sel.where((eb) =>
-        eb.exists(eb.selectFrom('alert_recipients as r2').select('r2.alert_id').whereRef('r2.alert_id', '=', 'alerts.id').where('r2.department_code', '=', d)),
-      );
-    }
-    const total = Number((await sel.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
-    const items = await sel.selectAll().orderBy('level').orderBy('raised_at', 'desc').limit(q.limit).offset(q.offset).execute();
-    return { items, total };
+    return store.listAlerts(this.p.db, scope, q);
   }
 
-  /** One alert, if the caller may see it. */
   /** Open alerts' departments and districts, city-wide: the operations figures, not a listing for a user. */
-  async openFigures(levels?: readonly number[]): Promise<{ department_code: string; district_adcode: string | null }[]> {
-    let q = this.p.db.selectFrom('alerts').select(['department_code', 'district_adcode']).where('status', 'in', ['raised', 'acknowledged']);
-    if (levels?.length) q = q.where('level', 'in', [...levels]);
-    return q.execute();
+  openFigures(levels?: readonly number[]): Promise<{ department_code: string; district_adcode: string | null }[]> {
+    return store.openFigures(this.p.db, levels);
   }
 
   /** When the alerts acknowledged since `since` were raised and acknowledged (time-to-acknowledge figures). */
-  async acknowledgedSince(since: number, levels?: readonly number[]): Promise<{ raisedAt: number; acknowledgedAt: number }[]> {
-    let q = this.p.db.selectFrom('alerts').select(['raised_at', 'acknowledged_at']).where('acknowledged_at', '>=', since);
-    if (levels?.length) q = q.where('level', 'in', [...levels]);
-    return (await q.execute()).map((r) => ({ raisedAt: Number(r.raised_at), acknowledgedAt: Number(r.acknowledged_at) }));
+  acknowledgedSince(since: number, levels?: readonly number[]): Promise<{ raisedAt: number; acknowledgedAt: number }[]> {
+    return store.acknowledgedSince(this.p.db, since, levels);
   }
 
+  /** One alert, if the caller may see it. */
   async get(id: string, principal: Principal | null): Promise<AlertRow> {
-    const a = await this.p.db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+    const a = await store.getAlert(this.p.db, id);
     if (!a) throw notFound('Alert', id);
     if (principal && !this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
     return a;
@@ -625,8 +548,7 @@ export class AlertService {
 
   /** The departments an alert was routed to. */
   async recipientsOf(id: string): Promise<string[]> {
-    const rows = await this.p.db.selectFrom('alert_recipients').select('department_code').distinct().where('alert_id', '=', id).execute();
-    return rows.map((r) => r.department_code);
+    return store.recipientsOf(this.p.db, id);
   }
 
   visible(scope: Scope, a: AlertRow): boolean {
@@ -638,7 +560,7 @@ export class AlertService {
   }
 
   timeline(id: string) {
-    return this.p.db.selectFrom('alert_events').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').execute();
+    return store.alertEvents(this.p.db, id);
   }
 
   /**

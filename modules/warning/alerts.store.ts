@@ -1,0 +1,125 @@
+/**
+ * SQL for reading alerts (listings, one alert, its recipients and timeline, the engine's open
+ * alerts, the city-wide figures) and for maintenance windows. The alert service's writes, with
+ * their savepoints and flapping rules, are still in alerts.ts.
+ */
+import type { Kysely, Selectable, Transaction } from 'kysely';
+import { ALL, type Scope, whereInScope } from '../../platform/auth/scope.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { AlertQuery, AlertRow } from './alert.model.js';
+import type { MaintenanceWindowTable } from './warning.tables.js';
+
+type Q = Kysely<Database> | Transaction<Database>;
+
+export type MaintenanceRow = Selectable<MaintenanceWindowTable>;
+
+/** Alerts in a scope (routed to a department it sees, in a district it sees), with the total. */
+export async function listAlerts(db: Q, scope: Scope, q: AlertQuery): Promise<{ items: AlertRow[]; total: number }> {
+  let sel = db.selectFrom('alerts');
+  if (scope.departments !== ALL) {
+    const depts = scope.departments;
+    if (depts.length === 0) return { items: [], total: 0 };
+    sel = sel.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('alert_recipients as r')
+          .select('r.alert_id')
+          .whereRef('r.alert_id', '=', 'alerts.id')
+          .where('r.department_code', 'in', depts as string[]),
+      ),
+    );
+  }
+  if (scope.districts !== ALL) {
+    const ds = scope.districts as string[];
+    sel = sel.where((eb) => eb.or([eb('district_adcode', 'is', null), ...(ds.length ? [eb('district_adcode', 'in', ds)] : [])]));
+  }
+  if (q.status?.length) sel = sel.where('status', 'in', q.status);
+  if (q.open !== undefined) sel = sel.where('open_key', q.open ? 'is not' : 'is', null);
+  if (q.level?.length) sel = sel.where('level', 'in', q.level);
+  if (q.ruleId) sel = sel.where('rule_id', '=', q.ruleId);
+  if (q.deviceId) sel = sel.where('device_id', '=', q.deviceId);
+  if (q.district) sel = sel.where('district_adcode', '=', q.district);
+  if (q.task) sel = sel.where('task', '=', q.task);
+  if (q.predicted !== undefined) sel = sel.where('predicted', '=', q.predicted ? 1 : 0);
+  if (q.from !== undefined) sel = sel.where('raised_at', '>=', q.from);
+  if (q.to !== undefined) sel = sel.where('raised_at', '<', q.to);
+  if (q.openAt !== undefined) {
+    const at = q.openAt;
+    sel = sel
+      .where('raised_at', '<=', at)
+      .where((eb) => eb.or([eb('resolved_at', 'is', null), eb('resolved_at', '>', at)]))
+      .where((eb) => eb.or([eb('status', '!=', 'closed'), eb('updated_at', '>', at)]));
+  }
+  if (q.department) {
+    const d = q.department;
+    sel = sel.where((eb) =>
+      eb.exists(eb.selectFrom('alert_recipients as r2').select('r2.alert_id').whereRef('r2.alert_id', '=', 'alerts.id').where('r2.department_code', '=', d)),
+    );
+  }
+  const total = Number((await sel.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst())?.n ?? 0);
+  const items = await sel.selectAll().orderBy('level').orderBy('raised_at', 'desc').limit(q.limit).offset(q.offset).execute();
+  return { items, total };
+}
+
+export function getAlert(db: Q, id: string): Promise<AlertRow | undefined> {
+  return db.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** The departments an alert was routed to. */
+export async function recipientsOf(db: Q, id: string): Promise<string[]> {
+  return (await db.selectFrom('alert_recipients').select('department_code').distinct().where('alert_id', '=', id).execute()).map((r) => r.department_code);
+}
+
+export function alertEvents(db: Q, id: string) {
+  return db.selectFrom('alert_events').selectAll().where('alert_id', '=', id).orderBy('at').orderBy('id').execute();
+}
+
+/** Open alerts of some rule-engine partitions. */
+export function openAlertsIn(db: Q, parts: readonly number[]) {
+  return db
+    .selectFrom('alerts')
+    .select(['id', 'open_key', 'level'])
+    .where('part', 'in', [...parts])
+    .where('open_key', 'is not', null)
+    .execute();
+}
+
+/** Open alerts' departments and districts, city-wide (operations figures). */
+export function openFigures(db: Q, levels?: readonly number[]): Promise<{ department_code: string; district_adcode: string | null }[]> {
+  let q = db.selectFrom('alerts').select(['department_code', 'district_adcode']).where('status', 'in', ['raised', 'acknowledged']);
+  if (levels?.length) q = q.where('level', 'in', [...levels]);
+  return q.execute();
+}
+
+/** When the alerts acknowledged since a time were raised and acknowledged. */
+export async function acknowledgedSince(db: Q, since: number, levels?: readonly number[]): Promise<{ raisedAt: number; acknowledgedAt: number }[]> {
+  let q = db.selectFrom('alerts').select(['raised_at', 'acknowledged_at']).where('acknowledged_at', '>=', since);
+  if (levels?.length) q = q.where('level', 'in', [...levels]);
+  return (await q.execute()).map((r) => ({ raisedAt: Number(r.raised_at), acknowledgedAt: Number(r.acknowledged_at) }));
+}
+
+// ---- maintenance windows ----
+
+/** Windows that have not ended by a time. */
+export function windowsNotEndedBy(db: Q, at: number): Promise<MaintenanceRow[]> {
+  return db.selectFrom('maintenance_windows').selectAll().where('ends_at', '>', at).execute();
+}
+
+export async function insertWindow(db: Q, row: MaintenanceRow): Promise<void> {
+  await db.insertInto('maintenance_windows').values(row).execute();
+}
+
+export function getWindow(db: Q, id: string): Promise<MaintenanceRow | undefined> {
+  return db.selectFrom('maintenance_windows').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+export async function endWindow(db: Q, id: string, endsAt: number): Promise<void> {
+  await db.updateTable('maintenance_windows').set({ ends_at: endsAt }).where('id', '=', id).execute();
+}
+
+/** A scope's windows, newest first; only those not ended by `activeAt` when given. */
+export function listWindows(db: Q, scope: Scope, activeAt?: number): Promise<MaintenanceRow[]> {
+  let q = whereInScope(db.selectFrom('maintenance_windows').selectAll(), scope, { department: 'department_code' });
+  if (activeAt !== undefined) q = q.where('ends_at', '>', activeAt);
+  return q.orderBy('starts_at', 'desc').limit(500).execute();
+}
