@@ -7,7 +7,7 @@ import type { Kysely, Selectable, Transaction } from 'kysely';
 import { ALL, type Scope, whereInScope } from '../../platform/auth/scope.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { AlertQuery, AlertRow } from './alert.model.js';
-import type { MaintenanceWindowTable } from './warning.tables.js';
+import type { AlertEventTable, MaintenanceWindowTable } from './warning.tables.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -122,4 +122,9 @@ export function listWindows(db: Q, scope: Scope, activeAt?: number): Promise<Mai
   let q = whereInScope(db.selectFrom('maintenance_windows').selectAll(), scope, { department: 'department_code' });
   if (activeAt !== undefined) q = q.where('ends_at', '>', activeAt);
   return q.orderBy('starts_at', 'desc').limit(500).execute();
+}
+
+/** An entry on an alert's timeline. */
+export async function insertAlertEvent(db: Q, row: Selectable<AlertEventTable>): Promise<void> {
+  await db.insertInto('alert_events').values(row).execute();
 }

@@ -477,20 +477,17 @@ export class AlertService {
     comment: string | null,
     data: Record<string, unknown>,
   ): Promise<void> {
-    await trx
-      .insertInto('alert_events')
-      .values({
-        id: newId('ale', at),
-        alert_id: alertId,
-        at,
-        actor_id: principal?.id ?? null,
-        actor_name: principal ? (principal.displayName ?? principal.name) : 'system',
-        action,
-        level,
-        comment,
-        data: JSON.stringify(data),
-      })
-      .execute();
+    await store.insertAlertEvent(trx, {
+      id: newId('ale', at),
+      alert_id: alertId,
+      at,
+      actor_id: principal?.id ?? null,
+      actor_name: principal ? (principal.displayName ?? principal.name) : 'system',
+      action,
+      level,
+      comment,
+      data: JSON.stringify(data),
+    });
   }
 
   /** Announces an escalation on the live stream (in-app) and as an event for other modules. */

@@ -1,7 +1,7 @@
 /** SQL for notification endpoints and the development outbox (what the dev SMS gateway and mailer "sent"). */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../../platform/storage/schema.js';
-import type { NotificationEndpointTable } from './warning.tables.js';
+import type { AlertTimerTable, NotificationEndpointTable, NotificationTable } from './warning.tables.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
@@ -30,4 +30,80 @@ export async function deleteEndpoint(db: Q, id: string): Promise<void> {
 /** The newest messages of the development outbox. */
 export function listDevOutbox(db: Q, limit: number) {
   return db.selectFrom('dev_outbox').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
+}
+
+// ---- the development gateway ----
+
+export async function writeDevOutbox(
+  db: Q,
+  m: { id: string; channel: 'sms' | 'email'; address: string; subject: string | null; body: string; at: number },
+): Promise<void> {
+  await db.insertInto('dev_outbox').values({ id: m.id, channel: m.channel, address: m.address, subject: m.subject, body: m.body, created_at: m.at }).execute();
+}
+
+// ---- notifications ----
+
+export type NotificationRow = Selectable<NotificationTable>;
+
+/** Enabled endpoints of these departments that take messages of this level or a lower-numbered one. */
+export function endpointsFor(db: Q, departments: readonly string[], level: number): Promise<EndpointRow[]> {
+  if (departments.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('notification_endpoints')
+    .selectAll()
+    .where('department_code', 'in', [...departments])
+    .where('enabled', '=', 1)
+    .where('min_level', '>=', level)
+    .execute();
+}
+
+export async function insertNotifications(db: Q, rows: NotificationRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('notifications').values(rows).execute();
+}
+
+/** Records the outcome of a delivery attempt and releases the claim. */
+export async function settleNotification(
+  db: Q,
+  id: string,
+  set: Partial<Pick<NotificationRow, 'status' | 'attempts' | 'next_at' | 'sent_at' | 'last_error'>>,
+): Promise<void> {
+  await db
+    .updateTable('notifications')
+    .set({ ...set, claimed_until: null })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Cancels what is still queued for an endpoint; returns how many. */
+export async function cancelForEndpoint(db: Q, endpointId: string): Promise<number> {
+  const r = await db
+    .updateTable('notifications')
+    .set({ status: 'cancelled', claimed_until: null })
+    .where('endpoint_id', '=', endpointId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** The messages about one subject (an alert, an incident), oldest first. */
+export function notificationsFor(db: Q, subject: string, id: string): Promise<NotificationRow[]> {
+  return db.selectFrom('notifications').selectAll().where('alert_id', '=', id).where('subject', '=', subject).orderBy('created_at').execute();
+}
+
+// ---- escalation timers ----
+
+/** Closes an alert's escalation timers still pending. */
+export async function closeTimers(db: Q, alertId: string, at: number): Promise<void> {
+  await db.updateTable('alert_timers').set({ done_at: at }).where('alert_id', '=', alertId).where('done_at', 'is', null).execute();
+}
+
+export async function insertTimers(db: Q, rows: Selectable<AlertTimerTable>[]): Promise<void> {
+  if (rows.length) await db.insertInto('alert_timers').values(rows).execute();
+}
+
+/** Takes a claimed timer: marks it done and returns it. */
+export async function takeTimer(db: Q, id: string, at: number): Promise<Selectable<AlertTimerTable>> {
+  const timer = await db.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+  await db.updateTable('alert_timers').set({ done_at: at }).where('id', '=', id).execute();
+  return timer;
 }

@@ -20,6 +20,8 @@ import type { Platform } from '../../platform/context.js';
 import type { AlertRow, Recipient } from './alert.model.js';
 import { LEVELS } from './rules.js';
 import { claimDue } from '../../platform/storage/claims.js';
+import * as store from './notify.store.js';
+import { getAlert, insertAlertEvent } from './alerts.store.js';
 
 export type ChannelName = 'webhook' | 'sms' | 'email';
 
@@ -91,10 +93,14 @@ export class DevelopmentSmsGateway implements Channel {
   constructor(private readonly p: Platform) {}
   async send(d: Delivery): Promise<void> {
     if (!/^\+?[0-9]{6,15}$/.test(d.address)) throw new Error(`not a phone number: ${d.address}`);
-    await this.p.db
-      .insertInto('dev_outbox')
-      .values({ id: newId('dvo', this.p.now()), channel: 'sms', address: d.address, subject: null, body: d.text.slice(0, 500), created_at: this.p.now() })
-      .execute();
+    await store.writeDevOutbox(this.p.db, {
+      id: newId('dvo', this.p.now()),
+      channel: 'sms',
+      address: d.address,
+      subject: null,
+      body: d.text.slice(0, 500),
+      at: this.p.now(),
+    });
   }
 }
 
@@ -104,10 +110,14 @@ export class DevelopmentMailer implements Channel {
   constructor(private readonly p: Platform) {}
   async send(d: Delivery): Promise<void> {
     if (!/^[^@\s]+@[^@\s]+$/.test(d.address)) throw new Error(`not an e-mail address: ${d.address}`);
-    await this.p.db
-      .insertInto('dev_outbox')
-      .values({ id: newId('dvo', this.p.now()), channel: 'email', address: d.address, subject: d.subject, body: d.text, created_at: this.p.now() })
-      .execute();
+    await store.writeDevOutbox(this.p.db, {
+      id: newId('dvo', this.p.now()),
+      channel: 'email',
+      address: d.address,
+      subject: d.subject,
+      body: d.text,
+      at: this.p.now(),
+    });
   }
 }
 
@@ -202,20 +212,17 @@ export class Notifier {
         return `【${this.p.profile.signatures.alerts}】${alert.levelLabel.zh} ${alert.title.zh}（${eventZh(String(payload.event))}）`;
       },
       failed: async (m, attempts, error) => {
-        await this.p.db
-          .insertInto('alert_events')
-          .values({
-            id: newId('ale', this.p.now()),
-            alert_id: m.alert_id,
-            at: this.p.now(),
-            actor_id: null,
-            actor_name: 'system',
-            action: 'notify_failed',
-            level: null,
-            comment: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${error}`.slice(0, 2000),
-            data: JSON.stringify({ notification: m.id }),
-          })
-          .execute();
+        await insertAlertEvent(this.p.db, {
+          id: newId('ale', this.p.now()),
+          alert_id: m.alert_id,
+          at: this.p.now(),
+          actor_id: null,
+          actor_name: 'system',
+          action: 'notify_failed',
+          level: null,
+          comment: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${error}`.slice(0, 2000),
+          data: JSON.stringify({ notification: m.id }),
+        });
       },
     });
   }
@@ -235,13 +242,7 @@ export class Notifier {
     o: { subject: string; subjectId: string; level: number; role: string | null; event: string; messages: QueuedMessage[] },
   ): Promise<number> {
     if (o.messages.length === 0) return 0;
-    const endpoints = await trx
-      .selectFrom('notification_endpoints')
-      .selectAll()
-      .where('department_code', 'in', [...new Set(o.messages.map((m) => m.department))])
-      .where('enabled', '=', 1)
-      .where('min_level', '>=', o.level)
-      .execute();
+    const endpoints = await store.endpointsFor(trx, [...new Set(o.messages.map((m) => m.department))], o.level);
     const now = this.p.now();
     const rows = o.messages.flatMap((msg) =>
       endpoints
@@ -269,7 +270,7 @@ export class Notifier {
           sent_at: null,
         })),
     );
-    if (rows.length) await trx.insertInto('notifications').values(rows).execute();
+    await store.insertNotifications(trx, rows);
     return rows.length;
   }
 
@@ -298,23 +299,20 @@ export class Notifier {
   async onChange(trx: Transaction<Database>, a: AlertRow, event: string, quiet: boolean): Promise<void> {
     const now = this.p.now();
     if (event === 'raised' || event === 'reopened' || event === 'level_raised') {
-      await trx.updateTable('alert_timers').set({ done_at: now }).where('alert_id', '=', a.id).where('done_at', 'is', null).execute();
+      await store.closeTimers(trx, a.id, now);
       if (!a.simulated || this.notifySimulated) {
         // Never a query on p.db here: on SQLite the caller's transaction holds the only connection.
         const policy = this.policy?.value ?? DEFAULT_ESCALATION;
         const [m1, m2] = policy.afterMinutes[String(a.level) as '1'] ?? DEFAULT_ESCALATION.afterMinutes['4'];
-        await trx
-          .insertInto('alert_timers')
-          .values([
-            { id: newId('alt', now), alert_id: a.id, stage: 1, due_at: now + m1 * 60_000, done_at: null, claimed_until: null },
-            { id: newId('alt', now), alert_id: a.id, stage: 2, due_at: now + m2 * 60_000, done_at: null, claimed_until: null },
-          ])
-          .execute();
+        await store.insertTimers(trx, [
+          { id: newId('alt', now), alert_id: a.id, stage: 1, due_at: now + m1 * 60_000, done_at: null, claimed_until: null },
+          { id: newId('alt', now), alert_id: a.id, stage: 2, due_at: now + m2 * 60_000, done_at: null, claimed_until: null },
+        ]);
       }
       // A flapping alert's comings and goings are on its timeline, not on everyone's phone.
       if (!quiet) await this.enqueue(trx, a, event, null);
     } else if (event === 'acknowledged' || event === 'resolved' || event === 'closed' || event === 'cleared') {
-      await trx.updateTable('alert_timers').set({ done_at: now }).where('alert_id', '=', a.id).where('done_at', 'is', null).execute();
+      await store.closeTimers(trx, a.id, now);
       if (event !== 'acknowledged') await this.enqueue(trx, a, event, null);
     }
   }
@@ -366,27 +364,23 @@ export class Notifier {
     for (const { id } of due) {
       const policy = await this.escalationPolicy();
       const fired = await transaction(this.p.db, async (trx) => {
-        const timer = await trx.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-        const a = await trx.selectFrom('alerts').selectAll().where('id', '=', timer.alert_id).executeTakeFirst();
-        await trx.updateTable('alert_timers').set({ done_at: now }).where('id', '=', id).execute();
+        const timer = await store.takeTimer(trx, id, now);
+        const a = await getAlert(trx, timer.alert_id);
         if (a?.status !== 'raised') return undefined; // acknowledged or over in the meantime
         const role = policy.roles[timer.stage - 1] ?? 'duty_officer';
         const departments = json.parse<Recipient[]>(a.recipients, []).map((r) => r.department);
         const queued = await this.enqueue(trx, a, 'escalated', role);
-        await trx
-          .insertInto('alert_events')
-          .values({
-            id: newId('ale', now),
-            alert_id: a.id,
-            at: now,
-            actor_id: null,
-            actor_name: 'system',
-            action: 'escalated',
-            level: a.level,
-            comment: `not acknowledged after ${Math.round((now - a.raised_at) / 60_000)} min: escalated to ${role}`,
-            data: JSON.stringify({ stage: timer.stage, role, departments, messages: queued }),
-          })
-          .execute();
+        await insertAlertEvent(trx, {
+          id: newId('ale', now),
+          alert_id: a.id,
+          at: now,
+          actor_id: null,
+          actor_name: 'system',
+          action: 'escalated',
+          level: a.level,
+          comment: `not acknowledged after ${Math.round((now - a.raised_at) / 60_000)} min: escalated to ${role}`,
+          data: JSON.stringify({ stage: timer.stage, role, departments, messages: queued }),
+        });
         return { a, stage: timer.stage, role, departments };
       });
       if (fired) {
@@ -413,12 +407,10 @@ export class Notifier {
       due.map(async (m) => {
         n++;
         const channel = this.channels[m.channel as ChannelName];
-        const endpoint = m.endpoint_id
-          ? await this.p.db.selectFrom('notification_endpoints').select('secret').where('id', '=', m.endpoint_id).executeTakeFirst()
-          : undefined;
+        const endpoint = m.endpoint_id ? await store.getEndpoint(this.p.db, m.endpoint_id) : undefined;
         // An endpoint removed since the message was queued: nothing more goes to it.
         if (m.endpoint_id && !endpoint) {
-          await this.p.db.updateTable('notifications').set({ status: 'cancelled', claimed_until: null }).where('id', '=', m.id).execute();
+          await store.settleNotification(this.p.db, m.id, { status: 'cancelled' });
           return;
         }
         const payload = json.parse<Record<string, unknown>>(m.payload, {});
@@ -436,26 +428,17 @@ export class Notifier {
             text,
             payload,
           });
-          await this.p.db
-            .updateTable('notifications')
-            .set({ status: 'sent', attempts: m.attempts + 1, sent_at: this.p.now(), claimed_until: null, last_error: null })
-            .where('id', '=', m.id)
-            .execute();
+          await store.settleNotification(this.p.db, m.id, { status: 'sent', attempts: m.attempts + 1, sent_at: this.p.now(), last_error: null });
           this.sent.inc({ channel: m.channel, outcome: 'sent' });
         } catch (err) {
           const attempts = m.attempts + 1;
           const failed = attempts > this.backoff.length;
-          await this.p.db
-            .updateTable('notifications')
-            .set({
-              status: failed ? 'failed' : 'pending',
-              attempts,
-              next_at: failed ? m.next_at : this.p.now() + this.backoff[attempts - 1]!,
-              claimed_until: null,
-              last_error: (err as Error).message.slice(0, 1000),
-            })
-            .where('id', '=', m.id)
-            .execute();
+          await store.settleNotification(this.p.db, m.id, {
+            status: failed ? 'failed' : 'pending',
+            attempts,
+            next_at: failed ? m.next_at : this.p.now() + this.backoff[attempts - 1]!,
+            last_error: (err as Error).message.slice(0, 1000),
+          });
           this.sent.inc({ channel: m.channel, outcome: failed ? 'failed' : 'retry' });
           if (failed) await handler.failed(m, attempts, (err as Error).message);
         }
@@ -466,13 +449,7 @@ export class Notifier {
 
   /** Cancels what is still queued for an endpoint (it is being removed). */
   async cancelFor(trx: Transaction<Database>, endpointId: string): Promise<number> {
-    const r = await trx
-      .updateTable('notifications')
-      .set({ status: 'cancelled', claimed_until: null })
-      .where('endpoint_id', '=', endpointId)
-      .where('status', '=', 'pending')
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows);
+    return store.cancelForEndpoint(trx, endpointId);
   }
 
   async forAlert(alertId: string) {
@@ -481,13 +458,7 @@ export class Notifier {
 
   /** The messages about one subject, addresses masked. */
   async forSubject(subject: string, id: string) {
-    const rows = await this.p.db
-      .selectFrom('notifications')
-      .selectAll()
-      .where('alert_id', '=', id)
-      .where('subject', '=', subject)
-      .orderBy('created_at')
-      .execute();
+    const rows = await store.notificationsFor(this.p.db, subject, id);
     return rows.map((r) => ({
       id: r.id,
       channel: r.channel,
