@@ -143,32 +143,21 @@ export async function ruleVersions(p: Platform, id: string, principal: Principal
   }));
 }
 
+/** A version of a rule: its row's columns (a saved version clears a suspension) and its history row. */
+function ruleVersion(id: string, def: RuleDefinition, enabled: boolean, version: number, by: string | null, now: number) {
+  const definition = JSON.stringify(definitionOf(def));
+  const common = { version, definition, schema_version: RULE_SCHEMA_VERSION, enabled: enabled ? 1 : 0 };
+  return {
+    row: { ...common, status: enabled ? 'active' : 'disabled', suspended_reason: null, owner: def.owner, task: def.task, updated_at: now },
+    history: { ...common, rule_id: id, changed_by: by, changed_at: now },
+  };
+}
+
 /** Stores version 1 of a rule (the rule and its first version row), inside the caller's transaction. */
 export async function insertRule(trx: Transaction<Database>, id: string, def: RuleDefinition, enabled: boolean, by: string | null, now: number): Promise<void> {
-  const text = JSON.stringify(definitionOf(def));
-  await store.insertRuleRow(trx, {
-    id,
-    version: 1,
-    definition: text,
-    schema_version: RULE_SCHEMA_VERSION,
-    enabled: enabled ? 1 : 0,
-    status: enabled ? 'active' : 'disabled',
-    suspended_reason: null,
-    owner: def.owner,
-    task: def.task,
-    created_by: by,
-    created_at: now,
-    updated_at: now,
-  });
-  await store.insertRuleVersion(trx, {
-    rule_id: id,
-    version: 1,
-    definition: text,
-    schema_version: RULE_SCHEMA_VERSION,
-    enabled: enabled ? 1 : 0,
-    changed_by: by,
-    changed_at: now,
-  });
+  const v = ruleVersion(id, def, enabled, 1, by, now);
+  await store.insertRuleRow(trx, { ...v.row, id, created_by: by, created_at: now });
+  await store.insertRuleVersion(trx, v.history);
 }
 
 export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
@@ -204,30 +193,12 @@ export async function updateRule(p: Platform, id: string, def: RuleDefinition, e
   }
   await checkRule(p, def);
   const now = p.now();
-  const text = JSON.stringify(definitionOf(def));
   const version = expectVersion + 1;
+  const v = ruleVersion(id, def, enabled, version, ctx.principal?.id ?? null, now);
   await transaction(p.db, async (trx) => {
-    const updated = await store.updateRuleRow(trx, id, expectVersion, {
-      version,
-      definition: text,
-      schema_version: RULE_SCHEMA_VERSION,
-      enabled: enabled ? 1 : 0,
-      status: enabled ? 'active' : 'disabled',
-      suspended_reason: null,
-      owner: def.owner,
-      task: def.task,
-      updated_at: now,
-    });
+    const updated = await store.updateRuleRow(trx, id, expectVersion, v.row);
     if (!updated) throw new AppError('WD_ERR_VERSION_CONFLICT', `Rule ${id} is at version ${cur.version}, not ${expectVersion}; reload it`);
-    await store.insertRuleVersion(trx, {
-      rule_id: id,
-      version,
-      definition: text,
-      schema_version: RULE_SCHEMA_VERSION,
-      enabled: enabled ? 1 : 0,
-      changed_by: ctx.principal?.id ?? null,
-      changed_at: now,
-    });
+    await store.insertRuleVersion(trx, v.history);
     await appendAudit(trx, { ...actorOf(ctx), action: 'rule.updated', targetType: 'warning_rule', targetId: id, details: { version, enabled }, at: now });
   });
   await p.bus.publish('warning.rule_changed', { id, version });
