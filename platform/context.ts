@@ -9,6 +9,7 @@ import type { EventBus } from './bus/bus.js';
 import type { Outbox } from './bus/outbox.js';
 import type { CalendarService } from './calendar/calendar.service.js';
 import type { QueryLimits } from './http/limits.js';
+import type { Notifier } from './notify/notifier.js';
 import type { CityProfile } from './profile/profile.js';
 import type { Db, Storage } from './storage/db.js';
 
@@ -22,6 +23,8 @@ export interface Platform {
   calendar: CalendarService;
   /** Bounds of every query that takes a range, a page or a resolution. */
   limits: QueryLimits;
+  /** Messages to departments' webhooks, SMS numbers and e-mail addresses, about any module's subjects. */
+  notifier: Notifier;
   log: FastifyBaseLogger;
   /** Current time in epoch ms; tests may replace it. */
   now: () => number;

@@ -17,6 +17,8 @@ import { calendarRoutes } from '../platform/calendar/calendar.routes.js';
 import { CalendarService } from '../platform/calendar/calendar.service.js';
 import { PAGE_SECURITY_HEADERS, redactUrl, registerHttpPlatform, requestId } from '../platform/http/http.js';
 import { lazyChildLogger } from '../platform/http/lazy-logger.js';
+import { Notifier, notifyRoutes } from '../platform/notify/index.js';
+import { type Job, every } from '../platform/jobs.js';
 import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
@@ -112,6 +114,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
   let outbox: Outbox | undefined;
   let sensing: Sensing | undefined;
   let warning: Warning | undefined;
+  let delivery: Job | undefined;
   try {
     await migrateAll(storage.db);
     bus = opts.bus ?? (await openBus(config.natsUrl, app.log));
@@ -124,6 +127,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     // Events left by a crash, or recorded while the broker was away, go out on start and then every second.
     await outbox.flush();
     outbox.startRelay(1000);
+    // Messages to departments' endpoints for every module; the clock is the platform's (a test may replace it).
+    const notifier = new Notifier(
+      { db: storage.db, log: app.log, now: () => platform.now() },
+      { egress: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate } },
+    );
     const platform: Platform = {
       storage,
       db: storage.db,
@@ -132,6 +140,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       profile,
       calendar,
       limits: queryLimits(config),
+      notifier,
       log: app.log,
       now: opts.now ?? Date.now,
     };
@@ -160,6 +169,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       authenticateTicket: (t) => authenticateTicket(platform, t),
       metricsToken: config.metricsToken,
     });
+    notifier.registerMetrics(registry);
 
     app.get(
       '/healthz',
@@ -223,10 +233,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       engine: config.warningEngine,
       partitions: config.warningPartitions,
       leaseMs: config.warningLease * 1000,
-      notifier: {
-        egress: { allowHttp: config.webhookAllowHttp, allowPrivate: config.webhookAllowPrivate },
-        notifySimulated: config.simulate,
-      },
+      escalation: { notifySimulated: config.simulate },
     });
     const theWarning = warning;
 
@@ -234,7 +241,6 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       platform,
       { demoData: config.demoAccounts, chromiumPath: config.chromiumPath },
       engine!,
-      theWarning.notifier,
       theWarning.alerts,
       theSensing.live,
     );
@@ -258,6 +264,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(auditRoutes, { ...api, db: storage.db });
     await app.register(calendarRoutes, { ...api, calendar });
     await app.register(workflowRoutes, { ...api, engine: engine! });
+    await app.register(notifyRoutes, { ...api, notifier });
+
+    // Messages are rows: any process delivers them (claimed with a lease), once every module has
+    // registered the subjects it notifies about.
+    if (opts.scheduler !== false) delivery = every(1000, 'notification delivery', () => notifier.deliverDue(), app.log);
+    const theDelivery = delivery;
 
     await registerWebApps(app, opts.webDir ?? findUp('../dist/web', '../web') ?? resolve('dist/web'));
 
@@ -278,6 +290,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       close: async () => {
         await brain.close();
         await command.close();
+        await theDelivery?.stop();
         await app.close();
         await theWarning.close();
         await theSensing.close();
@@ -288,6 +301,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
     };
   } catch (err) {
+    await delivery?.stop();
     await warning?.close().catch(() => undefined);
     await sensing?.close().catch(() => undefined);
     await engine?.stopScheduler();

@@ -102,6 +102,8 @@ export interface TestApp<B extends EventBus = MemoryBus> extends Wudang {
   login(username: string, password?: string): Promise<string>;
   /** GET/POST/... with a bearer token, returning status and parsed JSON. */
   call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: any; headers: Record<string, unknown> }>;
+  /** One turn of what the scheduler does every second for messages: due escalations fire, then due messages go out. */
+  notificationsDue(): Promise<void>;
 }
 
 export async function startApp(d: DialectFixture, config: Partial<Config> = {}, opts: BuildOptions = {}): Promise<TestApp> {
@@ -142,6 +144,10 @@ function asTestApp<B extends EventBus>(w: Wudang, storage: Storage, bus: B, owns
     bus,
     inject: (o) => w.app.inject(o),
     call,
+    async notificationsDue() {
+      await w.warning.escalation.escalateDue();
+      await w.platform.notifier.deliverDue();
+    },
     async login(username, password) {
       const r = await call('POST', '/api/auth/login', undefined, { username, password: password ?? (username === 'admin' ? ADMIN_PASSWORD : DEMO_PASSWORD) });
       if (r.status !== 200) throw new Error(`login ${username} failed: ${r.status} ${JSON.stringify(r.body)}`);

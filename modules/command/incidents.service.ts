@@ -17,7 +17,6 @@ import { json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { EmTaskTable } from './command.tables.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
-import type { Notifier } from '../warning/index.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { DISTRICT_UNIT, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan } from './plans.js';
 import { type Plan, getPlan, listPlans } from './plans.service.js';
@@ -83,8 +82,6 @@ export class IncidentService {
   constructor(
     private readonly p: Platform,
     private readonly workflow: WorkflowEngine,
-    /** The alert notifier's channels (webhook, SMS, e-mail) also carry task messages; drills never go out. */
-    private readonly notifier?: Notifier,
     private readonly alerts?: AlertReader,
   ) {
     this.statistics = new IncidentStatistics(p);
@@ -94,7 +91,8 @@ export class IncidentService {
 
   async start(): Promise<void> {
     await this.workflow.register(TASK_DEFINITION);
-    this.notifier?.registerSubject('incident', {
+    // The platform's notification service carries task messages (webhook, SMS, e-mail); drills never go out.
+    this.p.notifier.registerSubject('incident', {
       text: (_m, payload) => {
         const inc = payload.incident as { title: string; level: number };
         const task = payload.task as { title: { zh: string }; acceptBy: number; dueAt: number; state?: string };
@@ -106,7 +104,7 @@ export class IncidentService {
       failed: (m, attempts, error) =>
         transaction(this.p.db, (trx) =>
           appendIncidentEvent(trx, {
-            incidentId: m.alert_id,
+            incidentId: m.subject_id,
             at: this.p.now(),
             ctx: null,
             unit: m.department_code,
@@ -127,9 +125,9 @@ export class IncidentService {
         const inc = await this.get(task.incident_id);
         await transaction(this.p.db, async (trx) => {
           // Messages to the unit's endpoints kept for the roles escalated to (its leader, the duty officer).
-          if (this.notifier && inc.drill !== 1)
+          if (inc.drill !== 1)
             for (const role of d.notify)
-              await this.notifier.queue(trx, {
+              await this.p.notifier.queue(trx, {
                 subject: 'incident',
                 subjectId: inc.id,
                 level: inc.level ?? inc.severity,
@@ -439,8 +437,8 @@ export class IncidentService {
       })),
     );
     // Each unit's endpoints (SMS to its duty phone, e-mail, its system's webhook) get its tasks; drills stay in-app.
-    if (this.notifier && inc.drill !== 1)
-      await this.notifier.queue(trx, {
+    if (inc.drill !== 1)
+      await this.p.notifier.queue(trx, {
         subject: 'incident',
         subjectId: inc.id,
         level,
@@ -736,7 +734,7 @@ export class IncidentService {
 
   /** The messages sent about an incident's tasks (SMS, e-mail, webhook), addresses masked. */
   async messages(id: string) {
-    return this.notifier ? this.notifier.forSubject('incident', id) : [];
+    return this.p.notifier.forSubject('incident', id);
   }
 
   /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */

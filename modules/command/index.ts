@@ -6,7 +6,6 @@
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import type { Platform } from '../../platform/context.js';
 import type { LiveHub } from '../sensing/index.js';
-import type { Notifier } from '../warning/index.js';
 import { type AlertReader, IncidentService } from './incidents.service.js';
 import { ResourceService } from './resources.service.js';
 import { seedPlans, seedResources } from './seed.js';
@@ -34,12 +33,11 @@ export async function startCommand(
   p: Platform,
   settings: CommandSettings,
   workflow: WorkflowEngine,
-  notifier?: Notifier,
   alerts?: AlertReader,
   live?: Pick<LiveHub, 'incident'>,
 ): Promise<Command> {
   await seedPlans(p);
-  const incidents = new IncidentService(p, workflow, notifier, alerts);
+  const incidents = new IncidentService(p, workflow, alerts);
   await incidents.start();
   const resources = new ResourceService(p);
   // Sample resources for the demo city (fictional names, marked 示例); a real city registers its own.

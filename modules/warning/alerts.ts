@@ -16,7 +16,7 @@ import type { Selectable } from 'kysely';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Evidence } from './conditions.js';
 import { insidePolygon } from './conditions.js';
-import type { Notifier } from './notify.js';
+import type { AlertEscalation } from './escalation.js';
 import { LEVELS, type Level, type Rule } from './rules.js';
 
 export type { AlertQuery, AlertRow, AlertStatus, Recipient } from './alert.model.js';
@@ -119,7 +119,7 @@ export class AlertService {
 
   constructor(
     private readonly p: Platform,
-    readonly notifier?: Notifier,
+    readonly escalation?: AlertEscalation,
   ) {}
 
   // ---- routing ----
@@ -278,7 +278,7 @@ export class AlertService {
     const recipients = c.level !== null ? await this.recipients(c.rule, c.subject.district, c.subject.department) : [];
     const silence = c.level !== null ? await this.silencedBy(c.subject, Math.max(now, c.at)) : undefined;
     const events: { type: 'alert.raised' | 'alert.updated'; row: AlertRow; action: string }[] = [];
-    await this.notifier?.prepare();
+    await this.escalation?.prepare();
     const result = await transaction(this.p.db, async (trx) => {
       const open = await trx.selectFrom('alerts').selectAll().where('open_key', '=', key).executeTakeFirst();
       if (c.level === null) {
@@ -294,7 +294,7 @@ export class AlertService {
           return { outcome: 'clear_scheduled', alert: open };
         }
         const row = await this.resolveRow(trx, open, now, null, 'cleared', 'condition no longer holds', { evidence: c.evidence });
-        await this.notifier?.onChange(trx, row, 'cleared', open.flapping === 1);
+        await this.escalation?.onChange(trx, row, 'cleared', open.flapping === 1);
         events.push({ type: 'alert.updated', row, action: 'cleared' });
         return { outcome: 'cleared', alert: row };
       }
@@ -312,7 +312,7 @@ export class AlertService {
         const action = c.level === open.level ? (c.predicted ? 'predicted' : 'confirmed') : raisedLevel ? 'level_raised' : 'level_lowered';
         await this.event(trx, open.id, now, null, action, c.level, describe(c), { from: open.level, to: c.level, evidence: c.evidence });
         const row = { ...open, level: c.level, predicted: c.predicted ? 1 : 0, status, evidence, updated_at: now, clear_due: null, rev: open.rev + 1 };
-        await this.notifier?.onChange(trx, row, action, open.flapping === 1);
+        await this.escalation?.onChange(trx, row, action, open.flapping === 1);
         events.push({ type: 'alert.updated', row, action });
         return { outcome: 'relevelled', alert: row };
       }
@@ -355,7 +355,7 @@ export class AlertService {
             evidence: c.evidence,
           });
           const row: AlertRow = { ...last, ...set };
-          await this.notifier?.onChange(trx, row, 'reopened', last.flapping === 1 || flapping === 1);
+          await this.escalation?.onChange(trx, row, 'reopened', last.flapping === 1 || flapping === 1);
           events.push({ type: 'alert.updated', row, action: 'reopened' });
           return { outcome: 'reopened', alert: row };
         }
@@ -412,7 +412,7 @@ export class AlertService {
         evidence: c.evidence,
         recipients: recipients.map((r) => r.department),
       });
-      await this.notifier?.onChange(trx, row, 'raised', false);
+      await this.escalation?.onChange(trx, row, 'raised', false);
       events.push({ type: 'alert.raised', row, action: 'raised' });
       return { outcome: 'raised', alert: row };
     });
@@ -425,13 +425,13 @@ export class AlertService {
     const now = this.p.now();
     const due = await this.p.db.selectFrom('alerts').selectAll().where('clear_due', '<=', now).where('open_key', 'is not', null).limit(200).execute();
     let n = 0;
-    await this.notifier?.prepare();
+    await this.escalation?.prepare();
     for (const a of due) {
       const row = await transaction(this.p.db, async (trx) => {
         const cur = await trx.selectFrom('alerts').selectAll().where('id', '=', a.id).executeTakeFirst();
         if (!cur || cur.open_key === null || cur.clear_due === null || cur.clear_due > now) return undefined;
         const row = await this.resolveRow(trx, cur, now, null, 'cleared', 'condition stayed clear', {});
-        await this.notifier?.onChange(trx, row, 'cleared', cur.flapping === 1);
+        await this.escalation?.onChange(trx, row, 'cleared', cur.flapping === 1);
         return row;
       });
       if (row) {
@@ -578,7 +578,7 @@ export class AlertService {
         errors: [{ pointer: '/body/comment', detail: 'required' }],
       });
     const events: { type: 'alert.updated'; row: AlertRow; action: string }[] = [];
-    await this.notifier?.prepare();
+    await this.escalation?.prepare();
     const row = await transaction(this.p.db, async (trx) => {
       const a = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
       if (!a) throw notFound('Alert', id);
@@ -607,7 +607,7 @@ export class AlertService {
         if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Alert changed while you acted; reload and retry');
         await this.event(trx, a.id, now, principal, 'acknowledged', a.level, comment, {});
         next = { ...a, ...set };
-        await this.notifier?.onChange(trx, next, 'acknowledged', false);
+        await this.escalation?.onChange(trx, next, 'acknowledged', false);
       } else {
         if (!open) throw new AppError('WD_ERR_CONFLICT', `Alert is already ${a.status}`, { alertStatus: a.status });
         next = await this.resolveRow(

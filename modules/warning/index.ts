@@ -9,35 +9,35 @@ import { every } from '../../platform/jobs.js';
 import type { Sensing } from '../sensing/index.js';
 import { AlertService } from './alerts.js';
 import { type EngineOptions, WarningEngine } from './engine.js';
-import { Notifier, type NotifierOptions } from './notify.js';
+import { AlertEscalation, type EscalationOptions } from './escalation.js';
 import { seedRules } from './seed.js';
 import type { Warning } from './warning.types.js';
 
 export { warningRoutes } from './warning.routes.js';
 export { migrations } from './migrations/index.js';
 export type { Warning } from './warning.types.js';
-// What other modules use: derived values (AQI, water class, load) and the notifier's type.
+// What other modules use: derived values (AQI, water class, load).
 export { DERIVED, readValue } from './derived.js';
 export { computeAqi } from './aqi.js';
-export type { Notifier } from './notify.js';
 
 /** The city-wide alert figures the operations screen reads (the alert service provides them). */
 export type AlertFigures = Pick<import('./alerts.js').AlertService, 'openFigures' | 'acknowledgedSince'>;
 
 export interface WarningOptions extends Omit<EngineOptions, 'registry'> {
   registry?: Registry;
-  notifier?: Omit<NotifierOptions, 'registry'>;
+  escalation?: EscalationOptions;
   /** Evaluate rules in this process (default true). */
   engine?: boolean;
 }
 
 export async function startWarning(p: Platform, sensing: Sensing, opts: WarningOptions = {}): Promise<Warning> {
   await seedRules(p);
-  const notifier = new Notifier(p, { ...opts.notifier, ...(opts.registry ? { registry: opts.registry } : {}) });
-  const alerts = new AlertService(p, notifier);
-  notifier.onEscalated = (a, stage, role, departments) => alerts.announceEscalation(a, stage, role, departments);
-  // Messages and escalations are rows: any process delivers them (claimed with a lease).
-  const delivery = opts.timers === false ? undefined : every(1000, 'alert notification', () => notifier.runDue(), p.log);
+  const escalation = new AlertEscalation(p, opts.escalation);
+  const alerts = new AlertService(p, escalation);
+  escalation.onEscalated = (a, stage, role, departments) => alerts.announceEscalation(a, stage, role, departments);
+  // Escalation timers are rows: any process fires them (claimed with a lease); the platform's
+  // notification service delivers the messages.
+  const escalating = opts.timers === false ? undefined : every(1000, 'alert escalation', () => escalation.escalateDue(), p.log);
   // Alerts reach the live stream of every process: each process pushes to its own clients.
   const live = await Promise.all(
     (['alert.raised', 'alert.updated'] as const).map((type) =>
@@ -51,11 +51,11 @@ export async function startWarning(p: Platform, sensing: Sensing, opts: WarningO
   }
   return {
     alerts,
-    notifier,
+    escalation,
     ...(engine ? { engine } : {}),
     close: async () => {
       for (const s of live) await s.unsubscribe();
-      await delivery?.stop();
+      await escalating?.stop();
       await engine?.close();
     },
   };

@@ -6,7 +6,6 @@ import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { inScope } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
-import { checkEgressUrl } from '../../platform/http/egress.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
@@ -18,9 +17,7 @@ import type { AlertRow, AlertStatus } from './alerts.js';
 import { backtest } from './backtest.js';
 import { DERIVED } from './derived.js';
 import type { Warning } from './warning.types.js';
-import { maskAddress } from './notify.js';
-import * as endpoints from './notify.store.js';
-import type { EndpointRow } from './notify.store.js';
+import { endpointView } from '../../platform/notify/index.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
 import { blackOdorousGrade, surfaceWaterClass } from './water.js';
@@ -370,7 +367,7 @@ export async function warningRoutes(
       const timeline = await warning.alerts.timeline(a.id);
       return {
         ...alertView(a, true),
-        notifications: await warning.notifier.forAlert(a.id),
+        notifications: await warning.escalation.forAlert(a.id),
         timeline: timeline.map((e) => ({
           at: e.at,
           actor: e.actor_id ? { id: e.actor_id, name: e.actor_name } : { id: null, name: e.actor_name },
@@ -518,23 +515,13 @@ export async function warningRoutes(
     enabled: Type.Boolean(),
     hasSecret: Type.Boolean(),
   });
-  const endpointView = (e: EndpointRow) => ({
-    id: e.id,
-    department: e.department_code,
-    channel: e.channel,
-    address: maskAddress(e.channel, e.address),
-    minLevel: e.min_level,
-    roles: json.parse<string[] | null>(e.roles, null),
-    enabled: e.enabled === 1,
-    hasSecret: !!e.secret,
-  });
   app.get(
     '/warning/endpoints',
     {
       schema: { ...R("Where departments receive alerts (your department's, or all for city-wide roles)"), response: { 200: Type.Array(Endpoint) } },
       config: { auth: { permission: 'warning.read' } },
     },
-    async (req) => (await endpoints.listEndpoints(p.db, principalOf(req).scope.departments)).map(endpointView),
+    async (req) => (await p.notifier.listEndpoints(principalOf(req).scope.departments)).map(endpointView),
   );
   app.post(
     '/warning/endpoints',
@@ -563,12 +550,8 @@ export async function warningRoutes(
         throw new AppError('WD_ERR_OUT_OF_SCOPE', 'A department sets up its own endpoints');
       const errors = [];
       if (!(await getDepartment(p.db, b.department))) errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
-      if (b.channel === 'webhook') {
-        const problem = checkEgressUrl(b.address, warning.notifier.egress);
-        if (problem) errors.push({ pointer: '/body/address', detail: problem });
-      }
-      if (b.channel === 'sms' && !/^\+?[0-9]{6,15}$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'a phone number' });
-      if (b.channel === 'email' && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(b.address)) errors.push({ pointer: '/body/address', detail: 'an e-mail address' });
+      const problem = p.notifier.addressProblem(b.channel, b.address);
+      if (problem) errors.push({ pointer: '/body/address', detail: problem });
       for (const [i, r] of (b.roles ?? []).entries())
         if (!['dept_leader', 'duty_officer', 'dept_staff'].includes(r))
           errors.push({ pointer: `/body/roles/${i}`, detail: 'dept_leader, duty_officer or dept_staff' });
@@ -586,7 +569,7 @@ export async function warningRoutes(
         created_at: p.now(),
       };
       await transaction(p.db, async (trx) => {
-        await endpoints.insertEndpoint(trx, row);
+        await p.notifier.addEndpoint(trx, row);
         await appendAudit(trx, {
           ...actorOf(ctxOf(req)),
           action: 'notification_endpoint.created',
@@ -606,14 +589,13 @@ export async function warningRoutes(
       config: { auth: { permission: 'warning.manage' } },
     },
     async (req, reply) => {
-      const e = await endpoints.getEndpoint(p.db, req.params.id);
+      const e = await p.notifier.getEndpoint(req.params.id);
       if (!e) throw new AppError('WD_ERR_NOT_FOUND', `Endpoint ${req.params.id} does not exist`);
       const principal = principalOf(req);
       if (!inScope(principal.scope, { department: e.department_code, district: null })) throw hiddenNotFound('Endpoint', req.params.id);
       await transaction(p.db, async (trx) => {
-        await endpoints.deleteEndpoint(trx, e.id);
         // Deliveries still queued for it go nowhere.
-        const cancelled = await warning.notifier.cancelFor(trx, e.id);
+        const cancelled = await p.notifier.removeEndpoint(trx, e.id);
         await appendAudit(trx, {
           ...actorOf(ctxOf(req)),
           action: 'notification_endpoint.deleted',
@@ -644,7 +626,7 @@ export async function warningRoutes(
   app.get(
     '/warning/escalation',
     { schema: { ...R('Escalation of unacknowledged alerts, per level'), response: { 200: Policy } }, config: { auth: { permission: 'warning.read' } } },
-    async () => warning.notifier.escalationPolicy(),
+    async () => warning.escalation.escalationPolicy(),
   );
   app.put(
     '/warning/escalation',
@@ -660,7 +642,7 @@ export async function warningRoutes(
       for (const l of ['1', '2', '3', '4'] as const)
         if (b.afterMinutes[l][1] <= b.afterMinutes[l][0]) errors.push({ pointer: `/body/afterMinutes/${l}/1`, detail: 'stage 2 comes after stage 1' });
       if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The escalation policy is not valid', { errors });
-      await warning.notifier.setEscalationPolicy(b, principal.id);
+      await warning.escalation.setEscalationPolicy(b, principal.id);
       await appendAudit(p.db, {
         ...actorOf(ctxOf(req)),
         action: 'escalation.updated',
@@ -669,21 +651,9 @@ export async function warningRoutes(
         details: b,
         at: p.now(),
       });
-      return warning.notifier.escalationPolicy();
+      return warning.escalation.escalationPolicy();
     },
   );
-  app.get(
-    '/dev/outbox',
-    {
-      schema: {
-        ...R('What the development SMS gateway and mailer would have sent (nothing leaves the platform)', 'development'),
-        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })) }),
-      },
-      config: { auth: { permission: 'settings.manage' } },
-    },
-    async (req) => endpoints.listDevOutbox(p.db, req.query.limit ?? 100),
-  );
-
   // ---- calculators (shared with screens) ----
   app.get(
     '/warning/derived',

@@ -116,38 +116,6 @@ export interface MaintenanceWindowTable {
   created_by: string | null;
   created_at: number;
 }
-export interface NotificationEndpointTable {
-  id: string;
-  department_code: string;
-  channel: string; // webhook | sms | email
-  address: string;
-  secret: string | null;
-  min_level: number;
-  roles: string | null; // JSON string[]: escalations to these roles only
-  enabled: number;
-  created_by: string | null;
-  created_at: number;
-}
-export interface NotificationTable {
-  id: string;
-  /** What the message is about: 'alert', or 'incident' (an emergency task's message). */
-  subject: Generated<string>;
-  /** The subject's id: the alert's, or the incident's. */
-  alert_id: string;
-  endpoint_id: string | null;
-  channel: string;
-  department_code: string;
-  address: string;
-  event: string;
-  payload: string;
-  status: string; // pending | sent | failed
-  attempts: number;
-  next_at: number;
-  claimed_until: number | null;
-  last_error: string | null;
-  created_at: number;
-  sent_at: number | null;
-}
 export interface AlertTimerTable {
   id: string;
   alert_id: string;
@@ -156,15 +124,6 @@ export interface AlertTimerTable {
   done_at: number | null;
   claimed_until: number | null;
 }
-export interface DevOutboxTable {
-  id: string;
-  channel: string;
-  address: string;
-  subject: string | null;
-  body: string;
-  created_at: number;
-}
-
 declare module '../../platform/storage/schema.js' {
   interface Database {
     warning_rules: WarningRuleTable;
@@ -177,9 +136,6 @@ declare module '../../platform/storage/schema.js' {
     alert_recipients: AlertRecipientTable;
     alert_events: AlertEventTable;
     maintenance_windows: MaintenanceWindowTable;
-    notification_endpoints: NotificationEndpointTable;
-    notifications: NotificationTable;
     alert_timers: AlertTimerTable;
-    dev_outbox: DevOutboxTable;
   }
 }

@@ -102,6 +102,51 @@ export interface OutboxTable {
   claimed_until: number | null;
 }
 
+/** Where a department wants its messages: a webhook (signed), an SMS number, an e-mail address. */
+export interface NotificationEndpointTable {
+  id: string;
+  department_code: string;
+  channel: string; // webhook | sms | email
+  address: string;
+  secret: string | null;
+  /** Messages of this severity or a more severe one (4: every level; 1: only Ⅰ). */
+  min_level: number;
+  roles: string | null; // JSON string[]: escalations to these roles only; null: ordinary messages
+  enabled: number;
+  created_by: string | null;
+  created_at: number;
+}
+/** One message to deliver, claimed with a lease by whichever process delivers it. */
+export interface NotificationTable {
+  id: string;
+  /** What the message is about: a subject kind a module registered ('alert', 'incident', …). */
+  subject: Generated<string>;
+  /** The subject's id (the alert's, the incident's, …). */
+  subject_id: string;
+  endpoint_id: string | null;
+  channel: string;
+  department_code: string;
+  address: string;
+  event: string;
+  payload: string;
+  status: string; // pending | sent | failed | cancelled
+  attempts: number;
+  next_at: number;
+  claimed_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  sent_at: number | null;
+}
+/** What the development SMS gateway and mailer "sent": kept to be read, never sent. */
+export interface DevOutboxTable {
+  id: string;
+  channel: string;
+  address: string;
+  subject: string | null;
+  body: string;
+  created_at: number;
+}
+
 /**
  * The database as Kysely sees it: the platform's own tables here; each module adds its own by
  * declaration merging in `modules/<m>/<m>.tables.ts` (`declare module … { interface Database { … } }`).
@@ -117,6 +162,9 @@ export interface Database {
   workflow_timers: WorkflowTimerTable;
   processed_events: ProcessedEventTable;
   outbox: OutboxTable;
+  notification_endpoints: NotificationEndpointTable;
+  notifications: NotificationTable;
+  dev_outbox: DevOutboxTable;
 }
 
 export type AuditRow = Selectable<AuditLogTable>;

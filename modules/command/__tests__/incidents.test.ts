@@ -290,7 +290,7 @@ for (const d of await dialects()) {
         b.notifications.every((m: Msg) => m.address !== '13800000001'),
         'addresses are masked',
       );
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       const sms = (address: string) => t.platform.db.selectFrom('dev_outbox').select('body').where('address', '=', address).execute();
       const zjj = await sms('13800000001');
       assert.equal(zjj.length, zjjTasks);
@@ -307,7 +307,7 @@ for (const d of await dialects()) {
       admin = await t.login('admin');
       b = (await t.call('GET', `/api/command/incidents/${inc.body.id}`, duty)).body;
       assert.equal(b.notifications.filter((m: Msg) => m.department === 'JTJ' && m.event === 'task_escalated').length, 1);
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       const jtj = await sms('13800000002');
       assert.equal(jtj.length, 1);
       assert.match(jtj[0]!.body, /督办，任务「.+」超时未接收/);

@@ -146,7 +146,7 @@ describe('webhook endpoints through the API', () => {
       });
       await post(t, 'gas-egress', dev.body.token, { lel: 55 });
       const alert = (await t.call('GET', '/api/alerts?device=gas-egress', admin)).body.items[0];
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       const n = (await t.call('GET', `/api/alerts/${alert.id}`, admin)).body.notifications.find((x: { channel: string }) => x.channel === 'webhook');
       assert.equal(n.lastError, 'refused: the address is not allowed');
       assert.ok(!String(n.lastError).includes(String(l.port)), 'no port in what the user reads');

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:http';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
-import { RETRY_BACKOFF_MS, signWebhook } from '../notify.js';
+import { RETRY_BACKOFF_MS, signWebhook } from '../../../platform/notify/index.js';
 import { post } from '../../../test/ingest.js';
 
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 };
@@ -97,7 +97,7 @@ for (const d of await dialects()) {
       await post(t, 'gas-n1', r.body.token, { lel: 30 }); // Ⅲ
       const alert = (await t.call('GET', '/api/alerts?device=gas-n1&rule=gas-lel', admin)).body.items[0];
       assert.equal(alert.level, 3);
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
 
       const hook = ok.got.find((h) => JSON.parse(h.body).alert.id === alert.id)!;
       assert.ok(hook, 'the webhook was called');
@@ -114,10 +114,10 @@ for (const d of await dialects()) {
 
       // Nobody acknowledges: after 30 minutes (level Ⅲ, stage 1) the department leaders are told.
       await advance(29 * MIN);
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       assert.equal((await t.call('GET', '/api/dev/outbox', admin)).body.filter((m: { channel: string }) => m.channel === 'email').length, 0);
       await advance(2 * MIN);
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       const mails = (await t.call('GET', '/api/dev/outbox', admin)).body.filter((m: { channel: string }) => m.channel === 'email');
       assert.equal(mails.length, 1);
       assert.match(mails[0].subject, /超时未确认/);
@@ -130,7 +130,7 @@ for (const d of await dialects()) {
       const ack = await t.call('POST', `/api/alerts/${alert.id}/acknowledge`, admin, {});
       assert.equal(ack.status, 200);
       await advance(60 * MIN);
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       detail = await t.call('GET', `/api/alerts/${alert.id}`, admin);
       assert.equal(detail.body.timeline.filter((e: { action: string }) => e.action === 'escalated').length, 1);
       // The alert shows its messages, addresses masked.
@@ -154,7 +154,7 @@ for (const d of await dialects()) {
       const alert = listed.body.items[0];
       assert.ok(alert, JSON.stringify(listed.body));
       const calls = () => failing.got.filter((h) => JSON.parse(h.body).alert.id === alert.id).length;
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       assert.equal(calls(), 1);
       let n = (await t.call('GET', `/api/alerts/${alert.id}`, admin)).body.notifications.find((x: { department: string }) => x.department === 'YJJ');
       assert.equal(n.status, 'pending');
@@ -162,11 +162,11 @@ for (const d of await dialects()) {
       // What the user reads is generic: an endpoint cannot be used to find out what answers where.
       assert.equal(n.lastError, 'delivery failed: the endpoint did not accept it');
       // Not retried before its backoff, then once per step.
-      await t.warning.notifier.runDue();
+      await t.notificationsDue();
       assert.equal(calls(), 1);
       for (const wait of RETRY_BACKOFF_MS) {
         await advance(wait);
-        await t.warning.notifier.runDue();
+        await t.notificationsDue();
       }
       assert.equal(calls(), 1 + RETRY_BACKOFF_MS.length);
       const detail = await t.call('GET', `/api/alerts/${alert.id}`, admin);

@@ -59,7 +59,7 @@ for (const d of await dialects()) {
         await t.sensing.announced();
         await t.warning.engine!.idle();
         await t.warning.engine!.tick();
-        await t.warning.notifier.runDue();
+        await t.notificationsDue();
       }
     });
     after(() => t.close());

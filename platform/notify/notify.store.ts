@@ -1,11 +1,14 @@
-/** SQL for notification endpoints and the development outbox (what the dev SMS gateway and mailer "sent"). */
+/** SQL of the notification service: endpoints, messages, and the development outbox. */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import type { Database } from '../../platform/storage/schema.js';
-import type { AlertTimerTable, NotificationEndpointTable, NotificationTable } from './warning.tables.js';
+import type { Database, DevOutboxTable, NotificationEndpointTable, NotificationTable } from '../storage/schema.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 
 export type EndpointRow = Selectable<NotificationEndpointTable>;
+export type NotificationRow = Selectable<NotificationTable>;
+export type DevOutboxRow = Selectable<DevOutboxTable>;
+
+// ---- endpoints ----
 
 /** The endpoints of these departments ('*': all), by department and age. */
 export function listEndpoints(db: Q, departments: '*' | readonly string[]): Promise<EndpointRow[]> {
@@ -27,25 +30,7 @@ export async function deleteEndpoint(db: Q, id: string): Promise<void> {
   await db.deleteFrom('notification_endpoints').where('id', '=', id).execute();
 }
 
-/** The newest messages of the development outbox. */
-export function listDevOutbox(db: Q, limit: number) {
-  return db.selectFrom('dev_outbox').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
-}
-
-// ---- the development gateway ----
-
-export async function writeDevOutbox(
-  db: Q,
-  m: { id: string; channel: 'sms' | 'email'; address: string; subject: string | null; body: string; at: number },
-): Promise<void> {
-  await db.insertInto('dev_outbox').values({ id: m.id, channel: m.channel, address: m.address, subject: m.subject, body: m.body, created_at: m.at }).execute();
-}
-
-// ---- notifications ----
-
-export type NotificationRow = Selectable<NotificationTable>;
-
-/** Enabled endpoints of these departments that take messages of this level or a lower-numbered one. */
+/** Enabled endpoints of these departments that take messages of this level or a more severe one. */
 export function endpointsFor(db: Q, departments: readonly string[], level: number): Promise<EndpointRow[]> {
   if (departments.length === 0) return Promise.resolve([]);
   return db
@@ -56,6 +41,8 @@ export function endpointsFor(db: Q, departments: readonly string[], level: numbe
     .where('min_level', '>=', level)
     .execute();
 }
+
+// ---- messages ----
 
 export async function insertNotifications(db: Q, rows: NotificationRow[]): Promise<void> {
   if (rows.length) await db.insertInto('notifications').values(rows).execute();
@@ -85,25 +72,21 @@ export async function cancelForEndpoint(db: Q, endpointId: string): Promise<numb
   return Number(r.numUpdatedRows);
 }
 
-/** The messages about one subject (an alert, an incident), oldest first. */
+/** The messages about one subject (an alert, an incident, …), oldest first. */
 export function notificationsFor(db: Q, subject: string, id: string): Promise<NotificationRow[]> {
-  return db.selectFrom('notifications').selectAll().where('alert_id', '=', id).where('subject', '=', subject).orderBy('created_at').execute();
+  return db.selectFrom('notifications').selectAll().where('subject', '=', subject).where('subject_id', '=', id).orderBy('created_at').execute();
 }
 
-// ---- escalation timers ----
+// ---- the development gateway ----
 
-/** Closes an alert's escalation timers still pending. */
-export async function closeTimers(db: Q, alertId: string, at: number): Promise<void> {
-  await db.updateTable('alert_timers').set({ done_at: at }).where('alert_id', '=', alertId).where('done_at', 'is', null).execute();
+export async function writeDevOutbox(
+  db: Q,
+  m: { id: string; channel: 'sms' | 'email'; address: string; subject: string | null; body: string; at: number },
+): Promise<void> {
+  await db.insertInto('dev_outbox').values({ id: m.id, channel: m.channel, address: m.address, subject: m.subject, body: m.body, created_at: m.at }).execute();
 }
 
-export async function insertTimers(db: Q, rows: Selectable<AlertTimerTable>[]): Promise<void> {
-  if (rows.length) await db.insertInto('alert_timers').values(rows).execute();
-}
-
-/** Takes a claimed timer: marks it done and returns it. */
-export async function takeTimer(db: Q, id: string, at: number): Promise<Selectable<AlertTimerTable>> {
-  const timer = await db.selectFrom('alert_timers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-  await db.updateTable('alert_timers').set({ done_at: at }).where('id', '=', id).execute();
-  return timer;
+/** The newest messages of the development outbox. */
+export function listDevOutbox(db: Q, limit: number): Promise<DevOutboxRow[]> {
+  return db.selectFrom('dev_outbox').selectAll().orderBy('created_at', 'desc').limit(limit).execute();
 }
