@@ -10,7 +10,7 @@
 import { getDistrict, listDepartments } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
@@ -26,13 +26,13 @@ import {
   type AlertReader,
   type CreateIncident,
   type IncidentRow,
-  TASK_DEFINITION,
   TASK_WORKFLOW,
   type TaskProgress,
   incidentView,
   subkindOfRule,
 } from './incidents.model.js';
 import { IncidentStatistics } from './statistics.js';
+import { TaskService } from './tasks.service.js';
 
 export { appendIncidentEvent } from './incidents.store.js';
 export * from './incidents.model.js';
@@ -64,18 +64,11 @@ declare module '../../platform/bus/bus.js' {
   }
 }
 
-type TaskStarter = Awaited<ReturnType<WorkflowEngine['prepare']>>;
-
 /** Only duty officers, leaders and the administrator activate, change or end a response. */
 function assertMayCommand(principal: Principal | null): void {
   if (!principal) return;
   if (!principal.roles.some((r) => r === 'duty_officer' || r === 'dept_leader' || r === 'platform_admin'))
     throw new AppError('WD_ERR_FORBIDDEN', 'Only duty officers and leaders activate, change or end a response');
-}
-
-/** The city's wall-clock time of day for a message (HH:MM at the profile's UTC offset). */
-function clock(ms: number, offsetMinutes: number): string {
-  return new Date(ms + offsetMinutes * 60_000).toISOString().slice(11, 16);
 }
 
 export class IncidentService {
@@ -85,75 +78,22 @@ export class IncidentService {
     private readonly alerts?: AlertReader,
   ) {
     this.statistics = new IncidentStatistics(p);
+    this.tasks = new TaskService(p, workflow, {
+      get: (id) => this.get(id),
+      visibleTo: (scope, inc) => this.visibleTo(scope, inc),
+      event: (...args) => this.event(...args),
+      announce: (inc, action) => this.announce(inc, action),
+      involve: (...args) => this.involve(...args),
+    });
   }
+
+  /** The units' tasks: dispatch, accept, report, complete, cancel (tasks.service.ts). */
+  readonly tasks: TaskService;
 
   private readonly statistics: IncidentStatistics;
 
   async start(): Promise<void> {
-    await this.workflow.register(TASK_DEFINITION);
-    // The platform's notification service carries task messages (webhook, SMS, e-mail); drills never go out.
-    this.p.notifier.registerSubject('incident', {
-      text: (_m, payload) => {
-        const inc = payload.incident as { title: string; level: number };
-        const task = payload.task as { title: { zh: string }; acceptBy: number; dueAt: number; state?: string };
-        const off = this.p.profile.utcOffsetMinutes;
-        const head = `【${this.p.profile.signatures.command}】${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][inc.level] ?? ''}级响应 ${inc.title}`;
-        if (payload.event === 'task_escalated') return `${head}：督办，任务「${task.title.zh}」超时未${task.state === 'dispatched' ? '接收' : '完成'}`;
-        return `${head}：任务「${task.title.zh}」，请于 ${clock(task.acceptBy, off)} 前接收，${clock(task.dueAt, off)} 前完成`;
-      },
-      failed: (m, attempts, error) =>
-        transaction(this.p.db, (trx) =>
-          appendIncidentEvent(trx, {
-            incidentId: m.subject_id,
-            at: this.p.now(),
-            ctx: null,
-            unit: m.department_code,
-            kind: 'notify_failed',
-            text: `${m.channel} to ${m.department_code} failed after ${attempts} attempts: ${error}`.slice(0, 2000),
-            data: { notification: m.id },
-          }),
-        ),
-    });
-    // Overdue tasks on the incident's timeline (the kernel's escalation, durable across restarts).
-    await this.p.bus.subscribe(
-      'workflow.escalated',
-      async (e) => {
-        const d = e.data;
-        if (d.definitionKey !== TASK_WORKFLOW || !d.subjectId) return;
-        const task = await store.getTaskRow(this.p.db, d.instanceId);
-        if (!task) return;
-        const inc = await this.get(task.incident_id);
-        await transaction(this.p.db, async (trx) => {
-          // Messages to the unit's endpoints kept for the roles escalated to (its leader, the duty officer).
-          if (inc.drill !== 1)
-            for (const role of d.notify)
-              await this.p.notifier.queue(trx, {
-                subject: 'incident',
-                subjectId: inc.id,
-                level: inc.level ?? inc.severity,
-                role,
-                event: 'task_escalated',
-                messages: [{ department: task.unit, payload: taskMessage(inc, task, d.state) }],
-              });
-          await this.event(
-            trx,
-            task.incident_id,
-            null,
-            task.unit,
-            'task_escalated',
-            `${task.title_zh}: overdue (${d.state}), escalated to ${d.notify.join(', ')}`,
-            {
-              taskId: task.id,
-              stage: d.stage,
-              notify: d.notify,
-              deadlineAt: d.deadlineAt,
-            },
-          );
-        });
-        await this.announce(await this.get(task.incident_id), 'task_escalated');
-      },
-      { group: 'command-task-escalations' },
-    );
+    await this.tasks.start();
   }
 
   private async event(
@@ -374,81 +314,6 @@ export class IncidentService {
     return { ...inc, ...set, updated_at: now, rev: inc.rev + 1 };
   }
 
-  /**
-   * Dispatches units' tasks: a workflow instance each with the template's deadlines, the task rows
-   * and their timeline entries, a few statements for the whole batch.
-   */
-  private async dispatch(
-    start: TaskStarter,
-    trx: Transaction<Database>,
-    inc: IncidentRow,
-    level: ResponseLevel,
-    items: { unit: string; t: LevelPlan['units'][number]['tasks'][number] }[],
-    ctx: RequestContext,
-  ): Promise<EmTaskTable[]> {
-    if (items.length === 0) return [];
-    const now = this.p.now();
-    const due = items.map(({ t }) => ({ acceptBy: now + t.acceptMinutes * 60_000, dueAt: now + t.deadlineMinutes * 60_000 }));
-    const instances = await start(
-      items.map(({ unit, t }, i) => ({
-        subjectType: 'incident',
-        subjectId: inc.id,
-        department: unit,
-        district: inc.district_adcode,
-        data: { key: t.key, title: t.title, drill: inc.drill === 1, _dueAt: { dispatched: due[i]!.acceptBy, accepted: due[i]!.dueAt } },
-        comment: t.title.zh,
-      })),
-      { principal: null, ip: ctx.ip, requestId: ctx.requestId },
-      trx,
-    );
-    const tasks: EmTaskTable[] = items.map(({ unit, t }, i) => ({
-      id: instances[i]!.id,
-      incident_id: inc.id,
-      unit,
-      task_key: t.key,
-      title_zh: t.title.zh,
-      title_en: t.title.en,
-      level,
-      accept_by: due[i]!.acceptBy,
-      due_at: due[i]!.dueAt,
-      report_every_ms: t.reportEveryMinutes * 60_000,
-      last_report_at: null,
-      created_at: now,
-    }));
-    await store.insertTasks(trx, tasks);
-    await this.involve(
-      trx,
-      inc.id,
-      tasks.map((t) => t.unit),
-      now,
-    );
-    await store.insertIncidentEvents(
-      trx,
-      tasks.map((task) => ({
-        id: newId('iev'),
-        incident_id: inc.id,
-        at: now,
-        actor_id: ctx.principal?.id ?? null,
-        actor_name: ctx.principal?.displayName ?? ctx.principal?.name ?? null,
-        unit: task.unit,
-        kind: 'task_dispatched',
-        text: task.title_zh,
-        data: JSON.stringify({ taskId: task.id, key: task.task_key, acceptBy: task.accept_by, dueAt: task.due_at }),
-      })),
-    );
-    // Each unit's endpoints (SMS to its duty phone, e-mail, its system's webhook) get its tasks; drills stay in-app.
-    if (inc.drill !== 1)
-      await this.p.notifier.queue(trx, {
-        subject: 'incident',
-        subjectId: inc.id,
-        level,
-        role: null,
-        event: 'task_dispatched',
-        messages: tasks.map((task) => ({ department: task.unit, payload: taskMessage({ ...inc, level }, task) })),
-      });
-    return tasks;
-  }
-
   /** One-click activation: the plan at a level; every unit's tasks dispatched in one transaction. */
   async activate(id: string, input: { planId: string; level: ResponseLevel; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
     assertMayCommand(ctx.principal);
@@ -477,7 +342,7 @@ export class IncidentService {
         lead: lp.lead,
       });
       dispatched.push(
-        ...(await this.dispatch(
+        ...(await this.tasks.dispatch(
           start,
           trx,
           next,
@@ -496,7 +361,7 @@ export class IncidentService {
       });
       return next;
     });
-    await this.afterDispatch(inc, dispatched);
+    await this.tasks.afterDispatch(inc, dispatched);
     await this.announce(inc, 'activated');
     return inc;
   }
@@ -518,7 +383,7 @@ export class IncidentService {
         errors: [{ pointer: '/body/level', detail: 'no such level' }],
       });
     const units = await this.resolveUnits(inc0, lp);
-    const open = await this.openTasks(id);
+    const open = await this.tasks.openTasks(id);
     const wanted = new Set(units.flatMap((u) => u.tasks.map((t) => `${u.unit}|${t.key}`)));
     const toCancel = open.filter((t) => !wanted.has(`${t.unit}|${t.task_key}`));
     const have = new Set(open.map((t) => `${t.unit}|${t.task_key}`));
@@ -534,7 +399,7 @@ export class IncidentService {
         reason: input.reason,
       });
       const added = units.flatMap((u) => u.tasks.filter((t) => !have.has(`${u.unit}|${t.key}`)).map((t) => ({ unit: u.unit, t })));
-      dispatched.push(...(await this.dispatch(start, trx, next, input.level, added, ctx)));
+      dispatched.push(...(await this.tasks.dispatch(start, trx, next, input.level, added, ctx)));
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'incident.level_changed',
@@ -545,8 +410,8 @@ export class IncidentService {
       });
       return next;
     });
-    for (const t of toCancel) await this.cancelTask(t, `level ${input.level}: not part of this level`, ctx);
-    await this.afterDispatch(inc, dispatched);
+    for (const t of toCancel) await this.tasks.cancelTask(t, `level ${input.level}: not part of this level`, ctx);
+    await this.tasks.afterDispatch(inc, dispatched);
     await this.announce(inc, 'level_changed');
     return inc;
   }
@@ -566,51 +431,9 @@ export class IncidentService {
       await appendAudit(trx, { ...actorOf(ctx), action: 'incident.ended', targetType: 'incident', targetId: id, details: { reason: input.reason }, at: now });
       return next;
     });
-    for (const t of await this.openTasks(id)) await this.cancelTask(t, `response ended: ${input.reason}`, ctx);
+    for (const t of await this.tasks.openTasks(id)) await this.tasks.cancelTask(t, `response ended: ${input.reason}`, ctx);
     await this.announce(inc, 'ended');
     return inc;
-  }
-
-  private async openTasks(incidentId: string): Promise<(EmTaskTable & { state: string })[]> {
-    return (await store.openTasks(this.p.db, incidentId)) as (EmTaskTable & { state: string })[];
-  }
-
-  private async cancelTask(t: EmTaskTable, reason: string, ctx: RequestContext): Promise<void> {
-    try {
-      await this.workflow.fire(
-        t.id,
-        'cancel',
-        { principal: null, ip: ctx.ip, requestId: ctx.requestId },
-        {
-          comment: reason,
-          also: (trx) => this.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}: ${reason}`, { taskId: t.id }),
-        },
-      );
-    } catch (err) {
-      // Completed meanwhile: nothing to cancel.
-      if (!(err instanceof AppError && (err.code === 'WD_ERR_CONFLICT' || err.code === 'WD_ERR_VERSION_CONFLICT'))) throw err;
-    }
-  }
-
-  private async afterDispatch(inc: IncidentRow, tasks: EmTaskTable[]): Promise<void> {
-    await Promise.all(
-      tasks.map((t) =>
-        this.p.bus.publish(
-          'incident.task_dispatched',
-          {
-            incidentId: inc.id,
-            taskId: t.id,
-            unit: t.unit,
-            title: t.title_zh,
-            acceptBy: t.accept_by,
-            dueAt: t.due_at,
-            drill: inc.drill === 1,
-            district: inc.district_adcode,
-          },
-          { key: t.id },
-        ),
-      ),
-    );
   }
 
   private async announce(inc: IncidentRow, action: string): Promise<void> {
@@ -633,82 +456,18 @@ export class IncidentService {
     );
   }
 
-  // ---- a unit's side ----
+  // ---- a unit's side (tasks.service.ts) ----
 
-  /** A task, if the caller may see its incident (the same 404 as an unknown id otherwise). */
-  async task(taskId: string, principal: Principal | null = null): Promise<EmTaskTable & { state: string; rev: number }> {
-    const t = await store.taskWithState(this.p.db, taskId);
-    if (!t) throw notFound('Task', taskId);
-    if (principal) {
-      const inc = await this.get(t.incident_id);
-      if (!(await this.visibleTo(principal.scope, inc))) throw hiddenNotFound('Task', taskId);
-    }
-    return t as EmTaskTable & { state: string; rev: number };
+  task(taskId: string, principal: Principal | null = null) {
+    return this.tasks.task(taskId, principal);
   }
 
-  /** Accept or complete: the unit's own people (the workflow kernel checks role and scope). */
-  async act(taskId: string, action: 'accept' | 'complete', input: { comment?: string; expectedRev?: number }, ctx: RequestContext): Promise<void> {
-    const t = await this.task(taskId, ctx.principal);
-    const inc = await this.get(t.incident_id);
-    if (inc.status === 'ended') throw new AppError('WD_ERR_CONFLICT', 'The response has ended');
-    // The transition, the incident's timeline entry and the audit record commit together.
-    await this.workflow.fire(
-      taskId,
-      action,
-      { principal: ctx.principal, ip: ctx.ip, requestId: ctx.requestId },
-      {
-        ...(input.comment ? { comment: input.comment } : {}),
-        ...(input.expectedRev !== undefined ? { expectedRev: input.expectedRev } : {}),
-        also: async (trx) => {
-          await this.event(
-            trx,
-            t.incident_id,
-            ctx,
-            t.unit,
-            action === 'accept' ? 'task_accepted' : 'task_completed',
-            `${t.title_zh}${input.comment ? `: ${input.comment}` : ''}`,
-            { taskId },
-          );
-          await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
-        },
-      },
-    );
-    await this.announce(inc, action === 'accept' ? 'task_accepted' : 'task_completed');
+  act(taskId: string, action: 'accept' | 'complete', input: { comment?: string; expectedRev?: number }, ctx: RequestContext): Promise<void> {
+    return this.tasks.act(taskId, action, input, ctx);
   }
 
-  /** A progress report with text, photos and location, by the task's unit. */
-  async report(
-    taskId: string,
-    input: { text: string; photos?: { name: string; url: string }[]; location?: { lon: number; lat: number } },
-    ctx: RequestContext,
-  ) {
-    const t = await this.task(taskId, ctx.principal);
-    if (ctx.principal && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
-      throw new AppError('WD_ERR_OUT_OF_SCOPE', `Task ${taskId} is ${t.unit}'s`);
-    if (t.state !== 'accepted') throw new AppError('WD_ERR_CONFLICT', `Report on a task in progress; this one is ${t.state}`, { state: t.state });
-    if (!input.text?.trim()) throw new AppError('WD_ERR_VALIDATION', 'A report needs text', { errors: [{ pointer: '/body/text', detail: 'required' }] });
-    const now = this.p.now();
-    const id = newId('rep');
-    await transaction(this.p.db, async (trx) => {
-      await store.insertTaskReport(trx, {
-        id,
-        task_id: taskId,
-        incident_id: t.incident_id,
-        at: now,
-        by_id: ctx.principal?.id ?? null,
-        text: input.text,
-        photos: input.photos?.length ? JSON.stringify(input.photos) : null,
-        lon: input.location?.lon ?? null,
-        lat: input.location?.lat ?? null,
-      });
-      await this.event(trx, t.incident_id, ctx, t.unit, 'task_reported', input.text, {
-        taskId,
-        ...(input.photos?.length ? { photos: input.photos } : {}),
-        ...(input.location ? { location: input.location } : {}),
-      });
-    });
-    await this.announce(await this.get(t.incident_id), 'task_reported');
-    return { id, at: now };
+  report(taskId: string, input: Parameters<TaskService['report']>[1], ctx: RequestContext) {
+    return this.tasks.report(taskId, input, ctx);
   }
 
   // ---- reading ----
@@ -771,20 +530,4 @@ export class IncidentService {
       alerts: alerts.map((a) => a.alert_id),
     };
   }
-}
-
-/** What a task's message carries (webhook payloads; SMS and e-mail text are made from it). */
-function taskMessage(inc: IncidentRow, t: EmTaskTable, state?: string) {
-  return {
-    incident: { id: inc.id, title: inc.title, subkind: inc.subkind, level: inc.level, district: inc.district_adcode },
-    task: {
-      id: t.id,
-      unit: t.unit,
-      key: t.task_key,
-      title: { zh: t.title_zh, en: t.title_en },
-      acceptBy: t.accept_by,
-      dueAt: t.due_at,
-      ...(state ? { state } : {}),
-    },
-  };
 }

@@ -1,12 +1,14 @@
 /**
- * SQL for reading alerts (listings, one alert, its recipients and timeline, the engine's open
- * alerts, the city-wide figures) and for maintenance windows. The alert service's writes, with
- * their savepoints and flapping rules, are still in alerts.ts.
+ * SQL of alerts: reads (listings, one alert, its recipients and timeline, the engine's open
+ * alerts, the city-wide figures), the alert service's writes (raising in a savepoint, updates at a
+ * revision, timeline entries) and maintenance windows. The rules of what to write (levels,
+ * flapping, holds) stay in alerts.ts.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
 import { ALL, type Scope, whereInScope } from '../../platform/auth/scope.js';
+import { isUniqueViolation, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
-import type { AlertQuery, AlertRow } from './alert.model.js';
+import type { AlertQuery, AlertRow, Recipient } from './alert.model.js';
 import type { AlertEventTable, MaintenanceWindowTable } from './warning.tables.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
@@ -127,4 +129,62 @@ export function listWindows(db: Q, scope: Scope, activeAt?: number): Promise<Mai
 /** An entry on an alert's timeline. */
 export async function insertAlertEvent(db: Q, row: Selectable<AlertEventTable>): Promise<void> {
   await db.insertInto('alert_events').values(row).execute();
+}
+
+// ---- the alert service's writes ----
+
+/** Fields an alert change sets (never its id, rule or subject). */
+export type AlertSet = Partial<Omit<AlertRow, 'id' | 'rule_id' | 'subject'>>;
+
+/** The open alert of a rule and subject (`open_key` is `<rule>|<subject>`). */
+export function openAlertByKey(db: Q, key: string): Promise<AlertRow | undefined> {
+  return db.selectFrom('alerts').selectAll().where('open_key', '=', key).executeTakeFirst();
+}
+
+/** The newest alert of a rule and subject, open or not. */
+export function lastAlertOf(db: Q, ruleId: string, subject: string): Promise<AlertRow | undefined> {
+  return db
+    .selectFrom('alerts')
+    .selectAll()
+    .where('rule_id', '=', ruleId)
+    .where('subject', '=', subject)
+    .orderBy('raised_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Open alerts whose hold after clearing has run out. */
+export function dueToClear(db: Q, now: number, limit: number): Promise<AlertRow[]> {
+  return db.selectFrom('alerts').selectAll().where('clear_due', '<=', now).where('open_key', 'is not', null).limit(limit).execute();
+}
+
+export async function updateAlert(db: Q, id: string, set: AlertSet): Promise<void> {
+  await db.updateTable('alerts').set(set).where('id', '=', id).execute();
+}
+
+/** Updates the alert only if it is still at `rev` (optimistic concurrency); says whether it was. */
+export async function updateAlertAtRev(db: Q, id: string, rev: number, set: AlertSet): Promise<boolean> {
+  const r = await db.updateTable('alerts').set(set).where('id', '=', id).where('rev', '=', rev).executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
+}
+
+/**
+ * Inserts a new open alert with its recipients, in a savepoint: false when another process raised
+ * the same rule and subject first (the unique `open_key`), and then nothing is written.
+ */
+export async function insertOpenAlert(db: Transaction<Database>, row: AlertRow, recipients: readonly Recipient[]): Promise<boolean> {
+  try {
+    await transaction(db, async (sp) => {
+      await sp.insertInto('alerts').values(row).execute();
+    });
+  } catch (err) {
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+  if (recipients.length)
+    await db
+      .insertInto('alert_recipients')
+      .values(recipients.map((r) => ({ alert_id: row.id, department_code: r.department, role: r.role })))
+      .execute();
+  return true;
 }

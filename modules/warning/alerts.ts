@@ -10,7 +10,7 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
-import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
+import { json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { Selectable } from 'kysely';
 import type { Platform, RequestContext } from '../../platform/context.js';
@@ -280,17 +280,12 @@ export class AlertService {
     const events: { type: 'alert.raised' | 'alert.updated'; row: AlertRow; action: string }[] = [];
     await this.escalation?.prepare();
     const result = await transaction(this.p.db, async (trx) => {
-      const open = await trx.selectFrom('alerts').selectAll().where('open_key', '=', key).executeTakeFirst();
+      const open = await store.openAlertByKey(trx, key);
       if (c.level === null) {
         if (!open) return { outcome: 'none' };
         const hold = Math.max((c.rule.clearAfterSeconds ?? 0) * 1000, open.flapping ? FLAP_HOLD_MS : 0);
         if (hold > 0) {
-          if (open.clear_due === null)
-            await trx
-              .updateTable('alerts')
-              .set({ clear_due: now + hold })
-              .where('id', '=', open.id)
-              .execute();
+          if (open.clear_due === null) await store.updateAlert(trx, open.id, { clear_due: now + hold });
           return { outcome: 'clear_scheduled', alert: open };
         }
         const row = await this.resolveRow(trx, open, now, null, 'cleared', 'condition no longer holds', { evidence: c.evidence });
@@ -299,16 +294,20 @@ export class AlertService {
         return { outcome: 'cleared', alert: row };
       }
       if (open) {
-        if (open.clear_due !== null) await trx.updateTable('alerts').set({ clear_due: null }).where('id', '=', open.id).execute();
+        if (open.clear_due !== null) await store.updateAlert(trx, open.id, { clear_due: null });
         if (open.level === c.level && !!open.predicted === c.predicted) return { outcome: 'unchanged', alert: open };
         const raisedLevel = c.level < open.level;
         const status = raisedLevel && open.status === 'acknowledged' ? 'raised' : open.status;
         const evidence = mergeEvidence(open.evidence, c, now);
-        await trx
-          .updateTable('alerts')
-          .set({ level: c.level, predicted: c.predicted ? 1 : 0, status, evidence, updated_at: now, clear_due: null, rev: open.rev + 1 })
-          .where('id', '=', open.id)
-          .execute();
+        await store.updateAlert(trx, open.id, {
+          level: c.level,
+          predicted: c.predicted ? 1 : 0,
+          status,
+          evidence,
+          updated_at: now,
+          clear_due: null,
+          rev: open.rev + 1,
+        });
         const action = c.level === open.level ? (c.predicted ? 'predicted' : 'confirmed') : raisedLevel ? 'level_raised' : 'level_lowered';
         await this.event(trx, open.id, now, null, action, c.level, describe(c), { from: open.level, to: c.level, evidence: c.evidence });
         const row = { ...open, level: c.level, predicted: c.predicted ? 1 : 0, status, evidence, updated_at: now, clear_due: null, rev: open.rev + 1 };
@@ -317,14 +316,7 @@ export class AlertService {
         return { outcome: 'relevelled', alert: row };
       }
       if (silence) return { outcome: 'silenced' };
-      const last = await trx
-        .selectFrom('alerts')
-        .selectAll()
-        .where('rule_id', '=', c.rule.id)
-        .where('subject', '=', c.subject.id)
-        .orderBy('raised_at', 'desc')
-        .limit(1)
-        .executeTakeFirst();
+      const last = await store.lastAlertOf(trx, c.rule.id, c.subject.id);
       // A person closed it while the condition still held: keep it closed until the condition clears.
       if (last && c.since !== undefined && last.resolved_by !== null && (last.resolved_at ?? 0) >= c.since) return { outcome: 'kept', alert: last };
       if (last && last.resolved_by === null && last.status === 'resolved' && now - (last.resolved_at ?? 0) < FLAP_WINDOW_MS) {
@@ -348,8 +340,7 @@ export class AlertService {
           updated_at: now,
           rev: last.rev + 1,
         };
-        const upd = await trx.updateTable('alerts').set(set).where('id', '=', last.id).where('rev', '=', last.rev).executeTakeFirst();
-        if (Number(upd.numUpdatedRows) === 1) {
+        if (await store.updateAlertAtRev(trx, last.id, last.rev, set)) {
           await this.event(trx, last.id, now, null, flapping && !last.flapping ? 'flapping' : 'reopened', c.level, describe(c), {
             reopenCount: reopen,
             evidence: c.evidence,
@@ -395,19 +386,8 @@ export class AlertService {
         clear_due: null,
         rev: 1,
       };
-      try {
-        await transaction(trx, async (sp) => {
-          await sp.insertInto('alerts').values(row).execute();
-        });
-      } catch (err) {
-        // Another process raised it first: that alert stands.
-        if (isUniqueViolation(err)) return { outcome: 'unchanged' };
-        throw err;
-      }
-      await trx
-        .insertInto('alert_recipients')
-        .values(recipients.map((r) => ({ alert_id: row.id, department_code: r.department, role: r.role })))
-        .execute();
+      // Another process raised it first: that alert stands.
+      if (!(await store.insertOpenAlert(trx, row, recipients))) return { outcome: 'unchanged' };
       await this.event(trx, row.id, now, null, c.predicted ? 'predicted' : 'raised', c.level, describe(c), {
         evidence: c.evidence,
         recipients: recipients.map((r) => r.department),
@@ -423,12 +403,12 @@ export class AlertService {
   /** Resolves the alerts whose hold after clearing has run out; returns how many. */
   async resolveDue(): Promise<number> {
     const now = this.p.now();
-    const due = await this.p.db.selectFrom('alerts').selectAll().where('clear_due', '<=', now).where('open_key', 'is not', null).limit(200).execute();
+    const due = await store.dueToClear(this.p.db, now, 200);
     let n = 0;
     await this.escalation?.prepare();
     for (const a of due) {
       const row = await transaction(this.p.db, async (trx) => {
-        const cur = await trx.selectFrom('alerts').selectAll().where('id', '=', a.id).executeTakeFirst();
+        const cur = await store.getAlert(trx, a.id);
         if (!cur || cur.open_key === null || cur.clear_due === null || cur.clear_due > now) return undefined;
         const row = await this.resolveRow(trx, cur, now, null, 'cleared', 'condition stayed clear', {});
         await this.escalation?.onChange(trx, row, 'cleared', cur.flapping === 1);
@@ -462,7 +442,7 @@ export class AlertService {
       updated_at: now,
       rev: a.rev + 1,
     };
-    await trx.updateTable('alerts').set(set).where('id', '=', a.id).execute();
+    await store.updateAlert(trx, a.id, set);
     await this.event(trx, a.id, now, principal, action, a.level, comment, data);
     return { ...a, ...set };
   }
@@ -580,7 +560,7 @@ export class AlertService {
     const events: { type: 'alert.updated'; row: AlertRow; action: string }[] = [];
     await this.escalation?.prepare();
     const row = await transaction(this.p.db, async (trx) => {
-      const a = await trx.selectFrom('alerts').selectAll().where('id', '=', id).executeTakeFirst();
+      const a = await store.getAlert(trx, id);
       if (!a) throw notFound('Alert', id);
       if (!this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
       if (input.rev !== undefined && input.rev !== a.rev)
@@ -591,20 +571,15 @@ export class AlertService {
       const open = a.status === 'raised' || a.status === 'acknowledged';
       let next: AlertRow;
       if (action === 'comment') {
-        await trx
-          .updateTable('alerts')
-          .set({ updated_at: now, rev: a.rev + 1 })
-          .where('id', '=', a.id)
-          .where('rev', '=', a.rev)
-          .execute();
+        await store.updateAlertAtRev(trx, a.id, a.rev, { updated_at: now, rev: a.rev + 1 });
         await this.event(trx, a.id, now, principal, 'comment', null, comment, {});
         next = { ...a, updated_at: now, rev: a.rev + 1 };
       } else if (action === 'acknowledge') {
         if (a.status !== 'raised')
           throw new AppError('WD_ERR_CONFLICT', `Alert is ${a.status}; only a raised alert is acknowledged`, { alertStatus: a.status });
         const set = { status: 'acknowledged', acknowledged_at: now, acknowledged_by: principal.id, updated_at: now, rev: a.rev + 1 };
-        const upd = await trx.updateTable('alerts').set(set).where('id', '=', a.id).where('rev', '=', a.rev).executeTakeFirst();
-        if (Number(upd.numUpdatedRows) !== 1) throw new AppError('WD_ERR_VERSION_CONFLICT', 'Alert changed while you acted; reload and retry');
+        if (!(await store.updateAlertAtRev(trx, a.id, a.rev, set)))
+          throw new AppError('WD_ERR_VERSION_CONFLICT', 'Alert changed while you acted; reload and retry');
         await this.event(trx, a.id, now, principal, 'acknowledged', a.level, comment, {});
         next = { ...a, ...set };
         await this.escalation?.onChange(trx, next, 'acknowledged', false);

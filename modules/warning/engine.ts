@@ -12,13 +12,20 @@
  * reconciles the open alerts with the desired levels. Windows of recent readings (rate, stuck,
  * prediction) are reloaded from the telemetry store. The unique open alert per rule and subject
  * makes a duplicate impossible even if two processes briefly overlap.
+ *
+ * Why this file is long (about 1,000 lines): it is one job, the evaluation loop (one queue of
+ * readings, ticks and partition changes; the in-memory state of every rule-and-subject held; the
+ * caches of rules and devices that loop reads on every reading). The hot path reads those maps
+ * directly, so they stay together. What is not the loop is elsewhere: the lease protocol in
+ * partitions.ts, the SQL in engine.store.ts, the state's stored form in engine.state.ts, the
+ * conditions in conditions.ts and evaluator.ts.
  */
 import { hostname } from 'node:os';
 import type { Insertable } from 'kysely';
 import type { WarningStateTable } from './warning.tables.js';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { newId } from '../../platform/ids.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import { transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
 import { type Job, every } from '../../platform/jobs.js';
 import { deviceRefs, HOUR, lastSeen, type LiveBatch, type Sensing } from '../sensing/index.js';
@@ -42,6 +49,9 @@ import type { Level } from './rules.js';
 import { ruleWatches } from './rules.js';
 import { suspendRule, toRule } from './rules.service.js';
 import * as ruleStore from './rules.store.js';
+import * as store from './engine.store.js';
+import { type EngineState, stateFromRow, stateToRow } from './engine.state.js';
+import { PartitionLeases } from './partitions.js';
 
 /** Partitions of the device space when none are configured (WARNING_PARTITIONS' default). */
 export const DEFAULT_PARTITIONS = 32;
@@ -67,8 +77,6 @@ interface Input {
   replay: boolean;
   arrived: number;
 }
-
-type EngineState = SubjectState & { part: number; dirty: boolean; key: string };
 
 type Task = Input | { kind: 'acquire'; parts: number[] } | { kind: 'release'; parts: number[]; done: () => void } | { kind: 'tick'; now: number };
 
@@ -108,7 +116,7 @@ export class WarningEngine {
   private readonly scratch: SubjectState = freshState();
   private readonly history = new Set<number>();
   private readonly baselineCache: BaselineCache;
-  private readonly owned = new Map<number, number>(); // part → lease until
+  private readonly leases: PartitionLeases;
   private readonly alerted = new Map<string, Level | null>();
   private readonly retry = new Set<string>();
   private readonly faultsReported = new Set<string>();
@@ -126,7 +134,6 @@ export class WarningEngine {
   private readonly alertChains = new Map<string, Promise<void>>();
   private timers: Job[] = [];
   private closed = false;
-  private leasing: Promise<void> | undefined;
   private unsub: (() => Promise<void>)[] = [];
   private readonly metrics: { evaluations: Counter<'trigger'>; transitions: Counter<'outcome'>; lag: Histogram };
 
@@ -155,13 +162,23 @@ export class WarningEngine {
     };
     this.timersWanted = opts.timers !== false;
     this.baselineCache = new BaselineCache(sensing.telemetry);
+    this.leases = new PartitionLeases(
+      p.db,
+      () => p.now(),
+      { partitions: this.partitions, leaseMs: this.leaseMs, workerId: this.workerId },
+      {
+        acquire: (parts) => new Promise<void>((resolve) => this.push({ kind: 'acquire', parts }, resolve)),
+        release: (parts) => new Promise<void>((done) => this.push({ kind: 'release', parts, done })),
+        drop: (parts) => this.drop(parts),
+      },
+    );
   }
   private readonly timersWanted: boolean;
 
   // ---- lifecycle ----
 
   async start(): Promise<void> {
-    await this.ensurePartitionRows();
+    await this.leases.ensureRows();
     await this.loadRules();
     await this.loadDevices();
     const live = await this.p.bus.onNotify('live.observations', (batch) => this.onLive(batch as LiveBatch));
@@ -228,25 +245,10 @@ export class WarningEngine {
     this.stopLeasing();
     for (const t of this.timers) await t.stop();
     for (const u of this.unsub) await u().catch(() => undefined);
-    await this.leasing;
+    await this.leases.settled();
     await this.idle();
     await this.checkpoint();
-    const parts = [...this.owned.keys()];
-    if (parts.length) {
-      await this.p.db
-        .updateTable('warning_partitions')
-        .set({ owner: null, lease_until: 0 })
-        .where('part', 'in', parts)
-        .where('owner', '=', this.workerId)
-        .execute()
-        .catch(() => undefined);
-    }
-    this.owned.clear();
-    await this.p.db
-      .deleteFrom('warning_workers')
-      .where('id', '=', this.workerId)
-      .execute()
-      .catch(() => undefined);
+    await this.leases.close();
   }
 
   /** Readings waiting for evaluation, and how long the oldest has waited (ms). */
@@ -282,98 +284,24 @@ export class WarningEngine {
   }
 
   ownedPartitions(): number[] {
-    return [...this.owned.keys()].sort((a, b) => a - b);
+    return this.leases.ownedPartitions();
   }
 
-  // ---- partitions and leases ----
-
-  private async ensurePartitionRows(): Promise<void> {
-    const have = await this.p.db
-      .selectFrom('warning_partitions')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .executeTakeFirst();
-    if (Number(have?.n ?? 0) >= this.partitions) return;
-    const rows = Array.from({ length: this.partitions }, (_, part) => ({ part, owner: null, lease_until: 0, checkpoint_at: null }));
-    await this.p.db
-      .insertInto('warning_partitions')
-      .values(rows)
-      .onConflict((oc) => oc.column('part').doNothing())
-      .execute();
-  }
+  // ---- partitions (leases in partitions.ts) ----
 
   /** Renews held leases, gives back partitions above the fair share, and takes free ones up to it. */
   lease(): Promise<void> {
-    if (this.leasing) return this.leasing;
-    this.leasing = this.leaseOnce().finally(() => {
-      this.leasing = undefined;
-    });
-    return this.leasing;
-  }
-
-  private async leaseOnce(): Promise<void> {
-    if (this.closed) return;
-    const now = this.p.now();
-    const until = now + this.leaseMs;
-    await this.p.db
-      .insertInto('warning_workers')
-      .values({ id: this.workerId, seen_at: now })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ seen_at: now }))
-      .execute();
-    const live = await this.p.db
-      .selectFrom('warning_workers')
-      .select((eb) => eb.fn.countAll().as('n'))
-      .where('seen_at', '>', now - this.leaseMs)
-      .executeTakeFirst();
-    const workers = Math.max(1, Number(live?.n ?? 1));
-    const fair = Math.ceil(this.partitions / workers);
-
-    // Renew. A partition someone else holds now (our lease ran out) is dropped at once.
-    const mine = await this.p.db.updateTable('warning_partitions').set({ lease_until: until }).where('owner', '=', this.workerId).returning('part').execute();
-    const renewed = new Set(mine.map((r) => r.part));
-    for (const part of [...this.owned.keys()]) {
-      if (renewed.has(part)) this.owned.set(part, until);
-      else this.drop([part]);
-    }
-    for (const part of renewed) if (!this.owned.has(part)) this.owned.set(part, until); // held from before a restart of this worker id
-
-    // Give back above the fair share (highest first), after writing their state.
-    if (this.owned.size > fair) {
-      const extra = this.ownedPartitions().slice(fair);
-      await new Promise<void>((done) => this.push({ kind: 'release', parts: extra, done }));
-    }
-    // Take free or expired partitions up to the fair share.
-    const want = fair - this.owned.size;
-    if (want > 0) {
-      const free = await this.p.db
-        .selectFrom('warning_partitions')
-        .select('part')
-        .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<', now)]))
-        .orderBy('part')
-        .limit(want)
-        .execute();
-      const got: number[] = [];
-      for (const { part } of free) {
-        const r = await this.p.db
-          .updateTable('warning_partitions')
-          .set({ owner: this.workerId, lease_until: until })
-          .where('part', '=', part)
-          .where((eb) => eb.or([eb('owner', 'is', null), eb('lease_until', '<', now)]))
-          .executeTakeFirst();
-        if (Number(r.numUpdatedRows) === 1) got.push(part);
-      }
-      if (got.length) await new Promise<void>((resolve) => this.push({ kind: 'acquire', parts: got }, resolve));
-    }
+    return this.closed ? Promise.resolve() : this.leases.lease();
   }
 
   /** Whether this process may evaluate a partition now (a margin before its lease runs out). */
   private holds(part: number): boolean {
-    const until = this.owned.get(part);
-    return until !== undefined && until - Math.min(2_000, this.leaseMs / 5) > this.p.now();
+    return this.leases.holds(part);
   }
 
+  /** Forgets the state of partitions no longer held. */
   private drop(parts: number[]): void {
     const set = new Set(parts);
-    for (const part of parts) this.owned.delete(part);
     for (const [key, st] of this.states) if (set.has(st.part)) this.states.delete(key);
     this.statesOf.clear();
     for (const key of [...this.alerted.keys()]) {
@@ -389,15 +317,10 @@ export class WarningEngine {
   }
 
   private async acquire(parts: number[]): Promise<void> {
-    const rows = await this.p.db.selectFrom('warning_state').selectAll().where('part', 'in', parts).execute();
+    const rows = await store.statesIn(this.p.db, parts);
     for (const r of rows) {
-      const tree = json.parse<{ levels: SubjectState['levels']; mask?: number; fault?: string; predicted?: boolean }>(r.tree, { levels: [] });
-      const key = `${r.rule_id}|${r.subject}`;
-      const st: EngineState = { level: r.level as Level | null, at: Number(r.at), levels: tree.levels, part: r.part, dirty: false, key };
-      if (tree.mask !== undefined) st.mask = tree.mask;
-      if (tree.fault) st.fault = tree.fault;
-      if (tree.predicted) st.predicted = true;
-      this.states.set(key, st);
+      const st = stateFromRow(r);
+      this.states.set(st.key, st);
     }
     this.statesOf.clear();
     const open = await this.alerts.openIn(parts);
@@ -409,12 +332,11 @@ export class WarningEngine {
       for (const [dev, at] of seen) if (!this.mem.seen.has(dev)) this.mem.seen.set(dev, { any: at, attrs: new Map() });
     }
     const now = this.p.now();
-    for (const part of parts) this.owned.set(part, now + this.leaseMs);
+    this.leases.adopt(parts);
     // Replay what arrived since the checkpoint.
-    const cps = await this.p.db.selectFrom('warning_partitions').select(['checkpoint_at']).where('part', 'in', parts).execute();
-    const cp = cps.map((c) => c.checkpoint_at).filter((x): x is number => x !== null);
+    const cp = await store.checkpointsOf(this.p.db, parts);
     if (cp.length) {
-      const from = Math.min(...cp.map(Number)) - this.latenessMs;
+      const from = Math.min(...cp) - this.latenessMs;
       const rows = await this.sensing.telemetry.scan({ from, to: now + 60_000, modulo: this.partitions, parts });
       for (const input of groupObservations(rows, true, now)) await this.handle(input);
     }
@@ -444,7 +366,7 @@ export class WarningEngine {
         this.learn(item);
         continue;
       }
-      if (!this.owned.has(seq % this.partitions)) continue;
+      if (!this.leases.has(seq % this.partitions)) continue;
       const first = item.values[0];
       if (!first) continue;
       if (item.values.every((v) => v.ts === first.ts)) {
@@ -552,13 +474,7 @@ export class WarningEngine {
         return this.acquire(task.parts);
       case 'release': {
         await this.checkpoint(task.parts);
-        await this.p.db
-          .updateTable('warning_partitions')
-          .set({ owner: null, lease_until: 0 })
-          .where('part', 'in', task.parts)
-          .where('owner', '=', this.workerId)
-          .execute();
-        this.drop(task.parts);
+        await this.leases.giveBack(task.parts);
         this.p.log.info({ worker: this.workerId, parts: task.parts }, 'warning partitions handed back');
         task.done();
         return;
@@ -755,22 +671,13 @@ export class WarningEngine {
     const key = `${cr.rule.id}|${group}`;
     this.chain(`member:${cr.rule.id}|${meta.id}`, async () => {
       const now = this.p.now();
-      await this.p.db
-        .insertInto('warning_members')
-        .values({ rule_id: cr.rule.id, group_key: group, device_id: meta.id, mask, updated_at: now })
-        .onConflict((oc) => oc.columns(['rule_id', 'group_key', 'device_id']).doUpdateSet({ mask, updated_at: now }))
-        .execute();
+      await store.setMember(this.p.db, { ruleId: cr.rule.id, group, deviceId: meta.id, mask, at: now });
       this.chain(key, () => this.recount(cr, group));
     });
   }
 
   private async recount(cr: CompiledRule, group: string): Promise<void> {
-    const members = await this.p.db
-      .selectFrom('warning_members')
-      .select(['device_id', 'mask'])
-      .where('rule_id', '=', cr.rule.id)
-      .where('group_key', '=', group)
-      .execute();
+    const members = await store.membersOf(this.p.db, cr.rule.id, group);
     let level: Level | null = null;
     const evidence: Evidence[] = [];
     cr.rule.levels.forEach((l, i) => {
@@ -835,8 +742,7 @@ export class WarningEngine {
     if (this.holds(0)) {
       for (const cr of this.rules.values()) {
         if (!cr.count || cr.rule.status !== 'active') continue;
-        const groups = await this.p.db.selectFrom('warning_members').select('group_key').distinct().where('rule_id', '=', cr.rule.id).execute();
-        for (const g of groups) this.chain(`${cr.rule.id}|${g.group_key}`, () => this.recount(cr, g.group_key));
+        for (const g of await store.groupsOf(this.p.db, cr.rule.id)) this.chain(`${cr.rule.id}|${g}`, () => this.recount(cr, g));
       }
       await this.alerts.resolveDue();
     }
@@ -865,44 +771,12 @@ export class WarningEngine {
       if (only && !only.has(st.part)) continue;
       st.dirty = false;
       this.dirtyKeys.delete(key);
-      const i = key.indexOf('|');
-      rows.push({
-        rule_id: key.slice(0, i),
-        subject: key.slice(i + 1),
-        part: st.part,
-        level: st.level,
-        at: st.at,
-        tree: JSON.stringify({
-          levels: st.levels,
-          ...(st.mask !== undefined ? { mask: st.mask } : {}),
-          ...(st.fault ? { fault: st.fault } : {}),
-          ...(st.predicted ? { predicted: true } : {}),
-        }),
-        updated_at: now,
-      });
+      rows.push(stateToRow(key, st, now));
     }
-    const held = [...this.owned.keys()].filter((p) => !only || only.has(p));
+    const held = this.leases.ownedPartitions().filter((p) => !only || only.has(p));
     if (rows.length === 0 && held.length === 0) return;
     try {
-      await transaction(this.p.db, async (trx) => {
-        for (let i = 0; i < rows.length; i += 500) {
-          await trx
-            .insertInto('warning_state')
-            .values(rows.slice(i, i + 500))
-            .onConflict((oc) =>
-              oc.columns(['rule_id', 'subject']).doUpdateSet((eb) => ({
-                part: eb.ref('excluded.part'),
-                level: eb.ref('excluded.level'),
-                at: eb.ref('excluded.at'),
-                tree: eb.ref('excluded.tree'),
-                updated_at: eb.ref('excluded.updated_at'),
-              })),
-            )
-            .execute();
-        }
-        if (held.length)
-          await trx.updateTable('warning_partitions').set({ checkpoint_at: oldest }).where('part', 'in', held).where('owner', '=', this.workerId).execute();
-      });
+      await transaction(this.p.db, (trx) => store.writeCheckpoint(trx, rows, held, this.workerId, oldest));
     } catch (err) {
       // Not written: mark dirty again so the next checkpoint retries.
       for (const r of rows) {

@@ -2,7 +2,6 @@
  * The early-warning module's tables: rules and their versions, the engine's partitions, workers and state, alerts with their recipients and timeline, maintenance windows, notification endpoints, notifications and escalation timers, and the development SMS/e-mail outbox.
  * Merged into the platform's Database type, as modules extend the event map.
  */
-import type { Generated } from 'kysely';
 
 export interface WarningRuleTable {
   id: string;
