@@ -29,6 +29,19 @@ module.exports = {
       to: { path: '^modules/[^/]+/', pathNot: ['^modules/$1/', '^modules/[^/]+/index\\.ts$'] },
     },
     {
+      name: 'web-reads-module-shapes',
+      comment: 'The web apps take the server\'s shapes from a module\'s door, type-only: no server code reaches the browser bundle.',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^(modules|platform|server)/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'web-through-module-doors',
+      severity: 'error',
+      from: { path: '^web/' },
+      to: { path: '^modules/[^/]+/', pathNot: '^modules/[^/]+/index\\.ts$' },
+    },
+    {
       name: 'no-cycles',
       comment: 'Files import each other one way (type-only imports included).',
       severity: 'error',

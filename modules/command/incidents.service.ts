@@ -10,7 +10,7 @@
 import { getDistrict, listDepartments } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope, } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
@@ -22,15 +22,7 @@ import { DISTRICT_UNIT, type LevelPlan, type ResponseLevel, SUBKINDS, levelPlan 
 import { type Plan, getPlan, listPlans } from './plans.service.js';
 import * as store from './incidents.store.js';
 import { appendIncidentEvent } from './incidents.store.js';
-import {
-  type AlertReader,
-  type CreateIncident,
-  type IncidentRow,
-  TASK_WORKFLOW,
-  type TaskProgress,
-  incidentView,
-  subkindOfRule,
-} from './incidents.model.js';
+import { type AlertReader, type CreateIncident, type IncidentRow, TASK_WORKFLOW, type TaskProgress, incidentView, subkindOfRule } from './incidents.model.js';
 import { IncidentStatistics } from './statistics.js';
 import { TaskService } from './tasks.service.js';
 

@@ -19,6 +19,8 @@ export type { Warning } from './warning.types.js';
 // What other modules use: derived values (AQI, water class, load).
 export { DERIVED, readValue } from './derived.js';
 export { computeAqi } from './aqi.js';
+// The shapes the web apps read (type-only imports from the web).
+export type { AlertDetail, AlertEvidence, AlertTimelineEntry, AlertView } from './warning.schemas.js';
 
 /** The city-wide alert figures the operations screen reads (the alert service provides them). */
 export type AlertFigures = Pick<import('./alerts.js').AlertService, 'openFigures' | 'acknowledgedSince'>;

@@ -21,11 +21,11 @@ import { endpointView } from '../../platform/notify/index.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
 import { blackOdorousGrade, surfaceWaterClass } from './water.js';
+import { AlertDetailSchema, type AlertEvidence, AlertSchema, type AlertView, Label } from './warning.schemas.js';
 
 const R = (summary: string, tag = 'warning') => ({ tags: [tag], summary });
 const P = { $ref: 'Problem#' };
 
-const Label = Type.Object({ zh: Type.String(), en: Type.String() });
 const Condition = Type.Unsafe<RuleDefinition['levels'][number]['condition']>({
   type: 'object',
   required: ['kind'],
@@ -72,39 +72,7 @@ const RuleSchema = Type.Object({
   ...DefinitionFields,
   faults: Type.Optional(Type.Array(Type.Object({ subject: Type.String(), fault: Type.String() }))),
 });
-const AlertSchema = Type.Object({
-  id: Type.String(),
-  ruleId: Type.String(),
-  ruleVersion: Type.Integer(),
-  subject: Type.String(),
-  subjectKind: Type.String(),
-  deviceId: Type.Union([Type.String(), Type.Null()]),
-  level: Type.Integer(),
-  levelLabel: Label,
-  colour: Type.String(),
-  predicted: Type.Boolean(),
-  status: Type.String(),
-  title: Label,
-  department: Type.String(),
-  task: Type.String(),
-  district: Type.Union([Type.String(), Type.Null()]),
-  location: Type.Union([Type.Object({ lon: Type.Number(), lat: Type.Number() }), Type.Null()]),
-  recipients: Type.Array(Type.Object({ department: Type.String(), role: Type.String() })),
-  simulated: Type.Boolean(),
-  raisedAt: Type.Integer(),
-  updatedAt: Type.Integer(),
-  acknowledgedAt: Type.Union([Type.Integer(), Type.Null()]),
-  acknowledgedBy: Type.Union([Type.String(), Type.Null()]),
-  resolvedAt: Type.Union([Type.Integer(), Type.Null()]),
-  resolvedBy: Type.Union([Type.String(), Type.Null()]),
-  closeReason: Type.Union([Type.String(), Type.Null()]),
-  reopenCount: Type.Integer(),
-  flapping: Type.Boolean(),
-  rev: Type.Integer(),
-  evidence: Type.Optional(Type.Unknown()),
-});
-
-export function alertView(a: AlertRow, withEvidence = false) {
+export function alertView(a: AlertRow, withEvidence = false): AlertView {
   const lvl = LEVELS[a.level as 1 | 2 | 3 | 4];
   return {
     id: a.id,
@@ -135,7 +103,7 @@ export function alertView(a: AlertRow, withEvidence = false) {
     reopenCount: a.reopen_count,
     flapping: a.flapping === 1,
     rev: a.rev,
-    ...(withEvidence ? { evidence: json.parse<unknown>(a.evidence, null) } : {}),
+    ...(withEvidence ? { evidence: json.parse<AlertEvidence | null>(a.evidence, null) } : {}),
   };
 }
 
@@ -358,15 +326,17 @@ export async function warningRoutes(
       schema: {
         ...R('One alert with its evidence and timeline', 'alerts'),
         params: Type.Object({ id: Type.String() }),
-        response: { 403: P, 404: P },
+        response: { 200: AlertDetailSchema, 403: P, 404: P },
       },
       config: { auth: { permission: 'warning.read' } },
     },
     async (req) => {
       const a = await warning.alerts.get(req.params.id, principalOf(req));
       const timeline = await warning.alerts.timeline(a.id);
+      const view = alertView(a, true);
       return {
-        ...alertView(a, true),
+        ...view,
+        evidence: view.evidence ?? null,
         notifications: await warning.escalation.forAlert(a.id),
         timeline: timeline.map((e) => ({
           at: e.at,

@@ -17,6 +17,7 @@ import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { CommandDialog, LEVEL_ROMAN } from './CommandDialog';
 import { LeaderView } from './LeaderView';
+import type { AlertView } from '../../modules/warning/index.js';
 
 echarts.use([MapChart, ScatterChart, EffectScatterChart, LineChart, GeoComponent, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
 
@@ -43,19 +44,8 @@ interface IndicatorItem {
   } | null;
 }
 
-interface AlertRow {
-  id: string;
-  title: Label;
-  level: number;
-  levelLabel: Label;
-  colour: string;
-  status: string;
-  district: string | null;
-  department: string;
-  location: { lon: number; lat: number } | null;
-  raisedAt: number;
-  predicted: boolean;
-}
+/** The server's alert shape (modules/warning/warning.schemas.ts). */
+type AlertRow = AlertView;
 
 interface IncidentRow {
   id: string;

@@ -7,19 +7,11 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type Me, problemText } from '../shared/api';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
+import type { AlertDetail } from '../../modules/warning/index.js';
 
 type Label = { zh: string; en: string };
 export const LEVEL_ROMAN = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'];
 
-interface AlertDetail {
-  id: string;
-  title: Label;
-  level: number;
-  levelLabel: Label;
-  colour: string;
-  raisedAt: number;
-  evidence: { latest: { conditions: { kind: string; attr?: string; value?: number; threshold?: number; detail?: string }[] } };
-}
 interface Proposal {
   subkind: string | null;
   planId: string | null;
@@ -98,7 +90,7 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
             </span>{' '}
             {new Date(a.raisedAt).toLocaleString('zh-CN', { hour12: false })}
             <ul>
-              {a.evidence.latest.conditions.map((c, i) => (
+              {(a.evidence?.latest.conditions ?? []).map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the evidence list is fixed for a render
                 <li key={i}>
                   {c.attr ?? c.kind} {c.value ?? ''} {c.threshold !== undefined ? `（${t('brain.threshold')} ${c.threshold}）` : ''} {c.detail ?? ''}

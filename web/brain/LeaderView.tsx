@@ -8,6 +8,7 @@ import { SessionButtons } from '../shared/auth';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { LEVEL_ROMAN } from './CommandDialog';
+import type { AlertView } from '../../modules/warning/index.js';
 
 type Label = { zh: string; en: string };
 
@@ -17,14 +18,7 @@ interface IndicatorItem {
   unit?: string;
   current: { value: number | null; status: 'green' | 'yellow' | 'red' | null } | null;
 }
-interface AlertRow {
-  id: string;
-  title: Label;
-  level: number;
-  colour: string;
-  status: string;
-  raisedAt: number;
-}
+type AlertRow = AlertView;
 interface IncidentRow {
   id: string;
   title: string;

@@ -164,7 +164,7 @@ function AlertDrawer({
             ))}
           </Descriptions>
           <Card size="small" title={t('warn.evidence')}>
-            <EvidenceChart evidence={data.evidence} />
+            {data.evidence && <EvidenceChart evidence={data.evidence} />}
           </Card>
           <Card size="small" title={t('warn.timeline')}>
             <Timeline

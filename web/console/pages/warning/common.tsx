@@ -1,43 +1,14 @@
 /** Shapes and small pieces the early-warning screens share: alerts, evidence, rules, the level tag. */
 import { Tag } from 'antd';
+import type { AlertDetail, AlertEvidence, AlertView } from '../../../../modules/warning/index.js';
 import { useI18n } from '../../../shared/i18n';
 
 export type Label = { zh: string; en: string };
 
-export interface AlertRow {
-  id: string;
-  ruleId: string;
-  subject: string;
-  deviceId: string | null;
-  level: number;
-  levelLabel: Label;
-  colour: string;
-  predicted: boolean;
-  status: string;
-  title: Label;
-  department: string;
-  district: string | null;
-  recipients: { department: string; role: string }[];
-  simulated: boolean;
-  raisedAt: number;
-  flapping: boolean;
-  reopenCount: number;
-  rev: number;
-}
-
-export interface Evidence {
-  latest: {
-    at: number;
-    conditions: { kind: string; attr?: string; value?: number; threshold?: number; expectedAt?: number; confidence?: number; detail?: string }[];
-  };
-  series: { attr: string; points: [number, number][] }[];
-}
-
-export interface AlertDetail extends AlertRow {
-  evidence: Evidence;
-  timeline: { at: number; actor: { id: string | null; name: string }; action: string; level: number | null; comment: string | null }[];
-  notifications: { id: string; channel: string; department: string; address: string; status: string; attempts: number; lastError: string | null }[];
-}
+// The alert shapes are the server's (modules/warning/warning.schemas.ts), imported type-only.
+export type AlertRow = AlertView;
+export type Evidence = AlertEvidence;
+export type { AlertDetail };
 
 export const STATUS_COLOUR: Record<string, string> = { raised: 'red', acknowledged: 'orange', resolved: 'green', closed: 'default' };
 export const ACTION_ZH: Record<string, string> = {
