@@ -66,7 +66,11 @@ for (const u of units) {
     districts: ['*'],
   });
   if (r.status !== 201) throw new Error(`user ${u}: ${r.status} ${JSON.stringify(r.body)}`);
-  staff[u] = await login(`bench.${u.toLowerCase()}`, 'Bench-Passw0rd!');
+  // An account an administrator creates starts with a temporary password: change it, as a user must.
+  const first = await login(`bench.${u.toLowerCase()}`, 'Bench-Passw0rd!');
+  const pw = await call('POST', '/api/auth/password', first, { currentPassword: 'Bench-Passw0rd!', newPassword: 'Bench-Passw0rd!2' });
+  if (pw.status !== 204) throw new Error(`password ${u}: ${pw.status} ${JSON.stringify(pw.body)}`);
+  staff[u] = await login(`bench.${u.toLowerCase()}`, 'Bench-Passw0rd!2');
 }
 // Every unit has a duty phone (development SMS gateway): each activation queues 20 SMS as well.
 for (const u of units) {
@@ -205,5 +209,10 @@ const result = {
 };
 console.log(JSON.stringify(result, null, 1));
 await w.close();
+// A run whose updates were refused measured nothing: say so instead of reporting it.
+if (failed > 0) {
+  console.error(`${failed} task updates were refused; the figures above are not a measurement`);
+  process.exitCode = 1;
+}
 rmSync(dir, { recursive: true, force: true });
-process.exit(0);
+process.exit();
