@@ -140,6 +140,8 @@ describe('early-warning screens in Chromium', () => {
     await ep.getByTestId('ep-add').click();
     await ep.getByText('an https URL').waitFor();
     await ep.getByTestId('ep-address').fill('https://zjj.shiyan.example/hooks/wudang');
+    // The server's message on the field goes once the field changes; a click before that was refused by the form.
+    await ep.getByText('an https URL').waitFor({ state: 'detached' });
     await ep.locator('input[type="password"]').fill('zjj-signing-key-0001');
     await ep.getByTestId('ep-add').click();
     const table = page.getByTestId('endpoints-table');

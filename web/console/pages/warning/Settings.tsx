@@ -179,7 +179,9 @@ function EndpointsCard({ canManage, department }: { canManage: boolean; departme
   const [form] = Form.useForm<{ department: string; channel: Endpoint['channel']; address: string; secret?: string; minLevel: number; roles?: string[] }>();
   const [channel, setChannel] = useState<Endpoint['channel']>('webhook');
   const add = async () => {
-    const v = await form.validateFields();
+    // Invalid fields show their messages; nothing to send (and no unhandled rejection).
+    const v = await form.validateFields().catch(() => undefined);
+    if (!v) return;
     try {
       await api('POST', '/api/warning/endpoints', {
         department: v.department,
