@@ -21,6 +21,8 @@ export { DERIVED, readValue } from './derived.js';
 export { computeAqi } from './aqi.js';
 // The shapes the web apps read (type-only imports from the web).
 export type { AlertDetail, AlertEvidence, AlertTimelineEntry, AlertView } from './warning.schemas.js';
+export type { MaintenanceWindow } from './alerts.js';
+export type { EscalationPolicy } from './escalation.js';
 
 /** The city-wide alert figures the operations screen reads (the alert service provides them). */
 export type AlertFigures = Pick<import('./alerts.js').AlertService, 'openFigures' | 'acknowledgedSince'>;

@@ -19,6 +19,7 @@ export {
   RETRY_BACKOFF_MS,
   type SubjectKind,
   endpointView,
+  type EndpointView,
 } from './notifier.js';
 export type { EndpointRow, NotificationRow } from './notify.store.js';
 export { notifyRoutes } from './notify.routes.js';

@@ -69,7 +69,7 @@ export function endpointView(e: EndpointRow) {
   return {
     id: e.id,
     department: e.department_code,
-    channel: e.channel,
+    channel: e.channel as ChannelName,
     address: maskAddress(e.channel, e.address),
     minLevel: e.min_level,
     roles: json.parse<string[] | null>(e.roles, null),
@@ -77,6 +77,7 @@ export function endpointView(e: EndpointRow) {
     hasSecret: !!e.secret,
   };
 }
+export type EndpointView = ReturnType<typeof endpointView>;
 
 export class Notifier {
   private readonly channels: Partial<Record<ChannelName, Channel>>;

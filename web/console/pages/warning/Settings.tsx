@@ -10,35 +10,15 @@ import { api, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
+import type { EscalationPolicy, MaintenanceWindow } from '../../../../modules/warning/index.js';
+import type { EndpointView } from '../../../../platform/notify/index.js';
 
 type Label = { zh: string; en: string };
 
-interface Window {
-  id: string;
-  deviceId: string | null;
-  district: string | null;
-  polygon: [number, number][] | null;
-  department: string;
-  startsAt: number;
-  endsAt: number;
-  reason: string;
-  createdBy: string | null;
-}
-
-interface Endpoint {
-  id: string;
-  department: string;
-  channel: 'webhook' | 'sms' | 'email';
-  address: string;
-  minLevel: number;
-  roles: string[] | null;
-  enabled: boolean;
-  hasSecret: boolean;
-}
-
-interface Escalation {
-  afterMinutes: Record<'1' | '2' | '3' | '4', [number, number]>;
-}
+// The server's shapes, imported type-only.
+type Window = MaintenanceWindow;
+type Endpoint = EndpointView;
+type Escalation = EscalationPolicy;
 
 const LEVEL = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'];
 const LEVEL_COLOUR = ['', '#e8363b', '#f08c1a', '#f5c518', '#2f7fe0'];
