@@ -2,7 +2,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { ctxOf } from '../../platform/http/http.js';
+import { ctxOf, fieldErrorsFor } from '../../platform/http/http.js';
 import { type IncidentService, incidentView } from './incidents.service.js';
 import { RESOURCE_KINDS, type ResourceInput, type ResourceService } from './resources.service.js';
 import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
@@ -210,7 +210,7 @@ export async function commandRoutes(
     },
     async (req) => {
       const errors = validatePlan(req.body as PlanDefinition, await plans.planCatalog(p.db));
-      return { valid: errors.length === 0, errors };
+      return { valid: errors.length === 0, errors: fieldErrorsFor(req, errors) };
     },
   );
 
@@ -265,6 +265,9 @@ export async function commandRoutes(
             severity: Type.Optional(Level),
             district: Type.Optional(Type.String()),
             location: Type.Optional(Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) })),
+            outsideCity: Type.Optional(
+              Type.Boolean({ description: "true: the location lies outside the city's districts on purpose (otherwise such a location is refused)" }),
+            ),
             source: Type.Optional(Type.String({ enum: ['phone', 'report', 'api'] })),
             drill: Type.Optional(Type.Boolean()),
           },
@@ -289,6 +292,7 @@ export async function commandRoutes(
               ...(b.description !== undefined ? { description: b.description } : {}),
               ...(b.district !== undefined ? { district: b.district } : {}),
               ...(b.location !== undefined ? { location: b.location } : {}),
+              ...(b.outsideCity ? { outsideCity: true } : {}),
             },
             ctx,
           );

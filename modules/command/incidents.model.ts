@@ -70,6 +70,8 @@ export interface CreateIncident {
   severity: ResponseLevel;
   district?: string | null;
   location?: { lon: number; lat: number } | null;
+  /** The location lies outside the city's districts on purpose (an accident on a road just beyond the border). */
+  outsideCity?: boolean;
   source: 'alert' | 'phone' | 'report' | 'api';
   drill?: boolean;
   alertIds?: string[];

@@ -11,7 +11,8 @@ import { getDistrict, listDepartments } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
-import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
+import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
+import { join } from '../../platform/i18n/index.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
@@ -131,14 +132,29 @@ export class IncidentService {
 
   async create(input: CreateIncident, ctx: RequestContext): Promise<IncidentRow> {
     const sub = SUBKINDS[input.subkind];
-    const errors: { pointer: string; detail: string }[] = [];
-    if (!sub) errors.push({ pointer: '/body/subkind', detail: `unknown subkind; known: ${Object.keys(SUBKINDS).join(', ')}` });
-    if (!input.title?.trim()) errors.push({ pointer: '/body/title', detail: 'required' });
+    const errors: FieldError[] = [];
+    if (!sub)
+      errors.push({
+        pointer: '/body/subkind',
+        detail: { zh: '请选择事件类型', en: `unknown incident type; known: ${Object.keys(SUBKINDS).join(', ')}` },
+      });
+    if (!input.title?.trim()) errors.push({ pointer: '/body/title', detail: { zh: '请填写事件标题', en: 'A title is required' } });
     if (input.district) {
       const d = await getDistrict(this.p.db, input.district);
-      if (!d) errors.push({ pointer: '/body/district', detail: `unknown district ${input.district}` });
+      if (!d) errors.push({ pointer: '/body/district', detail: { zh: `没有区县 ${input.district}`, en: `unknown district ${input.district}` } });
     }
-    if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The incident is not valid', { errors });
+    // A place outside the city's districts is a typing slip unless the reporter says it lies outside.
+    if (input.location && !input.outsideCity && !this.p.profile.districtAt(input.location.lon, input.location.lat)) {
+      const city = this.p.profile.name;
+      errors.push({
+        pointer: '/body/location',
+        detail: {
+          zh: `位置（${input.location.lon}, ${input.location.lat}）不在${city.zh}范围内；如确在市外，请勾选“发生在市外”`,
+          en: `The location (${input.location.lon}, ${input.location.lat}) is outside ${city.en}; if it truly is, mark it as outside the city`,
+        },
+      });
+    }
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
     const now = this.p.now();
     const district = input.district ?? (input.location ? (this.p.profile.districtAt(input.location.lon, input.location.lat) ?? null) : null);
     const row: IncidentRow = {

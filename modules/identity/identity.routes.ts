@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import { ROLES, ROLE_LABELS, ROLE_PERMISSIONS } from '../../platform/auth/roles.js';
+import { AUDIT_ACTION_LABELS, AUDIT_OUTCOME_LABELS, AUDIT_TARGET_LABELS } from '../../platform/audit/labels.js';
+import { DISTRICT_KIND_LABELS, PERMISSION_LABELS, ROLES, ROLE_LABELS, ROLE_PERMISSIONS } from '../../platform/auth/roles.js';
 import { expandResponsible } from '../../platform/profile/profile.js';
 import { PASSWORD_POLICY, generatePassword } from '../../platform/auth/password.js';
 import { ALL, type Principal, type ScopeSet } from '../../platform/auth/scope.js';
@@ -140,6 +141,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
       adcode: p.profile.adcode,
       datum: p.profile.datum,
       center: p.profile.center,
+      bbox: p.profile.bbox,
       population: p.profile.population,
       districts: p.profile.districts.length,
       departments: p.profile.departments.length,
@@ -256,12 +258,48 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     },
     async () => {
       const { tasks, depts } = await matrixOf(p);
-      return tasks.map((t) => ({ id: t.id, name: t.name, lead: t.lead, responsible: t.responsible, responsibleUnits: expandResponsible(t, depts) }));
+      const en = new Map(p.profile.tasks.map((x) => [x.id, x.en]));
+      return tasks.map((t) => ({
+        id: t.id,
+        name: t.name,
+        names: { zh: t.name, en: en.get(t.id) ?? t.name },
+        lead: t.lead,
+        responsible: t.responsible,
+        responsibleUnits: expandResponsible(t, depts),
+      }));
     },
   );
 
   app.get('/roles', { schema: { ...R('Roles and the permissions each grants', 'users') }, config: { auth: { permission: 'roles.read' } } }, async () =>
     ROLES.map((r) => ({ role: r, label: ROLE_LABELS[r], permissions: [...ROLE_PERMISSIONS[r]] })),
+  );
+  // The names of the platform's codes, so screens show words, never codes (cacheable per version).
+  app.get(
+    '/vocabulary',
+    {
+      schema: {
+        ...R('Names of roles, permissions and district kinds in Chinese and English (for screens) · 角色、权限、区划类型的中英文名称', 'auth'),
+        response: {
+          200: Type.Object({
+            roles: Type.Record(Type.String(), S.Names),
+            permissions: Type.Record(Type.String(), S.Names),
+            districtKinds: Type.Record(Type.String(), S.Names),
+            auditActions: Type.Record(Type.String(), S.Names),
+            auditTargets: Type.Record(Type.String(), S.Names),
+            auditOutcomes: Type.Record(Type.String(), S.Names),
+          }),
+        },
+      },
+      config: { auth: {}, passwordChange: true },
+    },
+    async () => ({
+      roles: ROLE_LABELS,
+      permissions: PERMISSION_LABELS,
+      districtKinds: DISTRICT_KIND_LABELS,
+      auditActions: AUDIT_ACTION_LABELS,
+      auditTargets: AUDIT_TARGET_LABELS,
+      auditOutcomes: AUDIT_OUTCOME_LABELS,
+    }),
   );
 
   // ---- users ----

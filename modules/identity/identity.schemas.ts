@@ -48,6 +48,10 @@ export const MeSchema = Type.Object({
   mustChangePassword: Type.Optional(Type.Boolean()),
 });
 
+/** A mainland mobile number (11 digits) or a landline with its area code, optionally after +86. */
+export const PHONE_PATTERN = '^(\\+86[ -]?)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$';
+const Phone = Str(5, 20, { pattern: PHONE_PATTERN });
+
 export const CreateUserBody = Type.Object(
   {
     username: Username,
@@ -56,7 +60,7 @@ export const CreateUserBody = Type.Object(
     roles: Type.Array(RoleSchema, { minItems: 1, maxItems: 8 }),
     department: Type.Union([Str(1, 32), Type.Null()]),
     districts: DistrictList,
-    phone: Type.Optional(Type.Union([Str(5, 20, { pattern: '^[0-9+ -]+$' }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
   },
   { additionalProperties: false },
 );
@@ -69,7 +73,7 @@ export const PatchUserBody = Type.Object(
     department: Type.Optional(Type.Union([Str(1, 32), Type.Null()])),
     districts: Type.Optional(DistrictList),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('disabled')])),
-    phone: Type.Optional(Type.Union([Str(5, 20, { pattern: '^[0-9+ -]+$' }), Type.Null()])),
+    phone: Type.Optional(Type.Union([Phone, Type.Null()])),
   },
   { additionalProperties: false, minProperties: 1 },
 );
@@ -107,7 +111,8 @@ export const DepartmentSchema = Type.Object({
 
 export const PlanTaskSchema = Type.Object({
   id: Type.String(),
-  name: Type.String(),
+  name: Type.String({ description: 'The name in Chinese, as the plan gives it' }),
+  names: Type.Object({ zh: Type.String(), en: Type.String() }, { description: 'The name in Chinese and English' }),
   lead: Type.Array(Type.String(), { description: '牵头单位 lead units' }),
   responsible: Type.Array(Type.String(), { description: '责任单位 as the plan lists them; ALL_CITY_DEPARTMENTS = 市直各部门' }),
   responsibleUnits: Type.Array(Type.String(), { description: 'responsible units expanded, district governments included' }),
@@ -143,7 +148,7 @@ export const LookupQuery = Type.Object(
   { additionalProperties: false },
 );
 
-const Names = Type.Object({ zh: Str(1, 100), en: Str(1, 200) }, { additionalProperties: false });
+export const Names = Type.Object({ zh: Str(1, 100), en: Str(1, 200) }, { additionalProperties: false });
 export const CreateDepartmentBody = Type.Object(
   { code: Str(2, 32, { pattern: '^[A-Z][A-Z0-9-]*$' }), name: Names, district: Type.Union([Str(1, 16), Type.Null()]) },
   { additionalProperties: false },

@@ -5,7 +5,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Ajv } from 'ajv';
 import { Type } from 'typebox';
 import { inScope } from '../../platform/auth/scope.js';
-import { AppError, type FieldError } from '../../platform/http/errors.js';
+import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { ctxOf, principalOf, schemaErrors } from '../../platform/http/http.js';
 import type { Platform } from '../../platform/context.js';
@@ -204,7 +204,7 @@ export async function sensingRoutes(root: FastifyInstance, { platform: p, sensin
     },
     async (req) => {
       const t = await store.getType(p.db, req.params.id);
-      if (!t) throw new AppError('WD_ERR_NOT_FOUND', `Device type ${req.params.id} does not exist`);
+      if (!t) throw notFound('Device type', req.params.id);
       return t;
     },
   );

@@ -6,7 +6,7 @@
 import { listDepartments, listDistricts, listPlanTasks } from '../identity/index.js';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, assertVisible, inScope } from '../../platform/auth/scope.js';
-import { AppError, notFound } from '../../platform/http/errors.js';
+import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { WarningRuleTable } from './warning.tables.js';
@@ -99,12 +99,22 @@ export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'
  * Devices a rule lists by id that its owner may not watch (another department's, unless the owner
  * is city-wide): field errors, because the engine would never evaluate them.
  */
-export async function foreignDevices(p: Platform, def: RuleDefinition, base = '/body'): Promise<{ pointer: string; detail: string }[]> {
+export async function foreignDevices(p: Platform, def: RuleDefinition, base = '/body'): Promise<FieldError[]> {
   const ids = def.scope?.devices ?? [];
   if (ids.length === 0 || p.profile.cityWideDepartments.includes(def.owner)) return [];
   const own = new Set((await deviceRefs(p.db, { ids, department: def.owner })).map((r) => r.id));
   return ids.flatMap((id, i) =>
-    own.has(id) ? [] : [{ pointer: `${base}/scope/devices/${i}`, detail: `no device ${id} of ${def.owner}: a rule watches only its owner's devices` }],
+    own.has(id)
+      ? []
+      : [
+          {
+            pointer: `${base}/scope/devices/${i}`,
+            detail: {
+              zh: `设备 ${id} 不属于 ${def.owner}：规则只监测本部门的设备`,
+              en: `no device ${id} of ${def.owner}: a rule watches only its owner's devices`,
+            },
+          },
+        ],
   );
 }
 
@@ -160,11 +170,24 @@ export async function insertRule(trx: Transaction<Database>, id: string, def: Ru
   await store.insertRuleVersion(trx, v.history);
 }
 
+/** What is wrong with a new rule's id (the editor's check and the save use the same). */
+export function ruleIdErrors(id: string, base = '/body'): FieldError[] {
+  return RULE_ID_RE.test(id)
+    ? []
+    : [
+        {
+          pointer: `${base}/id`,
+          detail: {
+            zh: '规则编号须为 2–64 个小写字母、数字或 -，以字母或数字开头（不能有空格和中文）',
+            en: 'Rule id: 2 to 64 lower-case letters, digits and -, starting with a letter or digit',
+          },
+        },
+      ];
+}
+
 export async function createRule(p: Platform, id: string, def: RuleDefinition, enabled: boolean, ctx: RequestContext): Promise<Rule> {
-  if (!RULE_ID_RE.test(id))
-    throw new AppError('WD_ERR_VALIDATION', 'Rule id is not valid', {
-      errors: [{ pointer: '/body/id', detail: 'lower-case letters, digits and -, 2 to 64 characters' }],
-    });
+  const bad = ruleIdErrors(id);
+  if (bad.length) throw new AppError('WD_ERR_VALIDATION', bad[0]!.detail, { errors: bad });
   if (ctx.principal) assertMayManage(ctx.principal, def.owner);
   await checkRule(p, def);
   const now = p.now();

@@ -5,10 +5,10 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { inScope } from '../../platform/auth/scope.js';
-import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
+import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
-import { ctxOf, principalOf } from '../../platform/http/http.js';
+import { ctxOf, fieldErrorsFor, principalOf } from '../../platform/http/http.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
 import { deviceRefs, type Sensing } from '../sensing/index.js';
@@ -37,8 +37,13 @@ const Condition = Type.Unsafe<RuleDefinition['levels'][number]['condition']>({
     'geofence {polygon: [[lon, lat], ...], inside}; count {k, by: district|scope, of}. value/clear: a number or {"property": "<device property>"}. ' +
     'attr: an attribute key or a derived value ($aqi, $aqiLevel, $waterClass, $blackOdorous, $load). Checked field by field on save.',
 });
+/** A rule's name as people read it in lists, alerts and messages: short enough for a feed row. */
+const RuleName = Type.Object(
+  { zh: Type.String({ minLength: 1, maxLength: 60 }), en: Type.String({ minLength: 1, maxLength: 120 }) },
+  { additionalProperties: false },
+);
 const DefinitionFields = {
-  name: Label,
+  name: RuleName,
   description: Type.Optional(Type.String({ maxLength: 2000 })),
   source: Type.String({ maxLength: 1000, description: 'The standard, plan or regulation the thresholds come from' }),
   owner: Type.String({ description: 'Owner department code' }),
@@ -201,15 +206,22 @@ export async function warningRoutes(
     {
       schema: {
         ...R("Check a draft rule without saving it (the editor's live preview)"),
-        body: Type.Object(DefinitionFields, { additionalProperties: false }),
+        body: Type.Object(
+          { id: Type.Optional(Type.String({ maxLength: 200, description: "A new rule's id, checked as saving would" })), ...DefinitionFields },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Object({ valid: Type.Boolean(), errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })) }) },
       },
       config: { auth: { permission: 'warning.read' } },
     },
     async (req) => {
-      const def = req.body as RuleDefinition;
-      const errors = [...validateRule(def, await rules.catalog(p)), ...(await rules.foreignDevices(p, def))];
-      return { valid: errors.length === 0, errors };
+      const { id, ...def } = req.body as RuleDefinition & { id?: string };
+      const errors = [
+        ...(id === undefined ? [] : rules.ruleIdErrors(id)),
+        ...validateRule(def, await rules.catalog(p)),
+        ...(await rules.foreignDevices(p, def)),
+      ];
+      return { valid: errors.length === 0, errors: fieldErrorsFor(req, errors) };
     },
   );
   app.post(
@@ -560,7 +572,7 @@ export async function warningRoutes(
     },
     async (req, reply) => {
       const e = await p.notifier.getEndpoint(req.params.id);
-      if (!e) throw new AppError('WD_ERR_NOT_FOUND', `Endpoint ${req.params.id} does not exist`);
+      if (!e) throw notFound('Endpoint', req.params.id);
       const principal = principalOf(req);
       if (!inScope(principal.scope, { department: e.department_code, district: null })) throw hiddenNotFound('Endpoint', req.params.id);
       await transaction(p.db, async (trx) => {

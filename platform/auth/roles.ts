@@ -48,6 +48,45 @@ export const PERMISSIONS = [
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
+/** What each permission lets a person do, as the console shows it. */
+export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> = {
+  'city.read': { zh: '查看城市基础信息', en: 'View city reference data' },
+  'city.manage': { zh: '管理部门', en: 'Manage departments' },
+  'users.read': { zh: '查看用户', en: 'View users' },
+  'users.manage': { zh: '管理用户', en: 'Manage users' },
+  'roles.read': { zh: '查看角色', en: 'View roles' },
+  'apikeys.manage': { zh: '管理接口密钥', en: 'Manage API keys' },
+  'audit.read': { zh: '查看审计日志', en: 'View the audit log' },
+  'calendar.read': { zh: '查看节假日日历', en: 'View the holiday calendar' },
+  'calendar.manage': { zh: '维护节假日日历', en: 'Maintain the holiday calendar' },
+  'settings.manage': { zh: '管理平台设置', en: 'Manage platform settings' },
+  'workflow.read': { zh: '查看办理流程', en: 'View workflows' },
+  'workflow.act': { zh: '办理流程事项', en: 'Act on workflow items' },
+  'workflow.manage': { zh: '管理办理流程', en: 'Manage workflows' },
+  'devices.read': { zh: '查看感知设备与数据', en: 'View devices and readings' },
+  'devices.manage': { zh: '管理本部门设备', en: "Manage one's department's devices" },
+  'devicetypes.manage': { zh: '定义设备类型', en: 'Define device types' },
+  'telemetry.ingest': { zh: '上报监测数据', en: 'Send readings' },
+  'warning.read': { zh: '查看预警与规则', en: 'View alerts and rules' },
+  'warning.act': { zh: '处置预警', en: 'Handle alerts' },
+  'warning.manage': { zh: '管理预警规则', en: 'Manage warning rules' },
+  'command.read': { zh: '查看预案与事件', en: 'View plans and incidents' },
+  'command.manage': { zh: '编制应急预案', en: 'Write emergency plans' },
+  'command.report': { zh: '上报事件', en: 'Report incidents' },
+  'command.decide': { zh: '启动与调整应急响应', en: 'Launch and change responses' },
+  'command.act': { zh: '承办处置任务', en: 'Carry out response tasks' },
+  'brain.read': { zh: '查看城市运行指标', en: 'View city indicators' },
+  'brain.manage': { zh: '定义城市运行指标', en: 'Define city indicators' },
+};
+
+/** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
+export const DISTRICT_KIND_LABELS: Record<string, { zh: string; en: string }> = {
+  district: { zh: '市辖区', en: 'District' },
+  county: { zh: '县', en: 'County' },
+  county_city: { zh: '县级市', en: 'County-level city' },
+  special_zone: { zh: '功能区', en: 'Special zone' },
+};
+
 const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read'];
 /** What every department's people do with warnings and emergency command. */
 const WORK: Permission[] = [

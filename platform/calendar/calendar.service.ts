@@ -5,7 +5,8 @@
 import holidaysCn from './holidays-cn.json';
 import { appendAudit } from '../audit/audit.js';
 import type { EventBus } from '../bus/bus.js';
-import { AppError } from '../http/errors.js';
+import { AppError, type FieldError } from '../http/errors.js';
+import { join } from '../i18n/index.js';
 import { type Db, transaction } from '../storage/db.js';
 import { type CalendarDay, type DayKind, type OfficeWindow, WorkingCalendar, isValidDate } from './calendar.js';
 
@@ -100,15 +101,16 @@ export class CalendarService {
 
   /** Replaces one year's holidays and make-up working days (the State Council's notice). */
   async replaceYear(actor: Actor, year: number, source: string | null, days: CalendarDay[]): Promise<void> {
-    const errors: { pointer: string; detail: string }[] = [];
+    const errors: FieldError[] = [];
     const seen = new Set<string>();
     days.forEach((d, i) => {
-      if (!isValidDate(d.date)) errors.push({ pointer: `/body/days/${i}/date`, detail: `not a valid date: ${d.date}` });
-      else if (!d.date.startsWith(`${year}-`)) errors.push({ pointer: `/body/days/${i}/date`, detail: `${d.date} is not in ${year}` });
-      if (seen.has(d.date)) errors.push({ pointer: `/body/days/${i}/date`, detail: `${d.date} appears twice` });
+      const pointer = `/body/days/${i}/date`;
+      if (!isValidDate(d.date)) errors.push({ pointer, detail: { zh: `${d.date} 不是有效日期`, en: `not a valid date: ${d.date}` } });
+      else if (!d.date.startsWith(`${year}-`)) errors.push({ pointer, detail: { zh: `${d.date} 不在 ${year} 年内`, en: `${d.date} is not in ${year}` } });
+      if (seen.has(d.date)) errors.push({ pointer, detail: { zh: `${d.date} 重复出现`, en: `${d.date} appears twice` } });
       seen.add(d.date);
     });
-    if (errors.length) throw new AppError('WD_ERR_VALIDATION', errors.map((e) => e.detail).join('; '), { errors });
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
     const before = await this.listYear(year);
     await transaction(this.db, async (trx) => {
       await trx.deleteFrom('calendar_days').where('year', '=', year).execute();

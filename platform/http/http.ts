@@ -13,6 +13,8 @@ import { appendAudit } from '../audit/audit.js';
 import type { Permission } from '../auth/roles.js';
 import type { Principal } from '../auth/scope.js';
 import type { Db } from '../storage/db.js';
+import { type Lang, join, negotiateLanguage, pick, type Text } from '../i18n/index.js';
+import { describeSchemaErrors, type SchemaError } from './reasons.js';
 import { AppError, ERROR_CODES, OutOfScopeNotFound, type ErrorCode, type FieldError, PROBLEM_TYPE_BASE, problem, problemSlug } from './errors.js';
 
 /**
@@ -153,8 +155,14 @@ function isLoopback(ip: string): boolean {
   return ip === '127.0.0.1' || ip === '::1' || ip === '::ffff:127.0.0.1' || ip.startsWith('127.');
 }
 
-function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail?: string, extra?: Record<string, unknown>) {
-  const body = problem(code, { ...(detail ? { detail } : {}), instance: req.url.split('?')[0]!, extra: { ...extra, requestId: req.id } });
+/** The language the caller reads: `Accept-Language`, Chinese by default. */
+export function langOf(req: FastifyRequest): Lang {
+  return negotiateLanguage(req.headers['accept-language']);
+}
+
+function sendProblem(req: FastifyRequest, reply: FastifyReply, code: ErrorCode, detail?: string | Text, extra?: Record<string, unknown>) {
+  const body = problem(code, { ...(detail ? { detail } : {}), instance: req.url.split('?')[0]!, extra: { ...extra, requestId: req.id }, lang: langOf(req) });
+  reply.header('content-language', langOf(req) === 'zh' ? 'zh-CN' : 'en');
   return reply.status(body.status).type('application/problem+json').send(body);
 }
 
@@ -162,20 +170,12 @@ function validationErrors(err: FastifyError): FieldError[] {
   return schemaErrors(err.validation ?? [], `/${err.validationContext ?? 'body'}`);
 }
 
-/** JSON Schema (Ajv) errors as field errors, each pointer under `prefix` (e.g. `/body`, `/rows/3`). */
-export function schemaErrors(
-  errors: readonly { keyword: string; instancePath: string; params: unknown; message?: string | undefined }[],
-  prefix: string,
-): FieldError[] {
-  return errors.map((v) => {
-    const params = (typeof v.params === 'object' && v.params ? v.params : {}) as { missingProperty?: unknown; additionalProperty?: unknown };
-    const missing = v.keyword === 'required' && params.missingProperty !== undefined ? `/${String(params.missingProperty)}` : '';
-    const extra = v.keyword === 'additionalProperties' && params.additionalProperty !== undefined ? `/${String(params.additionalProperty)}` : '';
-    return {
-      pointer: `${prefix}${v.instancePath}${missing}${extra}`,
-      detail: v.keyword === 'additionalProperties' ? 'is not a known field' : (v.message ?? 'is not valid'),
-    };
-  });
+/**
+ * JSON Schema (Ajv) errors as field errors, each pointer under `prefix` (e.g. `/body`, `/rows/3`),
+ * each detail naming the field and the reason in words (see reasons.ts).
+ */
+export function schemaErrors(errors: readonly SchemaError[], prefix: string): FieldError[] {
+  return describeSchemaErrors(errors, prefix);
 }
 
 export function ctxOf(req: FastifyRequest) {
@@ -358,7 +358,10 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
       return sendProblem(req, reply, err.code, err.detail, err.extra);
     }
     const fe = err as FastifyError;
-    if (fe.validation) return sendProblem(req, reply, 'WD_ERR_VALIDATION', fe.message, { errors: validationErrors(fe) });
+    if (fe.validation) {
+      const errors = validationErrors(fe);
+      return sendProblem(req, reply, 'WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
+    }
     switch (fe.code) {
       case 'FST_ERR_CTP_BODY_TOO_LARGE':
         return sendProblem(req, reply, 'WD_ERR_BODY_TOO_LARGE', `Bodies are limited to ${req.routeOptions.bodyLimit ?? 'the configured'} bytes`);
@@ -381,4 +384,10 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
   });
 
   return { registry };
+}
+
+/** Field errors in the caller's language, for answers that list them without failing (live checks). */
+export function fieldErrorsFor(req: FastifyRequest, errors: readonly FieldError[]): { pointer: string; detail: string }[] {
+  const lang = langOf(req);
+  return errors.map((e) => ({ pointer: e.pointer, detail: pick(e.detail, lang) }));
 }

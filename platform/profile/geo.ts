@@ -46,6 +46,13 @@ export class RegionIndex<K> {
     this.regions.push({ key, polygons: prepare(geometry) });
   }
 
+  /** The box [west, south, east, north] around every region. */
+  bbox(): [number, number, number, number] | null {
+    const boxes = this.regions.flatMap((r) => r.polygons.map((p) => p.bbox));
+    if (boxes.length === 0) return null;
+    return [Math.min(...boxes.map((b) => b[0])), Math.min(...boxes.map((b) => b[1])), Math.max(...boxes.map((b) => b[2])), Math.max(...boxes.map((b) => b[3]))];
+  }
+
   /** The first region containing the point (lon, lat), in the same datum as the geometries. */
   find(lon: number, lat: number): K | undefined {
     for (const r of this.regions) {

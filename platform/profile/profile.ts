@@ -31,6 +31,8 @@ export interface ProfileDepartment {
 export interface ProfileTask {
   id: string;
   zh: string;
+  /** The task's name in English (for the English UI); the Chinese name when absent. */
+  en?: string;
   lead: string[];
   responsible: string[];
 }
@@ -80,6 +82,8 @@ export interface CityProfile {
   seed(name: string): readonly unknown[];
   /** District adcode containing a point (lon, lat in the profile's datum), if any. */
   districtAt(lon: number, lat: number): string | undefined;
+  /** The box [west, south, east, north] around the city's districts (forms check coordinates against it). */
+  bbox: [number, number, number, number] | null;
   /**
    * The units responsible for a task, with group markers expanded: ALL_CITY_DEPARTMENTS
    * (市直各部门) is every city-level department, and every district government (各县市区)
@@ -227,6 +231,7 @@ export function loadProfile(nameOrDir: string): CityProfile {
     deviceTypeOwners: raw.deviceTypeOwners ?? {},
     seed: (name) => seeds.get(name) ?? [],
     districtAt: (lon, lat) => index.find(lon, lat),
+    bbox: index.bbox(),
     responsibleUnits: (task) => expandResponsible(task, departments),
   };
 }

@@ -7,6 +7,7 @@ import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from
 import type { Me } from '../shared/api';
 import { AuthGate } from '../shared/auth';
 import { type StringKey, useI18n } from '../shared/i18n';
+import { useVocabulary } from '../shared/labels';
 import { ApiKeysPage } from './pages/ApiKeys';
 import { IncidentBoardPage } from './pages/command/Board';
 import { IncidentsPage } from './pages/command/Incidents';
@@ -85,6 +86,7 @@ const NAV: NavItem[] = [
 
 function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
   const { t, lang, setLang } = useI18n();
+  const vocab = useVocabulary();
   const nav = useNavigate();
   const loc = useLocation();
   const items = NAV.filter((i) => user.permissions.includes(i.permission));
@@ -104,10 +106,12 @@ function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 24px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}>
           <Space wrap>
-            <Typography.Text data-testid="current-user">{user.displayName ?? user.name}</Typography.Text>
+            <Typography.Text data-testid="current-user" translate="no">
+              {user.displayName ?? user.name}
+            </Typography.Text>
             {user.roles.map((r) => (
-              <Tag key={r} color="blue">
-                {r}
+              <Tag key={r} color="blue" data-testid="role-badge">
+                {vocab?.roles[r]?.[lang] ?? ''}
               </Tag>
             ))}
             <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>

@@ -83,9 +83,17 @@ async function refresh(): Promise<boolean> {
   return refreshing;
 }
 
-/** What to show a person for a failed call: the problem's detail, else its title. */
+/** The language the person reads the UI in (see i18n.tsx), which the API answers in too. */
+function acceptLanguage(): string {
+  return localStorage.getItem('wudang.lang') === 'en' ? 'en' : 'zh-CN';
+}
+
+/** What to show a person for a failed call: the problem's title and detail, in the UI's language. */
 export function problemText(err: unknown): string {
-  if (err instanceof ApiError) return err.problem.detail ? `${err.problem.title}: ${err.problem.detail}` : err.problem.title;
+  if (err instanceof ApiError) {
+    const sep = acceptLanguage() === 'en' ? ': ' : '：';
+    return err.problem.detail && err.problem.detail !== err.problem.title ? `${err.problem.title}${sep}${err.problem.detail}` : err.problem.title;
+  }
   return err instanceof Error ? err.message : String(err);
 }
 
@@ -95,7 +103,11 @@ export async function api<T>(method: string, url: string, body?: unknown, conten
     const s = load();
     return fetch(url, {
       method,
-      headers: { ...(s ? { authorization: `Bearer ${s.token}` } : {}), ...(body !== undefined ? { 'content-type': contentType } : {}) },
+      headers: {
+        'accept-language': acceptLanguage(),
+        ...(s ? { authorization: `Bearer ${s.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': contentType } : {}),
+      },
       ...(body !== undefined ? { body: contentType === 'application/json' ? JSON.stringify(body) : String(body) } : {}),
     });
   };
@@ -113,7 +125,11 @@ export async function api<T>(method: string, url: string, body?: unknown, conten
 }
 
 export async function login(username: string, password: string): Promise<Me> {
-  const r = await fetch('/api/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const r = await fetch('/api/auth/login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage() },
+    body: JSON.stringify({ username, password }),
+  });
   const data = await r.json();
   if (!r.ok) throw new ApiError(data as Problem);
   save({ token: data.token, refreshToken: data.refreshToken, expiresAt: data.expiresAt });
@@ -134,7 +150,7 @@ export const me = () => api<Me>('GET', '/api/auth/me');
 /** Fetches a file as the signed-in user (a PDF or HTML export) and hands it to the browser as a download. */
 export async function download(url: string, filename: string): Promise<void> {
   const s = load();
-  const r = await fetch(url, { headers: s ? { authorization: `Bearer ${s.token}` } : {} });
+  const r = await fetch(url, { headers: { 'accept-language': acceptLanguage(), ...(s ? { authorization: `Bearer ${s.token}` } : {}) } });
   if (!r.ok) {
     const text = await r.text();
     throw new ApiError(text ? (JSON.parse(text) as Problem) : ({ title: r.statusText, status: r.status, type: 'about:blank', code: '' } as Problem));

@@ -4,6 +4,7 @@
  * revisions with optimistic concurrency, departments writing only their own plans, audit.
  */
 import assert from 'node:assert/strict';
+import { pick } from '../../../platform/i18n/index.js';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
 import { DISTRICT_UNIT, type PlanDefinition, validatePlan } from '../plans.js';
@@ -53,7 +54,7 @@ describe('plan validation', () => {
     d.levels[0]!.units[1]!.tasks[0]!.reportEveryMinutes = 600; // first report after the deadline
     d.levels.push({ level: 3, lead: 'ZJJ', units: [], resources: [], endWhen: { zh: '结束', en: 'End' } });
     const errors = validatePlan(d, CAT);
-    const at = (pointer: string) => errors.find((e) => e.pointer === pointer)?.detail ?? '';
+    const at = (pointer: string) => pick(errors.find((e) => e.pointer === pointer)?.detail ?? '', 'en');
     assert.match(at('/body/levels/0/units/0/unit'), /unknown unit NOPE/);
     assert.match(at('/body/levels/0/lead'), /unknown unit NOPE/);
     assert.match(at('/body/levels/0/units/1/tasks/0/deadlineMinutes'), /later than the time to accept/);

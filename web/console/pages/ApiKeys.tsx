@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { api, problemText } from '../../shared/api';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { Code, useVocabulary } from '../../shared/labels';
 import { ScopeFields } from './fields';
 import { ROLES } from './types';
 
@@ -19,7 +20,8 @@ interface Key {
 }
 
 export function ApiKeysPage() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const vocab = useVocabulary();
   const { message, modal } = App.useApp();
   const keys = useApi<Key[]>('/api/api-keys');
   const [open, setOpen] = useState(false);
@@ -57,11 +59,11 @@ export function ApiKeysPage() {
         dataSource={keys.data ?? []}
         columns={[
           { title: t('col.name'), dataIndex: 'name' },
-          { title: t('col.code'), render: (_, k) => `${k.prefix}…` },
-          { title: t('col.roles'), render: (_, k) => k.roles.map((r) => <Tag key={r}>{r}</Tag>) },
-          { title: t('col.department'), dataIndex: 'department' },
-          { title: t('col.status'), render: (_, k) => (k.revokedAt ? <Tag>revoked</Tag> : <Tag color="green">{t('status.active')}</Tag>) },
-          { title: 'Last used', render: (_, k) => k.lastUsedAt ?? '—' },
+          { title: t('col.code'), render: (_, k) => <Code>{`${k.prefix}…`}</Code> },
+          { title: t('col.roles'), render: (_, k) => k.roles.map((r) => <Tag key={r}>{vocab?.roles[r]?.[lang] ?? r}</Tag>) },
+          { title: t('col.department'), dataIndex: 'department', render: (v: string | null) => (v ? <Code>{v}</Code> : '—') },
+          { title: t('col.status'), render: (_, k) => (k.revokedAt ? <Tag>{t('status.revoked')}</Tag> : <Tag color="green">{t('status.active')}</Tag>) },
+          { title: t('col.lastUsed'), render: (_, k) => (k.lastUsedAt ? new Date(k.lastUsedAt).toLocaleString() : '—') },
           {
             title: '',
             render: (_, k) =>

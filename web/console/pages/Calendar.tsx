@@ -17,7 +17,7 @@ interface YearsInfo {
 }
 
 export function CalendarPage({ user }: { user: Me }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { message } = App.useApp();
   const info = useApi<YearsInfo>('/api/calendar/years');
   const [year, setYear] = useState(new Date().getFullYear());
@@ -60,7 +60,14 @@ export function CalendarPage({ user }: { user: Me }) {
           extra={
             <Space>
               {t('calendar.year')}
-              <Select value={year} onChange={setYear} options={years.map((y) => ({ value: y, label: y }))} style={{ width: 100 }} data-testid="calendar-year" />
+              <Select
+                aria-label={t('calendar.year')}
+                value={year}
+                onChange={setYear}
+                options={years.map((y) => ({ value: y, label: y }))}
+                style={{ width: 100 }}
+                data-testid="calendar-year"
+              />
               {canManage && (
                 <Button type="primary" disabled={!dirty} onClick={save}>
                   {t('action.save')}
@@ -73,6 +80,9 @@ export function CalendarPage({ user }: { user: Me }) {
             <Space direction="vertical" style={{ width: '100%', marginBottom: 12 }}>
               <Input
                 addonBefore={t('calendar.source')}
+                aria-label={t('calendar.source')}
+                maxLength={200}
+                showCount
                 value={source}
                 onChange={(e) => {
                   setSource(e.target.value);
@@ -89,20 +99,27 @@ export function CalendarPage({ user }: { user: Me }) {
                   addForm.resetFields();
                 }}
               >
-                <Form.Item name="date" rules={[{ required: true }]}>
-                  <DatePicker />
+                <Form.Item name="date" rules={[{ required: true, message: t('form.required') }]}>
+                  <DatePicker
+                    aria-label={t('col.date')}
+                    placeholder={t('col.date')}
+                    defaultPickerValue={dayjs(`${year}-01-01`)}
+                    disabledDate={(d) => d.year() !== year}
+                    data-testid="calendar-add-date"
+                  />
                 </Form.Item>
                 <Form.Item name="kind" initialValue="holiday">
                   <Select
                     style={{ width: 140 }}
+                    aria-label={t('col.kind')}
                     options={[
                       { value: 'holiday', label: t('calendar.holiday') },
                       { value: 'workday', label: t('calendar.workday') },
                     ]}
                   />
                 </Form.Item>
-                <Form.Item name="name" rules={[{ required: true }]}>
-                  <Input placeholder={t('col.name')} />
+                <Form.Item name="name" rules={[{ required: true, message: t('form.required') }]}>
+                  <Input placeholder={t('col.name')} aria-label={t('col.name')} maxLength={40} showCount />
                 </Form.Item>
                 <Button htmlType="submit">{t('action.add')}</Button>
               </Form>
@@ -121,7 +138,7 @@ export function CalendarPage({ user }: { user: Me }) {
                 title: t('col.kind'),
                 render: (_, d) => <Tag color={d.kind === 'holiday' ? 'red' : 'blue'}>{t(d.kind === 'holiday' ? 'calendar.holiday' : 'calendar.workday')}</Tag>,
               },
-              { title: t('col.name'), dataIndex: 'name' },
+              { title: t('col.name'), dataIndex: 'name', render: (v: string) => holidayName(v, lang) },
               ...(canManage
                 ? [
                     {
@@ -151,10 +168,17 @@ export function CalendarPage({ user }: { user: Me }) {
           <Space direction="vertical">
             <Space>
               {t('calendar.from')}
-              <DatePicker value={calc.from} onChange={(v) => v && setCalc({ ...calc, from: v, result: undefined })} />
+              <DatePicker aria-label={t('calendar.from')} value={calc.from} onChange={(v) => v && setCalc({ ...calc, from: v, result: undefined })} />
             </Space>
             <Space>
-              + <InputNumber min={0} max={365} value={calc.n} onChange={(v) => setCalc({ ...calc, n: Number(v ?? 0), result: undefined })} />{' '}
+              +{' '}
+              <InputNumber
+                aria-label={t('calendar.workingDays')}
+                min={0}
+                max={365}
+                value={calc.n}
+                onChange={(v) => setCalc({ ...calc, n: Number(v ?? 0), result: undefined })}
+              />{' '}
               {t('calendar.workingDays')}
               <Button onClick={compute}>=</Button>
             </Space>
@@ -171,4 +195,14 @@ export function CalendarPage({ user }: { user: Me }) {
       </Col>
     </Row>
   );
+}
+
+/**
+ * A holiday's name in the UI's language. The State Council's schedule names each day in Chinese
+ * with its English name after a space (春节 Spring Festival); a name typed in one language is shown as is.
+ */
+export function holidayName(name: string, lang: 'zh' | 'en'): string {
+  const m = /^([\u3400-\u9fff0-9（）·]+)\s+(.+)$/.exec(name);
+  if (!m) return name;
+  return lang === 'zh' ? m[1]! : m[2]!;
 }

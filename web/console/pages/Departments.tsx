@@ -3,8 +3,9 @@ import { useState } from 'react';
 import { type Me, api, problemText } from '../../shared/api';
 import { useDistricts } from '../../shared/CityMap';
 import { useApi } from '../../shared/hooks';
+import { Code } from '../../shared/labels';
 import { useI18n } from '../../shared/i18n';
-import type { Department } from './types';
+import type { Department, PlanTask } from './types';
 
 interface DeptForm {
   code: string;
@@ -17,6 +18,11 @@ export function DepartmentsPage({ user }: { user: Me }) {
   const { t, n } = useI18n();
   const { message } = App.useApp();
   const { data, loading, reload } = useApi<Department[]>('/api/departments');
+  const planTasks = useApi<PlanTask[]>('/api/plan-tasks');
+  const taskName = (id: string) => {
+    const x = planTasks.data?.find((p) => p.id === id);
+    return x ? n(x.names) : '';
+  };
   const { districts } = useDistricts(false);
   const [q, setQ] = useState('');
   const [open, setOpen] = useState<null | 'create' | Department>(null);
@@ -67,7 +73,7 @@ export function DepartmentsPage({ user }: { user: Me }) {
         dataSource={rows}
         pagination={{ pageSize: 50 }}
         columns={[
-          { title: t('col.code'), dataIndex: 'code', width: 120 },
+          { title: t('col.code'), dataIndex: 'code', width: 120, render: (v: string) => <Code>{v}</Code> },
           { title: t('col.name'), render: (_, d) => n(d.name) },
           { title: t('col.district'), render: (_, d) => districtName(d.district), width: 130 },
           {
@@ -75,7 +81,7 @@ export function DepartmentsPage({ user }: { user: Me }) {
             render: (_, d) =>
               d.tasks.lead.map((x) => (
                 <Tag key={x} color="gold">
-                  {x}
+                  {taskName(x)}
                 </Tag>
               )),
           },

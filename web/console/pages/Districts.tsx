@@ -2,9 +2,11 @@ import { Card, Table } from 'antd';
 import { useState } from 'react';
 import { CityMap, useDistricts } from '../../shared/CityMap';
 import { useI18n } from '../../shared/i18n';
+import { Code, useVocabulary } from '../../shared/labels';
 
 export function DistrictsPage() {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
+  const vocab = useVocabulary();
   const { districts } = useDistricts(true);
   const [selected, setSelected] = useState<string | null>(null);
   return (
@@ -18,10 +20,10 @@ export function DistrictsPage() {
         onRow={(d) => ({ onClick: () => setSelected(d.adcode) })}
         rowClassName={(d) => (d.adcode === selected ? 'ant-table-row-selected' : '')}
         columns={[
-          { title: t('col.code'), dataIndex: 'adcode', width: 120 },
+          { title: t('col.code'), dataIndex: 'adcode', width: 120, render: (v: string) => <Code>{v}</Code> },
           { title: t('col.name'), render: (_, d) => n(d.name) },
-          { title: t('col.kind'), dataIndex: 'kind' },
-          { title: 'Center (GCJ-02)', render: (_, d) => (d.center ? d.center.join(', ') : '—') },
+          { title: t('col.kind'), dataIndex: 'kind', render: (k: string) => vocab?.districtKinds[k]?.[lang] ?? k },
+          { title: t('col.center'), render: (_, d) => (d.center ? d.center.map((x) => x.toFixed(4)).join(', ') : '—') },
         ]}
       />
     </Card>

@@ -1,6 +1,7 @@
 import { Card, Table, Tag } from 'antd';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { Code } from '../../shared/labels';
 import type { Department, PlanTask } from './types';
 
 export function MatrixPage() {
@@ -20,9 +21,16 @@ export function MatrixPage() {
         dataSource={tasks.data ?? []}
         pagination={false}
         columns={[
-          { title: t('col.task'), render: (_, x) => `${x.name} (${x.id})` },
           {
-            title: '牵头单位 Lead',
+            title: t('col.task'),
+            render: (_, x) => (
+              <>
+                {n(x.names)} <Code>{x.id}</Code>
+              </>
+            ),
+          },
+          {
+            title: t('col.leadUnits'),
             render: (_, x) =>
               x.lead.map((c) => (
                 <Tag key={c} color="gold">
@@ -30,7 +38,7 @@ export function MatrixPage() {
                 </Tag>
               )),
           },
-          { title: '责任单位 Responsible', render: (_, x) => x.responsible.map((c) => <Tag key={c}>{name(c)}</Tag>) },
+          { title: t('col.responsibleUnits'), render: (_, x) => x.responsible.map((c) => <Tag key={c}>{name(c)}</Tag>) },
         ]}
       />
     </Card>

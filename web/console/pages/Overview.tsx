@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { CityMap, useDistricts } from '../../shared/CityMap';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { Code } from '../../shared/labels';
 import type { City, Department } from './types';
 
 export function OverviewPage() {
@@ -16,7 +17,10 @@ export function OverviewPage() {
     <div>
       {(city.error || error) && <Alert type="error" message={city.error ?? error} />}
       <h1 style={{ marginTop: 0 }} data-testid="city-name">
-        {city.data ? n(city.data.name) : ''} <small style={{ fontSize: 14, color: '#666' }}>{city.data?.adcode}</small>
+        {city.data ? n(city.data.name) : ''}{' '}
+        <small style={{ fontSize: 14, color: '#666' }}>
+          <Code>{city.data?.adcode}</Code>
+        </small>
       </h1>
       <Row gutter={16}>
         <Col xs={12} md={6}>
@@ -45,7 +49,7 @@ export function OverviewPage() {
           <Card title={t('nav.districts')}>{districts && <CityMap districts={districts} selected={selected} onSelect={setSelected} />}</Card>
         </Col>
         <Col xs={24} lg={8}>
-          <Card title={sel ? `${n(sel.name)} ${sel.adcode}` : t('city.districts')}>
+          <Card title={sel ? n(sel.name) : t('city.districts')}>
             {sel ? (
               <List
                 size="small"
@@ -59,7 +63,7 @@ export function OverviewPage() {
                 dataSource={districts ?? []}
                 renderItem={(d) => (
                   <List.Item onClick={() => setSelected(d.adcode)} style={{ cursor: 'pointer' }}>
-                    <span>{n(d.name)}</span> <span style={{ color: '#888' }}>{d.adcode}</span>
+                    <span>{n(d.name)}</span> <Code>{d.adcode}</Code>
                   </List.Item>
                 )}
               />

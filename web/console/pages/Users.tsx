@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { type Me, api, problemText } from '../../shared/api';
 import { useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { Code, useVocabulary } from '../../shared/labels';
 import { ScopeFields } from './fields';
 import { type Department, ROLES, type User } from './types';
 
@@ -17,7 +18,8 @@ interface UserForm {
 }
 
 export function UsersPage({ user }: { user: Me }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
+  const vocab = useVocabulary();
   const { message, modal } = App.useApp();
   const [q, setQ] = useState('');
   const list = useApi<{ items: User[]; total: number }>(`/api/users?limit=500${q ? `&q=${encodeURIComponent(q)}` : ''}`);
@@ -79,9 +81,9 @@ export function UsersPage({ user }: { user: Me }) {
         dataSource={list.data?.items ?? []}
         pagination={{ pageSize: 50 }}
         columns={[
-          { title: t('col.username'), dataIndex: 'username' },
-          { title: t('col.displayName'), dataIndex: 'displayName' },
-          { title: t('col.roles'), render: (_, u) => u.roles.map((r) => <Tag key={r}>{r}</Tag>) },
+          { title: t('col.username'), dataIndex: 'username', render: (v: string) => <Code>{v}</Code> },
+          { title: t('col.displayName'), dataIndex: 'displayName', render: (v: string) => <span translate="no">{v}</span> },
+          { title: t('col.roles'), render: (_, u) => u.roles.map((r) => <Tag key={r}>{vocab?.roles[r]?.[lang] ?? r}</Tag>) },
           { title: t('col.department'), render: (_, u) => deptName(u.department) },
           { title: t('col.districts'), render: (_, u) => (u.districts.includes('*') ? t('common.all') : u.districts.join(', ')) },
           { title: t('col.phone'), dataIndex: 'phone' },
@@ -151,21 +153,41 @@ export function UsersPage({ user }: { user: Me }) {
         destroyOnHidden
       >
         <Form form={form} layout="vertical">
-          <Form.Item name="username" label={t('col.username')} rules={[{ required: true, pattern: /^[a-zA-Z0-9_.@-]{2,64}$/ }]}>
-            <Input disabled={open !== 'create'} />
+          <Form.Item
+            name="username"
+            label={t('col.username')}
+            rules={[
+              { required: true, message: t('form.required') },
+              { min: 2, max: 64, message: t('users.usernameLength') },
+              { pattern: /^[a-zA-Z0-9_.@-]*$/, message: t('users.usernameChars') },
+            ]}
+          >
+            <Input disabled={open !== 'create'} maxLength={64} showCount />
           </Form.Item>
-          <Form.Item name="displayName" label={t('col.displayName')} rules={[{ required: true }]}>
-            <Input />
+          <Form.Item name="displayName" label={t('col.displayName')} rules={[{ required: true, message: t('form.required') }]}>
+            <Input maxLength={100} showCount />
           </Form.Item>
           {open === 'create' && (
-            <Form.Item name="password" label={t('login.password')} rules={[{ required: true, min: 10 }]}>
+            <Form.Item
+              name="password"
+              label={t('login.password')}
+              rules={[
+                { required: true, message: t('form.required') },
+                { min: 10, message: t('users.passwordLength') },
+              ]}
+              extra={t('pw.policy')}
+            >
               <Input.Password autoComplete="new-password" />
             </Form.Item>
           )}
           <ScopeFields roles={ROLES} />
           {open === 'create' && (
-            <Form.Item name="phone" label={t('col.phone')}>
-              <Input />
+            <Form.Item
+              name="phone"
+              label={t('col.phone')}
+              rules={[{ pattern: /^(\+86[ -]?)?(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/, message: t('form.phone') }]}
+            >
+              <Input maxLength={20} inputMode="tel" />
             </Form.Item>
           )}
         </Form>

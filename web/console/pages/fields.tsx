@@ -2,17 +2,19 @@ import { Alert, Form, Select } from 'antd';
 import { useDistricts } from '../../shared/CityMap';
 import { type FieldError, useApi } from '../../shared/hooks';
 import { useI18n } from '../../shared/i18n';
+import { fieldPath, useVocabulary } from '../../shared/labels';
 import type { Department } from './types';
 
 /** The form fields that give a user or an API key its roles and data scope (department × districts). */
 export function ScopeFields({ roles }: { roles: readonly string[] }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
+  const vocab = useVocabulary();
   const depts = useApi<Department[]>('/api/departments');
   const { districts } = useDistricts(false);
   return (
     <>
       <Form.Item name="roles" label={t('col.roles')} rules={[{ required: true }]}>
-        <Select mode="multiple" options={roles.map((r) => ({ value: r, label: r }))} />
+        <Select mode="multiple" optionFilterProp="label" options={roles.map((r) => ({ value: r, label: vocab?.roles[r]?.[lang] ?? r }))} />
       </Form.Item>
       <Form.Item name="department" label={t('col.department')}>
         <Select
@@ -34,12 +36,15 @@ export function ScopeFields({ roles }: { roles: readonly string[] }) {
 
 /** A draft's field errors from the server, each at its JSON pointer (the editors' live check). */
 export function FieldErrorList({ errors, title, testId }: { errors: FieldError[] | null; title?: string; testId: string }) {
+  const { lang } = useI18n();
   if (!errors?.length) return null;
   const list = (
     <ul style={{ margin: 0, paddingLeft: 18 }}>
       {errors.map((e) => (
         <li key={`${e.pointer}${e.detail}`}>
-          <code>{e.pointer.replace('/body', '') || '/'}</code> {e.detail}
+          {fieldPath(e.pointer, lang)}
+          {lang === 'zh' ? '：' : ': '}
+          {e.detail}
         </li>
       ))}
     </ul>

@@ -8,6 +8,7 @@ export interface Department {
 export interface PlanTask {
   id: string;
   name: string;
+  names: { zh: string; en: string };
   lead: string[];
   responsible: string[];
   responsibleUnits: string[];

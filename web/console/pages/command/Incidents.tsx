@@ -3,13 +3,32 @@
  * form to report one (a phone call, a report), and the drill view (演练): the same list of drills
  * only, with a drill started from any plan.
  */
-import { App, Button, Card, Form, Input, InputNumber, Modal, Progress as Bar, Segmented, Select, Space, Statistic, Switch, Table, Tag, Typography } from 'antd';
+import {
+  App,
+  Button,
+  Card,
+  Checkbox,
+  Form,
+  Input,
+  InputNumber,
+  Modal,
+  Progress as Bar,
+  Segmented,
+  Select,
+  Space,
+  Statistic,
+  Switch,
+  Table,
+  Tag,
+  Typography,
+} from 'antd';
 import { useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
-import { useI18n } from '../../../shared/i18n';
+import { type StringKey, useI18n } from '../../../shared/i18n';
+import { useCityBounds } from '../../../shared/labels';
 import { DrillTag, fmtTime, type Incident, IncidentStatusTag, ResponseLevelTag, useCatalog } from './common';
 
 interface Stats {
@@ -157,6 +176,7 @@ interface ReportValues {
   district?: string;
   lon?: number;
   lat?: number;
+  outsideCity?: boolean;
   description?: string;
   source: 'phone' | 'report';
   drill: boolean;
@@ -178,6 +198,7 @@ function ReportForm({
   const { t, n } = useI18n();
   const { message } = App.useApp();
   const { districts } = useDistricts(false);
+  const bounds = useCityBounds();
   const plans = useApi<PlanSummary[]>(drill ? '/api/command/plans?status=active' : null).data;
   const [form] = Form.useForm<ReportValues>();
   const [busy, setBusy] = useState(false);
@@ -193,6 +214,7 @@ function ReportForm({
         drill: v.drill,
         ...(v.district ? { district: v.district } : {}),
         ...(v.lon !== undefined && v.lat !== undefined && v.lon !== null && v.lat !== null ? { location: { lon: v.lon, lat: v.lat } } : {}),
+        ...(v.outsideCity ? { outsideCity: true } : {}),
         ...(v.description ? { description: v.description } : {}),
       });
       onCreated(created.id);
@@ -225,11 +247,11 @@ function ReportForm({
             />
           </Form.Item>
         )}
-        <Form.Item label={t('cmd.title')} name="title" rules={[{ required: true, max: 500 }]}>
-          <Input data-testid="report-title" />
+        <Form.Item label={t('cmd.title')} name="title" rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
+          <Input data-testid="report-title" maxLength={500} showCount />
         </Form.Item>
         <Space wrap>
-          <Form.Item label={t('cmd.subkind')} name="subkind" rules={[{ required: true }]}>
+          <Form.Item label={t('cmd.subkind')} name="subkind" rules={[{ required: true, message: t('form.choose') }]}>
             <Select style={{ width: 200 }} data-testid="report-subkind" options={Object.entries(subkinds).map(([k, l]) => ({ value: k, label: n(l) }))} />
           </Form.Item>
           <Form.Item label={t('cmd.severity')} name="severity">
@@ -245,11 +267,11 @@ function ReportForm({
           </Form.Item>
         </Space>
         <Space>
-          <Form.Item label={`${t('cmd.lon')} (GCJ-02)`} name="lon">
-            <InputNumber min={-180} max={180} step={0.0001} style={{ width: 160 }} />
+          <Form.Item label={`${t('cmd.lon')} (GCJ-02)`} name="lon" dependencies={['lat', 'outsideCity']} rules={[coordinateRule('lon', bounds, t)]}>
+            <InputNumber step={0.0001} style={{ width: 160 }} data-testid="report-lon" />
           </Form.Item>
-          <Form.Item label={`${t('cmd.lat')} (GCJ-02)`} name="lat">
-            <InputNumber min={-90} max={90} step={0.0001} style={{ width: 160 }} />
+          <Form.Item label={`${t('cmd.lat')} (GCJ-02)`} name="lat" dependencies={['lon', 'outsideCity']} rules={[coordinateRule('lat', bounds, t)]}>
+            <InputNumber step={0.0001} style={{ width: 160 }} data-testid="report-lat" />
           </Form.Item>
           <Form.Item label={t('cmd.source')} name="source">
             <Select
@@ -261,8 +283,11 @@ function ReportForm({
             />
           </Form.Item>
         </Space>
+        <Form.Item name="outsideCity" valuePropName="checked" style={{ marginTop: -8 }}>
+          <Checkbox data-testid="report-outside">{t('cmd.outsideCity')}</Checkbox>
+        </Form.Item>
         <Form.Item label={t('cmd.description')} name="description">
-          <Input.TextArea rows={3} maxLength={4000} />
+          <Input.TextArea rows={3} maxLength={4000} showCount />
         </Form.Item>
         <Form.Item label={t('cmd.drill')} name="drill" valuePropName="checked">
           <Switch data-testid="report-drill" />
@@ -270,4 +295,27 @@ function ReportForm({
       </Form>
     </Modal>
   );
+}
+
+/**
+ * Checks a typed coordinate as the server does: longitude and latitude come together, and lie
+ * within the city's districts unless the reporter marks the place as outside the city (the box
+ * around the districts is checked here; the server checks the districts themselves).
+ */
+function coordinateRule(axis: 'lon' | 'lat', bounds: [number, number, number, number] | null, t: (k: StringKey) => string) {
+  return ({ getFieldValue }: { getFieldValue: (name: string) => unknown }) => ({
+    validator(_: unknown, value: number | null | undefined) {
+      const other = getFieldValue(axis === 'lon' ? 'lat' : 'lon');
+      const has = (v: unknown) => v !== undefined && v !== null && v !== '';
+      if (!has(value)) return has(other) ? Promise.reject(new Error(t('form.bothCoordinates'))) : Promise.resolve();
+      const v = Number(value);
+      const [min, max] = axis === 'lon' ? [-180, 180] : [-90, 90];
+      if (!(v >= min && v <= max)) return Promise.reject(new Error(t(axis === 'lon' ? 'form.lonRange' : 'form.latRange')));
+      if (bounds && !getFieldValue('outsideCity')) {
+        const [lo, hi] = axis === 'lon' ? [bounds[0], bounds[2]] : [bounds[1], bounds[3]];
+        if (v < lo || v > hi) return Promise.reject(new Error(`${t('form.outsideCity')} (${lo.toFixed(2)}–${hi.toFixed(2)})`));
+      }
+      return Promise.resolve();
+    },
+  });
 }

@@ -5,6 +5,7 @@ import { api, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useServerCheck } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
+import { fieldPath } from '../../../shared/labels';
 import type { DeviceTypeInfo } from '../Devices';
 import type { Cond, Label, Rule, RuleDef } from './common';
 
@@ -177,7 +178,7 @@ export function ConditionEditor({ c, onChange, attrs, path }: { c: Cond; onChang
 }
 
 export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onClose: () => void; onSaved: () => void }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
   const { message } = App.useApp();
   const { data: types } = useApi<DeviceTypeInfo[]>('/api/device-types');
   const { data: depts } = useApi<{ code: string; name: Label }[]>('/api/departments');
@@ -202,8 +203,14 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
         }
       : { name: { zh: '', en: '' }, source: '', owner: '', task: '', scope: { types: [] }, levels: [{ level: 4, condition: { kind: 'threshold', op: '>=' } }] },
   );
-  // Live check as the form changes.
-  const errors = useServerCheck('/api/warning/rules/validate', def);
+  // Live check as the form changes: a new rule's id is checked too, as saving would.
+  const draft = useMemo(() => (rule ? def : { id, ...def }), [rule, id, def]);
+  const errors = useServerCheck('/api/warning/rules/validate', draft);
+  // A field's error shows once the person has changed it (or tried to save), not on an empty form.
+  const [touched, setTouched] = useState<Set<string>>(() => new Set(rule ? ['*'] : []));
+  const touch = (k: string) => setTouched((s) => (s.has(k) ? s : new Set(s).add(k)));
+  const shown = (pointer: string) => touched.has('*') || touched.has(pointer.replace('/body/', '').split('/')[0]!);
+  const visibleErrors = errors?.filter((e) => shown(e.pointer)) ?? null;
   const [backtest, setBacktest] = useState<{ periods: { subject: string; level: number; from: number; to: number | null }[]; devices: number } | null>(null);
   const [days, setDays] = useState(1);
   const attrs = useMemo(() => {
@@ -213,8 +220,13 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
     return [...keys].sort().concat((derived ?? []).map((d) => d.key));
   }, [types, def.scope.types, derived]);
 
-  const set = <K extends keyof RuleDef>(k: K, v: RuleDef[K]) => setDef({ ...def, [k]: v });
+  const set = <K extends keyof RuleDef>(k: K, v: RuleDef[K]) => {
+    touch(k);
+    setDef({ ...def, [k]: v });
+  };
   const save = async () => {
+    setTouched(new Set(['*']));
+    if (!errors || errors.length > 0) return;
     try {
       if (rule) await api('PUT', `/api/warning/rules/${encodeURIComponent(rule.id)}`, { ...def, version: rule.version, enabled });
       else await api('POST', '/api/warning/rules', { id, enabled, ...def });
@@ -232,7 +244,7 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
       message.error(problemText(e));
     }
   };
-  const err = (prefix: string) => errors?.filter((e) => e.pointer.startsWith(`/body${prefix}`)).map((e) => e.detail);
+  const err = (prefix: string) => visibleErrors?.filter((e) => e.pointer.startsWith(`/body${prefix}`)).map((e) => e.detail);
   const help = (prefix: string) => {
     const list = err(prefix);
     return list?.length ? { validateStatus: 'error' as const, help: list.join('; ') } : {};
@@ -242,22 +254,46 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
       <Form layout="vertical">
         <Space wrap>
           {!rule && (
-            <Form.Item label="ID" required {...help('/id')}>
-              <Input value={id} onChange={(e) => setId(e.target.value)} style={{ width: 220 }} data-testid="rule-id" />
+            <Form.Item label={t('warn.id')} required {...help('/id')}>
+              <Input
+                value={id}
+                onChange={(e) => {
+                  touch('id');
+                  setId(e.target.value);
+                }}
+                maxLength={64}
+                showCount
+                style={{ width: 220 }}
+                data-testid="rule-id"
+              />
             </Form.Item>
           )}
-          <Form.Item label="名称 (中文)" required {...help('/name')}>
-            <Input value={def.name.zh} onChange={(e) => set('name', { ...def.name, zh: e.target.value })} style={{ width: 260 }} data-testid="rule-name-zh" />
+          <Form.Item label={t('warn.nameZh')} required {...help('/name/zh')}>
+            <Input
+              value={def.name.zh}
+              onChange={(e) => set('name', { ...def.name, zh: e.target.value })}
+              maxLength={60}
+              showCount
+              style={{ width: 260 }}
+              data-testid="rule-name-zh"
+            />
           </Form.Item>
-          <Form.Item label="Name (English)" required>
-            <Input value={def.name.en} onChange={(e) => set('name', { ...def.name, en: e.target.value })} style={{ width: 260 }} data-testid="rule-name-en" />
+          <Form.Item label={t('warn.nameEn')} required {...help('/name/en')}>
+            <Input
+              value={def.name.en}
+              onChange={(e) => set('name', { ...def.name, en: e.target.value })}
+              maxLength={120}
+              showCount
+              style={{ width: 260 }}
+              data-testid="rule-name-en"
+            />
           </Form.Item>
           <Form.Item label={t('warn.enabled')}>
             <Switch checked={enabled} onChange={setEnabled} />
           </Form.Item>
         </Space>
         <Form.Item label={t('warn.source')} required {...help('/source')}>
-          <Input value={def.source} onChange={(e) => set('source', e.target.value)} data-testid="rule-source" />
+          <Input value={def.source} onChange={(e) => set('source', e.target.value)} maxLength={1000} showCount data-testid="rule-source" />
         </Form.Item>
         <Space wrap>
           <Form.Item label={t('warn.owner')} required {...help('/owner')}>
@@ -376,20 +412,22 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
         </Card>
         <div style={{ marginTop: 12 }} data-testid="rule-check">
           {errors && errors.length === 0 && <Alert type="success" showIcon message={t('warn.valid')} />}
-          {errors && errors.length > 0 && (
+          {visibleErrors && visibleErrors.length > 0 && (
             <Alert
               type="warning"
               showIcon
-              message={errors.map((e) => (
+              message={visibleErrors.map((e) => (
                 <div key={e.pointer + e.detail}>
-                  <code>{e.pointer.replace('/body', '')}</code> {e.detail}
+                  {fieldPath(e.pointer, lang)}
+                  {lang === 'zh' ? '：' : ': '}
+                  {e.detail}
                 </div>
               ))}
             />
           )}
         </div>
         <Space style={{ marginTop: 12 }}>
-          <Button type="primary" onClick={save} disabled={!errors || errors.length > 0 || (!rule && !id)} data-testid="rule-save">
+          <Button type="primary" onClick={save} disabled={!errors || (errors.length > 0 && touched.has('*'))} data-testid="rule-save">
             {t('warn.save')}
           </Button>
           <InputNumber min={1} max={31} value={days} onChange={(v) => setDays(v ?? 1)} addonAfter={t('warn.backtestDays')} />
@@ -410,8 +448,8 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
             columns={[
               { title: t('warn.devices'), dataIndex: 'subject' },
               { title: t('warn.level'), dataIndex: 'level', render: (l: number) => ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][l] },
-              { title: 'from', dataIndex: 'from', render: (v: number) => new Date(v).toLocaleString() },
-              { title: 'to', dataIndex: 'to', render: (v: number | null) => (v ? new Date(v).toLocaleString() : '…') },
+              { title: t('warn.firedFrom'), dataIndex: 'from', render: (v: number) => new Date(v).toLocaleString() },
+              { title: t('warn.firedTo'), dataIndex: 'to', render: (v: number | null) => (v ? new Date(v).toLocaleString() : t('warn.stillOn')) },
             ]}
           />
         )}
