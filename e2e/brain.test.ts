@@ -133,10 +133,15 @@ describe('operations-centre screen in Chromium', () => {
     // One click to command: the ponding alert's evidence and proposal, activated from the wall.
     await page.getByTestId('brain-alert-feed').getByText('城市积水点积水深度：人民北路下穿积水点').click();
     const dialog = page.getByTestId('wall-command');
-    await dialog.getByTestId('wall-evidence').getByText('currentLevel').waitFor();
+    // The reading by its name and unit, not the attribute's key.
+    await dialog
+      .getByTestId('wall-evidence')
+      .getByText(/积水深度 0\.2 m/)
+      .waitFor();
     await dialog.getByTestId('wall-proposal').getByText('十堰市城市内涝专项应急预案').waitFor();
     await dialog.getByTestId('wall-activate').click();
     const board = dialog.getByTestId('wall-board');
+    assert.equal(await dialog.getByTestId('wall-confirm').count(), 0, 'a Ⅳ response needs no second confirmation');
     for (const unit of ['ZJJ', 'CGW', 'JTJ', 'GOV-420303']) await board.locator(`tr[data-unit="${unit}"]`).waitFor();
     assert.equal(await board.locator('tr[data-unit="ZJJ"] td[data-state="dispatched"]').textContent(), '2');
     await shot(page, 'brain-command');
@@ -222,7 +227,7 @@ describe('operations-centre screen in Chromium', () => {
     await form.getByTestId('indicator-zh').fill('积水点最大深度');
     await form.getByTestId('indicator-en').fill('Deepest ponding');
     // Not yet sound: no device type is chosen, so the attribute is unknown.
-    await form.getByTestId('indicator-errors').getByText('/source/types').waitFor();
+    await form.getByTestId('indicator-errors').getByText('数据来源 · 设备类型：至少选择一种设备类型').waitFor();
     assert.ok(await form.getByTestId('save-indicator').isDisabled());
     await choose(page, form.getByTestId('indicator-types'), '防汛监测点', { multiple: true });
     await page.keyboard.press('Escape'); // the types list stays open for more choices

@@ -54,7 +54,7 @@ describe('emergency command screens in Chromium', () => {
     // The map is drawn around the incident, with the flood sensor beside it.
     await duty.locator('[data-kind="incident"]').waitFor();
     await duty.locator('[data-kind="device"][data-device="pond-renmin"]').waitFor();
-    await duty.getByTestId('nearby-devices').getByText('currentLevel 0.2').waitFor();
+    await duty.getByTestId('nearby-devices').getByText('积水深度 0.2 m').waitFor();
     await shot(duty, 'command-proposal');
 
     await duty.getByTestId('activate').click();
@@ -146,7 +146,10 @@ describe('emergency command screens in Chromium', () => {
     await editor.getByTestId('level-tab-4').waitFor();
     const accept = editor.getByTestId('task-0-0-acceptMinutes');
     await accept.fill('500');
-    await editor.getByTestId('plan-errors').getByText('/levels/0/units/0/tasks/0/deadlineMinutes').waitFor();
+    await editor
+      .getByTestId('plan-errors')
+      .getByText(/响应级别第 1 项 · 参与单位第 1 项 · 任务第 1 项 · 完成时限：完成时限（\d+ 分钟）须晚于接收时限（500 分钟）/)
+      .waitFor();
     assert.ok(await editor.getByTestId('save-plan').isDisabled());
     await accept.fill('10');
     await editor.getByTestId('plan-errors').waitFor({ state: 'detached' });

@@ -85,7 +85,7 @@ describe('early-warning screens in Chromium', () => {
     await page.goto(`${app.url}/console`);
     await loginThroughForm(page, 'admin', ADMIN_PASSWORD);
     await page.getByRole('menuitem', { name: '预警规则' }).click();
-    await page.getByTestId('rules-table').getByText('waterlogging-depth · v1').waitFor();
+    await page.getByTestId('rules-table').getByText('waterlogging-depth · 版本 1').waitFor();
     await page.getByTestId('edit-waterlogging-depth').click();
     const editor = page.getByTestId('rule-editor');
     await editor.getByText('规则有效').waitFor();
@@ -93,7 +93,7 @@ describe('early-warning screens in Chromium', () => {
     // A clear level above the raise level is refused, with the field named.
     const clear = editor.getByTestId('l0-clear');
     await clear.fill('0.5');
-    await editor.getByText('/levels/0/condition/clear').waitFor();
+    await editor.getByTestId('rule-check').getByText('预警级别第 1 项 · 条件 · 解除值：解除值不能高于触发值 0.15').waitFor();
     assert.ok(await editor.getByTestId('rule-save').isDisabled());
     await clear.fill('0.1');
     await editor.getByText('规则有效').waitFor();
@@ -107,7 +107,18 @@ describe('early-warning screens in Chromium', () => {
     assert.ok(await result.getByText('pond-chezhan').isVisible());
     await shot(page, 'console-rule-editor');
     await editor.getByTestId('rule-save').click();
-    await page.getByTestId('rules-table').getByText('waterlogging-depth · v2').waitFor();
+    await page.getByTestId('rules-table').getByText('waterlogging-depth · 版本 2').waitFor();
+
+    // A new rule: the empty form shows no errors until a field is touched, and an id the server
+    // would refuse is refused by the live check too (规则有效 means saving will succeed).
+    await page.getByTestId('new-rule').click();
+    const fresh = page.getByTestId('rule-editor');
+    await fresh.getByTestId('rule-id').waitFor();
+    assert.equal(await fresh.locator('.ant-form-item-explain-error').count(), 0, 'no errors on an empty form');
+    await fresh.getByTestId('rule-id').fill('测试 规则!!');
+    await fresh.getByText('规则编号须为 2–64 个小写字母、数字或 -').first().waitFor();
+    assert.equal(await fresh.getByText('规则有效').count(), 0);
+    await shot(page, 'console-rule-new-invalid-id');
     const stored = await app.call('GET', '/api/warning/rules/waterlogging-depth', admin);
     assert.equal(stored.body.levels[0].condition.value, 0.2);
     await page.close();
@@ -133,15 +144,15 @@ describe('early-warning screens in Chromium', () => {
     // Endpoints: a bad address is refused on its field; a good one is listed, signed.
     const ep = page.getByTestId('endpoints-card');
     await ep.getByTestId('ep-department').click();
-    await page.keyboard.type('ZJJ');
+    await page.keyboard.type('住房');
     // Choose the option itself: Enter could take whichever option was active before the filter applied.
-    await page.locator('.ant-select-item-option', { hasText: '(ZJJ)' }).click();
+    await page.locator('.ant-select-item-option', { hasText: '市住房和城乡建设局' }).click();
     await ep.getByTestId('ep-address').fill('not a url');
     await ep.getByTestId('ep-add').click();
-    await ep.getByText('an https URL').waitFor();
+    await ep.getByText('须为 https 网址').waitFor();
     await ep.getByTestId('ep-address').fill('https://zjj.shiyan.example/hooks/wudang');
     // The server's message on the field goes once the field changes; a click before that was refused by the form.
-    await ep.getByText('an https URL').waitFor({ state: 'detached' });
+    await ep.getByText('须为 https 网址').waitFor({ state: 'detached' });
     await ep.locator('input[type="password"]').fill('zjj-signing-key-0001');
     await ep.getByTestId('ep-add').click();
     const table = page.getByTestId('endpoints-table');

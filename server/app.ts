@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
+import { faviconIco } from './favicon.js';
 import { Type } from 'typebox';
 import { auditRoutes } from '../platform/audit/audit.routes.js';
 import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
@@ -352,6 +353,10 @@ async function registerWebApps(app: FastifyInstance, webDir: string): Promise<vo
     app.get(`/${name}/*`, { schema: { hide: true }, config: { quiet: true } }, handler);
   }
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console'));
+  const icon = faviconIco();
+  app.get('/favicon.ico', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
+    reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(icon),
+  );
 }
 
 export { MemoryBus };

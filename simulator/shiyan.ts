@@ -153,22 +153,23 @@ export function buildDevices(seed: number, total: number): SimDevice[] {
       properties: { capacity },
     });
   });
-  const kinds: [string, string, string, number][] = [
-    ['sim-well', 'DrainageWellObserved', 'ZJJ', 120],
-    ['sim-gas', 'CombustibleGasObserved', 'ZJJ', 60],
-    ['sim-bridge', 'BridgeStructureObserved', 'JTJ', 60],
-    ['sim-pipe', 'PipeNetworkObserved', 'ZJJ', 60],
-    ['sim-traffic', 'TrafficFlowObserved', 'JTJ', 60],
-    ['sim-noise', 'NoiseLevelObserved', 'STHJJ', 60],
+  // Filler devices are named as their owners would name them: what they watch and a number.
+  const kinds: [string, string, string, number, string][] = [
+    ['sim-well', 'DrainageWellObserved', 'ZJJ', 120, '排水井监测点'],
+    ['sim-gas', 'CombustibleGasObserved', 'ZJJ', 60, '燃气泄漏监测点'],
+    ['sim-bridge', 'BridgeStructureObserved', 'JTJ', 60, '桥梁结构监测点'],
+    ['sim-pipe', 'PipeNetworkObserved', 'ZJJ', 60, '供水管网监测点'],
+    ['sim-traffic', 'TrafficFlowObserved', 'JTJ', 60, '交通流量监测点'],
+    ['sim-noise', 'NoiseLevelObserved', 'STHJJ', 60, '噪声监测点'],
   ];
   let i = 0;
   while (out.length < total) {
-    const [prefix, type, department, interval] = kinds[i % kinds.length]!;
+    const [prefix, type, department, interval, label] = kinds[i % kinds.length]!;
     const n = Math.floor(i / kinds.length) + 1;
     const loc = inUrban();
     add({
       id: `${prefix}-${n}`,
-      name: `${type} ${n}`,
+      name: `${label} ${String(n).padStart(3, '0')}`,
       type,
       department,
       location: { lon: loc.lon + jitter(), lat: loc.lat + jitter() },

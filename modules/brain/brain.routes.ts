@@ -3,7 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { EpochMs } from '../../platform/http/limits.js';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
-import { ctxOf, principalOf } from '../../platform/http/http.js';
+import { ctxOf, fieldErrorsFor, principalOf } from '../../platform/http/http.js';
 import type { Platform } from '../../platform/context.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { deviceCells } from './layers.js';
@@ -146,7 +146,7 @@ export async function brainRoutes(
     },
     async (req) => {
       const errors = validateIndicator(req.body as IndicatorDefinition, await indicators.catalog());
-      return { valid: errors.length === 0, errors };
+      return { valid: errors.length === 0, errors: fieldErrorsFor(req, errors) };
     },
   );
   app.post(

@@ -7,6 +7,7 @@ import { listDepartments } from '../identity/index.js';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
+import { problemCount, text } from '../../platform/i18n/index.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { listTypes } from '../sensing/index.js';
@@ -103,12 +104,14 @@ export class IndicatorService {
 
   private async check(def: IndicatorDefinition): Promise<void> {
     const errors = validateIndicator(def, await this.catalog());
-    if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The indicator has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+    if (errors.length) throw new AppError('WD_ERR_VALIDATION', problemCount(errors.length, '指标', 'indicator'), { errors });
   }
 
   async create(id: string, def: IndicatorDefinition, ctx: RequestContext): Promise<Indicator> {
     if (!INDICATOR_ID_RE.test(id))
-      throw new AppError('WD_ERR_VALIDATION', 'Bad indicator id', { errors: [{ pointer: '/body/id', detail: 'lower-case letters, digits and -' }] });
+      throw new AppError('WD_ERR_VALIDATION', text('指标编号不符合要求', 'Bad indicator id'), {
+        errors: [{ pointer: '/body/id', detail: text('指标编号只能包含小写字母、数字和 -', 'lower-case letters, digits and -') }],
+      });
     this.assertOwner(ctx.principal, def.owner);
     await this.check(def);
     const now = this.p.now();

@@ -66,7 +66,8 @@ export interface IndicatorCatalog {
   types: ReadonlyMap<string, ReadonlySet<string>>;
 }
 
-export type FieldError = { pointer: string; detail: string };
+export type { FieldError } from '../../platform/http/errors.js';
+import type { FieldError } from '../../platform/http/errors.js';
 
 export const INDICATOR_ID_RE = /^[a-z][a-z0-9-]{1,63}$/;
 
@@ -81,47 +82,53 @@ const label = (l: unknown): l is Label =>
 /** Every problem with a definition, each at its field; empty when sound. */
 export function validateIndicator(def: IndicatorDefinition, cat: IndicatorCatalog, base = '/body'): FieldError[] {
   const errors: FieldError[] = [];
-  const err = (pointer: string, detail: string) => errors.push({ pointer: `${base}${pointer}`, detail });
-  if (!label(def.name)) err('/name', 'a Chinese and an English name are required');
-  if (!(def.domain in DOMAINS)) err('/domain', `one of ${Object.keys(DOMAINS).join(', ')}`);
-  if (!cat.departments.has(def.owner)) err('/owner', `unknown department ${def.owner}`);
-  if (def.decimals !== undefined && !(Number.isInteger(def.decimals) && def.decimals >= 0 && def.decimals <= 4)) err('/decimals', '0 to 4');
-  if (def.scale !== undefined && !(Number.isFinite(def.scale) && def.scale !== 0)) err('/scale', 'a number other than 0');
-  if (def.breakdown !== undefined && def.breakdown !== 'district' && def.breakdown !== 'department') err('/breakdown', 'district or department');
+  const err = (pointer: string, zh: string, en: string) => errors.push({ pointer: `${base}${pointer}`, detail: { zh, en } });
+  if (!label(def.name)) err('/name', '请填写中文名称和英文名称', 'a Chinese and an English name are required');
+  if (!(def.domain in DOMAINS)) err('/domain', '请选择领域', `one of ${Object.keys(DOMAINS).join(', ')}`);
+  if (!cat.departments.has(def.owner)) err('/owner', `没有部门 ${def.owner}`, `unknown department ${def.owner}`);
+  if (def.decimals !== undefined && !(Number.isInteger(def.decimals) && def.decimals >= 0 && def.decimals <= 4)) err('/decimals', '须为 0 到 4', '0 to 4');
+  if (def.scale !== undefined && !(Number.isFinite(def.scale) && def.scale !== 0)) err('/scale', '须为非零数字', 'a number other than 0');
+  if (def.breakdown !== undefined && def.breakdown !== 'district' && def.breakdown !== 'department')
+    err('/breakdown', '须为按区县或按部门', 'district or department');
   const s = def.source as IndicatorSource | undefined;
-  if (!s || typeof s !== 'object') err('/source', 'required');
+  if (!s || typeof s !== 'object') err('/source', '请填写数据来源', 'required');
   else if (s.kind === 'reading') {
-    if (!Array.isArray(s.types) || s.types.length === 0) err('/source/types', 'at least one device type');
-    for (const [i, t] of (s.types ?? []).entries()) if (!cat.types.has(t)) err(`/source/types/${i}`, `unknown device type ${t}`);
+    if (!Array.isArray(s.types) || s.types.length === 0) err('/source/types', '至少选择一种设备类型', 'at least one device type');
+    for (const [i, t] of (s.types ?? []).entries()) if (!cat.types.has(t)) err(`/source/types/${i}`, `没有设备类型 ${t}`, `unknown device type ${t}`);
     if (s.attr?.startsWith('$')) {
-      if (!DERIVED[s.attr]) err('/source/attr', `unknown derived value ${s.attr}; known: ${Object.keys(DERIVED).join(', ')}`);
+      if (!DERIVED[s.attr]) err('/source/attr', `没有派生值 ${s.attr}`, `unknown derived value ${s.attr}; known: ${Object.keys(DERIVED).join(', ')}`);
     } else if (!s.attr || !(s.types ?? []).some((t) => cat.types.get(t)?.has(s.attr))) {
-      err('/source/attr', `none of the types has ${s.attr ?? '(nothing)'}`);
+      err('/source/attr', `所选设备类型都没有属性 ${s.attr ?? '（未选择）'}`, `none of the types has ${s.attr ?? '(nothing)'}`);
     }
-    if (!AGGREGATES.includes(s.agg)) err('/source/agg', `one of ${AGGREGATES.join(', ')}`);
+    if (!AGGREGATES.includes(s.agg)) err('/source/agg', '请选择汇总方式', `one of ${AGGREGATES.join(', ')}`);
     const needsThreshold = s.agg === 'count_over' || s.agg === 'share_over';
     const th = s.threshold;
-    if (needsThreshold && th === undefined) err('/source/threshold', `${s.agg} needs a threshold: a number or {property}`);
+    if (needsThreshold && th === undefined)
+      err('/source/threshold', '此汇总方式需要阈值：数字或设备属性', `${s.agg} needs a threshold: a number or {property}`);
     if (th !== undefined && !(typeof th === 'number' ? Number.isFinite(th) : typeof th?.property === 'string' && th.property !== ''))
-      err('/source/threshold', 'a number or {property: name}');
+      err('/source/threshold', '须为数字或设备属性', 'a number or {property: name}');
     if (s.freshMinutes !== undefined && !(Number.isInteger(s.freshMinutes) && s.freshMinutes >= 1 && s.freshMinutes <= 10_080))
-      err('/source/freshMinutes', '1 to 10,080 minutes');
+      err('/source/freshMinutes', '须为 1 到 10080 分钟', '1 to 10,080 minutes');
   } else if (s.kind === 'devices') {
-    if (s.measure !== 'online_share' && s.measure !== 'offline') err('/source/measure', 'online_share or offline');
+    if (s.measure !== 'online_share' && s.measure !== 'offline') err('/source/measure', '请选择在线率或离线数', 'online_share or offline');
   } else if (s.kind === 'alerts') {
-    if (s.measure !== 'open' && s.measure !== 'median_ack_minutes') err('/source/measure', 'open or median_ack_minutes');
-    for (const [i, l] of (s.levels ?? []).entries()) if (![1, 2, 3, 4].includes(l)) err(`/source/levels/${i}`, '1 to 4');
+    if (s.measure !== 'open' && s.measure !== 'median_ack_minutes') err('/source/measure', '请选择未处置数或确认用时中位数', 'open or median_ack_minutes');
+    for (const [i, l] of (s.levels ?? []).entries()) if (![1, 2, 3, 4].includes(l)) err(`/source/levels/${i}`, '须为 1 到 4', '1 to 4');
   } else if (s.kind === 'incidents') {
-    if (s.measure !== 'current' && s.measure !== 'overdue_tasks') err('/source/measure', 'current or overdue_tasks');
-    if (def.breakdown === 'department') err('/breakdown', 'incidents break down by district');
-  } else err('/source/kind', 'reading, devices, alerts or incidents');
+    if (s.measure !== 'current' && s.measure !== 'overdue_tasks') err('/source/measure', '请选择当前事件数或超时任务数', 'current or overdue_tasks');
+    if (def.breakdown === 'department') err('/breakdown', '事件只能按区县分解', 'incidents break down by district');
+  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts or incidents');
   const st = def.status;
   if (st !== undefined) {
-    if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', 'up (higher is worse) or down');
-    if (!Number.isFinite(st.warn)) err('/status/warn', 'a number');
-    if (!Number.isFinite(st.alarm)) err('/status/alarm', 'a number');
+    if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', '请选择越高越差或越低越差', 'up (higher is worse) or down');
+    if (!Number.isFinite(st.warn)) err('/status/warn', '须为数字', 'a number');
+    if (!Number.isFinite(st.alarm)) err('/status/alarm', '须为数字', 'a number');
     if (Number.isFinite(st.warn) && Number.isFinite(st.alarm) && (st.direction === 'up' ? st.alarm < st.warn : st.alarm > st.warn))
-      err('/status/alarm', st.direction === 'up' ? 'at or above warn when higher is worse' : 'at or below warn when lower is worse');
+      err(
+        '/status/alarm',
+        st.direction === 'up' ? '越高越差时，红色阈值不能低于黄色阈值' : '越低越差时，红色阈值不能高于黄色阈值',
+        st.direction === 'up' ? 'at or above warn when higher is worse' : 'at or below warn when lower is worse',
+      );
   }
   return errors;
 }

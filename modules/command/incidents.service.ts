@@ -26,6 +26,7 @@ import { appendIncidentEvent } from './incidents.store.js';
 import { type AlertReader, type CreateIncident, type IncidentRow, TASK_WORKFLOW, type TaskProgress, incidentView, subkindOfRule } from './incidents.model.js';
 import { IncidentStatistics } from './statistics.js';
 import { TaskService } from './tasks.service.js';
+import { type TimelineNames, timelineText, timelineWords } from './timeline.js';
 
 export { appendIncidentEvent } from './incidents.store.js';
 export * from './incidents.model.js';
@@ -225,8 +226,8 @@ export class IncidentService {
         location: a.lon !== null && a.lat !== null ? { lon: a.lon, lat: a.lat } : null,
         source: 'alert',
         drill,
+        // No description: the title is the alert's, and the board shows the linked alert itself.
         alertIds: [alertId],
-        description: a.title_en,
       },
       ctx,
     );
@@ -345,6 +346,7 @@ export class IncidentService {
       const next = await this.bump(trx, cur, { status: 'responding', level: input.level, plan_id: plan.id, plan_version: plan.version, activated_at: now });
       await this.event(trx, id, ctx, lp.lead, 'activated', `${plan.title.zh} · ${['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][input.level]}级响应`, {
         planId: plan.id,
+        planTitle: plan.title,
         planVersion: plan.version,
         level: input.level,
         lead: lp.lead,
@@ -418,7 +420,8 @@ export class IncidentService {
       });
       return next;
     });
-    for (const t of toCancel) await this.tasks.cancelTask(t, `level ${input.level}: not part of this level`, ctx);
+    const lv = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][input.level];
+    for (const t of toCancel) await this.tasks.cancelTask(t, { zh: `${lv}级响应不含此任务`, en: `not part of the level ${lv} response` }, ctx);
     await this.tasks.afterDispatch(inc, dispatched);
     await this.announce(inc, 'level_changed');
     return inc;
@@ -439,7 +442,8 @@ export class IncidentService {
       await appendAudit(trx, { ...actorOf(ctx), action: 'incident.ended', targetType: 'incident', targetId: id, details: { reason: input.reason }, at: now });
       return next;
     });
-    for (const t of await this.tasks.openTasks(id)) await this.tasks.cancelTask(t, `response ended: ${input.reason}`, ctx);
+    for (const t of await this.tasks.openTasks(id))
+      await this.tasks.cancelTask(t, { zh: `响应已结束：${input.reason}`, en: `the response ended: ${input.reason}` }, ctx);
     await this.announce(inc, 'ended');
     return inc;
   }
@@ -510,6 +514,9 @@ export class IncidentService {
     const now = this.p.now();
     const tasks = await store.boardTasks(this.p.db, id);
     const events = await store.incidentEvents(this.p.db, id);
+    const taskTitles = new Map(tasks.map((t) => [t.id, { zh: t.title_zh, en: t.title_en }]));
+    const units = new Map((await listDepartments(this.p.db)).map((d) => [d.code, { zh: d.name_zh, en: d.name_en }]));
+    const names: TimelineNames = { task: (tid) => taskTitles.get(tid), unit: (code) => units.get(code) };
     const alerts = (await store.alertsOfIncident(this.p.db, id)).map((alert_id) => ({ alert_id }));
     return {
       incident: incidentView(inc),
@@ -527,14 +534,21 @@ export class IncidentService {
         reportEveryMinutes: Math.round(t.report_every_ms / 60_000),
         lastReportAt: t.last_report_at,
       })),
-      timeline: events.map((e) => ({
-        at: e.at,
-        kind: e.kind,
-        unit: e.unit,
-        actor: e.actor_name,
-        text: e.text,
-        data: json.parse<Record<string, unknown> | null>(e.data, null),
-      })),
+      timeline: events.map((e) => {
+        const data = json.parse<Record<string, unknown> | null>(e.data, null);
+        const { lead, words } = timelineWords(e.kind, e.text, data, names);
+        return {
+          at: e.at,
+          kind: e.kind,
+          unit: e.unit,
+          actor: e.actor_name,
+          text: e.text,
+          summary: timelineText(e.kind, e.text, data, names),
+          lead,
+          words,
+          data,
+        };
+      }),
       alerts: alerts.map((a) => a.alert_id),
     };
   }

@@ -10,6 +10,7 @@ import type { Selectable, Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
+import { problemCount, text } from '../../platform/i18n/index.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { EmPlanTable } from './command.tables.js';
@@ -104,7 +105,7 @@ export async function planCatalog(db: Platform['db'] | Transaction<Database>): P
 /** Throws a 400 with every field error when the plan is not sound. */
 export async function checkPlan(p: Platform, def: PlanDefinition, base = '/body'): Promise<void> {
   const errors = validatePlan(def, await planCatalog(p.db), base);
-  if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The plan has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+  if (errors.length) throw new AppError('WD_ERR_VALIDATION', problemCount(errors.length, '预案', 'plan'), { errors });
 }
 
 function assertMayManage(principal: Principal, owner: string): void {
@@ -177,8 +178,13 @@ export async function insertPlan(
 
 export async function createPlan(p: Platform, id: string, def: PlanDefinition, ctx: RequestContext): Promise<Plan> {
   if (!PLAN_ID_RE.test(id))
-    throw new AppError('WD_ERR_VALIDATION', 'Plan id is not valid', {
-      errors: [{ pointer: '/body/id', detail: 'lower-case letters, digits and -, 2 to 64 characters' }],
+    throw new AppError('WD_ERR_VALIDATION', text('预案编号不符合要求', 'Plan id is not valid'), {
+      errors: [
+        {
+          pointer: '/body/id',
+          detail: text('预案编号须为 2–64 个小写字母、数字或 -', 'lower-case letters, digits and -, 2 to 64 characters'),
+        },
+      ],
     });
   if (ctx.principal) assertMayManage(ctx.principal, def.owner);
   await checkPlan(p, def);

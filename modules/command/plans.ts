@@ -123,65 +123,82 @@ function minutes(x: unknown): x is number {
 /** Every problem with a plan, each at its field (JSON pointer under `base`); empty when sound. */
 export function validatePlan(plan: PlanDefinition, cat: PlanCatalog, base = '/body'): FieldError[] {
   const errors: FieldError[] = [];
-  const err = (pointer: string, detail: string): void => {
-    errors.push({ pointer: `${base}${pointer}`, detail });
+  const err = (pointer: string, zh: string, en: string): void => {
+    errors.push({ pointer: `${base}${pointer}`, detail: { zh, en } });
   };
   const unitKnown = (u: string) => u === DISTRICT_UNIT || cat.departments.has(u);
-  if (!label(plan.title)) err('/title', 'a Chinese and an English title are required');
-  if (!(plan.kind in PLAN_KINDS)) err('/kind', `one of ${Object.keys(PLAN_KINDS).join(', ')}`);
-  if (!cat.departments.has(plan.owner)) err('/owner', `unknown department ${plan.owner}`);
-  if (!plan.source?.trim()) err('/source', 'cite the law, standard or municipal plan the plan implements');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(plan.reviewBy ?? '') || Number.isNaN(Date.parse(`${plan.reviewBy}T00:00:00Z`))) err('/reviewBy', 'a date, YYYY-MM-DD');
-  if (!Array.isArray(plan.subkinds) || (plan.kind !== 'general' && plan.subkinds.length === 0)) err('/subkinds', 'name the kinds of incident the plan covers');
+  if (!label(plan.title)) err('/title', '请填写中文标题和英文标题', 'a Chinese and an English title are required');
+  if (!(plan.kind in PLAN_KINDS)) err('/kind', '请选择预案种类', `one of ${Object.keys(PLAN_KINDS).join(', ')}`);
+  if (!cat.departments.has(plan.owner)) err('/owner', `没有部门 ${plan.owner}`, `unknown department ${plan.owner}`);
+  if (!plan.source?.trim()) err('/source', '请注明预案依据的法律、标准或市级预案', 'cite the law, standard or municipal plan the plan implements');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(plan.reviewBy ?? '') || Number.isNaN(Date.parse(`${plan.reviewBy}T00:00:00Z`)))
+    err('/reviewBy', '须为日期，如 2027-06-30', 'a date, YYYY-MM-DD');
+  if (!Array.isArray(plan.subkinds) || (plan.kind !== 'general' && plan.subkinds.length === 0))
+    err('/subkinds', '请选择预案适用的事件类型', 'name the kinds of incident the plan covers');
   for (const [i, s] of (plan.subkinds ?? []).entries())
-    if (!SUBKINDS[s]) err(`/subkinds/${i}`, `unknown subkind ${s}; known: ${Object.keys(SUBKINDS).join(', ')}`);
+    if (!SUBKINDS[s]) err(`/subkinds/${i}`, `没有事件类型 ${s}`, `unknown subkind ${s}; known: ${Object.keys(SUBKINDS).join(', ')}`);
   if (!Array.isArray(plan.levels) || plan.levels.length === 0) {
-    err('/levels', 'at least one response level');
+    err('/levels', '至少设置一个响应级别', 'at least one response level');
     return errors;
   }
   const seen = new Set<number>();
   for (const [li, l] of plan.levels.entries()) {
     const at = `/levels/${li}`;
-    if (![1, 2, 3, 4].includes(l.level)) err(`${at}/level`, '1 (Ⅰ) to 4 (Ⅳ)');
-    else if (seen.has(l.level)) err(`${at}/level`, `level ${l.level} appears twice`);
+    if (![1, 2, 3, 4].includes(l.level)) err(`${at}/level`, '须为Ⅰ级到Ⅳ级', '1 (Ⅰ) to 4 (Ⅳ)');
+    else if (seen.has(l.level)) err(`${at}/level`, `级别 ${l.level} 重复设置`, `level ${l.level} appears twice`);
     seen.add(l.level);
-    if (!unitKnown(l.lead)) err(`${at}/lead`, `unknown unit ${l.lead}`);
+    if (!unitKnown(l.lead)) err(`${at}/lead`, `没有单位 ${l.lead}`, `unknown unit ${l.lead}`);
     if (!Array.isArray(l.units) || l.units.length === 0) {
-      err(`${at}/units`, 'a level needs units with tasks');
+      err(`${at}/units`, '每个级别须有承担任务的单位', 'a level needs units with tasks');
     } else {
       const units = new Set<string>();
       for (const [ui, u] of l.units.entries()) {
         const uat = `${at}/units/${ui}`;
-        if (!unitKnown(u.unit)) err(`${uat}/unit`, `unknown unit ${u.unit}; a department code or ${DISTRICT_UNIT}`);
-        if (units.has(u.unit)) err(`${uat}/unit`, `${u.unit} appears twice in this level`);
+        if (!unitKnown(u.unit))
+          err(
+            `${uat}/unit`,
+            `没有单位 ${u.unit}：须为部门代码或 ${DISTRICT_UNIT}（事发区县政府）`,
+            `unknown unit ${u.unit}; a department code or ${DISTRICT_UNIT}`,
+          );
+        if (units.has(u.unit)) err(`${uat}/unit`, `${u.unit} 在本级别中重复出现`, `${u.unit} appears twice in this level`);
         units.add(u.unit);
-        if (!Array.isArray(u.tasks) || u.tasks.length === 0) err(`${uat}/tasks`, `${u.unit} has no task at this level`);
+        if (!Array.isArray(u.tasks) || u.tasks.length === 0) err(`${uat}/tasks`, `${u.unit} 在本级别没有任务`, `${u.unit} has no task at this level`);
         const keys = new Set<string>();
         for (const [ti, t] of (u.tasks ?? []).entries()) {
           const tat = `${uat}/tasks/${ti}`;
-          if (!KEY_RE.test(t.key ?? '')) err(`${tat}/key`, 'lower-case letters, digits and _');
-          else if (keys.has(t.key)) err(`${tat}/key`, `task ${t.key} appears twice for ${u.unit}`);
+          if (!KEY_RE.test(t.key ?? '')) err(`${tat}/key`, '只能包含小写字母、数字和 _', 'lower-case letters, digits and _');
+          else if (keys.has(t.key)) err(`${tat}/key`, `${u.unit} 的任务 ${t.key} 重复`, `task ${t.key} appears twice for ${u.unit}`);
           keys.add(t.key);
-          if (!label(t.title)) err(`${tat}/title`, 'a Chinese and an English title are required');
-          if (!minutes(t.acceptMinutes)) err(`${tat}/acceptMinutes`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
-          if (!minutes(t.deadlineMinutes)) err(`${tat}/deadlineMinutes`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
-          if (!minutes(t.reportEveryMinutes)) err(`${tat}/reportEveryMinutes`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
+          if (!label(t.title)) err(`${tat}/title`, '请填写中文标题和英文标题', 'a Chinese and an English title are required');
+          if (!minutes(t.acceptMinutes)) err(`${tat}/acceptMinutes`, `须为 1 到 ${MAX_TASK_MINUTES} 的整分钟数`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
+          if (!minutes(t.deadlineMinutes)) err(`${tat}/deadlineMinutes`, `须为 1 到 ${MAX_TASK_MINUTES} 的整分钟数`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
+          if (!minutes(t.reportEveryMinutes))
+            err(`${tat}/reportEveryMinutes`, `须为 1 到 ${MAX_TASK_MINUTES} 的整分钟数`, `whole minutes, 1 to ${MAX_TASK_MINUTES}`);
           // A deadline that cannot be met: the unit must accept before it, and report at least once.
           if (minutes(t.acceptMinutes) && minutes(t.deadlineMinutes) && t.acceptMinutes >= t.deadlineMinutes)
-            err(`${tat}/deadlineMinutes`, `the deadline (${t.deadlineMinutes} min) must be later than the time to accept (${t.acceptMinutes} min)`);
+            err(
+              `${tat}/deadlineMinutes`,
+              `完成时限（${t.deadlineMinutes} 分钟）须晚于接收时限（${t.acceptMinutes} 分钟）`,
+              `the deadline (${t.deadlineMinutes} min) must be later than the time to accept (${t.acceptMinutes} min)`,
+            );
           if (minutes(t.reportEveryMinutes) && minutes(t.deadlineMinutes) && t.reportEveryMinutes > t.deadlineMinutes)
-            err(`${tat}/reportEveryMinutes`, `reports every ${t.reportEveryMinutes} min would never come before the deadline (${t.deadlineMinutes} min)`);
+            err(
+              `${tat}/reportEveryMinutes`,
+              `每 ${t.reportEveryMinutes} 分钟报告一次，在完成时限（${t.deadlineMinutes} 分钟）前一次也不会报告`,
+              `reports every ${t.reportEveryMinutes} min would never come before the deadline (${t.deadlineMinutes} min)`,
+            );
         }
       }
-      if (unitKnown(l.lead) && !units.has(l.lead)) err(`${at}/lead`, `the lead unit ${l.lead} must be one of the level's units, with its own tasks`);
+      if (unitKnown(l.lead) && !units.has(l.lead))
+        err(`${at}/lead`, `牵头单位 ${l.lead} 须是本级别承担任务的单位之一`, `the lead unit ${l.lead} must be one of the level's units, with its own tasks`);
     }
     for (const [ri, r] of (l.resources ?? []).entries()) {
-      if (!RESOURCE_RE.test(r.type ?? '')) err(`${at}/resources/${ri}/type`, 'lower-case letters, digits and _');
-      if (!(Number.isInteger(r.quantity) && r.quantity >= 1)) err(`${at}/resources/${ri}/quantity`, 'a whole number, at least 1');
+      if (!RESOURCE_RE.test(r.type ?? '')) err(`${at}/resources/${ri}/type`, '只能包含小写字母、数字和 _', 'lower-case letters, digits and _');
+      if (!(Number.isInteger(r.quantity) && r.quantity >= 1)) err(`${at}/resources/${ri}/quantity`, '须为不小于 1 的整数', 'a whole number, at least 1');
     }
-    if (!label(l.endWhen)) err(`${at}/endWhen`, 'the condition to end the response, in Chinese and English');
-    if (l.raiseWhen !== undefined && !label(l.raiseWhen)) err(`${at}/raiseWhen`, 'in Chinese and English');
-    if (l.lowerWhen !== undefined && !label(l.lowerWhen)) err(`${at}/lowerWhen`, 'in Chinese and English');
+    if (!label(l.endWhen)) err(`${at}/endWhen`, '请用中英文填写结束响应的条件', 'the condition to end the response, in Chinese and English');
+    if (l.raiseWhen !== undefined && !label(l.raiseWhen)) err(`${at}/raiseWhen`, '请用中英文填写', 'in Chinese and English');
+    if (l.lowerWhen !== undefined && !label(l.lowerWhen)) err(`${at}/lowerWhen`, '请用中英文填写', 'in Chinese and English');
   }
   return errors;
 }

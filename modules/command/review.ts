@@ -4,6 +4,8 @@
  * which the plan's owner takes into the plan's next revision. As JSON, HTML, and PDF (printed by
  * headless Chromium when the server has it).
  */
+import type { Text } from '../../platform/i18n/index.js';
+import { TIMELINE_KINDS } from './timeline.js';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +24,7 @@ export interface Review {
   units: { unit: string; tasks: number; completed: number; cancelled: number; overdue: number; acceptMinutes: number | null; completeMinutes: number | null }[];
   overdue: { unit: string; title: string; state: string; dueAt: number; closedAt: number | null }[];
   resources: { name: string; quantity: number; unit: string | null; department: string; status: string }[];
-  timeline: { at: number; kind: string; unit: string | null; actor: string | null; text: string | null }[];
+  timeline: { at: number; kind: string; kindLabel: Text; unit: string | null; actor: string | null; text: string | null; summary: Text }[];
   lessons: string | null;
   durationMinutes: number | null;
 }
@@ -93,7 +95,15 @@ export async function buildReview(
       department: r.department,
       status: r.status,
     })),
-    timeline: board.timeline.map(({ at, kind, unit, actor, text }) => ({ at, kind, unit, actor, text })),
+    timeline: board.timeline.map(({ at, kind, unit, actor, text, summary }) => ({
+      at,
+      kind,
+      kindLabel: TIMELINE_KINDS[kind] ?? { zh: kind, en: kind },
+      unit,
+      actor,
+      text,
+      summary,
+    })),
     lessons: await store.incidentLessons(p.db, id),
     durationMinutes: inc.activatedAt && inc.endedAt ? Math.round((inc.endedAt - inc.activatedAt) / 60_000) : null,
   };
@@ -142,7 +152,7 @@ ${r.overdue.length ? `<table><thead><tr><th>单位 Unit</th><th>任务 Task</th>
 ${r.resources.length ? `<table><thead><tr><th>资源 Resource</th><th>数量 Quantity</th><th>单位 Owner</th><th>状态 Status</th></tr></thead><tbody>${r.resources.map((x) => `<tr><td>${esc(x.name)}</td><td>${x.quantity} ${esc(x.unit)}</td><td>${esc(x.department)}</td><td>${esc(x.status)}</td></tr>`).join('')}</tbody></table>` : '<p>无 None</p>'}
 <h2>时间线 · Timeline</h2>
 <table><thead><tr><th>时间 Time</th><th>事项 Event</th><th>单位 Unit</th><th>人员 By</th><th>内容 Detail</th></tr></thead><tbody>
-${r.timeline.map((e) => `<tr><td>${time(e.at)}</td><td>${esc(e.kind)}</td><td>${esc(e.unit)}</td><td>${esc(e.actor)}</td><td>${esc(e.text)}</td></tr>`).join('\n')}
+${r.timeline.map((e) => `<tr><td>${time(e.at)}</td><td>${esc(e.kindLabel.zh)}</td><td>${esc(e.unit)}</td><td>${esc(e.actor)}</td><td>${esc(e.summary.zh)}</td></tr>`).join('\n')}
 </tbody></table>
 <h2>经验教训 · Lessons</h2>
 <p>${r.lessons ? esc(r.lessons).replace(/\n/g, '<br>') : '（待填写 to be written）'}</p>

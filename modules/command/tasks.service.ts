@@ -12,6 +12,7 @@ import { type Principal, type Scope, inScope } from '../../platform/auth/scope.j
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
+import type { Text } from '../../platform/i18n/index.js';
 import { transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
@@ -107,9 +108,10 @@ export class TaskService {
             null,
             task.unit,
             'task_escalated',
-            `${task.title_zh}: overdue (${d.state}), escalated to ${d.notify.join(', ')}`,
+            `${task.title_zh}：超时未${d.state === 'accepted' ? '完成' : '接收'}`,
             {
               taskId: task.id,
+              state: d.state,
               stage: d.stage,
               notify: d.notify,
               deadlineAt: d.deadlineAt,
@@ -201,15 +203,15 @@ export class TaskService {
     return (await store.openTasks(this.p.db, incidentId)) as (EmTaskTable & { state: string })[];
   }
 
-  async cancelTask(t: EmTaskTable, reason: string, ctx: RequestContext): Promise<void> {
+  async cancelTask(t: EmTaskTable, reason: Text, ctx: RequestContext): Promise<void> {
     try {
       await this.workflow.fire(
         t.id,
         'cancel',
         { principal: null, ip: ctx.ip, requestId: ctx.requestId },
         {
-          comment: reason,
-          also: (trx) => this.incidents.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}: ${reason}`, { taskId: t.id }),
+          comment: reason.zh,
+          also: (trx) => this.incidents.event(trx, t.incident_id, ctx, t.unit, 'task_cancelled', `${t.title_zh}：${reason.zh}`, { taskId: t.id, reason }),
         },
       );
     } catch (err) {
@@ -272,8 +274,8 @@ export class TaskService {
             ctx,
             t.unit,
             action === 'accept' ? 'task_accepted' : 'task_completed',
-            `${t.title_zh}${input.comment ? `: ${input.comment}` : ''}`,
-            { taskId },
+            `${t.title_zh}${input.comment ? `：${input.comment}` : ''}`,
+            { taskId, ...(input.comment ? { comment: input.comment } : {}) },
           );
           await appendAudit(trx, { ...actorOf(ctx), action: `task.${action}`, targetType: 'em_task', targetId: taskId, at: this.p.now() });
         },

@@ -7,6 +7,7 @@ import { listDepartments, listDistricts, listPlanTasks } from '../identity/index
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal, type Scope, assertVisible, inScope } from '../../platform/auth/scope.js';
 import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
+import { problemCount } from '../../platform/i18n/index.js';
 import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { WarningRuleTable } from './warning.tables.js';
@@ -92,7 +93,7 @@ export async function catalog(p: Platform): Promise<RuleCatalog> {
 /** Throws a 400 with every field error when the rule is not sound. */
 export async function checkRule(p: Platform, def: RuleDefinition, base = '/body'): Promise<void> {
   const errors = [...validateRule(def, await catalog(p), base), ...(await foreignDevices(p, def, base))];
-  if (errors.length) throw new AppError('WD_ERR_VALIDATION', `The rule has ${errors.length} problem${errors.length > 1 ? 's' : ''}`, { errors });
+  if (errors.length) throw new AppError('WD_ERR_VALIDATION', problemCount(errors.length, '规则', 'rule'), { errors });
 }
 
 /**
@@ -122,7 +123,7 @@ export async function foreignDevices(p: Platform, def: RuleDefinition, base = '/
 function assertMayManage(principal: Principal, owner: string): void {
   if (principal.scope.departments === ALL) return;
   if (!inScope(principal.scope, { department: owner, district: null }))
-    throw new AppError('WD_ERR_OUT_OF_SCOPE', `Rules of ${owner} are managed by that department`);
+    throw new AppError('WD_ERR_OUT_OF_SCOPE', { zh: `${owner} 的规则由该部门管理`, en: `Rules of ${owner} are managed by that department` });
 }
 
 /**

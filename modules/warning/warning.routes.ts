@@ -5,7 +5,8 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { inScope } from '../../platform/auth/scope.js';
-import { AppError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
+import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
+import { join } from '../../platform/i18n/index.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, fieldErrorsFor, principalOf } from '../../platform/http/http.js';
@@ -207,7 +208,12 @@ export async function warningRoutes(
       schema: {
         ...R("Check a draft rule without saving it (the editor's live preview)"),
         body: Type.Object(
-          { id: Type.Optional(Type.String({ maxLength: 200, description: "A new rule's id, checked as saving would" })), ...DefinitionFields },
+          {
+            id: Type.Optional(Type.String({ maxLength: 200, description: "A new rule's id, checked as saving would" })),
+            ...DefinitionFields,
+            // A draft's empty name is one of its problems (listed with the others), not a refusal.
+            name: Type.Object({ zh: Type.String({ maxLength: 60 }), en: Type.String({ maxLength: 120 }) }, { additionalProperties: false }),
+          },
           { additionalProperties: false },
         ),
         response: { 200: Type.Object({ valid: Type.Boolean(), errors: Type.Array(Type.Object({ pointer: Type.String(), detail: Type.String() })) }) },
@@ -441,24 +447,35 @@ export async function warningRoutes(
       const b = req.body;
       const principal = principalOf(req);
       const startsAt = b.startsAt ?? p.now();
-      const errors = [];
-      if (!b.deviceId && !b.district && !b.polygon) errors.push({ pointer: '/body', detail: 'give a deviceId, a district or a polygon' });
-      if (!(b.endsAt > startsAt)) errors.push({ pointer: '/body/endsAt', detail: 'must be after startsAt' });
-      if (b.endsAt - startsAt > 30 * 86_400_000) errors.push({ pointer: '/body/endsAt', detail: 'a window lasts at most 30 days' });
+      const errors: FieldError[] = [];
+      if (!b.deviceId && !b.district && !b.polygon)
+        errors.push({ pointer: '/body', detail: { zh: '请选择设备、区县或区域', en: 'give a deviceId, a district or a polygon' } });
+      if (!(b.endsAt > startsAt)) errors.push({ pointer: '/body/endsAt', detail: { zh: '结束时间须晚于开始时间', en: 'must be after startsAt' } });
+      // A window wholly in the past silences nothing: a slip in the date, refused.
+      else if (!(b.endsAt > p.now()))
+        errors.push({
+          pointer: '/body/endsAt',
+          detail: { zh: '结束时间已经过去，维护时段不会生效', en: 'the window ends in the past and would silence nothing' },
+        });
+      if (b.endsAt - startsAt > 30 * 86_400_000)
+        errors.push({ pointer: '/body/endsAt', detail: { zh: '维护时段最长 30 天', en: 'a window lasts at most 30 days' } });
       if (b.district && !p.profile.districts.some((d) => d.adcode === b.district))
-        errors.push({ pointer: '/body/district', detail: `unknown district ${b.district}` });
+        errors.push({ pointer: '/body/district', detail: { zh: `没有区县 ${b.district}`, en: `unknown district ${b.district}` } });
       let department = principal.department ?? p.profile.operationsCentre;
       if (b.deviceId) {
         const [d] = await deviceRefs(p.db, { ids: [b.deviceId] });
         // Another department's device is reported like an unknown one: ids cannot be probed.
         if (!d || !inScope(principal.scope, { department: d.department_code, district: d.district_adcode }))
-          errors.push({ pointer: '/body/deviceId', detail: `unknown device ${b.deviceId}` });
+          errors.push({ pointer: '/body/deviceId', detail: { zh: `没有设备 ${b.deviceId}`, en: `unknown device ${b.deviceId}` } });
         else department = d.department_code;
       } else if (principal.scope.departments !== '*') {
         // Silencing a district or an area for everyone is for the operations centre.
-        throw new AppError('WD_ERR_FORBIDDEN', 'Only city-wide roles silence a district or an area; a department silences its own devices');
+        throw new AppError('WD_ERR_FORBIDDEN', {
+          zh: '只有全市范围的角色可以屏蔽整个区县或区域；部门只能屏蔽本部门的设备',
+          en: 'Only city-wide roles silence a district or an area; a department silences its own devices',
+        });
       }
-      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The maintenance window is not valid', { errors });
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
       const w = await warning.alerts.addMaintenance(
         {
           deviceId: b.deviceId ?? null,
@@ -529,15 +546,16 @@ export async function warningRoutes(
       const b = req.body;
       const principal = principalOf(req);
       if (principal.scope.departments !== '*' && !principal.scope.departments.includes(b.department))
-        throw new AppError('WD_ERR_OUT_OF_SCOPE', 'A department sets up its own endpoints');
-      const errors = [];
-      if (!(await getDepartment(p.db, b.department))) errors.push({ pointer: '/body/department', detail: `unknown department ${b.department}` });
+        throw new AppError('WD_ERR_OUT_OF_SCOPE', { zh: '部门只能设置本部门的通知地址', en: 'A department sets up its own endpoints' });
+      const errors: FieldError[] = [];
+      if (!(await getDepartment(p.db, b.department)))
+        errors.push({ pointer: '/body/department', detail: { zh: `没有部门 ${b.department}`, en: `unknown department ${b.department}` } });
       const problem = p.notifier.addressProblem(b.channel, b.address);
       if (problem) errors.push({ pointer: '/body/address', detail: problem });
       for (const [i, r] of (b.roles ?? []).entries())
         if (!['dept_leader', 'duty_officer', 'dept_staff'].includes(r))
-          errors.push({ pointer: `/body/roles/${i}`, detail: 'dept_leader, duty_officer or dept_staff' });
-      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The endpoint is not valid', { errors });
+          errors.push({ pointer: `/body/roles/${i}`, detail: { zh: '须为部门领导、值班员或部门工作人员', en: 'dept_leader, duty_officer or dept_staff' } });
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
       const row = {
         id: newId('nep', p.now()),
         department_code: b.department,

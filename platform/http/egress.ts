@@ -6,6 +6,7 @@
  * resolves elsewhere later (DNS rebinding) gets no further; redirects are not followed; what the
  * caller learns of a failure is generic, the detail goes to the log.
  */
+import type { Text } from '../i18n/index.js';
 import { lookup as dnsLookup } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -70,22 +71,31 @@ export class EgressRefused extends Error {
 }
 
 /** Checks a URL a user gives for later delivery; returns what is wrong with it, in words for them. */
-export function checkEgressUrl(address: string, policy: EgressPolicy): string | undefined {
+export function checkEgressUrl(address: string, policy: EgressPolicy): Text | undefined {
   let u: URL;
   try {
     u = new URL(address);
   } catch {
-    return 'an https URL';
+    return { zh: '须为 https 网址', en: 'an https URL' };
   }
   if (u.protocol !== 'https:' && !(policy.allowHttp && u.protocol === 'http:'))
-    return policy.allowHttp ? 'an http(s) URL' : 'an https URL (plain http is not allowed: WEBHOOK_ALLOW_HTTP)';
-  if (u.username || u.password) return 'a URL without a user name or password in it (use the signing secret)';
+    return policy.allowHttp
+      ? { zh: '须为 http 或 https 网址', en: 'an http(s) URL' }
+      : { zh: '须为 https 网址（不允许 http：WEBHOOK_ALLOW_HTTP）', en: 'an https URL (plain http is not allowed: WEBHOOK_ALLOW_HTTP)' };
+  if (u.username || u.password)
+    return {
+      zh: '网址中不能含用户名或密码（请使用签名密钥）',
+      en: 'a URL without a user name or password in it (use the signing secret)',
+    };
   const host = u.hostname.replace(/^\[|\]$/g, '');
   if (!policy.allowPrivate) {
     if (host === 'localhost' || host.endsWith('.localhost') || host.endsWith('.local') || host.endsWith('.internal'))
-      return 'a public address (local names are not allowed: WEBHOOK_ALLOW_PRIVATE)';
+      return { zh: '须为公网地址（不允许本地名称：WEBHOOK_ALLOW_PRIVATE）', en: 'a public address (local names are not allowed: WEBHOOK_ALLOW_PRIVATE)' };
     if (isIP(host) && isBlockedAddress(host))
-      return 'a public address (loopback, private, link-local and metadata addresses are not allowed: WEBHOOK_ALLOW_PRIVATE)';
+      return {
+        zh: '须为公网地址（不允许回环、内网、链路本地和元数据地址：WEBHOOK_ALLOW_PRIVATE）',
+        en: 'a public address (loopback, private, link-local and metadata addresses are not allowed: WEBHOOK_ALLOW_PRIVATE)',
+      };
   }
   return undefined;
 }

@@ -303,10 +303,35 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
         license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (wda_…) or API key (wdk_…)' } } },
+      // Each group of routes says what it is for, in English and Chinese.
+      tags: [
+        { name: 'auth', description: "Logging in, tokens, one's own account and the names of codes · 登录、令牌、本人账号与代码名称" },
+        { name: 'users', description: "Users, roles and API keys of the city's departments · 用户、角色与接口密钥" },
+        { name: 'city', description: 'The city: districts (GB/T 2260), departments and the responsibility matrix · 行政区划、部门与责任分工' },
+        { name: 'calendar', description: 'Public holidays and make-up working days; working-day deadlines · 节假日、调休与工作日时限' },
+        { name: 'calculators', description: 'Standard calculations (AQI per HJ 633) · 标准计算（空气质量指数）' },
+        { name: 'audit', description: 'The hash-chained audit log: who saw and changed what · 审计日志（哈希链）' },
+        { name: 'workflow', description: 'Workflow definitions and instances (the kernel every approval runs on) · 流程定义与办理' },
+        { name: 'sensing', description: 'Device types, devices, readings and health (NGSI-LD, SenML, MQTT) · 感知设备、数据与健康状态' },
+        { name: 'warning', description: 'Warning rules, maintenance windows, notification addresses, escalation · 预警规则、维护时段、通知与升级' },
+        { name: 'alerts', description: "Alerts routed to one's department and district, and acting on them · 预警的查看与处置" },
+        { name: 'command', description: 'Emergency plans, incidents, tasks to units, resources and reviews · 应急预案、事件、任务、资源与复盘' },
+        { name: 'brain', description: "City indicators for the operations centre (the wall, the leaders' view) · 城市运行指标" },
+        { name: 'health', description: 'Liveness and readiness of this process · 运行状态检查' },
+        { name: 'development', description: 'Development aids (the outbox of the development SMS and e-mail channels) · 开发辅助' },
+      ],
       security: [{ bearer: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true, uiConfig: { docExpansion: 'list', deepLinking: true } });
+  // Swagger UI sets inline styles as it renders: styles may be inline, scripts may not. Nothing is
+  // fetched from elsewhere (no validator badge, no outside stylesheets).
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    staticCSP: true,
+    transformStaticCSP: () =>
+      "default-src 'self'; base-uri 'self'; font-src 'self' data:; frame-ancestors 'self'; img-src 'self' data:; object-src 'none'; script-src 'self'; script-src-attr 'none'; style-src 'self' 'unsafe-inline'",
+    uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null },
+  });
   // Each problem type URI resolves to a description of that error.
   app.get<{ Params: { slug: string } }>('/problems/:slug', { schema: { hide: true }, config: { auth: 'public', quiet: true } }, async (req, reply) => {
     const code = (Object.keys(ERROR_CODES) as ErrorCode[]).find((c) => problemSlug(c) === req.params.slug);

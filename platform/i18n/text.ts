@@ -51,3 +51,8 @@ export function negotiateLanguage(header: string | undefined): Lang {
 export function count(n: number, zhUnit: string, en: string, enPlural = `${en}s`): Text {
   return { zh: `${n} ${zhUnit}`, en: `${n} ${n === 1 ? en : enPlural}` };
 }
+
+/** "The plan has 3 problems" / 预案有 3 处问题: the summary above a list of field errors. */
+export function problemCount(n: number, whatZh: string, whatEn: string): Text {
+  return { zh: `${whatZh}有 ${n} 处问题`, en: `The ${whatEn} has ${n} problem${n === 1 ? '' : 's'}` };
+}

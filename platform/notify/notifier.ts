@@ -9,6 +9,7 @@
  * the change that caused the message and nothing is lost in a crash. In-app delivery is each
  * module's live push stream, not this service.
  */
+import type { Text } from '../i18n/index.js';
 import type { Transaction } from 'kysely';
 import { Counter, type Registry } from 'prom-client';
 import { checkEgressUrl } from '../http/egress.js';
@@ -221,10 +222,10 @@ export class Notifier {
   // ---- endpoints ----
 
   /** Why an address cannot be an endpoint of this channel, or undefined when it can. */
-  addressProblem(channel: ChannelName, address: string): string | undefined {
+  addressProblem(channel: ChannelName, address: string): Text | undefined {
     if (channel === 'webhook') return checkEgressUrl(address, this.egress);
-    if (channel === 'sms' && !PHONE.test(address)) return 'a phone number';
-    if (channel === 'email' && !EMAIL.test(address)) return 'an e-mail address';
+    if (channel === 'sms' && !PHONE.test(address)) return { zh: '须为手机号码', en: 'a phone number' };
+    if (channel === 'email' && !EMAIL.test(address)) return { zh: '须为电子邮件地址', en: 'an e-mail address' };
     return undefined;
   }
 

@@ -14,6 +14,8 @@ describe('Shiyan simulator model', () => {
     for (const site of ['武当山', '滨河新村', '刘家沟', '铁二处', '汉江', '丹江口水库', '堵河', '神定河', '泗河', '犟河'])
       assert.ok(names.includes(site), site);
     assert.ok(a.every((d) => d.tags.includes('simulated')));
+    // Every device has a Chinese name as its owner would give it, never a data-model type name.
+    for (const d of a) assert.match(d.name, /^[\u3400-\u9fff0-9 ]+$/, d.name);
   });
   test('a rainstorm raises rain, wells, waterlogging and rivers together', () => {
     const devices = buildDevices(2026, 60);

@@ -23,7 +23,7 @@ function Home({ user, signOut }: { user: Me; signOut: () => void }) {
         <div>
           <div className="citizen-city">{city.data ? n(city.data.name) : ''}</div>
           <div className="citizen-hello" data-testid="citizen-hello">
-            {t('app.hello')}，{user.displayName ?? user.name}
+            {t('app.hello')}，<span translate="no">{user.displayName ?? user.name}</span>
           </div>
         </div>
         <div className="citizen-tools">

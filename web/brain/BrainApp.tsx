@@ -16,6 +16,8 @@ import { type District, useDistricts } from '../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { CommandDialog, LEVEL_ROMAN } from './CommandDialog';
+import { levelColour, levelText } from '../shared/levels';
+import { unitIn } from '../shared/labels';
 import { LeaderView } from './LeaderView';
 import type { AlertView } from '../../modules/warning/index.js';
 
@@ -34,6 +36,7 @@ interface IndicatorItem {
   name: Label;
   domain: string;
   unit?: string;
+  source?: { attr?: string };
   breakdown?: 'district' | 'department';
   current: {
     value: number | null;
@@ -51,6 +54,7 @@ interface IncidentRow {
   id: string;
   title: string;
   level: number | null;
+  severity: number;
   status: string;
   district: string | null;
   location: { lon: number; lat: number } | null;
@@ -89,9 +93,18 @@ function Clock() {
   return <span className="brain-clock">{now.toLocaleString('zh-CN', { hour12: false })}</span>;
 }
 
+/** A water quality class (GB 3838-2002) is read as one: 2 is Ⅱ类, 6 is 劣Ⅴ类. */
+const isClass = (i: Pick<IndicatorItem, 'source'>) => i.source?.attr === '$waterClass';
+const CLASSES = ['', 'Ⅰ类', 'Ⅱ类', 'Ⅲ类', 'Ⅳ类', 'Ⅴ类', '劣Ⅴ类'];
+export function figure(i: Pick<IndicatorItem, 'source'>, v: number | null): string {
+  if (v === null) return '—';
+  if (isClass(i)) return CLASSES[Math.round(v)] ?? String(v);
+  return v.toLocaleString('zh-CN');
+}
+
 /** A figure as the wall reads it: the value, its unit, and the change since an hour ago. */
 function Tile({ i, selected, onSelect }: { i: IndicatorItem; selected: boolean; onSelect: () => void }) {
-  const { n } = useI18n();
+  const { n, lang } = useI18n();
   const v = i.current?.value ?? null;
   const prev = i.current?.previous ?? null;
   const diff = v !== null && prev !== null ? v - prev : null;
@@ -106,8 +119,8 @@ function Tile({ i, selected, onSelect }: { i: IndicatorItem; selected: boolean; 
     >
       <span className="brain-tile-name">{n(i.name)}</span>
       <span className="brain-tile-value" style={{ color: colour }}>
-        {v === null ? '—' : v.toLocaleString('zh-CN')}
-        {i.unit && <small> {i.unit}</small>}
+        {figure(i, v)}
+        {i.unit && !isClass(i) && <small> {unitIn(i.unit, lang)}</small>}
       </span>
       {diff !== null && diff !== 0 && (
         <span className="brain-tile-trend" title={diff > 0 ? 'up since an hour ago' : 'down since an hour ago'}>
@@ -349,7 +362,7 @@ function WallMap({
       data-valued={layers.devices ? cells.filter((c) => c.value).length : 0}
       data-resources={layers.resources ? resources.length : 0}
       role="img"
-      aria-label="city map"
+      aria-label={t('map.city')}
     />
   );
 }
@@ -414,7 +427,7 @@ function ReplayBar({ at, onChange }: { at: number | null; onChange: (at: number 
 }
 
 function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
   const city = useApi<City>('/api/city');
   const { districts } = useDistricts(true);
   // Replay (回放): a time in the last 24 hours instead of now; null is live.
@@ -498,7 +511,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
         <div className="brain-tools">
           <Clock />
           <span>
-            {t('brain.duty')}: {user.displayName ?? user.name}
+            {t('brain.duty')}: <span translate="no">{user.displayName ?? user.name}</span>
           </span>
           <a className="brain-link" href="/brain/leader">
             {t('brain.leader')}
@@ -617,7 +630,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                     <div key={i.id}>
                       <dt>{n(i.name)}</dt>
                       <dd>
-                        {i.current!.breakdown![selected]} {i.unit ?? ''}
+                        {i.current!.breakdown![selected]} {unitIn(i.unit, lang)}
                       </dd>
                     </div>
                   ))}
@@ -634,7 +647,9 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                   <span className="brain-level" style={{ background: a.colour, color: a.level === 3 ? '#222' : '#fff' }}>
                     {LEVEL_ROMAN[a.level]}
                   </span>
-                  <span className="brain-feed-title">{n(a.title)}</span>
+                  <span className="brain-feed-title" translate="no">
+                    {n(a.title)}
+                  </span>
                   <span className="brain-feed-time">
                     {new Date(a.raisedAt).toLocaleTimeString('zh-CN', { hour12: false, hour: '2-digit', minute: '2-digit' })}
                   </span>
@@ -648,10 +663,12 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           <ol className="brain-feed" data-testid="brain-incidents">
             {shownIncidents.slice(0, 8).map((i) => (
               <li key={i.id}>
-                <span className="brain-level" style={{ background: '#ff4d4f' }}>
+                <span className="brain-level" style={{ background: levelColour(i.level ?? i.severity), color: levelText(i.level ?? i.severity) }}>
                   {i.level ? LEVEL_ROMAN[i.level] : '—'}
                 </span>
-                <span className="brain-feed-title">{i.title}</span>
+                <a className="brain-feed-title" href={`/console/incidents/${i.id}`} translate="no" data-testid="incident-link">
+                  {i.title}
+                </a>
                 <span className="brain-feed-time">
                   {i.progress.completed}/{i.progress.tasks}
                   {i.progress.overdue ? ` · ${t('brain.overdue')} ${i.progress.overdue}` : ''}
@@ -669,7 +686,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
 export function BrainApp() {
   const { t } = useI18n();
   return (
-    <AuthGate app={t('app.brain')} dark>
+    <AuthGate app={t('app.brain')} dark allow={(u) => u.permissions.includes('brain.read')}>
       {(user, signOut) =>
         location.pathname.replace(/\/+$/, '').endsWith('/leader') ? <LeaderView user={user} signOut={signOut} /> : <Screen user={user} signOut={signOut} />
       }

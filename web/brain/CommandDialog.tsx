@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from 'react';
 import { api, type Me, problemText } from '../shared/api';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
+import { useAttributeNamer } from '../shared/labels';
 import type { AlertDetail } from '../../modules/warning/index.js';
 
 type Label = { zh: string; en: string };
@@ -27,7 +28,7 @@ interface Board {
 const TASK_STATES = ['dispatched', 'accepted', 'completed'] as const;
 
 export function CommandDialog({ alertId, user, onClose }: { alertId: string; user: Me; onClose: () => void }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
   const alert = useApi<AlertDetail>(`/api/alerts/${encodeURIComponent(alertId)}`);
   const proposal = useApi<Proposal>(`/api/command/alerts/${encodeURIComponent(alertId)}/proposal`);
   const [incidentId, setIncidentId] = useState<string | null>(null);
@@ -37,6 +38,7 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
   const board = useApi<Board>(shown ? `/api/command/incidents/${shown}` : null);
   const departments = useApi<{ code: string; name: Label }[]>('/api/departments').data;
   const unitName = (code: string) => {
+    if (code === '$district') return t('brain.districtGov');
     const d = departments?.find((x) => x.code === code);
     return d ? n(d.name) : code;
   };
@@ -57,8 +59,21 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
   }, []);
   const mayDecide = user.permissions.includes('command.decide');
   const p = proposal.data;
+  const attrName = useAttributeNamer();
+  // A Ⅱ or Ⅰ response mobilises the city: it is launched after a confirmation naming the plan, the
+  // level and the units that will receive tasks.
+  const [confirming, setConfirming] = useState(false);
+  const plan = useApi<{ levels: { level: number; lead: string; units: { unit: string }[] }[] }>(
+    confirming && p?.planId ? `/api/command/plans/${encodeURIComponent(p.planId)}` : null,
+  );
+  const launchUnits = plan.data?.levels.find((l) => l.level === p?.level)?.units.map((u) => u.unit) ?? [];
   const activate = async () => {
     if (!p?.planId) return;
+    if (p.level <= 2 && !confirming) {
+      setConfirming(true);
+      return;
+    }
+    setConfirming(false);
     setBusy(true);
     setError(null);
     try {
@@ -78,7 +93,7 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
     <div className="brain-dialog-backdrop">
       <div className="brain-dialog" role="dialog" aria-modal="true" aria-label={t('brain.command')} data-testid="wall-command">
         <div className="brain-dialog-head">
-          <h2>{a ? n(a.title) : '…'}</h2>
+          <h2 translate="no">{a ? n(a.title) : '…'}</h2>
           <button type="button" ref={closeRef} onClick={onClose} aria-label={t('brain.close')}>
             ✕
           </button>
@@ -93,7 +108,8 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
               {(a.evidence?.latest.conditions ?? []).map((c, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the evidence list is fixed for a render
                 <li key={i}>
-                  {c.attr ?? c.kind} {c.value ?? ''} {c.threshold !== undefined ? `（${t('brain.threshold')} ${c.threshold}）` : ''} {c.detail ?? ''}
+                  {c.attr ? attrName(null, c.attr, c.value !== undefined ? String(c.value) : undefined) : c.kind}
+                  {c.threshold !== undefined ? `（${t('brain.threshold')} ${c.threshold}）` : ''}
                 </li>
               ))}
             </ul>
@@ -110,6 +126,23 @@ export function CommandDialog({ alertId, user, onClose }: { alertId: string; use
                   {t('brain.activate')}
                 </button>
                 {!mayDecide && <div className="brain-note">{t('brain.onlyDuty')}</div>}
+                {confirming && (
+                  <div className="brain-confirm" role="alertdialog" aria-label={t('brain.confirmTitle')} data-testid="wall-confirm">
+                    <p>
+                      {t('brain.confirmLaunch')}《{p.planTitle ? n(p.planTitle) : p.planId}》<b>{LEVEL_ROMAN[p.level]}</b> {t('brain.levelResponse')}
+                    </p>
+                    <p>
+                      {t('brain.confirmUnits')}
+                      {launchUnits.length ? launchUnits.map(unitName).join(lang === 'zh' ? '、' : ', ') : '…'}
+                    </p>
+                    <button type="button" className="brain-activate" disabled={busy || !plan.data} onClick={activate} data-testid="wall-confirm-launch">
+                      {t('brain.confirmYes')}
+                    </button>{' '}
+                    <button type="button" onClick={() => setConfirming(false)}>
+                      {t('brain.confirmNo')}
+                    </button>
+                  </div>
+                )}
               </>
             ) : (
               <div className="brain-note">{t('brain.noPlan')}</div>

@@ -8,6 +8,7 @@ import { SessionButtons } from '../shared/auth';
 import { useApi, useCoalesced, useLive } from '../shared/hooks';
 import { useI18n } from '../shared/i18n';
 import { LEVEL_ROMAN } from './CommandDialog';
+import { unitIn } from '../shared/labels';
 import type { AlertView } from '../../modules/warning/index.js';
 
 type Label = { zh: string; en: string };
@@ -35,7 +36,9 @@ const STATUS_COLOUR = { green: '#3ccf7a', yellow: '#f5c000', red: '#ff6b6b' } as
 export function LeaderView({ user, signOut }: { user: Me; signOut: () => void }) {
   const { t, n, lang } = useI18n();
   const indicators = useApi<{ items: IndicatorItem[] }>('/api/brain/indicators');
-  const severe = useApi<{ items: AlertRow[]; total: number }>('/api/alerts?open=true&level=1,2&limit=50');
+  // One definition per figure, the same query as the list beside it: not yet acknowledged (status
+  // raised), level Ⅰ or Ⅱ, open; the count is the query's total, the list its newest 50.
+  const severe = useApi<{ items: AlertRow[]; total: number }>('/api/alerts?open=true&status=raised&level=1,2&limit=50');
   const awaiting = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=open&limit=50');
   const responding = useApi<IncidentRow[]>('/api/command/incidents?drill=false&status=responding&limit=50');
   const reload = useCoalesced(() => {
@@ -47,7 +50,8 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
   useLive('alerts,incidents', reload, reload);
   const items = indicators.data?.items ?? [];
   const notable = items.filter((i) => i.current?.status === 'red' || i.current?.status === 'yellow');
-  const unacknowledged = (severe.data?.items ?? []).filter((a) => a.status === 'raised');
+  const unacknowledged = severe.data?.items ?? [];
+  const unacknowledgedTotal = severe.data?.total ?? unacknowledged.length;
   const overdue = (responding.data ?? []).reduce((a, i) => a + i.progress.overdue, 0);
   const time = (ms: number) => new Date(ms).toLocaleTimeString(lang === 'zh' ? 'zh-CN' : 'en', { hour12: false, hour: '2-digit', minute: '2-digit' });
   return (
@@ -55,7 +59,7 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
       <header className="leader-header">
         <h1>{t('brain.leader')}</h1>
         <div className="leader-tools">
-          <span>{user.displayName ?? user.name}</span>
+          <span translate="no">{user.displayName ?? user.name}</span>
           <a href="/brain">{t('brain.wall')}</a>
           <SessionButtons signOut={signOut} />
         </div>
@@ -64,37 +68,59 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
         <div>
           <b data-testid="leader-awaiting">{awaiting.data?.length ?? '—'}</b>
           <span>{t('brain.awaitingDecision')}</span>
+          <small>{t('brain.awaitingDecisionMeans')}</small>
         </div>
         <div>
           <b data-testid="leader-responding">{responding.data?.length ?? '—'}</b>
           <span>{t('brain.responding')}</span>
+          <small>{t('brain.respondingMeans')}</small>
         </div>
         <div>
-          <b data-testid="leader-severe">{unacknowledged.length}</b>
+          <b data-testid="leader-severe">{unacknowledgedTotal}</b>
           <span>{t('brain.severeUnacknowledged')}</span>
+          <small>{t('brain.severeUnacknowledgedMeans')}</small>
         </div>
         <div>
-          <b className={overdue ? 'bad' : ''}>{overdue}</b>
+          <b className={overdue ? 'bad' : ''} data-testid="leader-overdue">
+            {overdue}
+          </b>
           <span>{t('brain.tasksOverdue')}</span>
+          <small>{t('brain.tasksOverdueMeans')}</small>
         </div>
       </section>
       <section className="leader-card" data-testid="leader-decisions">
         <h2>{t('brain.needsDecision')}</h2>
         {(awaiting.data ?? []).length === 0 && unacknowledged.length === 0 && <p className="leader-none">{t('brain.nothingPending')}</p>}
-        <ul>
+        {(awaiting.data ?? []).length > 0 && (
+          <h3>
+            {t('brain.awaitingDecision')}（<span data-testid="leader-awaiting-listed">{awaiting.data!.length}</span>）
+          </h3>
+        )}
+        <ul data-testid="leader-awaiting-list">
           {(awaiting.data ?? []).map((i) => (
             <li key={i.id}>
               <span className="leader-tag">{t('brain.incident')}</span>
-              <a href={`/console/incidents/${i.id}`}>{i.title}</a>
+              <a href={`/console/incidents/${i.id}`} translate="no">
+                {i.title}
+              </a>
               <span className="leader-time">{time(i.createdAt)}</span>
             </li>
           ))}
+        </ul>
+        {unacknowledged.length > 0 && (
+          <h3>
+            {t('brain.severeUnacknowledged')}（<span data-testid="leader-severe-listed">{unacknowledgedTotal}</span>）
+          </h3>
+        )}
+        <ul data-testid="leader-severe-list">
           {unacknowledged.map((a) => (
             <li key={a.id}>
               <span className="leader-tag" style={{ background: a.colour }}>
                 {LEVEL_ROMAN[a.level]}
               </span>
-              <a href="/brain">{n(a.title)}</a>
+              <a href="/brain" translate="no">
+                {n(a.title)}
+              </a>
               <span className="leader-time">{time(a.raisedAt)}</span>
             </li>
           ))}
@@ -106,7 +132,9 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
           {(responding.data ?? []).map((i) => (
             <li key={i.id}>
               <span className="leader-tag">{i.level ? LEVEL_ROMAN[i.level] : '—'}</span>
-              <a href={`/console/incidents/${i.id}`}>{i.title}</a>
+              <a href={`/console/incidents/${i.id}`} translate="no">
+                {i.title}
+              </a>
               <span className="leader-progress" title={`${i.progress.completed}/${i.progress.tasks}`}>
                 <span style={{ width: `${i.progress.tasks ? (100 * i.progress.completed) / i.progress.tasks : 0}%` }} />
               </span>
@@ -126,7 +154,7 @@ export function LeaderView({ user, signOut }: { user: Me; signOut: () => void })
               <span className="leader-dot" style={{ background: STATUS_COLOUR[i.current!.status!] }} />
               <span>{n(i.name)}</span>
               <b>
-                {i.current!.value} {i.unit ?? ''}
+                {i.current!.value} {unitIn(i.unit, lang)}
               </b>
             </li>
           ))}

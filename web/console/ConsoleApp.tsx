@@ -5,7 +5,7 @@ import dayjs from 'dayjs';
 import 'dayjs/locale/zh-cn';
 import { BrowserRouter, Navigate, Route, Routes, useLocation, useNavigate } from 'react-router-dom';
 import type { Me } from '../shared/api';
-import { AuthGate } from '../shared/auth';
+import { AuthGate, isStaff } from '../shared/auth';
 import { type StringKey, useI18n } from '../shared/i18n';
 import { useVocabulary } from '../shared/labels';
 import { ApiKeysPage } from './pages/ApiKeys';
@@ -46,9 +46,20 @@ const NAV: NavItem[] = [
     path: 'alerts',
     label: 'nav.alerts',
     permission: 'warning.read',
-    element: (u) => <AlertsPage canAct={u.permissions.includes('warning.act')} canCommand={u.permissions.includes('command.report')} />,
+    element: (u) => (
+      <AlertsPage
+        canAct={u.permissions.includes('warning.act')}
+        canCommand={u.permissions.includes('command.report')}
+        canReadDevices={u.permissions.includes('devices.read')}
+      />
+    ),
   },
-  { path: 'rules', label: 'nav.rules', permission: 'warning.read', element: (u) => <RulesPage canManage={u.permissions.includes('warning.manage')} /> },
+  {
+    path: 'rules',
+    label: 'nav.rules',
+    permission: 'warning.read',
+    element: (u) => <RulesPage canManage={u.permissions.includes('warning.manage')} departments={u.scope.departments} />,
+  },
   {
     path: 'warning-settings',
     label: 'nav.warningSettings',
@@ -94,7 +105,9 @@ function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider breakpoint="lg" collapsedWidth={0} width={210} theme="dark">
-        <div style={{ color: '#fff', padding: '18px 20px', fontWeight: 600, fontSize: 16 }}>武当 · {t('app.console')}</div>
+        <div style={{ color: '#fff', padding: '18px 20px', fontWeight: 600, fontSize: 16 }}>
+          {t('app.short')} · {t('app.console')}
+        </div>
         <Menu
           theme="dark"
           mode="inline"
@@ -114,7 +127,7 @@ function Shell({ user, signOut }: { user: Me; signOut: () => void }) {
                 {vocab?.roles[r]?.[lang] ?? ''}
               </Tag>
             ))}
-            <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+            <Button size="small" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-lang-switch lang={lang === 'zh' ? 'en' : 'zh-CN'}>
               {t('lang.switch')}
             </Button>
             <Button size="small" onClick={signOut}>
@@ -142,7 +155,7 @@ export function ConsoleApp() {
   return (
     <ConfigProvider locale={lang === 'zh' ? zhCN : enUS} theme={{ token: { colorPrimary: '#1f5fbf' } }}>
       <AntApp>
-        <AuthGate app={t('app.console')}>
+        <AuthGate app={t('app.console')} allow={isStaff}>
           {(user, signOut) => (
             <BrowserRouter basename="/console">
               <Shell user={user} signOut={signOut} />

@@ -58,7 +58,7 @@ export function CityMap({
   theme?: 'light' | 'dark';
   height?: number;
 }) {
-  const { n } = useI18n();
+  const { n, t } = useI18n();
   const shapes = useMemo(() => {
     const withGeo = districts.filter((d) => d.geometry);
     let minX = Infinity;
@@ -108,7 +108,7 @@ export function CityMap({
   const dark = theme === 'dark';
   const palette = dark ? ['#1b3a63', '#1f4677', '#24518a', '#1a4270'] : ['#dbe8fb', '#cfe0f7', '#e4eefb', '#c7dbf5'];
   return (
-    <svg viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label="city map">
+    <svg viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label={t('map.city')}>
       {shapes.items.map(({ d, path }, i) => (
         <path
           key={d.adcode}
@@ -156,6 +156,8 @@ export function CityMap({
           strokeWidth={1.5 * u}
           data-device={pt.id}
           data-kind={pt.kind}
+          // A point is labelled with the name of what stands there: a name, not UI text.
+          {...({ translate: 'no' } as Record<string, string>)}
           style={{ cursor: pt.onClick ? 'pointer' : 'default' }}
           {...(pt.onClick
             ? {

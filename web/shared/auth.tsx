@@ -4,7 +4,21 @@ import { useI18n } from './i18n';
 import './login.css';
 
 /** Shows the login form until the user is authenticated, then renders children with the user. */
-export function AuthGate({ app, children, dark = false }: { app: string; dark?: boolean; children: (user: Me, signOut: () => void) => ReactNode }) {
+/** Who works in the console and on the wall: every role but the public's (citizens, enterprises). */
+export const isStaff = (u: Me) => u.roles.some((r) => r !== 'citizen' && r !== 'enterprise');
+
+export function AuthGate({
+  app,
+  children,
+  dark = false,
+  allow,
+}: {
+  app: string;
+  dark?: boolean;
+  /** Who may use this app; others see a page that says so and where to go instead. */
+  allow?: (u: Me) => boolean;
+  children: (user: Me, signOut: () => void) => ReactNode;
+}) {
   const [user, setUser] = useState<Me | null>(null);
   const [checking, setChecking] = useState(hasSession());
   const { t } = useI18n();
@@ -31,7 +45,47 @@ export function AuthGate({ app, children, dark = false }: { app: string; dark?: 
   if (!user) return <LoginForm app={app} dark={dark} onLogin={setUser} />;
   // The server opens nothing else until a temporary password is changed.
   if (user.mustChangePassword) return <ChangePasswordForm app={app} dark={dark} onChanged={setUser} signOut={signOut} />;
+  if (allow && !allow(user)) return <NoAccess app={app} dark={dark} user={user} signOut={signOut} />;
   return <>{children(user, signOut)}</>;
+}
+
+/** The page for someone signed in to an app their role does not open: what it is, and where to go. */
+function NoAccess({ app, dark, user, signOut }: { app: string; dark: boolean; user: Me; signOut: () => void }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
+      <main className="wd-login-card" data-testid="no-access">
+        <div className="wd-login-brand">
+          <div className="wd-login-logo" aria-hidden="true">
+            武
+          </div>
+          <div>
+            <div className="wd-login-name">{t('noaccess.title')}</div>
+            <div className="wd-login-app">{app}</div>
+          </div>
+        </div>
+        <p className="wd-login-note">
+          <span translate="no">{user.displayName ?? user.name}</span>
+          {t('noaccess.text')}
+        </p>
+        <a className="wd-login-link" href="/app" data-testid="go-app">
+          {t('noaccess.app')}
+        </a>
+        <button type="button" onClick={signOut}>
+          {t('logout')}
+        </button>
+        <button
+          type="button"
+          className="wd-login-lang"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          data-lang-switch
+          lang={lang === 'zh' ? 'en' : 'zh-CN'}
+        >
+          {t('lang.switch')}
+        </button>
+      </main>
+    </div>
+  );
 }
 
 function ChangePasswordForm({ app, dark, onChanged, signOut }: { app: string; dark: boolean; onChanged: (u: Me) => void; signOut: () => void }) {
@@ -151,7 +205,13 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
         <button type="submit" disabled={busy}>
           {t('login.submit')}
         </button>
-        <button type="button" className="wd-login-lang" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+        <button
+          type="button"
+          className="wd-login-lang"
+          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+          data-lang-switch
+          lang={lang === 'zh' ? 'en' : 'zh-CN'}
+        >
           {t('lang.switch')}
         </button>
       </form>
@@ -164,7 +224,7 @@ export function SessionButtons({ signOut }: { signOut: () => void }) {
   const { t, lang, setLang } = useI18n();
   return (
     <>
-      <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}>
+      <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-lang-switch lang={lang === 'zh' ? 'en' : 'zh-CN'}>
         {t('lang.switch')}
       </button>
       <button type="button" onClick={signOut}>

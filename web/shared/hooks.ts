@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { accessToken, api, problemText } from './api';
+import { ApiError, accessToken, api, problemText } from './api';
 
 /**
  * Loads a GET endpoint; `reload` fetches it again. When reloads overlap (a live event and a
@@ -118,7 +118,10 @@ export function useServerCheck(url: string, draft: unknown): FieldError[] | null
     const timer = setTimeout(() => {
       api<{ errors: FieldError[] }>('POST', url, draft)
         .then((r) => current && setErrors(r.errors))
-        .catch((e) => current && setErrors([{ pointer: '/body', detail: problemText(e) }]));
+        // A draft the schema refuses: its field errors, where the problem names them.
+        .catch(
+          (e) => current && setErrors(e instanceof ApiError && e.problem.errors?.length ? e.problem.errors : [{ pointer: '/body', detail: problemText(e) }]),
+        );
     }, 300);
     return () => {
       current = false;

@@ -7,7 +7,7 @@
 import type { ReactNode } from 'react';
 import { useEffect, useState } from 'react';
 import { api } from './api';
-import { useI18n } from './i18n';
+import { type StringKey, useI18n } from './i18n';
 
 type Names = { zh: string; en: string };
 export interface Vocabulary {
@@ -108,7 +108,7 @@ const PARTS: Record<string, { zh: string; en: string }> = {
 };
 
 /** Where in a draft a problem lies, in words: `/levels/0/condition/value` → 预警级别第 1 项 · 条件 · 触发值. */
-export function fieldPath(pointer: string, lang: 'zh' | 'en'): string {
+export function fieldPath(pointer: string, lang: 'zh' | 'en', parts: Record<string, { zh: string; en: string }> = {}): string {
   const segs = pointer
     .replace(/^\/body\/?/, '')
     .split('/')
@@ -118,7 +118,7 @@ export function fieldPath(pointer: string, lang: 'zh' | 'en'): string {
     const s = segs[i]!;
     const next = segs[i + 1];
     if (/^\d+$/.test(s)) continue;
-    const label = PARTS[s]?.[lang] ?? s;
+    const label = (parts[s] ?? PARTS[s])?.[lang] ?? s;
     if (next !== undefined && /^\d+$/.test(next)) out.push(lang === 'zh' ? `${label}第 ${Number(next) + 1} 项` : `${label} ${Number(next) + 1}`);
     else out.push(label);
   }
@@ -138,4 +138,130 @@ export function useCityBounds(): [number, number, number, number] | null {
     };
   }, []);
   return b;
+}
+
+let departments: Promise<{ code: string; name: Names }[]> | null = null;
+
+/** A department's name from its code (the list fetched once per page load); an unknown code shows as code. */
+export function useDeptName(): (code: string | null | undefined) => ReactNode {
+  const { lang } = useI18n();
+  const [list, setList] = useState<{ code: string; name: Names }[] | null>(null);
+  useEffect(() => {
+    departments ??= api<{ code: string; name: Names }[]>('GET', '/api/departments').catch((e: unknown) => {
+      departments = null;
+      throw e;
+    });
+    let live = true;
+    departments.then((x) => live && setList(x)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (code) => {
+    if (!code) return '—';
+    const d = list?.find((x) => x.code === code);
+    return d ? d.name[lang] : <Code>{code}</Code>;
+  };
+}
+
+/**
+ * Checks a typed coordinate as the server does: longitude and latitude come together, and lie
+ * within the city's districts unless the reporter marks the place as outside the city (the box
+ * around the districts is checked here; the server checks the districts themselves).
+ */
+export function coordinateRule(axis: 'lon' | 'lat', bounds: [number, number, number, number] | null, t: (k: StringKey) => string) {
+  return ({ getFieldValue }: { getFieldValue: (name: string) => unknown }) => ({
+    validator(_: unknown, value: number | null | undefined) {
+      const other = getFieldValue(axis === 'lon' ? 'lat' : 'lon');
+      const has = (v: unknown) => v !== undefined && v !== null && v !== '';
+      if (!has(value)) return has(other) ? Promise.reject(new Error(t('form.bothCoordinates'))) : Promise.resolve();
+      const v = Number(value);
+      const [min, max] = axis === 'lon' ? [-180, 180] : [-90, 90];
+      if (!(v >= min && v <= max)) return Promise.reject(new Error(t(axis === 'lon' ? 'form.lonRange' : 'form.latRange')));
+      if (bounds && !getFieldValue('outsideCity')) {
+        const [lo, hi] = axis === 'lon' ? [bounds[0], bounds[2]] : [bounds[1], bounds[3]];
+        if (v < lo || v > hi) return Promise.reject(new Error(`${t('form.outsideCity')} (${lo.toFixed(2)}–${hi.toFixed(2)})`));
+      }
+      return Promise.resolve();
+    },
+  });
+}
+
+interface TypeAttrs {
+  id: string;
+  attributes: { key: string; name: Names; unitText?: string }[];
+}
+let deviceTypes: Promise<TypeAttrs[]> | null = null;
+
+/**
+ * An attribute's name and unit from the device types (fetched once per page load): `currentLevel`
+ * of a flood sensor reads 积水深度 0.53 m. An attribute no type defines shows as its key.
+ */
+export function useAttributeNamer(): (type: string | null | undefined, attr: string, value?: string) => ReactNode {
+  const text = useAttributeText();
+  return (type, attr, value) => {
+    const s = text(type, attr, value);
+    if (s !== null) return s;
+    return value === undefined ? (
+      <Code>{attr}</Code>
+    ) : (
+      <>
+        <Code>{attr}</Code> {value}
+      </>
+    );
+  };
+}
+
+/** As useAttributeNamer, as plain text (charts, tooltips); null when no device type defines the attribute. */
+export function useAttributeText(): (type: string | null | undefined, attr: string, value?: string) => string | null {
+  const { lang } = useI18n();
+  const [types, setTypes] = useState<TypeAttrs[] | null>(null);
+  useEffect(() => {
+    deviceTypes ??= api<TypeAttrs[]>('GET', '/api/device-types').catch((e: unknown) => {
+      deviceTypes = null;
+      throw e;
+    });
+    let live = true;
+    deviceTypes.then((x) => live && setTypes(x)).catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, []);
+  return (type, attr, value) => {
+    const all = types ?? [];
+    const def = all.find((x) => x.id === type)?.attributes.find((a) => a.key === attr) ?? all.flatMap((x) => x.attributes).find((a) => a.key === attr);
+    if (!def) return null;
+    const name = def.name[lang];
+    return value === undefined ? name : `${name} ${value}${def.unitText ? ` ${def.unitText}` : ''}`;
+  };
+}
+
+/**
+ * Units as the owners typed them (Chinese measure words: 条, 处, 辆/小时) in the UI's language:
+ * English counts need no measure word, and the common units have English names.
+ */
+const UNIT_EN: Record<string, string> = {
+  条: '',
+  处: '',
+  个: '',
+  项: '',
+  起: '',
+  台: '',
+  支: 'teams',
+  人: 'people',
+  人次: 'visits',
+  辆: 'vehicles',
+  袋: 'bags',
+  辆次: 'vehicles',
+  '辆/小时': 'vehicles/h',
+  分钟: 'min',
+  小时: 'h',
+  米: 'm',
+  吨: 't',
+  个点: 'points',
+};
+export function unitIn(unit: string | null | undefined, lang: 'zh' | 'en'): string {
+  if (!unit) return '';
+  if (lang === 'zh' || !/[\u3400-\u9fff]/.test(unit)) return unit;
+  return UNIT_EN[unit] ?? '';
 }

@@ -74,7 +74,10 @@ for (const d of await dialects()) {
       assert.equal(pump.state, 'dispatched');
       assert.equal(pump.acceptBy - clock, 15 * MIN);
       assert.equal(pump.dueAt - clock, 120 * MIN);
-      assert.ok(b.timeline.some((e: { kind: string }) => e.kind === 'activated'));
+      const activated = b.timeline.find((e: { kind: string }) => e.kind === 'activated');
+      // The timeline reads in both languages, from templates (not the English of the code).
+      assert.match(activated.summary.zh, /^启动《.+》Ⅳ级响应$/);
+      assert.match(activated.summary.en, /: level Ⅳ response launched$/);
       // Twice is a conflict: the incident is responding.
       assert.equal((await t.call('POST', `/api/command/incidents/${incidentId}/activate`, duty, { planId: 'urban-waterlogging', level: 4 })).status, 409);
     });
@@ -118,6 +121,8 @@ for (const d of await dialects()) {
         esc.map((e: { data: { notify: string[] } }) => e.data.notify),
         [['dept_leader'], ['duty_officer']],
       );
+      assert.match(esc[0].summary.zh, /超时未接收，已督办：部门领导$/);
+      assert.match(esc[1].summary.en, /overdue \(not accepted\), escalated to Operations duty officer$/);
     });
 
     test('the list shows each incident’s progress; the board’s map has the devices around it with their readings, and resources', async () => {
@@ -165,7 +170,9 @@ for (const d of await dialects()) {
       assert.equal(up.status, 200, JSON.stringify(up.body));
       assert.equal(up.body.level, 3);
       let b = await board();
-      assert.ok(b.timeline.some((e: { kind: string }) => e.kind === 'level_raised'));
+      const raised = b.timeline.find((e: { kind: string }) => e.kind === 'level_raised');
+      assert.match(raised.summary.zh, /^响应级别由Ⅳ级升至Ⅲ级：/);
+      assert.match(raised.summary.en, /^Response raised from level Ⅳ to Ⅲ: /);
       // Same units and keys at Ⅲ: nothing new dispatched, nothing cancelled.
       assert.equal(b.tasks.filter((x: Task) => x.state === 'cancelled').length, 0);
       // Ⅱ brings the emergency bureau in to coordinate; back at Ⅲ its task is cancelled.

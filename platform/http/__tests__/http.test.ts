@@ -35,9 +35,26 @@ for (const d of await dialects()) {
       assert.ok(spec.body.paths['/api/auth/login']?.post);
       assert.ok(spec.body.paths['/api/users/{id}'].patch);
       assert.ok(spec.body.components.schemas.Problem);
+      // Every group of routes is described, in English and Chinese.
+      const used = new Set(
+        Object.values(spec.body.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap((ops) => Object.values(ops).flatMap((o) => o.tags ?? [])),
+      );
+      for (const tag of used) {
+        const described = (spec.body.tags as { name: string; description: string }[]).find((x) => x.name === tag)?.description ?? '';
+        assert.match(described, /[a-z]+.*·.*[\u4e00-\u9fff]/, `tag ${tag}`);
+      }
       const docs = await t.inject({ method: 'GET', url: '/docs/' });
       assert.equal(docs.statusCode, 200);
       assert.match(docs.body, /swagger/i);
+      // The API docs load nothing from elsewhere, and the styles Swagger UI sets inline are allowed.
+      const csp = String(docs.headers['content-security-policy']);
+      assert.match(csp, /style-src 'self' 'unsafe-inline'/);
+      assert.match(csp, /script-src 'self';/);
+      assert.doesNotMatch(csp, /https:|validator\.swagger\.io/);
+      const icon = await t.inject({ method: 'GET', url: '/favicon.ico' });
+      assert.equal(icon.statusCode, 200);
+      assert.equal(icon.headers['content-type'], 'image/x-icon');
+      assert.deepEqual([...icon.rawPayload.subarray(0, 4)], [0, 0, 1, 0], 'an ICO file');
     });
 
     it('sets security headers and echoes request ids', async () => {

@@ -52,7 +52,13 @@ export function DepartmentsPage({ user }: { user: Me }) {
       title={t('nav.departments')}
       extra={
         <Space>
-          <Input.Search allowClear placeholder={t('action.search')} onChange={(e) => setQ(e.target.value)} style={{ width: 220 }} />
+          <Input.Search
+            allowClear
+            placeholder={t('action.search')}
+            aria-label={t('action.search')}
+            onChange={(e) => setQ(e.target.value)}
+            style={{ width: 220 }}
+          />
           {canManage && (
             <Button
               type="primary"

@@ -7,7 +7,8 @@ import { useEffect, useMemo, useRef, useState } from 'react';
 import { api, problemText } from '../../shared/api';
 import { CityMap, useDistricts } from '../../shared/CityMap';
 import { useApi } from '../../shared/hooks';
-import { useI18n } from '../../shared/i18n';
+import { type StringKey, useI18n } from '../../shared/i18n';
+import { Code, coordinateRule, Name, useCityBounds, useDeptName } from '../../shared/labels';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, CanvasRenderer]);
 
@@ -93,6 +94,7 @@ function Chart({ device, attr }: { device: string; attr: string }) {
 
 function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInfo[]; onClose: () => void }) {
   const { t, n } = useI18n();
+  const deptName = useDeptName();
   const { districts } = useDistricts(false);
   const { message } = App.useApp();
   const { data } = useApi<
@@ -109,8 +111,10 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
         <Space direction="vertical" style={{ width: '100%' }}>
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t('dev.type')}>{type ? n(type.name) : data.type}</Descriptions.Item>
-            <Descriptions.Item label="NGSI-LD">{data.entityId}</Descriptions.Item>
-            <Descriptions.Item label={t('dev.department')}>{data.department}</Descriptions.Item>
+            <Descriptions.Item label={t('dev.entityId')}>
+              <Code>{data.entityId}</Code>
+            </Descriptions.Item>
+            <Descriptions.Item label={t('dev.department')}>{deptName(data.department)}</Descriptions.Item>
             <Descriptions.Item label={t('dev.district')}>{districtName(districts, data.district, n)}</Descriptions.Item>
             <Descriptions.Item label={t('dev.health')}>
               <Tag color={STATUS_COLOR[data.health.status]}>{t(`dev.status.${data.health.status}` as 'dev.status.online')}</Tag>
@@ -179,6 +183,7 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
 
 export function DevicesPage({ canManage }: { canManage: boolean }) {
   const { t, n } = useI18n();
+  const deptName = useDeptName();
   const { message } = App.useApp();
   const { districts } = useDistricts(true);
   const { data: types } = useApi<DeviceTypeInfo[]>('/api/device-types');
@@ -195,6 +200,8 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
   const [csv, setCsv] = useState('');
   const [importResult, setImportResult] = useState<string | null>(null);
   const [form] = Form.useForm();
+  const depts = useApi<{ code: string; name: { zh: string; en: string } }[]>('/api/departments').data;
+  const bounds = useCityBounds();
   useEffect(() => {
     const timer = setInterval(reload, 10_000);
     return () => clearInterval(timer);
@@ -208,7 +215,7 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
           lon: d.location!.lon,
           lat: d.location!.lat,
           color: STATUS_COLOR[d.health.status] ?? '#999',
-          title: `${d.name} (${d.id})`,
+          title: d.name,
           onClick: () => setSelected(d.id),
         })),
     [data],
@@ -233,6 +240,9 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
         <Select
           allowClear
           placeholder={t('dev.type')}
+          aria-label={t('dev.type')}
+          showSearch
+          optionFilterProp="label"
           style={{ width: 220 }}
           value={type}
           onChange={setType}
@@ -241,12 +251,13 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
         <Select
           allowClear
           placeholder={t('dev.health')}
+          aria-label={t('dev.health')}
           style={{ width: 140 }}
           value={status}
           onChange={setStatus}
           options={['online', 'offline', 'unknown'].map((s) => ({ value: s, label: t(`dev.status.${s}` as 'dev.status.online') }))}
         />
-        <Input.Search allowClear placeholder={t('dev.search')} onSearch={setQ} style={{ width: 200 }} />
+        <Input.Search allowClear placeholder={t('dev.search')} aria-label={t('dev.search')} onSearch={setQ} style={{ width: 200 }} />
         {['online', 'offline', 'unknown'].map((s) => (
           <Tag key={s} color={STATUS_COLOR[s]} data-testid={`count-${s}`}>
             {t(`dev.status.${s}` as 'dev.status.online')} {counts[s] ?? 0}
@@ -261,10 +272,10 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
         pagination={{ current: page, pageSize: 20, onChange: setPage, total: data?.items.length ?? 0 }}
         onRow={(d) => ({ onClick: () => setSelected(d.id), style: { cursor: 'pointer' } })}
         columns={[
-          { title: 'ID', dataIndex: 'id' },
-          { title: t('col.name'), dataIndex: 'name' },
+          { title: t('dev.id'), dataIndex: 'id', render: (v: string) => <Code>{v}</Code> },
+          { title: t('col.name'), dataIndex: 'name', render: (v: string) => <Name>{v}</Name> },
           { title: t('dev.type'), render: (_, d) => n(types?.find((x) => x.id === d.type)?.name ?? { zh: d.type, en: d.type }) },
-          { title: t('dev.department'), dataIndex: 'department' },
+          { title: t('dev.department'), dataIndex: 'department', render: (v: string) => deptName(v) },
           { title: t('dev.district'), render: (_, d) => districtName(districts, d.district, n) },
           {
             title: t('dev.health'),
@@ -320,31 +331,46 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
           <Alert type="success" message={`${created.id}: ${t('dev.token')}`} description={<Typography.Text copyable>{created.token}</Typography.Text>} />
         ) : (
           <Form form={form} layout="vertical" initialValues={{ datum: 'GCJ-02' }}>
-            <Form.Item name="id" label="ID">
-              <Input placeholder="aq-maojian-01" />
+            <Form.Item
+              name="id"
+              label={t('dev.id')}
+              extra={t('dev.idHint')}
+              rules={[{ pattern: /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/, message: t('dev.idRule') }]}
+            >
+              <Input maxLength={64} showCount />
             </Form.Item>
-            <Form.Item name="name" label={t('col.name')} rules={[{ required: true }]}>
-              <Input />
+            <Form.Item name="name" label={t('col.name')} rules={[{ required: true, whitespace: true, message: t('form.required') }]}>
+              <Input maxLength={100} showCount />
             </Form.Item>
-            <Form.Item name="type" label={t('dev.type')} rules={[{ required: true }]}>
-              <Select options={(types ?? []).map((x) => ({ value: x.id, label: n(x.name) }))} />
+            <Form.Item name="type" label={t('dev.type')} rules={[{ required: true, message: t('form.choose') }]}>
+              <Select showSearch optionFilterProp="label" options={(types ?? []).map((x) => ({ value: x.id, label: n(x.name) }))} />
             </Form.Item>
             <Form.Item name="department" label={t('dev.department')}>
-              <Input placeholder="STHJJ" />
+              <Select allowClear showSearch optionFilterProp="label" options={(depts ?? []).map((d) => ({ value: d.code, label: n(d.name) }))} />
             </Form.Item>
             <Space>
-              <Form.Item name="lon" label="lon" rules={[{ required: true }]}>
+              <Form.Item
+                name="lon"
+                label={t('cmd.lon')}
+                dependencies={['lat']}
+                rules={[{ required: true, message: t('form.required') }, coordinateRule('lon', bounds, t)]}
+              >
                 <InputNumber step={0.0001} />
               </Form.Item>
-              <Form.Item name="lat" label="lat" rules={[{ required: true }]}>
+              <Form.Item
+                name="lat"
+                label={t('cmd.lat')}
+                dependencies={['lon']}
+                rules={[{ required: true, message: t('form.required') }, coordinateRule('lat', bounds, t)]}
+              >
                 <InputNumber step={0.0001} />
               </Form.Item>
-              <Form.Item name="datum" label="datum">
+              <Form.Item name="datum" label={t('dev.datum')}>
                 <Select style={{ width: 110 }} options={[{ value: 'GCJ-02' }, { value: 'WGS-84' }]} />
               </Form.Item>
             </Space>
-            <Form.Item name="tags" label="tags">
-              <Input />
+            <Form.Item name="tags" label={t('dev.tags')} extra={t('dev.tagsHint')}>
+              <Input maxLength={500} />
             </Form.Item>
           </Form>
         )}
@@ -403,9 +429,9 @@ export function DeviceTypesPage() {
               pagination={false}
               dataSource={ty.attributes}
               columns={[
-                { title: 'key', dataIndex: 'key' },
+                { title: t('dev.attrKey'), dataIndex: 'key', render: (v: string) => <Code>{v}</Code> },
                 { title: t('col.name'), render: (_, a) => n(a.name) },
-                { title: 'valueType', dataIndex: 'valueType' },
+                { title: t('dev.valueType'), dataIndex: 'valueType', render: (v: string) => t(`dev.vt.${v}` as StringKey) },
                 { title: t('dev.unit'), render: (_, a) => (a.unitCode ? `${a.unitText ?? ''} (${a.unitCode})` : '—') },
                 { title: t('dev.range'), render: (_, a) => (a.min !== undefined || a.max !== undefined ? `${a.min ?? '−∞'} … ${a.max ?? '∞'}` : '—') },
               ]}
@@ -413,17 +439,39 @@ export function DeviceTypesPage() {
           ),
         }}
         columns={[
-          { title: 'ID', dataIndex: 'id' },
           { title: t('col.name'), render: (_, ty) => n(ty.name) },
-          { title: 'domain', dataIndex: 'domain' },
+          { title: t('dev.ngsiType'), dataIndex: 'id', render: (v: string) => <Code>{v}</Code> },
+          { title: t('dev.domain'), dataIndex: 'domain', render: (v: string) => (DOMAIN_NAMES[v] ? n(DOMAIN_NAMES[v]) : <Code>{v}</Code>) },
           {
-            title: 'model',
-            render: (_, ty) => <Tag color={ty.model === 'sdm' ? 'blue' : 'purple'}>{ty.model === 'sdm' ? 'Smart Data Models' : 'Wudang'}</Tag>,
+            title: t('dev.model'),
+            render: (_, ty) => (
+              <Tag color={ty.model === 'sdm' ? 'blue' : 'purple'} translate="no">
+                {ty.model === 'sdm' ? 'Smart Data Models' : 'Wudang'}
+              </Tag>
+            ),
           },
           { title: t('dev.interval'), dataIndex: 'defaultIntervalSeconds' },
-          { title: 'retention (raw/min/hour d)', render: (_, ty) => `${ty.retention.rawDays} / ${ty.retention.minuteDays} / ${ty.retention.hourDays}` },
+          {
+            title: t('dev.retention'),
+            render: (_, ty) => `${ty.retention.rawDays} / ${ty.retention.minuteDays} / ${ty.retention.hourDays}`,
+          },
         ]}
       />
     </Card>
   );
 }
+
+/** The domains device types belong to (the sensing catalogue's `domain`). */
+const DOMAIN_NAMES: Record<string, { zh: string; en: string }> = {
+  environment: { zh: '生态环境', en: 'Environment' },
+  water: { zh: '水务', en: 'Water' },
+  'water-supply': { zh: '供水', en: 'Water supply' },
+  drainage: { zh: '排水防涝', en: 'Drainage' },
+  transport: { zh: '交通', en: 'Transport' },
+  tourism: { zh: '文旅', en: 'Tourism' },
+  urban: { zh: '城市管理', en: 'Urban management' },
+  gas: { zh: '燃气', en: 'Gas' },
+  bridge: { zh: '桥梁', en: 'Bridges' },
+  weather: { zh: '气象', en: 'Weather' },
+  emergency: { zh: '应急', en: 'Emergency' },
+};

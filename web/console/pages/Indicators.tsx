@@ -7,7 +7,8 @@ import { useState } from 'react';
 import { api, type Me, problemText } from '../../shared/api';
 import { useApi, useServerCheck } from '../../shared/hooks';
 import { FieldErrorList } from './fields';
-import { useI18n } from '../../shared/i18n';
+import { Code, unitIn, useDeptName } from '../../shared/labels';
+import { type StringKey, useI18n } from '../../shared/i18n';
 
 type Label = { zh: string; en: string };
 interface Source {
@@ -47,7 +48,8 @@ const MEASURES: Record<string, string[]> = {
 const DERIVED = ['$aqi', '$aqiLevel', '$waterClass', '$blackOdorous', '$load'];
 
 export function IndicatorsPage({ user }: { user: Me }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
+  const deptName = useDeptName();
   const list = useApi<{ domains: Record<string, Label>; items: Indicator[] }>('/api/brain/indicators');
   const defs = useApi<Indicator[]>('/api/brain/definitions');
   const [editing, setEditing] = useState<Indicator | 'new' | null>(null);
@@ -80,11 +82,11 @@ export function IndicatorsPage({ user }: { user: Me }) {
             render: (_, i) => (
               <Space direction="vertical" size={0}>
                 <Typography.Text strong>{n(i.name)}</Typography.Text>
-                <Typography.Text type="secondary">{i.id}</Typography.Text>
+                <Code>{i.id}</Code>
               </Space>
             ),
           },
-          { title: t('cmd.owner'), dataIndex: 'owner', width: 90 },
+          { title: t('cmd.owner'), dataIndex: 'owner', width: 140, render: (v: string) => deptName(v) },
           {
             title: t('ind.value'),
             width: 150,
@@ -94,8 +96,8 @@ export function IndicatorsPage({ user }: { user: Me }) {
               return (
                 <Space>
                   <span data-testid={`value-${i.id}`}>{c?.value ?? '—'}</span>
-                  <span>{i.unit ?? ''}</span>
-                  {c?.status && <Tag color={STATUS_TAG[c.status]}>{c.status}</Tag>}
+                  <span>{unitIn(i.unit, lang)}</span>
+                  {c?.status && <Tag color={STATUS_TAG[c.status]}>{t(`ind.status.${c.status}` as StringKey)}</Tag>}
                 </Space>
               );
             },
@@ -192,7 +194,7 @@ function IndicatorForm({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <FieldErrorList errors={errors} testId="indicator-errors" />
+        <FieldErrorList errors={errors} testId="indicator-errors" parts={INDICATOR_PARTS} />
         <Form layout="vertical">
           <Space wrap>
             {!indicator && (
@@ -367,3 +369,19 @@ function IndicatorForm({
     </Drawer>
   );
 }
+
+/** The indicator form's own fields, for naming where a problem lies. */
+const INDICATOR_PARTS = {
+  source: { zh: '数据来源', en: 'Source' },
+  agg: { zh: '汇总方式', en: 'Aggregate' },
+  measure: { zh: '度量', en: 'Measure' },
+  status: { zh: '状态阈值', en: 'Status' },
+  direction: { zh: '状态方向', en: 'Worse when' },
+  warn: { zh: '黄色阈值', en: 'Yellow at' },
+  alarm: { zh: '红色阈值', en: 'Red at' },
+  domain: { zh: '领域', en: 'Domain' },
+  breakdown: { zh: '分解方式', en: 'Breakdown' },
+  freshMinutes: { zh: '数据时效', en: 'Fresh within' },
+  decimals: { zh: '小数位数', en: 'Decimals' },
+  scale: { zh: '换算系数', en: 'Scale' },
+};

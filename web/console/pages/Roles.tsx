@@ -25,12 +25,7 @@ export function RolesPage() {
           { title: t('col.name'), render: (_, r) => n(r.label), width: 200 },
           {
             title: t('col.permissions'),
-            render: (_, r) =>
-              r.permissions.map((p) => (
-                <Tag key={p} title={p}>
-                  {vocab?.permissions[p]?.[lang] ?? p}
-                </Tag>
-              )),
+            render: (_, r) => r.permissions.map((p) => <Tag key={p}>{vocab?.permissions[p]?.[lang] ?? p}</Tag>),
           },
         ]}
       />

@@ -59,7 +59,7 @@ export function UsersPage({ user }: { user: Me }) {
       title={t('nav.users')}
       extra={
         <Space>
-          <Input.Search allowClear placeholder={t('action.search')} onSearch={setQ} style={{ width: 200 }} />
+          <Input.Search allowClear placeholder={t('action.search')} aria-label={t('action.search')} onSearch={setQ} style={{ width: 200 }} />
           {canManage && (
             <Button
               type="primary"

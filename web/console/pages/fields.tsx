@@ -35,14 +35,25 @@ export function ScopeFields({ roles }: { roles: readonly string[] }) {
 }
 
 /** A draft's field errors from the server, each at its JSON pointer (the editors' live check). */
-export function FieldErrorList({ errors, title, testId }: { errors: FieldError[] | null; title?: string; testId: string }) {
+export function FieldErrorList({
+  errors,
+  title,
+  testId,
+  parts,
+}: {
+  errors: FieldError[] | null;
+  title?: string;
+  testId: string;
+  /** Names of this form's own fields, where they differ from the common ones. */
+  parts?: Record<string, { zh: string; en: string }>;
+}) {
   const { lang } = useI18n();
   if (!errors?.length) return null;
   const list = (
     <ul style={{ margin: 0, paddingLeft: 18 }}>
       {errors.map((e) => (
         <li key={`${e.pointer}${e.detail}`}>
-          {fieldPath(e.pointer, lang)}
+          {fieldPath(e.pointer, lang, parts)}
           {lang === 'zh' ? '：' : ': '}
           {e.detail}
         </li>

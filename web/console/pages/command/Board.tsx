@@ -4,16 +4,18 @@
  * with the incident, the devices around it and their newest readings, resources and shelters,
  * resources allocated, the shared timeline and the linked alerts. Updates live.
  */
-import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, type Me, problemText } from '../../../shared/api';
 import { CityMap, useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
+import { Code, Name, useAttributeNamer } from '../../../shared/labels';
 import { formatReading } from '../Devices';
 import {
   type Board,
+  type Label,
   DrillBanner,
   DrillTag,
   fmtTime,
@@ -60,6 +62,7 @@ export function IncidentBoardPage({ user }: { user: Me }) {
   const unitName = useUnitNames();
   const { districts } = useDistricts(true);
   const board = useApi<Board>(`/api/command/incidents/${encodeURIComponent(id)}`);
+  const planList = useApi<{ id: string; title: Label }[]>('/api/command/plans').data;
   const sur = useApi<Surroundings>(`/api/command/incidents/${encodeURIComponent(id)}/surroundings?radiusM=${RADIUS_M}`);
   const reloadSoon = useCoalesced(() => {
     board.reload();
@@ -74,10 +77,17 @@ export function IncidentBoardPage({ user }: { user: Me }) {
     return () => clearInterval(timer);
   }, [sur.reload]);
 
-  if (board.error) return <Alert type="error" message={board.error} />;
+  // An incident outside the caller's scope answers as one that does not exist: say both, and the way back.
+  if (board.error)
+    return (
+      <Empty description={t('cmd.noSuchIncident')} data-testid="incident-missing">
+        <Button onClick={() => nav('/incidents')}>{t('nav.incidents')}</Button>
+      </Empty>
+    );
   const b = board.data;
   if (!b) return <Card loading />;
   const inc = b.incident;
+  const planTitle = planList?.find((p) => p.id === inc.planId)?.title;
   const canDecide = user.permissions.includes('command.decide');
   const districtName = inc.district ? n(districts?.find((d) => d.adcode === inc.district)?.name ?? { zh: inc.district, en: inc.district }) : '—';
 
@@ -88,7 +98,9 @@ export function IncidentBoardPage({ user }: { user: Me }) {
         title={
           <Space wrap>
             {inc.drill && <DrillTag />}
-            <span data-testid="incident-title">{inc.title}</span>
+            <span data-testid="incident-title" translate="no">
+              {inc.title}
+            </span>
             <ResponseLevelTag level={inc.level} />
             <IncidentStatusTag status={inc.status} />
           </Space>
@@ -113,7 +125,15 @@ export function IncidentBoardPage({ user }: { user: Me }) {
           <Descriptions.Item label={t('cmd.reportedAt')}>
             {fmtTime(inc.createdAt, lang)} · {t(`cmd.source.${inc.source}` as StringKey)}
           </Descriptions.Item>
-          <Descriptions.Item label={t('cmd.plan')}>{inc.planId ? `${inc.planId} v${inc.planVersion}` : '—'}</Descriptions.Item>
+          <Descriptions.Item label={t('cmd.plan')}>
+            {inc.planId ? (
+              <>
+                {planTitle ? n(planTitle) : <Code>{inc.planId}</Code>} · {t('cmd.version')} {inc.planVersion}
+              </>
+            ) : (
+              '—'
+            )}
+          </Descriptions.Item>
           <Descriptions.Item label={t('cmd.activatedAt')}>{fmtTime(inc.activatedAt, lang)}</Descriptions.Item>
           {inc.description && (
             <Descriptions.Item label={t('cmd.description')} span={3}>
@@ -159,10 +179,18 @@ export function IncidentBoardPage({ user }: { user: Me }) {
                   <div data-kind={e.kind}>
                     <Typography.Text strong>{t(`cmd.ev.${e.kind}` as StringKey)}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
-                      {fmtTime(e.at, lang)} · {e.actor ?? t('cmd.system')}
+                      {fmtTime(e.at, lang)} · {e.actor ? <span translate="no">{e.actor}</span> : t('cmd.system')}
                       {e.unit ? ` · ${unitName(e.unit)}` : ''}
                     </Typography.Text>
-                    {e.text && <div>{e.text}</div>}
+                    <div>
+                      {n(e.lead)}
+                      {e.words && (
+                        <>
+                          {n(e.lead) ? (lang === 'zh' ? '：' : ': ') : ''}
+                          <span translate="no">{e.words}</span>
+                        </>
+                      )}
+                    </div>
                   </div>
                 ),
               }))}
@@ -197,7 +225,7 @@ export function IncidentBoardPage({ user }: { user: Me }) {
             <Card size="small" title={t('cmd.alerts')}>
               <Space wrap>
                 {b.alerts.map((a) => (
-                  <Tag key={a}>{a}</Tag>
+                  <AlertName key={a} id={a} />
                 ))}
               </Space>
             </Card>
@@ -259,6 +287,7 @@ function Decision({ board, onChanged }: { board: Board; onChanged: () => void })
               value={planId}
               onChange={setPlanId}
               placeholder={t('cmd.plan')}
+              aria-label={t('cmd.plan')}
               data-testid="activate-plan"
               options={(plans ?? []).map((p) => ({ value: p.id, label: n(p.title) }))}
             />
@@ -267,6 +296,7 @@ function Decision({ board, onChanged }: { board: Board; onChanged: () => void })
               value={level}
               onChange={setLevel}
               placeholder={t('cmd.response')}
+              aria-label={t('cmd.response')}
               data-testid="activate-level"
               options={levelOptions}
             />
@@ -288,8 +318,23 @@ function Decision({ board, onChanged }: { board: Board; onChanged: () => void })
   return (
     <Card size="small" style={{ marginTop: 12 }} data-testid="decision">
       <Space wrap>
-        <Select style={{ width: 150 }} value={level ?? inc.level} onChange={setLevel} data-testid="change-level" options={levelOptions} />
-        <Input style={{ width: 320 }} value={reason} onChange={(e) => setReason(e.target.value)} placeholder={t('cmd.reason')} data-testid="level-reason" />
+        <Select
+          style={{ width: 150 }}
+          value={level ?? inc.level}
+          onChange={setLevel}
+          aria-label={t('cmd.response')}
+          data-testid="change-level"
+          options={levelOptions}
+        />
+        <Input
+          style={{ width: 320 }}
+          value={reason}
+          onChange={(e) => setReason(e.target.value)}
+          placeholder={t('cmd.reason')}
+          aria-label={t('cmd.reason')}
+          maxLength={500}
+          data-testid="level-reason"
+        />
         <Button
           disabled={!reason.trim() || !level || level === inc.level}
           loading={busy}
@@ -415,7 +460,16 @@ function TasksCard({
           acting && (acting.action === 'report' ? run(acting.task, 'reports', { text }) : run(acting.task, 'complete', { comment: text, rev: acting.task.rev }))
         }
       >
-        <Input.TextArea rows={3} value={text} onChange={(e) => setText(e.target.value)} placeholder={t('cmd.whatWasDone')} data-testid="task-text" />
+        <Input.TextArea
+          rows={3}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+          placeholder={t('cmd.whatWasDone')}
+          aria-label={t('cmd.whatWasDone')}
+          maxLength={4000}
+          showCount
+          data-testid="task-text"
+        />
       </Modal>
     </Card>
   );
@@ -440,7 +494,8 @@ function MapLegend() {
 }
 
 function SituationMap({ districts, s }: { districts: NonNullable<ReturnType<typeof useDistricts>['districts']>; s: Surroundings }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const attrName = useAttributeNamer();
   const points = [
     ...s.resources
       .filter((r) => r.distanceM <= s.radiusM)
@@ -459,7 +514,7 @@ function SituationMap({ districts, s }: { districts: NonNullable<ReturnType<type
       lon: d.location.lon,
       lat: d.location.lat,
       color: DEVICE_COLOUR[d.status] ?? '#bfbfbf',
-      title: `${d.name ?? d.id} · ${d.latest.map((v) => `${v.attr} ${formatReading(v.value)}`).join(', ') || t('dev.status.unknown')}`,
+      title: `${d.name ?? d.id} · ${d.latest.map((v) => String(attrName(d.type, v.attr, formatReading(v.value)))).join(lang === 'zh' ? '，' : ', ') || t('dev.status.unknown')}`,
       size: 0.8,
     })),
     ...(s.center ? [{ id: 'incident', kind: 'incident', lon: s.center.lon, lat: s.center.lat, color: '#e8363b', title: t('cmd.incident'), size: 1.6 }] : []),
@@ -469,6 +524,7 @@ function SituationMap({ districts, s }: { districts: NonNullable<ReturnType<type
 
 function NearbyDevices({ s }: { s: Surroundings | null }) {
   const { t, lang } = useI18n();
+  const attrName = useAttributeNamer();
   if (!s || s.devices.length === 0) return null;
   return (
     <Card size="small" title={`${t('cmd.nearbyDevices')} (${s.devicesInRadius}, ${s.radiusM / 1000} km)`} style={{ marginBottom: 16 }}>
@@ -479,7 +535,7 @@ function NearbyDevices({ s }: { s: Surroundings | null }) {
         dataSource={s.devices}
         data-testid="nearby-devices"
         columns={[
-          { title: t('col.name'), render: (_, d) => d.name ?? d.id },
+          { title: t('col.name'), render: (_, d) => (d.name ? <Name>{d.name}</Name> : <Code>{d.id}</Code>) },
           { title: t('cmd.distance'), render: (_, d) => `${d.distanceM} m`, width: 90 },
           {
             title: t('dev.latest'),
@@ -487,9 +543,7 @@ function NearbyDevices({ s }: { s: Surroundings | null }) {
               d.latest.length ? (
                 <Space wrap size={4}>
                   {d.latest.slice(0, 4).map((v) => (
-                    <Tag key={v.attr}>
-                      {v.attr} {formatReading(v.value)}
-                    </Tag>
+                    <Tag key={v.attr}>{attrName(d.type, v.attr, formatReading(v.value))}</Tag>
                   ))}
                 </Space>
               ) : (
@@ -550,12 +604,13 @@ function ResourcesCard({
             value={resourceId}
             onChange={setResourceId}
             placeholder={t('cmd.allocate')}
+            aria-label={t('cmd.allocate')}
             data-testid="allocate-resource"
             options={nearby
               .filter((r) => r.available > 0 && r.status === 'available')
               .map((r) => ({ value: r.id, label: `${r.name} · ${n(r.kindLabel)} · ${r.available}${r.unit ?? ''} · ${(r.distanceM / 1000).toFixed(1)} km` }))}
           />
-          <InputNumber min={1} value={quantity} onChange={setQuantity} style={{ width: 90 }} data-testid="allocate-quantity" />
+          <InputNumber min={1} value={quantity} onChange={setQuantity} style={{ width: 90 }} aria-label={t('cmd.quantity')} data-testid="allocate-quantity" />
           <Button disabled={!resourceId || !quantity} onClick={allocate} data-testid="allocate">
             {t('cmd.allocate')}
           </Button>
@@ -593,5 +648,18 @@ function ResourcesCard({
         ]}
       />
     </Card>
+  );
+}
+
+/** A linked alert by its title (its id is no use to a person), opening the alert inbox. */
+function AlertName({ id }: { id: string }) {
+  const { n } = useI18n();
+  const { data } = useApi<{ title: Label }>(`/api/alerts/${encodeURIComponent(id)}`);
+  return (
+    <Tag>
+      <a href={`/console/alerts?alert=${encodeURIComponent(id)}`} translate="no">
+        {data ? n(data.title) : '…'}
+      </a>
+    </Tag>
   );
 }

@@ -27,8 +27,8 @@ import { useNavigate } from 'react-router-dom';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
-import { type StringKey, useI18n } from '../../../shared/i18n';
-import { useCityBounds } from '../../../shared/labels';
+import { useI18n } from '../../../shared/i18n';
+import { coordinateRule, useCityBounds } from '../../../shared/labels';
 import { DrillTag, fmtTime, type Incident, IncidentStatusTag, ResponseLevelTag, useCatalog } from './common';
 
 interface Stats {
@@ -115,7 +115,9 @@ export function IncidentsPage({ user, drill }: { user: Me; drill: boolean }) {
               <Space direction="vertical" size={0}>
                 <Space>
                   {i.drill && <DrillTag />}
-                  <Typography.Text strong>{i.title}</Typography.Text>
+                  <Typography.Text strong translate="no">
+                    {i.title}
+                  </Typography.Text>
                 </Space>
                 <Typography.Text type="secondary">{i.subkindLabel ? n(i.subkindLabel) : i.subkind}</Typography.Text>
               </Space>
@@ -295,27 +297,4 @@ function ReportForm({
       </Form>
     </Modal>
   );
-}
-
-/**
- * Checks a typed coordinate as the server does: longitude and latitude come together, and lie
- * within the city's districts unless the reporter marks the place as outside the city (the box
- * around the districts is checked here; the server checks the districts themselves).
- */
-function coordinateRule(axis: 'lon' | 'lat', bounds: [number, number, number, number] | null, t: (k: StringKey) => string) {
-  return ({ getFieldValue }: { getFieldValue: (name: string) => unknown }) => ({
-    validator(_: unknown, value: number | null | undefined) {
-      const other = getFieldValue(axis === 'lon' ? 'lat' : 'lon');
-      const has = (v: unknown) => v !== undefined && v !== null && v !== '';
-      if (!has(value)) return has(other) ? Promise.reject(new Error(t('form.bothCoordinates'))) : Promise.resolve();
-      const v = Number(value);
-      const [min, max] = axis === 'lon' ? [-180, 180] : [-90, 90];
-      if (!(v >= min && v <= max)) return Promise.reject(new Error(t(axis === 'lon' ? 'form.lonRange' : 'form.latRange')));
-      if (bounds && !getFieldValue('outsideCity')) {
-        const [lo, hi] = axis === 'lon' ? [bounds[0], bounds[2]] : [bounds[1], bounds[3]];
-        if (v < lo || v > hi) return Promise.reject(new Error(`${t('form.outsideCity')} (${lo.toFixed(2)}–${hi.toFixed(2)})`));
-      }
-      return Promise.resolve();
-    },
-  });
 }

@@ -12,7 +12,8 @@ import { api, type Me, problemText } from '../../../shared/api';
 import { useApi, useServerCheck } from '../../../shared/hooks';
 import { FieldErrorList } from '../fields';
 import { useI18n } from '../../../shared/i18n';
-import { fmtTime, type Label, LEVEL_ROMAN, useCatalog, useUnitNames } from './common';
+import { Code } from '../../../shared/labels';
+import { fmtTime, type Label, LEVEL_ROMAN, RESOURCE_TYPE_NAMES, useCatalog, useUnitNames } from './common';
 
 interface TaskTemplate {
   key: string;
@@ -104,7 +105,7 @@ export function PlansPage({ user }: { user: Me }) {
             render: (_, p) => (
               <Space direction="vertical" size={0}>
                 <Typography.Text strong>{n(p.title)}</Typography.Text>
-                <Typography.Text type="secondary">{p.id}</Typography.Text>
+                <Code>{p.id}</Code>
               </Space>
             ),
           },
@@ -248,7 +249,7 @@ function PlanEditor({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <FieldErrorList errors={errors} title={t('cmd.planErrors')} testId="plan-errors" />
+        <FieldErrorList errors={errors} title={t('cmd.planErrors')} testId="plan-errors" parts={PLAN_PARTS} />
         <Form layout="vertical" disabled={readOnly}>
           <Space wrap align="start">
             {!plan && (
@@ -360,7 +361,7 @@ function PlanEditor({
                     columns={[
                       { title: t('cmd.version'), dataIndex: 'version', width: 70 },
                       { title: t('col.time'), render: (_, v) => fmtTime(v.changedAt, lang), width: 130 },
-                      { title: t('col.actor'), dataIndex: 'changedBy', width: 130 },
+                      { title: t('col.actor'), dataIndex: 'changedBy', width: 130, render: (v: string | null) => (v ? <Code>{v}</Code> : '—') },
                       { title: t('cmd.changeNote'), dataIndex: 'note' },
                     ]}
                   />
@@ -389,7 +390,7 @@ function LevelEditor({
   errAt: (pointer: string) => string[];
   onChange: (f: (l: LevelPlan) => LevelPlan) => void;
 }) {
-  const { t } = useI18n();
+  const { t, n } = useI18n();
   const at = `/levels/${li}`;
   const setUnit = (ui: number, f: (u: LevelPlan['units'][number]) => LevelPlan['units'][number]) =>
     onChange((x) => ({ ...x, units: x.units.map((u, i) => (i === ui ? f(u) : u)) }));
@@ -462,7 +463,7 @@ function LevelEditor({
             locale={{ emptyText: <Empty image={Empty.PRESENTED_IMAGE_SIMPLE} description={t('cmd.noTasks')} /> }}
             columns={[
               {
-                title: 'key',
+                title: t('cmd.taskKey'),
                 width: 130,
                 render: (_, tk, ti) => (
                   <Input
@@ -546,7 +547,9 @@ function LevelEditor({
               <Input
                 disabled={readOnly}
                 value={r.type}
-                placeholder="pump_truck"
+                placeholder={t('cmd.resourceType')}
+                aria-label={t('cmd.resourceType')}
+                suffix={RESOURCE_TYPE_NAMES[r.type] ? n(RESOURCE_TYPE_NAMES[r.type]!) : undefined}
                 status={errAt(`${at}/resources/${ri}/type`).length ? 'error' : undefined}
                 onChange={(e) => onChange((x) => ({ ...x, resources: x.resources.map((y, i) => (i === ri ? { ...y, type: e.target.value } : y)) }))}
               />
@@ -588,3 +591,12 @@ function LevelEditor({
     </Space>
   );
 }
+
+/** The plan editor's own fields, for naming where a problem lies. */
+const PLAN_PARTS = {
+  levels: { zh: '响应级别', en: 'Level' },
+  source: { zh: '依据', en: 'Source' },
+  raiseWhen: { zh: '升级条件', en: 'Raise when' },
+  lowerWhen: { zh: '降级条件', en: 'Lower when' },
+  key: { zh: '任务代码', en: 'Task key' },
+};

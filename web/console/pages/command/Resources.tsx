@@ -3,18 +3,19 @@
  * capacity, vehicles; what is available now (held less what is out on incidents); each department
  * registers and updates its own; the nearest available of a type from a point.
  */
-import { App, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { App, AutoComplete, Button, Card, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
 import { useState } from 'react';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
-import { type Resource, useUnitNames } from './common';
+import { Code, unitIn } from '../../../shared/labels';
+import { RESOURCE_TYPE_NAMES, type Resource, useUnitNames } from './common';
 
 const KINDS = ['team', 'expert', 'supply', 'shelter', 'vehicle'] as const;
 
 export function ResourcesPage({ user }: { user: Me }) {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
   const { districts } = useDistricts(false);
   const unitName = useUnitNames();
   const [kind, setKind] = useState<string | null>(null);
@@ -63,8 +64,10 @@ export function ResourcesPage({ user }: { user: Me }) {
               title: t('col.name'),
               render: (_, r) => (
                 <Space direction="vertical" size={0}>
-                  <Typography.Text strong>{r.name}</Typography.Text>
-                  <Typography.Text type="secondary">{r.type}</Typography.Text>
+                  <Typography.Text strong translate="no">
+                    {r.name}
+                  </Typography.Text>
+                  <Typography.Text type="secondary">{RESOURCE_TYPE_NAMES[r.type] ? n(RESOURCE_TYPE_NAMES[r.type]!) : <Code>{r.type}</Code>}</Typography.Text>
                 </Space>
               ),
             },
@@ -75,7 +78,7 @@ export function ResourcesPage({ user }: { user: Me }) {
               width: 130,
               render: (_, r) => (
                 <Typography.Text type={r.available === 0 ? 'danger' : undefined} data-testid="available">
-                  {r.available} / {r.quantity} {r.unit ?? ''}
+                  {r.available} / {r.quantity} {unitIn(r.unit, lang)}
                 </Typography.Text>
               ),
             },
@@ -101,7 +104,7 @@ export function ResourcesPage({ user }: { user: Me }) {
             columns={[
               { title: t('col.name'), dataIndex: 'name' },
               { title: t('dev.department'), render: (_, r) => unitName(r.department) },
-              { title: t('cmd.available'), render: (_, r) => `${r.available} ${r.unit ?? ''}` },
+              { title: t('cmd.available'), render: (_, r) => `${r.available} ${unitIn(r.unit, lang)}` },
               { title: t('cmd.distance'), render: (_, r) => `${(r.distanceM / 1000).toFixed(1)} km` },
               { title: t('cmd.contact'), dataIndex: 'contact' },
             ]}
@@ -124,12 +127,17 @@ export function ResourcesPage({ user }: { user: Me }) {
 }
 
 function NearestForm({ types, onSearch }: { types: string[]; onSearch: (q: { type: string; lon: number; lat: number }) => void }) {
-  const { t } = useI18n();
+  const { t, n } = useI18n();
   const [form] = Form.useForm<{ type: string; lon: number; lat: number }>();
   return (
     <Form form={form} layout="inline" onFinish={onSearch} initialValues={{ lon: 110.7985, lat: 32.6292 }} style={{ marginBottom: 12 }}>
       <Form.Item name="type" rules={[{ required: true }]}>
-        <Select style={{ width: 200 }} placeholder={t('dev.type')} options={types.map((x) => ({ value: x, label: x }))} />
+        <Select
+          style={{ width: 200 }}
+          placeholder={t('dev.type')}
+          aria-label={t('dev.type')}
+          options={types.map((x) => ({ value: x, label: RESOURCE_TYPE_NAMES[x] ? n(RESOURCE_TYPE_NAMES[x]!) : x }))}
+        />
       </Form.Item>
       <Form.Item name="lon" label={t('cmd.lon')}>
         <InputNumber step={0.001} style={{ width: 130 }} />
@@ -213,8 +221,19 @@ function ResourceForm({
           <Form.Item name="kind" label={t('col.kind')} rules={[{ required: true }]}>
             <Select style={{ width: 150 }} options={KINDS.map((k) => ({ value: k, label: t(`cmd.kind.${k}` as 'cmd.kind.team') }))} />
           </Form.Item>
-          <Form.Item name="type" label={t('dev.type')} rules={[{ required: true, pattern: /^[a-z][a-z0-9_]*$/ }]}>
-            <Input style={{ width: 160 }} placeholder="pump_truck" />
+          <Form.Item
+            name="type"
+            label={t('dev.type')}
+            rules={[
+              { required: true, message: t('form.choose') },
+              { pattern: /^[a-z][a-z0-9_]*$/, message: t('cmd.resourceTypeRule') },
+            ]}
+          >
+            <AutoComplete
+              style={{ width: 180 }}
+              options={Object.entries(RESOURCE_TYPE_NAMES).map(([value, l]) => ({ value, label: `${n(l)} · ${value}` }))}
+              filterOption={(input: string, o?: { label?: string }) => String(o?.label ?? '').includes(input)}
+            />
           </Form.Item>
           <Form.Item name="department" label={t('dev.department')} rules={[{ required: true }]}>
             <Select

@@ -3,6 +3,7 @@ import { Alert, Tag } from 'antd';
 import { useMemo } from 'react';
 import { useApi } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
+import { LEVEL_COLOUR } from '../../../shared/levels';
 
 export type Label = { zh: string; en: string };
 
@@ -59,6 +60,11 @@ export interface TimelineEvent {
   unit: string | null;
   actor: string | null;
   text: string | null;
+  /** The entry in words, in both languages (from its kind and data). */
+  summary: Label;
+  /** The platform's part of the entry, and the words a person typed (a reason, a report), as typed. */
+  lead: Label;
+  words: string | null;
   data: Record<string, unknown> | null;
 }
 
@@ -122,7 +128,6 @@ export interface Catalog {
 
 export const LEVEL_ROMAN = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'] as const;
 /** Response levels' colours, as in the national emergency plan: Ⅰ red, Ⅱ orange, Ⅲ yellow, Ⅳ blue. */
-const LEVEL_COLOUR = ['', '#e8363b', '#fa8c16', '#f5c000', '#2f7fe0'];
 
 export function ResponseLevelTag({ level }: { level: number | null }) {
   const { t } = useI18n();
@@ -183,3 +188,18 @@ export function useCatalog() {
 
 export const fmtTime = (ms: number | null, lang: string) =>
   ms === null ? '—' : new Date(ms).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', { month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+
+/** Names of the resource types the city's plans and registry use; another type shows as its code. */
+export const RESOURCE_TYPE_NAMES: Record<string, Label> = {
+  pump_truck: { zh: '排涝泵车', en: 'Pump truck' },
+  rescue_team: { zh: '救援队伍', en: 'Rescue team' },
+  ambulance: { zh: '救护车', en: 'Ambulance' },
+  expert: { zh: '专家', en: 'Expert' },
+  sandbags: { zh: '沙袋', en: 'Sandbags' },
+  shelter: { zh: '避难场所', en: 'Shelter' },
+  forest_fire_team: { zh: '森林消防队伍', en: 'Forest fire team' },
+  gas_detector: { zh: '气体检测仪', en: 'Gas detector' },
+  hazmat_team: { zh: '危化品处置队伍', en: 'Hazmat team' },
+  medical_team: { zh: '医疗救护队伍', en: 'Medical team' },
+  police_team: { zh: '警力', en: 'Police team' },
+};

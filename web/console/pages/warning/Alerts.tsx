@@ -4,35 +4,86 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, api, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
-import { type AlertDetail, type AlertRow, type Evidence, ACTION_ZH, LevelTag, STATUS_COLOUR } from './common';
+import { Code, useAttributeNamer, useAttributeText, useDeptName } from '../../../shared/labels';
+import { type AlertDetail, type AlertRow, type Evidence, ACTION_LABEL, LevelTag, STATUS_COLOUR } from './common';
+import { KIND_LABEL } from './RuleEditor';
 
 echarts.use([LineChart, GridComponent, TooltipComponent, LegendComponent, MarkLineComponent, CanvasRenderer]);
 
-function EvidenceChart({ evidence }: { evidence: Evidence }) {
+/** The evidence window: an hour either side of the moment the alert was raised (not past now). */
+const EVIDENCE_WINDOW = 3_600_000;
+
+/**
+ * The evidence of an alert: its device's readings in the hour before and after it was raised
+ * (what the engine saw, and what came after), the threshold, the moment of raising and, for a
+ * prediction, the expected crossing. Series are named by the attribute's name and unit.
+ */
+function EvidenceChart({ evidence, deviceId, canReadDevices }: { evidence: Evidence; deviceId: string | null; canReadDevices: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const attrText = useAttributeText();
+  const raised = evidence.latest.at;
+  const from = raised - EVIDENCE_WINDOW;
+  // Fixed when the evidence is shown (not at every render: the readings are fetched once).
+  const to = useMemo(() => Math.min(Date.now(), raised + EVIDENCE_WINDOW), [raised]);
+  const attrKey = [...new Set(evidence.series.map((s) => s.attr).filter((a) => !a.startsWith('$')))].join(',');
+  // The device's stored readings around the alert, where the viewer may read them; else what the alert kept.
+  const [readings, setReadings] = useState<Record<string, [number, number][]> | null>(null);
+  useEffect(() => {
+    if (!deviceId || !canReadDevices || !attrKey) return;
+    let live = true;
+    Promise.all(
+      attrKey
+        .split(',')
+        .map((a) =>
+          api<{ points: { t: number; avg: number | null }[] }>(
+            'GET',
+            `/api/devices/${encodeURIComponent(deviceId)}/series?attr=${encodeURIComponent(a)}&from=${from}&to=${to}&resolution=raw`,
+          ).then((r) => [a, r.points.filter((p) => p.avg !== null).map((p) => [p.t, p.avg!] as [number, number])] as const),
+        ),
+    )
+      .then((all) => live && setReadings(Object.fromEntries(all)))
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [deviceId, canReadDevices, attrKey, from, to]);
+  const series = useMemo(
+    () => evidence.series.map((s) => ({ attr: s.attr, points: readings?.[s.attr]?.length ? readings[s.attr]! : s.points })),
+    [evidence, readings],
+  );
+  const names = series.map((s) => attrText(null, s.attr) ?? s.attr);
+  const nameKey = names.join('|');
   useEffect(() => {
     if (!ref.current) return;
     const chart = echarts.init(ref.current);
     const thresholds = evidence.latest.conditions.filter((c) => c.threshold !== undefined && c.kind !== 'rate' && c.kind !== 'count');
     const expected = evidence.latest.conditions.find((c) => c.expectedAt !== undefined);
+    const times = series.flatMap((s) => s.points.map((p) => p[0]));
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis' },
       legend: { top: 0, right: 10 },
       grid: { left: 50, right: 30, top: 40, bottom: 30 },
-      xAxis: { type: 'time' },
+      // The window around the alert; a prediction's expected crossing stays in view.
+      xAxis: {
+        type: 'time',
+        min: Math.min(from, ...times),
+        max: Math.max(to, raised, expected?.expectedAt ?? 0, ...times),
+      },
       yAxis: { type: 'value', scale: true },
-      series: evidence.series.map((s, i) => ({
-        name: s.attr,
+      series: series.map((s, i) => ({
+        name: nameKey.split('|')[i],
         type: 'line',
-        showSymbol: false,
+        // A handful of readings show as points: one reading is a dot, not an empty chart.
+        showSymbol: s.points.length < 30,
+        symbolSize: 6,
         data: s.points,
         ...(i === 0
           ? {
@@ -54,8 +105,8 @@ function EvidenceChart({ evidence }: { evidence: Evidence }) {
       })),
     });
     return () => chart.dispose();
-  }, [evidence, t]);
-  const points = evidence.series.reduce((a, s) => a + s.points.length, 0);
+  }, [evidence, series, t, nameKey, from, to, raised]);
+  const points = series.reduce((a, s) => a + s.points.length, 0);
   return <div ref={ref} data-testid="evidence-chart" data-points={points} style={{ width: '100%', height: 260 }} />;
 }
 
@@ -65,14 +116,19 @@ function AlertDrawer({
   onChanged,
   canAct,
   canCommand,
+  canReadDevices = false,
 }: {
   id: string;
   onClose: () => void;
   onChanged: () => void;
   canAct: boolean;
   canCommand: boolean;
+  canReadDevices?: boolean;
 }) {
   const { t, n, lang } = useI18n();
+  const deptName = useDeptName();
+  const attrName = useAttributeNamer();
+  const attrText = useAttributeText();
   const { message } = App.useApp();
   const nav = useNavigate();
   // One click to command: the alert becomes an incident (or opens the one it is already part of).
@@ -138,16 +194,27 @@ function AlertDrawer({
             </Space>
           )}
           <Descriptions size="small" bordered column={2}>
-            <Descriptions.Item label={t('warn.rule')}>{data.ruleId}</Descriptions.Item>
+            <Descriptions.Item label={t('warn.rule')}>
+              <Code>{data.ruleId}</Code>
+            </Descriptions.Item>
             <Descriptions.Item label={t('warn.raisedAt')}>{new Date(data.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')}</Descriptions.Item>
             <Descriptions.Item label={t('warn.recipients')} span={2}>
               {data.recipients.map((r) => (
-                <Tag key={r.department}>{r.department}</Tag>
+                <Tag key={r.department}>{deptName(r.department)}</Tag>
               ))}
             </Descriptions.Item>
             {cond.map((c, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the evidence list is fixed for a render
-              <Descriptions.Item key={`${c.kind}${i}`} label={`${c.kind}${c.attr ? ` · ${c.attr}` : ''}`} span={2}>
+              <Descriptions.Item
+                // biome-ignore lint/suspicious/noArrayIndexKey: the evidence list is fixed for a render
+                key={`${c.kind}${i}`}
+                label={
+                  <>
+                    {KIND_LABEL[c.kind] ? n(KIND_LABEL[c.kind]!).split('（')[0] : c.kind}
+                    {c.attr ? <> · {attrName(null, c.attr)}</> : null}
+                  </>
+                }
+                span={2}
+              >
                 {c.value !== undefined && <span>{c.value} </span>}
                 {c.threshold !== undefined && (
                   <span>
@@ -159,12 +226,16 @@ function AlertDrawer({
                     {t('warn.expectedAt')} {new Date(c.expectedAt).toLocaleTimeString()} · {t('warn.confidence')} {Math.round((c.confidence ?? 0) * 100)}%{' '}
                   </span>
                 )}
-                {c.detail && <Typography.Text type="secondary">{c.detail}</Typography.Text>}
+                {c.detail && (
+                  <Typography.Text type="secondary" translate="no">
+                    {c.detail}
+                  </Typography.Text>
+                )}
               </Descriptions.Item>
             ))}
           </Descriptions>
           <Card size="small" title={t('warn.evidence')}>
-            {data.evidence && <EvidenceChart evidence={data.evidence} />}
+            {data.evidence && <EvidenceChart evidence={data.evidence} deviceId={data.deviceId} canReadDevices={canReadDevices} />}
           </Card>
           <Card size="small" title={t('warn.timeline')}>
             <Timeline
@@ -173,11 +244,25 @@ function AlertDrawer({
                 color: e.action === 'escalated' || e.action === 'notify_failed' ? 'red' : e.actor.id ? 'blue' : 'gray',
                 children: (
                   <div>
-                    <Typography.Text strong>{lang === 'zh' ? (ACTION_ZH[e.action] ?? e.action) : e.action.replace('_', ' ')}</Typography.Text>{' '}
+                    <Typography.Text strong>{ACTION_LABEL[e.action] ? n(ACTION_LABEL[e.action]!) : e.action}</Typography.Text>{' '}
                     <Typography.Text type="secondary">
                       {new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')} · {e.actor.name}
                     </Typography.Text>
-                    {e.comment && <div>{e.comment}</div>}
+                    {/* The engine's entries are told from their evidence; a person's comment is shown as written. */}
+                    {e.actor.id === null && engineEvidence(e.data) ? (
+                      <div>
+                        {engineEvidence(e.data)!
+                          .map((c) =>
+                            [
+                              c.attr ? (attrText(null, c.attr, c.value !== undefined ? String(c.value) : undefined) ?? `${c.attr} ${c.value ?? ''}`) : '',
+                              c.threshold !== undefined ? `（${t('warn.threshold')} ${c.threshold}）` : '',
+                            ].join(''),
+                          )
+                          .join(lang === 'zh' ? '；' : '; ')}
+                      </div>
+                    ) : (
+                      e.comment && <div translate="no">{e.comment}</div>
+                    )}
                   </div>
                 ),
               }))}
@@ -191,15 +276,15 @@ function AlertDrawer({
               title={() => t('warn.notifications')}
               dataSource={data.notifications}
               columns={[
-                { title: 'channel', dataIndex: 'channel' },
-                { title: t('warn.owner'), dataIndex: 'department' },
-                { title: 'address', dataIndex: 'address' },
+                { title: t('warn.channel'), dataIndex: 'channel', render: (c: string) => t(`warn.channel.${c}` as StringKey) },
+                { title: t('warn.owner'), dataIndex: 'department', render: (d: string) => deptName(d) },
+                { title: t('warn.address'), dataIndex: 'address', render: (a: string) => <Code>{a}</Code> },
                 {
                   title: t('warn.status'),
                   dataIndex: 'status',
-                  render: (s: string) => <Tag color={s === 'sent' ? 'green' : s === 'failed' ? 'red' : 'orange'}>{s}</Tag>,
+                  render: (s: string) => <Tag color={s === 'sent' ? 'green' : s === 'failed' ? 'red' : 'orange'}>{t(`warn.delivery.${s}` as StringKey)}</Tag>,
                 },
-                { title: 'error', dataIndex: 'lastError' },
+                { title: t('warn.lastError'), dataIndex: 'lastError', render: (e: string | null) => (e ? <span translate="no">{e}</span> : '—') },
               ]}
             />
           )}
@@ -218,7 +303,7 @@ function AlertDrawer({
   );
 }
 
-export function AlertsPage({ canAct, canCommand = false }: { canAct: boolean; canCommand?: boolean }) {
+export function AlertsPage({ canAct, canCommand = false, canReadDevices = false }: { canAct: boolean; canCommand?: boolean; canReadDevices?: boolean }) {
   const { t, n, lang } = useI18n();
   const { districts } = useDistricts(false);
   const [openOnly, setOpenOnly] = useState(true);
@@ -267,7 +352,7 @@ export function AlertsPage({ canAct, canCommand = false }: { canAct: boolean; ca
             title: t('warn.title'),
             render: (_, a) => (
               <Space>
-                <span>{n(a.title)}</span>
+                <span translate="no">{n(a.title)}</span>
                 {a.predicted && <Tag color="blue">{t('warn.predicted')}</Tag>}
                 {a.flapping && <Tag color="purple">{t('warn.flapping')}</Tag>}
                 {a.simulated && <Tag>{t('warn.simulated')}</Tag>}
@@ -279,9 +364,24 @@ export function AlertsPage({ canAct, canCommand = false }: { canAct: boolean; ca
           { title: t('warn.raisedAt'), render: (_, a) => new Date(a.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), width: 180 },
         ]}
       />
-      {selected && <AlertDrawer id={selected} canAct={canAct} canCommand={canCommand} onClose={() => setSelected(null)} onChanged={reload} />}
+      {selected && (
+        <AlertDrawer
+          id={selected}
+          canAct={canAct}
+          canCommand={canCommand}
+          canReadDevices={canReadDevices}
+          onClose={() => setSelected(null)}
+          onChanged={reload}
+        />
+      )}
     </Card>
   );
 }
 
 // ---- rules ----
+
+/** The conditions an engine entry on the timeline carries (raised, level changes), if any. */
+function engineEvidence(data: unknown): { attr?: string; value?: number; threshold?: number }[] | null {
+  const ev = (data as { evidence?: unknown } | null)?.evidence;
+  return Array.isArray(ev) && ev.length ? (ev as { attr?: string; value?: number; threshold?: number }[]) : null;
+}

@@ -8,6 +8,7 @@ import { useI18n } from '../../../shared/i18n';
 import { fieldPath } from '../../../shared/labels';
 import type { DeviceTypeInfo } from '../Devices';
 import type { Cond, Label, Rule, RuleDef } from './common';
+import { LEVEL_COLOUR } from '../../../shared/levels';
 
 export const SIMPLE_KINDS = ['threshold', 'rate', 'absence', 'stuck', 'baseline', 'predict'] as const;
 export const KIND_LABEL: Record<string, Label> = {
@@ -209,7 +210,7 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
   // A field's error shows once the person has changed it (or tried to save), not on an empty form.
   const [touched, setTouched] = useState<Set<string>>(() => new Set(rule ? ['*'] : []));
   const touch = (k: string) => setTouched((s) => (s.has(k) ? s : new Set(s).add(k)));
-  const shown = (pointer: string) => touched.has('*') || touched.has(pointer.replace('/body/', '').split('/')[0]!);
+  const shown = (pointer: string) => pointer === '/body' || touched.has('*') || touched.has(pointer.replace('/body/', '').split('/')[0]!);
   const visibleErrors = errors?.filter((e) => shown(e.pointer)) ?? null;
   const [backtest, setBacktest] = useState<{ periods: { subject: string; level: number; from: number; to: number | null }[]; devices: number } | null>(null);
   const [days, setDays] = useState(1);
@@ -358,7 +359,7 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
               // biome-ignore lint/suspicious/noArrayIndexKey: levels are edited in place by position
               key={i}
               size="small"
-              style={{ marginBottom: 8, borderLeft: `4px solid ${['', '#e8363b', '#f08c1a', '#f5c518', '#2f7fe0'][l.level]}` }}
+              style={{ marginBottom: 8, borderLeft: `4px solid ${LEVEL_COLOUR[l.level]}` }}
               title={
                 <Select
                   style={{ width: 150 }}

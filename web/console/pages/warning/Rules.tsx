@@ -1,14 +1,24 @@
 /** The rule list: each department's rules, their state and faults, and the editor. */
-import { App, Button, Card, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { useState } from 'react';
 import { api, problemText } from '../../../shared/api';
 import { useApi } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
-import type { Rule } from './common';
-import { RuleEditor } from './RuleEditor';
+import type { Label, Rule } from './common';
+import { KIND_LABEL, RuleEditor } from './RuleEditor';
+import { Code, useDeptName } from '../../../shared/labels';
+import { LEVEL_COLOUR } from '../../../shared/levels';
 
-export function RulesPage({ canManage }: { canManage: boolean }) {
+export function RulesPage({ canManage, departments }: { canManage: boolean; departments: string[] }) {
   const { t, n } = useI18n();
+  const deptName = useDeptName();
+  const tasks = useApi<{ id: string; names: Label }[]>('/api/plan-tasks').data;
+  const taskName = (id: string) => {
+    const x = tasks?.find((k) => k.id === id);
+    return x ? n(x.names) : <Code>{id}</Code>;
+  };
+  // A department's staff edit their department's rules; the operations centre edits every rule.
+  const mayEdit = (r: Rule) => departments.includes('*') || departments.includes(r.owner);
   const { message } = App.useApp();
   const { data, reload, loading } = useApi<Rule[]>('/api/warning/rules');
   const [editing, setEditing] = useState<Rule | 'new' | null>(null);
@@ -37,19 +47,19 @@ export function RulesPage({ canManage }: { canManage: boolean }) {
               <Space direction="vertical" size={0}>
                 <Typography.Text strong>{n(r.name)}</Typography.Text>
                 <Typography.Text type="secondary" style={{ fontSize: 12 }}>
-                  {r.id} · v{r.version}
+                  <Code>{r.id}</Code> · {t('cmd.version')} {r.version}
                 </Typography.Text>
               </Space>
             ),
           },
-          { title: t('warn.owner'), dataIndex: 'owner', width: 90 },
-          { title: t('warn.task'), dataIndex: 'task', width: 110 },
+          { title: t('warn.owner'), dataIndex: 'owner', width: 130, render: (v: string) => deptName(v) },
+          { title: t('warn.task'), dataIndex: 'task', width: 130, render: (v: string) => taskName(v) },
           {
             title: t('warn.levels'),
             render: (_, r) =>
               r.levels.map((l) => (
-                <Tag key={l.level} color={['', '#e8363b', '#f08c1a', '#f5c518', '#2f7fe0'][l.level]}>
-                  {['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][l.level]} {l.condition.kind}
+                <Tag key={l.level} color={LEVEL_COLOUR[l.level]}>
+                  {['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'][l.level]} {KIND_LABEL[l.condition.kind] ? n(KIND_LABEL[l.condition.kind]!).split('（')[0] : l.condition.kind}
                 </Tag>
               )),
           },
@@ -73,16 +83,27 @@ export function RulesPage({ canManage }: { canManage: boolean }) {
               </Space>
             ),
           },
-          { title: t('warn.source'), dataIndex: 'source', ellipsis: true },
+          {
+            title: t('warn.source'),
+            dataIndex: 'source',
+            ellipsis: { showTitle: false },
+            render: (v: string) => (
+              <span translate="no" title={v}>
+                {v}
+              </span>
+            ),
+          },
           {
             title: '',
             width: 150,
             render: (_, r) =>
               canManage && (
                 <Space>
-                  <Button size="small" onClick={() => setEditing(r)} data-testid={`edit-${r.id}`}>
-                    {t('warn.edit')}
-                  </Button>
+                  <Tooltip title={mayEdit(r) ? '' : t('warn.notYours')}>
+                    <Button size="small" disabled={!mayEdit(r)} onClick={() => setEditing(r)} data-testid={`edit-${r.id}`}>
+                      {t('warn.edit')}
+                    </Button>
+                  </Tooltip>
                   {r.status === 'suspended' && (
                     <Button
                       size="small"

@@ -12,6 +12,8 @@ import { useApi } from '../../../shared/hooks';
 import { useI18n } from '../../../shared/i18n';
 import type { EscalationPolicy, MaintenanceWindow } from '../../../../modules/warning/index.js';
 import type { EndpointView } from '../../../../platform/notify/index.js';
+import { LEVEL_COLOUR } from '../../../shared/levels';
+import { Code } from '../../../shared/labels';
 
 type Label = { zh: string; en: string };
 
@@ -21,7 +23,6 @@ type Endpoint = EndpointView;
 type Escalation = EscalationPolicy;
 
 const LEVEL = ['', 'Ⅰ', 'Ⅱ', 'Ⅲ', 'Ⅳ'];
-const LEVEL_COLOUR = ['', '#e8363b', '#f08c1a', '#f5c518', '#2f7fe0'];
 const fmt = (t: number) => dayjs(t).format('YYYY-MM-DD HH:mm');
 
 /** Surfaces a problem's field errors on the form and its title as a message. */
@@ -92,7 +93,7 @@ function MaintenanceCard({ canManage }: { canManage: boolean }) {
       {canManage && (
         <Form form={form} layout="inline" style={{ marginBottom: 16, rowGap: 8 }} initialValues={{ range: [dayjs(), dayjs().add(2, 'hour')] }}>
           <Form.Item name="deviceId" label={t('warn.device')}>
-            <Input placeholder="sim-wlog-1" style={{ width: 160 }} data-testid="mw-device" />
+            <Input placeholder={t('warn.deviceIdHint')} maxLength={64} style={{ width: 180 }} data-testid="mw-device" />
           </Form.Item>
           <Form.Item name="district" label={t('warn.district')}>
             <Select
@@ -102,11 +103,32 @@ function MaintenanceCard({ canManage }: { canManage: boolean }) {
               options={(districts ?? []).map((d) => ({ value: d.adcode, label: n(d.name) }))}
             />
           </Form.Item>
-          <Form.Item name="range" label={t('warn.period')} rules={[{ required: true }]}>
-            <DatePicker.RangePicker showTime={{ format: 'HH:mm' }} format="YYYY-MM-DD HH:mm" />
+          <Form.Item
+            name="range"
+            label={t('warn.period')}
+            rules={[
+              { required: true, message: t('form.required') },
+              {
+                validator: (_, r: [Dayjs, Dayjs] | null) =>
+                  !r || r[1].valueOf() > Date.now() ? Promise.resolve() : Promise.reject(new Error(t('warn.periodPast'))),
+              },
+              {
+                validator: (_, r: [Dayjs, Dayjs] | null) =>
+                  !r || r[1].diff(r[0], 'day', true) <= 30 ? Promise.resolve() : Promise.reject(new Error(t('warn.periodLong'))),
+              },
+            ]}
+          >
+            <DatePicker.RangePicker
+              showTime={{ format: 'HH:mm' }}
+              format="YYYY-MM-DD HH:mm"
+              separator={t('warn.periodTo')}
+              disabledDate={(d) => d.isBefore(dayjs().startOf('day'))}
+              aria-label={t('warn.period')}
+              data-testid="mw-range"
+            />
           </Form.Item>
           <Form.Item name="reason" label={t('warn.reason')} rules={[{ required: true, message: t('warn.reasonRequired') }]}>
-            <Input style={{ width: 220 }} data-testid="mw-reason" />
+            <Input style={{ width: 220 }} maxLength={1000} data-testid="mw-reason" />
           </Form.Item>
           <Button type="primary" onClick={add} data-testid="mw-add">
             {t('warn.silence')}
@@ -125,7 +147,9 @@ function MaintenanceCard({ canManage }: { canManage: boolean }) {
             title: t('warn.silenced'),
             render: (_, w) =>
               w.deviceId ? (
-                <Tag>{w.deviceId}</Tag>
+                <Tag>
+                  <Code>{w.deviceId}</Code>
+                </Tag>
               ) : w.district ? (
                 <Tag color="blue">{districtName(w.district)}</Tag>
               ) : (
@@ -194,7 +218,7 @@ function EndpointsCard({ canManage, department }: { canManage: boolean; departme
               optionFilterProp="label"
               style={{ width: 200 }}
               data-testid="ep-department"
-              options={(depts ?? []).map((d) => ({ value: d.code, label: `${n(d.name)} (${d.code})` }))}
+              options={(depts ?? []).map((d) => ({ value: d.code, label: n(d.name) }))}
             />
           </Form.Item>
           <Form.Item name="channel" label={t('warn.channel')}>
@@ -325,7 +349,13 @@ function EscalationCard({ canEdit }: { canEdit: boolean }) {
             render: (_: unknown, r: { level: '1' | '2' | '3' | '4' }) =>
               canEdit ? (
                 <Space>
-                  <InputNumber min={1} max={1440} value={policy.afterMinutes[r.level][stage]} onChange={(v) => set(r.level, stage, v)} />
+                  <InputNumber
+                    min={1}
+                    max={1440}
+                    aria-label={`${LEVEL[Number(r.level)]} · ${stage === 0 ? t('warn.toLeaders') : t('warn.toDuty')}`}
+                    value={policy.afterMinutes[r.level][stage]}
+                    onChange={(v) => set(r.level, stage, v)}
+                  />
                   {t('warn.minutes')}
                 </Space>
               ) : (

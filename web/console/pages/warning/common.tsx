@@ -11,21 +11,22 @@ export type Evidence = AlertEvidence;
 export type { AlertDetail };
 
 export const STATUS_COLOUR: Record<string, string> = { raised: 'red', acknowledged: 'orange', resolved: 'green', closed: 'default' };
-export const ACTION_ZH: Record<string, string> = {
-  raised: '发布预警',
-  predicted: '发布预测预警',
-  confirmed: '预测已成为实况',
-  level_raised: '预警升级',
-  level_lowered: '预警降级',
-  cleared: '条件解除',
-  reopened: '再次触发',
-  flapping: '频繁波动',
-  acknowledged: '确认',
-  comment: '备注',
-  resolved: '处置完毕',
-  closed: '关闭',
-  escalated: '超时升级通知',
-  notify_failed: '通知失败',
+/** What happened to an alert, as its timeline says it. */
+export const ACTION_LABEL: Record<string, Label> = {
+  raised: { zh: '发布预警', en: 'Raised' },
+  predicted: { zh: '发布预测预警', en: 'Predicted' },
+  confirmed: { zh: '预测已成为实况', en: 'Prediction came true' },
+  level_raised: { zh: '预警升级', en: 'Level raised' },
+  level_lowered: { zh: '预警降级', en: 'Level lowered' },
+  cleared: { zh: '条件解除', en: 'Condition cleared' },
+  reopened: { zh: '再次触发', en: 'Raised again' },
+  flapping: { zh: '频繁波动', en: 'Flapping' },
+  acknowledged: { zh: '确认', en: 'Acknowledged' },
+  comment: { zh: '备注', en: 'Comment' },
+  resolved: { zh: '处置完毕', en: 'Resolved' },
+  closed: { zh: '关闭', en: 'Closed' },
+  escalated: { zh: '超时升级通知', en: 'Escalated' },
+  notify_failed: { zh: '通知失败', en: 'Notification failed' },
 };
 
 export function LevelTag({ a }: { a: Pick<AlertRow, 'level' | 'levelLabel' | 'colour'> }) {
