@@ -200,6 +200,29 @@ describe('a tour of every page, as every role, in both languages', () => {
     await ctx.close();
   });
 
+  it('each staff role lands on its to-do: a unit sees its tasks with the time left, soonest first', async () => {
+    const ctx = await as('zjj.staff', 'zh');
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/console/`);
+    const card = page.getByTestId('todo-tasks');
+    await card.locator('[data-task]').first().waitFor();
+    const zjj = await app.login('zjj.staff');
+    const mine = (await app.call('GET', '/api/command/my-tasks', zjj)).body as { id: string }[];
+    assert.deepEqual(
+      await card.locator('[data-task]').evaluateAll((els) => els.map((e) => e.getAttribute('data-task'))),
+      mine.map((x) => x.id),
+    );
+    for (const left of await card.getByTestId('time-left').allTextContents()) assert.match(left, /^(剩余|已超时) \d+ (小时|分钟)/);
+    await shot(page, 'console-todo-zjj');
+    // A grid inspector, with no alerts or tasks, is told what the console offers today.
+    const inspector = await as('grid.maojian', 'zh');
+    const p2 = await inspector.newPage();
+    await p2.goto(`${app.url}/console/`);
+    await p2.getByTestId('todo-can').waitFor();
+    await inspector.close();
+    await ctx.close();
+  });
+
   it("the leaders' view: each figure counts exactly what the list beside it shows", async () => {
     const ctx = await as('duty', 'zh', { width: 1440, height: 900 });
     const page = await ctx.newPage();

@@ -25,6 +25,9 @@ describe('web apps in Chromium', () => {
     await page.getByRole('alert').waitFor();
     assert.match((await page.getByRole('alert').textContent()) ?? '', /用户名或密码错误/);
     await loginThroughForm(page, 'admin', ADMIN_PASSWORD);
+    // Staff land on their to-do (我的待办); the city's overview is one click away.
+    await page.getByTestId('todo').waitFor();
+    await page.getByRole('menuitem', { name: '城市概览' }).click();
     await page.getByTestId('city-name').getByText('十堰市').waitFor();
     await page.locator('svg path[data-adcode]').first().waitFor();
     assert.equal(await page.locator('svg path[data-adcode]').count(), 8, 'eight districts on the map');

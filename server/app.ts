@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
 import { faviconIco } from './favicon.js';
+import { SUMMARIES_ZH } from './summaries-zh.js';
 import { Type } from 'typebox';
 import { auditRoutes } from '../platform/audit/audit.routes.js';
 import { type EventBus, MemoryBus, openBus } from '../platform/bus/index.js';
@@ -161,6 +162,13 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     engine = new WorkflowEngine(storage.db, outbox, calendar, () => platform.now());
     if (opts.scheduler !== false) engine.startScheduler(config.timerInterval * 1000, (err) => app.log.error({ err }, 'workflow timers failed'));
 
+    // The API documentation says each route's purpose in Chinese beside the English.
+    app.addHook('onRoute', (route) => {
+      const schema = route.schema as { summary?: string } | undefined;
+      const methods = Array.isArray(route.method) ? route.method : [route.method];
+      const zh = SUMMARIES_ZH[`${methods[0]} ${route.url}`];
+      if (schema?.summary && zh && !schema.summary.includes(zh)) route.schema = { ...route.schema, summary: `${schema.summary} · ${zh}` };
+    });
     const { registry } = await registerHttpPlatform(app, {
       db: storage.db,
       loginRateLimit: config.loginRateLimit,

@@ -437,6 +437,16 @@ export async function commandRoutes(
       },
     );
   }
+  app.get(
+    '/command/my-tasks',
+    {
+      schema: {
+        ...R("The tasks in hand for the caller's unit, soonest deadline first, with the time left · 本单位待办任务"),
+      },
+      config: { auth: { permission: 'command.read' } },
+    },
+    async (req) => incidents.tasksInHand(principalOf(req)),
+  );
   app.post(
     '/command/tasks/:id/reports',
     {

@@ -508,6 +508,30 @@ export class IncidentService {
     return this.p.notifier.forSubject('incident', id);
   }
 
+  /**
+   * The tasks in hand for the caller's unit (their department), across incidents: what to accept
+   * and what to report on, soonest deadline first, with the time left (a person's 我的待办).
+   */
+  async tasksInHand(principal: Principal | null) {
+    if (!principal?.department) return [];
+    const now = this.p.now();
+    return (await store.unitOpenTasks(this.p.db, principal.department)).map((t) => ({
+      id: t.id,
+      incidentId: t.incident_id,
+      incidentTitle: t.incident_title,
+      drill: t.drill === 1,
+      title: { zh: t.title_zh, en: t.title_en },
+      state: t.state,
+      rev: t.rev,
+      level: t.level,
+      acceptBy: t.accept_by,
+      dueAt: t.due_at,
+      deadlineAt: t.deadline_at,
+      overdue: t.deadline_at !== null && t.deadline_at < now,
+      msLeft: t.deadline_at === null ? null : t.deadline_at - now,
+    }));
+  }
+
   /** The situation of one incident: tasks by unit with their state, the timeline, linked alerts. */
   async board(id: string, principal: Principal | null) {
     const inc = await this.getFor(id, principal);

@@ -209,6 +209,27 @@ export function openTasks(db: Q, incidentId: string) {
     .execute();
 }
 
+/** A unit's open tasks across incidents, with their incident, state and deadline, soonest deadline first. */
+export function unitOpenTasks(db: Q, unit: string) {
+  return db
+    .selectFrom('em_tasks')
+    .innerJoin('workflow_instances', 'workflow_instances.id', 'em_tasks.id')
+    .innerJoin('em_incidents', 'em_incidents.id', 'em_tasks.incident_id')
+    .selectAll('em_tasks')
+    .select([
+      'workflow_instances.state',
+      'workflow_instances.rev',
+      'workflow_instances.deadline_at',
+      'em_incidents.title as incident_title',
+      'em_incidents.drill',
+    ])
+    .where('em_tasks.unit', '=', unit)
+    .where('workflow_instances.closed_at', 'is', null)
+    .orderBy('workflow_instances.deadline_at')
+    .limit(200)
+    .execute();
+}
+
 /** An incident's tasks with their state, revision and deadline, oldest first (the board). */
 export function boardTasks(db: Q, incidentId: string) {
   return db

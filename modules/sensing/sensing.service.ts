@@ -344,7 +344,10 @@ export async function getDevice(p: Platform, principal: Principal, telemetry: Te
 }
 
 export async function listDevices(p: Platform, principal: Principal, f: store.DeviceFilter) {
-  const r = await store.listDevices(p.db, principal.scope, f);
+  // A search word also finds the devices of the types it names, in either language (防汛, 排水, gas).
+  const word = f.q?.trim().toLowerCase();
+  const qTypes = word ? (await store.listTypes(p.db)).filter((t) => t.name.zh.includes(word) || t.name.en.toLowerCase().includes(word)).map((t) => t.id) : [];
+  const r = await store.listDevices(p.db, principal.scope, { ...f, ...(qTypes.length ? { qTypes } : {}) });
   return { total: r.total, items: r.items.map((d) => ({ ...viewOf(d), health: d.health })) };
 }
 

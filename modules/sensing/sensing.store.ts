@@ -190,6 +190,8 @@ export interface DeviceFilter {
   tag?: string;
   status?: string;
   q?: string;
+  /** Device types whose name matches `q` (a search for 防汛 finds the flood monitoring points). */
+  qTypes?: string[];
   simulated?: boolean;
   bbox?: [number, number, number, number];
   limit: number;
@@ -233,7 +235,10 @@ export async function listDevices(db: Q, scope: Scope, f: DeviceFilter): Promise
   if (f.tag) q = q.where('d.tags', 'like', `%${JSON.stringify(f.tag).slice(1, -1)}%`);
   if (f.status) q = q.where('h.status', '=', f.status);
   if (f.simulated !== undefined) q = q.where('d.simulated', '=', f.simulated ? 1 : 0);
-  if (f.q) q = q.where((eb) => eb.or([eb('d.id', 'like', `%${f.q}%`), eb('d.name', 'like', `%${f.q}%`)]));
+  if (f.q)
+    q = q.where((eb) =>
+      eb.or([eb('d.id', 'like', `%${f.q}%`), eb('d.name', 'like', `%${f.q}%`), ...(f.qTypes?.length ? [eb('d.type_id', 'in', f.qTypes)] : [])]),
+    );
   if (f.bbox) {
     const [w, s, e, n] = f.bbox;
     q = q.where('d.lon', '>=', w).where('d.lon', '<=', e).where('d.lat', '>=', s).where('d.lat', '<=', n);

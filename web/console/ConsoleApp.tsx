@@ -23,6 +23,7 @@ import { IndicatorsPage } from './pages/Indicators';
 import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
+import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
 import { AlertsPage } from './pages/warning/Alerts';
 import { RulesPage } from './pages/warning/Rules';
@@ -38,6 +39,13 @@ interface NavItem {
 }
 
 const NAV: NavItem[] = [
+  // Where each staff role lands: what awaits them (see TodoPage).
+  {
+    path: 'todo',
+    label: 'nav.todo',
+    permission: 'city.read',
+    element: (u) => <TodoPage user={u} items={NAV.filter((i) => u.permissions.includes(i.permission))} />,
+  },
   { path: 'overview', label: 'nav.overview', permission: 'city.read', element: () => <OverviewPage /> },
   { path: 'departments', label: 'nav.departments', permission: 'city.read', element: (u) => <DepartmentsPage user={u} /> },
   { path: 'districts', label: 'nav.districts', permission: 'city.read', element: () => <DistrictsPage /> },

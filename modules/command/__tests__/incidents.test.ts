@@ -82,6 +82,27 @@ for (const d of await dialects()) {
       assert.equal((await t.call('POST', `/api/command/incidents/${incidentId}/activate`, duty, { planId: 'urban-waterlogging', level: 4 })).status, 409);
     });
 
+    test('each unit sees its own tasks in hand, soonest deadline first, with the time left', async () => {
+      const zjj = await t.login('zjj.staff');
+      const mine = (await t.call('GET', '/api/command/my-tasks', zjj)).body as { incidentId: string; state: string; msLeft: number; title: { zh: string } }[];
+      const board = (await t.call('GET', `/api/command/incidents/${incidentId}`, duty)).body;
+      const zjjTasks = (board.tasks as Task[]).filter((x) => x.unit === 'ZJJ');
+      assert.equal(mine.length, zjjTasks.length);
+      assert.ok(mine.length >= 1 && mine.every((x) => x.incidentId === incidentId && x.state === 'dispatched'));
+      for (let i = 1; i < mine.length; i++) assert.ok(mine[i - 1]!.msLeft <= mine[i]!.msLeft, 'sorted by time left');
+      assert.equal(mine[0]!.msLeft, 15 * MIN, 'time left to accept, at the moment of dispatch');
+      const cgw = (await t.call('GET', '/api/command/my-tasks', await t.login('cgw.staff'))).body as { title: { zh: string } }[];
+      assert.deepEqual(
+        cgw.map((x) => x.title.zh).sort(),
+        (board.tasks as (Task & { title: { zh: string } })[])
+          .filter((x) => x.unit === 'CGW')
+          .map((x) => x.title.zh)
+          .sort(),
+      );
+      // The operations centre is no unit of this plan: nothing in its hands.
+      assert.deepEqual((await t.call('GET', '/api/command/my-tasks', duty)).body, []);
+    });
+
     test('units accept, report with photo and location, and complete their own tasks only', async () => {
       const b = await board();
       const zjj = await t.login('zjj.staff');

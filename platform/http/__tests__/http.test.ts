@@ -35,6 +35,9 @@ for (const d of await dialects()) {
       assert.ok(spec.body.paths['/api/auth/login']?.post);
       assert.ok(spec.body.paths['/api/users/{id}'].patch);
       assert.ok(spec.body.components.schemas.Problem);
+      // Every route says what it is for, in English and in Chinese.
+      for (const [path, ops] of Object.entries(spec.body.paths as Record<string, Record<string, { summary?: string }>>))
+        for (const [method, op] of Object.entries(ops)) assert.match(op.summary ?? '', /[A-Za-z].* · .*[\u4e00-\u9fff]/, `${method} ${path}`);
       // Every group of routes is described, in English and Chinese.
       const used = new Set(
         Object.values(spec.body.paths as Record<string, Record<string, { tags?: string[] }>>).flatMap((ops) => Object.values(ops).flatMap((o) => o.tags ?? [])),

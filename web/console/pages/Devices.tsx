@@ -1,4 +1,4 @@
-import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Form, Input, InputNumber, Modal, Segmented, Select, Space, Table, Tag, Typography } from 'antd';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -64,23 +64,36 @@ function districtName(
   return d ? n(d.name) : code;
 }
 
-function Chart({ device, attr }: { device: string; attr: string }) {
+/** The spans a device chart offers, with the resolution each reads (per minute up to a day, then per hour). */
+export const CHART_RANGES = [
+  { key: '6h', hours: 6, resolution: 'minute' },
+  { key: '24h', hours: 24, resolution: 'minute' },
+  { key: '7d', hours: 24 * 7, resolution: 'hour' },
+  { key: '30d', hours: 24 * 30, resolution: 'hour' },
+] as const;
+
+function Chart({ device, attr, hours }: { device: string; attr: string; hours: number }) {
   const ref = useRef<HTMLDivElement>(null);
+  const { t } = useI18n();
+  const range = CHART_RANGES.find((r) => r.hours === hours) ?? CHART_RANGES[1];
+  // The window ends at the minute the chart was opened (the chart is keyed by its attribute and span).
+  const [to] = useState(() => Math.ceil(Date.now() / 60_000) * 60_000);
   const { data } = useApi<{ points: { t: number; min: number; max: number; avg: number }[]; unit: string | null }>(
-    `/api/devices/${encodeURIComponent(device)}/series?attr=${encodeURIComponent(attr)}&resolution=minute`,
+    `/api/devices/${encodeURIComponent(device)}/series?attr=${encodeURIComponent(attr)}&resolution=${range.resolution}&from=${to - range.hours * 3_600_000}&to=${to}`,
   );
   useEffect(() => {
     if (!ref.current || !data) return;
     const chart = echarts.init(ref.current);
+    const names = { avg: t('dev.avg'), min: t('dev.min'), max: t('dev.max') };
     chart.setOption({
       animation: false,
       tooltip: { trigger: 'axis' },
-      legend: { data: ['avg', 'min', 'max'], top: 0, right: 10 },
+      legend: { data: Object.values(names), top: 0, right: 10 },
       grid: { left: 50, right: 20, top: 40, bottom: 30 },
-      xAxis: { type: 'time' },
+      xAxis: { type: 'time', min: to - range.hours * 3_600_000, max: to },
       yAxis: { type: 'value', name: data.unit ?? '', scale: true },
       series: (['avg', 'min', 'max'] as const).map((k) => ({
-        name: k,
+        name: names[k],
         type: 'line',
         showSymbol: false,
         lineStyle: k === 'avg' ? { width: 2 } : { width: 1, type: 'dashed' },
@@ -88,7 +101,7 @@ function Chart({ device, attr }: { device: string; attr: string }) {
       })),
     });
     return () => chart.dispose();
-  }, [data]);
+  }, [data, t, to, range.hours]);
   return <div ref={ref} data-testid="device-chart" data-points={data?.points.length ?? 0} style={{ width: '100%', height: 260 }} />;
 }
 
@@ -103,6 +116,7 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
   const type = types.find((x) => x.id === data?.type);
   const numeric = type?.attributes.filter((a) => a.valueType === 'number' || a.valueType === 'integer') ?? [];
   const [attr, setAttr] = useState<string | null>(null);
+  const [hours, setHours] = useState(24);
   const [token, setToken] = useState<string | null>(null);
   const chosen = attr ?? numeric[0]?.key ?? null;
   return (
@@ -151,16 +165,26 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
               size="small"
               title={t('dev.chart')}
               extra={
-                <Select
-                  size="small"
-                  value={chosen}
-                  onChange={setAttr}
-                  options={numeric.map((a) => ({ value: a.key, label: n(a.name) }))}
-                  style={{ width: 180 }}
-                />
+                <Space>
+                  <Segmented
+                    size="small"
+                    value={hours}
+                    onChange={(v) => setHours(Number(v))}
+                    options={CHART_RANGES.map((r) => ({ value: r.hours, label: t(`dev.range.${r.key}` as StringKey) }))}
+                    data-testid="chart-range"
+                  />
+                  <Select
+                    size="small"
+                    value={chosen}
+                    onChange={setAttr}
+                    aria-label={t('dev.attributes')}
+                    options={numeric.map((a) => ({ value: a.key, label: n(a.name) }))}
+                    style={{ width: 180 }}
+                  />
+                </Space>
               }
             >
-              <Chart device={data.id} attr={chosen} />
+              <Chart key={`${chosen}-${hours}`} device={data.id} attr={chosen} hours={hours} />
             </Card>
           )}
           <Button

@@ -279,6 +279,7 @@ function IndicatorForm({
                 <>
                   <Form.Item label={t('dev.type')}>
                     <Select
+                      optionFilterProp="label"
                       mode="multiple"
                       style={{ width: 260 }}
                       value={src.types ?? []}

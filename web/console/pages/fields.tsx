@@ -26,6 +26,7 @@ export function ScopeFields({ roles }: { roles: readonly string[] }) {
       </Form.Item>
       <Form.Item name="districts" label={t('col.districts')} rules={[{ required: true }]}>
         <Select
+          optionFilterProp="label"
           mode="multiple"
           options={[{ value: '*', label: t('common.all') }, ...(districts ?? []).map((d) => ({ value: d.adcode, label: `${n(d.name)} ${d.adcode}` }))]}
         />

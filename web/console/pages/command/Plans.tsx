@@ -285,6 +285,7 @@ function PlanEditor({
             </Form.Item>
             <Form.Item label={t('cmd.subkind')} validateStatus={status('/subkinds')} help={errAt('/subkinds')[0]}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 value={def.subkinds}
                 onChange={(subkinds) => setDef({ ...def, subkinds })}

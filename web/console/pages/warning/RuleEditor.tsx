@@ -69,6 +69,7 @@ export function SimpleCondition({ c, onChange, attrs, path }: { c: Cond; onChang
       {kind !== 'absence' || c.attr !== undefined ? (
         <Form.Item label={t('warn.attr')} style={{ marginBottom: 8 }}>
           <Select
+            optionFilterProp="label"
             style={{ width: 170 }}
             showSearch
             allowClear={kind === 'absence'}
@@ -326,6 +327,7 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
           <Space wrap>
             <Form.Item label={t('warn.types')} style={{ marginBottom: 0 }}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 style={{ width: 320 }}
                 value={def.scope.types ?? []}
@@ -336,6 +338,7 @@ export function RuleEditor({ rule, onClose, onSaved }: { rule: Rule | null; onCl
             </Form.Item>
             <Form.Item label={t('warn.districts')} style={{ marginBottom: 0 }}>
               <Select
+                optionFilterProp="label"
                 mode="multiple"
                 style={{ width: 240 }}
                 value={def.scope.districts ?? []}

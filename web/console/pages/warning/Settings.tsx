@@ -249,6 +249,7 @@ function EndpointsCard({ canManage, department }: { canManage: boolean; departme
           </Form.Item>
           <Form.Item name="roles" label={t('warn.onlyEscalations')}>
             <Select
+              optionFilterProp="label"
               mode="multiple"
               allowClear
               style={{ width: 200 }}
