@@ -77,6 +77,15 @@ describe('emergency command screens in Chromium', () => {
     assert.equal(await taskRow(zjj, 'CGW').getByTestId('task-accept').count(), 0, 'no buttons on another unit’s task');
     await taskRow(duty, 'ZJJ').getByText('处置中').first().waitFor({ timeout: 10_000 });
     await duty.getByTestId('incident-timeline').getByText('任务接收').waitFor();
+    // It reports progress with a photo from the phone's camera (or a file); the board shows it.
+    await taskRow(zjj, 'ZJJ').getByTestId('task-report').first().click();
+    await zjj.getByTestId('task-text').fill('2 台泵车到场抽排');
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+    await zjj.getByTestId('report-photos').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: png });
+    await zjj.getByTestId('report-photo-list').locator('img').waitFor();
+    await zjj.getByTestId('task-ok').click();
+    await duty.getByTestId('timeline-photos').locator('img').first().waitFor();
+    await shot(duty, 'command-board-report-photo');
     await zjj.close();
 
     // Raise to Ⅲ with a reason, then end the response.

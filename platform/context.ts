@@ -9,6 +9,7 @@ import type { EventBus } from './bus/bus.js';
 import type { Outbox } from './bus/outbox.js';
 import type { CalendarService } from './calendar/calendar.service.js';
 import type { QueryLimits } from './http/limits.js';
+import type { Files } from './files/files.js';
 import type { Notifier } from './notify/notifier.js';
 import type { CityProfile } from './profile/profile.js';
 import type { Db, Storage } from './storage/db.js';
@@ -25,6 +26,8 @@ export interface Platform {
   limits: QueryLimits;
   /** Messages to departments' webhooks, SMS numbers and e-mail addresses, about any module's subjects. */
   notifier: Notifier;
+  /** Files people upload (photos), attached to the records modules register. */
+  files: Files;
   log: FastifyBaseLogger;
   /** Current time in epoch ms; tests may replace it. */
   now: () => number;

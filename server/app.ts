@@ -10,6 +10,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
 import { faviconIco } from './favicon.js';
+import { Files, filesRoutes } from '../platform/files/index.js';
 import { SUMMARIES_ZH } from './summaries-zh.js';
 import { Type } from 'typebox';
 import { auditRoutes } from '../platform/audit/audit.routes.js';
@@ -143,6 +144,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       calendar,
       limits: queryLimits(config),
       notifier,
+      files: new Files(storage.db, () => platform.now()),
       log: app.log,
       now: opts.now ?? Date.now,
     };
@@ -274,6 +276,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(calendarRoutes, { ...api, calendar });
     await app.register(workflowRoutes, { ...api, engine: engine! });
     await app.register(notifyRoutes, { ...api, notifier });
+    await app.register(filesRoutes, { ...api, files: platform.files });
 
     // Messages are rows: any process delivers them (claimed with a lease), once every module has
     // registered the subjects it notifies about.

@@ -123,4 +123,6 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/workflow-instances/:id': '流程实例详情及可执行的操作',
   'POST /api/workflow-instances/:id/transitions': '执行流程操作',
   'GET /api/dev/outbox': '开发环境短信与邮件的发件箱',
+  'POST /api/files': '上传图片（如进展报告的照片）',
+  'GET /api/files/:id': '读取文件：上传者和可查看所属记录的人',
 };

@@ -58,6 +58,11 @@ export class TaskService {
 
   async start(): Promise<void> {
     await this.workflow.register(TASK_DEFINITION);
+    // Photos with progress reports belong to the incident: whoever may see it may see them.
+    this.p.files.registerSubject('incident', async (principal, incidentId) => {
+      const inc = await this.incidents.get(incidentId).catch(() => null);
+      return !!inc && (await this.incidents.visibleTo(principal.scope, inc));
+    });
     // The platform's notification service carries task messages (webhook, SMS, e-mail); drills never go out.
     this.p.notifier.registerSubject('incident', {
       text: (_m, payload) => {
@@ -294,10 +299,31 @@ export class TaskService {
     if (ctx.principal && !inScope(ctx.principal.scope, { department: t.unit, district: null }))
       throw new AppError('WD_ERR_OUT_OF_SCOPE', `Task ${taskId} is ${t.unit}'s`);
     if (t.state !== 'accepted') throw new AppError('WD_ERR_CONFLICT', `Report on a task in progress; this one is ${t.state}`, { state: t.state });
-    if (!input.text?.trim()) throw new AppError('WD_ERR_VALIDATION', 'A report needs text', { errors: [{ pointer: '/body/text', detail: 'required' }] });
+    if (!input.text?.trim())
+      throw new AppError(
+        'WD_ERR_VALIDATION',
+        { zh: '请填写进展情况', en: 'A report needs text' },
+        {
+          errors: [{ pointer: '/body/text', detail: { zh: '请填写进展情况', en: 'required' } }],
+        },
+      );
+    // Photos are files the reporter uploaded (POST /api/files): their url names them.
+    const photoIds = (input.photos ?? []).map((ph, i) => {
+      const m = /^\/api\/files\/([a-z]+_[0-9a-z]+)$/.exec(ph.url);
+      if (!m)
+        throw new AppError(
+          'WD_ERR_VALIDATION',
+          { zh: '照片须先上传', en: 'Upload a photo first (POST /api/files)' },
+          {
+            errors: [{ pointer: `/body/photos/${i}/url`, detail: { zh: '照片须先上传到平台', en: 'the url of a photo uploaded with POST /api/files' } }],
+          },
+        );
+      return m[1]!;
+    });
     const now = this.p.now();
     const id = newId('rep');
     await transaction(this.p.db, async (trx) => {
+      if (photoIds.length && ctx.principal) await this.p.files.attach(trx, ctx.principal, photoIds, 'incident', t.incident_id);
       await store.insertTaskReport(trx, {
         id,
         task_id: taskId,

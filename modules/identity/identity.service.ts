@@ -3,7 +3,15 @@
  * expiring access tokens and rotating refresh tokens, lockout, API keys for systems.
  */
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { checkPasswordPolicy, dummyPasswordHash, generatePassword, hashPassword, hashToken, verifyPassword } from '../../platform/auth/password.js';
+import {
+  checkPasswordPolicy,
+  dummyPasswordHash,
+  passwordProblem,
+  generatePassword,
+  hashPassword,
+  hashToken,
+  verifyPassword,
+} from '../../platform/auth/password.js';
 import { type Role, isRole } from '../../platform/auth/roles.js';
 import { ALL, type Principal, type ScopeSet, assertVisible, makePrincipal } from '../../platform/auth/scope.js';
 import { AppError, notFound } from '../../platform/http/errors.js';
@@ -305,7 +313,7 @@ export async function createUser(p: Platform, ctx: RequestContext, u: NewUser): 
   if (await store.getUserByUsername(p.db, u.username)) throw new AppError('WD_ERR_CONFLICT', `Username ${u.username} is taken`);
   const reasons = checkPasswordPolicy(u.password, u.username, p.profile.passwordWords);
   if (reasons.length)
-    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', passwordProblem(reasons), {
       errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
     });
   await validateAssignment(p, u.department, u.districts, u.roles);
@@ -384,7 +392,7 @@ export async function setPassword(
   if (opts.enforcePolicy !== false) {
     const reasons = checkPasswordPolicy(password, u.username, p.profile.passwordWords);
     if (reasons.length)
-      throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+      throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', passwordProblem(reasons), {
         errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })),
       });
   }
@@ -423,12 +431,13 @@ export async function changeOwnPassword(p: Platform, ctx: RequestContext, princi
       targetId: u.id,
       details: { reason: 'wrong current password' },
     });
-    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', 'Current password is wrong');
+    throw new AppError('WD_ERR_AUTH_INVALID_CREDENTIALS', { zh: '当前密码错误', en: 'Current password is wrong' });
   }
-  if (current === next) throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', 'The new password must differ from the current one');
+  if (current === next)
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', { zh: '新密码不能与当前密码相同', en: 'The new password must differ from the current one' });
   const reasons = checkPasswordPolicy(next, u.username, p.profile.passwordWords);
   if (reasons.length)
-    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', `Password ${reasons.join('; ')}`, {
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', passwordProblem(reasons), {
       errors: reasons.map((r) => ({ pointer: '/body/newPassword', detail: r })),
     });
   const hash = await hashPassword(next);
@@ -491,8 +500,10 @@ async function issueSession(p: IdentityContext, ctx: RequestContext, u: UserRow,
 }
 
 /** One answer for every failed login: unknown user, wrong password, or locked at this source. */
-const LOGIN_FAILED =
-  'Invalid username or password. After repeated failures an account is locked at the address they came from for a while; an administrator can unlock it.';
+const LOGIN_FAILED = {
+  zh: '用户名或密码错误。多次失败后，账号将在该地址暂时锁定，可请管理员解锁。',
+  en: 'Invalid username or password. After repeated failures an account is locked at the address they came from for a while; an administrator can unlock it.',
+};
 
 /**
  * Logs in. Every failure answers the same (401, the same text) after the same work (one scrypt
@@ -573,14 +584,14 @@ export async function refresh(p: IdentityContext, ctx: RequestContext, refreshTo
         details: { reason: 'a refresh token was used again after it was exchanged; the session is revoked' },
       });
     } else await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', details: { reason: 'unknown token' } });
-    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', { zh: '登录已失效，请重新登录', en: 'Refresh token is invalid or has expired' });
   }
   if (s.revoked_at || s.refresh_expires_at <= now) {
     await audit(p, ctx, { action: 'auth.refresh', outcome: 'failure', targetType: 'session', targetId: s.id, details: { reason: 'expired or revoked' } });
-    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+    throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', { zh: '登录已失效，请重新登录', en: 'Refresh token is invalid or has expired' });
   }
   const u = await store.getUserById(p.db, s.user_id);
-  if (u?.status !== 'active') throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', 'Refresh token is invalid or has expired');
+  if (u?.status !== 'active') throw new AppError('WD_ERR_AUTH_TOKEN_INVALID', { zh: '登录已失效，请重新登录', en: 'Refresh token is invalid or has expired' });
   const token = `wda_${newSecret()}`;
   const nextRefresh = `wdr_${newSecret()}`;
   const expiresAt = now + p.options.accessTokenTtl * 1000;

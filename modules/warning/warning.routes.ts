@@ -636,12 +636,17 @@ export async function warningRoutes(
     },
     async (req) => {
       const principal = principalOf(req);
-      if (principal.scope.departments !== '*') throw new AppError('WD_ERR_FORBIDDEN', 'The escalation policy is set by the operations centre');
+      if (principal.scope.departments !== '*')
+        throw new AppError('WD_ERR_FORBIDDEN', { zh: '升级策略由运行指挥中心设置', en: 'The escalation policy is set by the operations centre' });
       const b = req.body;
-      const errors = [];
+      const errors: FieldError[] = [];
       for (const l of ['1', '2', '3', '4'] as const)
-        if (b.afterMinutes[l][1] <= b.afterMinutes[l][0]) errors.push({ pointer: `/body/afterMinutes/${l}/1`, detail: 'stage 2 comes after stage 1' });
-      if (errors.length) throw new AppError('WD_ERR_VALIDATION', 'The escalation policy is not valid', { errors });
+        if (b.afterMinutes[l][1] <= b.afterMinutes[l][0])
+          errors.push({
+            pointer: `/body/afterMinutes/${l}/1`,
+            detail: { zh: '通知值班员须晚于通知部门领导', en: 'stage 2 comes after stage 1' },
+          });
+      if (errors.length) throw new AppError('WD_ERR_VALIDATION', join(errors.map((e) => e.detail)), { errors });
       await warning.escalation.setEscalationPolicy(b, principal.id);
       await appendAudit(p.db, {
         ...actorOf(ctxOf(req)),

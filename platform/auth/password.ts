@@ -3,6 +3,7 @@
  * The hash string carries its parameters, so the cost can be raised later and old hashes
  * still verify: `scrypt$<log2 N>$<r>$<p>$<salt b64>$<hash b64>`.
  */
+import type { Text } from '../i18n/index.js';
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 const LOG_N = 15; // N = 32768, r = 8: 32 MiB per hash
@@ -143,16 +144,18 @@ function isWalk(text: string): boolean {
   return WALKS.some((w) => w.includes(t) || [...w].reverse().join('').includes(t));
 }
 
+const RUN: Text = { zh: '是键盘连续键或连续字符', en: 'is a run of keys or characters' };
+
 /** Why a password is too easy to guess, if it is. */
-function guessable(password: string): string | undefined {
-  if (password === PUBLISHED_DEMO_PASSWORD) return 'is the published demo password';
+function guessable(password: string): Text | undefined {
+  if (password === PUBLISHED_DEMO_PASSWORD) return { zh: '是公开的演示密码', en: 'is the published demo password' };
   const lower = password.toLowerCase();
-  if (COMMON.has(lower)) return 'is a common password';
-  if (COMMON_WORDS.has(coreWord(password))) return 'is a common word with a little decoration';
-  if (isWalk(lower) || isWalk(lower.replace(/[^a-z0-9]/g, ''))) return 'is a run of keys or characters';
+  if (COMMON.has(lower)) return { zh: '是常见密码', en: 'is a common password' };
+  if (COMMON_WORDS.has(coreWord(password))) return { zh: '是稍加修饰的常见单词', en: 'is a common word with a little decoration' };
+  if (isWalk(lower) || isWalk(lower.replace(/[^a-z0-9]/g, ''))) return RUN;
   const letters = lower.replace(/[^a-z]/g, '');
-  if (letters.length >= 4 && isWalk(letters) && letters.length >= lower.length / 2) return 'is a run of keys or characters';
-  if (/^(.)\1+$/.test(lower) || /^(.{1,5})\1{1,}$/.test(lower)) return 'repeats the same characters';
+  if (letters.length >= 4 && isWalk(letters) && letters.length >= lower.length / 2) return RUN;
+  if (/^(.)\1+$/.test(lower) || /^(.{1,5})\1{1,}$/.test(lower)) return { zh: '是重复的字符', en: 'repeats the same characters' };
   return undefined;
 }
 
@@ -167,17 +170,25 @@ export const PASSWORD_POLICY = {
 };
 
 /** Returns the reasons a password breaks the policy; empty when it is acceptable. */
-export function checkPasswordPolicy(password: string, username?: string, localWords: readonly string[] = []): string[] {
-  const reasons: string[] = [];
-  if (password.length < PASSWORD_POLICY.minLength) reasons.push(`must be at least ${PASSWORD_POLICY.minLength} characters`);
-  if (password.length > PASSWORD_POLICY.maxLength) reasons.push(`must be at most ${PASSWORD_POLICY.maxLength} characters`);
+export function checkPasswordPolicy(password: string, username?: string, localWords: readonly string[] = []): Text[] {
+  const reasons: Text[] = [];
+  const { minLength: min, maxLength: max } = PASSWORD_POLICY;
+  if (password.length < min) reasons.push({ zh: `至少 ${min} 个字符`, en: `must be at least ${min} characters` });
+  if (password.length > max) reasons.push({ zh: `最多 ${max} 个字符`, en: `must be at most ${max} characters` });
   const classes = [/[a-z]/, /[A-Z]/, /[0-9]/, /[^a-zA-Z0-9]/].filter((re) => re.test(password)).length;
-  if (classes < PASSWORD_POLICY.minClasses) reasons.push('must mix at least three of lower-case, upper-case, digits and symbols');
-  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase())) reasons.push('must not contain the username');
+  if (classes < PASSWORD_POLICY.minClasses)
+    reasons.push({ zh: '须包含小写字母、大写字母、数字、符号中的至少三类', en: 'must mix at least three of lower-case, upper-case, digits and symbols' });
+  if (username && username.length >= 3 && password.toLowerCase().includes(username.toLowerCase()))
+    reasons.push({ zh: '不得包含用户名', en: 'must not contain the username' });
   const guess = guessable(password);
   if (guess) reasons.push(guess);
-  else if (localWords.includes(coreWord(password))) reasons.push('is a local name with a little decoration');
+  else if (localWords.includes(coreWord(password))) reasons.push({ zh: '是稍加修饰的本地地名', en: 'is a local name with a little decoration' });
   return reasons;
+}
+
+/** The reasons as one sentence about the password, in both languages. */
+export function passwordProblem(reasons: readonly Text[]): Text {
+  return { zh: `密码${reasons.map((r) => r.zh).join('；')}`, en: `Password ${reasons.map((r) => r.en).join('; ')}` };
 }
 
 /** Passwords that satisfy the policy, for generated initial passwords. */

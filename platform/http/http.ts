@@ -318,6 +318,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
         { name: 'command', description: 'Emergency plans, incidents, tasks to units, resources and reviews · 应急预案、事件、任务、资源与复盘' },
         { name: 'brain', description: "City indicators for the operations centre (the wall, the leaders' view) · 城市运行指标" },
         { name: 'health', description: 'Liveness and readiness of this process · 运行状态检查' },
+        { name: 'files', description: 'Photos and other files people attach to their records · 附件与照片' },
         { name: 'development', description: 'Development aids (the outbox of the development SMS and e-mail channels) · 开发辅助' },
       ],
       security: [{ bearer: [] }],

@@ -137,6 +137,24 @@ export interface NotificationTable {
   created_at: number;
   sent_at: number | null;
 }
+/**
+ * A file a person uploaded (a photo with a progress report), kept in the database so every
+ * process of a scaled-out platform reads the same bytes. Unattached until the record it belongs
+ * to is saved; then readable by whoever may see that record.
+ */
+export interface FileTable {
+  id: string;
+  name: string;
+  content_type: string;
+  size: number;
+  sha256: string;
+  data: Uint8Array;
+  created_by: string | null;
+  created_at: number;
+  /** What it belongs to once attached: a subject kind registered by a module, and its id. */
+  subject: string | null;
+  subject_id: string | null;
+}
 /** What the development SMS gateway and mailer "sent": kept to be read, never sent. */
 export interface DevOutboxTable {
   id: string;
@@ -164,6 +182,7 @@ export interface Database {
   outbox: OutboxTable;
   notification_endpoints: NotificationEndpointTable;
   notifications: NotificationTable;
+  files: FileTable;
   dev_outbox: DevOutboxTable;
 }
 

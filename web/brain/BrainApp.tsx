@@ -504,7 +504,11 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
           {t('brain.subtitle')}
           {replayAt && (
             <span className="brain-replay-banner" data-testid="replay-banner">
-              {t('brain.replaying')} {new Date(replayAt).toLocaleString('zh-CN', { hour12: false })}
+              {t('brain.replaying')} {new Date(replayAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en', { hour12: false })}
+              {/* A moment before any figure was kept: say so, rather than show an empty city as if all were well. */}
+              {indicators.data && !indicators.data.items.some((i) => i.current?.value !== null && i.current?.value !== undefined) && (
+                <b data-testid="replay-empty"> · {t('brain.replayEmpty')}</b>
+              )}
             </span>
           )}
         </div>

@@ -147,6 +147,14 @@ export async function logout(): Promise<void> {
 
 export const me = () => api<Me>('GET', '/api/auth/me');
 
+/** A file's bytes as the signed-in user (an uploaded photo to show). */
+export async function fetchBlob(url: string): Promise<Blob> {
+  const s = load();
+  const r = await fetch(url, { headers: { 'accept-language': acceptLanguage(), ...(s ? { authorization: `Bearer ${s.token}` } : {}) } });
+  if (!r.ok) throw new Error(`${r.status}`);
+  return r.blob();
+}
+
 /** Fetches a file as the signed-in user (a PDF or HTML export) and hands it to the browser as a download. */
 export async function download(url: string, filename: string): Promise<void> {
   const s = load();

@@ -52,7 +52,8 @@ export function useLive(kinds: string, onMessage: (m: { kind: string; [k: string
       if (!closed) timer = setTimeout(connect, 3000);
     };
     const connect = async () => {
-      if (!accessToken() || closed) return;
+      // Nothing to listen to (a role that reads none of these kinds): no connection at all.
+      if (!kinds || !accessToken() || closed) return;
       // A one-time ticket, not the access token, goes into the URL (URLs end up in logs).
       let ticket: string;
       try {

@@ -111,12 +111,29 @@ for (const d of await dialects()) {
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/accept`, cgw, {})).status, 403, 'not CGW’s task');
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: 'on the way' })).status, 409, 'report once accepted');
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/accept`, zjj, {})).status, 204);
+      // A photo is uploaded first, then named in the report; only platform files are accepted.
+      const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from('synthetic photo of the scene')]);
+      const up = await t.call('POST', '/api/files', zjj, { name: '现场.jpg', contentType: 'image/jpeg', data: jpeg.toString('base64') });
+      assert.equal(up.status, 201, JSON.stringify(up.body));
+      const notJpeg = await t.call('POST', '/api/files', zjj, { name: 'x.jpg', contentType: 'image/jpeg', data: Buffer.from('<svg/>').toString('base64') });
+      assert.equal(notJpeg.status, 400, 'bytes that are not the declared type are refused');
+      const elsewhere = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: 'x', photos: [{ name: 'a.jpg', url: '/files/scene.jpg' }] });
+      assert.equal(elsewhere.status, 400, 'a photo must be uploaded to the platform');
       const rep = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, {
         text: '2 台泵车到场抽排',
-        photos: [{ name: 'scene.jpg', url: '/files/scene.jpg' }],
+        photos: [{ name: '现场.jpg', url: up.body.url }],
         location: ZHANGWAN,
       });
       assert.equal(rep.status, 201, JSON.stringify(rep.body));
+      // Whoever sees the incident sees the photo; a department not involved does not; it cannot be reused.
+      const seen = await t.inject({ method: 'GET', url: up.body.url, headers: { authorization: `Bearer ${duty}` } });
+      assert.equal(seen.statusCode, 200);
+      assert.equal(seen.headers['content-type'], 'image/jpeg');
+      assert.deepEqual(seen.rawPayload, jpeg);
+      const yjj = await t.login('yjj.leader');
+      assert.equal((await t.call('GET', up.body.url, yjj)).status, 404);
+      const again = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: 'again', photos: [{ name: 'x.jpg', url: up.body.url }] });
+      assert.equal(again.status, 400, 'an attached photo is not attached twice');
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/reports`, cgw, { text: 'not mine' })).status, 403);
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/complete`, zjj, { comment: '积水已排除' })).status, 204);
       const after = await board();

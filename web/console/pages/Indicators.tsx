@@ -164,6 +164,9 @@ function IndicatorForm({
   );
   // The server's own check as the form changes.
   const errors = useServerCheck('/api/brain/indicators/validate', def) ?? [];
+  // A new indicator's problems show once the person has changed something, not on the empty form.
+  const [pristine] = useState(def);
+  const showErrors = !!indicator || def !== pristine;
   const src = def.source;
   // Updates from the previous state: two changes handled before a render both count.
   const setSource = (patch: Partial<Source>) => setDef((d) => ({ ...d, source: { ...d.source, ...patch } }));
@@ -194,7 +197,7 @@ function IndicatorForm({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <FieldErrorList errors={errors} testId="indicator-errors" parts={INDICATOR_PARTS} />
+        <FieldErrorList errors={showErrors ? errors : null} testId="indicator-errors" parts={INDICATOR_PARTS} />
         <Form layout="vertical">
           <Space wrap>
             {!indicator && (

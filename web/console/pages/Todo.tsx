@@ -51,7 +51,8 @@ export function TodoPage({ user, items }: { user: Me; items: { path: string; lab
     tasks.reload();
     decisions.reload();
   }, 1000);
-  useLive('alerts,incidents', reload, reload);
+  // Live for what this role reads; a role that reads neither opens no stream.
+  useLive([can('warning.read') ? 'alerts' : '', can('command.read') ? 'incidents' : ''].filter(Boolean).join(','), reload, reload);
   // Time left is counted down as the page stays open.
   const [now, setNow] = useState(Date.now());
   useEffect(() => {

@@ -7,7 +7,7 @@
 import { App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, type Me, problemText } from '../../../shared/api';
+import { api, fetchBlob, type Me, problemText } from '../../../shared/api';
 import { CityMap, useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
@@ -191,6 +191,18 @@ export function IncidentBoardPage({ user }: { user: Me }) {
                         </>
                       )}
                     </div>
+                    {Array.isArray(e.data?.photos) && (
+                      <Space wrap size={4} style={{ marginTop: 4 }} data-testid="timeline-photos">
+                        {(e.data.photos as { name: string; url: string }[]).map((p) => (
+                          <AuthImage key={p.url} url={p.url} alt={p.name} size={64} />
+                        ))}
+                      </Space>
+                    )}
+                    {e.data?.location ? (
+                      <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                        {t('cmd.reportedFrom')} {(e.data.location as { lon: number }).lon}, {(e.data.location as { lat: number }).lat}
+                      </Typography.Text>
+                    ) : null}
                   </div>
                 ),
               }))}
@@ -378,6 +390,40 @@ function TasksCard({
   const { message } = App.useApp();
   const [acting, setActing] = useState<{ task: Task; action: 'report' | 'complete' } | null>(null);
   const [text, setText] = useState('');
+  // A report's photos (uploaded as they are chosen) and its place (the device's position, or typed).
+  const [photos, setPhotos] = useState<{ name: string; url: string }[]>([]);
+  const [uploading, setUploading] = useState(false);
+  const [place, setPlace] = useState<{ lon: number; lat: number } | null>(null);
+  const addPhotos = async (list: FileList | null) => {
+    if (!list) return;
+    setUploading(true);
+    try {
+      for (const f of Array.from(list)) {
+        if (f.size > 8 * 1024 * 1024) {
+          message.error(`${f.name}：${t('cmd.photoTooLarge')}`);
+          continue;
+        }
+        const data = await new Promise<string>((resolve, reject) => {
+          const r = new FileReader();
+          r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''));
+          r.onerror = () => reject(r.error);
+          r.readAsDataURL(f);
+        });
+        const up = await api<{ name: string; url: string }>('POST', '/api/files', { name: f.name, contentType: f.type, data });
+        setPhotos((p) => [...p, { name: up.name, url: up.url }]);
+      }
+    } catch (e) {
+      message.error(problemText(e));
+    } finally {
+      setUploading(false);
+    }
+  };
+  const locate = () =>
+    navigator.geolocation?.getCurrentPosition(
+      // As the device reports it (WGS-84 from a phone's GPS).
+      (pos) => setPlace({ lon: Number(pos.coords.longitude.toFixed(6)), lat: Number(pos.coords.latitude.toFixed(6)) }),
+      () => message.error(t('cmd.noMyLocation')),
+    );
   const mine = (task: Task) => !ended && user.permissions.includes('command.act') && user.department === task.unit;
   const sorted = useMemo(() => [...tasks].sort((a, b) => a.unit.localeCompare(b.unit) || a.level - b.level), [tasks]);
   const run = async (task: Task, path: string, body: Record<string, unknown>) => {
@@ -385,6 +431,8 @@ function TasksCard({
       await api('POST', `/api/command/tasks/${task.id}/${path}`, body);
       setActing(null);
       setText('');
+      setPhotos([]);
+      setPlace(null);
       onChanged();
     } catch (e) {
       message.error(problemText(e));
@@ -457,7 +505,10 @@ function TasksCard({
         onCancel={() => setActing(null)}
         okButtonProps={{ disabled: !text.trim(), 'data-testid': 'task-ok' } as { disabled: boolean }}
         onOk={() =>
-          acting && (acting.action === 'report' ? run(acting.task, 'reports', { text }) : run(acting.task, 'complete', { comment: text, rev: acting.task.rev }))
+          acting &&
+          (acting.action === 'report'
+            ? run(acting.task, 'reports', { text, ...(photos.length ? { photos } : {}), ...(place ? { location: place } : {}) })
+            : run(acting.task, 'complete', { comment: text, rev: acting.task.rev }))
         }
       >
         <Input.TextArea
@@ -470,6 +521,40 @@ function TasksCard({
           showCount
           data-testid="task-text"
         />
+        {acting?.action === 'report' && (
+          <Space direction="vertical" style={{ marginTop: 12, width: '100%' }}>
+            <Space wrap>
+              <label className="ant-btn ant-btn-default" style={{ display: 'inline-flex', alignItems: 'center' }}>
+                {uploading ? t('cmd.uploading') : t('cmd.addPhotos')}
+                <input
+                  type="file"
+                  accept="image/jpeg,image/png,image/webp"
+                  capture="environment"
+                  multiple
+                  hidden
+                  aria-label={t('cmd.addPhotos')}
+                  onChange={(e) => void addPhotos(e.target.files)}
+                  data-testid="report-photos"
+                />
+              </label>
+              <Button onClick={locate} data-testid="report-locate">
+                {t('cmd.useMyLocation')}
+              </Button>
+              {place && (
+                <Typography.Text data-testid="report-place">
+                  {t('cmd.lon')} {place.lon} · {t('cmd.lat')} {place.lat}
+                </Typography.Text>
+              )}
+            </Space>
+            {photos.length > 0 && (
+              <Space wrap data-testid="report-photo-list">
+                {photos.map((p) => (
+                  <AuthImage key={p.url} url={p.url} alt={p.name} />
+                ))}
+              </Space>
+            )}
+          </Space>
+        )}
       </Modal>
     </Card>
   );
@@ -661,5 +746,32 @@ function AlertName({ id }: { id: string }) {
         {data ? n(data.title) : '…'}
       </a>
     </Tag>
+  );
+}
+
+/** An uploaded image, fetched with the session's token (an <img src> cannot send it). */
+export function AuthImage({ url, alt, size = 96 }: { url: string; alt: string; size?: number }) {
+  const [src, setSrc] = useState<string | null>(null);
+  useEffect(() => {
+    let href: string | null = null;
+    let live = true;
+    fetchBlob(url)
+      .then((b) => {
+        if (!live) return;
+        href = URL.createObjectURL(b);
+        setSrc(href);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+      if (href) URL.revokeObjectURL(href);
+    };
+  }, [url]);
+  return src ? (
+    <a href={src} target="_blank" rel="noreferrer">
+      <img src={src} alt={alt} width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} />
+    </a>
+  ) : (
+    <span style={{ display: 'inline-block', width: size, height: size, background: '#f0f0f0', borderRadius: 4 }} title={alt} translate="no" />
   );
 }

@@ -206,6 +206,9 @@ function PlanEditor({
   );
   // The server's own check, as the draft changes.
   const errors = useServerCheck('/api/command/plans/validate', def) ?? [];
+  // A new plan's problems show once the person has changed something, not on the empty form.
+  const [pristine] = useState(def);
+  const showErrors = !!plan || def !== pristine;
   const [saving, setSaving] = useState(false);
   const [tab, setTab] = useState(String(def.levels[0]?.level ?? 4));
 
@@ -249,7 +252,7 @@ function PlanEditor({
       }
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <FieldErrorList errors={errors} title={t('cmd.planErrors')} testId="plan-errors" parts={PLAN_PARTS} />
+        <FieldErrorList errors={showErrors ? errors : null} title={t('cmd.planErrors')} testId="plan-errors" parts={PLAN_PARTS} />
         <Form layout="vertical" disabled={readOnly}>
           <Space wrap align="start">
             {!plan && (

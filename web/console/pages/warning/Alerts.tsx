@@ -4,13 +4,14 @@ import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useNavigate } from 'react-router-dom';
 import { ApiError, api, problemText } from '../../../shared/api';
 import { useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
 import { Code, useAttributeNamer, useAttributeText, useDeptName } from '../../../shared/labels';
+import type { EscalationPolicy } from '../../../../modules/warning/index.js';
 import { type AlertDetail, type AlertRow, type Evidence, ACTION_LABEL, LevelTag, STATUS_COLOUR } from './common';
 import { KIND_LABEL } from './RuleEditor';
 
@@ -312,7 +313,28 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
   const url = `/api/alerts?limit=20&offset=${(page - 1) * 20}${openOnly ? '&open=true' : ''}${level ? `&level=${level}` : ''}`;
   const { data, reload, loading } = useApi<{ items: AlertRow[]; total: number }>(url);
   const [selected, setSelected] = useState<string | null>(null);
-  // Bursts of events (a storm) reload once.
+  // The time left before an unacknowledged alert escalates to the department's leaders.
+  const policy = useApi<EscalationPolicy>('/api/warning/escalation').data;
+  const [now, setNow] = useState(Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  const escalatesAt = useCallback(
+    (a: AlertRow) => (a.status === 'raised' && policy ? a.raisedAt + (policy.afterMinutes[String(a.level) as '1']?.[0] ?? 0) * 60_000 : null),
+    [policy],
+  );
+  // Alerts waiting for someone come first, the soonest to escalate at the top; the rest as the server sorts them.
+  const rows = useMemo(
+    () =>
+      [...(data?.items ?? [])].sort((x, y) => {
+        const ex = escalatesAt(x);
+        const ey = escalatesAt(y);
+        if (ex !== null && ey !== null) return ex - ey;
+        return ex !== null ? -1 : ey !== null ? 1 : 0;
+      }),
+    [data, escalatesAt],
+  );
   const reloadSoon = useCoalesced(reload);
   useLive('alerts', (m) => {
     if (m.kind === 'alert') reloadSoon();
@@ -343,7 +365,7 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
         rowKey="id"
         loading={loading}
         data-testid="alerts-table"
-        dataSource={data?.items ?? []}
+        dataSource={rows}
         pagination={{ current: page, pageSize: 20, total: data?.total ?? 0, onChange: setPage }}
         onRow={(a) => ({ onClick: () => setSelected(a.id), style: { cursor: 'pointer' } })}
         columns={[
@@ -362,6 +384,20 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
           { title: t('dev.district'), render: (_, a) => districtName(a.district), width: 110 },
           { title: t('warn.status'), render: (_, a) => <Tag color={STATUS_COLOUR[a.status]}>{t(`warn.status.${a.status}` as StringKey)}</Tag>, width: 100 },
           { title: t('warn.raisedAt'), render: (_, a) => new Date(a.raisedAt).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en'), width: 180 },
+          {
+            title: t('warn.escalatesIn'),
+            width: 130,
+            render: (_, a) => {
+              const at = escalatesAt(a);
+              if (at === null) return '—';
+              const m = Math.round((at - now) / 60_000);
+              return (
+                <Typography.Text type={m <= 0 ? 'danger' : m <= 5 ? 'warning' : undefined} data-testid="escalates-in">
+                  {m > 0 ? `${t('todo.left')} ${m} ${t('warn.minutes')}` : t('warn.escalated')}
+                </Typography.Text>
+              );
+            },
+          },
         ]}
       />
       {selected && (
