@@ -59,6 +59,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/api-keys\/\{id\}$/, 'apikey'],
   [/^\/api\/calendar\//, 'shared'],
   [/^\/api\/workflow-instances\/\{id\}/, 'instance'],
+  // A file is its uploader's until attached, then follows its record (modules/command incidents test).
+  [/^\/api\/files\/\{id\}$/, 'skip'],
 ];
 
 /** Query strings listings and id routes need to get past validation. */
