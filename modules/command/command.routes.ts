@@ -9,6 +9,7 @@ import { buildReview, htmlToPdf, recordLessons, reviewHtml } from './review.js';
 import { surroundings } from './surroundings.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import { principalOf } from '../../platform/http/http.js';
+import { toGcj02 } from '../../platform/profile/datum.js';
 import { AppError, hiddenNotFound } from '../../platform/http/errors.js';
 import { EpochMs } from '../../platform/http/limits.js';
 import type { Platform } from '../../platform/context.js';
@@ -457,7 +458,17 @@ export async function commandRoutes(
           {
             text: Type.String({ minLength: 1, maxLength: 4000 }),
             photos: Type.Optional(Type.Array(Type.Object({ name: Type.String({ maxLength: 200 }), url: Type.String({ maxLength: 2000 }) }), { maxItems: 20 })),
-            location: Type.Optional(Type.Object({ lon: Type.Number({ minimum: -180, maximum: 180 }), lat: Type.Number({ minimum: -90, maximum: 90 }) })),
+            location: Type.Optional(
+              Type.Object({
+                lon: Type.Number({ minimum: -180, maximum: 180 }),
+                lat: Type.Number({ minimum: -90, maximum: 90 }),
+                datum: Type.Optional(
+                  Type.Union([Type.Literal('GCJ-02'), Type.Literal('WGS-84')], {
+                    description: "GCJ-02 (the city's maps, the default) or WGS-84 (a phone's GPS): kept in GCJ-02",
+                  }),
+                ),
+              }),
+            ),
           },
           { additionalProperties: false },
         ),
@@ -465,7 +476,13 @@ export async function commandRoutes(
       },
       config: { auth: { permission: 'command.act' } },
     },
-    async (req, reply) => reply.status(201).send(await incidents.report(req.params.id, req.body, ctxOf(req))),
+    async (req, reply) => {
+      const { location, ...rest } = req.body;
+      // Positions are kept in the city's datum (GCJ-02): a phone's GPS reading is converted.
+      const at = location ? toGcj02(location.lon, location.lat, location.datum ?? 'GCJ-02') : null;
+      const body = { ...rest, ...(at ? { location: { lon: Number(at[0].toFixed(6)), lat: Number(at[1].toFixed(6)) } } : {}) };
+      return reply.status(201).send(await incidents.report(req.params.id, body, ctxOf(req)));
+    },
   );
 
   // ---- resources ----

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { type TestApp, dialects, startApp } from '../../../test/helpers.js';
+import { toGcj02 } from '../../../platform/profile/datum.js';
 import { MIN, ZHANGWAN, pondingAlert } from '../../../test/command-fixtures.js';
 
 type Task = { id: string; unit: string; key: string; state: string; level: number; overdue: boolean; dueAt: number; acceptBy: number };
@@ -134,12 +135,19 @@ for (const d of await dialects()) {
       assert.equal((await t.call('GET', up.body.url, yjj)).status, 404);
       const again = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: 'again', photos: [{ name: 'x.jpg', url: up.body.url }] });
       assert.equal(again.status, 400, 'an attached photo is not attached twice');
+      // A phone's GPS position (WGS-84) is kept in the city's datum (GCJ-02).
+      const gps = await t.call('POST', `/api/command/tasks/${pump.id}/reports`, zjj, { text: '现场定位', location: { ...ZHANGWAN, datum: 'WGS-84' } });
+      assert.equal(gps.status, 201, JSON.stringify(gps.body));
+      const kept = (await board()).timeline.find((e: { words: string | null }) => e.words === '现场定位').data.location;
+      const [lon, lat] = toGcj02(ZHANGWAN.lon, ZHANGWAN.lat, 'WGS-84');
+      assert.deepEqual(kept, { lon: Number(lon.toFixed(6)), lat: Number(lat.toFixed(6)) });
+      assert.notDeepEqual(kept, { lon: ZHANGWAN.lon, lat: ZHANGWAN.lat });
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/reports`, cgw, { text: 'not mine' })).status, 403);
       assert.equal((await t.call('POST', `/api/command/tasks/${pump.id}/complete`, zjj, { comment: '积水已排除' })).status, 204);
       const after = await board();
       assert.equal(after.tasks.find((x: Task) => x.id === pump.id).state, 'completed');
       const kinds = after.timeline.filter((e: { data: { taskId?: string } | null }) => e.data?.taskId === pump.id).map((e: { kind: string }) => e.kind);
-      assert.deepEqual(kinds, ['task_dispatched', 'task_accepted', 'task_reported', 'task_completed']);
+      assert.deepEqual(kinds, ['task_dispatched', 'task_accepted', 'task_reported', 'task_reported', 'task_completed']);
     });
 
     test('a task not accepted in time escalates to the unit’s leader, then the duty officer, on the timeline', async () => {

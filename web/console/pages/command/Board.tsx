@@ -393,7 +393,7 @@ function TasksCard({
   // A report's photos (uploaded as they are chosen) and its place (the device's position, or typed).
   const [photos, setPhotos] = useState<{ name: string; url: string }[]>([]);
   const [uploading, setUploading] = useState(false);
-  const [place, setPlace] = useState<{ lon: number; lat: number } | null>(null);
+  const [place, setPlace] = useState<{ lon: number; lat: number; datum: 'WGS-84' } | null>(null);
   const addPhotos = async (list: FileList | null) => {
     if (!list) return;
     setUploading(true);
@@ -420,8 +420,8 @@ function TasksCard({
   };
   const locate = () =>
     navigator.geolocation?.getCurrentPosition(
-      // As the device reports it (WGS-84 from a phone's GPS).
-      (pos) => setPlace({ lon: Number(pos.coords.longitude.toFixed(6)), lat: Number(pos.coords.latitude.toFixed(6)) }),
+      // As the device reports it (WGS-84 from a phone's GPS); the server keeps it in the city's GCJ-02.
+      (pos) => setPlace({ lon: Number(pos.coords.longitude.toFixed(6)), lat: Number(pos.coords.latitude.toFixed(6)), datum: 'WGS-84' }),
       () => message.error(t('cmd.noMyLocation')),
     );
   const mine = (task: Task) => !ended && user.permissions.includes('command.act') && user.department === task.unit;
