@@ -83,6 +83,9 @@ describe('emergency command screens in Chromium', () => {
     const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
     await zjj.getByTestId('report-photos').setInputFiles({ name: 'scene.png', mimeType: 'image/png', buffer: png });
     await zjj.getByTestId('report-photo-list').locator('img').waitFor();
+    // The place by a click on the map.
+    await zjj.getByTestId('pick-map').click();
+    await zjj.getByTestId('report-place').waitFor();
     await zjj.getByTestId('task-ok').click();
     await duty.getByTestId('timeline-photos').locator('img').first().waitFor();
     await shot(duty, 'command-board-report-photo');

@@ -47,7 +47,10 @@ export function CityMap({
   height = 420,
   points = [],
   focus,
+  onPick,
 }: {
+  /** A click on the map picks a place: its longitude and latitude (GCJ-02). */
+  onPick?: (lon: number, lat: number) => void;
   /** Markers (GCJ-02) drawn over the districts, e.g. devices coloured by health; `kind` names the layer, `size` scales the marker. */
   points?: { id: string; lon: number; lat: number; color: string; title: string; kind?: string; size?: number; onClick?: () => void }[];
   /** Zoom to a circle (an incident and its surroundings) instead of the whole city. */
@@ -80,6 +83,9 @@ export function CityMap({
     const px = (x: number) => (x - minX) * k * scale;
     const py = (y: number) => (maxY - y) * scale;
     return {
+      // The inverse: a point of the drawing back to longitude and latitude.
+      lonOf: (sx: number) => sx / (k * scale) + minX,
+      latOf: (sy: number) => maxY - sy / scale,
       W,
       H,
       scale,
@@ -108,7 +114,25 @@ export function CityMap({
   const dark = theme === 'dark';
   const palette = dark ? ['#1b3a63', '#1f4677', '#24518a', '#1a4270'] : ['#dbe8fb', '#cfe0f7', '#e4eefb', '#c7dbf5'];
   return (
-    <svg viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`} style={{ width: '100%', height, display: 'block' }} role="img" aria-label={t('map.city')}>
+    // biome-ignore lint/a11y/useKeyWithClickEvents: picking on the map is an addition; forms that use it offer a place without a pointer too (the device's location)
+    <svg
+      viewBox={`${box.x} ${box.y} ${box.w} ${box.h}`}
+      style={{ width: '100%', height, display: 'block', cursor: onPick ? 'crosshair' : undefined }}
+      role="img"
+      aria-label={t('map.city')}
+      data-testid={onPick ? 'pick-map' : undefined}
+      onClick={
+        onPick
+          ? (e) => {
+              const svg = e.currentTarget;
+              const m = svg.getScreenCTM();
+              if (!m) return;
+              const pt = new DOMPoint(e.clientX, e.clientY).matrixTransform(m.inverse());
+              onPick(Number(shapes.lonOf(pt.x).toFixed(6)), Number(shapes.latOf(pt.y).toFixed(6)));
+            }
+          : undefined
+      }
+    >
       {shapes.items.map(({ d, path }, i) => (
         <path
           key={d.adcode}

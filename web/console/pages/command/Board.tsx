@@ -393,7 +393,8 @@ function TasksCard({
   // A report's photos (uploaded as they are chosen) and its place (the device's position, or typed).
   const [photos, setPhotos] = useState<{ name: string; url: string }[]>([]);
   const [uploading, setUploading] = useState(false);
-  const [place, setPlace] = useState<{ lon: number; lat: number; datum: 'WGS-84' } | null>(null);
+  const [place, setPlace] = useState<{ lon: number; lat: number; datum: 'WGS-84' | 'GCJ-02' } | null>(null);
+  const { districts } = useDistricts(true);
   const addPhotos = async (list: FileList | null) => {
     if (!list) return;
     setUploading(true);
@@ -546,6 +547,18 @@ function TasksCard({
                 </Typography.Text>
               )}
             </Space>
+            {/* Or a click on the map (the city's GCJ-02 coordinates). */}
+            {districts && (
+              <div>
+                <Typography.Text type="secondary">{t('cmd.pickOnMap')}</Typography.Text>
+                <CityMap
+                  districts={districts}
+                  height={220}
+                  onPick={(lon, lat) => setPlace({ lon, lat, datum: 'GCJ-02' })}
+                  points={place ? [{ id: 'report', lon: place.lon, lat: place.lat, color: '#e8363b', title: t('cmd.reportedFrom') }] : []}
+                />
+              </div>
+            )}
             {photos.length > 0 && (
               <Space wrap data-testid="report-photo-list">
                 {photos.map((p) => (
