@@ -514,8 +514,14 @@ export async function provisionSimulated(p: Platform, devices: (DeviceInput & { 
   const out = new Map<string, string>();
   const fresh: DeviceInput[] = [];
   for (const d of devices) {
-    if (await store.getDeviceRow(p.db, d.id)) out.set(d.id, (await rotateToken(p, ctx, principal, d.id)).token);
-    else fresh.push({ ...d, simulated: true });
+    const row = await store.getDeviceRow(p.db, d.id);
+    if (row) {
+      // Earlier simulators named filler devices after their data model (CombustibleGasObserved 1):
+      // such a device takes the name people read (燃气泄漏监测点 001); a name someone chose is kept.
+      if (row.simulated === 1 && row.name !== d.name && /^[A-Z][A-Za-z]+ \d+$/.test(row.name))
+        await updateDevice(p, ctx, principal, d.id, row.version, { name: d.name });
+      out.set(d.id, (await rotateToken(p, ctx, principal, d.id)).token);
+    } else fresh.push({ ...d, simulated: true });
   }
   for (const r of await importDevices(p, ctx, principal, fresh, false)) {
     if (r.token && r.id) out.set(r.id, r.token);

@@ -122,3 +122,26 @@ test('--speed makes the devices report that many times as often', async () => {
     await t.close();
   }
 });
+
+test('devices an earlier simulator named after their data model take their Chinese names; names people chose are kept', async () => {
+  const [sqlite] = await dialects();
+  const t = await startApp(sqlite!);
+  try {
+    const fillers = buildDevices(5, 60).filter((d) => d.id === 'sim-gas-1' || d.id === 'sim-well-1');
+    assert.equal(fillers.length, 2);
+    const gas = fillers.find((d) => d.id === 'sim-gas-1')!;
+    const well = fillers.find((d) => d.id === 'sim-well-1')!;
+    // As an older version provisioned them: one named after its type, one renamed by its owner since.
+    await provisionSimulated(t.platform, [
+      { ...gas, name: 'CombustibleGasObserved 1' },
+      { ...well, name: '车城路 3 号井' },
+    ]);
+    await provisionSimulated(t.platform, fillers);
+    const admin = await t.login('admin');
+    assert.equal((await t.call('GET', '/api/devices/sim-gas-1', admin)).body.name, gas.name);
+    assert.match(gas.name, /^燃气泄漏监测点 \d{3}$/);
+    assert.equal((await t.call('GET', '/api/devices/sim-well-1', admin)).body.name, '车城路 3 号井');
+  } finally {
+    await t.close();
+  }
+});
