@@ -7,12 +7,13 @@ import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { inScope } from '../../platform/auth/scope.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { join } from '../../platform/i18n/index.js';
+import { engineSummary } from './timeline.js';
 import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { newId } from '../../platform/ids.js';
 import { ctxOf, fieldErrorsFor, principalOf } from '../../platform/http/http.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { Platform } from '../../platform/context.js';
-import { deviceRefs, type Sensing } from '../sensing/index.js';
+import { deviceRefs, listTypes, type Sensing } from '../sensing/index.js';
 import { type AqiStandard, computeAqi } from './aqi.js';
 import type { AlertRow, AlertStatus } from './alerts.js';
 import { backtest } from './backtest.js';
@@ -352,6 +353,7 @@ export async function warningRoutes(
       const a = await warning.alerts.get(req.params.id, principalOf(req));
       const timeline = await warning.alerts.timeline(a.id);
       const view = alertView(a, true);
+      const attrs = new Map((await listTypes(p.db)).flatMap((ty) => ty.attributes.map((x) => [x.key, { name: x.name, unit: x.unitText }] as const)));
       return {
         ...view,
         evidence: view.evidence ?? null,
@@ -362,7 +364,11 @@ export async function warningRoutes(
           action: e.action,
           level: e.level,
           comment: e.comment,
-          data: json.parse<unknown>(e.data, null),
+          ...(() => {
+            const data = json.parse<unknown>(e.data, null);
+            const summary = e.actor_id ? null : engineSummary(e.level, data, attrs);
+            return { ...(summary ? { summary } : {}), data };
+          })(),
         })),
       };
     },

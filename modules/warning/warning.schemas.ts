@@ -82,6 +82,8 @@ export const AlertTimelineEntry = Type.Object({
   action: Type.String(),
   level: Nullable(Type.Integer()),
   comment: Nullable(Type.String()),
+  /** The engine's entries in words, in both languages (a person's entry has its comment instead). */
+  summary: Type.Optional(Label),
   data: Type.Unknown(),
 });
 

@@ -114,6 +114,9 @@ for (const d of await dialects()) {
         ],
       );
       assert.equal(detail.body.timeline[0].actor.name, 'system');
+      // The engine's entries read in words, in both languages: the level, the attribute's name and unit, the threshold.
+      assert.match(detail.body.timeline[0].summary.zh, /^Ⅳ级 蓝色：积水深度 0\.\d+ m（阈值 0\.15）$/);
+      assert.match(detail.body.timeline[0].summary.en, /^Level IV \(blue\): Ponding depth 0\.\d+ m \(threshold 0\.15\)$/);
       // Evidence: the triggering reading and the series window.
       const ev = detail.body.evidence;
       assert.equal(ev.latest.conditions[0].attr, 'currentLevel');

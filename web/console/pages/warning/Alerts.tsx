@@ -249,21 +249,8 @@ function AlertDrawer({
                     <Typography.Text type="secondary">
                       {new Date(e.at).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en')} · {e.actor.name}
                     </Typography.Text>
-                    {/* The engine's entries are told from their evidence; a person's comment is shown as written. */}
-                    {e.actor.id === null && engineEvidence(e.data) ? (
-                      <div>
-                        {engineEvidence(e.data)!
-                          .map((c) =>
-                            [
-                              c.attr ? (attrText(null, c.attr, c.value !== undefined ? String(c.value) : undefined) ?? `${c.attr} ${c.value ?? ''}`) : '',
-                              c.threshold !== undefined ? `（${t('warn.threshold')} ${c.threshold}）` : '',
-                            ].join(''),
-                          )
-                          .join(lang === 'zh' ? '；' : '; ')}
-                      </div>
-                    ) : (
-                      e.comment && <div translate="no">{e.comment}</div>
-                    )}
+                    {/* The engine's entries are told in words (the server's summary); a person's comment as written. */}
+                    {e.summary ? <div>{n(e.summary)}</div> : e.comment && <div translate="no">{e.comment}</div>}
                   </div>
                 ),
               }))}
@@ -415,9 +402,3 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
 }
 
 // ---- rules ----
-
-/** The conditions an engine entry on the timeline carries (raised, level changes), if any. */
-function engineEvidence(data: unknown): { attr?: string; value?: number; threshold?: number }[] | null {
-  const ev = (data as { evidence?: unknown } | null)?.evidence;
-  return Array.isArray(ev) && ev.length ? (ev as { attr?: string; value?: number; threshold?: number }[]) : null;
-}
