@@ -55,15 +55,7 @@ function NoAccess({ app, dark, user, signOut }: { app: string; dark: boolean; us
   return (
     <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
       <main className="wd-login-card" data-testid="no-access">
-        <div className="wd-login-brand">
-          <div className="wd-login-logo" aria-hidden="true">
-            武
-          </div>
-          <div>
-            <div className="wd-login-name">{t('noaccess.title')}</div>
-            <div className="wd-login-app">{app}</div>
-          </div>
-        </div>
+        <Brand title={t('noaccess.title')} app={app} />
         <p className="wd-login-note">
           <span translate="no">{user.displayName ?? user.name}</span>
           {t('noaccess.text')}
@@ -117,15 +109,7 @@ function ChangePasswordForm({ app, dark, onChanged, signOut }: { app: string; da
   return (
     <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
       <form className="wd-login-card" onSubmit={submit} aria-label={t('pw.title')}>
-        <div className="wd-login-brand">
-          <div className="wd-login-logo" aria-hidden="true">
-            武
-          </div>
-          <div>
-            <div className="wd-login-name">{t('pw.title')}</div>
-            <div className="wd-login-app">{app}</div>
-          </div>
-        </div>
+        <Brand title={t('pw.title')} app={app} />
         <p className="wd-login-note">{t('pw.intro')}</p>
         <label>
           {t('pw.current')}
@@ -180,15 +164,7 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
   return (
     <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
       <form className="wd-login-card" onSubmit={submit} aria-label={t('login.title')}>
-        <div className="wd-login-brand">
-          <div className="wd-login-logo" aria-hidden="true">
-            武
-          </div>
-          <div>
-            <div className="wd-login-name">{t('app.name')}</div>
-            <div className="wd-login-app">{app}</div>
-          </div>
-        </div>
+        <Brand title={t('app.name')} app={app} />
         <label>
           {t('login.username')}
           <input name="username" autoComplete="username" value={username} onChange={(e) => setUsername(e.target.value)} required />
@@ -231,5 +207,20 @@ export function SessionButtons({ signOut }: { signOut: () => void }) {
         {t('logout')}
       </button>
     </>
+  );
+}
+
+/** The head of the login, password and no-access cards: the platform's mark, the card's title, the app. */
+function Brand({ title, app }: { title: string; app: string }) {
+  return (
+    <div className="wd-login-brand">
+      <div className="wd-login-logo" aria-hidden="true">
+        武
+      </div>
+      <div>
+        <div className="wd-login-name">{title}</div>
+        <div className="wd-login-app">{app}</div>
+      </div>
+    </div>
   );
 }

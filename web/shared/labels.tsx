@@ -19,23 +19,35 @@ export interface Vocabulary {
   auditOutcomes: Record<string, Names>;
 }
 
-let cached: Promise<Vocabulary> | null = null;
+const fetched = new Map<string, Promise<unknown>>();
 
-/** The server's names for roles, permissions and district kinds (fetched once per page load). */
-export function useVocabulary(): Vocabulary | null {
-  const [v, setV] = useState<Vocabulary | null>(null);
+/**
+ * Reference data a page reads once per load (names of codes, departments, device types): one
+ * request however many components ask; a failed request is asked again by the next one.
+ */
+function useOnce<T>(url: string): T | null {
+  const [v, setV] = useState<T | null>(null);
   useEffect(() => {
-    cached ??= api<Vocabulary>('GET', '/api/vocabulary').catch((e: unknown) => {
-      cached = null;
-      throw e;
-    });
+    let p = fetched.get(url) as Promise<T> | undefined;
+    if (!p) {
+      p = api<T>('GET', url).catch((e: unknown) => {
+        fetched.delete(url);
+        throw e;
+      });
+      fetched.set(url, p);
+    }
     let live = true;
-    cached.then((x) => live && setV(x)).catch(() => undefined);
+    p.then((x) => live && setV(x)).catch(() => undefined);
     return () => {
       live = false;
     };
-  }, []);
+  }, [url]);
   return v;
+}
+
+/** The server's names for roles, permissions, district kinds and audit codes. */
+export function useVocabulary(): Vocabulary | null {
+  return useOnce<Vocabulary>('/api/vocabulary');
 }
 
 /** A code a person needs, shown as code and never translated. */
@@ -127,36 +139,13 @@ export function fieldPath(pointer: string, lang: 'zh' | 'en', parts: Record<stri
 
 /** The box [west, south, east, north] around the city's districts, for checking typed coordinates. */
 export function useCityBounds(): [number, number, number, number] | null {
-  const [b, setB] = useState<[number, number, number, number] | null>(null);
-  useEffect(() => {
-    let live = true;
-    api<{ bbox: [number, number, number, number] | null }>('GET', '/api/city')
-      .then((c) => live && setB(c.bbox))
-      .catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
-  return b;
+  return useOnce<{ bbox: [number, number, number, number] | null }>('/api/city')?.bbox ?? null;
 }
 
-let departments: Promise<{ code: string; name: Names }[]> | null = null;
-
-/** A department's name from its code (the list fetched once per page load); an unknown code shows as code. */
+/** A department's name from its code (the list read once per page load); an unknown code shows as code. */
 export function useDeptName(): (code: string | null | undefined) => ReactNode {
   const { lang } = useI18n();
-  const [list, setList] = useState<{ code: string; name: Names }[] | null>(null);
-  useEffect(() => {
-    departments ??= api<{ code: string; name: Names }[]>('GET', '/api/departments').catch((e: unknown) => {
-      departments = null;
-      throw e;
-    });
-    let live = true;
-    departments.then((x) => live && setList(x)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
+  const list = useOnce<{ code: string; name: Names }[]>('/api/departments');
   return (code) => {
     if (!code) return '—';
     const d = list?.find((x) => x.code === code);
@@ -191,7 +180,6 @@ interface TypeAttrs {
   id: string;
   attributes: { key: string; name: Names; unitText?: string }[];
 }
-let deviceTypes: Promise<TypeAttrs[]> | null = null;
 
 /**
  * An attribute's name and unit from the device types (fetched once per page load): `currentLevel`
@@ -215,18 +203,7 @@ export function useAttributeNamer(): (type: string | null | undefined, attr: str
 /** As useAttributeNamer, as plain text (charts, tooltips); null when no device type defines the attribute. */
 export function useAttributeText(): (type: string | null | undefined, attr: string, value?: string) => string | null {
   const { lang } = useI18n();
-  const [types, setTypes] = useState<TypeAttrs[] | null>(null);
-  useEffect(() => {
-    deviceTypes ??= api<TypeAttrs[]>('GET', '/api/device-types').catch((e: unknown) => {
-      deviceTypes = null;
-      throw e;
-    });
-    let live = true;
-    deviceTypes.then((x) => live && setTypes(x)).catch(() => undefined);
-    return () => {
-      live = false;
-    };
-  }, []);
+  const types = useOnce<TypeAttrs[]>('/api/device-types');
   return (type, attr, value) => {
     const all = types ?? [];
     const def = all.find((x) => x.id === type)?.attributes.find((a) => a.key === attr) ?? all.flatMap((x) => x.attributes).find((a) => a.key === attr);
