@@ -129,7 +129,6 @@ function AlertDrawer({
   const { t, n, lang } = useI18n();
   const deptName = useDeptName();
   const attrName = useAttributeNamer();
-  const attrText = useAttributeText();
   const { message } = App.useApp();
   const nav = useNavigate();
   // One click to command: the alert becomes an incident (or opens the one it is already part of).
