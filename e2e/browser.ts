@@ -59,13 +59,20 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
   const option = o.exact
     ? open.locator('.ant-select-item-option').getByText(text, { exact: true })
     : open.locator('.ant-select-item-option', { hasText: text });
+  const chosen = select.locator('.ant-select-selection-item', { hasText: text });
   for (let attempt = 1; ; attempt++) {
+    // In a multiple select a second click on a chosen option removes it: a retry after a click
+    // that did take (its tag came late) must not click it again.
+    if (o.multiple && attempt > 1 && (await chosen.count()) > 0) {
+      await page.keyboard.press('Escape');
+      return;
+    }
     await select.click();
     try {
       await option.first().waitFor({ state: 'visible', timeout: 10_000 });
       await option.first().click();
       // In a multiple select the choice shows as a tag; a click that did not take is made again.
-      if (o.multiple) await select.locator('.ant-select-selection-item', { hasText: text }).waitFor({ timeout: 10_000 });
+      if (o.multiple) await chosen.waitFor({ timeout: 10_000 });
       return;
     } catch (err) {
       if (attempt === 4) throw err;
