@@ -23,7 +23,7 @@ import { endpointView } from '../../platform/notify/index.js';
 import { LEVELS, type Rule, type RuleDefinition, validateRule } from './rules.js';
 import * as rules from './rules.service.js';
 import { blackOdorousGrade, surfaceWaterClass } from './water.js';
-import { AlertDetailSchema, type AlertEvidence, AlertSchema, type AlertView, Label } from './warning.schemas.js';
+import { AlertDetailSchema, type AlertEvidence, AlertSchema, type AlertView } from './warning.schemas.js';
 
 const R = (summary: string, tag = 'warning') => ({ tags: [tag], summary });
 const P = { $ref: 'Problem#' };

@@ -51,7 +51,7 @@ export function AuthGate({
 
 /** The page for someone signed in to an app their role does not open: what it is, and where to go. */
 function NoAccess({ app, dark, user, signOut }: { app: string; dark: boolean; user: Me; signOut: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   return (
     <div className={`wd-login ${dark ? 'wd-login-dark' : ''}`}>
       <main className="wd-login-card" data-testid="no-access">
@@ -66,15 +66,7 @@ function NoAccess({ app, dark, user, signOut }: { app: string; dark: boolean; us
         <button type="button" onClick={signOut}>
           {t('logout')}
         </button>
-        <button
-          type="button"
-          className="wd-login-lang"
-          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          data-lang-switch
-          lang={lang === 'zh' ? 'en' : 'zh-CN'}
-        >
-          {t('lang.switch')}
-        </button>
+        <LangSwitch className="wd-login-lang" />
       </main>
     </div>
   );
@@ -141,7 +133,7 @@ function ChangePasswordForm({ app, dark, onChanged, signOut }: { app: string; da
 }
 
 function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin: (u: Me) => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -181,15 +173,7 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
         <button type="submit" disabled={busy}>
           {t('login.submit')}
         </button>
-        <button
-          type="button"
-          className="wd-login-lang"
-          onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
-          data-lang-switch
-          lang={lang === 'zh' ? 'en' : 'zh-CN'}
-        >
-          {t('lang.switch')}
-        </button>
+        <LangSwitch className="wd-login-lang" />
       </form>
     </div>
   );
@@ -197,12 +181,10 @@ function LoginForm({ app, dark, onLogin }: { app: string; dark: boolean; onLogin
 
 /** The language switch and log-out buttons every app's header carries. */
 export function SessionButtons({ signOut }: { signOut: () => void }) {
-  const { t, lang, setLang } = useI18n();
+  const { t } = useI18n();
   return (
     <>
-      <button type="button" onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')} data-lang-switch lang={lang === 'zh' ? 'en' : 'zh-CN'}>
-        {t('lang.switch')}
-      </button>
+      <LangSwitch />
       <button type="button" onClick={signOut}>
         {t('logout')}
       </button>
@@ -222,5 +204,21 @@ function Brand({ title, app }: { title: string; app: string }) {
         <div className="wd-login-app">{app}</div>
       </div>
     </div>
+  );
+}
+
+/** The switch to the other language, named in that language (English / 中文). */
+export function LangSwitch({ className }: { className?: string }) {
+  const { t, lang, setLang } = useI18n();
+  return (
+    <button
+      type="button"
+      {...(className ? { className } : {})}
+      onClick={() => setLang(lang === 'zh' ? 'en' : 'zh')}
+      data-lang-switch
+      lang={lang === 'zh' ? 'en' : 'zh-CN'}
+    >
+      {t('lang.switch')}
+    </button>
   );
 }

@@ -1,4 +1,4 @@
-import { Alert, Button, Card, Input, Select, Space, Table, Tag } from 'antd';
+import { Alert, Button, Card, Select, Space, Table, Tag } from 'antd';
 import { useState } from 'react';
 import { api } from '../../shared/api';
 import { useApi } from '../../shared/hooks';

@@ -27,7 +27,7 @@ const EVIDENCE_WINDOW = 3_600_000;
  */
 function EvidenceChart({ evidence, deviceId, canReadDevices }: { evidence: Evidence; deviceId: string | null; canReadDevices: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  const { t, lang } = useI18n();
+  const { t } = useI18n();
   const attrText = useAttributeText();
   const raised = evidence.latest.at;
   const from = raised - EVIDENCE_WINDOW;
