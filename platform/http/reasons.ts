@@ -4,7 +4,7 @@
  * platform's common field names, which modules extend with their own (`fieldLabels`); a pattern
  * is described by the hint registered for it (`patternHints`), or as "not in the accepted format".
  */
-import { type Lang, type Text, join, pick, text } from '../i18n/index.js';
+import { type Text, text } from '../i18n/index.js';
 
 const LABELS = new Map<string, Text>(
   Object.entries({
@@ -235,8 +235,3 @@ export function describeSchemaErrors(errors: readonly SchemaError[], prefix: str
 }
 
 const capitalise = (s: string) => (s && /^[a-z]/.test(s) ? s[0]!.toUpperCase() + s.slice(1) : s);
-
-/** The field errors as one sentence. */
-export function summary(errors: readonly { detail: string | Text }[], lang: Lang): string {
-  return pick(join(errors.map((e) => e.detail)), lang);
-}

@@ -1,1 +1,1 @@
-export { count, isText, join, type Lang, negotiateLanguage, pick, problemCount, type Text, text } from './text.js';
+export { join, type Lang, negotiateLanguage, pick, problemCount, type Text, text } from './text.js';

@@ -13,10 +13,6 @@ export interface Text {
 
 export const text = (zh: string, en: string): Text => ({ zh, en });
 
-export function isText(v: unknown): v is Text {
-  return typeof v === 'object' && v !== null && typeof (v as Text).zh === 'string' && typeof (v as Text).en === 'string';
-}
-
 /** The text in `lang`; a plain string is the same in both. */
 export function pick(t: string | Text, lang: Lang): string {
   return typeof t === 'string' ? t : t[lang];
@@ -45,11 +41,6 @@ export function negotiateLanguage(header: string | undefined): Lang {
     if (!best || q > best.q || (q === best.q && i < best.i)) best = { lang, q, i };
   });
   return (best as { lang: Lang } | null)?.lang ?? 'zh';
-}
-
-/** Chinese and English numbers of things: `count(3, '条', 'alert')` → 3 条 / 3 alerts. */
-export function count(n: number, zhUnit: string, en: string, enPlural = `${en}s`): Text {
-  return { zh: `${n} ${zhUnit}`, en: `${n} ${n === 1 ? en : enPlural}` };
 }
 
 /** "The plan has 3 problems" / 预案有 3 处问题: the summary above a list of field errors. */

@@ -64,15 +64,6 @@ export function Name({ children }: { children: ReactNode }) {
   return <span translate="no">{children}</span>;
 }
 
-/** The name of a code from a dictionary in the UI's language; an unknown code is shown as code. */
-export function useNamer() {
-  const { lang } = useI18n();
-  return (dict: Record<string, Names> | undefined | null, code: string): ReactNode => {
-    const names = dict?.[code];
-    return names ? names[lang] : <Code>{code}</Code>;
-  };
-}
-
 const PARTS: Record<string, { zh: string; en: string }> = {
   id: { zh: '编号', en: 'ID' },
   name: { zh: '名称', en: 'Name' },
