@@ -22,6 +22,7 @@ describe('a tour of every page, as every role, in both languages', () => {
   let browser: Browser;
   let app: ServedApp;
   let incidentId: string;
+  let openId: string;
   before(async () => {
     app = await serve();
     browser = await launch();
@@ -50,6 +51,7 @@ describe('a tour of every page, as every role, in both languages', () => {
       location: ZHANGWAN,
     });
     assert.equal(open.status, 201, JSON.stringify(open.body));
+    openId = open.body.id;
     await app.brain.indicators.snapshot();
   });
   after(async () => {
@@ -220,6 +222,24 @@ describe('a tour of every page, as every role, in both languages', () => {
     await p2.goto(`${app.url}/console/`);
     await p2.getByTestId('todo-can').waitFor();
     await inspector.close();
+    await ctx.close();
+  });
+
+  it('a district government sees the devices and incidents in its district, read-only', async () => {
+    const ctx = await as('zw.staff', 'zh');
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/console/devices`);
+    // 市生态环境局's air station in 张湾区: listed, marked read-only, opened without a way to change it.
+    const row = page.locator('tr', { hasText: 'aq-zhangwan' });
+    await row.getByTestId('read-only-tag').waitFor();
+    await row.click();
+    await page.getByTestId('read-only').getByText('此设备属于其他部门').waitFor();
+    assert.equal(await page.getByRole('button', { name: '重置密钥' }).count(), 0);
+    await shot(page, 'console-devices-read-only-zw');
+    // The incident the duty officer took by phone in 张湾区: the board, with the notice and no decisions.
+    await page.goto(`${app.url}/console/incidents/${openId}`);
+    await page.getByTestId('incident-board').waitFor();
+    await page.getByTestId('read-only').getByText('本部门未参与此事件').waitFor();
     await ctx.close();
   });
 

@@ -7,7 +7,10 @@
  *   (found by its id anywhere in the answer, nested evidence and titles included);
  * - every route with an id answers a record outside the caller's scope exactly as it answers an
  *   unknown id (status and problem, the id aside), and changes nothing;
- * - a record inside the scope is found.
+ * - a record inside the scope is found;
+ * - a record the caller reads but may not act on (a district government reads every department's
+ *   devices, alerts and incidents in its district) refuses every change with 403, and changes
+ *   nothing.
  *
  * The expected scope of each record is worked out here from the data model (docs/security.md),
  * not from the code under test. New routes are covered by reading the OpenAPI document: a listing
@@ -31,6 +34,8 @@ interface Caller {
   name: string;
   token: string;
   scope: Scope;
+  /** What it reads: the scope, or for a district government everything in its district. */
+  view: Scope;
   /** May read users (users.read) or API keys (apikeys.manage). */
   usersRead: boolean;
   keysRead: boolean;
@@ -134,12 +139,18 @@ for (const d of await dialects()) {
     let admin: string;
     const callers: Caller[] = [];
     /** Every seeded record: its kind, id, and who may see it. */
-    const records: { kind: Kind; id: string; visible: (c: Caller) => boolean; mentions?: string[] }[] = [];
+    /**
+     * Every seeded record: its kind, id, who may see it, and (when narrower) who may act on it;
+     * `mentions` are ids its answers name.
+     */
+    const records: { kind: Kind; id: string; visible: (c: Caller) => boolean; actable?: (c: Caller) => boolean; mentions?: string[] }[] = [];
     let paths: Record<string, Record<string, unknown>> = {};
 
     before(async () => {
       t = (await startApp(d)) as TestApp<EventBus>;
       admin = await t.login('admin');
+      // Worked out from docs/security.md: 张湾区人民政府 (GOV-420303) governs 420303.
+      const GOVERNS: Record<string, string> = { 'GOV-420303': '420303', 'GOV-420302': '420302' };
       const accounts: [string, ScopeSet, ScopeSet, boolean][] = [
         ['admin', ALL, ALL, true],
         ['duty', ALL, ALL, true],
@@ -155,10 +166,13 @@ for (const d of await dialects()) {
       for (const [name, departments, districts, usersRead] of accounts) {
         const token = await t.login(name);
         const me = await t.call('GET', '/api/auth/me', token);
+        const scope = { departments: set(departments), districts: set(districts) };
+        const governs = departments !== ALL && departments.length === 1 ? GOVERNS[departments[0]!] : undefined;
         callers.push({
           name,
           token,
-          scope: { departments: set(departments), districts: set(districts) },
+          scope,
+          view: governs ? { departments: ALL, districts: [governs], cityLevel: false } : scope,
           usersRead,
           keysRead: name === 'admin',
           selfId: me.body.id,
@@ -170,6 +184,7 @@ for (const d of await dialects()) {
         name: 'ZJJ API key',
         token: key.body.key,
         scope: { departments: ['ZJJ'], districts: ALL },
+        view: { departments: ['ZJJ'], districts: ALL },
         usersRead: false,
         keysRead: false,
         selfId: key.body.id,
@@ -190,7 +205,12 @@ for (const d of await dialects()) {
         const r = await t.call('POST', '/api/devices', admin, { id, name: id, type: 'FloodMonitoring', department, location });
         assert.equal(r.status, 201, JSON.stringify(r.body));
         tokens[id] = r.body.token;
-        records.push({ kind: 'device', id, visible: (c) => inScope(c.scope, { department, district }) });
+        records.push({
+          kind: 'device',
+          id,
+          visible: (c) => inScope(c.view, { department, district }),
+          actable: (c) => inScope(c.scope, { department, district }),
+        });
       }
       // ---- rules of CGW and 张湾区政府 besides the seeded ones (ZJJ's waterlogging rules) ----
       for (const [id, owner, task] of [
@@ -227,9 +247,10 @@ for (const d of await dialects()) {
       const alertVisible = new Map<string, (c: Caller) => boolean>();
       for (const a of alerts) {
         const recipients = a.recipients.map((r) => r.department);
-        const visible = (c: Caller) => recipients.some((dep) => inScope(c.scope, { department: dep, district: a.district }));
+        const visible = (c: Caller) => recipients.some((dep) => inScope(c.view, { department: dep, district: a.district }));
+        const actable = (c: Caller) => recipients.some((dep) => inScope(c.scope, { department: dep, district: a.district }));
         alertVisible.set(a.id, visible);
-        records.push({ kind: 'alert', id: a.id, visible });
+        records.push({ kind: 'alert', id: a.id, visible, actable });
       }
 
       // ---- incidents: from an alert and activated; reported by CGW; reported by phone ----
@@ -268,15 +289,16 @@ for (const d of await dialects()) {
         const board = (await t.call('GET', `/api/command/incidents/${inc.id}`, admin)).body;
         for (const task of board.tasks) involved[inc.id]!.push(task.unit);
         const depts = involved[inc.id]!;
-        const visible = (x: Caller) => depts.some((dep) => inScope(x.scope, { department: dep, district: inc.district }));
+        const visible = (x: Caller) => depts.some((dep) => inScope(x.view, { department: dep, district: inc.district }));
+        const actable = (x: Caller) => depts.some((dep) => inScope(x.scope, { department: dep, district: inc.district }));
         // Its title names the device of the alert it came from: shared with everyone involved.
-        records.push({ kind: 'incident', id: inc.id, visible, mentions: [board.incident.title, ...board.alerts] });
+        records.push({ kind: 'incident', id: inc.id, visible, actable, mentions: [board.incident.title, ...board.alerts] });
         for (const task of board.tasks) {
-          records.push({ kind: 'task', id: task.id, visible });
+          records.push({ kind: 'task', id: task.id, visible, actable: (x) => inScope(x.scope, { department: task.unit, district: inc.district }) });
           // The workflow kernel's view of a task is its unit's (the board shows it to everyone involved).
           records.push({ kind: 'instance', id: task.id, visible: (x) => inScope(x.scope, { department: task.unit, district: inc.district }) });
         }
-        if (inc.id === a.body.id) records.push({ kind: 'allocation', id: alloc.body.id, visible });
+        if (inc.id === a.body.id) records.push({ kind: 'allocation', id: alloc.body.id, visible, actable });
       }
 
       // ---- maintenance windows and endpoints of ZJJ and CGW ----
@@ -385,6 +407,7 @@ for (const d of await dialects()) {
       const before = await snapshot();
       const problems: string[] = [];
       let compared = 0;
+      let readOnlyTried = 0;
       const strip = (body: string, ids: string[]) => {
         let parsed: unknown;
         try {
@@ -428,10 +451,15 @@ for (const d of await dialects()) {
             const unknown = await call(UNKNOWN[kind], c);
             for (const r of records.filter((x) => x.kind === kind)) {
               if (r.visible(c)) {
-                // Reading an in-scope record finds it (mutations of visible records are other tests' business).
+                // Reading an in-scope record finds it (mutations of records one may act on are other tests' business).
                 if (!mutating) {
                   const seen = await call(r.id, c);
                   if (seen.statusCode === 404) problems.push(`${c.name} ${key} ${r.id}: in scope but 404`);
+                } else if (r.actable && !r.actable(c)) {
+                  const tried = await call(r.id, c);
+                  readOnlyTried++;
+                  if (tried.statusCode !== 403)
+                    problems.push(`${c.name} ${key} ${r.id}: read-only but answered ${tried.statusCode} ${tried.body.slice(0, 200)}`);
                 }
                 continue;
               }
@@ -446,6 +474,7 @@ for (const d of await dialects()) {
       }
       assert.deepEqual(problems, []);
       assert.ok(compared > 500, `compared ${compared}`);
+      assert.ok(readOnlyTried > 20, `changes tried on read-only records: ${readOnlyTried}`);
       assert.equal(await snapshot(), before, 'calls on out-of-scope records changed nothing');
     });
   });

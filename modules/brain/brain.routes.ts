@@ -123,7 +123,7 @@ export async function brainRoutes(
       config: { auth: { permission: 'brain.read' } },
     },
     async (req) =>
-      deviceCells(p, telemetry, principalOf(req).scope, {
+      deviceCells(p, telemetry, principalOf(req).view, {
         grid: req.query.grid,
         ...(req.query.type ? { type: req.query.type } : {}),
         ...(req.query.district ? { district: req.query.district } : {}),

@@ -233,7 +233,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.read' } },
     },
     async (req) => {
-      const rows = await incidents.list(req.query, principalOf(req).scope);
+      const rows = await incidents.list(req.query, principalOf(req).view);
       const progress = await incidents.progress(rows.map((r) => r.id));
       return rows.map((r) => ({ ...incidentView(r), progress: progress.get(r.id) ?? { tasks: 0, accepted: 0, completed: 0, overdue: 0 } }));
     },
@@ -250,7 +250,7 @@ export async function commandRoutes(
       },
       config: { auth: { permission: 'command.read' } },
     },
-    async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }, principalOf(req).scope),
+    async (req) => incidents.stats({ since: req.query.since ?? p.now() - 30 * 86_400_000, drill: req.query.drill }, principalOf(req).view),
   );
   app.post(
     '/command/incidents',
@@ -560,7 +560,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.decide' } },
     },
     async (req, reply) => {
-      await incidents.getFor(req.params.id, principalOf(req));
+      await incidents.getFor(req.params.id, principalOf(req), 'act');
       return reply.status(201).send(await resources.allocate(req.params.id, req.body, ctxOf(req)));
     },
   );
@@ -570,7 +570,10 @@ export async function commandRoutes(
     async (req) => {
       // An allocation is seen through its incident: outside the caller's scope it is not found.
       const incident = await resources.incidentOfAllocation(req.params.id);
-      if (incident) await incidents.getFor(incident, principalOf(req)).catch(() => Promise.reject(hiddenNotFound('Allocation', req.params.id)));
+      if (incident)
+        await incidents
+          .getFor(incident, principalOf(req), 'act')
+          .catch((e: unknown) => Promise.reject(e instanceof AppError && e.code === 'WD_ERR_READ_ONLY' ? e : hiddenNotFound('Allocation', req.params.id)));
       return resources.returnAllocation(req.params.id, ctxOf(req));
     },
   );
@@ -589,7 +592,7 @@ export async function commandRoutes(
       config: { auth: { permission: 'command.decide' } },
     },
     async (req, reply) => {
-      await incidents.getFor(req.params.id, principalOf(req));
+      await incidents.getFor(req.params.id, principalOf(req), 'act');
       await recordLessons(p, req.params.id, req.body.lessons, ctxOf(req));
       return reply.status(204).send(null);
     },

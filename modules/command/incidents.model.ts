@@ -9,9 +9,11 @@ export const TASK_WORKFLOW = 'emergency.task';
 
 /** Reads an alert as a caller may see it (the warning module's alert service); a 404 otherwise. */
 export interface AlertReader {
+  /** `act`: the caller must be one the alert was routed to (403 read-only otherwise). */
   get(
     id: string,
     principal: Principal | null,
+    how?: 'read' | 'act',
   ): Promise<{
     id: string;
     rule_id: string;

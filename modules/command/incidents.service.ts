@@ -10,7 +10,7 @@
 import { getDistrict, listDepartments } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, districtInScope, readOnly } from '../../platform/auth/scope.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { join } from '../../platform/i18n/index.js';
 import { newId } from '../../platform/ids.js';
@@ -111,16 +111,20 @@ export class IncidentService {
   /**
    * An incident as the caller may see it: inside their districts, and one of their departments is
    * involved (reported it, received its alerts, or has tasks in it); city-wide roles see all. Any
-   * other caller gets the same 404 as for an unknown id. A null principal is the system.
+   * other caller gets the same 404 as for an unknown id. A district government also reads every
+   * incident in its district (`Principal.view`); to act on one (`act`) its department must be
+   * involved, or it gets a 403 read-only. A null principal is the system.
    */
-  async getFor(id: string, principal: Principal | null): Promise<IncidentRow> {
+  async getFor(id: string, principal: Principal | null, how: 'read' | 'act' = 'read'): Promise<IncidentRow> {
     const r = await this.get(id);
-    if (principal && !(await this.visibleTo(principal.scope, r))) throw hiddenNotFound('Incident', id);
+    if (!principal) return r;
+    if (!(await this.visibleTo(principal.view, r))) throw hiddenNotFound('Incident', id);
+    if (how === 'act' && principal.view !== principal.scope && !(await this.visibleTo(principal.scope, r))) throw readOnly();
     return r;
   }
 
   private async visibleTo(scope: Scope, inc: IncidentRow): Promise<boolean> {
-    if (scope.districts !== ALL && inc.district_adcode !== null && !scope.districts.includes(inc.district_adcode)) return false;
+    if (!districtInScope(scope, inc.district_adcode)) return false;
     if (scope.departments === ALL) return true;
     return store.involvesAny(this.p.db, inc.id, scope.departments);
   }
@@ -209,7 +213,9 @@ export class IncidentService {
 
   /** One click from an alert: the incident takes the alert's place, district, level and subject. */
   async fromAlert(alertId: string, ctx: RequestContext, drill = false): Promise<IncidentRow> {
-    const a = await this.alertFor(alertId, ctx.principal);
+    // Making an incident of an alert acts on it: a district government reading another
+    // department's alert reports the incident itself instead.
+    const a = await this.alertFor(alertId, ctx.principal, 'act');
     const linked = await this.openIncidentOf(alertId, drill);
     if (linked) throw new AppError('WD_ERR_CONFLICT', `Alert ${alertId} is already part of incident ${linked.id}`, { incidentId: linked.id });
     const subkind = subkindOfRule(a.rule_id);
@@ -261,10 +267,10 @@ export class IncidentService {
   }
 
   /** An alert as the caller may see it (404 otherwise), through the warning module when it is wired. */
-  private async alertFor(alertId: string, principal: Principal | null) {
+  private async alertFor(alertId: string, principal: Principal | null, how: 'read' | 'act' = 'read') {
     // Without the early-warning module there are no alerts.
     if (!this.alerts) throw notFound('Alert', alertId);
-    return this.alerts.get(alertId, principal);
+    return this.alerts.get(alertId, principal, how);
   }
 
   /** The open incident (real or drill) an alert is part of, if any: an alert belongs to at most one. */
@@ -333,7 +339,7 @@ export class IncidentService {
       throw new AppError('WD_ERR_VALIDATION', `Plan ${plan.id} has no level ${input.level} or below`, {
         errors: [{ pointer: '/body/level', detail: `the plan has levels ${plan.levels.map((l) => l.level).join(', ')}` }],
       });
-    const inc0 = await this.getFor(id, ctx.principal);
+    const inc0 = await this.getFor(id, ctx.principal, 'act');
     if (inc0.status !== 'open')
       throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; activate only an open incident`, { incidentStatus: inc0.status });
     const units = await this.resolveUnits(inc0, lp);
@@ -382,7 +388,7 @@ export class IncidentService {
    */
   async changeLevel(id: string, input: { level: ResponseLevel; reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
     assertMayCommand(ctx.principal);
-    const inc0 = await this.getFor(id, ctx.principal);
+    const inc0 = await this.getFor(id, ctx.principal, 'act');
     if (inc0.status !== 'responding' || !inc0.plan_id)
       throw new AppError('WD_ERR_CONFLICT', `Incident is ${inc0.status}; change the level of a response under way`);
     if (inc0.level === input.level) throw new AppError('WD_ERR_CONFLICT', `The response is already at level ${input.level}`);
@@ -430,7 +436,7 @@ export class IncidentService {
   /** Ends the response: open tasks are cancelled with the reason; the incident keeps its record. */
   async end(id: string, input: { reason: string; expectedRev?: number }, ctx: RequestContext): Promise<IncidentRow> {
     assertMayCommand(ctx.principal);
-    await this.getFor(id, ctx.principal);
+    await this.getFor(id, ctx.principal, 'act');
     if (!input.reason?.trim())
       throw new AppError('WD_ERR_VALIDATION', 'Say why the response ends', { errors: [{ pointer: '/body/reason', detail: 'required' }] });
     const inc = await transaction(this.p.db, async (trx) => {
@@ -542,8 +548,11 @@ export class IncidentService {
     const units = new Map((await listDepartments(this.p.db)).map((d) => [d.code, { zh: d.name_zh, en: d.name_en }]));
     const names: TimelineNames = { task: (tid) => taskTitles.get(tid), unit: (code) => units.get(code) };
     const alerts = (await store.alertsOfIncident(this.p.db, id)).map((alert_id) => ({ alert_id }));
+    // A district government reads the incidents in its district; it decides only where it is involved.
+    const readOnly = !!principal && principal.view !== principal.scope && !(await this.visibleTo(principal.scope, inc));
     return {
       incident: incidentView(inc),
+      readOnly,
       tasks: tasks.map((t) => ({
         id: t.id,
         unit: t.unit,

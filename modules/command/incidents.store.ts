@@ -1,6 +1,6 @@
 /** SQL for incidents, their tasks and the review (tasks are workflow instances: some reads join the kernel's tables). */
 import { type Kysely, type SelectQueryBuilder, type Selectable, type Transaction, sql } from 'kysely';
-import { ALL, type Scope } from '../../platform/auth/scope.js';
+import { ALL, type Scope, districtCondition, restrictsDistricts } from '../../platform/auth/scope.js';
 import type { RequestContext } from '../../platform/context.js';
 import { newId } from '../../platform/ids.js';
 import type { Database } from '../../platform/storage/schema.js';
@@ -64,12 +64,7 @@ export async function updateIncident(db: Q, id: string, rev: number, set: Partia
  */
 export function scopedIncidents<O>(q: SelectQueryBuilder<Database, 'em_incidents', O>, scope: Scope): SelectQueryBuilder<Database, 'em_incidents', O> {
   let query = q;
-  if (scope.districts !== ALL) {
-    const districts = [...scope.districts];
-    query = query.where((eb) =>
-      eb.or([eb('em_incidents.district_adcode', 'is', null), ...(districts.length ? [eb('em_incidents.district_adcode', 'in', districts)] : [])]),
-    );
-  }
+  if (restrictsDistricts(scope)) query = query.where((eb) => districtCondition(eb, 'em_incidents.district_adcode', scope));
   if (scope.departments !== ALL) {
     const depts = [...scope.departments];
     query =

@@ -59,7 +59,7 @@ export async function surroundings(
   // A box around the circle, then the circle itself.
   const dLat = radiusM / 111_320;
   const dLon = radiusM / (111_320 * Math.cos((center.lat * Math.PI) / 180));
-  const boxed = await listDevices(p.db, principal.scope, {
+  const boxed = await listDevices(p.db, principal.view, {
     bbox: [center.lon - dLon, center.lat - dLat, center.lon + dLon, center.lat + dLat],
     limit: 5000,
     offset: 0,

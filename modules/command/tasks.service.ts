@@ -61,7 +61,7 @@ export class TaskService {
     // Photos with progress reports belong to the incident: whoever may see it may see them.
     this.p.files.registerSubject('incident', async (principal, incidentId) => {
       const inc = await this.incidents.get(incidentId).catch(() => null);
-      return !!inc && (await this.incidents.visibleTo(principal.scope, inc));
+      return !!inc && (await this.incidents.visibleTo(principal.view, inc));
     });
     // The platform's notification service carries task messages (webhook, SMS, e-mail); drills never go out.
     this.p.notifier.registerSubject('incident', {
@@ -254,7 +254,7 @@ export class TaskService {
     if (!t) throw notFound('Task', taskId);
     if (principal) {
       const inc = await this.incidents.get(t.incident_id);
-      if (!(await this.incidents.visibleTo(principal.scope, inc))) throw hiddenNotFound('Task', taskId);
+      if (!(await this.incidents.visibleTo(principal.view, inc))) throw hiddenNotFound('Task', taskId);
     }
     return t as EmTaskTable & { state: string; rev: number };
   }

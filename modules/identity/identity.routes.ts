@@ -61,7 +61,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     },
     async (req) => {
       const r = await svc.login(p, ctxOf(req), req.body.username, req.body.password, req.headers['user-agent'] ?? null);
-      const principal = svc.principalOfUser(r.user);
+      const principal = await svc.principalFor(p, r.user);
       return { ...pairView(r), user: meView(principal) };
     },
   );
@@ -460,6 +460,11 @@ function meView(principal: Principal) {
     department: principal.department,
     districts: list(principal.districts),
     scope: { departments: list(principal.scope.departments), districts: list(principal.scope.districts) },
+    view: {
+      departments: list(principal.view.departments),
+      districts: list(principal.view.districts),
+      cityLevel: principal.view.cityLevel !== false,
+    },
   };
 }
 

@@ -44,7 +44,14 @@ export const MeSchema = Type.Object({
   permissions: Type.Array(Type.String()),
   department: Type.Union([Type.String(), Type.Null()]),
   districts: Type.Array(Type.String()),
-  scope: Type.Object({ departments: Type.Array(Type.String()), districts: Type.Array(Type.String()) }),
+  scope: Type.Object({ departments: Type.Array(Type.String()), districts: Type.Array(Type.String()) }, { description: 'What the caller may act on and read' }),
+  view: Type.Object(
+    { departments: Type.Array(Type.String()), districts: Type.Array(Type.String()), cityLevel: Type.Boolean() },
+    {
+      description:
+        'What the caller may read: the scope, widened for a district government to every department in its district (read-only); cityLevel: whether records without a district are included',
+    },
+  ),
   mustChangePassword: Type.Optional(Type.Boolean()),
 });
 

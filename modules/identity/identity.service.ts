@@ -29,6 +29,7 @@ declare module '../../platform/bus/bus.js' {
     'apikey.created': { keyId: string; name: string };
     'apikey.revoked': { keyId: string };
     'session.revoked': { sessionId?: string; userId?: string };
+    'department.updated': { code: string; district: string | null };
   }
 }
 
@@ -104,6 +105,8 @@ export async function watchAccessChanges(p: Platform): Promise<void> {
   await p.bus.subscribe('session.revoked', (e) => dropSessions(p, e.data), opts);
   await p.bus.subscribe('user.updated', (e) => dropSessions(p, { userId: e.data.userId }), opts);
   await p.bus.subscribe('apikey.revoked', (e) => dropSessions(p, { keyId: e.data.keyId }), opts);
+  // A department that starts or stops governing a district changes what its people may read.
+  await p.bus.subscribe('department.updated', (e) => cacheOf(p).drop((x) => x.department === e.data.code), opts);
 }
 
 async function revoked(p: Pick<Platform, 'db'> & { bus?: Platform['bus'] }, what: { sessionId?: string; userId?: string }): Promise<void> {
@@ -122,8 +125,20 @@ function rolesOf(text: string): Role[] {
   return store.parseList(text).filter(isRole);
 }
 
-export function principalOfUser(u: UserRow, sessionId?: string): Principal {
+/** The district a department governs (a district or special-zone government), if any. */
+async function governedBy(p: Pick<Platform, 'db'>, department: string | null): Promise<string | null> {
+  if (!department) return null;
+  return (await store.getDepartment(p.db, department))?.district_adcode ?? null;
+}
+
+/** The principal a user acts as, with the district their department governs (see `Principal.view`). */
+export async function principalFor(p: Pick<Platform, 'db'>, u: UserRow, sessionId?: string): Promise<Principal> {
+  return principalOfUser(u, sessionId, await governedBy(p, u.department_code));
+}
+
+export function principalOfUser(u: UserRow, sessionId?: string, governs: string | null = null): Principal {
   return makePrincipal({
+    governs,
     kind: 'user',
     id: u.id,
     name: u.username,
@@ -257,7 +272,12 @@ export async function updateDepartment(p: Platform, ctx: RequestContext, code: s
       details: { before: { name: { zh: before.name_zh, en: before.name_en }, district: before.district_adcode }, patch },
     });
   });
-  return (await store.getDepartment(p.db, code))!;
+  const after = (await store.getDepartment(p.db, code))!;
+  if (after.district_adcode !== before.district_adcode) {
+    cacheOf(p).drop((x) => x.department === code);
+    await p.bus.publish('department.updated', { code, district: after.district_adcode }, { key: code });
+  }
+  return after;
 }
 
 // ---- users ----
@@ -558,7 +578,7 @@ export async function login(
   }
   if (failures) await store.clearLoginFailures(p.db, u.id, source);
   const pair = await issueSession(p, ctx, u, userAgent);
-  await audit(p, { ...ctx, principal: principalOfUser(u) }, { action: 'auth.login', targetType: 'user', targetId: u.id });
+  await audit(p, { ...ctx, principal: await principalFor(p, u) }, { action: 'auth.login', targetType: 'user', targetId: u.id });
   return { ...pair, user: u };
 }
 
@@ -629,7 +649,7 @@ export async function authenticate(p: Platform, token: string): Promise<Principa
     if (!s || s.revoked_at || s.access_expires_at <= now) return null;
     const u = await store.getUserById(p.db, s.user_id);
     if (u?.status !== 'active') return null;
-    const principal = principalOfUser(u, s.id);
+    const principal = await principalFor(p, u, s.id);
     cache.set(hash, principal, now, s.access_expires_at);
     return principal;
   }
@@ -645,6 +665,7 @@ export async function authenticate(p: Platform, token: string): Promise<Principa
       roles: rolesOf(k.roles),
       department: k.department_code,
       districts: districtsScope(k.districts),
+      governs: await governedBy(p, k.department_code),
     });
     cache.set(hash, principal, now, k.expires_at);
     return principal;
@@ -687,7 +708,7 @@ export async function authenticateTicket(p: Platform, ticket: string): Promise<P
       const s = await store.getSession(p.db, t.session_id);
       if (!s || s.revoked_at || s.refresh_expires_at <= now) return null;
     }
-    return principalOfUser(u, t.session_id ?? undefined);
+    return principalFor(p, u, t.session_id ?? undefined);
   }
   const k = await store.getApiKey(p.db, t.principal_id);
   if (!k || k.revoked_at || (k.expires_at && k.expires_at <= now)) return null;
@@ -698,6 +719,7 @@ export async function authenticateTicket(p: Platform, ticket: string): Promise<P
     roles: rolesOf(k.roles),
     department: k.department_code,
     districts: districtsScope(k.districts),
+    governs: await governedBy(p, k.department_code),
   });
 }
 

@@ -9,7 +9,7 @@ export {
   seedCity,
   setPassword,
   unlockUser,
-  principalOfUser,
+  principalFor,
   DEMO_PASSWORD,
   type IdentityContext,
   type IdentityOptions,

@@ -4,7 +4,7 @@
  * cannot keep up (its socket buffer grows past a limit) is disconnected; ingestion never waits.
  */
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { ALL, type Scope, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Scope, districtInScope, inScope } from '../../platform/auth/scope.js';
 
 export const LIVE_KINDS = ['observations', 'status', 'alerts', 'incidents'] as const;
 export type LiveKind = (typeof LIVE_KINDS)[number];
@@ -166,7 +166,10 @@ export class LiveHub {
       const f = c.filter;
       if (f.kinds && !f.kinds.includes('incidents')) continue;
       // Before activation no unit is concerned yet: only city-wide roles see the incident.
-      const concerned = e.units.length > 0 ? e.units.some((d) => inScope(c.scope, { department: d, district: e.district })) : c.scope.departments === ALL;
+      const concerned =
+        e.units.length > 0
+          ? e.units.some((d) => inScope(c.scope, { department: d, district: e.district }))
+          : c.scope.departments === ALL && districtInScope(c.scope, e.district);
       if (!concerned) continue;
       if (f.districts && (e.district === null || !f.districts.includes(e.district))) continue;
       message ??= JSON.stringify({ ...e, kind: 'incident' });

@@ -292,7 +292,7 @@ export async function sensingRoutes(root: FastifyInstance, { platform: p, sensin
       schema: { ...R('Devices in your scope by health status'), response: { 200: Type.Record(Type.String(), Type.Integer()) } },
       config: { auth: { permission: 'devices.read' } },
     },
-    async (req) => store.statusCounts(p.db, principalOf(req).scope),
+    async (req) => store.statusCounts(p.db, principalOf(req).view),
   );
   app.post(
     '/devices',
@@ -591,7 +591,7 @@ export async function sensingRoutes(root: FastifyInstance, { platform: p, sensin
       if (!LIVE_KINDS.every(may)) kinds = (kinds ?? [...LIVE_KINDS]).filter(may);
       // An empty list (only kinds the caller may not see were asked for) means nothing, not everything.
       if (kinds) filter.kinds = kinds;
-      const remove = sensing.live.add(socket, principal.scope, filter);
+      const remove = sensing.live.add(socket, principal.view, filter);
       socket.on('close', remove);
       socket.on('error', remove);
       socket.send(JSON.stringify({ kind: 'hello', filter }));

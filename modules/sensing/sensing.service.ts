@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, assertVisible, inScope, makePrincipal } from '../../platform/auth/scope.js';
+import { ALL, type Principal, assertMayChange, assertReadable, inScope, inView, makePrincipal } from '../../platform/auth/scope.js';
 import { hashToken } from '../../platform/auth/password.js';
 import { AppError, type FieldError, notFound } from '../../platform/http/errors.js';
 import { timeRange } from '../../platform/http/limits.js';
@@ -195,7 +195,8 @@ async function resolveDevice(p: Platform, principal: Principal, input: DeviceInp
   }
   if (errors.length || !type || !department) return errors;
   // A department's staff provision devices for their own department and districts.
-  if (!inScope(principal.scope, { department, district })) {
+  // A district government's devices lie in its district (what it provisions it can read).
+  if (!inScope(principal.scope, { department, district }) || !inView(principal, { department, district })) {
     return [{ pointer: `${pointer}/department`, detail: 'outside your data scope (department or district)' }];
   }
   return { id, type, department, district, specialZone, lon, lat, datum, tags: [...new Set(tags)], intervalSeconds };
@@ -322,11 +323,17 @@ export async function importDevices(
   return out;
 }
 
-async function loadInScope(p: Platform, principal: Principal, id: string): Promise<DeviceRecord & { tokenHash: string }> {
+/**
+ * A device the caller may read (`read`: its view, so a district government reads every device in
+ * its district) or change (`change`: 404 unless readable, 403 read-only unless in its scope).
+ */
+async function loadFor(p: Platform, principal: Principal, id: string, how: 'read' | 'change'): Promise<DeviceRecord & { tokenHash: string }> {
   const row = await store.getDeviceRow(p.db, id);
   if (!row) throw notFound('Device', id);
   const d = store.toDevice(row);
-  assertVisible(principal, { department: d.department, district: d.district }, 'Device', id);
+  const item = { department: d.department, district: d.district };
+  if (how === 'read') assertReadable(principal, item, 'Device', id);
+  else assertMayChange(principal, item, 'Device', id);
   return { ...d, tokenHash: row.token_hash };
 }
 
@@ -337,7 +344,7 @@ export interface DeviceDetail extends DeviceView {
 }
 
 export async function getDevice(p: Platform, principal: Principal, telemetry: TelemetryStore, id: string): Promise<DeviceDetail> {
-  const d = await loadInScope(p, principal, id);
+  const d = await loadFor(p, principal, id, 'read');
   const [latest, health, type] = await Promise.all([telemetry.latest([d.seq]), store.getHealth(p.db, d.seq), store.getType(p.db, d.typeId)]);
   const { tokenHash: _t, ...rest } = d;
   return { ...viewOf(rest), latest: latest.get(d.seq) ?? [], health: { ...health, online: health.status === 'online' }, typeInfo: type! };
@@ -347,7 +354,7 @@ export async function listDevices(p: Platform, principal: Principal, f: store.De
   // A search word also finds the devices of the types it names, in either language (防汛, 排水, gas).
   const word = f.q?.trim().toLowerCase();
   const qTypes = word ? (await store.listTypes(p.db)).filter((t) => t.name.zh.includes(word) || t.name.en.toLowerCase().includes(word)).map((t) => t.id) : [];
-  const r = await store.listDevices(p.db, principal.scope, { ...f, ...(qTypes.length ? { qTypes } : {}) });
+  const r = await store.listDevices(p.db, principal.view, { ...f, ...(qTypes.length ? { qTypes } : {}) });
   return { total: r.total, items: r.items.map((d) => ({ ...viewOf(d), health: d.health })) };
 }
 
@@ -370,7 +377,7 @@ export async function updateDevice(
   version: number,
   patch: DevicePatch,
 ): Promise<DeviceView> {
-  const cur = await loadInScope(p, principal, id);
+  const cur = await loadFor(p, principal, id, 'change');
   const merged: DeviceInput = {
     id,
     name: patch.name ?? cur.name,
@@ -430,7 +437,7 @@ export async function updateDevice(
 }
 
 export async function rotateToken(p: Platform, ctx: RequestContext, principal: Principal, id: string): Promise<{ token: string }> {
-  const cur = await loadInScope(p, principal, id);
+  const cur = await loadFor(p, principal, id, 'change');
   const token = `wdd_${newSecret(24)}`;
   await transaction(p.db, async (trx) => {
     await store.updateDevice(trx, id, cur.version, { tokenHash: hashToken(token) }, p.now());
@@ -442,7 +449,7 @@ export async function rotateToken(p: Platform, ctx: RequestContext, principal: P
 }
 
 export async function deleteDevice(p: Platform, ctx: RequestContext, principal: Principal, id: string): Promise<void> {
-  const cur = await loadInScope(p, principal, id);
+  const cur = await loadFor(p, principal, id, 'change');
   await transaction(p.db, async (trx) => {
     await store.deleteDevice(trx, cur.seq);
     await appendAudit(trx, { ...actorOf(ctx), action: 'device.deleted', targetType: 'device', targetId: id, at: p.now() });
@@ -462,7 +469,7 @@ export async function series(
   id: string,
   q: { attr: string; from?: number; to?: number; resolution?: Resolution | 'auto' },
 ): Promise<{ device: string; attr: string; resolution: Resolution; from: number; to: number; unit: string | null; truncated: boolean; points: SeriesPoint[] }> {
-  const d = await loadInScope(p, principal, id);
+  const d = await loadFor(p, principal, id, 'read');
   const type = await store.getType(p.db, d.typeId);
   const spec = type?.attributes.find((a) => a.key === q.attr);
   if (!spec)

@@ -5,7 +5,7 @@
  * flapping, holds) stay in alerts.ts.
  */
 import type { Kysely, Selectable, Transaction } from 'kysely';
-import { ALL, type Scope, whereInScope } from '../../platform/auth/scope.js';
+import { ALL, type Scope, districtCondition, restrictsDistricts, whereInScope } from '../../platform/auth/scope.js';
 import { isUniqueViolation, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { AlertQuery, AlertRow, Recipient } from './alert.model.js';
@@ -31,10 +31,7 @@ export async function listAlerts(db: Q, scope: Scope, q: AlertQuery): Promise<{ 
       ),
     );
   }
-  if (scope.districts !== ALL) {
-    const ds = scope.districts as string[];
-    sel = sel.where((eb) => eb.or([eb('district_adcode', 'is', null), ...(ds.length ? [eb('district_adcode', 'in', ds)] : [])]));
-  }
+  if (restrictsDistricts(scope)) sel = sel.where((eb) => districtCondition(eb, 'alerts.district_adcode', scope));
   if (q.status?.length) sel = sel.where('status', 'in', q.status);
   if (q.open !== undefined) sel = sel.where('open_key', q.open ? 'is not' : 'is', null);
   if (q.level?.length) sel = sel.where('level', 'in', q.level);

@@ -7,7 +7,7 @@
 import { listDepartments, listPlanTasks } from '../identity/index.js';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { ALL, type Principal, type Scope, inScope } from '../../platform/auth/scope.js';
+import { ALL, type Principal, type Scope, districtInScope, inScope, readOnly } from '../../platform/auth/scope.js';
 import { AppError, notFound, hiddenNotFound } from '../../platform/http/errors.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
@@ -515,11 +515,15 @@ export class AlertService {
     return store.acknowledgedSince(this.p.db, since, levels);
   }
 
-  /** One alert, if the caller may see it. */
-  async get(id: string, principal: Principal | null): Promise<AlertRow> {
+  /**
+   * One alert, if the caller may read it (404 as unknown otherwise); with `act`, also if it was
+   * routed to the caller (403 read-only otherwise: a district government reads the rest).
+   */
+  async get(id: string, principal: Principal | null, how: 'read' | 'act' = 'read'): Promise<AlertRow> {
     const a = await store.getAlert(this.p.db, id);
     if (!a) throw notFound('Alert', id);
-    if (principal && !this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
+    if (principal && !this.visible(principal.view, a)) throw hiddenNotFound('Alert', id);
+    if (principal && how === 'act' && !this.visible(principal.scope, a)) throw readOnly();
     return a;
   }
 
@@ -529,8 +533,7 @@ export class AlertService {
   }
 
   visible(scope: Scope, a: AlertRow): boolean {
-    const districtOk = scope.districts === ALL || a.district_adcode === null || scope.districts.includes(a.district_adcode);
-    if (!districtOk) return false;
+    if (!districtInScope(scope, a.district_adcode)) return false;
     if (scope.departments === ALL) return true;
     const depts = scope.departments;
     return json.parse<Recipient[]>(a.recipients, []).some((r) => depts.includes(r.department));
@@ -562,7 +565,9 @@ export class AlertService {
     const row = await transaction(this.p.db, async (trx) => {
       const a = await store.getAlert(trx, id);
       if (!a) throw notFound('Alert', id);
-      if (!this.visible(principal.scope, a)) throw hiddenNotFound('Alert', id);
+      // A district government reads the alerts in its district; it acts on those routed to it.
+      if (!this.visible(principal.view, a)) throw hiddenNotFound('Alert', id);
+      if (!this.visible(principal.scope, a)) throw readOnly();
       if (input.rev !== undefined && input.rev !== a.rev)
         throw new AppError('WD_ERR_VERSION_CONFLICT', `Alert is at revision ${a.rev}, not ${input.rev}; reload and retry`, {
           currentRev: a.rev,

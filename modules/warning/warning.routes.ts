@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
-import { inScope } from '../../platform/auth/scope.js';
+import { type Principal, inScope } from '../../platform/auth/scope.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { join } from '../../platform/i18n/index.js';
 import { engineSummary } from './timeline.js';
@@ -286,6 +286,9 @@ export async function warningRoutes(
   );
 
   // ---- alerts ----
+  /** Marks an alert the caller reads but may not act on. */
+  const withAccess = <T extends AlertView>(v: T, a: AlertRow, principal: Principal): T =>
+    principal.view !== principal.scope && !warning.alerts.visible(principal.scope, a) ? { ...v, readOnly: true } : v;
   const AlertQuery = Type.Object({
     status: Type.Optional(Type.String({ description: 'comma-separated: raised, acknowledged, resolved, closed' })),
     open: Type.Optional(Type.Boolean()),
@@ -293,6 +296,11 @@ export async function warningRoutes(
     rule: Type.Optional(Type.String()),
     device: Type.Optional(Type.String()),
     department: Type.Optional(Type.String({ description: 'alerts routed to this department' })),
+    inbox: Type.Optional(
+      Type.Boolean({
+        description: 'only the alerts routed to you, which you may act on (a district government otherwise also reads the rest in its district)',
+      }),
+    ),
     district: Type.Optional(Type.String()),
     task: Type.Optional(Type.String()),
     predicted: Type.Optional(Type.Boolean()),
@@ -314,7 +322,8 @@ export async function warningRoutes(
     },
     async (req) => {
       const q = req.query;
-      const { items, total } = await warning.alerts.list(principalOf(req).scope, {
+      const principal = principalOf(req);
+      const { items, total } = await warning.alerts.list(q.inbox ? principal.scope : principal.view, {
         ...(q.status ? { status: csv(q.status) as AlertStatus[] } : {}),
         ...(q.open !== undefined ? { open: q.open } : {}),
         ...(q.level
@@ -336,7 +345,7 @@ export async function warningRoutes(
         limit: q.limit ?? 50,
         offset: q.offset ?? 0,
       });
-      return { items: items.map((a) => alertView(a)), total };
+      return { items: items.map((a) => withAccess(alertView(a), a, principal)), total };
     },
   );
   app.get(
@@ -350,9 +359,10 @@ export async function warningRoutes(
       config: { auth: { permission: 'warning.read' } },
     },
     async (req) => {
-      const a = await warning.alerts.get(req.params.id, principalOf(req));
+      const principal = principalOf(req);
+      const a = await warning.alerts.get(req.params.id, principal);
       const timeline = await warning.alerts.timeline(a.id);
-      const view = alertView(a, true);
+      const view = withAccess(alertView(a, true), a, principal);
       const attrs = new Map((await listTypes(p.db)).flatMap((ty) => ty.attributes.map((x) => [x.key, { name: x.name, unit: x.unitText }] as const)));
       return {
         ...view,

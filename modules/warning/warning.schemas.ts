@@ -70,6 +70,11 @@ const alertFields = {
   reopenCount: Type.Integer(),
   flapping: Type.Boolean(),
   rev: Type.Integer(),
+  readOnly: Type.Optional(
+    Type.Boolean({
+      description: 'true when the caller reads the alert but may not act on it (a district government reading another department’s alert in its district)',
+    }),
+  ),
 };
 
 /** An alert in a listing. */

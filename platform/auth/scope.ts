@@ -3,7 +3,7 @@
  * key has one; every query returning city data goes through `whereInScope` or
  * `assertInScope` here, so modules cannot each invent (or forget) their own rule.
  */
-import type { ExpressionBuilder, SelectQueryBuilder } from 'kysely';
+import type { Expression, ExpressionBuilder, SelectQueryBuilder, SqlBool } from 'kysely';
 import { AppError, hiddenNotFound } from '../http/errors.js';
 import { CITY_WIDE_ROLES, PUBLIC_ROLES, type Permission, type Role, permissionsOf } from './roles.js';
 
@@ -13,6 +13,12 @@ export type ScopeSet = typeof ALL | readonly string[];
 export interface Scope {
   departments: ScopeSet;
   districts: ScopeSet;
+  /**
+   * Whether records without a district (city-level) are inside, for whoever sees their
+   * department; true unless set. A district government's view leaves them out: it reads what lies
+   * in its district, not the city's records.
+   */
+  cityLevel?: boolean;
 }
 
 export interface Principal {
@@ -29,11 +35,26 @@ export interface Principal {
   districts: ScopeSet;
   sessionId?: string;
   permissions: ReadonlySet<Permission>;
+  /** What the caller may act on (change, acknowledge, be given tasks for), and read. */
   scope: Scope;
+  /**
+   * What the caller may read: its scope, and for the staff of a district government (a department
+   * that governs a district) everything that lies in that district, whichever department owns it
+   * (属地管理), read-only. Devices, alerts and incidents are read through the view; acting on them
+   * still needs the scope.
+   */
+  view: Scope;
 }
 
-export function makePrincipal(p: Omit<Principal, 'permissions' | 'scope'>): Principal {
-  return { ...p, permissions: permissionsOf(p.roles), scope: scopeFor(p.roles, p.department, p.districts) };
+export interface PrincipalInput extends Omit<Principal, 'permissions' | 'scope' | 'view'> {
+  /** The district the caller's department governs (a district or special-zone government); none for other departments. */
+  governs?: string | null;
+}
+
+export function makePrincipal(input: PrincipalInput): Principal {
+  const { governs, ...p } = input;
+  const scope = scopeFor(p.roles, p.department, p.districts);
+  return { ...p, permissions: permissionsOf(p.roles), scope, view: viewFor(p.roles, scope, governs ?? null) };
 }
 
 /**
@@ -45,6 +66,21 @@ export function scopeFor(roles: readonly Role[], department: string | null, dist
   if (roles.some((r) => CITY_WIDE_ROLES.includes(r))) return { departments: ALL, districts: ALL };
   if (roles.every((r) => PUBLIC_ROLES.includes(r))) return { departments: [], districts: [] };
   return { departments: department ? [department] : [], districts };
+}
+
+/**
+ * The district government's staff read all departments' records located in the district it
+ * governs; nobody else's view is wider than their scope.
+ */
+export function viewFor(roles: readonly Role[], scope: Scope, governs: string | null): Scope {
+  if (!governs || scope.departments === ALL || roles.every((r) => PUBLIC_ROLES.includes(r))) return scope;
+  return { departments: ALL, districts: [governs], cityLevel: false };
+}
+
+/** Whether a record in `district` (null: city-level) lies in the scope's districts. */
+export function districtInScope(scope: Scope, district: string | null | undefined): boolean {
+  if (district === null || district === undefined) return scope.cityLevel !== false;
+  return scope.districts === ALL || scope.districts.includes(district);
 }
 
 function contains(set: ScopeSet, value: string | null | undefined): boolean {
@@ -59,9 +95,12 @@ export interface Scoped {
 }
 
 export function inScope(scope: Scope, item: Scoped): boolean {
-  const deptOk = contains(scope.departments, item.department);
-  const districtOk = scope.districts === ALL || item.district === null || item.district === undefined || contains(scope.districts, item.district);
-  return deptOk && districtOk;
+  return contains(scope.departments, item.department) && districtInScope(scope, item.district);
+}
+
+/** Whether the caller may read the record (its view; see `Principal.view`). */
+export function inView(principal: Principal, item: Scoped): boolean {
+  return inScope(principal.view, item);
 }
 
 /**
@@ -83,10 +122,53 @@ export function assertVisible(principal: Principal, item: Scoped, what: string, 
   if (!inScope(principal.scope, item)) throw hiddenNotFound(what, id);
 }
 
+/**
+ * For a record read through the view (devices, alerts, incidents): the same 404 as an unknown id
+ * unless the caller may read it.
+ */
+export function assertReadable(principal: Principal, item: Scoped, what: string, id: string): void {
+  if (!inView(principal, item)) throw hiddenNotFound(what, id);
+}
+
+/**
+ * Before changing a record read through the view: 404 as unknown unless the caller may read it,
+ * then 403 `WD_ERR_READ_ONLY` unless it is also inside the caller's scope (a district government
+ * sees the devices in its district but changes only its own).
+ */
+export function assertMayChange(principal: Principal, item: Scoped, what: string, id: string): void {
+  assertReadable(principal, item, what, id);
+  if (!inScope(principal.scope, item)) throw readOnly();
+}
+
+export function readOnly(): AppError {
+  return new AppError('WD_ERR_READ_ONLY', {
+    zh: '此记录属于其他部门，您只能查看，不能修改或处置',
+    en: 'This record belongs to another department: you may read it but not change or act on it',
+  });
+}
+
 export function assertPermission(principal: Principal, permission: Permission): void {
   if (!principal.permissions.has(permission)) {
     throw new AppError('WD_ERR_FORBIDDEN', `Your role does not grant ${permission}`);
   }
+}
+
+/** Whether a scope leaves out any district's records (or the city-level ones). */
+export function restrictsDistricts(scope: Scope): boolean {
+  return scope.districts !== ALL || scope.cityLevel === false;
+}
+
+/**
+ * The SQL condition "the district column lies in the scope": one of its districts, or null when
+ * city-level records are included. The counterpart of `districtInScope` for queries.
+ */
+export function districtCondition<DB, TB extends keyof DB>(eb: ExpressionBuilder<DB, TB>, column: string, scope: Scope): Expression<SqlBool> {
+  const col = eb.ref(column as never);
+  const parts: Expression<SqlBool>[] = [];
+  if (scope.cityLevel !== false) parts.push(eb(col, 'is', null));
+  if (scope.districts === ALL) parts.push(eb(col, 'is not', null));
+  else if (scope.districts.length > 0) parts.push(eb(col, 'in', scope.districts as never));
+  return parts.length === 0 ? eb.lit(false) : eb.or(parts);
 }
 
 /**
@@ -105,12 +187,9 @@ export function whereInScope<DB, TB extends keyof DB, O>(
     // An empty scope must match nothing, not everything.
     q = q.where((eb: ExpressionBuilder<DB, TB>) => (depts.length === 0 ? eb.lit(false) : eb(eb.ref(columns.department as never), 'in', depts as never)));
   }
-  if (scope.districts !== ALL && columns.district) {
-    const districts = scope.districts;
+  if (columns.district) {
     const col = columns.district;
-    q = q.where((eb: ExpressionBuilder<DB, TB>) =>
-      eb.or([eb(eb.ref(col as never), 'is', null), ...(districts.length > 0 ? [eb(eb.ref(col as never), 'in', districts as never)] : [])]),
-    );
+    if (restrictsDistricts(scope)) q = q.where((eb: ExpressionBuilder<DB, TB>) => districtCondition(eb, col, scope));
   }
   return q;
 }

@@ -17,6 +17,7 @@ export const ERROR_CODES = {
   WD_ERR_FORBIDDEN: { status: 403, title: 'Not permitted for your role', zh: '您的角色无此权限' },
   WD_ERR_PASSWORD_CHANGE_REQUIRED: { status: 403, title: 'Change your temporary password first', zh: '请先修改临时密码' },
   WD_ERR_OUT_OF_SCOPE: { status: 403, title: 'Outside your data scope', zh: '超出您的数据范围' },
+  WD_ERR_READ_ONLY: { status: 403, title: 'You may read this record but not change it', zh: '您对此记录只有查看权限' },
   WD_ERR_NOT_FOUND: { status: 404, title: 'Not found', zh: '未找到' },
   WD_ERR_ROUTE_NOT_FOUND: { status: 404, title: 'No such route', zh: '没有这个接口' },
   WD_ERR_METHOD_NOT_ALLOWED: { status: 405, title: 'Method not allowed', zh: '不支持此请求方法' },

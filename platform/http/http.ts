@@ -56,7 +56,7 @@ export const ProblemSchema = Type.Object(
 );
 
 /** Error codes whose occurrences are security-relevant and audited. */
-const AUDITED: ReadonlySet<ErrorCode> = new Set(['WD_ERR_AUTH_TOKEN_INVALID', 'WD_ERR_FORBIDDEN', 'WD_ERR_OUT_OF_SCOPE']);
+const AUDITED: ReadonlySet<ErrorCode> = new Set(['WD_ERR_AUTH_TOKEN_INVALID', 'WD_ERR_FORBIDDEN', 'WD_ERR_OUT_OF_SCOPE', 'WD_ERR_READ_ONLY']);
 
 /**
  * Security headers, computed once. API responses get the two that matter for JSON (OWASP REST

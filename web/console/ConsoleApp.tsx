@@ -94,7 +94,12 @@ const NAV: NavItem[] = [
   { path: 'resources', label: 'nav.resources', permission: 'command.read', element: (u) => <ResourcesPage user={u} /> },
   { path: 'drills', label: 'nav.drills', permission: 'command.read', element: (u) => <IncidentsPage key="drills" user={u} drill /> },
   { path: 'indicators', label: 'nav.indicators', permission: 'brain.read', element: (u) => <IndicatorsPage user={u} /> },
-  { path: 'devices', label: 'nav.devices', permission: 'devices.read', element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} /> },
+  {
+    path: 'devices',
+    label: 'nav.devices',
+    permission: 'devices.read',
+    element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} me={u} />,
+  },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },

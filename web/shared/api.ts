@@ -9,8 +9,21 @@ export interface Me {
   permissions: string[];
   department: string | null;
   districts: string[];
+  /** What the caller may act on; `['*']` for all. */
   scope: { departments: string[]; districts: string[] };
+  /** What the caller may read: wider than the scope for a district government (its district, read-only). */
+  view?: { departments: string[]; districts: string[]; cityLevel: boolean };
   mustChangePassword?: boolean;
+}
+
+/**
+ * Whether a record lies in the caller's scope, so the page offers to change it; the server
+ * decides the same way (platform/auth/scope.ts) and answers 403 read-only otherwise.
+ */
+export function mayChange(me: Me, item: { department: string | null; district: string | null }): boolean {
+  const { departments, districts } = me.scope;
+  const dept = departments.includes('*') || (item.department !== null && departments.includes(item.department));
+  return dept && (districts.includes('*') || item.district === null || districts.includes(item.district));
 }
 
 interface Session {

@@ -78,6 +78,19 @@ const STRINGS = {
   'dev.status.offline': { zh: '离线', en: 'Offline' },
   'dev.status.unknown': { zh: '未上报', en: 'Never reported' },
   'dev.new': { zh: '新建设备', en: 'New device' },
+  'scope.readOnly': { zh: '只读', en: 'Read-only' },
+  'scope.readOnlyDevice': {
+    zh: '此设备属于其他部门，位于本辖区：您可以查看，不能修改。',
+    en: 'This device belongs to another department in your district: you may view it but not change it.',
+  },
+  'scope.readOnlyAlert': {
+    zh: '此预警推送给其他部门处置，发生在本辖区：您可以查看，不能确认或处置。',
+    en: 'This alert was routed to other departments and lies in your district: you may view it but not acknowledge or handle it.',
+  },
+  'scope.readOnlyIncident': {
+    zh: '本部门未参与此事件，事件发生在本辖区：您可以查看，不能决策或调整。',
+    en: 'Your department is not involved in this incident in your district: you may view it but not decide on it.',
+  },
   'dev.import': { zh: '批量导入', en: 'Import' },
   'dev.type': { zh: '类型', en: 'Type' },
   'dev.department': { zh: '权属部门', en: 'Owner' },

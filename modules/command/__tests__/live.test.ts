@@ -1,6 +1,7 @@
 /**
  * In-app notification of emergency command over the live stream: a unit's staff receive the tasks
- * dispatched to their unit and the changes of incidents they act in; other units' staff do not;
+ * dispatched to their unit and the changes of incidents they act in; other units' staff do not
+ * (the district government reads every unit's in its district);
  * the duty officer sees everything; `kinds` filters.
  */
 import assert from 'node:assert/strict';
@@ -50,8 +51,9 @@ describe('incidents on the live stream', () => {
     const zjjTasks = zjj.messages.filter((m) => m.event === 'task_dispatched');
     assert.deepEqual([...new Set(zjjTasks.map((m) => m.unit))], ['ZJJ'], 'only its own unit’s tasks');
     assert.equal(zjjTasks.length, 2);
-    await waitFor(() => zw.messages.some((m) => m.event === 'task_dispatched'));
-    assert.deepEqual([...new Set(zw.messages.filter((m) => m.event === 'task_dispatched').map((m) => m.unit))], ['GOV-420303']);
+    // 张湾区人民政府 governs the district: it reads every unit's tasks there (read-only), its own among them.
+    await waitFor(() => zw.messages.filter((m) => m.event === 'task_dispatched').length === 5);
+    assert.deepEqual([...new Set(zw.messages.filter((m) => m.event === 'task_dispatched').map((m) => m.unit))].sort(), ['CGW', 'GOV-420303', 'JTJ', 'ZJJ']);
     const activated = zjj.messages.find((m) => m.action === 'activated')!;
     // Everyone involved: the units given tasks and the reporter's department (the duty officer's).
     assert.deepEqual(activated.units, ['CGW', 'DSJZX', 'GOV-420303', 'JTJ', 'ZJJ']);

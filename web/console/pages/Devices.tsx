@@ -4,7 +4,7 @@ import { GridComponent, LegendComponent, TooltipComponent } from 'echarts/compon
 import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { api, problemText } from '../../shared/api';
+import { api, type Me, mayChange, problemText } from '../../shared/api';
 import { CityMap, useDistricts } from '../../shared/CityMap';
 import { useApi } from '../../shared/hooks';
 import { type StringKey, useI18n } from '../../shared/i18n';
@@ -105,7 +105,7 @@ function Chart({ device, attr, hours }: { device: string; attr: string; hours: n
   return <div ref={ref} data-testid="device-chart" data-points={data?.points.length ?? 0} style={{ width: '100%', height: 260 }} />;
 }
 
-function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInfo[]; onClose: () => void }) {
+function DeviceDetail({ id, types, me, onClose }: { id: string; types: DeviceTypeInfo[]; me: Me; onClose: () => void }) {
   const { t, n } = useI18n();
   const deptName = useDeptName();
   const { districts } = useDistricts(false);
@@ -119,10 +119,12 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
   const [hours, setHours] = useState(24);
   const [token, setToken] = useState<string | null>(null);
   const chosen = attr ?? numeric[0]?.key ?? null;
+  const changeable = !!data && mayChange(me, data) && me.permissions.includes('devices.manage');
   return (
     <Drawer open width={720} title={data ? `${data.name} · ${data.id}` : id} onClose={onClose}>
       {data && (
         <Space direction="vertical" style={{ width: '100%' }}>
+          {!mayChange(me, data) && <Alert type="info" showIcon message={t('scope.readOnlyDevice')} data-testid="read-only" />}
           <Descriptions size="small" column={2} bordered>
             <Descriptions.Item label={t('dev.type')}>{type ? n(type.name) : data.type}</Descriptions.Item>
             <Descriptions.Item label={t('dev.entityId')}>
@@ -187,17 +189,19 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
               <Chart key={`${chosen}-${hours}`} device={data.id} attr={chosen} hours={hours} />
             </Card>
           )}
-          <Button
-            onClick={async () => {
-              try {
-                setToken((await api<{ token: string }>('POST', `/api/devices/${encodeURIComponent(data.id)}/token`)).token);
-              } catch (err) {
-                message.error(problemText(err));
-              }
-            }}
-          >
-            {t('dev.rotate')}
-          </Button>
+          {changeable && (
+            <Button
+              onClick={async () => {
+                try {
+                  setToken((await api<{ token: string }>('POST', `/api/devices/${encodeURIComponent(data.id)}/token`)).token);
+                } catch (err) {
+                  message.error(problemText(err));
+                }
+              }}
+            >
+              {t('dev.rotate')}
+            </Button>
+          )}
           {token && <Alert type="warning" message={t('dev.token')} description={<Typography.Text copyable>{token}</Typography.Text>} />}
         </Space>
       )}
@@ -205,7 +209,7 @@ function DeviceDetail({ id, types, onClose }: { id: string; types: DeviceTypeInf
   );
 }
 
-export function DevicesPage({ canManage }: { canManage: boolean }) {
+export function DevicesPage({ canManage, me }: { canManage: boolean; me: Me }) {
   const { t, n } = useI18n();
   const deptName = useDeptName();
   const { message } = App.useApp();
@@ -299,7 +303,15 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
           { title: t('dev.id'), dataIndex: 'id', render: (v: string) => <Code>{v}</Code> },
           { title: t('col.name'), dataIndex: 'name', render: (v: string) => <Name>{v}</Name> },
           { title: t('dev.type'), render: (_, d) => n(types?.find((x) => x.id === d.type)?.name ?? { zh: d.type, en: d.type }) },
-          { title: t('dev.department'), dataIndex: 'department', render: (v: string) => deptName(v) },
+          {
+            title: t('dev.department'),
+            dataIndex: 'department',
+            render: (v: string, d) => (
+              <>
+                {deptName(v)} {!mayChange(me, d) && <Tag data-testid="read-only-tag">{t('scope.readOnly')}</Tag>}
+              </>
+            ),
+          },
           { title: t('dev.district'), render: (_, d) => districtName(districts, d.district, n) },
           {
             title: t('dev.health'),
@@ -314,7 +326,7 @@ export function DevicesPage({ canManage }: { canManage: boolean }) {
           { title: t('dev.lastSeen'), render: (_, d) => (d.health.lastSeen ? new Date(d.health.lastSeen).toLocaleTimeString() : '—') },
         ]}
       />
-      {selected && types && <DeviceDetail id={selected} types={types} onClose={() => setSelected(null)} />}
+      {selected && types && <DeviceDetail id={selected} types={types} me={me} onClose={() => setSelected(null)} />}
       <Modal
         open={creating}
         title={t('dev.new')}

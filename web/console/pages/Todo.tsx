@@ -43,7 +43,7 @@ export function TodoPage({ user, items }: { user: Me; items: { path: string; lab
   const { t, n, lang } = useI18n();
   const nav = useNavigate();
   const can = (p: string) => user.permissions.includes(p);
-  const alerts = useApi<{ items: AlertRow[]; total: number }>(can('warning.act') ? '/api/alerts?open=true&status=raised&limit=50' : null);
+  const alerts = useApi<{ items: AlertRow[]; total: number }>(can('warning.act') ? '/api/alerts?open=true&status=raised&inbox=true&limit=50' : null);
   const tasks = useApi<TaskInHand[]>(can('command.act') ? '/api/command/my-tasks' : null);
   const decisions = useApi<OpenIncident[]>(can('command.decide') ? '/api/command/incidents?drill=false&status=open&limit=50' : null);
   const reload = useCoalesced(() => {

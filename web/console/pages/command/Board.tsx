@@ -4,7 +4,7 @@
  * with the incident, the devices around it and their newest readings, resources and shelters,
  * resources allocated, the shared timeline and the linked alerts. Updates live.
  */
-import { App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { api, fetchBlob, type Me, problemText } from '../../../shared/api';
@@ -88,12 +88,13 @@ export function IncidentBoardPage({ user }: { user: Me }) {
   if (!b) return <Card loading />;
   const inc = b.incident;
   const planTitle = planList?.find((p) => p.id === inc.planId)?.title;
-  const canDecide = user.permissions.includes('command.decide');
+  const canDecide = user.permissions.includes('command.decide') && !b.readOnly;
   const districtName = inc.district ? n(districts?.find((d) => d.adcode === inc.district)?.name ?? { zh: inc.district, en: inc.district }) : '—';
 
   return (
     <Space direction="vertical" style={{ width: '100%' }} data-testid="incident-board">
       {inc.drill && <DrillBanner />}
+      {b.readOnly && <Alert type="info" showIcon message={t('scope.readOnlyIncident')} data-testid="read-only" />}
       <Card
         title={
           <Space wrap>

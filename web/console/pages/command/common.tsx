@@ -83,6 +83,8 @@ export interface Allocation {
 
 export interface Board {
   incident: Incident;
+  /** The caller reads it (a district government, in its district) but is not involved, so may not decide. */
+  readOnly?: boolean;
   tasks: Task[];
   timeline: TimelineEvent[];
   alerts: string[];

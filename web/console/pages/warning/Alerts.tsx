@@ -1,5 +1,5 @@
 /** The alert inbox (routed to the user's department and district) and an alert's detail: evidence chart, timeline, actions. */
-import { App, Button, Card, Descriptions, Drawer, Input, Modal, Select, Space, Switch, Table, Tag, Timeline, Typography } from 'antd';
+import { Alert, App, Button, Card, Descriptions, Drawer, Input, Modal, Select, Space, Switch, Table, Tag, Timeline, Typography } from 'antd';
 import { LineChart } from 'echarts/charts';
 import { GridComponent, LegendComponent, MarkLineComponent, TooltipComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
@@ -172,7 +172,8 @@ function AlertDrawer({
             {data.flapping && <Tag color="purple">{t('warn.flapping')}</Tag>}
             {data.simulated && <Tag>{t('warn.simulated')}</Tag>}
           </Space>
-          {canAct && open && (
+          {data.readOnly && <Alert type="info" showIcon message={t('scope.readOnlyAlert')} data-testid="read-only" />}
+          {canAct && open && !data.readOnly && (
             <Space wrap>
               {canCommand && (
                 <Button type="primary" danger onClick={toIncident} data-testid="to-incident">
@@ -307,7 +308,7 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
     return () => clearInterval(timer);
   }, []);
   const escalatesAt = useCallback(
-    (a: AlertRow) => (a.status === 'raised' && policy ? a.raisedAt + (policy.afterMinutes[String(a.level) as '1']?.[0] ?? 0) * 60_000 : null),
+    (a: AlertRow) => (a.status === 'raised' && !a.readOnly && policy ? a.raisedAt + (policy.afterMinutes[String(a.level) as '1']?.[0] ?? 0) * 60_000 : null),
     [policy],
   );
   // Alerts waiting for someone come first, the soonest to escalate at the top; the rest as the server sorts them.
@@ -364,6 +365,7 @@ export function AlertsPage({ canAct, canCommand = false, canReadDevices = false 
                 {a.predicted && <Tag color="blue">{t('warn.predicted')}</Tag>}
                 {a.flapping && <Tag color="purple">{t('warn.flapping')}</Tag>}
                 {a.simulated && <Tag>{t('warn.simulated')}</Tag>}
+                {a.readOnly && <Tag data-testid="read-only-tag">{t('scope.readOnly')}</Tag>}
               </Space>
             ),
           },
