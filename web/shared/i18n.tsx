@@ -423,6 +423,7 @@ const STRINGS = {
   'cmd.photos': { zh: '照片', en: 'Photos' },
   'cmd.reportedFrom': { zh: '报告位置', en: 'Reported at' },
   'cmd.pickOnMap': { zh: '或在地图上点选位置', en: 'or pick the place on the map' },
+  'cmd.alertHidden': { zh: '关联预警（推送给其他部门，您无权查看）', en: 'Linked alert (routed to other departments; not yours to view)' },
   'cmd.noSuchIncident': { zh: '没有找到这个事件，或它不在您的数据范围内', en: 'No such incident, or it is outside your data scope' },
   'cmd.resourceType': { zh: '资源类型代码', en: 'Resource type code' },
   'cmd.resourceTypeRule': {
