@@ -26,6 +26,7 @@ import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
+import { type Sharing, sharingRoutes, startSharing } from '../modules/sharing/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -79,6 +80,7 @@ export interface Wudang {
   warning: Warning;
   command: Command;
   brain: Brain;
+  sharing: Sharing;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -257,6 +259,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
 
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
+    const sharing = await startSharing(platform);
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.
     const api = { prefix: '/api' };
@@ -271,6 +274,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       settings: command.settings,
     });
     await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
+    await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
     await app.register(calendarRoutes, { ...api, calendar });
@@ -299,7 +303,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       warning: theWarning,
       command,
       brain,
+      sharing,
       close: async () => {
+        await sharing.close();
         await brain.close();
         await command.close();
         await theDelivery?.stop();

@@ -6,11 +6,12 @@ import type { Kysely } from 'kysely';
 import { migrations as brain } from '../modules/brain/index.js';
 import { migrations as command } from '../modules/command/index.js';
 import { migrations as sensing } from '../modules/sensing/index.js';
+import { migrations as sharing } from '../modules/sharing/index.js';
 import { migrations as warning } from '../modules/warning/index.js';
 import { type MigrationSet, mergeMigrations, migrateToLatest } from '../platform/storage/migrate.js';
 import { migrations as platform } from '../platform/storage/migrations/index.js';
 
-export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain);
+export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain, sharing);
 
 /** Brings a database up to date with every migration; returns the names applied now. */
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -125,4 +125,12 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/dev/outbox': '开发环境短信与邮件的发件箱',
   'POST /api/files': '上传图片（如进展报告的照片）',
   'GET /api/files/:id': '读取文件：上传者和可查看所属记录的人',
+  'GET /api/sharing/vocabulary': '资源目录的术语：共享类型、开放属性、目录类别、格式、共享方式、更新周期、分级、脱敏方式、基础库',
+  'GET /api/sharing/catalogue': '检索和浏览政务数据资源目录（中文或英文关键词，按部门、类别、分类、共享类型、基础库）',
+  'POST /api/sharing/catalogue': '登记数据资源（资源代码为分类代码加顺序号）',
+  'GET /api/sharing/catalogue/export': '导出资源目录（JSON，或每个信息项一行的 CSV）',
+  'POST /api/sharing/catalogue/import': '从文件导入资源目录：已有代码的修订，新的登记，逐条报告',
+  'GET /api/sharing/catalogue/:code': '查看资源目录条目',
+  'PUT /api/sharing/catalogue/:code': '修订资源目录条目（按读取时的版本），历史保留每个版本',
+  'GET /api/sharing/catalogue/:code/history': '资源目录条目的各个版本：改了什么、谁改的、何时',
 };

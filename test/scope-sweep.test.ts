@@ -64,6 +64,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/api-keys\/\{id\}$/, 'apikey'],
   [/^\/api\/calendar\//, 'shared'],
   [/^\/api\/workflow-instances\/\{id\}/, 'instance'],
+  // The resource catalogue is published for every staff member; drafts are tested in modules/sharing.
+  [/^\/api\/sharing\/catalogue\/\{code\}/, 'shared'],
   // A file is its uploader's until attached, then follows its record (modules/command incidents test).
   [/^\/api\/files\/\{id\}$/, 'skip'],
 ];

@@ -6,7 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { parseCsvRows } from './csv.js';
+import { parseCsvRows } from '../../platform/csv.js';
 
 interface RowResult {
   row: number;

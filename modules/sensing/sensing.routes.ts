@@ -10,7 +10,7 @@ import { EpochMs, PageQuery } from '../../platform/http/limits.js';
 import { ctxOf, principalOf, schemaErrors } from '../../platform/http/http.js';
 import type { Platform } from '../../platform/context.js';
 import { adaptorForContentType, jsonAdaptor, senmlAdaptor } from './adaptors.js';
-import { parseCsv } from './csv.js';
+import { parseCsv } from '../../platform/csv.js';
 import { IngestError, type IngestOutcome } from './ingest.js';
 import type { Sensing } from './sensing.types.js';
 import { LIVE_KINDS, type LiveFilter, type LiveKind } from './live.js';

@@ -45,6 +45,8 @@ export const PERMISSIONS = [
   'command.act', // accept, report on and complete one's unit's tasks
   'brain.read', // the operations centre's city indicators, their history and breakdowns
   'brain.manage', // define one's department's city indicators
+  'sharing.read', // the government data resource catalogue (共享目录): what every department holds
+  'sharing.manage', // catalogue entries and base databases one's department provides; the data authority governs all
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -77,6 +79,8 @@ export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> =
   'command.act': { zh: '承办处置任务', en: 'Carry out response tasks' },
   'brain.read': { zh: '查看城市运行指标', en: 'View city indicators' },
   'brain.manage': { zh: '定义城市运行指标', en: 'Define city indicators' },
+  'sharing.read': { zh: '查阅政务数据资源目录', en: 'Browse the data resource catalogue' },
+  'sharing.manage': { zh: '编制本部门数据资源目录', en: "Keep one's department's data resources" },
 };
 
 /** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
@@ -87,7 +91,7 @@ export const DISTRICT_KIND_LABELS: Record<string, { zh: string; en: string }> = 
   special_zone: { zh: '功能区', en: 'Special zone' },
 };
 
-const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read'];
+const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read', 'sharing.read'];
 /** What every department's people do with warnings and emergency command. */
 const WORK: Permission[] = [
   'warning.read',
@@ -104,8 +108,8 @@ const WORK: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   duty_officer: [...STAFF, ...WORK, 'users.read', 'devices.read', 'command.decide'],
-  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide'],
-  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage'],
+  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage'],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],
@@ -119,6 +123,7 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'command.read',
     'command.report',
     'brain.read',
+    'sharing.read',
   ],
 };
 

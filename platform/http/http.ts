@@ -317,6 +317,10 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
         { name: 'alerts', description: "Alerts routed to one's department and district, and acting on them · 预警的查看与处置" },
         { name: 'command', description: 'Emergency plans, incidents, tasks to units, resources and reviews · 应急预案、事件、任务、资源与复盘' },
         { name: 'brain', description: "City indicators for the operations centre (the wall, the leaders' view) · 城市运行指标" },
+        {
+          name: 'sharing',
+          description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
+        },
         { name: 'health', description: 'Liveness and readiness of this process · 运行状态检查' },
         { name: 'files', description: 'Photos and other files people attach to their records · 附件与照片' },
         { name: 'development', description: 'Development aids (the outbox of the development SMS and e-mail channels) · 开发辅助' },

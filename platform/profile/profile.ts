@@ -66,6 +66,11 @@ export interface CityProfile {
   operationsCentre: string;
   /** The department of the platform's first administrator (the platform's operator). */
   platformDepartment: string;
+  /**
+   * The data authority (数据主管部门, e.g. 市政务服务和大数据管理局): governs the resource catalogue
+   * and checks sharing requests for compliance. Defaults to the platform department.
+   */
+  dataAuthority: string;
   /** Signatures that open text messages (【…】), as Chinese SMS rules require. */
   signatures: { alerts: string; command: string };
   /** Words that make a password guessable here (the city's name, its province, landmarks). */
@@ -112,6 +117,9 @@ interface RawProfile {
   cityWideDepartments?: string[];
   operationsCentre: string;
   platformDepartment: string;
+  dataAuthority?: string;
+  /** City departments the plan's matrix does not list but the city has (e.g. 市统计局, provider of the macro-economy database). */
+  extraDepartments?: { code: string; zh: string; en: string }[];
   signatures?: { alerts?: string; command?: string };
   passwordWords?: string[];
   simulator?: string;
@@ -174,7 +182,11 @@ export function loadProfile(nameOrDir: string): CityProfile {
     districts.push({ adcode: z.code, name: { zh: z.zh, en: z.en }, kind: 'special_zone', parent: z.parent, center: null, geometry: null });
   }
 
-  const departments: ProfileDepartment[] = matrix.departments.map((d) => ({ code: d.code, name: { zh: d.zh, en: d.en }, district: null }));
+  const departments: ProfileDepartment[] = [...matrix.departments, ...(raw.extraDepartments ?? [])].map((d) => ({
+    code: d.code,
+    name: { zh: d.zh, en: d.en },
+    district: null,
+  }));
   // Each district's people's government is a unit too: alerts and tasks are routed to it.
   for (const d of matrix.districts) {
     departments.push({
@@ -200,6 +212,7 @@ export function loadProfile(nameOrDir: string): CityProfile {
   for (const key of ['operationsCentre', 'platformDepartment'] as const) {
     if (!codes.has(raw[key])) throw new ProfileError(`${key} names unknown department ${raw[key]}`);
   }
+  if (raw.dataAuthority && !codes.has(raw.dataAuthority)) throw new ProfileError(`dataAuthority names unknown department ${raw.dataAuthority}`);
   for (const [type, code] of Object.entries(raw.deviceTypeOwners ?? {})) {
     if (!codes.has(code)) throw new ProfileError(`deviceTypeOwners gives ${type} to unknown department ${code}`);
   }
@@ -225,6 +238,7 @@ export function loadProfile(nameOrDir: string): CityProfile {
     cityWideDepartments: raw.cityWideDepartments ?? [raw.operationsCentre],
     operationsCentre: raw.operationsCentre,
     platformDepartment: raw.platformDepartment,
+    dataAuthority: raw.dataAuthority ?? raw.platformDepartment,
     signatures: { alerts: raw.signatures?.alerts ?? `${raw.name.zh}城市运行预警`, command: raw.signatures?.command ?? `${raw.name.zh}应急指挥` },
     passwordWords: (raw.passwordWords ?? []).map((w) => w.toLowerCase()),
     simulator: raw.simulator ?? null,

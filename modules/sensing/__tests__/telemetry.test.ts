@@ -3,7 +3,7 @@ import { after, before, describe, test } from 'node:test';
 import { dialects } from '../../../test/helpers.js';
 import type { Storage } from '../../../platform/storage/db.js';
 import { jsonAdaptor, senmlAdaptor, PayloadError } from '../adaptors.js';
-import { parseCsv } from '../csv.js';
+import { parseCsv } from '../../../platform/csv.js';
 import { type AttributeSpec, isRejection, validateReading } from '../model.js';
 import { DAY, HOUR, MINUTE, type Observation, type TelemetryStore, openTelemetryStore, periodOf } from '../telemetry.store.js';
 

@@ -1,0 +1,22 @@
+/**
+ * The government data sharing and exchange centre (政务数据共享交换中心): the resource catalogue
+ * now; the seven base databases, requests, the exchange gateway and usage records build on it
+ * (docs/sharing.md).
+ */
+import type { Platform } from '../../platform/context.js';
+import { CatalogueService } from './catalogue.service.js';
+
+export { sharingRoutes } from './sharing.routes.js';
+export { migrations } from './migrations/index.js';
+export type { CatalogueService } from './catalogue.service.js';
+
+export interface Sharing {
+  catalogue: CatalogueService;
+  close(): Promise<void>;
+}
+
+export async function startSharing(p: Platform): Promise<Sharing> {
+  const catalogue = new CatalogueService(p);
+  await catalogue.seed();
+  return { catalogue, close: async () => {} };
+}
