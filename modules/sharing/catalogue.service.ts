@@ -8,6 +8,7 @@ import { ALL, type Principal } from '../../platform/auth/scope.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { problemCount } from '../../platform/i18n/index.js';
+import { newSecret } from '../../platform/ids.js';
 import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
 import { seedList } from '../../platform/profile/seeds.js';
 import { listDepartments } from '../identity/index.js';
@@ -17,6 +18,8 @@ import * as store from './catalogue.store.js';
 import { DATASETS } from './datasets.js';
 
 const SEEDED_KEY = 'sharing.seeded_resources';
+/** Changed (to a new random value) with every change of the catalogue, in its transaction: every process's search index follows it. */
+const REVISION_KEY = 'sharing.catalogue_revision';
 const DATA_RESOURCE = { zh: '数据资源', en: 'Data resource' };
 
 export interface ResourceVersion {
@@ -134,6 +137,7 @@ export class CatalogueService {
       updated_at: now,
       created_at: now,
     });
+    await putSetting(trx, REVISION_KEY, newSecret(8), now);
     await store.insertVersion(trx, {
       code,
       version: 1,
@@ -198,6 +202,7 @@ export class CatalogueService {
         updated_at: now,
       });
       if (!ok) throw new AppError('WD_ERR_VERSION_CONFLICT', `Resource ${code} has changed since version ${version}; reload it`);
+      await putSetting(trx, REVISION_KEY, newSecret(8), now);
       await store.insertVersion(trx, {
         code,
         version: version + 1,
@@ -227,25 +232,52 @@ export class CatalogueService {
     return this.toResource(row);
   }
 
+  /**
+   * The catalogue's search index, in this process: a few kilobytes an entry, read again when the
+   * catalogue's revision (a setting every change rewrites in its transaction) differs, so every
+   * process answers with what is committed. A catalogue is thousands of entries, not millions.
+   */
+  private index: { revision: string; rows: Awaited<ReturnType<typeof store.indexRows>> } | null = null;
+  private loading: Promise<NonNullable<CatalogueService['index']>> | null = null;
+
+  private async searchIndex() {
+    const revision = await getSetting<string>(this.p.db, REVISION_KEY, '');
+    if (this.index?.revision === revision) return this.index;
+    this.loading ??= (async () => {
+      try {
+        const rows = await store.indexRows(this.p.db);
+        this.index = { revision, rows };
+        return this.index;
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
+  }
+
   async list(q: CatalogueQuery, principal: Principal | null): Promise<{ items: Resource[]; total: number }> {
-    const words = (q.q ?? '').trim().split(/\s+/).filter(Boolean).slice(0, 8);
+    const words = (q.q ?? '').trim().toLowerCase().split(/\s+/).filter(Boolean).slice(0, 8);
     // The data authority and administrators see every entry; a provider also its own drafts; everyone else what is published.
     const keepsAny = !!principal?.permissions.has('sharing.manage');
     const seesAll = !principal || (keepsAny && (principal.scope.departments === ALL || principal.department === this.authority));
-    const keeps = keepsAny && principal && principal.scope.departments !== ALL ? principal.scope.departments : [];
-    const { rows, total } = await store.listResources(this.p.db, {
-      words,
-      provider: q.provider,
-      kind: q.kind,
-      classPrefix: q.classCode,
-      sharingType: q.sharingType,
-      dataset: q.dataset,
-      ...(q.status ? { statuses: [q.status] } : {}),
-      draftsOf: seesAll ? null : keeps,
-      limit: q.limit,
-      offset: q.offset,
-    });
-    return { items: rows.map((r) => this.toResource(r)), total };
+    const keeps = new Set(keepsAny && principal && principal.scope.departments !== ALL ? principal.scope.departments : []);
+    const { rows } = await this.searchIndex();
+    const hits = rows.filter(
+      (r) =>
+        (seesAll || r.status === 'published' || keeps.has(r.provider)) &&
+        (!q.provider || r.provider === q.provider) &&
+        (!q.kind || r.kind === q.kind) &&
+        (!q.classCode || r.class_code.startsWith(q.classCode)) &&
+        (!q.sharingType || r.sharing_type === q.sharingType) &&
+        (!q.dataset || r.dataset === q.dataset) &&
+        (!q.status || r.status === q.status) &&
+        words.every((w) => r.search_text.includes(w)),
+    );
+    const page = hits.slice(q.offset, q.offset + q.limit).map((r) => r.code);
+    const byCode = new Map((await store.resourcesByCode(this.p.db, page)).map((r) => [r.code, r]));
+    // An entry changed between the index and the read is shown as it is now.
+    const items = page.flatMap((c) => (byCode.has(c) ? [this.toResource(byCode.get(c)!)] : []));
+    return { items, total: hits.length };
   }
 
   /** Every saved version, newest first, with what changed and who changed it. */

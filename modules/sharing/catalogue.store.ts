@@ -1,5 +1,5 @@
 /** SQL for the resource catalogue and its history. */
-import { type Kysely, type Selectable, type Transaction, sql } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from '../../platform/storage/schema.js';
 import type { SharingResourceTable, SharingResourceVersionTable } from './sharing.tables.js';
 
@@ -41,46 +41,22 @@ export function versions(db: Q, code: string): Promise<ResourceVersionRow[]> {
   return db.selectFrom('sharing_resource_versions').selectAll().where('code', '=', code).orderBy('version', 'desc').execute();
 }
 
-export interface ResourceQuery {
-  /** Words that must all appear (names, abstract, keywords, items, provider). */
-  words?: string[];
-  provider?: string | undefined;
-  kind?: string | undefined;
-  /** A class code or its prefix (browse by class). */
-  classPrefix?: string | undefined;
-  sharingType?: string | undefined;
-  dataset?: string | undefined;
-  /** Statuses to include. */
-  statuses?: string[];
-  /** Entries that are not published are seen only by these providers (null: by every caller). */
-  draftsOf?: readonly string[] | null;
-  limit: number;
-  offset: number;
+/** What the search index holds of every entry (the definitions stay in the database). */
+export function indexRows(db: Q) {
+  return db
+    .selectFrom('sharing_resources')
+    .select(['code', 'search_text', 'provider', 'kind', 'class_code', 'status', 'sharing_type', 'dataset'])
+    .orderBy('code')
+    .execute();
 }
 
-/** Entries matching a query, in code order, with the total. */
-export async function listResources(db: Q, q: ResourceQuery): Promise<{ rows: ResourceRow[]; total: number }> {
-  let sel = db.selectFrom('sharing_resources');
-  for (const w of q.words ?? []) {
-    // Words are matched as text (LIKE), escaping the pattern characters a person might type.
-    const pattern = `%${w.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    sel = sel.where(sql<boolean>`search_text like ${pattern} escape '\\'`);
-  }
-  if (q.provider) sel = sel.where('provider', '=', q.provider);
-  if (q.kind) sel = sel.where('kind', '=', q.kind);
-  if (q.classPrefix) sel = sel.where('class_code', 'like', `${q.classPrefix}%`);
-  if (q.sharingType) sel = sel.where('sharing_type', '=', q.sharingType);
-  if (q.dataset) sel = sel.where('dataset', '=', q.dataset);
-  if (q.statuses?.length) sel = sel.where('status', 'in', q.statuses);
-  if (q.draftsOf !== null && q.draftsOf !== undefined) {
-    const own = [...q.draftsOf];
-    sel = sel.where((eb) => eb.or([eb('status', '=', 'published'), ...(own.length ? [eb('provider', 'in', own)] : [])]));
-  }
-  const [rows, count] = await Promise.all([
-    sel.selectAll().orderBy('code').limit(q.limit).offset(q.offset).execute(),
-    sel.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-  ]);
-  return { rows, total: Number(count.n) };
+export function resourcesByCode(db: Q, codes: readonly string[]): Promise<ResourceRow[]> {
+  if (codes.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('sharing_resources')
+    .selectAll()
+    .where('code', 'in', [...codes])
+    .execute();
 }
 
 /** Entries by provider and sharing type (the catalogue's figures). */

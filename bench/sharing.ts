@@ -1,0 +1,154 @@
+/**
+ * Data sharing benchmark (issue 18), the platform in this process on SQLite (or PostgreSQL with
+ * DATABASE_URL), through its HTTP API with authentication:
+ * 1. Catalogue search over `--entries` (5,000) entries of 29 departments, each with 6–20 data
+ *    items: Chinese words, two words, an English word, a word within one provider, a class
+ *    prefix; p50/p95 of `--queries` (600) searches as a department's staff member sees them.
+ *    Target: p95 under 50 ms.
+ *
+ *   npx tsx bench/sharing.ts [--entries 5000 --queries 600]
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchArgs } from './args.js';
+
+const args = benchArgs();
+const ENTRIES = Number(args.entries ?? 5000);
+const QUERIES = Number(args.queries ?? 600);
+const dir = mkdtempSync(join(tmpdir(), 'wd-bench-sharing-'));
+
+const { buildApp } = await import('../server/app.js');
+const { loadConfig } = await import('../server/config.js');
+const config = loadConfig({
+  LOG_LEVEL: 'warn',
+  WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
+  SIMULATE: '0',
+  MQTT_ENABLED: '0',
+  HOST: '127.0.0.1',
+  DATA_DIR: dir,
+  ...process.env,
+});
+const w = await buildApp(config, { scheduler: false });
+const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
+const login = async (username: string, password = 'Wudang@2026') =>
+  JSON.parse((await w.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })).body).token as string;
+
+// ---- a catalogue of many departments' entries ----
+const SUBJECTS = [
+  '人口',
+  '法人',
+  '证照',
+  '信用',
+  '交易',
+  '排水',
+  '供水',
+  '燃气',
+  '道路',
+  '桥梁',
+  '学校',
+  '医院',
+  '药品',
+  '环境',
+  '空气',
+  '水质',
+  '林地',
+  '景区',
+  '就业',
+  '社保',
+  '医保',
+  '养老',
+  '救助',
+  '税务',
+  '统计',
+  '规划',
+  '建设',
+  '交通',
+  '公交',
+  '停车',
+];
+const THINGS = ['基本信息', '登记信息', '监测数据', '许可信息', '处罚信息', '统计数据', '台账', '名录', '档案', '业务数据'];
+const ITEMS = [
+  ['name', '名称', 'Name'],
+  ['code', '编码', 'Code'],
+  ['address', '地址', 'Address'],
+  ['phone', '联系电话', 'Phone'],
+  ['date', '日期', 'Date'],
+  ['amount', '金额', 'Amount'],
+  ['status', '状态', 'Status'],
+  ['district', '所在区县', 'District'],
+  ['owner', '责任人', 'Person in charge'],
+  ['type', '类别', 'Type'],
+  ['count', '数量', 'Count'],
+  ['remark', '备注', 'Remark'],
+] as const;
+const departments = (await w.platform.db.selectFrom('departments').select('code').where('district_adcode', 'is', null).execute()).map((d) => d.code);
+const t0 = performance.now();
+const entries = [];
+for (let i = 0; i < ENTRIES; i++) {
+  const subject = SUBJECTS[i % SUBJECTS.length]!;
+  const thing = THINGS[Math.floor(i / SUBJECTS.length) % THINGS.length]!;
+  const nItems = 6 + (i % 15);
+  entries.push({
+    at: i,
+    entry: {
+      classCode: `3${String(10 + (i % 80)).padStart(2, '0')}${String(1 + (Math.floor(i / 80) % 999)).padStart(3, '0')}`,
+      name: { zh: `${subject}${thing}${i}`, en: `${subject} records ${i}` },
+      kind: 'departmental' as const,
+      provider: departments[i % departments.length]!,
+      abstract: `${subject}领域的${thing}，供相关部门依职责共享使用（基准测试数据 ${i}）。`,
+      format: 'table' as const,
+      items: Array.from({ length: nItems }, (_, k) => {
+        const [key, zh, en] = ITEMS[k % ITEMS.length]!;
+        return {
+          key: `${key}${k}`,
+          name: { zh: `${subject}${zh}`, en },
+          type: 'string' as const,
+          sharing: 'unconditional' as const,
+          grade: 'general' as const,
+          level: 1,
+          mask: 'none' as const,
+        };
+      }),
+      sharingType: 'unconditional' as const,
+      sharingMethods: ['api' as const],
+      openType: 'closed' as const,
+      updateCycle: 'monthly' as const,
+      publishedAt: '2026-11-01',
+      keywords: [subject, thing],
+      status: 'published' as const,
+    },
+  });
+}
+const report = await w.sharing.catalogue.import(entries, { principal: null, ip: null, requestId: null }, false);
+if (report.failed) throw new Error(`${report.failed} entries failed: ${JSON.stringify(report.results.find((r) => r.outcome === 'failed'))}`);
+const loadS = (performance.now() - t0) / 1000;
+
+// ---- searches as a department's staff member ----
+const staff = await login('zjj.staff');
+const queries: [string, string][] = [
+  ['one Chinese word', 'q=排水'],
+  ['two words', `q=${encodeURIComponent('医院 档案')}`],
+  ['an English word', 'q=address'],
+  ['a word within one provider', 'q=信用&provider=FGW'],
+  ['a class prefix', 'classCode=345'],
+  ['a word in few entries', 'q=4999'],
+];
+const times = new Map<string, number[]>();
+for (let i = 0; i < QUERIES; i++) {
+  const [name, q] = queries[i % queries.length]!;
+  const s = performance.now();
+  const r = await w.app.inject({ method: 'GET', url: `/api/sharing/catalogue?${q}&limit=20`, headers: { authorization: `Bearer ${staff}` } });
+  const ms = performance.now() - s;
+  if (r.statusCode !== 200) throw new Error(`${q}: ${r.statusCode} ${r.body.slice(0, 200)}`);
+  times.set(name, [...(times.get(name) ?? []), ms]);
+}
+const all = [...times.values()].flat();
+console.log(
+  `catalogue: ${ENTRIES} entries loaded through the import in ${loadS.toFixed(1)} s (${(ENTRIES / loadS).toFixed(0)}/s), ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'}`,
+);
+for (const [name, xs] of times) console.log(`  search, ${name.padEnd(28)} p50 ${pct(xs, 0.5).toFixed(1)} ms  p95 ${pct(xs, 0.95).toFixed(1)} ms`);
+console.log(
+  `  search, all ${all.length} queries${' '.repeat(14)} p50 ${pct(all, 0.5).toFixed(1)} ms  p95 ${pct(all, 0.95).toFixed(1)} ms  (target p95 < 50 ms)`,
+);
+await w.close();
