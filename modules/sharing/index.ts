@@ -8,7 +8,8 @@ import { CatalogueService } from './catalogue.service.js';
 
 export { sharingRoutes } from './sharing.routes.js';
 export { migrations } from './migrations/index.js';
-export type { CatalogueService } from './catalogue.service.js';
+export type { CatalogueService, ImportReport, ResourceVersion } from './catalogue.service.js';
+export type { DataItem, Resource, ResourceInput } from './catalogue.js';
 
 export interface Sharing {
   catalogue: CatalogueService;

@@ -23,6 +23,7 @@ import { IndicatorsPage } from './pages/Indicators';
 import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
+import { CataloguePage } from './pages/sharing/Catalogue';
 import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
 import { AlertsPage } from './pages/warning/Alerts';
@@ -101,6 +102,7 @@ const NAV: NavItem[] = [
     element: (u) => <DevicesPage canManage={u.permissions.includes('devices.manage')} me={u} />,
   },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
+  { path: 'catalogue', label: 'nav.catalogue', permission: 'sharing.read', element: (u) => <CataloguePage user={u} /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },
