@@ -38,3 +38,40 @@ export function maskContact(contact: string | null | undefined): string | null {
       .replace(/[A-Za-z][A-Za-z'-]*[A-Za-z]/g, (m) => maskName(m) ?? '')
   );
 }
+
+/**
+ * A personal name as the exchange gateway shows it to a consumer not approved for it: the first
+ * and last characters kept, the middle starred (张*三, 欧**明; a two-character name 张*).
+ */
+export function maskNameMiddle(name: string | null | undefined): string | null {
+  if (!name) return null;
+  const chars = [...name];
+  if (chars.length <= 2) return `${chars[0]}*`;
+  return `${chars[0]}${'*'.repeat(chars.length - 2)}${chars[chars.length - 1]}`;
+}
+
+/** A unified social credit code: the registration and area parts kept, the organisation code starred. */
+export function maskCreditCode(code: string | null | undefined): string | null {
+  if (!code) return null;
+  if (code.length !== 18) return '*'.repeat(code.length);
+  return `${code.slice(0, 8)}******${code.slice(-4)}`;
+}
+
+/**
+ * An address to its street: kept up to the street, town or township (街道, 镇, 乡), or else up to
+ * the district or county; the rest (road, number, building, room) starred. 湖北省十堰市张湾区花果街道
+ * 人民北路12号 → 湖北省十堰市张湾区花果街道****.
+ */
+export function maskAddressToStreet(address: string | null | undefined): string | null {
+  if (!address) return null;
+  const street = /^.*?(街道|镇|乡)/.exec(address);
+  const area = street ?? /^.*(区|县|市)/.exec(address);
+  const kept = area?.[0] ?? '';
+  return kept.length < address.length ? `${kept}****` : kept;
+}
+
+/** A date to its year (1990-01-01 → 1990). */
+export function maskDateToYear(date: string | null | undefined): string | null {
+  if (!date) return null;
+  return /^\d{4}/.exec(date)?.[0] ?? '****';
+}
