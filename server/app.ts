@@ -274,7 +274,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       settings: command.settings,
     });
     await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
-    await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue });
+    await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue, loads: sharing.loads });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
     await app.register(calendarRoutes, { ...api, calendar });

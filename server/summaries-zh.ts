@@ -133,4 +133,10 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/sharing/catalogue/:code': '查看资源目录条目',
   'PUT /api/sharing/catalogue/:code': '修订资源目录条目（按读取时的版本），历史保留每个版本',
   'GET /api/sharing/catalogue/:code/history': '资源目录条目的各个版本：改了什么、谁改的、何时',
+  'GET /api/sharing/databases': '七大基础数据库：提供部门、目录条目和记录数',
+  'POST /api/sharing/databases/:dataset/loads': '从文件导入基础库（CSV、JSON 或 NDJSON）：逐行校验，按行和字段报告问题，按主键合并',
+  'GET /api/sharing/databases/:dataset/loads': '基础库的导入记录（最新在前）',
+  'GET /api/sharing/loads/:id': '一次导入：各项计数和被拒绝的行',
+  'GET /api/sharing/databases/:dataset/records/:key': '一条记录及其每次修改的前后值、修改人和时间（仅维护部门）',
+  'POST /api/sharing/code-exceptions': '登记早期统一社会信用代码的校验位例外（数据主管部门，记入审计）',
 };

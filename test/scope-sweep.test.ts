@@ -66,6 +66,9 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/workflow-instances\/\{id\}/, 'instance'],
   // The resource catalogue is published for every staff member; drafts are tested in modules/sharing.
   [/^\/api\/sharing\/catalogue\/\{code\}/, 'shared'],
+  // A base database's loads and records are its keepers' (the provider, the data authority): 403 for
+  // everyone else, tested in modules/sharing.
+  [/^\/api\/sharing\/(databases\/\{dataset\}|loads\/\{id\})/, 'skip'],
   // A file is its uploader's until attached, then follows its record (modules/command incidents test).
   [/^\/api\/files\/\{id\}$/, 'skip'],
 ];

@@ -366,6 +366,17 @@ export class CatalogueService {
     return report;
   }
 
+  /** The provider of a base database: the department its catalogue entry names. */
+  async providerOf(dataset: string): Promise<string | null> {
+    const { rows } = await this.searchIndex();
+    return rows.find((r) => r.dataset === dataset && r.status === 'published')?.provider ?? null;
+  }
+
+  /** Whether the caller belongs to the data authority (or administers the platform). */
+  isAuthority(principal: Principal | null): boolean {
+    return !principal || principal.scope.departments === ALL || (principal.department === this.authority && principal.permissions.has('sharing.manage'));
+  }
+
   /** Published entries per provider and sharing class (the provider's and the wall's figures). */
   countsByProvider() {
     return store.countsByProvider(this.p.db);

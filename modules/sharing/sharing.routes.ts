@@ -21,7 +21,9 @@ import {
 } from './catalogue.js';
 import { type ParsedEntry, catalogueCsv, parseCatalogueCsv } from './catalogue-io.js';
 import type { CatalogueService } from './catalogue.service.js';
-import { DATASETS } from './datasets.js';
+import { DATASETS, RECORD_DATASETS } from './datasets.js';
+import { type LoadService, csvRows, jsonRows, specOf } from './loader.js';
+import { countRecords } from './records.store.js';
 
 const R = (summary: string) => ({ tags: ['sharing'], summary });
 const P = { $ref: 'Problem#' };
@@ -79,7 +81,10 @@ const Code = Type.Object({ code: Type.String({ description: 'Resource code; its 
 const labels = (o: Record<string, { zh: string; en: string }>) => Object.entries(o).map(([code, name]) => ({ code, name }));
 
 /** The sharing centre's routes: a Fastify plugin, registered under /api. */
-export async function sharingRoutes(scope: FastifyInstance, { platform: p, catalogue }: { platform: Platform; catalogue: CatalogueService }): Promise<void> {
+export async function sharingRoutes(
+  scope: FastifyInstance,
+  { platform: p, catalogue, loads }: { platform: Platform; catalogue: CatalogueService; loads: LoadService },
+): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -239,5 +244,110 @@ export async function sharingRoutes(scope: FastifyInstance, { platform: p, catal
       config: { auth: { permission: 'sharing.read' } },
     },
     async (req) => catalogue.history(req.params.code, principalOf(req)),
+  );
+
+  // ---- the base databases (七大基础数据库) ----
+
+  app.get(
+    '/sharing/databases',
+    {
+      schema: R('The seven base databases: each one’s provider, catalogue entry, and the number of records kept here'),
+      config: { auth: { permission: 'sharing.read' } },
+    },
+    async () =>
+      Promise.all(
+        Object.entries(DATASETS).map(async ([key, d]) => ({
+          key,
+          name: d.name,
+          provider: await catalogue.providerOf(key),
+          fields: RECORD_DATASETS[key]?.fields.map((f) => ({ key: f.key, name: f.name, kind: f.kind, required: !!f.required })) ?? null,
+          records: RECORD_DATASETS[key] ? await countRecords(p.db, RECORD_DATASETS[key]!) : null,
+        })),
+      ),
+  );
+
+  const Dataset = Type.Object({ dataset: Type.String({ enum: Object.keys(RECORD_DATASETS), description: 'A base database that keeps records here' }) });
+  app.post(
+    '/sharing/databases/:dataset/loads',
+    {
+      schema: {
+        ...R(
+          'Load a base database from a file (CSV with a header of field keys or Chinese names, a JSON array, or NDJSON): every row checked, refused rows reported by line and field, records merged by key',
+        ),
+        params: Dataset,
+        body: Type.Object(
+          {
+            format: Type.String({ enum: ['csv', 'json'] }),
+            content: Type.String({ maxLength: 60_000_000 }),
+            source: Type.Optional(Type.String({ maxLength: 200, description: 'The file’s name' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Unknown(), 400: P, 403: P },
+      },
+      config: { auth: { permission: 'sharing.manage' } },
+      bodyLimit: 64 * 1024 * 1024,
+    },
+    async (req, reply) => {
+      const spec = specOf(req.params.dataset);
+      await loads.assertMayKeep(principalOf(req), spec.key);
+      const rows = req.body.format === 'csv' ? csvRows(spec, req.body.content) : jsonRows(req.body.content);
+      const job = await loads.load(spec.key, req.body.source ?? `upload.${req.body.format}`, rows, ctxOf(req));
+      return reply.status(201).send(job);
+    },
+  );
+
+  app.get(
+    '/sharing/databases/:dataset/loads',
+    {
+      schema: { ...R('The loads of a base database, newest first (its keepers)'), params: Dataset, response: { 403: P, 404: P } },
+      config: { auth: { permission: 'sharing.manage' } },
+    },
+    async (req) => loads.jobs(req.params.dataset, principalOf(req)),
+  );
+
+  app.get(
+    '/sharing/loads/:id',
+    {
+      schema: {
+        ...R('One load: its counts and the rows it refused, by line and field'),
+        params: Type.Object({ id: Type.String() }),
+        response: { 403: P, 404: P },
+      },
+      config: { auth: { permission: 'sharing.manage' } },
+    },
+    async (req) => loads.job(req.params.id, principalOf(req)),
+  );
+
+  app.get(
+    '/sharing/databases/:dataset/records/:key',
+    {
+      schema: {
+        ...R('One record as its keeper sees it, with the history of every change (before and after, who, when)'),
+        params: Type.Object({ dataset: Type.String(), key: Type.String({ maxLength: 64 }) }),
+        response: { 403: P, 404: P },
+      },
+      config: { auth: { permission: 'sharing.manage' } },
+    },
+    async (req) => loads.record(req.params.dataset, req.params.key, principalOf(req)),
+  );
+
+  app.post(
+    '/sharing/code-exceptions',
+    {
+      schema: {
+        ...R('Accept an early credit code whose only fault is its check character (the data authority; audited)'),
+        body: Type.Object(
+          { code: Type.String({ minLength: 18, maxLength: 18 }), reason: Type.String({ minLength: 4, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: { 204: Type.Null(), 400: P, 403: P, 409: P },
+      },
+      config: { auth: { permission: 'sharing.manage' } },
+    },
+    async (req, reply) => {
+      await loads.grantException(req.body.code, req.body.reason, ctxOf(req), catalogue.isAuthority(principalOf(req)));
+      return reply.status(204).send(null);
+    },
   );
 }

@@ -1,7 +1,9 @@
 /** The data sharing centre's migrations. */
 import type { Migration } from 'kysely';
 import * as m0018 from './20261205_0018_sharing_catalogue.js';
+import * as m0019 from './20261205_0019_sharing_base_databases.js';
 
 export const migrations: Record<string, Migration> = {
   '20261205_0018_sharing_catalogue': m0018,
+  '20261205_0019_sharing_base_databases': m0019,
 };
