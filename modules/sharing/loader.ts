@@ -181,12 +181,21 @@ export class LoadService {
     const size = opts.batch ?? BATCH;
     let batch: SourceRow[] = [];
     try {
-      for await (const row of rows) {
-        batch.push(row);
-        if (batch.length >= size) {
-          await this.batch(spec, batch, job, check, !!opts.synthetic);
-          batch = [];
-          opts.onProgress?.(job);
+      const flush = async () => {
+        await this.batch(spec, batch, job, check, !!opts.synthetic);
+        batch = [];
+        opts.onProgress?.(job);
+      };
+      // A file read whole is a plain iterable: no promise a row (a million rows make that count).
+      if (Symbol.iterator in rows) {
+        for (const row of rows as Iterable<SourceRow>) {
+          batch.push(row);
+          if (batch.length >= size) await flush();
+        }
+      } else {
+        for await (const row of rows) {
+          batch.push(row);
+          if (batch.length >= size) await flush();
         }
       }
       if (batch.length) await this.batch(spec, batch, job, check, !!opts.synthetic);
@@ -261,10 +270,17 @@ export class LoadService {
       const inserts: Record<string, unknown>[] = [];
       const history: Parameters<typeof store.insertHistory>[1][number][] = [];
       for (const [key, v] of valid) {
-        const values = spec.table === 'sharing_entities' ? { ...v.values, code_exception: v.codeException ? 1 : 0 } : v.values;
+        const values = v.values;
+        if (spec.table === 'sharing_entities') values.code_exception = v.codeException ? 1 : 0;
         const cur = found.get(key);
         if (!cur) {
-          inserts.push({ ...values, synthetic: synthetic ? 1 : 0, version: 1, load_id: job.id, created_at: now, updated_at: now });
+          // The checked values are this load's own object: completed in place, not copied.
+          values.synthetic = synthetic ? 1 : 0;
+          values.version = 1;
+          values.load_id = job.id;
+          values.created_at = now;
+          values.updated_at = now;
+          inserts.push(values);
           continue;
         }
         const before: Record<string, unknown> = {};

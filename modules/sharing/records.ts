@@ -27,14 +27,21 @@ export interface CheckContext {
 
 const PHONE = /^(\+86[ -]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
 
-function checkField(f: FieldSpec, raw: unknown, ctx: CheckContext, out: { exception: boolean }): { value: Value } | { problem: Text } {
+function checkField(
+  f: FieldSpec,
+  raw: unknown,
+  ctx: CheckContext,
+  out: { exception: boolean; id?: { birthDate: string; gender: 'male' | 'female' } },
+): { value: Value } | { problem: Text } {
   const text = raw === null || raw === undefined ? '' : typeof raw === 'number' ? String(raw) : typeof raw === 'string' ? raw.trim() : null;
   if (text === null) return { problem: { zh: `${f.name.zh}应为文字或数字`, en: `${f.name.en} must be text or a number` } };
   if (text === '') return f.required ? { problem: { zh: `缺少${f.name.zh}`, en: `${f.name.en} is required` } } : { value: null };
   switch (f.kind) {
     case 'id_number': {
       const r = checkIdNumber(text, ctx.now);
-      return r.ok ? { value: r.normalised } : { problem: r.reason };
+      if (!r.ok) return { problem: r.reason };
+      out.id ??= { birthDate: r.birthDate, gender: r.gender };
+      return { value: r.normalised };
     }
     case 'credit_code': {
       const r = checkCreditCode(text);
@@ -92,7 +99,7 @@ function checkField(f: FieldSpec, raw: unknown, ctx: CheckContext, out: { except
 export function checkRow(spec: DatasetSpec, raw: Record<string, unknown>, ctx: CheckContext): CheckedRow {
   const values: Record<string, Value> = {};
   const problems: RowProblem[] = [];
-  const flags = { exception: false };
+  const flags: { exception: boolean; id?: { birthDate: string; gender: 'male' | 'female' } } = { exception: false };
   for (const f of spec.fields) {
     const r = checkField(f, raw[f.key], ctx, flags);
     if ('problem' in r) problems.push({ field: f.key, detail: r.problem });
@@ -102,8 +109,8 @@ export function checkRow(spec: DatasetSpec, raw: Record<string, unknown>, ctx: C
   const key = typeof values[keyColumn] === 'string' ? (values[keyColumn] as string) : null;
   if (spec.key === 'population' && key && problems.length === 0) {
     // The ID number carries the birth date and the sex: the row must agree with it.
-    const id = checkIdNumber(key, ctx.now);
-    if (id.ok) {
+    const id = flags.id;
+    if (id) {
       if (values.birth_date !== id.birthDate)
         problems.push({
           field: 'birthDate',
