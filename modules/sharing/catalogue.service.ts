@@ -376,11 +376,6 @@ export class CatalogueService {
   isAuthority(principal: Principal | null): boolean {
     return !principal || principal.scope.departments === ALL || (principal.department === this.authority && principal.permissions.has('sharing.manage'));
   }
-
-  /** Published entries per provider and sharing class (the provider's and the wall's figures). */
-  countsByProvider() {
-    return store.countsByProvider(this.p.db);
-  }
 }
 
 /** The columns kept beside the JSON definition, for filtering. */

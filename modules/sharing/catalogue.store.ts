@@ -58,13 +58,3 @@ export function resourcesByCode(db: Q, codes: readonly string[]): Promise<Resour
     .where('code', 'in', [...codes])
     .execute();
 }
-
-/** Entries by provider and sharing type (the catalogue's figures). */
-export function countsByProvider(db: Q): Promise<{ provider: string; sharing_type: string; n: number }[]> {
-  return db
-    .selectFrom('sharing_resources')
-    .select(['provider', 'sharing_type', (eb) => eb.fn.countAll<number>().as('n')])
-    .where('status', '=', 'published')
-    .groupBy(['provider', 'sharing_type'])
-    .execute();
-}
