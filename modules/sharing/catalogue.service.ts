@@ -9,7 +9,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { problemCount } from '../../platform/i18n/index.js';
 import { newSecret } from '../../platform/ids.js';
-import { getSetting, json, putSetting, transaction } from '../../platform/storage/db.js';
+import { getSetting, isUniqueViolation, json, putSetting, transaction } from '../../platform/storage/db.js';
 import { seedList } from '../../platform/profile/seeds.js';
 import { listDepartments } from '../identity/index.js';
 import { RESOURCE_CODE, type Resource, type ResourceInput, changesBetween, normalise, searchText, validateResource } from './catalogue.js';
@@ -149,8 +149,11 @@ export class CatalogueService {
     });
   }
 
-  /** A new entry: its code is the class code and the next sequence under it. */
-  async create(input: ResourceInput, ctx: RequestContext): Promise<Resource> {
+  /**
+   * A new entry: its code is the class code and the next sequence under it, or the code an
+   * imported file gives (already checked to start with the class code).
+   */
+  async create(input: ResourceInput, ctx: RequestContext, given?: string): Promise<Resource> {
     const def = normalise(input);
     this.assertMayManage(ctx.principal, def.provider);
     const errors = validateResource(def, await this.known());
@@ -158,16 +161,24 @@ export class CatalogueService {
     const names = await this.providerNames();
     const now = this.p.now();
     const code = await transaction(this.p.db, async (trx) => {
-      const seq = (await store.lastSequence(trx, def.classCode)) + 1;
-      if (seq > 999_999) throw new AppError('WD_ERR_CONFLICT', `Class ${def.classCode} has no sequence numbers left`);
-      const code = `${def.classCode}/${String(seq).padStart(6, '0')}`;
-      await this.insert(trx, code, def, ctx.principal, names, now);
+      let code = given;
+      if (!code) {
+        const seq = (await store.lastSequence(trx, def.classCode)) + 1;
+        if (seq > 999_999) throw new AppError('WD_ERR_CONFLICT', `Class ${def.classCode} has no sequence numbers left`);
+        code = `${def.classCode}/${String(seq).padStart(6, '0')}`;
+      }
+      try {
+        await this.insert(trx, code, def, ctx.principal, names, now);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new AppError('WD_ERR_CONFLICT', { zh: `资源代码 ${code} 已被使用`, en: `Resource code ${code} is taken` });
+        throw e;
+      }
       await appendAudit(trx, {
         ...actorOf(ctx),
         action: 'sharing.resource_created',
         targetType: 'sharing_resource',
         targetId: code,
-        details: { provider: def.provider, sharingType: def.sharingType },
+        details: { provider: def.provider, sharingType: def.sharingType, ...(given ? { imported: true } : {}) },
         at: now,
       });
       return code;
@@ -340,22 +351,7 @@ export class CatalogueService {
           report.updated++;
           report.results.push({ at, code: code!, outcome: 'updated', changes });
         } else {
-          let made = code ?? null;
-          if (!dryRun) {
-            if (code) {
-              const names = await this.providerNames();
-              await transaction(this.p.db, async (trx) => {
-                await this.insert(trx, code, def, ctx.principal, names, this.p.now());
-                await appendAudit(trx, {
-                  ...actorOf(ctx),
-                  action: 'sharing.resource_created',
-                  targetType: 'sharing_resource',
-                  targetId: code,
-                  details: { provider: def.provider, imported: true },
-                });
-              });
-            } else made = (await this.create(def, ctx)).code;
-          }
+          const made = dryRun ? (code ?? null) : (await this.create(def, ctx, code)).code;
           report.created++;
           report.results.push({ at, code: made, outcome: 'created' });
         }

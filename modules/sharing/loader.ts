@@ -81,25 +81,28 @@ export function specOf(dataset: string): DatasetSpec {
  * (`idNumber`) or its Chinese name (`公民身份号码`); unknown columns are ignored, a missing required
  * column is refused before anything is loaded.
  */
-export function* csvRows(spec: DatasetSpec, text: string): Generator<SourceRow> {
+export function csvRows(spec: DatasetSpec, text: string): Iterable<SourceRow> {
   const rows = parseCsvRows(text);
   const header = rows[0];
-  if (!header) return;
+  if (!header) return [];
   const keys = header.map((h) => spec.fields.find((f) => f.key === h.trim() || f.name.zh === h.trim())?.key ?? null);
+  // Checked now, before a job is started: a file without its required columns loads nothing.
   const missing = spec.fields.filter((f) => f.required && !keys.includes(f.key));
   if (missing.length)
     throw new AppError('WD_ERR_VALIDATION', {
       zh: `表头缺少必填列：${missing.map((f) => `${f.name.zh}（${f.key}）`).join('、')}`,
       en: `The header lacks required columns: ${missing.map((f) => f.key).join(', ')}`,
     });
-  for (let i = 1; i < rows.length; i++) {
-    const raw: Record<string, unknown> = {};
-    rows[i]!.forEach((cell, c) => {
-      const k = keys[c];
-      if (k) raw[k] = cell;
-    });
-    yield { at: i + 1, raw };
-  }
+  return (function* () {
+    for (let i = 1; i < rows.length; i++) {
+      const raw: Record<string, unknown> = {};
+      rows[i]!.forEach((cell, c) => {
+        const k = keys[c];
+        if (k) raw[k] = cell;
+      });
+      yield { at: i + 1, raw };
+    }
+  })();
 }
 
 /** Reads JSON text: an array of objects, or one object a line (NDJSON). */
