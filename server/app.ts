@@ -26,7 +26,7 @@ import { loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
-import { type Sharing, sharingRoutes, startSharing } from '../modules/sharing/index.js';
+import { type Sharing, exchangeRoutes, sharingRoutes, startSharing } from '../modules/sharing/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -259,7 +259,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
 
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
-    const sharing = await startSharing(platform);
+    const sharing = await startSharing(platform, engine!);
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.
     const api = { prefix: '/api' };
@@ -275,6 +275,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
     await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
     await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue, loads: sharing.loads });
+    await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
     await app.register(calendarRoutes, { ...api, calendar });

@@ -69,6 +69,11 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   // A base database's loads and records are its keepers' (the provider, the data authority): 403 for
   // everyone else, tested in modules/sharing.
   [/^\/api\/sharing\/(databases\/\{dataset\}|loads\/\{id\})/, 'skip'],
+  // Requests, approvals and consumer systems are their parties' (consumer, provider, data authority):
+  // a department not party to one finds it unknown, tested in modules/sharing (exchange test). The
+  // gateway authenticates consumer systems by their own credentials, not people.
+  [/^\/api\/sharing\/(requests|approvals|clients)\/\{id\}/, 'skip'],
+  [/^\/api\/sharing\/gateway\//, 'skip'],
   // A file is its uploader's until attached, then follows its record (modules/command incidents test).
   [/^\/api\/files\/\{id\}$/, 'skip'],
 ];
@@ -78,6 +83,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/devices/{id}/series': 'attr=currentLevel',
   'GET /api/districts/lookup': `lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
   'GET /api/calendar/deadline': 'from=2026-12-01&workingDays=3',
+  'GET /api/sharing/data-use': 'subject=420303198503112021',
   'GET /api/command/resources/nearest': `type=pump_truck&lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
 };
 

@@ -1,25 +1,34 @@
 /**
- * The government data sharing and exchange centre (政务数据共享交换中心): the resource catalogue
- * now; the seven base databases, requests, the exchange gateway and usage records build on it
- * (docs/sharing.md).
+ * The government data sharing and exchange centre (政务数据共享交换中心): the resource catalogue,
+ * the base databases, sharing requests and approvals on the workflow kernel, and the exchange
+ * gateway that answers consumer systems exactly as approved (docs/sharing.md).
  */
 import type { Platform } from '../../platform/context.js';
+import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import { CatalogueService } from './catalogue.service.js';
+import { GatewayService } from './gateway.service.js';
 import { LoadService } from './loader.js';
+import { RequestService } from './requests.service.js';
 
 export { sharingRoutes } from './sharing.routes.js';
+export { exchangeRoutes } from './exchange.routes.js';
 export { migrations } from './migrations/index.js';
 export type { CatalogueService, ImportReport, ResourceVersion } from './catalogue.service.js';
 export type { DataItem, Resource, ResourceInput } from './catalogue.js';
 export type { LoadJob, LoadService } from './loader.js';
+export type { GatewayService } from './gateway.service.js';
+export type { RequestService, RequestView, ApprovalView } from './requests.service.js';
+export { REQUEST_WORKFLOW } from './requests.js';
 
 export interface Sharing {
   catalogue: CatalogueService;
   loads: LoadService;
+  requests: RequestService;
+  gateway: GatewayService;
   close(): Promise<void>;
 }
 
-export async function startSharing(p: Platform): Promise<Sharing> {
+export async function startSharing(p: Platform, engine: WorkflowEngine): Promise<Sharing> {
   const catalogue = new CatalogueService(p);
   await catalogue.seed();
   // A base database is kept by the provider its catalogue entry names (and the data authority).
@@ -27,5 +36,9 @@ export async function startSharing(p: Platform): Promise<Sharing> {
     const provider = await catalogue.providerOf(dataset);
     return provider !== null && catalogue.mayManage(principal, provider);
   });
-  return { catalogue, loads, close: async () => {} };
+  const requests = new RequestService(p, engine, catalogue);
+  await requests.start();
+  const gateway = new GatewayService(p, catalogue);
+  await gateway.start();
+  return { catalogue, loads, requests, gateway, close: async () => {} };
 }

@@ -107,6 +107,109 @@ export interface SharingCodeExceptionTable {
   granted_at: number;
 }
 
+/** 共享申请: what a consumer asked of a provider; its steps run on the workflow kernel. */
+export interface SharingRequestTable {
+  id: string;
+  resource_code: string;
+  resource_version: number;
+  dataset: string | null;
+  consumer: string;
+  provider: string;
+  system_name: string | null;
+  items: string; // JSON string[]
+  purpose: string;
+  legal_basis: string;
+  use_scope: string;
+  period_from: string;
+  period_to: string;
+  rate_per_minute: number;
+  quota_per_day: number;
+  state: string;
+  workflow_id: string | null;
+  approval_id: string | null;
+  decision: string | null; // JSON
+  overdue_at: number | null;
+  escalated_at: number | null;
+  applicant_id: string | null;
+  applicant_name: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+/** What a consumer may read of a resource: items in clear, period, rate and daily quota. */
+export interface SharingApprovalTable {
+  id: string;
+  request_id: string;
+  consumer: string;
+  provider: string;
+  resource_code: string;
+  dataset: string | null;
+  items: string; // JSON string[]
+  purpose: string;
+  valid_from: number;
+  valid_to: number;
+  rate_per_minute: number;
+  quota_per_day: number;
+  status: string;
+  granted_by: string | null;
+  granted_at: number;
+  revoked_by: string | null;
+  revoked_at: number | null;
+  revoke_reason: string | null;
+}
+
+/** A consumer department's system and its credential. */
+export interface SharingClientTable {
+  id: string;
+  consumer: string;
+  name: string;
+  secret_hash: string;
+  prefix: string;
+  created_by: string | null;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface SharingClientTokenTable {
+  hash: string;
+  client_id: string;
+  expires_at: number;
+  created_at: number;
+}
+
+/** One call through the exchange gateway. */
+export interface SharingCallTable {
+  seq: Generated<number>;
+  at: number;
+  day: string;
+  client_id: string | null;
+  consumer: string | null;
+  provider: string | null;
+  resource_code: string | null;
+  approval_id: string | null;
+  operation: string;
+  purpose: string | null;
+  outcome: string;
+  reason: string | null;
+  rows: number;
+  items_clear: string;
+  items_masked: string;
+}
+
+export interface SharingCallSubjectTable {
+  call_seq: number;
+  dataset: string;
+  subject_key: string;
+  at: number;
+}
+
+export interface SharingQuotaUseTable {
+  approval_id: string;
+  day: string;
+  used: number;
+}
+
 declare module '../../platform/storage/schema.js' {
   interface Database {
     sharing_resources: SharingResourceTable;
@@ -116,5 +219,12 @@ declare module '../../platform/storage/schema.js' {
     sharing_record_history: SharingRecordHistoryTable;
     sharing_load_jobs: SharingLoadJobTable;
     sharing_code_exceptions: SharingCodeExceptionTable;
+    sharing_requests: SharingRequestTable;
+    sharing_approvals: SharingApprovalTable;
+    sharing_clients: SharingClientTable;
+    sharing_client_tokens: SharingClientTokenTable;
+    sharing_calls: SharingCallTable;
+    sharing_call_subjects: SharingCallSubjectTable;
+    sharing_quota_use: SharingQuotaUseTable;
   }
 }

@@ -19,9 +19,11 @@ import { AppError, ERROR_CODES, OutOfScopeNotFound, type ErrorCode, type FieldEr
 
 /**
  * 'public': anyone (a token is read if sent); 'device': the route authenticates a device by its own
- * token (telemetry ingestion); otherwise a user or API key, optionally with a permission.
+ * token (telemetry ingestion); 'own': the route authenticates its caller by credentials of its own
+ * (the data-sharing gateway's consumer systems); otherwise a user or API key, optionally with a
+ * permission.
  */
-export type AuthRequirement = 'public' | 'device' | { permission?: Permission };
+export type AuthRequirement = 'public' | 'device' | 'own' | { permission?: Permission };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -97,11 +99,16 @@ export const PAGE_SECURITY_HEADERS: Readonly<Record<string, string>> = {
 /** Query parameters that carry secrets: never logged, never audited. */
 const SECRET_PARAMS = /^(access_token|refresh_token|token|ticket|password|secret|api_key|apikey|key|code|signature)$/i;
 
+/** A GB 11643 ID number anywhere in a URL (a path segment or a query value). */
+const ID_NUMBER_IN_URL = /(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])/g;
+
 /**
  * The URL with the values of secret query parameters replaced by `[redacted]` (RFC 6750 §5.3:
- * tokens in URLs end up in logs; these never do).
+ * tokens in URLs end up in logs; these never do), and citizen ID numbers masked as the gateway
+ * masks them (420303********2021): logs and audit records never hold one whole.
  */
-export function redactUrl(url: string): string {
+export function redactUrl(raw: string): string {
+  const url = raw.replace(ID_NUMBER_IN_URL, (_m, area: string, tail: string) => `${area}********${tail}`);
   const q = url.indexOf('?');
   if (q < 0) return url;
   const parts = url
@@ -226,7 +233,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     const m = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
     const principal = ticket !== undefined ? ((await opts.authenticateTicket?.(ticket)) ?? null) : m ? await opts.authenticate(m[1]!) : null;
     if (!principal) {
-      if (auth === 'public' || auth === 'device') return;
+      if (auth === 'public' || auth === 'device' || auth === 'own') return;
       throw new AppError('WD_ERR_AUTH_TOKEN_INVALID');
     }
     // A temporary password opens nothing but changing it.
@@ -250,7 +257,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     const auth = route.config?.auth;
     const tokenInQuery = route.config?.tokenInQuery === true;
     const passwordChange = route.config?.passwordChange === true;
-    if (auth !== undefined && auth !== 'device') {
+    if (auth !== undefined && auth !== 'device' && auth !== 'own') {
       const authHook = (req: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
         let header = req.headers.authorization;
         let ticket: string | undefined;
@@ -302,7 +309,17 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           ' Errors are RFC 9457 problem details with stable `code` values (WD_ERR_*). Authenticate with `POST /api/auth/login` and send `Authorization: Bearer <token>`; systems use API keys the same way.',
         license: { name: 'Apache-2.0', url: 'https://www.apache.org/licenses/LICENSE-2.0' },
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'Access token (wda_…) or API key (wdk_…)' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'Access token (wda_…) or API key (wdk_…)' },
+          gatewayKey: { type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A consumer system’s secret (wdg_…) at the data-sharing gateway' },
+          gatewayToken: {
+            type: 'oauth2',
+            description: 'OAuth 2 client credentials for the data-sharing gateway (token wdgt_…)',
+            flows: { clientCredentials: { tokenUrl: '/api/sharing/gateway/token', scopes: {} } },
+          },
+        },
+      },
       // Each group of routes says what it is for, in English and Chinese.
       tags: [
         { name: 'auth', description: "Logging in, tokens, one's own account and the names of codes · 登录、令牌、本人账号与代码名称" },
@@ -320,6 +337,11 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
         {
           name: 'sharing',
           description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
+        },
+        {
+          name: 'sharing-gateway',
+          description:
+            'The exchange gateway for consumer systems (their own credentials): lookups, queries, extracts and the change feed, answered as approved · 共享交换网关',
         },
         { name: 'health', description: 'Liveness and readiness of this process · 运行状态检查' },
         { name: 'files', description: 'Photos and other files people attach to their records · 附件与照片' },

@@ -44,6 +44,11 @@ export interface WorkflowDefinition {
   version: number;
   label: Label;
   initial: string;
+  /**
+   * The module whose own routes fire its transitions (they check who is a party to the instance):
+   * the generic transition route refuses them.
+   */
+  ownedBy?: string;
   states: Record<string, StateDef>;
   transitions: Record<string, TransitionDef>;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { PageQuery } from '../http/limits.js';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { AppError } from '../http/errors.js';
 import { ctxOf, principalOf } from '../http/http.js';
 import { json } from '../storage/db.js';
 import type { InstanceRow, StepRow, WorkflowEngine } from './engine.js';
@@ -135,7 +136,13 @@ export async function workflowRoutes(root: FastifyInstance, { engine }: { engine
       const ctx = ctxOf(req);
       const b = req.body;
       // An instance outside the caller's scope is not found, as an unknown one.
-      await engine.get(req.params.id, principalOf(req));
+      const inst = await engine.get(req.params.id, principalOf(req));
+      const def = await engine.definition(inst.definition_key, inst.definition_version);
+      if (def.ownedBy)
+        throw new AppError('WD_ERR_CONFLICT', {
+          zh: `此流程由${def.label.zh}的页面和接口办理`,
+          en: `${def.label.en} is handled through its own module (${def.ownedBy})`,
+        });
       const next = await engine.fire(req.params.id, b.transition, ctx, {
         ...(b.comment !== undefined ? { comment: b.comment } : {}),
         ...(b.attachments ? { attachments: b.attachments } : {}),

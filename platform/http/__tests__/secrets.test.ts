@@ -28,6 +28,13 @@ describe('tokens in URLs, logs and the audit', () => {
     assert.equal(redactUrl('/api/live?access%5Ftoken=wda_abc'), '/api/live?access%5Ftoken=[redacted]');
   });
 
+  test('redactUrl masks citizen ID numbers in paths and queries, and nothing else of the URL', () => {
+    assert.equal(redactUrl('/api/sharing/data-use?subject=420303198503112021'), '/api/sharing/data-use?subject=420303********2021');
+    assert.equal(redactUrl('/api/sharing/databases/population/records/42030319850311202X'), '/api/sharing/databases/population/records/420303********202X');
+    // A credit code, a longer number and an ordinary id stay as they are.
+    assert.equal(redactUrl('/api/x/91420300MA49000001?n=1234567890123456789'), '/api/x/91420300MA49000001?n=1234567890123456789');
+  });
+
   test('a token in the query string appears neither in the request log nor in the audit', async () => {
     const citizen = await t.login('citizen');
     const duty = await t.login('duty');
