@@ -20,6 +20,7 @@ import type { CatalogueService } from './catalogue.service.js';
 import { type DatasetSpec, RECORD_DATASETS } from './datasets.js';
 import { type AnswerPlan, answer, auditKey, planAnswer } from './gateway.js';
 import * as store from './gateway.store.js';
+import { CallWriter } from './call-writer.js';
 import * as records from './records.store.js';
 import type * as requests from './requests.store.js';
 
@@ -78,15 +79,22 @@ export class GatewayService {
   private readonly grants = new Map<string, Grant>(); // consumer|dataset
   private readonly credentials = new Map<string, { client: GatewayClient; until: number; expiresAt: number }>();
   private readonly windows = new Map<string, { minute: number; count: number }>(); // approval → calls this minute (this process)
+  private readonly writer: CallWriter;
 
   constructor(
     private readonly p: Platform,
     private readonly catalogue: CatalogueService,
-  ) {}
+  ) {
+    this.writer = new CallWriter(p.db);
+  }
 
   async start(): Promise<void> {
-    await this.p.bus.subscribe('sharing.approval_revoked', async (e) => this.forget(e.data.approvalId), { group: `sharing-gateway-${newId('g')}` });
-    await this.p.bus.subscribe('sharing.client_revoked', async () => this.credentials.clear(), { group: `sharing-clients-${newId('g')}` });
+    // Every process drops what it cached (broadcast), so a revocation holds at once everywhere.
+    await this.p.bus.subscribe('sharing.approval_revoked', async (e) => this.forget(e.data.approvalId), {
+      group: 'sharing-gateway-approvals',
+      broadcast: true,
+    });
+    await this.p.bus.subscribe('sharing.client_revoked', async () => this.credentials.clear(), { group: 'sharing-gateway-clients', broadcast: true });
   }
 
   /** Drops what this process cached of an approval (its revocation takes effect at once). */
@@ -291,8 +299,8 @@ export class GatewayService {
     g: Grant | null,
     fields: string[] = [],
   ): Promise<never> {
-    await transaction(this.p.db, async (trx) => {
-      await store.insertCall(trx, {
+    await this.writer.write({
+      call: {
         at: now,
         day,
         client_id: caller.client.id,
@@ -307,8 +315,11 @@ export class GatewayService {
         rows: 0,
         items_clear: '[]',
         items_masked: '[]',
-      });
-      await appendAudit(trx, {
+      },
+      dataset,
+      subjects: [],
+      quota: null,
+      audit: {
         at: now,
         actorId: caller.client.id,
         actorName: caller.client.name,
@@ -319,18 +330,15 @@ export class GatewayService {
         ip: caller.ip,
         requestId: caller.requestId,
         details: { consumer: caller.client.consumer, operation: op, reason: why, approval: g?.approvalId ?? null, fields },
-      });
+      },
     });
-    const words = REFUSALS[why];
-    const detail = fields.length ? { zh: `${words.zh}：${fields.join('、')}`, en: `${words.en}: ${fields.join(', ')}` } : words;
-    if (why === 'quota' || why === 'rate')
-      throw new AppError('WD_ERR_RATE_LIMITED', detail, { reason: why, ...(why === 'rate' ? { retryAfter: 60 - Math.floor((now / 1000) % 60) } : {}) });
-    throw new AppError('WD_ERR_FORBIDDEN', detail, { reason: why });
+    throw refusal(why, fields, now);
   }
 
   /**
-   * Records an answered call in one transaction: the day's quota (refused, and nothing kept, when
-   * it would pass it), the call, whose records it returned, and the audit entry.
+   * Records an answered call (group-committed with others in flight): the day's quota (refused,
+   * and recorded so, when the call would pass it), the call, whose records it returned, and the
+   * audit entry. Nothing is answered before it is on record.
    */
   private async record(
     caller: Caller,
@@ -342,16 +350,10 @@ export class GatewayService {
     asked: Record<string, unknown>,
   ): Promise<number> {
     const { g, plan, now, day } = ctx;
-    let used = 0;
-    let over = false;
     const keyKind = g.spec.fields.find((f) => f.key === g.spec.keyField)!.kind;
-    await transaction(this.p.db, async (trx) => {
-      used = cost > 0 ? await store.addQuotaUse(trx, g.approvalId, day, cost) : await store.quotaUsed(trx, g.approvalId, day);
-      if (used > g.quota) {
-        over = true;
-        throw new QuotaExceeded();
-      }
-      const seq = await store.insertCall(trx, {
+    const purpose = caller.purpose ?? g.purpose;
+    const w = await this.writer.write({
+      call: {
         at: now,
         day,
         client_id: caller.client.id,
@@ -360,15 +362,17 @@ export class GatewayService {
         resource_code: g.resource.code,
         approval_id: g.approvalId,
         operation: op,
-        purpose: caller.purpose ?? g.purpose,
+        purpose,
         outcome: 'ok',
         reason: null,
         rows: subjects.length,
         items_clear: JSON.stringify(plan.clear),
         items_masked: JSON.stringify(plan.masked.map((m) => m.key)),
-      });
-      if (subjects.length) await store.insertSubjects(trx, seq, dataset, subjects, now);
-      await appendAudit(trx, {
+      },
+      dataset,
+      subjects,
+      quota: { approvalId: g.approvalId, day, cost, limit: g.quota },
+      audit: {
         at: now,
         actorId: caller.client.id,
         actorName: caller.client.name,
@@ -379,7 +383,7 @@ export class GatewayService {
         requestId: caller.requestId,
         details: {
           consumer: caller.client.consumer,
-          purpose: caller.purpose ?? g.purpose,
+          purpose,
           resource: g.resource.code,
           approval: g.approvalId,
           operation: op,
@@ -389,15 +393,10 @@ export class GatewayService {
           itemsClear: plan.clear,
           itemsMasked: plan.masked.map((m) => m.key),
         },
-      });
-    }).catch((err: unknown) => {
-      if (!(err instanceof QuotaExceeded)) throw err;
+      },
     });
-    if (over) {
-      const remaining = Math.max(0, g.quota - (used - cost));
-      return this.refuse(caller, dataset, op, now, day, 'quota', g, [String(remaining)]);
-    }
-    return used;
+    if (!w.ok) throw refusal('quota', [String(Math.max(0, g.quota - w.used))], now);
+    return w.used;
   }
 
   private values(spec: DatasetSpec, row: records.RecordRow): Record<string, unknown> {
@@ -632,7 +631,13 @@ export class GatewayService {
   }
 }
 
-class QuotaExceeded extends Error {}
+function refusal(why: Refusal, fields: string[], now: number): AppError {
+  const words = REFUSALS[why];
+  const detail = fields.length ? { zh: `${words.zh}：${fields.join('、')}`, en: `${words.en}: ${fields.join(', ')}` } : words;
+  if (why === 'quota' || why === 'rate')
+    return new AppError('WD_ERR_RATE_LIMITED', detail, { reason: why, ...(why === 'rate' ? { retryAfter: 60 - Math.floor((now / 1000) % 60) } : {}) });
+  return new AppError('WD_ERR_FORBIDDEN', detail, { reason: why });
+}
 
 declare module '../../platform/bus/bus.js' {
   interface EventMap {

@@ -415,6 +415,46 @@ for (const d of await dialects()) {
       }
     });
 
+    test('calls in flight together are recorded together, and together they never pass the quota', async () => {
+      const r = await apply(cgw, {
+        resource: POPULATION,
+        items: ['name'],
+        legalBasis: '《城市市容和环境卫生管理条例》',
+        purpose: '门前三包责任人核验',
+        quotaPerDay: 5,
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.equal((await act(zsj, r.body.id, 'pass_compliance')).status, 200);
+      assert.equal((await act(gaj, r.body.id, 'approve')).body.state, 'approved');
+      const c = await t.call('POST', '/api/sharing/clients', cgw, { name: '城管案件系统' });
+      const answers = await Promise.all(
+        Array.from({ length: 8 }, (_, i) =>
+          t.inject({
+            method: 'POST',
+            url: '/api/sharing/gateway/population/lookup',
+            headers: { 'x-api-key': c.body.secret, 'content-type': 'application/json' },
+            payload: JSON.stringify({ keys: [PEOPLE[i % 5]!.idNumber] }),
+          }),
+        ),
+      );
+      const codes = answers.map((a) => a.statusCode).sort();
+      assert.deepEqual(codes, [200, 200, 200, 200, 200, 429, 429, 429]);
+      const calls = await t.storage.db.selectFrom('sharing_calls').select(['outcome', 'reason']).where('client_id', '=', c.body.client.id).execute();
+      assert.deepEqual(calls.map((x) => `${x.outcome}:${x.reason ?? ''}`).sort(), [
+        'ok:',
+        'ok:',
+        'ok:',
+        'ok:',
+        'ok:',
+        'refused:quota',
+        'refused:quota',
+        'refused:quota',
+      ]);
+      // The audit chain holds, entries appended in groups included.
+      const v = await t.call('GET', '/api/audit/verify', admin);
+      assert.equal(v.body.ok, true, JSON.stringify(v.body));
+    });
+
     test('a department not party to an approval or a system finds it unknown', async () => {
       assert.equal((await t.call('POST', `/api/sharing/approvals/${approvalId}/revoke`, cgw, { reason: 'x' })).status, 404);
       assert.equal((await t.call('DELETE', `/api/sharing/clients/${clientId}`, cgw)).status, 404);

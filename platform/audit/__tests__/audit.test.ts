@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { dialects } from '../../../test/helpers.js';
-import { appendAudit, queryAudit, verifyAuditChain } from '../audit.js';
+import { appendAudit, appendAuditMany, queryAudit, verifyAuditChain } from '../audit.js';
 
 for (const d of await dialects()) {
   describe(`audit log on ${d.name}`, async () => {
@@ -61,6 +61,25 @@ for (const d of await dialects()) {
       await s.db.deleteFrom('audit_log').where('seq', '=', 50).execute();
       v = await verifyAuditChain(s.db);
       assert.ok(v.problems.some((p) => /tail deleted/.test(p.reason)));
+    });
+  });
+  describe(`grouped audit appends on ${d.name}`, async () => {
+    const s = await d.open();
+    after(() => s.close());
+    it('appends a group in one transaction, chained in order, between single appends', async () => {
+      const head = (await s.db.selectFrom('audit_head').select('seq').executeTakeFirstOrThrow()).seq;
+      const rows = await appendAuditMany(
+        s.db,
+        Array.from({ length: 600 }, (_, i) => ({ action: 'sharing.gateway_call', details: { i } })),
+      );
+      assert.deepEqual(
+        rows.slice(0, 2).map((r) => r.seq),
+        [head + 1, head + 2],
+      );
+      await appendAudit(s.db, { action: 'data.read' });
+      const v = await verifyAuditChain(s.db, 250);
+      assert.deepEqual(v, { ok: true, checked: head + 601, problems: [] });
+      assert.deepEqual(await appendAuditMany(s.db, []), []);
     });
   });
 }
