@@ -64,7 +64,7 @@ export class CallWriter {
         const batch = this.queue.splice(0, MAX_BATCH);
         try {
           const out = await transaction(this.db, (trx) => this.flush(trx, batch));
-          batch.forEach((p, i) => p.resolve(out[i]!));
+          for (const [i, p] of batch.entries()) p.resolve(out[i]!);
         } catch (e) {
           for (const p of batch) p.reject(e);
         }
