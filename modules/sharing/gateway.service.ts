@@ -17,7 +17,7 @@ import { newId, newSecret } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
 import type { DataItem, Resource } from './catalogue.js';
 import type { CatalogueService } from './catalogue.service.js';
-import { type DatasetSpec, RECORD_DATASETS } from './datasets.js';
+import { type DatasetSpec, RECORD_DATASETS, normaliseKey } from './datasets.js';
 import { type AnswerPlan, answer, auditKey, planAnswer } from './gateway.js';
 import * as store from './gateway.store.js';
 import { CallWriter } from './call-writer.js';
@@ -418,7 +418,7 @@ export class GatewayService {
   async lookup(caller: Caller, dataset: string, keys: string[], items?: string[]): Promise<Answered & { notFound: string[] }> {
     const spec = this.spec(dataset);
     const begun = await this.begin(caller, dataset, 'lookup', items, []);
-    const wanted = [...new Set(keys.map((k) => k.trim().toUpperCase()))];
+    const wanted = [...new Set(keys.map((k) => normaliseKey(spec, k)))];
     const found = await records.existing(this.p.db, spec, wanted);
     const hits = wanted.filter((k) => found.has(k));
     const used = await this.record(caller, dataset, 'lookup', begun, wanted.length, hits, { asked: wanted.length });

@@ -14,7 +14,7 @@ import type { Text } from '../../platform/i18n/index.js';
 import { checkCreditCode } from '../../platform/identifiers/index.js';
 import { newId } from '../../platform/ids.js';
 import { json, transaction } from '../../platform/storage/db.js';
-import { type DatasetSpec, RECORD_DATASETS } from './datasets.js';
+import { type DatasetSpec, RECORD_DATASETS, normaliseKey } from './datasets.js';
 import { type CheckContext, checkRow } from './records.js';
 import * as store from './records.store.js';
 
@@ -178,6 +178,7 @@ export class LoadService {
     await store.insertJob(this.p.db, toRow(job));
     const check: CheckContext = {
       districts: new Set(this.p.profile.districts.map((d) => d.adcode)),
+      bbox: this.p.profile.bbox,
       exceptions: await store.exceptionCodes(this.p.db),
       now: new Date(this.p.now()),
     };
@@ -326,7 +327,7 @@ export class LoadService {
   async record(dataset: string, key: string, principal: Principal | null) {
     const spec = specOf(dataset);
     await this.assertMayKeep(principal, dataset);
-    const row = await store.getRecord(this.p.db, spec, key.toUpperCase());
+    const row = await store.getRecord(this.p.db, spec, normaliseKey(spec, key));
     if (!row) throw notFound({ zh: '记录', en: 'Record' }, key);
     const values = Object.fromEntries(spec.fields.map((f) => [f.key, row[f.column] ?? null]));
     const changes = (await store.history(this.p.db, dataset, row[store.keyColumn(spec)] as string)).map((h) => ({

@@ -23,6 +23,8 @@ export interface CheckContext {
   /** Credit codes whose only fault is their check character, accepted by an audited exception. */
   exceptions: ReadonlySet<string>;
   now: Date;
+  /** The city's bounds [west, south, east, north], for coordinates. */
+  bbox?: readonly [number, number, number, number] | null;
 }
 
 const PHONE = /^(\+86[ -]?)?(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/;
@@ -60,6 +62,37 @@ function checkField(
           : r.reason,
       };
     }
+    case 'holder': {
+      const id = checkIdNumber(text, ctx.now);
+      if (id.ok) return { value: id.normalised };
+      const code = checkCreditCode(text);
+      if (code.ok) return { value: code.normalised };
+      return {
+        problem: {
+          zh: `${f.name.zh}「${text}」既不是有效的身份证号，也不是有效的统一社会信用代码`,
+          en: `${f.name.en} "${text}" is neither a valid ID number nor a valid credit code`,
+        },
+      };
+    }
+    case 'period':
+      return /^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$/.test(text)
+        ? { value: text }
+        : {
+            problem: {
+              zh: `${f.name.zh}「${text}」应为年（2025）、季度（2025-Q3）或月份（2025-09）`,
+              en: `${f.name.en} "${text}" is a year (2025), a quarter (2025-Q3) or a month (2025-09)`,
+            },
+          };
+    case 'lon':
+    case 'lat': {
+      const n = Number(text);
+      const b = ctx.bbox;
+      const [lo, hi] = f.kind === 'lon' ? [b?.[0] ?? -180, b?.[2] ?? 180] : [b?.[1] ?? -90, b?.[3] ?? 90];
+      if (!Number.isFinite(n)) return { problem: { zh: `${f.name.zh}「${text}」不是数字`, en: `${f.name.en} "${text}" is not a number` } };
+      return n >= lo && n <= hi
+        ? { value: n }
+        : { problem: { zh: `${f.name.zh} ${text} 不在本市范围内（${lo}–${hi}）`, en: `${f.name.en} ${text} lies outside the city (${lo}–${hi})` } };
+    }
     case 'area_code':
       return isAreaCode(text) ? { value: text } : { problem: { zh: `${f.name.zh} ${text} 不是有效的行政区划代码`, en: `${text} is not a division code` } };
     case 'district':
@@ -71,7 +104,8 @@ function checkField(
       if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3])))
         return { problem: { zh: `${f.name.zh}「${text}」不是有效日期（年-月-日）`, en: `${f.name.en} "${text}" is not a real date (YYYY-MM-DD)` } };
       const iso = `${m[1]}-${m[2]}-${m[3]}`;
-      if (Date.parse(`${iso}T00:00:00Z`) > ctx.now.getTime()) return { problem: { zh: `${f.name.zh}晚于今天`, en: `${f.name.en} is in the future` } };
+      if (!f.future && Date.parse(`${iso}T00:00:00Z`) > ctx.now.getTime())
+        return { problem: { zh: `${f.name.zh}晚于今天`, en: `${f.name.en} is in the future` } };
       return { value: iso };
     }
     case 'enum':
@@ -82,7 +116,8 @@ function checkField(
           };
     case 'number': {
       const n = Number(text);
-      return Number.isFinite(n) ? { value: n } : { problem: { zh: `${f.name.zh}「${text}」不是数字`, en: `${f.name.en} "${text}" is not a number` } };
+      if (!Number.isFinite(n)) return { problem: { zh: `${f.name.zh}「${text}」不是数字`, en: `${f.name.en} "${text}" is not a number` } };
+      return f.min !== undefined && n < f.min ? { problem: { zh: `${f.name.zh}不能小于 ${f.min}`, en: `${f.name.en} is less than ${f.min}` } } : { value: n };
     }
     case 'phone':
       return PHONE.test(text)
@@ -101,9 +136,16 @@ export function checkRow(spec: DatasetSpec, raw: Record<string, unknown>, ctx: C
   const problems: RowProblem[] = [];
   const flags: { exception: boolean; id?: { birthDate: string; gender: 'male' | 'female' } } = { exception: false };
   for (const f of spec.fields) {
+    if (f.kind === 'derived') continue;
     const r = checkField(f, raw[f.key], ctx, flags);
     if ('problem' in r) problems.push({ field: f.key, detail: r.problem });
     else values[f.column] = r.value;
+  }
+  // A key made of other fields (a statistic's indicator, area and period).
+  for (const f of spec.fields) {
+    if (f.kind !== 'derived') continue;
+    const parts = (f.from ?? []).map((k) => values[spec.fields.find((x) => x.key === k)!.column]);
+    if (parts.every((v) => v !== null && v !== undefined)) values[f.column] = parts.join('|');
   }
   const keyColumn = spec.fields.find((f) => f.key === spec.keyField)!.column;
   const key = typeof values[keyColumn] === 'string' ? (values[keyColumn] as string) : null;

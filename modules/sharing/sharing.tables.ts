@@ -107,6 +107,65 @@ export interface SharingCodeExceptionTable {
   granted_at: number;
 }
 
+/** 自然资源与空间地理基础库. */
+export interface SharingAddressTable extends Kept {
+  address_code: string;
+  district: string;
+  street: string;
+  full_address: string;
+  lon: number;
+  lat: number;
+  grid_code: string | null;
+}
+
+/** 电子证照基础库. */
+export interface SharingLicenceTable extends Kept {
+  licence_number: string;
+  licence_type: string;
+  holder_name: string;
+  holder_id: string;
+  issuer: string;
+  issued_on: string;
+  expires_on: string | null;
+  status: string;
+  signature: string | null;
+}
+
+/** 社会信用基础库. */
+export interface SharingCreditRecordTable extends Kept {
+  decision_number: string;
+  subject_code: string;
+  subject_name: string;
+  rating: string | null;
+  list_kind: string | null;
+  record_kind: string;
+  decided_on: string;
+  authority: string;
+}
+
+/** 公共资源交易基础库. */
+export interface SharingTradingProjectTable extends Kept {
+  project_code: string;
+  project_name: string;
+  category: string;
+  tenderer: string;
+  winner: string | null;
+  winner_code: string | null;
+  amount: number | null;
+  awarded_on: string | null;
+}
+
+/** 宏观经济基础库. */
+export interface SharingMacroIndicatorTable extends Kept {
+  record_key: string;
+  indicator_code: string;
+  indicator_name: string;
+  area: string;
+  period: string;
+  value: number;
+  unit: string;
+}
+
 /** 共享申请: what a consumer asked of a provider; its steps run on the workflow kernel. */
 export interface SharingRequestTable {
   id: string;
@@ -219,6 +278,11 @@ declare module '../../platform/storage/schema.js' {
     sharing_record_history: SharingRecordHistoryTable;
     sharing_load_jobs: SharingLoadJobTable;
     sharing_code_exceptions: SharingCodeExceptionTable;
+    sharing_addresses: SharingAddressTable;
+    sharing_licences: SharingLicenceTable;
+    sharing_credit_records: SharingCreditRecordTable;
+    sharing_trading_projects: SharingTradingProjectTable;
+    sharing_macro_indicators: SharingMacroIndicatorTable;
     sharing_requests: SharingRequestTable;
     sharing_approvals: SharingApprovalTable;
     sharing_clients: SharingClientTable;
