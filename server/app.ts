@@ -259,7 +259,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
 
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
-    const sharing = await startSharing(platform, engine!);
+    const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.
     const api = { prefix: '/api' };

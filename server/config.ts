@@ -67,6 +67,11 @@ const positiveInt = (max = Number.MAX_SAFE_INTEGER): Parser<number> => ({
   },
 });
 
+const countUpTo = (max: number): Parser<number> => ({
+  accepts: `a whole number from 0 to ${max}`,
+  parse: (raw) => (/^\d+$/.test(raw) && Number(raw) <= max ? Number(raw) : undefined),
+});
+
 const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
 /** Durations such as `900`, `900s`, `15m`, `12h`, `7d`; parsed to seconds. */
 const duration: Parser<number> = {
@@ -249,6 +254,13 @@ export const SETTINGS = {
   }),
   cityProfile: setting({ env: 'CITY_PROFILE', description: 'City profile: a name under profiles/ or a directory path', default: 'shiyan', parser: str }),
   demoAccounts: setting({ env: 'DEMO_ACCOUNTS', description: 'Create the demo accounts for each role on first start', default: '1', parser: bool }),
+  sharingDemoPeople: setting({
+    env: 'SHARING_DEMO_PEOPLE',
+    description:
+      'Synthetic residents to generate on first start for the base databases (with a fifth as many organisations, their licences, credit records, trading projects, addresses and indicators, all marked synthetic); 0 for none',
+    default: '100000',
+    parser: countUpTo(5_000_000),
+  }),
   logLevel: setting({
     env: 'LOG_LEVEL',
     description: 'Log level of the JSON logs',

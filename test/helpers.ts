@@ -92,7 +92,10 @@ export async function dialects(): Promise<DialectFixture[]> {
 }
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
-  return loadConfig({ LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0', MQTT_PORT: '0', HOST: '127.0.0.1' }, overrides);
+  return loadConfig(
+    { LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0', MQTT_PORT: '0', HOST: '127.0.0.1', SHARING_DEMO_PEOPLE: '0' },
+    overrides,
+  );
 }
 
 export interface TestApp<B extends EventBus = MemoryBus> extends Wudang {
@@ -248,7 +251,16 @@ export async function spawnPlatform(env: Record<string, string>): Promise<Spawne
   const port = await freePort();
   const mqttPort = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', 'start'], {
-    env: { ...process.env, SIMULATE: '0', LOG_LEVEL: 'warn', ...env, PORT: String(port), MQTT_PORT: String(mqttPort), HOST: '127.0.0.1' },
+    env: {
+      ...process.env,
+      SIMULATE: '0',
+      LOG_LEVEL: 'warn',
+      SHARING_DEMO_PEOPLE: '0',
+      ...env,
+      PORT: String(port),
+      MQTT_PORT: String(mqttPort),
+      HOST: '127.0.0.1',
+    },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';

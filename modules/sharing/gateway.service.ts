@@ -24,6 +24,9 @@ import { CallWriter } from './call-writer.js';
 import * as records from './records.store.js';
 import type * as requests from './requests.store.js';
 
+/** Marks a generated record among its values (never an item: answered as `synthetic: true`). */
+const SYNTHETIC = Symbol('synthetic');
+
 /** How long an OAuth 2 access token lives (seconds). */
 export const TOKEN_TTL_S = 3600;
 /** How long a resolved credential or approval is kept in memory (a revocation drops it at once). */
@@ -399,15 +402,17 @@ export class GatewayService {
     return w.used;
   }
 
-  private values(spec: DatasetSpec, row: records.RecordRow): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+  private values(spec: DatasetSpec, row: records.RecordRow): Record<string | symbol, unknown> {
+    const out: Record<string | symbol, unknown> = {};
     for (const f of spec.fields) out[f.key] = row[f.column] ?? null;
+    if (Number(row.synthetic) === 1) out[SYNTHETIC] = true;
     return out;
   }
 
-  private answered(g: Grant, plan: AnswerPlan, rows: Record<string, unknown>[], used: number): Answered {
+  private answered(g: Grant, plan: AnswerPlan, rows: Record<string | symbol, unknown>[], used: number): Answered {
     return {
-      records: rows.map((v) => answer(v, plan)),
+      // Generated demo records say so in every answer (合成数据).
+      records: rows.map((v) => (v[SYNTHETIC] ? { ...answer(v, plan), synthetic: true } : answer(v, plan))),
       items: { clear: plan.clear, masked: plan.masked.map((m) => m.key) },
       approval: g.approvalId,
       quota: { used, limit: g.quota },
@@ -474,7 +479,11 @@ export class GatewayService {
       rows.map((r) => this.values(spec, r)),
       used,
     );
-    return { ...out, columns: [...out.items.clear, ...out.items.masked], next: rows.length === limit ? (keys[keys.length - 1] ?? null) : null };
+    return {
+      ...out,
+      columns: [...out.items.clear, ...out.items.masked, ...(out.records.some((r) => r.synthetic) ? ['synthetic'] : [])],
+      next: rows.length === limit ? (keys[keys.length - 1] ?? null) : null,
+    };
   }
 
   /**

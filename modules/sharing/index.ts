@@ -9,6 +9,7 @@ import { CatalogueService } from './catalogue.service.js';
 import { GatewayService } from './gateway.service.js';
 import { LoadService } from './loader.js';
 import { RequestService } from './requests.service.js';
+import { seedDemoData } from './demo.js';
 
 export { sharingRoutes } from './sharing.routes.js';
 export { exchangeRoutes } from './exchange.routes.js';
@@ -25,10 +26,17 @@ export interface Sharing {
   loads: LoadService;
   requests: RequestService;
   gateway: GatewayService;
+  /** The synthetic demo records being made on first start (resolves at once when none are). */
+  demo: Promise<Record<string, number> | null>;
   close(): Promise<void>;
 }
 
-export async function startSharing(p: Platform, engine: WorkflowEngine): Promise<Sharing> {
+export interface SharingOptions {
+  /** Synthetic residents to generate on first start (0: none). */
+  demoPeople: number;
+}
+
+export async function startSharing(p: Platform, engine: WorkflowEngine, opts: SharingOptions = { demoPeople: 0 }): Promise<Sharing> {
   const catalogue = new CatalogueService(p);
   await catalogue.seed();
   // A base database is kept by the provider its catalogue entry names (and the data authority).
@@ -40,5 +48,19 @@ export async function startSharing(p: Platform, engine: WorkflowEngine): Promise
   await requests.start();
   const gateway = new GatewayService(p, catalogue);
   await gateway.start();
-  return { catalogue, loads, requests, gateway, close: async () => {} };
+  // Made in the background: the platform answers meanwhile, and the load jobs show the progress.
+  const demo = seedDemoData(p, loads, { people: opts.demoPeople }).catch((err: unknown) => {
+    p.log.error({ err }, 'synthetic base-database records could not be made');
+    return null;
+  });
+  return {
+    catalogue,
+    loads,
+    requests,
+    gateway,
+    demo,
+    close: async () => {
+      await demo;
+    },
+  };
 }
