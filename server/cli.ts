@@ -5,6 +5,7 @@ import { generatePassword } from '../platform/auth/password.js';
 import { type Db, openStorage } from '../platform/storage/db.js';
 import { getUserByUsername, setPassword, unlockUser } from '../modules/identity/index.js';
 import { registerDeviceCommands } from '../modules/sensing/cli.js';
+import { registerSharingCommands } from '../modules/sharing/cli.js';
 import { provisionSimulated } from '../modules/sensing/sensing.service.js';
 import { startSimulator, tokenFile } from '../simulator/shiyan.js';
 import { VERSION, buildApp } from './app.js';
@@ -176,6 +177,14 @@ admin
   );
 
 registerDeviceCommands(program, () => `http://127.0.0.1:${process.env.PORT ?? '8080'}`);
+registerSharingCommands(program, {
+  async open() {
+    const c = config();
+    const s = storageFor(c);
+    await migrateAll(s.db);
+    return { db: s.db, profile: loadProfile(c.cityProfile), close: () => s.close() };
+  },
+});
 
 const audit = program.command('audit').description('The audit log');
 audit

@@ -6,6 +6,7 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
+import { Progress } from '../../platform/cli/progress.js';
 import { parseCsvRows } from '../../platform/csv.js';
 
 interface RowResult {
@@ -69,32 +70,6 @@ export function chunksOf(file: string, text: string, size: number): Chunk[] {
     });
   }
   return chunks;
-}
-
-/** A one-line progress bar on a terminal; plain progress lines otherwise (logs, CI). */
-export class Progress {
-  private lastDecile = -1;
-  constructor(
-    private readonly total: number,
-    private readonly stream: NodeJS.WriteStream = process.stderr,
-    private readonly started = Date.now(),
-  ) {}
-
-  update(done: number, created: number, failed: number): void {
-    const pct = this.total === 0 ? 100 : Math.floor((done / this.total) * 100);
-    const secs = Math.max(0.001, (Date.now() - this.started) / 1000);
-    const stats = `${done}/${this.total} ${String(pct).padStart(3)}% · ${created} created · ${failed} failed · ${Math.round(done / secs)} rows/s`;
-    if (this.stream.isTTY) {
-      const width = 30;
-      const filled = Math.round((pct / 100) * width);
-      this.stream.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${stats}`);
-      if (done >= this.total) this.stream.write('\n');
-    } else if (Math.floor(pct / 10) > this.lastDecile) {
-      // Not a terminal (a log, CI): one line per 10 %.
-      this.lastDecile = Math.floor(pct / 10);
-      this.stream.write(`progress ${stats}\n`);
-    }
-  }
 }
 
 async function login(url: string, user: string): Promise<string> {
