@@ -54,7 +54,7 @@ export function registerSharingCommands(program: Command, host: CliHost): void {
 async function runLoad(s: { db: Db; profile: CityProfile }, dataset: string, file: string, o: { as: string; synthetic?: boolean }): Promise<number> {
   const spec = specOf(dataset);
   const user = await getUserByUsername(s.db, o.as);
-  if (!user || user.status !== 'active') throw new Error(`no active user named ${o.as}`);
+  if (user?.status !== 'active') throw new Error(`no active user named ${o.as}`);
   const principal: Principal = await principalFor({ db: s.db }, user);
   const p = { db: s.db, profile: s.profile, now: Date.now, log: quiet } as unknown as Platform;
   const catalogue = new CatalogueService(p);

@@ -81,7 +81,10 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
   const totalShare = districts.reduce((a, d) => a + d.share, 0);
   const districtOf = () => {
     let x = rnd() * totalShare;
-    for (const d of districts) if ((x -= d.share) <= 0) return d;
+    for (const d of districts) {
+      x -= d.share;
+      if (x <= 0) return d;
+    }
     return districts[districts.length - 1]!;
   };
   const cal = await p.calendar.get();
