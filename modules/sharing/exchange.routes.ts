@@ -121,7 +121,7 @@ export async function exchangeRoutes(
     async (req) => {
       const principal = principalOf(req);
       const r = await requests.get(req.params.id, principal);
-      return { ...r, timeline: await requests.timeline(req.params.id, principal) };
+      return { ...r, approval: await requests.approvalOf(r), timeline: await requests.timeline(req.params.id, principal) };
     },
   );
 

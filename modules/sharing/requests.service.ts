@@ -209,7 +209,7 @@ export class RequestService {
       overdue_at: null,
       escalated_at: null,
       applicant_id: principal.id,
-      applicant_name: principal.name,
+      applicant_name: principal.displayName ?? principal.name,
       created_at: now,
       updated_at: now,
     };
@@ -296,7 +296,7 @@ export class RequestService {
           const decision: Decision = {
             action,
             by: principal.id,
-            byName: principal.name,
+            byName: principal.displayName ?? principal.name,
             department: principal.department,
             comment: input.comment?.trim() || null,
             at: now,
@@ -437,6 +437,13 @@ export class RequestService {
   async get(id: string, principal: Principal): Promise<RequestView> {
     const r = await this.visible(id, principal);
     return this.view(r, principal);
+  }
+
+  /** The approval a request ended in, if any. */
+  async approvalOf(r: RequestView): Promise<ApprovalView | null> {
+    if (!r.approvalId) return null;
+    const a = await store.getApproval(this.p.db, r.approvalId);
+    return a ? approvalView(a, this.p.now()) : null;
   }
 
   async timeline(id: string, principal: Principal) {

@@ -24,6 +24,9 @@ import { MatrixPage } from './pages/Matrix';
 import { OverviewPage } from './pages/Overview';
 import { RolesPage } from './pages/Roles';
 import { CataloguePage } from './pages/sharing/Catalogue';
+import { DatabasesPage } from './pages/sharing/Databases';
+import { ExchangePage } from './pages/sharing/Exchange';
+import { RequestsPage } from './pages/sharing/Requests';
 import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
 import { AlertsPage } from './pages/warning/Alerts';
@@ -103,6 +106,9 @@ const NAV: NavItem[] = [
   },
   { path: 'device-types', label: 'nav.deviceTypes', permission: 'devices.read', element: () => <DeviceTypesPage /> },
   { path: 'catalogue', label: 'nav.catalogue', permission: 'sharing.read', element: (u) => <CataloguePage user={u} /> },
+  { path: 'sharing-requests', label: 'nav.requests', permission: 'sharing.read', element: (u) => <RequestsPage user={u} /> },
+  { path: 'databases', label: 'nav.databases', permission: 'sharing.read', element: (u) => <DatabasesPage user={u} /> },
+  { path: 'gateway', label: 'nav.gateway', permission: 'sharing.read', element: (u) => <ExchangePage user={u} /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },
