@@ -140,7 +140,7 @@ describe('the data catalogue in Chromium', () => {
     await wjw.getByRole('menuitem', { name: '共享交换网关' }).click();
     await wjw.getByTestId('client-name').fill('家庭医生签约系统');
     await wjw.getByTestId('client-create').click();
-    const secret = (await wjw.getByTestId('client-secret').innerText()).trim();
+    const secret = ((await wjw.getByTestId('client-secret').textContent()) ?? '').trim();
     assert.match(secret, /^wdg_/);
     const read = await app.inject({
       method: 'POST',

@@ -31,6 +31,8 @@ export const ALLOWED_LATIN = [
   'NGSI-LD',
   'SenML',
   'OpenAPI',
+  'OAuth',
+  'NDJSON',
   'Open311',
   'GB',
   'HJ',

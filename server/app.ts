@@ -258,8 +258,11 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       theSensing.live,
     );
 
-    const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, { timers: opts.scheduler !== false });
     const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
+    const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
+      timers: opts.scheduler !== false,
+      sharing: sharing.figures,
+    });
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.
     const api = { prefix: '/api' };

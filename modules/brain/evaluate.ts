@@ -7,6 +7,7 @@
 import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
 import type { AlertFigures } from '../warning/index.js';
+import type { SharingFigures } from '../sharing/index.js';
 import { deviceRefs, statusByOwner, type TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
 import { type IndicatorDefinition, type IndicatorSource, statusOf } from './indicators.js';
@@ -76,6 +77,7 @@ export class IndicatorEvaluator {
     private readonly telemetry: TelemetryStore,
     private readonly incidents?: IncidentService,
     private readonly alertFigures?: AlertFigures,
+    private readonly sharing?: Pick<SharingFigures, 'figure'>,
   ) {}
 
   async evaluate(defs: Def[]): Promise<IndicatorValue[]> {
@@ -89,6 +91,7 @@ export class IndicatorEvaluator {
       if (s.kind === 'devices') out.set(d.id, await this.devices(d, s, at));
       else if (s.kind === 'alerts') out.set(d.id, await this.alerts(d, s, at));
       else if (s.kind === 'incidents') out.set(d.id, await this.incidentsOf(d, s, at));
+      else if (s.kind === 'sharing') out.set(d.id, await this.sharingOf(d, s, at));
     }
     return defs.map((d) => out.get(d.id)!);
   }
@@ -170,6 +173,12 @@ export class IndicatorEvaluator {
       per.set(k, (per.get(k) ?? 0) + 1);
     }
     return finish(def, at, rows.length, def.breakdown ? per : null, rows.length);
+  }
+
+  private async sharingOf(def: Def, s: Extract<IndicatorSource, { kind: 'sharing' }>, at: number): Promise<IndicatorValue> {
+    if (!this.sharing) return finish(def, at, null, null, 0);
+    const f = await this.sharing.figure(s.measure, at);
+    return finish(def, at, f.value, def.breakdown === 'department' ? f.byDepartment : null, f.basis);
   }
 
   private async incidentsOf(def: Def, s: Extract<IndicatorSource, { kind: 'incidents' }>, at: number): Promise<IndicatorValue> {

@@ -1,6 +1,6 @@
 /**
  * The city brain's operations figures (城市运行监测): indicators as data over the sensing hub,
- * early warning and emergency command, evaluated on demand and kept every five minutes for
+ * early warning, emergency command and the data sharing centre, evaluated on demand and kept every five minutes for
  * trends and replay (docs/brain.md).
  */
 import type { Platform } from '../../platform/context.js';
@@ -8,6 +8,7 @@ import { every } from '../../platform/jobs.js';
 import type { IncidentService } from '../command/index.js';
 import type { AlertFigures } from '../warning/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
+import type { SharingFigures } from '../sharing/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
 import { IndicatorEvaluator } from './evaluate.js';
 
@@ -24,9 +25,9 @@ export async function startBrain(
   telemetry: TelemetryStore,
   incidents: IncidentService,
   alerts: AlertFigures,
-  opts: { timers?: boolean } = {},
+  opts: { timers?: boolean; sharing?: Pick<SharingFigures, 'figure'> } = {},
 ): Promise<Brain> {
-  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents, alerts));
+  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents, alerts, opts.sharing));
   await indicators.seed();
   const job = opts.timers === false ? undefined : every(SNAPSHOT_MS, 'indicator snapshot', () => indicators.snapshot(), p.log);
   return {

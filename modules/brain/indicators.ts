@@ -6,6 +6,8 @@
  */
 import { DERIVED } from '../warning/index.js';
 
+import { SHARING_MEASURES, type SharingMeasure } from '../sharing/index.js';
+
 export type Label = { zh: string; en: string };
 
 /** The domains of the operations-centre screen, in the plan's words. */
@@ -41,7 +43,9 @@ export type IndicatorSource =
     }
   | { kind: 'devices'; measure: 'online_share' | 'offline' }
   | { kind: 'alerts'; measure: 'open' | 'median_ack_minutes'; levels?: number[] }
-  | { kind: 'incidents'; measure: 'current' | 'overdue_tasks' };
+  | { kind: 'incidents'; measure: 'current' | 'overdue_tasks' }
+  /** The data sharing centre: published resources, requests under way, the share on time (%), gateway calls today. */
+  | { kind: 'sharing'; measure: SharingMeasure };
 
 export interface IndicatorDefinition {
   name: Label;
@@ -117,7 +121,10 @@ export function validateIndicator(def: IndicatorDefinition, cat: IndicatorCatalo
   } else if (s.kind === 'incidents') {
     if (s.measure !== 'current' && s.measure !== 'overdue_tasks') err('/source/measure', '请选择当前事件数或超时任务数', 'current or overdue_tasks');
     if (def.breakdown === 'department') err('/breakdown', '事件只能按区县分解', 'incidents break down by district');
-  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts or incidents');
+  } else if (s.kind === 'sharing') {
+    if (!SHARING_MEASURES.includes(s.measure)) err('/source/measure', '请选择资源数、办理中的申请、按时办结率或今日调用次数', SHARING_MEASURES.join(', '));
+    if (def.breakdown === 'district') err('/breakdown', '数据共享只能按部门分解', 'sharing figures break down by department');
+  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts, incidents or sharing');
   const st = def.status;
   if (st !== undefined) {
     if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', '请选择越高越差或越低越差', 'up (higher is worse) or down');

@@ -10,6 +10,7 @@ import { GatewayService } from './gateway.service.js';
 import { LoadService } from './loader.js';
 import { RequestService } from './requests.service.js';
 import { seedDemoData } from './demo.js';
+import { SharingFigures } from './figures.js';
 
 export { sharingRoutes } from './sharing.routes.js';
 export { exchangeRoutes } from './exchange.routes.js';
@@ -20,12 +21,15 @@ export type { LoadJob, LoadService } from './loader.js';
 export type { GatewayService } from './gateway.service.js';
 export type { RequestService, RequestView, ApprovalView } from './requests.service.js';
 export { REQUEST_WORKFLOW } from './requests.js';
+export { SHARING_MEASURES, type SharingFigure, type SharingFigures, type SharingMeasure } from './figures.js';
 
 export interface Sharing {
   catalogue: CatalogueService;
   loads: LoadService;
   requests: RequestService;
   gateway: GatewayService;
+  /** Figures for the operations screen. */
+  figures: SharingFigures;
   /** The synthetic demo records being made on first start (resolves at once when none are). */
   demo: Promise<Record<string, number> | null>;
   close(): Promise<void>;
@@ -58,6 +62,7 @@ export async function startSharing(p: Platform, engine: WorkflowEngine, opts: Sh
     loads,
     requests,
     gateway,
+    figures: new SharingFigures(p),
     demo,
     close: async () => {
       await demo;

@@ -124,7 +124,10 @@ export class RequestService {
           const r = await store.getRequest(this.p.db, d.subjectId);
           if (!r || r.state !== d.state) return;
           const now = this.p.now();
-          const set = type === 'workflow.escalated' ? { escalated_at: r.escalated_at ?? now } : { overdue_at: r.overdue_at ?? now };
+          const set =
+            type === 'workflow.escalated'
+              ? { escalated_at: r.escalated_at ?? now }
+              : { overdue_at: r.overdue_at ?? now, late_steps: Number(r.late_steps ?? 0) + 1 };
           await transaction(this.p.db, async (trx) => {
             await store.updateRequest(trx, r.id, set);
             await appendAudit(trx, {
@@ -208,6 +211,7 @@ export class RequestService {
       decision: null,
       overdue_at: null,
       escalated_at: null,
+      late_steps: 0,
       applicant_id: principal.id,
       applicant_name: principal.displayName ?? principal.name,
       created_at: now,

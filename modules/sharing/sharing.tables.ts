@@ -189,6 +189,7 @@ export interface SharingRequestTable {
   decision: string | null; // JSON
   overdue_at: number | null;
   escalated_at: number | null;
+  late_steps: Generated<number>;
   applicant_id: string | null;
   applicant_name: string | null;
   created_at: number;

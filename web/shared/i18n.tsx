@@ -761,6 +761,7 @@ const STRINGS = {
   'ind.kind.devices': { zh: '设备状态', en: 'Device health' },
   'ind.kind.alerts': { zh: '预警', en: 'Alerts' },
   'ind.kind.incidents': { zh: '应急事件', en: 'Incidents' },
+  'ind.kind.sharing': { zh: '数据共享', en: 'Data sharing' },
   'ind.attr': { zh: '属性', en: 'Attribute' },
   'ind.agg': { zh: '汇总方式', en: 'Aggregate' },
   'ind.agg.avg': { zh: '平均', en: 'Average' },

@@ -493,6 +493,28 @@ for (const d of await dialects()) {
       assert.ok(!logs.some((l) => l.includes(secret)));
     });
 
+    test('the operations screen’s sharing domain: resources, requests under way, the share on time, calls today', async () => {
+      const duty = await t.login('duty');
+      const r = await t.call('GET', '/api/brain/indicators', duty);
+      assert.equal(r.status, 200);
+      const by = Object.fromEntries(
+        r.body.items.map((i: { id: string; domain: string; current: { value: number | null; breakdown: Record<string, number> | null } }) => [
+          i.id,
+          { ...i.current, domain: i.domain },
+        ]),
+      );
+      const published = await t.storage.db.selectFrom('sharing_resources').select('code').where('status', '=', 'published').execute();
+      assert.equal(by['sharing-resources'].value, published.length);
+      assert.equal(by['sharing-resources'].breakdown.GAJ, 2, 'population and criminal records');
+      const today = (await t.platform.calendar.get()).localDate(Date.now());
+      const calls = await t.storage.db.selectFrom('sharing_calls').select(['consumer']).where('day', '=', today).execute();
+      assert.equal(by['sharing-calls-today'].value, calls.length);
+      assert.equal(by['sharing-calls-today'].breakdown.CGW, calls.filter((c) => c.consumer === 'CGW').length);
+      // No step of this run's requests has passed its deadline yet.
+      assert.equal(by['sharing-requests-on-time'].value, 100);
+      assert.equal(by['sharing-calls-today'].domain, 'sharing');
+    });
+
     test('a step past its deadline is escalated and kept on the request (frozen clock)', async () => {
       const real = t.platform.now;
       // Monday 7 December 2026, 10:00 in Shiyan.
@@ -521,6 +543,10 @@ for (const d of await dialects()) {
         assert.equal(cal.localDate(passed.body.deadlineAt), '2026-12-17', 'five working days from Thursday');
         const esc = await t.storage.db.selectFrom('audit_log').select('target_id').where('action', '=', 'sharing.request_escalated').execute();
         assert.ok(esc.some((e) => e.target_id === r.body.id));
+        // The late step counts against the share on time.
+        const duty = await t.login('duty');
+        const on = (await t.call('GET', '/api/brain/indicators', duty)).body.items.find((i: { id: string }) => i.id === 'sharing-requests-on-time');
+        assert.ok(on.current.value < 100 && on.current.breakdown.GAJ < 100, JSON.stringify(on));
       } finally {
         t.platform.now = real;
       }

@@ -12,7 +12,7 @@ import { type StringKey, useI18n } from '../../shared/i18n';
 
 type Label = { zh: string; en: string };
 interface Source {
-  kind: 'reading' | 'devices' | 'alerts' | 'incidents';
+  kind: 'reading' | 'devices' | 'alerts' | 'incidents' | 'sharing';
   types?: string[];
   attr?: string;
   agg?: string;
@@ -44,6 +44,7 @@ const MEASURES: Record<string, string[]> = {
   devices: ['online_share', 'offline'],
   alerts: ['open', 'median_ack_minutes'],
   incidents: ['current', 'overdue_tasks'],
+  sharing: ['resources', 'open_requests', 'requests_on_time', 'calls_today'],
 };
 const DERIVED = ['$aqi', '$aqiLevel', '$waterClass', '$blackOdorous', '$load'];
 
@@ -275,7 +276,7 @@ function IndicatorForm({
                   style={{ width: 140 }}
                   value={src.kind}
                   onChange={changeKind}
-                  options={(['reading', 'devices', 'alerts', 'incidents'] as const).map((k) => ({ value: k, label: t(`ind.kind.${k}`) }))}
+                  options={(['reading', 'devices', 'alerts', 'incidents', 'sharing'] as const).map((k) => ({ value: k, label: t(`ind.kind.${k}`) }))}
                 />
               </Form.Item>
               {src.kind === 'reading' ? (

@@ -9,6 +9,7 @@ import { useState } from 'react';
 import type { LoadJob } from '../../../../modules/sharing/index';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useApi } from '../../../shared/hooks';
+import { Field } from '../../../shared/Field';
 import { useI18n } from '../../../shared/i18n';
 import { Code, Name, useDeptName, useOnce } from '../../../shared/labels';
 
@@ -46,9 +47,10 @@ function Jobs({ db, keeper }: { db: Database; keeper: boolean }) {
   const STATUS: Record<string, string> = { running: 'blue', done: 'green', failed: 'red' };
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
-      <label>
+      <label htmlFor="load-file">
         {t('db.loadFile')}{' '}
         <input
+          id="load-file"
           type="file"
           accept=".csv,.json,.ndjson"
           disabled={busy}
@@ -135,9 +137,9 @@ function RecordLookup({ db }: { db: Database }) {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
-        <label>
+        <Field>
           {t('db.recordKey')} <Input value={key} onChange={(e) => setKey(e.target.value)} style={{ width: 280 }} data-testid="record-key" />
-        </label>
+        </Field>
         <Button
           disabled={!key.trim()}
           data-testid="record-open"

@@ -8,6 +8,7 @@ import { Alert, App, Button, Card, Empty, Input, Modal, Space, Table, Tabs, Tag,
 import { useState } from 'react';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useApi } from '../../../shared/hooks';
+import { Field } from '../../../shared/Field';
 import { useI18n } from '../../../shared/i18n';
 import { Code, Name, useDeptName, useOnce } from '../../../shared/labels';
 
@@ -55,10 +56,10 @@ function Clients({ user }: { user: Me }) {
       <Typography.Paragraph type="secondary">{t('gw.help')}</Typography.Paragraph>
       {manage && (
         <Space>
-          <label>
+          <Field>
             {t('gw.systemName')}{' '}
             <Input value={name} maxLength={200} onChange={(e) => setName(e.target.value)} style={{ width: 260 }} data-testid="client-name" />
-          </label>
+          </Field>
           <Button
             type="primary"
             disabled={!name.trim()}
@@ -152,12 +153,12 @@ function Usage() {
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
-        <label>
+        <Field>
           {t('req.periodFrom')} <Input type="date" value={from} onChange={(e) => setFrom(e.target.value)} style={{ width: 170 }} />
-        </label>
-        <label>
+        </Field>
+        <Field>
           {t('req.periodTo')} <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: 170 }} />
-        </label>
+        </Field>
       </Space>
       <Table
         rowKey={(r) => `${r.resource}|${r.consumer}|${r.provider}|${r.outcome}`}
@@ -198,10 +199,10 @@ function DataUse() {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Typography.Paragraph type="secondary">{t('gw.dataUseHelp')}</Typography.Paragraph>
       <Space>
-        <label>
+        <Field>
           {t('gw.subject')}{' '}
           <Input value={subject} maxLength={18} onChange={(e) => setSubject(e.target.value)} style={{ width: 240 }} data-testid="data-use-subject" />
-        </label>
+        </Field>
         <Button
           type="primary"
           disabled={subject.trim().length < 6}

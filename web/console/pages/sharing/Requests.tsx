@@ -28,6 +28,7 @@ import { useMemo, useState } from 'react';
 import type { ApprovalView, RequestView, Resource } from '../../../../modules/sharing/index';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useApi } from '../../../shared/hooks';
+import { Field } from '../../../shared/Field';
 import { type StringKey, useI18n } from '../../../shared/i18n';
 import { Code, Name, useDeptName, useOnce } from '../../../shared/labels';
 
@@ -172,24 +173,24 @@ function ActionDialog({
                 })}
               </Space>
             </Checkbox.Group>
-            <label>
+            <Field>
               {t('req.periodTo')}{' '}
               <Input type="date" value={periodTo} min={r.periodFrom} max={r.periodTo} onChange={(e) => setPeriodTo(e.target.value)} style={{ width: 180 }} />
-            </label>
+            </Field>
             <Space>
-              <label>
+              <Field>
                 {t('req.rate')} <InputNumber min={1} max={r.ratePerMinute} value={rate} onChange={setRate} />
-              </label>
-              <label>
+              </Field>
+              <Field>
                 {t('req.quota')} <InputNumber min={1} max={r.quotaPerDay} value={quota} onChange={setQuota} />
-              </label>
+              </Field>
             </Space>
           </>
         )}
-        <label style={{ display: 'block' }}>
+        <Field block>
           {needsComment ? t('req.reasonRequired') : t('req.comment')}
           <Input.TextArea rows={3} maxLength={2000} showCount value={comment} onChange={(e) => setComment(e.target.value)} data-testid="action-comment" />
-        </label>
+        </Field>
       </Space>
     </Modal>
   );
@@ -390,7 +391,7 @@ function NewRequest({ user, onClose, onDone }: { user: Me; onClose: () => void; 
       okButtonProps={{ disabled: !ready, loading: busy, 'data-testid': 'request-submit' } as { disabled: boolean }}
     >
       <Space direction="vertical" style={{ width: '100%' }}>
-        <label style={{ display: 'block' }}>
+        <Field block>
           {t('share.name')}
           <Select
             showSearch
@@ -407,7 +408,7 @@ function NewRequest({ user, onClose, onDone }: { user: Me; onClose: () => void; 
             aria-label={t('share.name')}
             data-testid="request-resource"
           />
-        </label>
+        </Field>
         {resource && (
           <>
             <Typography.Text type="secondary">
@@ -426,36 +427,36 @@ function NewRequest({ user, onClose, onDone }: { user: Me; onClose: () => void; 
             </Checkbox.Group>
           </>
         )}
-        <label style={{ display: 'block' }}>
+        <Field block>
           {t('req.purpose')}
           <Input.TextArea rows={2} maxLength={2000} value={purpose} onChange={(e) => setPurpose(e.target.value)} data-testid="request-purpose" />
-        </label>
-        <label style={{ display: 'block' }}>
+        </Field>
+        <Field block>
           {t('req.basis')}
           <Input maxLength={2000} value={basis} onChange={(e) => setBasis(e.target.value)} placeholder={t('req.basisHint')} data-testid="request-basis" />
-        </label>
-        <label style={{ display: 'block' }}>
+        </Field>
+        <Field block>
           {t('req.useScope')}
           <Input maxLength={2000} value={scope} onChange={(e) => setScope(e.target.value)} data-testid="request-scope" />
-        </label>
+        </Field>
         <Space wrap>
-          <label>
+          <Field>
             {t('req.periodFrom')} <Input type="date" value={from} onChange={(e) => setFrom(e.target.value)} style={{ width: 170 }} />
-          </label>
-          <label>
+          </Field>
+          <Field>
             {t('req.periodTo')} <Input type="date" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: 170 }} />
-          </label>
+          </Field>
         </Space>
         <Space wrap>
-          <label>
+          <Field>
             {t('req.rate')} <InputNumber min={1} max={60000} value={rate} onChange={setRate} />
-          </label>
-          <label>
+          </Field>
+          <Field>
             {t('req.quota')} <InputNumber min={1} max={10000000} value={quota} onChange={setQuota} />
-          </label>
-          <label>
+          </Field>
+          <Field>
             {t('req.system')} <Input maxLength={200} value={system} onChange={(e) => setSystem(e.target.value)} style={{ width: 220 }} />
-          </label>
+          </Field>
         </Space>
       </Space>
     </Modal>
@@ -525,10 +526,10 @@ function Approvals({ user }: { user: Me }) {
             }
           }}
         >
-          <label style={{ display: 'block' }}>
+          <Field block>
             {t('req.reasonRequired')}
             <Input.TextArea rows={3} maxLength={2000} value={reason} onChange={(e) => setReason(e.target.value)} />
-          </label>
+          </Field>
         </Modal>
       )}
     </>
