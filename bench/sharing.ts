@@ -278,7 +278,7 @@ const SECONDS = Number(args.seconds ?? 10);
     useScope: '基准测试',
     periodFrom: '2026-01-01',
     periodTo: '2028-12-31',
-    ratePerMinute: 60_000,
+    ratePerMinute: 600_000,
     quotaPerDay: 10_000_000,
   });
   await call('POST', `/api/sharing/requests/${req.id}/actions`, zsj, { action: 'pass_compliance' });

@@ -14,7 +14,7 @@ import { toCsv } from '../../platform/csv.js';
 import type { CatalogueService } from './catalogue.service.js';
 import { RECORD_DATASETS } from './datasets.js';
 import { type Caller, type GatewayService, MAX_EXTRACT, MAX_LOOKUP_KEYS, MAX_PAGE } from './gateway.service.js';
-import { ACTION_LABELS, STATE_LABELS } from './requests.js';
+import { ACTION_LABELS, MAX_RATE, STATE_LABELS } from './requests.js';
 import type { RequestService } from './requests.service.js';
 
 const R = (summary: string) => ({ tags: ['sharing'], summary });
@@ -40,7 +40,7 @@ const RequestBody = Type.Object(
     useScope: Type.String({ minLength: 1, maxLength: 2000, description: '使用范围' }),
     periodFrom: Day,
     periodTo: Day,
-    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 60_000 })),
+    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_RATE })),
     quotaPerDay: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000_000, description: 'Records a day' })),
     systemName: Type.Optional(Type.String({ maxLength: 200, description: 'The system that will call the gateway' })),
   },

@@ -27,6 +27,7 @@ import {
   REQUEST_DEFINITION,
   REQUEST_WORKFLOW,
   type RequestInput,
+  STATE_LABELS,
   TURN,
   checkRequestFields,
   citesLaw,
@@ -113,9 +114,18 @@ export class RequestService {
 
   async start(): Promise<void> {
     await this.engine.register(REQUEST_DEFINITION);
+    // Messages about requests go to the departments whose turn it is (their webhooks, SMS, e-mail).
+    this.p.notifier.registerSubject('sharing_request', {
+      text: (_m, payload) => {
+        const name = String(payload.resource ?? '');
+        const state = STATE_LABELS[String(payload.state)]?.zh ?? '';
+        if (payload.event === 'reminder') return `【数据共享】共享申请「${name}」${state}即将到期，请及时办理`;
+        return `【数据共享】共享申请「${name}」${state}已超过办理时限，请尽快办理`;
+      },
+    });
     // A step past its deadline, and its escalation, are kept on the request (the kernel's timers
-    // are durable: a restart loses none) and audited.
-    for (const type of ['workflow.deadline_passed', 'workflow.escalated'] as const)
+    // are durable: a restart loses none), audited, and told to the party whose turn it is.
+    for (const type of ['workflow.reminder_due', 'workflow.deadline_passed', 'workflow.escalated'] as const)
       await this.p.bus.subscribe(
         type,
         async (e) => {
@@ -124,11 +134,25 @@ export class RequestService {
           const r = await store.getRequest(this.p.db, d.subjectId);
           if (!r || r.state !== d.state) return;
           const now = this.p.now();
-          const set =
-            type === 'workflow.escalated'
-              ? { escalated_at: r.escalated_at ?? now }
-              : { overdue_at: r.overdue_at ?? now, late_steps: Number(r.late_steps ?? 0) + 1 };
+          const resource = await this.catalogue.get(r.resource_code, null).catch(() => null);
+          const departments = [...new Set((TURN[r.state] ?? []).map((party) => this.departmentOf(party, r)))];
+          const payload = { resource: resource?.name.zh ?? r.resource_code, state: r.state, deadlineAt: d.deadlineAt };
           await transaction(this.p.db, async (trx) => {
+            if (type === 'workflow.reminder_due') {
+              await this.p.notifier.queue(trx, {
+                subject: 'sharing_request',
+                subjectId: r.id,
+                level: 4,
+                role: null,
+                event: 'reminder',
+                messages: departments.map((department) => ({ department, payload: { ...payload, event: 'reminder' } })),
+              });
+              return;
+            }
+            const set =
+              type === 'workflow.escalated'
+                ? { escalated_at: r.escalated_at ?? now }
+                : { overdue_at: r.overdue_at ?? now, late_steps: Number(r.late_steps ?? 0) + 1 };
             await store.updateRequest(trx, r.id, set);
             await appendAudit(trx, {
               at: now,
@@ -137,10 +161,26 @@ export class RequestService {
               targetId: r.id,
               details: { state: r.state, turn: TURN[r.state] ?? [], deadlineAt: d.deadlineAt },
             });
+            // Escalations reach the roles the stage names (the leader, then the duty officer) in those departments.
+            if (type === 'workflow.escalated' && 'notify' in d)
+              for (const role of d.notify)
+                await this.p.notifier.queue(trx, {
+                  subject: 'sharing_request',
+                  subjectId: r.id,
+                  level: 3,
+                  role,
+                  event: 'escalated',
+                  messages: departments.map((department) => ({ department, payload: { ...payload, event: 'escalated' } })),
+                });
           });
         },
         { group: `sharing-requests-${type}` },
       );
+  }
+
+  /** The department acting as a party in a request. */
+  private departmentOf(party: Party, r: { consumer: string; provider: string }): string {
+    return party === 'consumer' ? r.consumer : party === 'provider' ? r.provider : this.catalogue.authority;
   }
 
   /** The caller's parts in a request: applicant's department, data authority, provider (an administrator is all three). */

@@ -132,7 +132,7 @@ export interface ApprovalScope {
 
 export const DEFAULT_RATE = 60;
 export const DEFAULT_QUOTA = 10_000;
-export const MAX_RATE = 60_000;
+export const MAX_RATE = 600_000;
 export const MAX_QUOTA = 10_000_000;
 /** The longest period one request may cover (three years, as a renewal cycle). */
 export const MAX_PERIOD_DAYS = 3 * 366;

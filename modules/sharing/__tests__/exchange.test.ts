@@ -519,6 +519,9 @@ for (const d of await dialects()) {
       const real = t.platform.now;
       // Monday 7 December 2026, 10:00 in Shiyan.
       let now = Date.parse('2026-12-07T02:00:00Z');
+      // The data authority's leader takes escalations by SMS.
+      const ep = await t.call('POST', '/api/warning/endpoints', admin, { department: 'ZSJ', channel: 'sms', address: '13907190000', roles: ['dept_leader'] });
+      assert.equal(ep.status, 201, JSON.stringify(ep.body));
       t.platform.now = () => now;
       try {
         const wjw = await t.login('wjw.staff');
@@ -543,6 +546,17 @@ for (const d of await dialects()) {
         assert.equal(cal.localDate(passed.body.deadlineAt), '2026-12-17', 'five working days from Thursday');
         const esc = await t.storage.db.selectFrom('audit_log').select('target_id').where('action', '=', 'sharing.request_escalated').execute();
         assert.ok(esc.some((e) => e.target_id === r.body.id));
+        const sms = await t.storage.db
+          .selectFrom('notifications')
+          .selectAll()
+          .where('subject', '=', 'sharing_request')
+          .where('subject_id', '=', r.body.id)
+          .execute();
+        assert.deepEqual(
+          sms.map((m) => [m.department_code, m.event, JSON.parse(m.payload).escalatedTo]),
+          [['ZSJ', 'escalated', 'dept_leader']],
+          'the escalation went to the data authority’s leader',
+        );
         // The late step counts against the share on time.
         const duty = await t.login('duty');
         const on = (await t.call('GET', '/api/brain/indicators', duty)).body.items.find((i: { id: string }) => i.id === 'sharing-requests-on-time');

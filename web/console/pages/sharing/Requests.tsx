@@ -449,7 +449,7 @@ function NewRequest({ user, onClose, onDone }: { user: Me; onClose: () => void; 
         </Space>
         <Space wrap>
           <Field>
-            {t('req.rate')} <InputNumber min={1} max={60000} value={rate} onChange={setRate} />
+            {t('req.rate')} <InputNumber min={1} max={600000} value={rate} onChange={setRate} />
           </Field>
           <Field>
             {t('req.quota')} <InputNumber min={1} max={10000000} value={quota} onChange={setQuota} />
