@@ -112,9 +112,10 @@ describe('the data catalogue in Chromium', () => {
     await wjw.getByTestId('request-drawer').getByText('数据主管部门').first().waitFor();
     await shot(wjw, 'console-sharing-request-applied');
 
-    // The data authority finds it in its inbox and passes the compliance check.
+    // The data authority finds it on its to-do list, where staff land, and passes the compliance check.
     const zsj = await open('zsj.staff');
-    let drawer = await openRequest(zsj);
+    await zsj.getByTestId('todo-requests').getByText('人口基本信息').click();
+    let drawer = zsj.getByTestId('request-drawer');
     await drawer.getByTestId('action-pass_compliance').click();
     await zsj.getByTestId('action-confirm').click();
     await drawer.getByTestId('request-state').getByText('提供方答复').waitFor();

@@ -78,7 +78,7 @@ export async function exchangeRoutes(
     async (req) =>
       requests.list(
         {
-          box: (req.query.box ?? 'all') as 'inbox' | 'outbox' | 'all',
+          box: (req.query.box ?? 'all') as 'inbox' | 'outbox' | 'all' | 'todo',
           ...(req.query.state ? { state: req.query.state } : {}),
           ...(req.query.open !== undefined ? { open: req.query.open } : {}),
           limit: req.query.limit ?? 50,

@@ -507,10 +507,17 @@ export class RequestService {
    * Requests by box: `outbox` what the caller's department asked, `inbox` what waits for it (as
    * provider or data authority), `all` everything it is a party to.
    */
-  async list(q: { box: 'inbox' | 'outbox' | 'all'; state?: string; open?: boolean; limit: number; offset: number }, principal: Principal) {
+  async list(q: { box: 'inbox' | 'outbox' | 'all' | 'todo'; state?: string; open?: boolean; limit: number; offset: number }, principal: Principal) {
     const all = principal.scope.departments === ALL;
     const dept = principal.department;
     const authority = all || dept === this.catalogue.authority;
+    if (q.box === 'todo') {
+      // Open requests where it is the caller's department's turn (as consumer, provider or data authority).
+      const rows = await store.listRequests(this.p.db, { box: 'all', department: all ? null : dept, authority, open: true, limit: 1000, offset: 0 });
+      const mine = rows.items.filter((r) => (TURN[r.state] ?? []).some((party) => this.partiesOf(principal, r).includes(party)));
+      const page = mine.slice(q.offset, q.offset + q.limit);
+      return { items: await Promise.all(page.map((r) => this.view(r, principal))), total: mine.length };
+    }
     const rows = await store.listRequests(this.p.db, {
       box: q.box,
       department: all ? null : dept,

@@ -587,6 +587,7 @@ const STRINGS = {
   'nav.indicators': { zh: '城市运行指标', en: 'City indicators' },
   'nav.catalogue': { zh: '数据资源目录', en: 'Data catalogue' },
   'nav.requests': { zh: '共享申请', en: 'Sharing requests' },
+  'todo.requests': { zh: '待办理的共享申请', en: 'Sharing requests to answer' },
   'nav.gateway': { zh: '共享交换网关', en: 'Exchange gateway' },
   'nav.databases': { zh: '基础数据库', en: 'Base databases' },
   'req.inbox': { zh: '待我办理', en: 'Inbox' },

@@ -25,9 +25,10 @@ const fetched = new Map<string, Promise<unknown>>();
  * Reference data a page reads once per load (names of codes, departments, device types): one
  * request however many components ask; a failed request is asked again by the next one.
  */
-export function useOnce<T>(url: string): T | null {
+export function useOnce<T>(url: string | null): T | null {
   const [v, setV] = useState<T | null>(null);
   useEffect(() => {
+    if (url === null) return;
     let p = fetched.get(url) as Promise<T> | undefined;
     if (!p) {
       p = api<T>('GET', url).catch((e: unknown) => {

@@ -11,6 +11,8 @@ import { useApi, useCoalesced, useLive } from '../../shared/hooks';
 import { type StringKey, useI18n } from '../../shared/i18n';
 import { LEVEL_ROMAN, levelColour, levelText } from '../../shared/levels';
 import type { AlertRow } from './warning/common';
+import type { RequestView } from '../../../modules/sharing/index';
+import { useOnce } from '../../shared/labels';
 
 interface TaskInHand {
   id: string;
@@ -46,6 +48,8 @@ export function TodoPage({ user, items }: { user: Me; items: { path: string; lab
   const alerts = useApi<{ items: AlertRow[]; total: number }>(can('warning.act') ? '/api/alerts?open=true&status=raised&inbox=true&limit=50' : null);
   const tasks = useApi<TaskInHand[]>(can('command.act') ? '/api/command/my-tasks' : null);
   const decisions = useApi<OpenIncident[]>(can('command.decide') ? '/api/command/incidents?drill=false&status=open&limit=50' : null);
+  const requests = useApi<{ items: RequestView[]; total: number }>(can('sharing.manage') ? '/api/sharing/requests?box=todo&limit=50' : null);
+  const states = useOnce<{ states: { code: string; name: { zh: string; en: string } }[] }>(can('sharing.manage') ? '/api/sharing/requests/vocabulary' : null);
   const reload = useCoalesced(() => {
     alerts.reload();
     tasks.reload();
@@ -59,7 +63,7 @@ export function TodoPage({ user, items }: { user: Me; items: { path: string; lab
     const timer = setInterval(() => setNow(Date.now()), 30_000);
     return () => clearInterval(timer);
   }, []);
-  const nothing = !can('warning.act') && !can('command.act') && !can('command.decide');
+  const nothing = !can('warning.act') && !can('command.act') && !can('command.decide') && !can('sharing.manage');
   const left = (task: TaskInHand) =>
     task.deadlineAt === null
       ? ''
@@ -106,6 +110,30 @@ export function TodoPage({ user, items }: { user: Me; items: { path: string; lab
                       />
                       <Typography.Text type={x.overdue || (x.deadlineAt ?? Infinity) < now ? 'danger' : undefined} data-testid="time-left">
                         {left(x)}
+                      </Typography.Text>
+                    </List.Item>
+                  )}
+                />
+              </Card>
+            </Col>
+          )}
+          {can('sharing.manage') && (requests.data?.total ?? 0) > 0 && (
+            <Col xs={24} xl={12}>
+              <Card title={`${t('todo.requests')}（${requests.data?.total ?? 0}）`} data-testid="todo-requests">
+                <List
+                  dataSource={requests.data?.items ?? []}
+                  renderItem={(r) => (
+                    <List.Item onClick={() => nav(`/sharing-requests?request=${encodeURIComponent(r.id)}`)} style={{ cursor: 'pointer' }}>
+                      <Space wrap>
+                        <Tag color="blue">{n(states?.states.find((s) => s.code === r.state)?.name ?? { zh: r.state, en: r.state })}</Tag>
+                        {n(r.resource.name)}
+                      </Space>
+                      <Typography.Text type={r.deadlineAt !== null && r.deadlineAt < now ? 'danger' : undefined}>
+                        {r.deadlineAt === null
+                          ? ''
+                          : r.deadlineAt < now
+                            ? `${t('todo.overdueBy')} ${duration(now - r.deadlineAt, lang)}`
+                            : `${t('todo.left')} ${duration(r.deadlineAt - now, lang)}`}
                       </Typography.Text>
                     </List.Item>
                   )}

@@ -25,6 +25,7 @@ import {
   Typography,
 } from 'antd';
 import { useMemo, useState } from 'react';
+import { useSearchParams } from 'react-router-dom';
 import type { ApprovalView, RequestView, Resource } from '../../../../modules/sharing/index';
 import { api, type Me, problemText } from '../../../shared/api';
 import { useApi } from '../../../shared/hooks';
@@ -541,7 +542,9 @@ export function RequestsPage({ user }: { user: Me }) {
   const deptName = useDeptName();
   const names = useRequestNames();
   const [box, setBox] = useState<'inbox' | 'outbox' | 'all' | 'approvals'>('inbox');
-  const [open, setOpen] = useState<string | null>(null);
+  // Opened from the to-do list (?request=…).
+  const [params] = useSearchParams();
+  const [open, setOpen] = useState<string | null>(params.get('request'));
   const [creating, setCreating] = useState(false);
   const list = useApi<{ items: RequestView[]; total: number }>(box === 'approvals' ? null : `/api/sharing/requests?box=${box}&limit=200`);
   const table = (
