@@ -146,6 +146,9 @@ for (const d of await dialects()) {
       );
       assert.equal(generic.status, 409);
 
+      const todo = async (token: string) => (await t.call('GET', '/api/sharing/requests?box=todo', token)).body.items.map((x: { id: string }) => x.id);
+      assert.ok((await todo(zsj)).includes(requestId), 'the data authority’s turn');
+      assert.ok(!(await todo(gaj)).includes(requestId), 'not yet the provider’s');
       const inbox = await t.call('GET', '/api/sharing/requests?box=inbox', zsj);
       assert.ok(
         inbox.body.items.some((x: { id: string }) => x.id === requestId),
@@ -156,6 +159,7 @@ for (const d of await dialects()) {
       assert.equal(passed.body.state, 'provider_review');
       assert.equal(passed.body.deadlineAt, cal.deadlineInWorkingDays(passed.body.updatedAt, 5), 'served by the gateway: 5 working days');
       assert.ok((await t.call('GET', '/api/sharing/requests?box=inbox', gaj)).body.items.some((x: { id: string }) => x.id === requestId));
+      assert.ok((await todo(gaj)).includes(requestId) && !(await todo(zsj)).includes(requestId), 'now the provider’s turn');
 
       // The provider narrows: three items in clear, a lower quota.
       const wide = await act(gaj, requestId, 'approve', { scope: { items: ['idNumber', 'name', 'salary'] } });
