@@ -64,10 +64,10 @@ export async function exchangeRoutes(
     {
       schema: {
         ...R(
-          'Sharing requests: the outbox (asked by your department), the inbox (waiting for your department as provider or data authority), or all you are a party to',
+          'Sharing requests: the outbox (asked by your department), the inbox (waiting for your department as provider or data authority), todo (open, and your department’s turn in any part), or all you are a party to',
         ),
         querystring: Type.Object({
-          box: Type.Optional(Type.String({ enum: ['inbox', 'outbox', 'all'], default: 'all' })),
+          box: Type.Optional(Type.String({ enum: ['inbox', 'outbox', 'all', 'todo'], default: 'all' })),
           state: Type.Optional(Type.String({ enum: Object.keys(STATE_LABELS) })),
           open: Type.Optional(Type.Boolean()),
           ...PageQuery(50, 500),

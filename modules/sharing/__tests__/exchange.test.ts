@@ -146,7 +146,11 @@ for (const d of await dialects()) {
       );
       assert.equal(generic.status, 409);
 
-      const todo = async (token: string) => (await t.call('GET', '/api/sharing/requests?box=todo', token)).body.items.map((x: { id: string }) => x.id);
+      const todo = async (token: string) => {
+        const r = await t.call('GET', '/api/sharing/requests?box=todo', token);
+        assert.equal(r.status, 200, JSON.stringify(r.body));
+        return r.body.items.map((x: { id: string }) => x.id);
+      };
       assert.ok((await todo(zsj)).includes(requestId), 'the data authority’s turn');
       assert.ok(!(await todo(gaj)).includes(requestId), 'not yet the provider’s');
       const inbox = await t.call('GET', '/api/sharing/requests?box=inbox', zsj);
