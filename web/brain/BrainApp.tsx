@@ -529,7 +529,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
       <main className="brain-main">
         <section className="brain-panel brain-left" aria-label={t('brain.indicators')} data-testid="brain-indicators">
           {domains.map((d) => (
-            <div key={d} className="brain-domain">
+            <div key={d} className={items.filter((i) => i.domain === d).length >= 3 ? 'brain-domain wide' : 'brain-domain'}>
               <h2>{n(indicators.data!.domains[d]!)}</h2>
               <div className="brain-tiles">
                 {items
