@@ -14,6 +14,22 @@ import type { LoadService, SourceRow } from './loader.js';
 
 export const DEMO_SEEDED_KEY = 'sharing.demo_data';
 
+/** The city's own words (`id: "city"` in the seed): address prefix, names of issuers, number prefixes. */
+interface CitySeed {
+  addressPrefix: string;
+  shortName: string;
+  cityName: string;
+  government: string;
+  market: string;
+  police: string;
+  disabled: string;
+  penaltyAuthorities: string[];
+  licensingPrefix: string;
+  penaltyPrefix: string;
+  tradingPrefix: string;
+  residencePrefix: string;
+}
+
 interface DistrictSeed {
   id: string;
   share: number;
@@ -71,7 +87,8 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
   if (!claimed) return null;
   const districts = seedList<DistrictSeed>(p, 'demo-population').filter((d) => /^\d{6}$/.test(d.id) && p.profile.districts.some((x) => x.adcode === d.id));
   const words = (seedList<{ words?: string[] }>(p, 'demo-population').find((d) => d.id === 'trade-names')?.words ?? ['示例']).filter(Boolean);
-  if (districts.length === 0) {
+  const city = seedList<CitySeed>(p, 'demo-population').find((d) => d.id === 'city');
+  if (districts.length === 0 || !city) {
     p.log.warn('no demo-population seed for this city: no synthetic base-database records');
     return null;
   }
@@ -98,7 +115,7 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
       if (d <= today) return d;
     }
   };
-  const address = (d: DistrictSeed) => `湖北省十堰市${names.get(d.id) ?? ''}${pick(d.streets)}${pick(d.roads)}${1 + Math.floor(rnd() * 300)}号`;
+  const address = (d: DistrictSeed) => `${city.addressPrefix}${names.get(d.id) ?? ''}${pick(d.streets)}${pick(d.roads)}${1 + Math.floor(rnd() * 300)}号`;
   const ctx = { principal: null, ip: null, requestId: null };
   const counts: Record<string, number> = {};
   const load = async (dataset: string, rows: Record<string, unknown>[]) => {
@@ -164,12 +181,12 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
     const rep = pick(adults.length ? adults : people);
     const name =
       type === '1100'
-        ? `十堰${word}${industry}有限公司`
+        ? `${city.shortName}${word}${industry}有限公司`
         : type === '1200'
           ? `${names.get(d.id)}${word}${industry.slice(0, 2)}经营部`
           : type === '2100'
-            ? `十堰市${word}${pick(['服务中心', '事务中心', '研究所'])}`
-            : `十堰市${word}${pick(['协会', '商会', '促进会'])}`;
+            ? `${city.cityName}${word}${pick(['服务中心', '事务中心', '研究所'])}`
+            : `${city.cityName}${word}${pick(['协会', '商会', '促进会'])}`;
     const founded = dateBetween(1995, thisYear);
     const full = `${name}（${i + 1}）`;
     entities.push({ code, name: full, district: d, type, founded, rep });
@@ -201,7 +218,7 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
         licenceType: '营业执照',
         holderName: e.name,
         holderId: e.code,
-        issuer: `十堰市${names.get(e.district.id)}市场监督管理局`,
+        issuer: `${city.cityName}${names.get(e.district.id)}市场监督管理局`,
         issuedOn: e.founded,
         status: 'valid',
       });
@@ -213,7 +230,7 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
         licenceType: '食品经营许可证',
         holderName: e.name,
         holderId: e.code,
-        issuer: '十堰市市场监督管理局',
+        issuer: city.market,
         issuedOn: issued,
         expiresOn: exp,
         status: status(exp),
@@ -225,11 +242,11 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
       const issued = dateBetween(thisYear - 3, thisYear);
       const exp = expiry(issued, 3);
       licences.push({
-        licenceNumber: `SY-JZZ-${pad(i, 8)}`,
+        licenceNumber: `${city.residencePrefix}-${pad(i, 8)}`,
         licenceType: '居住证',
         holderName: x.name,
         holderId: x.id,
-        issuer: `十堰市公安局${names.get(x.district.id)}分局`,
+        issuer: `${city.police}${names.get(x.district.id)}分局`,
         issuedOn: issued,
         expiresOn: exp,
         status: status(exp),
@@ -241,7 +258,7 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
         licenceType: '残疾人证',
         holderName: x.name,
         holderId: x.id,
-        issuer: `十堰市${names.get(x.district.id)}残疾人联合会`,
+        issuer: `${city.cityName}${names.get(x.district.id)}${city.disabled}`,
         issuedOn: dateBetween(Math.max(2010, Number(x.birth.slice(0, 4))), thisYear),
         status: 'valid',
       });
@@ -255,26 +272,26 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
     if (e.type !== '1100' && e.type !== '1200') return;
     if (i % 3 === 0)
       credit.push({
-        decisionNumber: `十市监许〔${e.founded.slice(0, 4)}〕${i + 1}号`,
+        decisionNumber: `${city.licensingPrefix}〔${e.founded.slice(0, 4)}〕${i + 1}号`,
         subjectCode: e.code,
         subjectName: e.name,
         rating: rnd() < 0.6 ? 'A' : 'B',
         listKind: rnd() < 0.05 ? 'red' : 'none',
         recordKind: 'licensing',
         decidedOn: e.founded,
-        authority: '十堰市市场监督管理局',
+        authority: city.market,
       });
     if (i % 25 === 0) {
       const black = i % 200 === 0;
       credit.push({
-        decisionNumber: `十市监罚〔${thisYear - (i % 3)}〕${i + 1}号`,
+        decisionNumber: `${city.penaltyPrefix}〔${thisYear - (i % 3)}〕${i + 1}号`,
         subjectCode: e.code,
         subjectName: e.name,
         rating: black ? 'D' : 'C',
         listKind: black ? 'black' : 'none',
         recordKind: 'penalty',
         decidedOn: dateBetween(Math.max(thisYear - 2, Number(e.founded.slice(0, 4))), thisYear),
-        authority: pick(['十堰市市场监督管理局', '十堰市生态环境局', '十堰市城市管理执法委员会', '十堰市应急管理局']),
+        authority: pick(city.penaltyAuthorities),
       });
     }
   });
@@ -297,10 +314,10 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
     const winner = companies.length ? pick(companies) : null;
     const awarded = dateBetween(thisYear - 3, thisYear);
     projects.push({
-      projectCode: `SYGGZY-${awarded.slice(0, 4)}-${pad(i + 1, 5)}`,
+      projectCode: `${city.tradingPrefix}-${awarded.slice(0, 4)}-${pad(i + 1, 5)}`,
       projectName: `${names.get(districtOf().id)}${pick(WHAT[category]!)}（${i + 1}）`,
       category,
-      tenderer: departments.length ? pick(departments) : '十堰市人民政府',
+      tenderer: departments.length ? pick(departments) : city.government,
       winner: winner?.name ?? null,
       winnerCode: winner?.code ?? null,
       amount: Math.round(rnd() * (category === 'land' ? 50_000 : 3_000) * 100) / 100,
@@ -361,7 +378,7 @@ export async function seedDemoData(p: Platform, loads: LoadService, sizes: DemoS
       addressCode: `${key}${pad(n, 6)}`,
       district: d.id,
       street: d.streets[si],
-      fullAddress: `湖北省十堰市${names.get(d.id)}${d.streets[si]}${pick(d.roads)}${n}号`,
+      fullAddress: `${city.addressPrefix}${names.get(d.id)}${d.streets[si]}${pick(d.roads)}${n}号`,
       lon: Math.round(lon * 1e6) / 1e6,
       lat: Math.round(lat * 1e6) / 1e6,
       gridCode: `${key}${pad(1 + Math.floor(rnd() * 40), 3)}`,

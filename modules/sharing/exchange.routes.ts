@@ -27,7 +27,7 @@ const Items = Type.Optional(
   Type.Array(Type.String({ maxLength: 64 }), { maxItems: 200, description: 'Only these items (each must be approved); default: every item of the resource' }),
 );
 const Filter = Type.Record(Type.String({ maxLength: 64 }), Type.String({ maxLength: 200 }), {
-  description: 'Equality on items approved in clear, e.g. {"district": "420303"}',
+  description: 'Equality on items approved in clear, e.g. {"gender": "2"}',
 });
 const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
 

@@ -289,7 +289,9 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     global: false,
     errorResponseBuilder: (_req, context) =>
       Object.assign(
-        new AppError('WD_ERR_RATE_LIMITED', `Rate limit of ${context.max} per ${context.after} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`),
+        new AppError('WD_ERR_RATE_LIMITED', `Rate limit of ${context.max} per ${context.after} exceeded; retry in ${Math.ceil(context.ttl / 1000)} s`, {
+          retryAfter: Math.max(1, Math.ceil(context.ttl / 1000)),
+        }),
         { statusCode: 429 },
       ),
   });
@@ -406,7 +408,8 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           details: { code: hidden ? 'WD_ERR_OUT_OF_SCOPE' : err.code, detail: err.detail ?? null, url: redactUrl(req.url).slice(0, 500) },
         }).catch((e: unknown) => req.log.error({ err: e }, 'audit append failed'));
       }
-      if (err.code === 'WD_ERR_RATE_LIMITED') reply.header('retry-after', '60');
+      // Retry-After says when a retry can pass: the limiter's own window when it knows it.
+      if (err.code === 'WD_ERR_RATE_LIMITED') reply.header('retry-after', String(typeof err.extra.retryAfter === 'number' ? err.extra.retryAfter : 60));
       return sendProblem(req, reply, err.code, err.detail, err.extra);
     }
     const fe = err as FastifyError;

@@ -410,6 +410,7 @@ for (const d of await dialects()) {
         const four = await gw('POST', '/api/sharing/gateway/legal-entities/lookup', { keys: ['91420300MA49000003'] });
         assert.equal(four.status, 429);
         assert.equal(four.body.reason, 'rate');
+        assert.equal(Number(four.headers['retry-after']), four.body.retryAfter, 'Retry-After says when the minute turns');
         // A new day has a new quota; a new minute a new rate.
         t.platform.now = () => frozen + 86_400_000;
         assert.equal((await gw('POST', '/api/sharing/gateway/legal-entities/lookup', { keys: ['91420300MA49000003'] })).status, 200);
