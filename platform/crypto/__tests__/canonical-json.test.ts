@@ -42,7 +42,8 @@ describe('canonical JSON (RFC 8785)', () => {
 
   test('the RFC’s §3.2.2 example, byte for byte', () => {
     const input = {
-      numbers: [333333333.33333329, 1e30, 4.5, 2e-3, 0.000000000000000000000000001],
+      // The RFC writes the first number with more digits than a double holds; it reads as 333333333.3333333.
+      numbers: [Number('333333333.33333329'), 1e30, 4.5, 2e-3, 0.000000000000000000000000001],
       string: '\u20ac$\u000F\u000aA\'\u0042\u0022\u005c\\"/',
       literals: [null, true, false],
     };
