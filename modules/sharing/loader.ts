@@ -236,6 +236,39 @@ export class LoadService {
     return job;
   }
 
+  /**
+   * One record written by another module (a licence issued or revoked): checked and merged as a
+   * load's row is, its change kept in the history under the actor's name; no load job is listed.
+   * Returns the row's problems, if any.
+   */
+  async put(dataset: string, raw: Record<string, unknown>, ctx: RequestContext, source: string): Promise<LoadProblem[]> {
+    const spec = specOf(dataset);
+    const now = this.p.now();
+    const job: LoadJob = {
+      id: newId('put', now),
+      dataset,
+      source: source.slice(0, 200),
+      status: 'running',
+      rowsRead: 0,
+      inserted: 0,
+      updated: 0,
+      unchanged: 0,
+      refused: 0,
+      errors: [],
+      actor: { id: ctx.principal?.id ?? null, name: ctx.principal?.displayName ?? ctx.principal?.name ?? null },
+      startedAt: now,
+      finishedAt: null,
+    };
+    const check: CheckContext = {
+      districts: new Set(this.p.profile.districts.map((d) => d.adcode)),
+      bbox: this.p.profile.bbox,
+      exceptions: await store.exceptionCodes(this.p.db),
+      now: new Date(now),
+    };
+    await this.batch(spec, [{ at: 1, raw }], job, check, false);
+    return job.errors;
+  }
+
   private refuse(job: LoadJob, p: LoadProblem): void {
     if (job.errors.length < ERRORS_KEPT) job.errors.push(p);
   }

@@ -68,6 +68,31 @@ for (const d of await dialects()) {
       assert.equal(rec.body.values.holderId, PERSON);
     });
 
+    test('another module writes one record (a licence issued elsewhere): checked, merged, its change kept; no load job', async () => {
+      const ctx = { principal: null, ip: null, requestId: null };
+      const jobs = (await t.storage.db.selectFrom('sharing_load_jobs').select('id').execute()).length;
+      const row = {
+        licenceNumber: 'SY-JZZ-0009',
+        licenceType: '居住证',
+        holderName: '孙九',
+        holderId: PERSON,
+        issuer: '十堰市公安局',
+        issuedOn: '2025-02-01',
+        status: 'valid',
+      };
+      assert.deepEqual(await t.sharing.loads.put('licences', row, ctx, 'licence issued'), []);
+      assert.deepEqual(await t.sharing.loads.put('licences', { ...row, status: 'revoked' }, ctx, 'licence revoked'), []);
+      const rec = await t.call('GET', '/api/sharing/databases/licences/records/SY-JZZ-0009', admin);
+      assert.equal(rec.body.values.status, 'revoked');
+      assert.deepEqual(rec.body.history[0].after, { status: 'revoked' });
+      const bad = await t.sharing.loads.put('licences', { ...row, holderId: '420302199001011230' }, ctx, 'x');
+      assert.deepEqual(
+        bad.map((p) => p.field),
+        ['holderId'],
+      );
+      assert.equal((await t.storage.db.selectFrom('sharing_load_jobs').select('id').execute()).length, jobs, 'no job listed');
+    });
+
     test('credit: 双公示 decisions by number, with the subject’s credit code checked', async () => {
       const r = await load(
         'credit',
@@ -122,7 +147,7 @@ for (const d of await dialects()) {
       const r = await t.call('GET', '/api/sharing/databases', admin);
       const by = Object.fromEntries(r.body.map((x: { key: string; records: number; provider: string }) => [x.key, [x.records, x.provider]]));
       assert.deepEqual(by.spatial, [1, 'ZRZYJ']);
-      assert.deepEqual(by.licences, [2, 'ZSJ']);
+      assert.deepEqual(by.licences, [3, 'ZSJ'], 'two loaded, one put');
       assert.deepEqual(by.credit, [1, 'FGW']);
       assert.deepEqual(by.trading, [1, 'GGZY']);
       assert.deepEqual(by['macro-economy'], [3, 'TJJ']);
