@@ -2,10 +2,11 @@
  * Composition root: builds the platform (storage, bus, profile, calendar, workflow) and the
  * HTTP app from a Config. `buildApp` is what `wudang start`, the tests and the benchmarks use.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
@@ -27,6 +28,7 @@ import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { type Sharing, exchangeRoutes, sharingRoutes, startSharing } from '../modules/sharing/index.js';
+import { type Licences, licenceRoutes, startLicences } from '../modules/licences/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -81,6 +83,7 @@ export interface Wudang {
   command: Command;
   brain: Brain;
   sharing: Sharing;
+  licences: Licences;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -259,6 +262,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
 
     const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
+    const licences = await startLicences(platform, { masterKey: licenceKey(config, app.log), alg: config.licenceAlg }, sharing.loads);
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -278,6 +282,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     });
     await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
     await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue, loads: sharing.loads });
+    await app.register(licenceRoutes, { ...api, licences: licences.licences });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -308,6 +313,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       command,
       brain,
       sharing,
+      licences,
       close: async () => {
         await sharing.close();
         await brain.close();
@@ -351,6 +357,25 @@ function setValidators(app: FastifyInstance): void {
 }
 
 const WEB_APPS = ['console', 'brain', 'app'] as const;
+
+/**
+ * The key that seals licence issuers' private keys: LICENCE_KEY_SECRET, or one made once in the data
+ * directory (a single-node deployment; several processes must share the configured one).
+ */
+function licenceKey(config: Config, log: FastifyBaseLogger): Buffer {
+  if (config.licenceKeySecret) {
+    const k = Buffer.from(config.licenceKeySecret, 'base64');
+    if (k.length !== 32) throw new Error('LICENCE_KEY_SECRET must be 32 bytes in base64');
+    return k;
+  }
+  const file = join(config.dataDir, 'licence-key.secret');
+  if (!existsSync(file)) {
+    mkdirSync(config.dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    log.warn({ file }, 'made a licence key-sealing key in the data directory; set LICENCE_KEY_SECRET for a deployment of several processes');
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+}
 
 /** Serves the built React apps: /console, /brain, /app, each a single-page app. */
 async function registerWebApps(app: FastifyInstance, webDir: string): Promise<void> {

@@ -254,6 +254,20 @@ export const SETTINGS = {
   }),
   cityProfile: setting({ env: 'CITY_PROFILE', description: 'City profile: a name under profiles/ or a directory path', default: 'shiyan', parser: str }),
   demoAccounts: setting({ env: 'DEMO_ACCOUNTS', description: 'Create the demo accounts for each role on first start', default: '1', parser: bool }),
+  licenceKeySecret: setting({
+    env: 'LICENCE_KEY_SECRET',
+    description:
+      'The key (32 bytes, base64) that seals the licence issuers’ private keys at rest; every process of a deployment needs the same. Unset: made once in DATA_DIR/licence-key.secret',
+    default: undefined,
+    parser: str,
+    secret: true,
+  }),
+  licenceAlg: setting({
+    env: 'LICENCE_SIGNATURE_ALG',
+    description: 'Signature algorithm of new licence keys: SM2-SM3 (GB/T 32918, default) or Ed25519',
+    default: 'SM2-SM3',
+    parser: oneOf(['SM2-SM3', 'Ed25519'] as const),
+  }),
   sharingDemoPeople: setting({
     env: 'SHARING_DEMO_PEOPLE',
     description:

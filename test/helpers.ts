@@ -93,7 +93,15 @@ export async function dialects(): Promise<DialectFixture[]> {
 
 export function testConfig(overrides: Partial<Config> = {}): Config {
   return loadConfig(
-    { LOG_LEVEL: 'silent', WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD, SIMULATE: '0', MQTT_PORT: '0', HOST: '127.0.0.1', SHARING_DEMO_PEOPLE: '0' },
+    {
+      LOG_LEVEL: 'silent',
+      WUDANG_ADMIN_PASSWORD: ADMIN_PASSWORD,
+      SIMULATE: '0',
+      MQTT_PORT: '0',
+      HOST: '127.0.0.1',
+      SHARING_DEMO_PEOPLE: '0',
+      LICENCE_KEY_SECRET: Buffer.alloc(32, 7).toString('base64'),
+    },
     overrides,
   );
 }

@@ -47,6 +47,7 @@ export const PERMISSIONS = [
   'brain.manage', // define one's department's city indicators
   'sharing.read', // the government data resource catalogue (共享目录): what every department holds
   'sharing.manage', // catalogue entries and base databases one's department provides; the data authority governs all
+  'licences.issue', // issue, suspend and revoke the licence types one's department issues
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -81,6 +82,7 @@ export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> =
   'brain.manage': { zh: '定义城市运行指标', en: 'Define city indicators' },
   'sharing.read': { zh: '查阅政务数据资源目录', en: 'Browse the data resource catalogue' },
   'sharing.manage': { zh: '编制本部门数据资源目录', en: "Keep one's department's data resources" },
+  'licences.issue': { zh: '签发本部门电子证照', en: "Issue one's department's licences" },
 };
 
 /** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
@@ -108,8 +110,8 @@ const WORK: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   duty_officer: [...STAFF, ...WORK, 'users.read', 'devices.read', 'command.decide'],
-  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage'],
-  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage'],
+  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage', 'licences.issue'],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
   citizen: ['city.read', 'calendar.read'],
   enterprise: ['city.read', 'calendar.read'],

@@ -340,6 +340,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           name: 'sharing',
           description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
         },
+        { name: 'licences', description: 'Electronic licences: types, issuing, the lifecycle, offline verification · 电子证照' },
         {
           name: 'sharing-gateway',
           description:
