@@ -34,7 +34,8 @@ const config = loadConfig({
 });
 const w = await buildApp(config, { scheduler: false });
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
-const admin = JSON.parse((await w.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'Bench-Passw0rd!' } })).body).token as string;
+const admin = JSON.parse((await w.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'Bench-Passw0rd!' } })).body)
+  .token as string;
 const CODE = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const docs: string[] = [];
 const issue: number[] = [];
@@ -53,7 +54,13 @@ for (let i = 0; i < COUNT; i++) {
     payload: JSON.stringify({
       type: 'YYZZ',
       holder: { id: makeCreditCode('9', '1', '420303', `MA${org}`), name: `基准测试商贸有限公司${i}（合成数据）` },
-      fields: { entityType: '有限责任公司', legalRepresentative: '张三', foundedOn: '2020-05-01', address: '湖北省十堰市张湾区花果街道人民北路1号', businessScope: '日用百货销售' },
+      fields: {
+        entityType: '有限责任公司',
+        legalRepresentative: '张三',
+        foundedOn: '2020-05-01',
+        address: '湖北省十堰市张湾区花果街道人民北路1号',
+        businessScope: '日用百货销售',
+      },
     }),
   });
   issue.push(performance.now() - s);
@@ -65,13 +72,18 @@ const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 for (const d of docs) {
   const s = performance.now();
-  const r = await w.app.inject({ method: 'POST', url: '/api/open/licences/verify', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ document: d }) });
+  const r = await w.app.inject({
+    method: 'POST',
+    url: '/api/open/licences/verify',
+    headers: { 'content-type': 'application/json' },
+    payload: JSON.stringify({ document: d }),
+  });
   verifyMs.push(performance.now() - s);
   if (JSON.parse(r.body).verdict !== 'valid') throw new Error(`verify: ${r.body.slice(0, 200)}`);
 }
 const secs = (performance.now() - t0) / 1000;
 const cpu = process.cpuUsage(cpu0);
-const keys = (JSON.parse((await w.app.inject({ method: 'GET', url: '/api/open/licence-keys' })).body).keys as { kid: string; publicKey: string }[]);
+const keys = JSON.parse((await w.app.inject({ method: 'GET', url: '/api/open/licence-keys' })).body).keys as { kid: string; publicKey: string }[];
 const sigOnly: number[] = [];
 for (const d of docs) {
   const x = decodeDocument<{ kid: string; alg: 'SM2-SM3' }>(d);
@@ -82,7 +94,9 @@ for (const d of docs) {
   sigOnly.push(performance.now() - s);
 }
 console.log(`licences, ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'}, ${COUNT} business licences (SM2/SM3):`);
-console.log(`  issue (check, sign, store, version, audit, mirror): p50 ${pct(issue, 0.5).toFixed(2)} ms, p95 ${pct(issue, 0.95).toFixed(2)} ms (target p95 < 5 ms)`);
+console.log(
+  `  issue (check, sign, store, version, audit, mirror): p50 ${pct(issue, 0.5).toFixed(2)} ms, p95 ${pct(issue, 0.95).toFixed(2)} ms (target p95 < 5 ms)`,
+);
 console.log(
   `  verify through the API: p50 ${pct(verifyMs, 0.5).toFixed(2)} ms, p95 ${pct(verifyMs, 0.95).toFixed(2)} ms (target < 5 ms), ${(COUNT / secs).toFixed(0)}/s one at a time, CPU ${((cpu.user + cpu.system) / 1000 / COUNT).toFixed(2)} ms each (target ≥ 1,000/s on one core)`,
 );

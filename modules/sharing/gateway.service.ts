@@ -53,6 +53,14 @@ export interface Caller {
 
 export type Operation = 'lookup' | 'query' | 'extract' | 'changes';
 
+/** Equality filters on approved items, the items wanted, a page size and where to go on from. */
+export interface PageQuery {
+  filter: Record<string, string>;
+  items?: string[];
+  limit: number;
+  after?: string;
+}
+
 /** Why a call was refused (kept with the call; the consumer reads it in words). */
 export type Refusal = 'no_approval' | 'expired' | 'revoked' | 'not_yet_valid' | 'items_outside' | 'filter_outside' | 'quota' | 'rate';
 
@@ -437,20 +445,26 @@ export class GatewayService {
   }
 
   /** A page of records matching equality filters on approved items, in key order from `after`. */
-  async query(
-    caller: Caller,
-    dataset: string,
-    q: { filter: Record<string, string>; items?: string[]; limit: number; after?: string },
-  ): Promise<Answered & { next: string | null }> {
+  async query(caller: Caller, dataset: string, q: PageQuery): Promise<Answered & { next: string | null }> {
+    return this.page(caller, dataset, 'query', q, MAX_PAGE);
+  }
+
+  /** A bulk extract (up to 100,000 records a call; page on with `after`), with the columns it holds. */
+  async extract(caller: Caller, dataset: string, q: PageQuery) {
+    const out = await this.page(caller, dataset, 'extract', q, MAX_EXTRACT);
+    return { ...out, columns: [...out.items.clear, ...out.items.masked, ...(out.records.some((r) => r.synthetic) ? ['synthetic'] : [])] };
+  }
+
+  private async page(caller: Caller, dataset: string, op: 'query' | 'extract', q: PageQuery, max: number): Promise<Answered & { next: string | null }> {
     const spec = this.spec(dataset);
     const filterFields = Object.keys(q.filter);
     this.checkFilter(spec, filterFields);
-    const begun = await this.begin(caller, dataset, 'query', q.items, filterFields);
-    const limit = Math.min(q.limit, MAX_PAGE);
+    const begun = await this.begin(caller, dataset, op, q.items, filterFields);
+    const limit = Math.min(q.limit, max);
     const rows = await this.select(spec, q.filter, limit, q.after);
     const keyCol = records.keyColumn(spec);
     const keys = rows.map((r) => r[keyCol] as string);
-    const used = await this.record(caller, dataset, 'query', begun, rows.length, keys, { filter: filterFields });
+    const used = await this.record(caller, dataset, op, begun, rows.length, keys, { filter: filterFields });
     return {
       ...this.answered(
         begun.g,
@@ -458,30 +472,6 @@ export class GatewayService {
         rows.map((r) => this.values(spec, r)),
         used,
       ),
-      next: rows.length === limit ? keys[keys.length - 1]! : null,
-    };
-  }
-
-  /** A bulk extract (up to 100,000 records a call; page on with `after`). */
-  async extract(caller: Caller, dataset: string, q: { filter: Record<string, string>; items?: string[]; limit: number; after?: string }) {
-    const spec = this.spec(dataset);
-    const filterFields = Object.keys(q.filter);
-    this.checkFilter(spec, filterFields);
-    const begun = await this.begin(caller, dataset, 'extract', q.items, filterFields);
-    const limit = Math.min(q.limit, MAX_EXTRACT);
-    const rows = await this.select(spec, q.filter, limit, q.after);
-    const keyCol = records.keyColumn(spec);
-    const keys = rows.map((r) => r[keyCol] as string);
-    const used = await this.record(caller, dataset, 'extract', begun, rows.length, keys, { filter: filterFields });
-    const out = this.answered(
-      begun.g,
-      begun.plan,
-      rows.map((r) => this.values(spec, r)),
-      used,
-    );
-    return {
-      ...out,
-      columns: [...out.items.clear, ...out.items.masked, ...(out.records.some((r) => r.synthetic) ? ['synthetic'] : [])],
       next: rows.length === limit ? (keys[keys.length - 1] ?? null) : null,
     };
   }

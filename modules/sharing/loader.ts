@@ -158,30 +158,10 @@ export class LoadService {
   ): Promise<LoadJob> {
     const spec = specOf(dataset);
     await this.assertMayKeep(ctx.principal, dataset);
-    const id = newId('load', this.p.now());
-    const actor = { id: ctx.principal?.id ?? null, name: ctx.principal?.displayName ?? ctx.principal?.name ?? null };
-    const job: LoadJob = {
-      id,
-      dataset,
-      source: source.slice(0, 200),
-      status: 'running',
-      rowsRead: 0,
-      inserted: 0,
-      updated: 0,
-      unchanged: 0,
-      refused: 0,
-      errors: [],
-      actor,
-      startedAt: this.p.now(),
-      finishedAt: null,
-    };
+    const job = this.newJob('load', dataset, source, ctx);
+    const id = job.id;
     await store.insertJob(this.p.db, toRow(job));
-    const check: CheckContext = {
-      districts: new Set(this.p.profile.districts.map((d) => d.adcode)),
-      bbox: this.p.profile.bbox,
-      exceptions: await store.exceptionCodes(this.p.db),
-      now: new Date(this.p.now()),
-    };
+    const check = await this.checkContext();
     const size = opts.batch ?? BATCH;
     let batch: SourceRow[] = [];
     try {
@@ -243,9 +223,15 @@ export class LoadService {
    */
   async put(dataset: string, raw: Record<string, unknown>, ctx: RequestContext, source: string): Promise<LoadProblem[]> {
     const spec = specOf(dataset);
+    const job = this.newJob('put', dataset, source, ctx);
+    await this.batch(spec, [{ at: 1, raw }], job, await this.checkContext(), false);
+    return job.errors;
+  }
+
+  private newJob(prefix: string, dataset: string, source: string, ctx: RequestContext): LoadJob {
     const now = this.p.now();
-    const job: LoadJob = {
-      id: newId('put', now),
+    return {
+      id: newId(prefix, now),
       dataset,
       source: source.slice(0, 200),
       status: 'running',
@@ -259,14 +245,16 @@ export class LoadService {
       startedAt: now,
       finishedAt: null,
     };
-    const check: CheckContext = {
+  }
+
+  /** What a row is checked against: the city's districts and bounds, the credit-code exceptions, today. */
+  private async checkContext(): Promise<CheckContext> {
+    return {
       districts: new Set(this.p.profile.districts.map((d) => d.adcode)),
       bbox: this.p.profile.bbox,
       exceptions: await store.exceptionCodes(this.p.db),
-      now: new Date(now),
+      now: new Date(this.p.now()),
     };
-    await this.batch(spec, [{ at: 1, raw }], job, check, false);
-    return job.errors;
   }
 
   private refuse(job: LoadJob, p: LoadProblem): void {

@@ -43,37 +43,35 @@ export function auditHash(r: HashInput): string {
   return createHash('sha256').update(r.prev_hash).update('\n').update(content).digest('hex');
 }
 
+/** An entry as the chain's next record after `seq` and `prev` (its hash covers both). */
+function chained(entry: AuditEntry, seq: number, prev: string): AuditRow {
+  const base: HashInput = {
+    seq,
+    id: newId('aud'),
+    at: entry.at ?? Date.now(),
+    actor_id: entry.actorId ?? null,
+    actor_name: entry.actorName ?? null,
+    action: entry.action,
+    target_type: entry.targetType ?? null,
+    target_id: entry.targetId ?? null,
+    outcome: entry.outcome ?? 'success',
+    ip: entry.ip ?? null,
+    request_id: entry.requestId ?? null,
+    details: json.stringify(entry.details ?? {}),
+    prev_hash: prev,
+  };
+  return { ...base, hash: auditHash(base) };
+}
+
 export async function appendAudit(db: Db | Transaction<Database>, entry: AuditEntry): Promise<AuditRow> {
-  const postgres = dialectOf(db) === 'postgres';
-  return transaction(db, async (trx) => {
-    let headQuery = trx.selectFrom('audit_head').selectAll().where('id', '=', 1);
-    if (postgres) headQuery = headQuery.forUpdate();
-    const head = await headQuery.executeTakeFirstOrThrow();
-    const base: HashInput = {
-      seq: head.seq + 1,
-      id: newId('aud'),
-      at: entry.at ?? Date.now(),
-      actor_id: entry.actorId ?? null,
-      actor_name: entry.actorName ?? null,
-      action: entry.action,
-      target_type: entry.targetType ?? null,
-      target_id: entry.targetId ?? null,
-      outcome: entry.outcome ?? 'success',
-      ip: entry.ip ?? null,
-      request_id: entry.requestId ?? null,
-      details: json.stringify(entry.details ?? {}),
-      prev_hash: head.hash,
-    };
-    const row: AuditRow = { ...base, hash: auditHash(base) };
-    await trx.insertInto('audit_log').values(row).execute();
-    await trx.updateTable('audit_head').set({ seq: row.seq, hash: row.hash }).where('id', '=', 1).execute();
-    return row;
-  });
+  const [row] = await appendAuditMany(db, [entry]);
+  return row!;
 }
 
 /**
- * Appends several entries in one transaction, chained in the order given: the head is read and
- * written once, the rows inserted in batches (a busy caller's entries, grouped).
+ * Appends several entries in one transaction, chained in the order given: the head is read (and
+ * locked, on PostgreSQL) and written once, the rows inserted in batches (a busy caller's entries,
+ * grouped).
  */
 export async function appendAuditMany(db: Db | Transaction<Database>, entries: readonly AuditEntry[]): Promise<AuditRow[]> {
   if (entries.length === 0) return [];
@@ -84,23 +82,8 @@ export async function appendAuditMany(db: Db | Transaction<Database>, entries: r
     const head = await headQuery.executeTakeFirstOrThrow();
     let seq = head.seq;
     let prev = head.hash;
-    const rows: AuditRow[] = entries.map((entry) => {
-      const base: HashInput = {
-        seq: ++seq,
-        id: newId('aud'),
-        at: entry.at ?? Date.now(),
-        actor_id: entry.actorId ?? null,
-        actor_name: entry.actorName ?? null,
-        action: entry.action,
-        target_type: entry.targetType ?? null,
-        target_id: entry.targetId ?? null,
-        outcome: entry.outcome ?? 'success',
-        ip: entry.ip ?? null,
-        request_id: entry.requestId ?? null,
-        details: json.stringify(entry.details ?? {}),
-        prev_hash: prev,
-      };
-      const row: AuditRow = { ...base, hash: auditHash(base) };
+    const rows = entries.map((entry) => {
+      const row = chained(entry, ++seq, prev);
       prev = row.hash;
       return row;
     });
