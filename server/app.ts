@@ -371,8 +371,13 @@ function licenceKey(config: Config, log: FastifyBaseLogger): Buffer {
   const file = join(config.dataDir, 'licence-key.secret');
   if (!existsSync(file)) {
     mkdirSync(config.dataDir, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
-    log.warn({ file }, 'made a licence key-sealing key in the data directory; set LICENCE_KEY_SECRET for a deployment of several processes');
+    try {
+      writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      log.warn({ file }, 'made a licence key-sealing key in the data directory; set LICENCE_KEY_SECRET for a deployment of several processes');
+    } catch (err) {
+      // Another process starting on the same directory made it first: use that one.
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
   }
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
