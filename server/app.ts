@@ -29,6 +29,7 @@ import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { type Sharing, exchangeRoutes, sharingRoutes, startSharing } from '../modules/sharing/index.js';
 import { type Licences, licenceRoutes, startLicences } from '../modules/licences/index.js';
+import { type OpenData, openDataRoutes, openPortalRoutes, startOpenData } from '../modules/opendata/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -84,6 +85,7 @@ export interface Wudang {
   brain: Brain;
   sharing: Sharing;
   licences: Licences;
+  opendata: OpenData;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -263,6 +265,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
 
     const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
     const licences = await startLicences(platform, { masterKey: licenceKey(config, app.log), alg: config.licenceAlg }, sharing.loads);
+    const opendata = await startOpenData(platform, sharing.catalogue, sharing.records);
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -283,6 +286,9 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     await app.register(brainRoutes, { ...api, platform, indicators: brain.indicators, telemetry: theSensing.telemetry });
     await app.register(sharingRoutes, { ...api, platform, catalogue: sharing.catalogue, loads: sharing.loads });
     await app.register(licenceRoutes, { ...api, licences: licences.licences });
+    const open = { platform, opendata: opendata.opendata, publicUrl: config.publicUrl ?? null };
+    await app.register(openDataRoutes, { ...api, ...open });
+    await app.register(openPortalRoutes, open);
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -314,6 +320,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       brain,
       sharing,
       licences,
+      opendata,
       close: async () => {
         await sharing.close();
         await brain.close();
@@ -356,7 +363,7 @@ function setValidators(app: FastifyInstance): void {
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
 }
 
-const WEB_APPS = ['console', 'brain', 'app'] as const;
+const WEB_APPS = ['console', 'brain', 'app', 'open'] as const;
 
 /**
  * The key that seals licence issuers' private keys: LICENCE_KEY_SECRET, or one made once in the data
@@ -382,7 +389,7 @@ function licenceKey(config: Config, log: FastifyBaseLogger): Buffer {
   return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
 }
 
-/** Serves the built React apps: /console, /brain, /app, each a single-page app. */
+/** Serves the built React apps: /console, /brain, /app, /open, each a single-page app. */
 async function registerWebApps(app: FastifyInstance, webDir: string): Promise<void> {
   const built = existsSync(join(webDir, 'console', 'index.html'));
   if (built) {

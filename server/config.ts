@@ -48,6 +48,20 @@ const optionalUrl = (schemes: string[]): Parser<string | undefined> => ({
   },
 });
 
+/** An http(s) origin with an optional path, kept without a trailing slash. */
+const publicUrl: Parser<string> = {
+  accepts: 'an http:// or https:// address',
+  parse: (raw) => {
+    try {
+      const u = new URL(raw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') return undefined;
+      return u.origin + u.pathname.replace(/\/+$/, '');
+    } catch {
+      return undefined;
+    }
+  },
+};
+
 const bool: Parser<boolean> = {
   accepts: 'one of 1, 0, true, false, on, off, yes, no',
   parse: (raw) => {
@@ -261,6 +275,13 @@ export const SETTINGS = {
     default: undefined,
     parser: str,
     secret: true,
+  }),
+  publicUrl: setting({
+    env: 'PUBLIC_URL',
+    description:
+      'The address the public reaches this deployment at (https://data.example.gov.cn): the base of links in open-data metadata (DCAT, CKAN). Unset: the address of each request',
+    default: undefined,
+    parser: publicUrl,
   }),
   licenceAlg: setting({
     env: 'LICENCE_SIGNATURE_ALG',

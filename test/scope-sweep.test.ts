@@ -76,6 +76,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/sharing\/gateway\//, 'skip'],
   // A licence is its issuing department's (another department finds it unknown: modules/licences).
   [/^\/api\/licences\/\{number\}/, 'skip'],
+  // Open datasets are public; publishing and applications are tested in modules/opendata.
+  [/^\/api\/open\/(datasets\/\{name\}|applications\/\{id\})/, 'skip'],
   // A file is its uploader's until attached, then follows its record (modules/command incidents test).
   [/^\/api\/files\/\{id\}$/, 'skip'],
 ];

@@ -11,6 +11,7 @@ import { LoadService } from './loader.js';
 import { RequestService } from './requests.service.js';
 import { seedDemoData } from './demo.js';
 import { SharingFigures } from './figures.js';
+import { RecordReader } from './reader.js';
 
 export { sharingRoutes } from './sharing.routes.js';
 export { exchangeRoutes } from './exchange.routes.js';
@@ -19,6 +20,8 @@ export type { CatalogueService, ImportReport, ResourceVersion } from './catalogu
 export type { DataItem, Resource, ResourceInput } from './catalogue.js';
 export type { LoadJob, LoadService } from './loader.js';
 export type { GatewayService } from './gateway.service.js';
+export type { RecordReader, ScannedRecord } from './reader.js';
+export { MASKS, OPEN_TYPES, UPDATE_CYCLES, type OpenType, type UpdateCycle } from './catalogue.js';
 export type { RequestService, RequestView, ApprovalView } from './requests.service.js';
 export { REQUEST_WORKFLOW } from './requests.js';
 export { SHARING_MEASURES, type SharingFigure, type SharingFigures, type SharingMeasure } from './figures.js';
@@ -28,6 +31,8 @@ export interface Sharing {
   loads: LoadService;
   requests: RequestService;
   gateway: GatewayService;
+  /** Reads base-database records for a module that publishes them (open data). */
+  records: RecordReader;
   /** Figures for the operations screen. */
   figures: SharingFigures;
   /** The synthetic demo records being made on first start (resolves at once when none are). */
@@ -62,6 +67,7 @@ export async function startSharing(p: Platform, engine: WorkflowEngine, opts: Sh
     loads,
     requests,
     gateway,
+    records: new RecordReader(p),
     figures: new SharingFigures(p),
     demo,
     close: async () => {

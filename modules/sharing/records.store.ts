@@ -99,3 +99,23 @@ export async function insertException(db: Q, row: Selectable<Database['sharing_c
     .executeTakeFirst();
   return r !== undefined;
 }
+
+/** A page of records in key order after `after`: the key, the named columns, and whether it is synthetic. */
+export async function scanRecords(db: Q, spec: DatasetSpec, columns: readonly string[], after: string | null, limit: number): Promise<RecordRow[]> {
+  const keyCol = keyColumn(spec);
+  let q = any(db)
+    .selectFrom(spec.table)
+    .select([...new Set([keyCol, ...columns, 'synthetic'])]);
+  if (after !== null) q = q.where(keyCol, '>', after);
+  return (await q.orderBy(keyCol).limit(limit).execute()) as RecordRow[];
+}
+
+/** Record counts grouped by the named columns, largest first. */
+export async function groupCounts(db: Q, spec: DatasetSpec, columns: readonly string[]): Promise<(Record<string, Value> & { n: number })[]> {
+  let q = any(db)
+    .selectFrom(spec.table)
+    .select(columns as string[])
+    .select((eb) => eb.fn.countAll<number>().as('n'));
+  for (const c of columns) q = q.groupBy(c).orderBy(c);
+  return (await q.execute()).map((r) => ({ ...r, n: Number(r.n) })) as (Record<string, Value> & { n: number })[];
+}

@@ -341,6 +341,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
         },
         { name: 'licences', description: 'Electronic licences: types, issuing, the lifecycle, offline verification · 电子证照' },
+        { name: 'open data', description: 'The open data portal: datasets, downloads, applications; DCAT-AP and a CKAN-compatible API under /open · 开放数据' },
         {
           name: 'sharing-gateway',
           description:
