@@ -288,7 +288,7 @@ export class OpenDataService {
         });
       const values: Row = {};
       for (const it of items) {
-        const v = valueOf(it, r[it.key]);
+        const v = typedValue(it, r[it.key]);
         if (v === undefined)
           errors.push({
             pointer: `/body/${i}/${it.key}`,
@@ -623,7 +623,7 @@ const TYPE_WORDS: Record<string, Text> = {
 };
 
 /** A value as its item's type keeps it, or undefined when it is not one (empty is null). */
-function valueOf(item: DataItem, raw: unknown): string | number | null | undefined {
+function typedValue(item: DataItem, raw: unknown): string | number | null | undefined {
   if (raw === null || raw === undefined || raw === '') return null;
   const s = typeof raw === 'string' ? raw.trim() : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
   if (s === undefined) return undefined;
