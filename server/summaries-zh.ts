@@ -145,7 +145,7 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'POST /api/licences/:number/suspend': '暂停证照（发证部门，须写明理由），列入注销名单',
   'POST /api/licences/:number/resume': '恢复已暂停的证照（发证部门，须写明理由）',
   'POST /api/licences/:number/revoke': '注销（吊销）证照（发证部门，须写明理由），列入注销名单',
-  'GET /api/open/vocabulary': '开放数据门户的主题、许可协议和格式（中英文）',
+  'GET /api/open/vocabulary': '开放数据门户的主题、许可协议、格式、开放类型、更新周期和提供部门（中英文）',
   'GET /api/open/datasets': '检索开放数据集：关键词（中英文）、提供部门、主题、开放类型，并按各项计数',
   'GET /api/open/datasets/:name': '一个开放数据集：描述、信息项、更新周期、格式、下载次数，以及您能否下载',
   'GET /api/open/datasets/:name/preview': '数据集的前若干行（可下载者可见）',

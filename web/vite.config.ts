@@ -3,7 +3,7 @@ import { defineConfig } from 'vite';
 
 const here = new URL('.', import.meta.url).pathname;
 
-// Three single-page apps served by the platform: /console, /brain, /app.
+// Four single-page apps served by the platform: /console, /brain, /app, /open.
 export default defineConfig({
   root: here,
   base: '/',
@@ -23,6 +23,7 @@ export default defineConfig({
         console: resolve(here, 'console/index.html'),
         brain: resolve(here, 'brain/index.html'),
         app: resolve(here, 'app/index.html'),
+        open: resolve(here, 'open/index.html'),
       },
     },
   },

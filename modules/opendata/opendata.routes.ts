@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import type { Platform } from '../../platform/context.js';
+import { OPEN_TYPES, UPDATE_CYCLES } from '../sharing/index.js';
 import { notFound } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { ACTIONS, CkanError, type CkanSite, runAction } from './ckan.js';
@@ -57,12 +58,24 @@ export async function openDataRoutes(scope: FastifyInstance, deps: OpenDataDeps)
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const { opendata } = deps;
 
-  app.get('/open/vocabulary', { schema: R('The portal’s themes, licences and formats, in both languages'), config: { auth: 'public' } }, async (_req, reply) =>
-    reply.header('cache-control', 'public, max-age=300').send({
-      themes: Object.entries(THEMES).map(([key, t]) => ({ key, name: t.name })),
-      licences: Object.entries(LICENCES).map(([key, l]) => ({ key, title: l.title, url: l.url, open: l.open })),
-      formats: Object.keys(FORMATS),
-    }),
+  app.get(
+    '/open/vocabulary',
+    {
+      schema: R('The portal’s name, themes, licences, formats, open types, update cycles and organisations, in both languages'),
+      config: { auth: 'public' },
+    },
+    async (_req, reply) => {
+      const city = deps.platform.profile.name;
+      return reply.header('cache-control', 'public, max-age=300').send({
+        site: { zh: `${city.zh}公共数据开放平台`, en: `${city.en} Open Data` },
+        themes: Object.entries(THEMES).map(([key, t]) => ({ key, name: t.name })),
+        licences: Object.entries(LICENCES).map(([key, l]) => ({ key, title: l.title, url: l.url, open: l.open })),
+        formats: Object.keys(FORMATS),
+        openTypes: { open: OPEN_TYPES.open, conditional: OPEN_TYPES.conditional },
+        updateCycles: UPDATE_CYCLES,
+        organisations: await opendata.organisations(),
+      });
+    },
   );
 
   app.get(
