@@ -30,10 +30,10 @@ export interface ServedApp extends TestApp {
 }
 
 /** The platform on a real port, serving the built web apps. */
-export async function serve(): Promise<ServedApp> {
+export async function serve(config: Partial<import('../server/config.js').Config> = {}): Promise<ServedApp> {
   if (!existsSync(join(process.cwd(), 'dist/web/console/index.html'))) throw new Error('The web apps are not built: run `npm run build` first');
   const [sqlite] = await dialects();
-  const t = await startApp(sqlite!, {}, { webDir: join(process.cwd(), 'dist/web') });
+  const t = await startApp(sqlite!, config, { webDir: join(process.cwd(), 'dist/web') });
   const port = await freePort();
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, url: `http://127.0.0.1:${port}` };

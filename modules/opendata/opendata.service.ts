@@ -102,7 +102,7 @@ export function stableId(name: string): string {
 }
 
 export class OpenDataService {
-  private departments: { at: number; names: Map<string, Text> } | null = null;
+  private departments: { at: number; names: Promise<Map<string, Text>> } | null = null;
   private index: { revision: string; rows: DatasetView[] } | null = null;
   private loading: Promise<NonNullable<OpenDataService['index']>> | null = null;
 
@@ -112,10 +112,14 @@ export class OpenDataService {
     private readonly records: RecordReader,
   ) {}
 
-  private async departmentNames(): Promise<Map<string, Text>> {
+  /** Department names, read at most once a minute (concurrent callers share one read). */
+  private departmentNames(): Promise<Map<string, Text>> {
     if (this.departments && this.p.now() - this.departments.at < 60_000) return this.departments.names;
-    const names = new Map((await listDepartments(this.p.db)).map((d) => [d.code, { zh: d.name_zh, en: d.name_en }]));
+    const names = listDepartments(this.p.db).then((rows) => new Map(rows.map((d) => [d.code, { zh: d.name_zh, en: d.name_en }])));
     this.departments = { at: this.p.now(), names };
+    names.catch(() => {
+      this.departments = null;
+    });
     return names;
   }
 

@@ -64,7 +64,7 @@ function Footer() {
 }
 
 function Search() {
-  const { t, n } = useI18n();
+  const { t, n, lang } = useI18n();
   const vocab = useVocabulary();
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
@@ -105,7 +105,13 @@ function Search() {
     <>
       <section className="op-card">
         <form className="op-search" onSubmit={submit} role="search">
-          <input aria-label={t('open.searchLabel')} placeholder={t('open.searchHint')} value={draft} maxLength={200} onChange={(e) => setDraft(e.target.value)} />
+          <input
+            aria-label={t('open.searchLabel')}
+            placeholder={t('open.searchHint')}
+            value={draft}
+            maxLength={200}
+            onChange={(e) => setDraft(e.target.value)}
+          />
           <button type="submit">{t('open.search')}</button>
         </form>
       </section>
@@ -152,9 +158,11 @@ function Search() {
           {(result.data?.items ?? []).map((d) => (
             <article className="op-result" key={d.id}>
               <h2>
-                <Link to={`/dataset/${encodeURIComponent(d.name)}`}>{n(d.title.en ? d.title : { zh: d.title.zh, en: d.title.zh })}</Link>
+                <Link to={`/dataset/${encodeURIComponent(d.name)}`} {...(lang === 'en' && !d.title.en ? { translate: 'no' as const } : {})}>
+                  {lang === 'en' && d.title.en ? d.title.en : d.title.zh}
+                </Link>
               </h2>
-              <p>{n(d.description.en ? d.description : { zh: d.description.zh, en: '' }) || ''}</p>
+              {lang === 'en' && d.description.en ? <p>{d.description.en}</p> : <Said text={d.description.zh} />}
               <div className="op-meta">
                 <span>{orgName(d.provider)}</span>
                 {d.themes.map((k) => (
@@ -189,6 +197,15 @@ function Search() {
       </div>
     </>
   );
+}
+
+/** What a provider wrote, in the language it was written in (not translated: marked so). */
+function Said({ text }: { text: string }) {
+  return text ? (
+    <p translate="no" lang="zh-CN">
+      {text}
+    </p>
+  ) : null;
 }
 
 function withPage(params: URLSearchParams, page: number): URLSearchParams {
@@ -236,9 +253,11 @@ function Dataset() {
         <button type="button" className="op-btn secondary" onClick={() => navigate(-1)}>
           {t('open.back')}
         </button>
-        <h1 data-testid="dataset-title">{n(d.title.en ? d.title : { zh: d.title.zh, en: d.title.zh })}</h1>
+        <h1 data-testid="dataset-title" {...(lang === 'en' && !d.title.en ? { translate: 'no' as const } : {})}>
+          {lang === 'en' && d.title.en ? d.title.en : d.title.zh}
+        </h1>
         {d.status === 'withdrawn' ? <p className="op-error">{t('open.withdrawn')}</p> : null}
-        <p>{lang === 'en' && d.description.en ? d.description.en : d.description.zh}</p>
+        {lang === 'en' && d.description.en ? <p>{d.description.en}</p> : <Said text={d.description.zh} />}
         <dl className="op-facts">
           <div>
             <dt>{t('open.provider')}</dt>

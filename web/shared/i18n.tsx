@@ -322,7 +322,10 @@ const STRINGS = {
   'open.type.boolean': { zh: '是否', en: 'Yes or no' },
   'open.preview': { zh: '数据预览（前 20 条）', en: 'Preview (first 20 rows)' },
   'open.synthetic': { zh: '合成数据（演示）', en: 'Synthetic (demo) data' },
-  'open.applyLogin': { zh: '有条件开放的数据须申请。请先登录城市超级APP，再回到本页申请。', en: 'Conditionally open data needs an application. Sign in to the city app, then come back to apply.' },
+  'open.applyLogin': {
+    zh: '有条件开放的数据须申请。请先登录城市超级APP，再回到本页申请。',
+    en: 'Conditionally open data needs an application. Sign in to the city app, then come back to apply.',
+  },
   'open.signIn': { zh: '登录', en: 'Sign in' },
   'open.applied': { zh: '已提交申请，提供部门审核后即可下载。', en: 'Application sent: you can download once the provider approves it.' },
   'open.apply': { zh: '申请使用', en: 'Apply to use this data' },
