@@ -41,7 +41,7 @@ describe('the open data portal in Chromium', () => {
       .getByTestId('open-total')
       .getByText(/共 \d+ 个数据集/)
       .waitFor();
-    await page.getByRole('searchbox').or(page.getByLabel('检索开放数据')).fill('招标');
+    await page.getByRole('searchbox', { name: '检索开放数据' }).fill('招标');
     await page.getByRole('button', { name: '检索' }).click();
     await page.getByTestId('open-total').getByText('共 1 个数据集').waitFor();
     assert.deepEqual(await auditPage(page, 'zh', ALLOW), []);

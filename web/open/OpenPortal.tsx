@@ -104,8 +104,9 @@ function Search() {
   return (
     <>
       <section className="op-card">
-        <form className="op-search" onSubmit={submit} role="search">
+        <form className="op-search" onSubmit={submit}>
           <input
+            type="search"
             aria-label={t('open.searchLabel')}
             placeholder={t('open.searchHint')}
             value={draft}
