@@ -88,6 +88,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/districts/lookup': `lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
   'GET /api/calendar/deadline': 'from=2026-12-01&workingDays=3',
   'GET /api/sharing/data-use': 'subject=420303198503112021',
+  'GET /api/licences': 'holder=420303198503112021',
   'GET /api/command/resources/nearest': `type=pump_truck&lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
 };
 

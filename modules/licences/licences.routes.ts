@@ -74,6 +74,47 @@ export async function licenceRoutes(scope: FastifyInstance, { licences }: { lice
     );
 
   app.post(
+    '/licences/:number/renew',
+    {
+      schema: {
+        ...R('Renew a licence (its issuer): a new document under the same number, valid for the type’s term from the day after the old expiry'),
+        params: Number_,
+        response: { 403: P, 404: P, 409: P },
+      },
+      config: { auth: { permission: 'licences.issue' } },
+    },
+    async (req) => licences.renew(req.params.number, ctxOf(req)),
+  );
+
+  app.get(
+    '/licences',
+    {
+      schema: {
+        ...R('A holder’s licences your department issued (by ID number or credit code); the lookup is audited'),
+        querystring: Type.Object({ holder: Type.String({ minLength: 15, maxLength: 18 }) }),
+      },
+      config: { auth: { permission: 'licences.issue' } },
+    },
+    async (req) => licences.byHolder(req.query.holder, ctxOf(req)),
+  );
+
+  app.post(
+    '/licences/keys/rotate',
+    {
+      schema: {
+        ...R('Rotate your department’s signing key: new licences are signed with a new key; the old public key stays published'),
+        body: Type.Object({ department: Type.String({ maxLength: 64 }) }, { additionalProperties: false }),
+        response: { 204: Type.Null(), 403: P },
+      },
+      config: { auth: { permission: 'licences.issue' } },
+    },
+    async (req, reply) => {
+      await licences.rotate(req.body.department, ctxOf(req));
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
     '/open/licences/verify',
     {
       schema: {

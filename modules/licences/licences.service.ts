@@ -318,6 +318,74 @@ export class LicenceService {
     return this.get(number, null);
   }
 
+  /**
+   * Renews a licence (its issuer): a new document under the same number, signed with the
+   * department's current key, valid for the type's term from the day after the old expiry (or from
+   * today when it has lapsed). A revoked or suspended licence, or one of a type without a term, is
+   * not renewed. The old document stays in the versions; verifying it after its expiry says expired.
+   */
+  async renew(number: string, ctx: RequestContext) {
+    const row = await store.getLicence(this.p.db, number);
+    if (!row) throw notFound(LICENCE, number);
+    this.assertIssuerOf(ctx.principal, row.department);
+    if (row.status !== 'valid')
+      throw new AppError('WD_ERR_CONFLICT', { zh: '已注销或暂停的证照不能延续', en: 'A revoked or suspended licence is not renewed' });
+    const type = await this.type(row.type);
+    if (!type.validity.years || !row.valid_until)
+      throw new AppError('WD_ERR_CONFLICT', { zh: `${type.name.zh}长期有效，无需延续`, en: `A ${type.name.en} does not expire` });
+    const old = decodeDocument<LicencePayload>(row.document);
+    if (!old.ok) throw new AppError('WD_ERR_CONFLICT', { zh: '证照文本无法读取', en: 'The licence document cannot be read' });
+    const now = this.p.now();
+    const today = (await this.p.calendar.get()).localDate(now);
+    const dayAfter = new Date(Date.parse(`${row.valid_until}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+    const nbf = dayAfter > today ? dayAfter : today;
+    const key = await this.signingKey(row.department);
+    const payload: LicencePayload = { ...old.payload, iat: today, nbf, exp: addYearsMinusDay(nbf, type.validity.years), kid: key.kid, alg: key.alg };
+    const document = signDocument(payload, key);
+    await transaction(this.p.db, async (trx) => {
+      const version = row.version + 1;
+      await store.updateLicence(trx, number, { document, kid: key.kid, valid_until: payload.exp, version, updated_at: now });
+      await store.insertVersion(trx, { number, version, event: 'renewed', document, status: 'valid', reason: null, ...actorCols(ctx), at: now });
+      await appendAudit(trx, {
+        ...actorOf(ctx),
+        at: now,
+        action: 'licence.renewed',
+        targetType: 'licence',
+        targetId: number,
+        details: { validFrom: nbf, validUntil: payload.exp, kid: key.kid },
+      });
+    });
+    await this.mirror(number, ctx, 'renewed');
+    return this.get(number, null);
+  }
+
+  /** A holder's licences that the caller's department issued (all, for the city level); the holder's ID is audited as looked up. */
+  async byHolder(holderId: string, ctx: RequestContext) {
+    const principal = ctx.principal;
+    const id = holderId.trim().toUpperCase();
+    const rows = (await store.byHolder(this.p.db, id)).filter(
+      (r) => !principal || principal.scope.departments === ALL || principal.department === r.department,
+    );
+    await appendAudit(this.p.db, {
+      ...actorOf(ctx),
+      at: this.p.now(),
+      action: 'licence.holder_looked_up',
+      targetType: 'licence_holder',
+      targetId: id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : id,
+      details: { found: rows.length },
+    });
+    return rows.map((r) => ({
+      number: r.number,
+      type: r.type,
+      department: r.department,
+      holder: { kind: r.holder_kind, id: r.holder_id, name: r.holder_name },
+      status: r.status,
+      issuedOn: r.issued_on,
+      validUntil: r.valid_until,
+      version: r.version,
+    }));
+  }
+
   /** Keeps the licence base database (电子证照基础库) in step: the record with its status and signature. */
   private async mirror(number: string, ctx: RequestContext, event: string): Promise<void> {
     const row = (await store.getLicence(this.p.db, number))!;
@@ -404,7 +472,9 @@ export class LicenceService {
     if (!key || key.alg !== d.payload.alg) return { verdict: 'unknown_issuer', licence: d.payload };
     if (!signatureHolds(d.bytes, d.signature, key) || key.department !== d.payload.issuer?.dept) return { verdict: 'forged', licence: d.payload };
     const row = await store.getLicence(this.p.db, d.payload.no);
-    if (!row || row.document !== text.trim()) return { verdict: 'forged', licence: d.payload };
+    // The current document, or an earlier one issued under the number (before a renewal: in force for its own term).
+    if (!row || (row.document !== text.trim() && !(await store.issuedDocument(this.p.db, row.number, text.trim()))))
+      return { verdict: 'forged', licence: d.payload };
     if (row.status === 'revoked') return { verdict: 'revoked', licence: d.payload };
     if (row.status === 'suspended') return { verdict: 'suspended', licence: d.payload };
     if (d.payload.nbf > today) return { verdict: 'not_yet_valid', licence: d.payload };

@@ -75,3 +75,9 @@ export function withdrawn(db: Q) {
 export function byHolder(db: Q, holderId: string) {
   return db.selectFrom('licences').selectAll().where('holder_id', '=', holderId).orderBy('created_at', 'desc').execute();
 }
+
+/** Whether this exact document was issued under the number (the current one, or an earlier version such as before a renewal). */
+export async function issuedDocument(db: Q, number: string, document: string): Promise<boolean> {
+  const r = await db.selectFrom('licence_versions').select('version').where('number', '=', number).where('document', '=', document).executeTakeFirst();
+  return !!r;
+}

@@ -145,6 +145,59 @@ for (const d of await dialects()) {
       assert.equal((await t.call('GET', `/api/licences/${old.body.number}`, cgw)).status, 404, 'another department finds it unknown');
     });
 
+    test('renewal (a food business licence, five years), lookup by holder, key rotation: the old key stays published and its licences still verify', async () => {
+      const holder = makeCreditCode('9', '1', '420303', 'MA49RENW2');
+      const issue = async () => {
+        const r = await t.call('POST', '/api/licences', scj, {
+          type: 'SPJY',
+          holder: { id: holder, name: '十堰示例餐饮有限公司（合成数据）' },
+          fields: { premises: '十堰市茅箭区示例路2号', mainBusiness: '餐饮服务经营者', items: '热食类食品制售' },
+        });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        return r.body;
+      };
+      const first = await issue();
+      const renewed = await t.call('POST', `/api/licences/${first.number}/renew`, scj);
+      assert.equal(renewed.status, 200, JSON.stringify(renewed.body));
+      assert.equal(renewed.body.version, 2);
+      assert.ok(renewed.body.validUntil > first.validUntil, `${renewed.body.validUntil} after ${first.validUntil}`);
+      assert.equal(renewed.body.payload.nbf > first.payload.exp, true);
+      assert.deepEqual(
+        renewed.body.versions.map((v: { event: string }) => v.event),
+        ['issued', 'renewed'],
+      );
+      assert.notEqual(renewed.body.document, first.document);
+      assert.equal((await verify(renewed.body.document)).verdict, 'not_yet_valid', 'the renewed term starts after the old one ends');
+      assert.equal((await t.call('POST', `/api/licences/${first.number}/renew`, cgw)).status, 403);
+      assert.equal((await t.call('POST', `/api/licences/${number}/renew`, scj)).status, 409, 'a revoked business licence is not renewed');
+      // Lookup by holder: the issuing department sees them; another department none; audited.
+      const mine = await t.call('GET', `/api/licences?holder=${holder.toLowerCase()}`, scj);
+      assert.deepEqual(
+        mine.body.map((l: { number: string }) => l.number),
+        [first.number],
+      );
+      assert.deepEqual((await t.call('GET', `/api/licences?holder=${holder}`, cgw)).body, []);
+      // The document before the renewal is genuine and in force for its own term.
+      assert.equal((await verify(first.document)).verdict, 'valid');
+      // Rotation: another department may not; the issuer's new licences carry a new key; old ones still verify.
+      assert.equal((await t.call('POST', '/api/licences/keys/rotate', cgw, { department: 'SCJGJ' })).status, 403);
+      assert.equal((await t.call('POST', '/api/licences/keys/rotate', scj, { department: 'SCJGJ' })).status, 204);
+      const second = await issue();
+      assert.notEqual(second.payload.kid, first.payload.kid);
+      const keys = (await t.call('GET', '/api/open/licence-keys')).body.keys as { kid: string; status: string }[];
+      assert.equal(keys.find((k) => k.kid === first.payload.kid)?.status, 'retired');
+      assert.equal((await verify(first.document)).verdict, 'valid');
+      assert.equal((await verify(second.document)).verdict, 'valid');
+      const audit = JSON.stringify(
+        await t.storage.db
+          .selectFrom('audit_log')
+          .selectAll()
+          .where('action', 'in', ['licence.renewed', 'licence.holder_looked_up', 'licence.key_rotated'])
+          .execute(),
+      );
+      assert.ok(audit.includes('licence.renewed') && audit.includes('licence.holder_looked_up') && audit.includes('licence.key_rotated'));
+    });
+
     test('private keys are sealed at rest and never answered', async () => {
       const rows = await t.storage.db.selectFrom('licence_keys').selectAll().execute();
       assert.ok(rows.length >= 1);
