@@ -338,7 +338,7 @@ export class LicenceService {
     const now = this.p.now();
     const today = (await this.p.calendar.get()).localDate(now);
     const dayAfter = new Date(Date.parse(`${row.valid_until}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-    const nbf = dayAfter > today ? dayAfter : today;
+    const nbf = [dayAfter, today].sort()[1]!; // the later of the two dates (YYYY-MM-DD sorts as it reads)
     const key = await this.signingKey(row.department);
     const payload: LicencePayload = { ...old.payload, iat: today, nbf, exp: addYearsMinusDay(nbf, type.validity.years), kid: key.kid, alg: key.alg };
     const document = signDocument(payload, key);
