@@ -3,8 +3,10 @@ import { AuthGate, SessionButtons } from '../shared/auth';
 import { useDistricts } from '../shared/CityMap';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
+import { Verifier } from './Verifier';
 
-const SERVICES: { key: StringKey; icon: string }[] = [
+const SERVICES: { key: StringKey; icon: string; href?: string }[] = [
+  { key: 'app.svc.verify', icon: '验', href: '/app/verify' },
   { key: 'app.svc.gov', icon: '办' },
   { key: 'app.svc.report', icon: '拍' },
   { key: 'app.svc.progress', icon: '查' },
@@ -33,15 +35,24 @@ function Home({ user, signOut }: { user: Me; signOut: () => void }) {
       <section className="citizen-card">
         <h2>{t('app.services')}</h2>
         <div className="citizen-grid">
-          {SERVICES.map((s) => (
-            <button type="button" key={s.key} className="citizen-svc" disabled title={t('common.comingSoon')}>
-              <span className="citizen-icon" aria-hidden="true">
-                {s.icon}
-              </span>
-              <span>{t(s.key)}</span>
-              <small>{t('common.comingSoon')}</small>
-            </button>
-          ))}
+          {SERVICES.map((s) =>
+            s.href ? (
+              <a key={s.key} className="citizen-svc active" href={s.href}>
+                <span className="citizen-icon" aria-hidden="true">
+                  {s.icon}
+                </span>
+                <span>{t(s.key)}</span>
+              </a>
+            ) : (
+              <button type="button" key={s.key} className="citizen-svc" disabled title={t('common.comingSoon')}>
+                <span className="citizen-icon" aria-hidden="true">
+                  {s.icon}
+                </span>
+                <span>{t(s.key)}</span>
+                <small>{t('common.comingSoon')}</small>
+              </button>
+            ),
+          )}
         </div>
       </section>
       <section className="citizen-card">
@@ -58,5 +69,7 @@ function Home({ user, signOut }: { user: Me; signOut: () => void }) {
 
 export function CitizenApp() {
   const { t } = useI18n();
+  // Verifying a licence needs no account: a counter or a bank opens it directly.
+  if (window.location.pathname.startsWith('/app/verify')) return <Verifier />;
   return <AuthGate app={t('app.app')}>{(user, signOut) => <Home user={user} signOut={signOut} />}</AuthGate>;
 }

@@ -27,6 +27,7 @@ import { CataloguePage } from './pages/sharing/Catalogue';
 import { DatabasesPage } from './pages/sharing/Databases';
 import { ExchangePage } from './pages/sharing/Exchange';
 import { RequestsPage } from './pages/sharing/Requests';
+import { LicencesPage } from './pages/Licences';
 import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
 import { AlertsPage } from './pages/warning/Alerts';
@@ -109,6 +110,7 @@ const NAV: NavItem[] = [
   { path: 'sharing-requests', label: 'nav.requests', permission: 'sharing.read', element: (u) => <RequestsPage user={u} /> },
   { path: 'databases', label: 'nav.databases', permission: 'sharing.read', element: (u) => <DatabasesPage user={u} /> },
   { path: 'gateway', label: 'nav.gateway', permission: 'sharing.read', element: (u) => <ExchangePage user={u} /> },
+  { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },
