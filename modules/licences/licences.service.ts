@@ -6,6 +6,7 @@
  */
 import { generateKeyPairSync } from 'node:crypto';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
+import { AuditBatcher } from '../../platform/audit/batch.js';
 import { ALL, type Principal } from '../../platform/auth/scope.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { type DocumentAlg, type SigningKey, type VerifyingKey, decodeDocument, signDocument, signatureHolds } from '../../platform/crypto/signed-document.js';
@@ -85,7 +86,12 @@ export class LicenceService {
     private readonly p: Platform,
     private readonly opts: LicenceOptions,
     private readonly records: Pick<LoadService, 'put'>,
-  ) {}
+  ) {
+    this.verifications = new AuditBatcher(p.db);
+  }
+
+  /** Verifications are audited by group commit: each is on record before it is answered. */
+  private readonly verifications: AuditBatcher;
 
   /** The profile's licence types, once each. */
   async seed(): Promise<void> {
@@ -453,7 +459,7 @@ export class LicenceService {
     const now = this.p.now();
     const today = (await this.p.calendar.get()).localDate(now);
     const out = await this.judge(text, today);
-    await appendAudit(this.p.db, {
+    await this.verifications.append({
       ...actorOf(ctx),
       at: now,
       action: 'licence.verified',

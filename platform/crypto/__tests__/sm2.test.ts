@@ -62,6 +62,34 @@ describe('SM2 signatures', () => {
     assert.equal(sm2Verify(message, alice, k.publicKey), false);
   });
 
+  test('a key verified again is checked by its tables (issuers sign many): the same answers, good and bad', () => {
+    const ours = generateSm2KeyPair();
+    const theirs = sm2.generateKeyPairHex();
+    for (let i = 0; i < 60; i++) {
+      const m = `${text}#${i}`;
+      const msg = Buffer.from(m, 'utf8');
+      const a = sm2Sign(msg, ours.privateKey, ours.publicKey);
+      const b = Buffer.from(sm2.doSignature(m, theirs.privateKey, { hash: true, publicKey: theirs.publicKey }), 'hex');
+      assert.ok(sm2Verify(msg, a, ours.publicKey), `ours ${i}`);
+      assert.ok(sm2Verify(msg, b, theirs.publicKey), `theirs ${i}`);
+      assert.ok(sm2.doVerifySignature(m, a.toString('hex'), ours.publicKey, { hash: true }));
+      // Each kind of fault, on the table path too.
+      const changed = Buffer.from(msg);
+      changed[i % msg.length] = changed[i % msg.length]! ^ 1;
+      assert.equal(sm2Verify(changed, a, ours.publicKey), false);
+      const flipped = Buffer.from(b);
+      flipped[i % 64] = flipped[i % 64]! ^ 0x01;
+      assert.equal(sm2Verify(msg, flipped, theirs.publicKey), false);
+      assert.equal(sm2Verify(msg, a, theirs.publicKey), false);
+      assert.equal(sm2Verify(msg, a, ours.publicKey, 'ALICE123@YAHOO.COM'), false);
+    }
+    // r or s out of range: 0, n and above.
+    const n = 'fffffffeffffffffffffffffffffffff7203df6b21c6052b53bbf40939d54123';
+    const good = sm2Sign(message, ours.privateKey, ours.publicKey);
+    assert.equal(sm2Verify(message, Buffer.from(n + good.toString('hex').slice(64), 'hex'), ours.publicKey), false);
+    assert.equal(sm2Verify(message, Buffer.from(good.toString('hex').slice(0, 64) + n, 'hex'), ours.publicKey), false);
+  });
+
   test('keys move between raw hex and PEM', () => {
     const k = generateSm2KeyPair();
     const pem = sm2PublicPem(k.publicKey);
