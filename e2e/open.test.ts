@@ -2,18 +2,26 @@
  * The open data portal in Chromium, as the public uses it: with no account, find the trading
  * dataset by a Chinese word, open it, see the items and the preview marked synthetic, download the
  * CSV (counted); the page reads in Chinese and in English with nothing left in the other language.
- * An enterprise applies for the conditionally open legal-entities dataset; once the provider
- * approves, its page offers the downloads.
+ * An enterprise applies for the conditionally open legal-entities dataset; once the data authority
+ * approves it in the console, its page offers the downloads. A keeper publishes counts of an entry
+ * whose personal items cannot be chosen.
  */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { DEMO_PASSWORD } from '../test/helpers.js';
-import { type ServedApp, launch, loginThroughForm, serve, shot } from './browser.js';
+import type { Locator } from 'playwright-core';
+import { type ServedApp, choose, launch, loginThroughForm, serve, shot } from './browser.js';
 import { auditPage } from './ui-audit.js';
 
 const ALLOW = ['CKAN', 'DCAT-AP'];
+
+async function expectDisabled(label: Locator): Promise<void> {
+  await label.waitFor();
+  assert.equal(await label.locator('input[type=checkbox]').isDisabled(), true);
+  await label.getByText('不得开放').waitFor();
+}
 
 describe('the open data portal in Chromium', () => {
   let browser: Browser;
@@ -81,15 +89,44 @@ describe('the open data portal in Chromium', () => {
     await page.getByLabel('联系方式').fill('13800000000');
     await page.getByRole('button', { name: '提交申请' }).click();
     await page.getByText('已提交申请，提供部门审核后即可下载。').waitFor();
-    const admin = await app.login('admin');
-    const list = await app.call('GET', '/api/open/applications', admin);
-    const mine = list.body.find((a: { dataset: string; status: string }) => a.dataset === 'legal-entities' && a.status === 'pending');
-    assert.ok(mine);
-    assert.equal((await app.call('POST', `/api/open/applications/${mine.id}/decision`, admin, { approve: true })).status, 200);
+    // The data authority decides it in the console.
+    const console = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await console.goto(`${app.url}/console`);
+    await loginThroughForm(console, 'zsj.staff', DEMO_PASSWORD);
+    await console.getByRole('menuitem', { name: '开放数据' }).click();
+    const row = console.getByTestId('od-applications').locator('tr', { hasText: '研究各区县市场主体的分布' });
+    await row.getByText('待审核').waitFor();
+    assert.deepEqual(await auditPage(console, 'zh', ALLOW), []);
+    await shot(console, 'console-open-data');
+    await row.getByTestId('od-approve').click();
+    await row.getByText('已同意').waitFor();
+    await console.close();
     await page.reload();
     await page.getByTestId('download-csv').waitFor();
     await page.getByTestId('preview').locator('tbody tr').first().waitFor();
     await shot(page, 'open-conditional-approved');
+    await page.close();
+  });
+
+  it('a keeper publishes counts of an entry whose records hold personal items, which cannot be chosen', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'zsj.staff', DEMO_PASSWORD);
+    await page.getByRole('menuitem', { name: '开放数据' }).click();
+    await choose(page, page.getByTestId('od-resource'), '法人基本信息');
+    const items = page.getByTestId('od-items');
+    await expectDisabled(items.locator('label', { hasText: '法定代表人身份证号' }));
+    await page.getByTestId('od-aggregate').click();
+    await items.locator('label', { hasText: '所在区县' }).click();
+    await choose(page, page.getByTestId('od-themes'), '经济建设', { multiple: true });
+    await page.getByTestId('od-submit').click();
+    await page.getByText('已发布').first().waitFor();
+    const found = await app.call('GET', '/api/open/datasets?q=102001-000001-counts-district');
+    assert.equal(found.body.total, 1, JSON.stringify(found.body));
+    assert.deepEqual(
+      found.body.items[0].columns.map((c: { key: string }) => c.key),
+      ['district', 'count'],
+    );
     await page.close();
   });
 });

@@ -371,7 +371,8 @@ export class OpenDataService {
       this.p.db,
       page.map((d) => d.id),
     );
-    return { total: hits.length, items: page.map((d) => ({ ...d, downloads: counts.get(d.id) ?? d.downloads })), facets };
+    const items = await Promise.all(page.map((d) => this.withCount({ ...d, downloads: counts.get(d.id) ?? d.downloads })));
+    return { total: hits.length, items, facets };
   }
 
   private async rowByName(name: string): Promise<store.DatasetRow> {
@@ -384,13 +385,22 @@ export class OpenDataService {
   async get(nameOrId: string): Promise<DatasetView> {
     const row = (await store.datasetByName(this.p.db, nameOrId)) ?? (await store.datasetById(this.p.db, nameOrId));
     if (!row) throw notFound(DATASET, nameOrId);
-    const d = await this.view(row);
-    // A base database changes with every load: its count is read as it is now.
-    if (d.source === 'base' && !d.aggregate) {
-      const resource = await this.catalogue.get(d.resource, null);
-      d.rows = await this.records.count(resource.dataset!);
+    return this.withCount(await this.view(row));
+  }
+
+  private counts = new Map<string, { at: number; n: Promise<number> }>();
+
+  /** A base database changes with every load: its record count is read as it is now (at most 30 s old). */
+  private async withCount(d: DatasetView): Promise<DatasetView> {
+    if (d.source !== 'base' || d.aggregate) return d;
+    let hit = this.counts.get(d.resource);
+    if (!hit || this.p.now() - hit.at > 30_000) {
+      const n = this.catalogue.get(d.resource, null).then((r) => this.records.count(r.dataset!));
+      hit = { at: this.p.now(), n };
+      this.counts.set(d.resource, hit);
+      n.catch(() => this.counts.delete(d.resource));
     }
-    return d;
+    return { ...d, rows: await hit.n };
   }
 
   private async view(row: store.DatasetRow, resources?: ReadonlyMap<string, Resource>): Promise<DatasetView> {

@@ -26,6 +26,7 @@ import { RolesPage } from './pages/Roles';
 import { CataloguePage } from './pages/sharing/Catalogue';
 import { DatabasesPage } from './pages/sharing/Databases';
 import { ExchangePage } from './pages/sharing/Exchange';
+import { OpenDataPage } from './pages/sharing/OpenData';
 import { RequestsPage } from './pages/sharing/Requests';
 import { LicencesPage } from './pages/Licences';
 import { TodoPage } from './pages/Todo';
@@ -110,6 +111,7 @@ const NAV: NavItem[] = [
   { path: 'sharing-requests', label: 'nav.requests', permission: 'sharing.read', element: (u) => <RequestsPage user={u} /> },
   { path: 'databases', label: 'nav.databases', permission: 'sharing.read', element: (u) => <DatabasesPage user={u} /> },
   { path: 'gateway', label: 'nav.gateway', permission: 'sharing.read', element: (u) => <ExchangePage user={u} /> },
+  { path: 'open-data', label: 'nav.opendata', permission: 'sharing.manage', element: (u) => <OpenDataPage user={u} /> },
   { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },

@@ -45,6 +45,9 @@ for (const d of await dialects()) {
       );
       const en = await t.call('GET', '/api/open/datasets?q=indicator&theme=economy');
       assert.ok(en.body.items.some((x: { name: string }) => x.name === 'macro-economy-indicators'));
+      // Records loaded after publishing are counted as they are now.
+      const trading = all.body.items.find((x: { name: string }) => x.name === 'public-resource-trading');
+      assert.ok(trading.rows > 0, `trading rows ${trading.rows}`);
       const cond = await t.call('GET', '/api/open/datasets?openType=conditional');
       assert.deepEqual(
         cond.body.items.map((x: { name: string }) => x.name),
