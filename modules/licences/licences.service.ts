@@ -5,6 +5,7 @@
  * every version kept, and mirrored into the licence base database (电子证照基础库).
  */
 import { generateKeyPairSync } from 'node:crypto';
+import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AuditBatcher } from '../../platform/audit/batch.js';
 import { ALL, type Principal } from '../../platform/auth/scope.js';
@@ -17,6 +18,7 @@ import { checkCreditCode, checkIdNumber } from '../../platform/identifiers/index
 import { newId } from '../../platform/ids.js';
 import { seedList } from '../../platform/profile/seeds.js';
 import { json, transaction } from '../../platform/storage/db.js';
+import type { Database } from '../../platform/storage/schema.js';
 import { listDepartments } from '../identity/index.js';
 import type { LoadService } from '../sharing/index.js';
 import { openSealed, seal } from './seal.js';
@@ -287,8 +289,8 @@ export class LicenceService {
         targetId: number,
         details: { type: type.code, holderKind: kind, kid: key.kid },
       });
+      await this.mirror(trx, number, ctx, 'issued');
     });
-    await this.mirror(number, ctx, 'issued');
     return this.get(number, null);
   }
 
@@ -319,8 +321,8 @@ export class LicenceService {
         targetId: number,
         details: { reason: reason.trim() },
       });
+      await this.mirror(trx, number, ctx, event);
     });
-    await this.mirror(number, ctx, event);
     return this.get(number, null);
   }
 
@@ -360,8 +362,8 @@ export class LicenceService {
         targetId: number,
         details: { validFrom: nbf, validUntil: payload.exp, kid: key.kid },
       });
+      await this.mirror(trx, number, ctx, 'renewed');
     });
-    await this.mirror(number, ctx, 'renewed');
     return this.get(number, null);
   }
 
@@ -392,9 +394,12 @@ export class LicenceService {
     }));
   }
 
-  /** Keeps the licence base database (电子证照基础库) in step: the record with its status and signature. */
-  private async mirror(number: string, ctx: RequestContext, event: string): Promise<void> {
-    const row = (await store.getLicence(this.p.db, number))!;
+  /**
+   * Keeps the licence base database (电子证照基础库) in step: the record with its status and
+   * signature, written in the caller's transaction so the licence and its record commit together.
+   */
+  private async mirror(trx: Transaction<Database>, number: string, ctx: RequestContext, event: string): Promise<void> {
+    const row = (await store.getLicence(trx, number))!;
     const d = decodeDocument<LicencePayload>(row.document);
     if (!d.ok) return;
     const problems = await this.records.put(
@@ -412,6 +417,7 @@ export class LicenceService {
       },
       ctx,
       `licence ${event}`,
+      trx,
     );
     if (problems.length) this.p.log.warn({ licence: number, problems }, 'licence not mirrored into the base database');
   }

@@ -13,7 +13,9 @@ import { AppError, notFound } from '../../platform/http/errors.js';
 import type { Text } from '../../platform/i18n/index.js';
 import { checkCreditCode } from '../../platform/identifiers/index.js';
 import { newId } from '../../platform/ids.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import type { Transaction } from 'kysely';
+import { type Db, json, transaction } from '../../platform/storage/db.js';
+import type { Database } from '../../platform/storage/schema.js';
 import { type DatasetSpec, RECORD_DATASETS, normaliseKey } from './datasets.js';
 import { type CheckContext, checkRow } from './records.js';
 import * as store from './records.store.js';
@@ -219,12 +221,14 @@ export class LoadService {
   /**
    * One record written by another module (a licence issued or revoked): checked and merged as a
    * load's row is, its change kept in the history under the actor's name; no load job is listed.
-   * Returns the row's problems, if any.
+   * Given the caller's transaction (`within`), it is written in it, so the record and the caller's
+   * own change commit together. Returns the row's problems, if any.
    */
-  async put(dataset: string, raw: Record<string, unknown>, ctx: RequestContext, source: string): Promise<LoadProblem[]> {
+  async put(dataset: string, raw: Record<string, unknown>, ctx: RequestContext, source: string, within?: Transaction<Database>): Promise<LoadProblem[]> {
     const spec = specOf(dataset);
     const job = this.newJob('put', dataset, source, ctx);
-    await this.batch(spec, [{ at: 1, raw }], job, await this.checkContext(), false);
+    const db = within ?? this.p.db;
+    await this.batch(spec, [{ at: 1, raw }], job, await this.checkContext(db), false, db);
     return job.errors;
   }
 
@@ -248,11 +252,11 @@ export class LoadService {
   }
 
   /** What a row is checked against: the city's districts and bounds, the credit-code exceptions, today. */
-  private async checkContext(): Promise<CheckContext> {
+  private async checkContext(db: Db | Transaction<Database> = this.p.db): Promise<CheckContext> {
     return {
       districts: new Set(this.p.profile.districts.map((d) => d.adcode)),
       bbox: this.p.profile.bbox,
-      exceptions: await store.exceptionCodes(this.p.db),
+      exceptions: await store.exceptionCodes(db),
       now: new Date(this.p.now()),
     };
   }
@@ -261,7 +265,14 @@ export class LoadService {
     if (job.errors.length < ERRORS_KEPT) job.errors.push(p);
   }
 
-  private async batch(spec: DatasetSpec, rows: SourceRow[], job: LoadJob, check: CheckContext, synthetic: boolean): Promise<void> {
+  private async batch(
+    spec: DatasetSpec,
+    rows: SourceRow[],
+    job: LoadJob,
+    check: CheckContext,
+    synthetic: boolean,
+    db: Db | Transaction<Database> = this.p.db,
+  ): Promise<void> {
     job.rowsRead += rows.length;
     // Check every row; within the batch a key given twice keeps its later row.
     const valid = new Map<string, { at: number; values: Record<string, unknown>; codeException: boolean }>();
@@ -290,7 +301,7 @@ export class LoadService {
     }
     if (valid.size === 0) return;
     const now = this.p.now();
-    await transaction(this.p.db, async (trx) => {
+    await transaction(db, async (trx) => {
       const found = await store.existing(trx, spec, [...valid.keys()]);
       const inserts: Record<string, unknown>[] = [];
       const history: Parameters<typeof store.insertHistory>[1][number][] = [];
