@@ -13,29 +13,15 @@
  *
  *   npx tsx bench/command.ts [--activations 50 --incidents 100 --concurrency 16]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
+import { benchApp } from './app.js';
 import { benchArgs } from './args.js';
 
 const args = benchArgs();
 const ACTIVATIONS = Number(args.activations ?? 50);
 const INCIDENTS = Number(args.incidents ?? 100);
 const CONCURRENCY = Number(args.concurrency ?? 16);
-const dir = mkdtempSync(join(tmpdir(), 'wd-bench-command-'));
-
-const { buildApp } = await import('../server/app.js');
-const { loadConfig } = await import('../server/config.js');
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-  SIMULATE: '0',
-  MQTT_ENABLED: '0',
-  HOST: '127.0.0.1',
-  DATA_DIR: dir,
-  ...process.env,
-});
-const w = await buildApp(config, { scheduler: false });
+const { w, config, dir } = await benchApp('command');
 
 async function call(method: string, url: string, token: string, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await w.app.inject({

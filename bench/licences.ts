@@ -11,30 +11,15 @@
  *
  *   npx tsx bench/licences.ts [--count 500]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { benchApp } from './app.js';
 import { benchArgs } from './args.js';
 
 const args = benchArgs();
 const COUNT = Number(args.count ?? 500);
-const dir = mkdtempSync(join(tmpdir(), 'wd-bench-licences-'));
-const { buildApp } = await import('../server/app.js');
-const { loadConfig } = await import('../server/config.js');
+const { w, config } = await benchApp('licences', { SHARING_DEMO_PEOPLE: '0' });
 const { makeCreditCode } = await import('../platform/identifiers/index.js');
 const { decodeDocument } = await import('../platform/crypto/signed-document.js');
 const { sm2Verify } = await import('../platform/crypto/sm2.js');
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-  SIMULATE: '0',
-  MQTT_ENABLED: '0',
-  HOST: '127.0.0.1',
-  DATA_DIR: dir,
-  SHARING_DEMO_PEOPLE: '0',
-  ...process.env,
-});
-const w = await buildApp(config, { scheduler: false });
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 const admin = JSON.parse((await w.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'admin', password: 'Bench-Passw0rd!' } })).body)
   .token as string;

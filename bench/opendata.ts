@@ -8,28 +8,13 @@
  *
  *   npx tsx bench/opendata.ts [--datasets 2000] [--calls 2000]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { benchApp } from './app.js';
 import { benchArgs } from './args.js';
 
 const args = benchArgs();
 const DATASETS = Number(args.datasets ?? 2000);
 const CALLS = Number(args.calls ?? 2000);
-const dir = mkdtempSync(join(tmpdir(), 'wd-bench-opendata-'));
-const { buildApp } = await import('../server/app.js');
-const { loadConfig } = await import('../server/config.js');
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-  SIMULATE: '0',
-  MQTT_ENABLED: '0',
-  HOST: '127.0.0.1',
-  DATA_DIR: dir,
-  SHARING_DEMO_PEOPLE: '0',
-  ...process.env,
-});
-const w = await buildApp(config, { scheduler: false });
+const { w, config } = await benchApp('opendata', { SHARING_DEMO_PEOPLE: '0' });
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 
 // Published through the service as the system would seed them: varied titles, themes and keywords.

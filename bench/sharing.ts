@@ -21,9 +21,7 @@
  *
  *   npx tsx bench/sharing.ts [--entries 5000 --queries 600 --people 1000000 --runs 3 --concurrency 8 --seconds 10]
  */
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { benchApp } from './app.js';
 import { benchArgs } from './args.js';
 
 const args = benchArgs();
@@ -31,20 +29,7 @@ const ENTRIES = Number(args.entries ?? 5000);
 const QUERIES = Number(args.queries ?? 600);
 const PEOPLE = Number(args.people ?? 1_000_000);
 const RUNS = Number(args.runs ?? 3);
-const dir = mkdtempSync(join(tmpdir(), 'wd-bench-sharing-'));
-
-const { buildApp } = await import('../server/app.js');
-const { loadConfig } = await import('../server/config.js');
-const config = loadConfig({
-  LOG_LEVEL: 'warn',
-  WUDANG_ADMIN_PASSWORD: 'Bench-Passw0rd!',
-  SIMULATE: '0',
-  MQTT_ENABLED: '0',
-  HOST: '127.0.0.1',
-  DATA_DIR: dir,
-  ...process.env,
-});
-const w = await buildApp(config, { scheduler: false });
+const { w, config } = await benchApp('sharing');
 const pct = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * q))]!;
 const login = async (username: string, password = 'Wudang@2026') =>
   JSON.parse((await w.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })).body).token as string;
