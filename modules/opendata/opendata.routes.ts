@@ -43,9 +43,6 @@ async function siteOf(req: FastifyRequest, deps: OpenDataDeps): Promise<CkanSite
   };
 }
 
-/** A dataset as the portal's list shows it (the columns and counts; no rows). */
-const summary = (d: DatasetView) => d;
-
 /** RFC 4180 CSV of one value: quoted when needed; text that a spreadsheet would run as a formula is escaped. */
 function csvCell(v: unknown): string {
   if (v === null || v === undefined) return '';
@@ -94,10 +91,7 @@ export async function openDataRoutes(scope: FastifyInstance, deps: OpenDataDeps)
       },
       config: { auth: 'public' },
     },
-    async (req) => {
-      const r = await opendata.search(req.query);
-      return { total: r.total, items: r.items.map(summary), facets: r.facets };
-    },
+    async (req) => opendata.search(req.query),
   );
 
   app.get(
