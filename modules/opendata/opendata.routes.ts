@@ -13,7 +13,7 @@ import { notFound } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { ACTIONS, CkanError, type CkanSite, runAction } from './ckan.js';
 import { catalogueDocument, datasetDocument } from './dcat.js';
-import { type DatasetView, NAME, type OpenDataService } from './opendata.service.js';
+import { NAME, type OpenDataService } from './opendata.service.js';
 import { type DownloadFormat, FORMATS, LICENCES, THEMES } from './vocabulary.js';
 
 const R = (summary: string) => ({ tags: ['open data'], summary });
