@@ -9,6 +9,7 @@
 import type { Transaction } from 'kysely';
 import { type AuditEntry, appendAuditMany } from '../../platform/audit/audit.js';
 import { type Db, transaction } from '../../platform/storage/db.js';
+import { GroupCommit } from '../../platform/storage/group-commit.js';
 import { dialectOf } from '../../platform/storage/migrate.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { CallRow } from './gateway.store.js';
@@ -29,52 +30,22 @@ export interface Written {
   used: number;
 }
 
-interface Pending extends CallRecord {
-  resolve(w: Written): void;
-  reject(e: unknown): void;
-}
-
 const MAX_BATCH = 500;
 
 export class CallWriter {
-  private queue: Pending[] = [];
-  private running = false;
   private readonly postgres: boolean;
+  private readonly group: GroupCommit<CallRecord, Written>;
 
   constructor(private readonly db: Db) {
     this.postgres = dialectOf(db) === 'postgres';
+    this.group = new GroupCommit((batch) => transaction(this.db, (trx) => this.flush(trx, batch)), MAX_BATCH);
   }
 
   write(r: CallRecord): Promise<Written> {
-    return new Promise<Written>((resolve, reject) => {
-      this.queue.push({ ...r, resolve, reject });
-      if (!this.running) {
-        this.running = true;
-        void this.drain();
-      }
-    });
+    return this.group.submit(r);
   }
 
-  private async drain(): Promise<void> {
-    try {
-      while (this.queue.length) {
-        // A batch starts on the next turn of the event loop, so that calls in flight (reading
-        // their records) join it.
-        await new Promise<void>((r) => setImmediate(r));
-        const batch = this.queue.splice(0, MAX_BATCH);
-        try {
-          const out = await transaction(this.db, (trx) => this.flush(trx, batch));
-          for (const [i, p] of batch.entries()) p.resolve(out[i]!);
-        } catch (e) {
-          for (const p of batch) p.reject(e);
-        }
-      }
-    } finally {
-      this.running = false;
-    }
-  }
-
-  private async flush(trx: Transaction<Database>, batch: Pending[]): Promise<Written[]> {
+  private async flush(trx: Transaction<Database>, batch: CallRecord[]): Promise<Written[]> {
     // The day's use of each approval, locked (PostgreSQL) so processes count in turn.
     const used = new Map<string, number>();
     for (const p of batch) {
