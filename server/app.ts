@@ -30,6 +30,7 @@ import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
 import { type Sharing, exchangeRoutes, sharingRoutes, startSharing } from '../modules/sharing/index.js';
 import { type Licences, licenceRoutes, startLicences } from '../modules/licences/index.js';
 import { type OpenData, openDataRoutes, openPortalRoutes, startOpenData } from '../modules/opendata/index.js';
+import { type Urban, open311Routes, startUrban, urbanRoutes } from '../modules/urban/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -86,6 +87,7 @@ export interface Wudang {
   sharing: Sharing;
   licences: Licences;
   opendata: OpenData;
+  urban: Urban;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -266,6 +268,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
     const licences = await startLicences(platform, { masterKey: licenceKey(config, app.log), alg: config.licenceAlg }, sharing.loads);
     const opendata = await startOpenData(platform, sharing.catalogue, sharing.records);
+    const urban = await startUrban(platform, engine!, theWarning.alerts);
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -289,6 +292,14 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const open = { platform, opendata: opendata.opendata, publicUrl: config.publicUrl ?? null };
     await app.register(openDataRoutes, { ...api, ...open });
     await app.register(openPortalRoutes, open);
+    await app.register(urbanRoutes, { ...api, platform, urban: urban.urban, chromiumPath: config.chromiumPath });
+    await app.register(open311Routes, {
+      prefix: '/open311',
+      platform,
+      urban: urban.urban,
+      authenticate: (key: string) => authenticate(platform, key),
+      publicUrl: config.publicUrl ?? null,
+    });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -321,6 +332,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       sharing,
       licences,
       opendata,
+      urban,
       close: async () => {
         await sharing.close();
         await brain.close();

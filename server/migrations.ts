@@ -9,11 +9,12 @@ import { migrations as sensing } from '../modules/sensing/index.js';
 import { migrations as sharing } from '../modules/sharing/index.js';
 import { migrations as licences } from '../modules/licences/index.js';
 import { migrations as opendata } from '../modules/opendata/index.js';
+import { migrations as urban } from '../modules/urban/index.js';
 import { migrations as warning } from '../modules/warning/index.js';
 import { type MigrationSet, mergeMigrations, migrateToLatest } from '../platform/storage/migrate.js';
 import { migrations as platform } from '../platform/storage/migrations/index.js';
 
-export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain, sharing, licences, opendata);
+export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain, sharing, licences, opendata, urban);
 
 /** Brings a database up to date with every migration; returns the names applied now. */
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -6,10 +6,6 @@
  */
 import type { Text } from '../../platform/i18n/index.js';
 import { TIMELINE_KINDS } from './timeline.js';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AppError } from '../../platform/http/errors.js';
 import { transaction } from '../../platform/storage/db.js';
@@ -157,41 +153,4 @@ ${r.timeline.map((e) => `<tr><td>${time(e.at)}</td><td>${esc(e.kindLabel.zh)}</t
 <h2>经验教训 · Lessons</h2>
 <p>${r.lessons ? esc(r.lessons).replace(/\n/g, '<br>') : '（待填写 to be written）'}</p>
 </body></html>`;
-}
-
-/** Prints HTML to PDF with headless Chromium; undefined when the server has no Chromium. */
-export async function htmlToPdf(html: string, chromium: string): Promise<Buffer | undefined> {
-  if (!existsSync(chromium)) return undefined;
-  const dir = mkdtempSync(join(tmpdir(), 'wd-review-'));
-  try {
-    const src = join(dir, 'review.html');
-    const out = join(dir, 'review.pdf');
-    writeFileSync(src, html);
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(
-        chromium,
-        [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--no-pdf-header-footer',
-          `--user-data-dir=${join(dir, 'profile')}`,
-          `--print-to-pdf=${out}`,
-          `file://${src}`,
-        ],
-        { stdio: 'ignore' },
-      );
-      const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-      child.on('error', reject);
-      child.on('exit', (code) => {
-        clearTimeout(timer);
-        if (code === 0 && existsSync(out)) resolve();
-        else reject(new Error(`chromium exited with ${code}`));
-      });
-    });
-    return readFileSync(out);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }

@@ -97,6 +97,16 @@ export function getUserByUsername(db: Conn, username: string): Promise<UserRow |
   return db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
 }
 
+/** Display names and roles of users by id (for figures that name people, such as an evaluation's posts). */
+export function userNames(db: Conn, ids: readonly string[]): Promise<{ id: string; display_name: string; roles: string; department_code: string | null }[]> {
+  if (ids.length === 0) return Promise.resolve([]);
+  return db
+    .selectFrom('users')
+    .select(['id', 'display_name', 'roles', 'department_code'])
+    .where('id', 'in', [...ids])
+    .execute();
+}
+
 export interface UserListQuery {
   q?: string;
   department?: string;

@@ -25,4 +25,5 @@ export {
   listDepartments,
   listDistricts,
   listPlanTasks,
+  userNames,
 } from './identity.store.js';

@@ -48,6 +48,10 @@ export const PERMISSIONS = [
   'sharing.read', // the government data resource catalogue (共享目录): what every department holds
   'sharing.manage', // catalogue entries and base databases one's department provides; the data authority governs all
   'licences.issue', // issue, suspend and revoke the licence types one's department issues
+  'urban.read', // urban-management cases one may see: the centre and inspectors their districts, a unit its own, the public its reports
+  'urban.report', // report a city problem (inspectors, citizens, the 12345 hotline's and video systems' keys)
+  'urban.act', // act in the case loop: the centre files and dispatches, units handle, inspectors verify
+  'urban.manage', // the classification, grids and components (the command centre's department)
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -83,6 +87,10 @@ export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> =
   'sharing.read': { zh: '查阅政务数据资源目录', en: 'Browse the data resource catalogue' },
   'sharing.manage': { zh: '编制本部门数据资源目录', en: "Keep one's department's data resources" },
   'licences.issue': { zh: '签发本部门电子证照', en: "Issue one's department's licences" },
+  'urban.read': { zh: '查看城管案件', en: 'View urban-management cases' },
+  'urban.report': { zh: '上报城市管理问题', en: 'Report city problems' },
+  'urban.act': { zh: '办理城管案件', en: 'Act on urban-management cases' },
+  'urban.manage': { zh: '维护城管分类、网格与部件', en: 'Keep the urban-management classification, grids and components' },
 };
 
 /** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
@@ -93,7 +101,17 @@ export const DISTRICT_KIND_LABELS: Record<string, { zh: string; en: string }> = 
   special_zone: { zh: '功能区', en: 'Special zone' },
 };
 
-const STAFF: Permission[] = ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'roles.read', 'sharing.read'];
+const STAFF: Permission[] = [
+  'city.read',
+  'calendar.read',
+  'workflow.read',
+  'workflow.act',
+  'roles.read',
+  'sharing.read',
+  'urban.read',
+  'urban.report',
+  'urban.act',
+];
 /** What every department's people do with warnings and emergency command. */
 const WORK: Permission[] = [
   'warning.read',
@@ -110,11 +128,11 @@ const WORK: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   duty_officer: [...STAFF, ...WORK, 'users.read', 'devices.read', 'command.decide'],
-  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage', 'licences.issue'],
-  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue'],
-  grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act'],
-  citizen: ['city.read', 'calendar.read'],
-  enterprise: ['city.read', 'calendar.read'],
+  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage', 'licences.issue', 'urban.manage'],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue', 'urban.manage'],
+  grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'urban.read', 'urban.report', 'urban.act'],
+  citizen: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],
+  enterprise: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],
   api_client: [
     'city.read',
     'calendar.read',
@@ -126,6 +144,8 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'command.report',
     'brain.read',
     'sharing.read',
+    'urban.read',
+    'urban.report',
   ],
 };
 

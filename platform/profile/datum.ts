@@ -47,3 +47,18 @@ export function wgs84ToGcj02(lon: number, lat: number): [number, number] {
 export function toGcj02(lon: number, lat: number, datum: Datum): [number, number] {
   return datum === 'WGS-84' ? wgs84ToGcj02(lon, lat) : [lon, lat];
 }
+
+/** GCJ-02 → WGS-84 by fixed-point iteration of the forward transform (error well under a centimetre). */
+export function gcj02ToWgs84(lon: number, lat: number): [number, number] {
+  if (outsideChina(lon, lat)) return [lon, lat];
+  let [x, y] = [lon, lat];
+  for (let i = 0; i < 10; i++) {
+    const [gx, gy] = wgs84ToGcj02(x, y);
+    const dx = gx - lon;
+    const dy = gy - lat;
+    x -= dx;
+    y -= dy;
+    if (Math.abs(dx) < 1e-10 && Math.abs(dy) < 1e-10) break;
+  }
+  return [x, y];
+}
