@@ -28,7 +28,7 @@ const MIN = 60_000;
 const MAOJIAN = { lon: 110.78621, lat: 32.644463 }; // 420302
 const ZHANGWAN = { lon: 110.772365, lat: 32.652516 }; // 420303
 
-type Kind = 'device' | 'rule' | 'alert' | 'incident' | 'task' | 'allocation' | 'window' | 'endpoint' | 'user' | 'apikey' | 'instance';
+type Kind = 'device' | 'rule' | 'alert' | 'incident' | 'task' | 'allocation' | 'window' | 'endpoint' | 'user' | 'apikey' | 'instance' | 'case';
 
 interface Caller {
   name: string;
@@ -80,6 +80,10 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/open\/(datasets\/\{name\}|applications\/\{id\})/, 'skip'],
   // A file is its uploader's until attached, then follows its record (modules/command incidents test).
   [/^\/api\/files\/\{id\}$/, 'skip'],
+  [/^\/api\/urban\/cases\/\{id\}/, 'case'],
+  // The classification is the centre's to edit (refusals tested in modules/urban); a work order is
+  // its hotline system's, a request the centre's (modules/urban loop test).
+  [/^\/api\/urban\/(classification\/subcategories\/\{code\}|hotline\/orders\/\{orderNo\}|requests\/\{id\})/, 'skip'],
 ];
 
 /** Query strings listings and id routes need to get past validation. */
@@ -90,6 +94,8 @@ const QUERIES: Record<string, string> = {
   'GET /api/sharing/data-use': 'subject=420303198503112021',
   'GET /api/licences': 'holder=420303198503112021',
   'GET /api/command/resources/nearest': `type=pump_truck&lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
+  'GET /api/urban/grids/at': 'lon=110.78&lat=32.62',
+  'GET /api/urban/grids': 'district=420302',
 };
 
 /** Listings not swept, and why. */
@@ -97,6 +103,7 @@ const LISTINGS_SKIPPED: Record<string, string> = {
   'GET /api/live': 'a WebSocket; its scope is tested in modules/sensing and modules/command',
   'GET /healthz': 'no data',
   'GET /readyz': 'no data',
+  'GET /api/urban/classification': 'the published classification: its fromAlerts name warning-rule id prefixes (air-quality), not the rules',
 };
 
 /** Bodies that pass validation, so the scope check is what answers. */
@@ -131,6 +138,16 @@ const BODIES: Record<string, unknown> = {
   'POST /api/workflow-instances/{id}/transitions': { transition: 'accept' },
   'POST /api/devices/{id}/token': {},
   'POST /api/warning/rules/{id}/resume': {},
+  'POST /api/urban/cases/{id}/file': {},
+  'POST /api/urban/cases/{id}/reject': { comment: 'sweep' },
+  'POST /api/urban/cases/{id}/merge': {},
+  'POST /api/urban/cases/{id}/dispatch': {},
+  'POST /api/urban/cases/{id}/return': { comment: 'sweep' },
+  'POST /api/urban/cases/{id}/report-back': { comment: 'sweep', photos: ['fil_none'] },
+  'POST /api/urban/cases/{id}/verify': { ok: true },
+  'POST /api/urban/cases/{id}/resume': {},
+  'POST /api/urban/cases/{id}/requests': { kind: 'hang', reason: 'sweep' },
+  'POST /api/urban/cases/{id}/rating': { score: 5 },
 };
 
 const UNKNOWN: Record<Kind, string> = {
@@ -145,6 +162,7 @@ const UNKNOWN: Record<Kind, string> = {
   user: 'usr_00000000000000000000000',
   apikey: 'key_00000000000000000000000',
   instance: 'wfi_00000000000000000000000',
+  case: 'case_00000000000000000000000',
 };
 
 const set = (s: ScopeSet) => s;
@@ -333,6 +351,37 @@ for (const d of await dialects()) {
         assert.equal(e.status, 201, JSON.stringify(e.body));
         records.push({ kind: 'endpoint', id: e.body.id, visible: (x) => inScope(x.scope, { department: dept, district: null }) });
       }
+      // ---- urban-management cases: reported by the 茅箭 inspector and by a citizen; one in 张湾 dispatched to 住建局 ----
+      const zw = t.urban.urban.grids.all().find((g) => g.district === '420303')!;
+      const IN_ZW = { lon: (zw.bbox[0] + zw.bbox[2]) / 2, lat: (zw.bbox[1] + zw.bbox[3]) / 2 };
+      const IN_MJ = { lon: 110.78, lat: 32.62 };
+      const seeded: [string, string, { lon: number; lat: number }, string][] = [
+        ['grid.maojian', 'E0101', IN_MJ, '420302'],
+        ['citizen', 'E0102', IN_MJ, '420302'],
+        ['cgw.staff', 'E0303', IN_ZW, '420303'],
+      ];
+      for (const [who, subcategory, location, district] of seeded) {
+        const r = await t.call('POST', '/api/urban/cases', byName(who), { subcategory, location, description: `sweep ${who}` });
+        assert.equal(r.status, 201, JSON.stringify(r.body));
+        let unit: string | null = null;
+        if (who === 'cgw.staff') {
+          assert.equal((await t.call('POST', `/api/urban/cases/${r.body.id}/file`, byName('cgw.staff'), {})).status, 200);
+          unit = (await t.call('POST', `/api/urban/cases/${r.body.id}/dispatch`, byName('cgw.staff'), {})).body.unit;
+          assert.equal(unit, 'ZJJ');
+        }
+        // docs/security.md: the centre and the city-wide roles see every case, an inspector the
+        // cases of their districts, a unit those dispatched to it, a district government those in
+        // its district (read-only), the public and systems what they reported.
+        const visible = (x: Caller) => {
+          if (['admin', 'duty', 'cgw.staff'].includes(x.name)) return true;
+          if (x.name === 'grid.maojian') return district === '420302';
+          if (x.name === 'zw.staff') return district === '420303';
+          if (['citizen', 'enterprise', 'ZJJ API key'].includes(x.name)) return x.name === who;
+          return unit !== null && x.scope.departments !== ALL && x.scope.departments.includes(unit);
+        };
+        records.push({ kind: 'case', id: r.body.id, visible, actable: (x) => visible(x) && x.name !== 'zw.staff' });
+      }
+
       // ---- people and keys ----
       for (const u of (await t.call('GET', '/api/users?limit=200', admin)).body.items as { id: string; department: string | null }[])
         records.push({
@@ -419,6 +468,7 @@ for (const d of await dialects()) {
             x.displayName,
           ]),
           keys: (await t.call('GET', '/api/api-keys', admin)).body.map((x: { id: string; revoked: boolean }) => [x.id, x.revoked]),
+          cases: (await t.call('GET', '/api/urban/cases?limit=500', admin)).body.map((x: { id: string; state: string; rev: number }) => [x.id, x.state, x.rev]),
         });
       const before = await snapshot();
       const problems: string[] = [];

@@ -108,7 +108,7 @@ export async function open311Routes(app: FastifyInstance, deps: Open311Deps): Pr
       ],
     };
   });
-  app.get('/discovery.:ext', { config: { auth: 'public' } }, (req, reply) =>
+  app.get('/discovery.:ext', { schema: { hide: true }, config: { auth: 'public' } }, (req, reply) =>
     discovery(Object.assign(req, { params: { file: `discovery.${(req.params as { ext: string }).ext}` } }) as never, reply),
   );
 
@@ -213,7 +213,7 @@ export async function open311Routes(app: FastifyInstance, deps: Open311Deps): Pr
     return [{ service_request_id: c.id, token: c.external_ref ?? token, service_notice: serviceNotice(s, lang), account_id: null }];
   });
 
-  app.get('/v2/:file', { config: { auth: 'public' } }, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
+  app.get('/v2/:file', { schema: { hide: true }, config: { auth: 'public' } }, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const { name } = (() => {
       try {
         return split(req.params.file);
@@ -229,7 +229,7 @@ export async function open311Routes(app: FastifyInstance, deps: Open311Deps): Pr
     })(req, reply);
   });
 
-  app.post('/v2/:file', { config: { auth: 'own' } }, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
+  app.post('/v2/:file', { schema: { hide: true }, config: { auth: 'own' } }, async (req: FastifyRequest<{ Params: { file: string } }>, reply) => {
     const name = /^(.+)\.(json|xml)$/.exec(req.params.file)?.[1];
     if (name === 'requests') return requestPost(req, reply);
     return handle('errors', async () => {
@@ -239,7 +239,7 @@ export async function open311Routes(app: FastifyInstance, deps: Open311Deps): Pr
 
   app.get(
     '/v2/services/:file',
-    { config: { auth: 'public' } },
+    { schema: { hide: true }, config: { auth: 'public' } },
     handle('service_definition', async (req, _f, lang) => {
       const { name } = split((req.params as { file: string }).file);
       checkJurisdiction((req.query as Record<string, string>).jurisdiction_id);
@@ -259,12 +259,12 @@ export async function open311Routes(app: FastifyInstance, deps: Open311Deps): Pr
     if (rows.length === 0) throw new Open311Error(404, `service_request_id not found: ${name}`);
     return present(rows, lang);
   });
-  app.get('/v2/requests/:file', { config: { auth: 'public' } }, one);
-  app.get('/v2/request/:file', { config: { auth: 'public' } }, one);
+  app.get('/v2/requests/:file', { schema: { hide: true }, config: { auth: 'public' } }, one);
+  app.get('/v2/request/:file', { schema: { hide: true }, config: { auth: 'public' } }, one);
 
   app.get(
     '/v2/tokens/:file',
-    { config: { auth: 'public' } },
+    { schema: { hide: true }, config: { auth: 'public' } },
     handle('service_requests', async (req) => {
       const { name } = split((req.params as { file: string }).file);
       const c = await urban.caseByToken(name);

@@ -649,6 +649,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
       config: { auth: { permission: 'urban.read' } },
     },
     async (req, reply) => {
+      urban.assertStaff(principalOf(req));
       const period = periodOf(req.query, platform.now(), platform.profile.utcOffsetMinutes);
       const result = await evaluate(urban, platform, period, req.query.district ?? null);
       const lang = negotiateLanguage(req.headers['accept-language']);
@@ -678,6 +679,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
       config: { auth: { permission: 'urban.read' } },
     },
     async (req) => {
+      urban.assertStaff(principalOf(req));
       const now = new Date(platform.now() + platform.profile.utcOffsetMinutes * 60_000);
       const months: string[] = [];
       for (let i = req.query.months - 1; i >= 0; i--) {
@@ -716,7 +718,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
       config: { auth: { permission: 'urban.read' } },
     },
     async (req) =>
-      (await urban.layer(req.query.limit)).map((c) => ({
+      (await urban.layer(principalOf(req), req.query.limit)).map((c) => ({
         id: c.id,
         subcategory: c.subcategory,
         state: c.state,

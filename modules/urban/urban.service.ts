@@ -207,7 +207,15 @@ export class UrbanService {
 
   /** The centre's staff, or a city-wide role (the operations centre's duty officers, the administrator). */
   isCentre(principal: Principal): boolean {
-    return principal.scope.departments === ALL || (principal.department !== null && principal.department === this.centre);
+    if (principal.scope.departments === ALL) return true;
+    // The centre's staff: not its inspectors, who report and verify.
+    return principal.department !== null && principal.department === this.centre && principal.roles.some((r) => r === 'dept_staff' || r === 'dept_leader');
+  }
+
+  /** Staff of any department (figures and evaluations are not for the public's or systems' accounts). */
+  assertStaff(principal: Principal): void {
+    if (principal.roles.every((r) => r === 'citizen' || r === 'enterprise' || r === 'api_client'))
+      throw new AppError('WD_ERR_FORBIDDEN', { zh: '仅限工作人员查看', en: 'For staff only' });
   }
 
   private assertCentre(principal: Principal): void {
@@ -1236,8 +1244,9 @@ export class UrbanService {
     };
   }
 
-  layer(limit: number) {
-    return store.openCaseLayer(this.p.db, limit);
+  /** Open cases on the map: the ones the caller may see. */
+  layer(principal: Principal, limit: number) {
+    return this.list(principal, { open: true, limit, offset: 0 });
   }
 
   get centreDepartment(): string {

@@ -219,17 +219,6 @@ export function openByDistrict(db: Q) {
     .execute();
 }
 
-export function openCaseLayer(db: Q, limit: number) {
-  return db
-    .selectFrom('um_cases')
-    .select(['id', 'subcategory', 'state', 'district', 'lon', 'lat', 'overdue', 'urgent', 'due_at'])
-    .where('closed_at', 'is', null)
-    .where('state', 'not in', ['merged', 'rejected'])
-    .orderBy('reported_at', 'desc')
-    .limit(limit)
-    .execute();
-}
-
 export function mergedInto(db: Q, id: string) {
   return db.selectFrom('um_cases').selectAll().where('merged_into', '=', id).execute();
 }

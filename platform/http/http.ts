@@ -341,6 +341,11 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
         },
         { name: 'licences', description: 'Electronic licences: types, issuing, the lifecycle, offline verification · 电子证照' },
+        {
+          name: 'urban',
+          description:
+            'Urban management: the classification, unit grids, the case loop from report to closing, 12345 and video intake, evaluation (Open311 GeoReport v2 at /open311/v2) · 智慧城管',
+        },
         { name: 'open data', description: 'The open data portal: datasets, downloads, applications; DCAT-AP and a CKAN-compatible API under /open · 开放数据' },
         {
           name: 'sharing-gateway',

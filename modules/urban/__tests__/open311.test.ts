@@ -16,8 +16,9 @@ const schema = (name: string) => JSON.parse(readFileSync(new URL(`./open311-sche
 const ajv = new Ajv({ strict: false, allErrors: true });
 addFormats(ajv);
 for (const n of ['request', 'service', 'service-definition']) ajv.addSchema(schema(n), `${n}.json`);
-const validRequests = ajv.compile(schema('requests'));
-const validServices = ajv.compile(schema('services'));
+type Row = Record<string, string | number | boolean | null>;
+const validRequests = ajv.compile<Row[]>(schema('requests'));
+const validServices = ajv.compile<Row[]>(schema('services'));
 const validDefinition = ajv.getSchema('service-definition.json')!;
 
 const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
@@ -29,7 +30,12 @@ for (const d of await dialects()) {
     let t: TestApp;
     let key: string;
     const form = (body: Record<string, string>) =>
-      t.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(body).toString() });
+      t.inject({
+        method: 'POST',
+        url: '/open311/v2/requests.json',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        payload: new URLSearchParams(body).toString(),
+      });
     before(async () => {
       t = await startApp(d);
       const admin = await t.login('admin');
@@ -42,13 +48,16 @@ for (const d of await dialects()) {
     test('services list every subcategory and validate; XML uses <services><service>', async () => {
       const r = await t.inject({ method: 'GET', url: '/open311/v2/services.json', headers: { 'accept-language': 'en' } });
       assert.equal(r.statusCode, 200);
-      const body = r.json();
+      const body: Row[] = r.json();
       assert.ok(validServices(body), JSON.stringify(validServices.errors));
       assert.ok(body.length >= 60);
-      assert.equal(body.find((s: { service_code: string }) => s.service_code === 'E0101').service_name, 'Exposed garbage');
+      assert.equal(body.find((s) => s.service_code === 'E0101')?.service_name, 'Exposed garbage');
       const x = await t.inject({ method: 'GET', url: '/open311/v2/services.xml' });
       assert.match(String(x.headers['content-type']), /text\/xml/);
-      assert.match(x.body, /^<\?xml version="1.0" encoding="utf-8"\?>\n<services><service><service_code>C0101<\/service_code><service_name>上水井盖<\/service_name>/);
+      assert.match(
+        x.body,
+        /^<\?xml version="1.0" encoding="utf-8"\?>\n<services><service><service_code>C0101<\/service_code><service_name>上水井盖<\/service_name>/,
+      );
     });
 
     test('a service definition has its attributes; an unknown code is a 404 in the error format', async () => {
@@ -96,14 +105,15 @@ for (const d of await dialects()) {
       id = created.service_request_id;
       token = created.token;
       const one = await t.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` });
-      const body = one.json();
+      const body: Row[] = one.json();
       assert.ok(validRequests(body), JSON.stringify(validRequests.errors));
-      assert.equal(body[0].status, 'open');
-      assert.equal(body[0].service_code, 'E0101');
-      assert.match(body[0].requested_datetime, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
+      const [got] = body as [Row];
+      assert.equal(got.status, 'open');
+      assert.equal(got.service_code, 'E0101');
+      assert.match(String(got.requested_datetime), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+08:00$/);
       // WGS-84 out as it came in (stored as GCJ-02 inside).
-      assert.ok(Math.abs(body[0].lat - WGS.lat) < 1e-5 && Math.abs(body[0].long - WGS.long) < 1e-5, JSON.stringify(body[0]));
-      assert.equal(body[0].media_url, 'https://example.org/photo.jpg');
+      assert.ok(Math.abs(Number(body[0]!.lat) - WGS.lat) < 1e-5 && Math.abs(Number(body[0]!.long) - WGS.long) < 1e-5, JSON.stringify(body[0]));
+      assert.equal(got.media_url, 'https://example.org/photo.jpg');
       assert.equal(JSON.stringify(body).includes('13900001111'), false, 'no reporter data');
       const tok = await t.inject({ method: 'GET', url: `/open311/v2/tokens/${token}.json` });
       assert.deepEqual(tok.json(), [{ service_request_id: id, token }]);
@@ -118,7 +128,13 @@ for (const d of await dialects()) {
       const part = (name: string, value: string) => `--${boundary}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
       const body = (media: Buffer, type: string) =>
         Buffer.concat([
-          Buffer.from(part('api_key', key) + part('service_code', 'C0111') + part('lat', String(WGS.lat)) + part('long', String(WGS.long)) + part('description', '路灯不亮（合成）')),
+          Buffer.from(
+            part('api_key', key) +
+              part('service_code', 'C0111') +
+              part('lat', String(WGS.lat)) +
+              part('long', String(WGS.long)) +
+              part('description', '路灯不亮（合成）'),
+          ),
           Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="media"; filename="lamp.png"\r\nContent-Type: ${type}\r\n\r\n`),
           media,
           Buffer.from(`\r\n--${boundary}--\r\n`),
@@ -146,16 +162,21 @@ for (const d of await dialects()) {
 
     test('GET requests filters by service code, status and dates; statuses follow the loop', async () => {
       const centre = await t.login('cgw.staff');
-      const all = (await t.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=E0101,C0111' })).json();
+      const all: Row[] = (await t.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=E0101,C0111' })).json();
       assert.ok(validRequests(all), JSON.stringify(validRequests.errors));
-      assert.ok(all.some((r: { service_request_id: string }) => r.service_request_id === id));
+      assert.ok(all.some((r) => r.service_request_id === id));
       assert.equal((await t.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=C0101' })).json().length, 0);
       assert.equal((await t.inject({ method: 'GET', url: '/open311/v2/requests.json?status=closed' })).json().length, 0);
       assert.equal((await t.inject({ method: 'GET', url: '/open311/v2/requests.json?status=shut' })).statusCode, 400);
-      assert.equal((await t.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-01-02T00:00:00Z' })).json().length, 0);
+      assert.equal(
+        (await t.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2000-01-01T00:00:00Z&end_date=2000-01-02T00:00:00Z' })).json().length,
+        0,
+      );
       // Rejected by the centre: closed, with the state in status_notes.
       await t.call('POST', `/api/urban/cases/${id}/reject`, centre, { comment: '已由环卫日常清扫覆盖' });
-      const closed = (await t.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}`, headers: { 'accept-language': 'en' } })).json();
+      const closed = (
+        await t.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${id}`, headers: { 'accept-language': 'en' } })
+      ).json();
       assert.equal(closed[0].status, 'closed');
       assert.equal(closed[0].status_notes, 'Not filed');
     });
