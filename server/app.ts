@@ -11,7 +11,7 @@ import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
 import { faviconIco } from './favicon.js';
-import { Files, filesRoutes } from '../platform/files/index.js';
+import { type BlobStore, DirectoryBlobs, Files, S3Blobs, filesRoutes } from '../platform/files/index.js';
 import { SUMMARIES_ZH } from './summaries-zh.js';
 import { Type } from 'typebox';
 import { auditRoutes } from '../platform/audit/audit.routes.js';
@@ -153,7 +153,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       calendar,
       limits: queryLimits(config),
       notifier,
-      files: new Files(storage.db, () => platform.now()),
+      files: new Files(storage.db, () => platform.now(), blobStore(config)),
       log: app.log,
       now: opts.now ?? Date.now,
     };
@@ -381,6 +381,24 @@ const WEB_APPS = ['console', 'brain', 'app', 'open'] as const;
  * The key that seals licence issuers' private keys: LICENCE_KEY_SECRET, or one made once in the data
  * directory (a single-node deployment; several processes must share the configured one).
  */
+/** Where uploaded photos' bytes go: a directory (FILES_DIR, DATA_DIR/files by default) or an S3-compatible store. */
+function blobStore(config: Config): BlobStore {
+  if (config.filesStore === 's3') {
+    const missing = (['s3Endpoint', 's3Bucket', 's3AccessKeyId', 's3SecretAccessKey'] as const).filter((k) => !config[k]);
+    if (missing.length) throw new Error(`FILES_STORE=s3 needs ${missing.map((k) => k.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()).join(', ')}`);
+    return new S3Blobs({
+      endpoint: config.s3Endpoint!,
+      region: config.s3Region,
+      bucket: config.s3Bucket!,
+      accessKeyId: config.s3AccessKeyId!,
+      secretAccessKey: config.s3SecretAccessKey!,
+      pathStyle: config.s3PathStyle,
+      prefix: 'files/',
+    });
+  }
+  return new DirectoryBlobs(config.filesDir ?? join(config.dataDir, 'files'));
+}
+
 function licenceKey(config: Config, log: FastifyBaseLogger): Buffer {
   if (config.licenceKeySecret) {
     const k = Buffer.from(config.licenceKeySecret, 'base64');

@@ -34,6 +34,7 @@ const port: Parser<number> = {
 };
 
 const str: Parser<string> = { accepts: 'a non-empty string', parse: (raw) => (raw.length > 0 ? raw : undefined) };
+const optionalStr: Parser<string | undefined> = { accepts: 'a string (or empty)', parse: (raw) => (raw.length > 0 ? raw : undefined) };
 
 const optionalUrl = (schemes: string[]): Parser<string | undefined> => ({
   accepts: `a URL with scheme ${schemes.map((s) => `${s}://`).join(' or ')} (or empty to disable)`,
@@ -149,6 +150,29 @@ export const SETTINGS = {
   host: setting({ env: 'HOST', description: 'Address the HTTP server binds to', default: '0.0.0.0', parser: str }),
   mqttPort: setting({ env: 'MQTT_PORT', description: 'Port of the embedded MQTT broker', default: '1883', parser: port }),
   dataDir: setting({ env: 'DATA_DIR', description: 'Directory for the SQLite database and files', default: './data', parser: str }),
+  filesStore: setting({
+    env: 'FILES_STORE',
+    description: 'Where uploaded photos are kept: directory (FILES_DIR) or s3 (an S3-compatible object store, S3_*)',
+    default: 'directory',
+    parser: oneOf(['directory', 's3'] as const),
+  }),
+  filesDir: setting({
+    env: 'FILES_DIR',
+    description: 'Directory of uploaded photos (every process of a deployment mounts the same); default DATA_DIR/files',
+    default: '',
+    parser: optionalStr,
+  }),
+  s3Endpoint: setting({
+    env: 'S3_ENDPOINT',
+    description: 'S3-compatible object store address, e.g. http://127.0.0.1:9000',
+    default: '',
+    parser: optionalUrl(['http', 'https']),
+  }),
+  s3Region: setting({ env: 'S3_REGION', description: 'Object store region', default: 'us-east-1', parser: str }),
+  s3Bucket: setting({ env: 'S3_BUCKET', description: 'Object store bucket for uploaded photos', default: '', parser: optionalStr }),
+  s3AccessKeyId: setting({ env: 'S3_ACCESS_KEY_ID', description: 'Object store access key', default: '', parser: optionalStr, secret: true }),
+  s3SecretAccessKey: setting({ env: 'S3_SECRET_ACCESS_KEY', description: 'Object store secret key', default: '', parser: optionalStr, secret: true }),
+  s3PathStyle: setting({ env: 'S3_PATH_STYLE', description: 'Bucket in the path (MinIO) rather than in the host name', default: '1', parser: bool }),
   databaseUrl: setting({
     env: 'DATABASE_URL',
     description: 'PostgreSQL URL; when set, used instead of SQLite',

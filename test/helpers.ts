@@ -5,6 +5,8 @@
  * with CI=true a missing server fails the run.
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import pg from 'pg';
 import { type Storage, openStorage } from '../platform/storage/db.js';
@@ -101,6 +103,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       HOST: '127.0.0.1',
       SHARING_DEMO_PEOPLE: '0',
       LICENCE_KEY_SECRET: Buffer.alloc(32, 7).toString('base64'),
+      // Photos go to a directory outside the working tree.
+      FILES_DIR: join(tmpdir(), 'wudang-test-files'),
     },
     overrides,
   );

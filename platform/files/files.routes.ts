@@ -53,13 +53,13 @@ export async function filesRoutes(app: FastifyInstance, { files }: { files: File
       config: { auth: {} },
     },
     async (req, reply) => {
-      const f = await files.read(principalOf(req), req.params.id);
+      const { file: f, data } = await files.read(principalOf(req), req.params.id);
       return reply
         .type(f.content_type)
         .header('content-disposition', `inline; filename*=UTF-8''${encodeURIComponent(f.name)}`)
         .header('cache-control', 'private, max-age=3600')
         .header('etag', `"${f.sha256}"`)
-        .send(Buffer.from(f.data));
+        .send(data);
     },
   );
 }

@@ -6,7 +6,9 @@
  * of who may see one (`registerSubject`), as they do for notifications.
  *
  * Images only (JPEG, PNG, WebP), checked by their first bytes as well as their declared type, at
- * most 8 MB each. The bytes live in the database, so every process serves the same file.
+ * most 8 MB each. The bytes live in a blob store outside the database (a directory, or an
+ * S3-compatible object store, `blobs.ts`), written durably before the row is committed; the row
+ * keeps the key, the type, the size and the SHA-256.
  */
 import { createHash } from 'node:crypto';
 import type { Principal } from '../auth/scope.js';
@@ -15,6 +17,7 @@ import { newId } from '../ids.js';
 import type { Kysely, Transaction } from 'kysely';
 import type { Db } from '../storage/db.js';
 import type { Database } from '../storage/schema.js';
+import type { BlobStore } from './blobs.js';
 import * as store from './files.store.js';
 
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -42,6 +45,7 @@ export class Files {
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
+    private readonly blobs: BlobStore,
   ) {}
 
   /** A kind of record files attach to, and who may see one (and so its files). */
@@ -76,13 +80,17 @@ export class Files {
           errors: [{ pointer: '/body/data', detail: { zh: '文件内容不是所声明的图片格式', en: 'is not the declared image type' } }],
         },
       );
+    const id = newId('fil', this.now());
+    // The bytes first, durably: a crash before the row leaves an unreferenced blob, never a row without bytes.
+    await this.blobs.put(id, input.data, type);
     const row = {
-      id: newId('fil', this.now()),
+      id,
       name: input.name.replace(/[\\/\r\n]/g, '_').slice(0, 200) || 'photo',
       content_type: type,
       size: input.data.length,
       sha256: createHash('sha256').update(input.data).digest('hex'),
-      data: input.data,
+      data: Buffer.alloc(0),
+      blob_key: id,
       created_by: principal.id,
       created_at: this.now(),
       subject: null,
@@ -128,14 +136,17 @@ export class Files {
     return out;
   }
 
-  /** A file's bytes, for its uploader, or whoever may see the record it is attached to. */
-  async read(principal: Principal, id: string): Promise<store.FileRow> {
+  /** A file and its bytes, for its uploader, or whoever may see the record it is attached to. */
+  async read(principal: Principal, id: string): Promise<{ file: store.FileRow; data: Buffer }> {
     const f = await store.getFile(this.db, id);
     if (!f) throw hiddenNotFound({ zh: '文件', en: 'File' }, id);
-    if (f.created_by === principal.id) return f;
-    const canSee = f.subject ? this.subjects.get(f.subject) : undefined;
-    if (!canSee || !f.subject_id || !(await canSee(principal, f.subject_id))) throw hiddenNotFound({ zh: '文件', en: 'File' }, id);
-    return f;
+    if (f.created_by !== principal.id) {
+      const canSee = f.subject ? this.subjects.get(f.subject) : undefined;
+      if (!canSee || !f.subject_id || !(await canSee(principal, f.subject_id))) throw hiddenNotFound({ zh: '文件', en: 'File' }, id);
+    }
+    const data = f.blob_key ? await this.blobs.get(f.blob_key) : Buffer.from(f.data);
+    if (!data) throw new AppError('WD_ERR_UNAVAILABLE', { zh: '文件内容暂时无法读取', en: 'The file’s bytes cannot be read now' });
+    return { file: f, data };
   }
 }
 

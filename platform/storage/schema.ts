@@ -148,7 +148,10 @@ export interface FileTable {
   content_type: string;
   size: number;
   sha256: string;
+  /** The bytes of files stored before the blob store (0026); empty since. */
   data: Uint8Array;
+  /** Where the bytes are in the blob store. */
+  blob_key: string | null;
   created_by: string | null;
   created_at: number;
   /** What it belongs to once attached: a subject kind registered by a module, and its id. */

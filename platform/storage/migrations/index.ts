@@ -11,6 +11,7 @@ import * as m0004 from './20261126_0004_outbox_claims.js';
 import * as m0012 from './20261204_0012_hardening.js';
 import * as m0016 from './20261204_0016_notification_subject_id.js';
 import * as m0017 from './20261204_0017_files.js';
+import * as m0026 from './20261205_0026_file_blobs.js';
 
 export const migrations: Record<string, Migration> = {
   '20261126_0001_foundation': m0001,
@@ -19,4 +20,5 @@ export const migrations: Record<string, Migration> = {
   '20261204_0012_hardening': m0012,
   '20261204_0016_notification_subject_id': m0016,
   '20261204_0017_files': m0017,
+  '20261205_0026_file_blobs': m0026,
 };
