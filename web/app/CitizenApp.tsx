@@ -3,12 +3,13 @@ import { AuthGate, SessionButtons } from '../shared/auth';
 import { useDistricts } from '../shared/CityMap';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
+import { Patrol } from './Patrol';
 import { Verifier } from './Verifier';
 
 const SERVICES: { key: StringKey; icon: string; href?: string }[] = [
   { key: 'app.svc.verify', icon: '验', href: '/app/verify' },
   { key: 'app.svc.gov', icon: '办' },
-  { key: 'app.svc.report', icon: '拍' },
+  { key: 'app.svc.report', icon: '拍', href: '/app/report' },
   { key: 'app.svc.progress', icon: '查' },
   { key: 'app.svc.health', icon: '医' },
   { key: 'app.svc.travel', icon: '游' },
@@ -71,5 +72,7 @@ export function CitizenApp() {
   const { t } = useI18n();
   // Verifying a licence needs no account: a counter or a bank opens it directly.
   if (window.location.pathname.startsWith('/app/verify')) return <Verifier />;
+  // Reporting a city problem: an inspector's patrol pages, a resident's 随手拍.
+  if (window.location.pathname.startsWith('/app/report')) return <AuthGate app={t('app.app')}>{(user) => <Patrol user={user} />}</AuthGate>;
   return <AuthGate app={t('app.app')}>{(user, signOut) => <Home user={user} signOut={signOut} />}</AuthGate>;
 }

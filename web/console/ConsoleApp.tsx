@@ -29,6 +29,8 @@ import { ExchangePage } from './pages/sharing/Exchange';
 import { OpenDataPage } from './pages/sharing/OpenData';
 import { RequestsPage } from './pages/sharing/Requests';
 import { LicencesPage } from './pages/Licences';
+import { CasesPage } from './pages/urban/Cases';
+import { EvaluationPage } from './pages/urban/Evaluation';
 import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
 import { AlertsPage } from './pages/warning/Alerts';
@@ -113,6 +115,8 @@ const NAV: NavItem[] = [
   { path: 'gateway', label: 'nav.gateway', permission: 'sharing.read', element: (u) => <ExchangePage user={u} /> },
   { path: 'open-data', label: 'nav.opendata', permission: 'sharing.manage', element: (u) => <OpenDataPage user={u} /> },
   { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
+  { path: 'cases', label: 'nav.cases', permission: 'urban.read', element: (u) => <CasesPage user={u} /> },
+  { path: 'evaluation', label: 'nav.evaluation', permission: 'urban.read', element: () => <EvaluationPage /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },

@@ -7,7 +7,8 @@
 import { Alert, App, Button, Card, Col, Descriptions, Empty, Input, InputNumber, Modal, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
-import { api, fetchBlob, type Me, problemText } from '../../../shared/api';
+import { api, type Me, problemText } from '../../../shared/api';
+import { AuthImage } from '../../../shared/photos';
 import { CityMap, useDistricts } from '../../../shared/CityMap';
 import { useApi, useCoalesced, useLive } from '../../../shared/hooks';
 import { type StringKey, useI18n } from '../../../shared/i18n';
@@ -762,32 +763,5 @@ function AlertName({ id }: { id: string }) {
         {data ? n(data.title) : '…'}
       </a>
     </Tag>
-  );
-}
-
-/** An uploaded image, fetched with the session's token (an <img src> cannot send it). */
-export function AuthImage({ url, alt, size = 96 }: { url: string; alt: string; size?: number }) {
-  const [src, setSrc] = useState<string | null>(null);
-  useEffect(() => {
-    let href: string | null = null;
-    let live = true;
-    fetchBlob(url)
-      .then((b) => {
-        if (!live) return;
-        href = URL.createObjectURL(b);
-        setSrc(href);
-      })
-      .catch(() => undefined);
-    return () => {
-      live = false;
-      if (href) URL.revokeObjectURL(href);
-    };
-  }, [url]);
-  return src ? (
-    <a href={src} target="_blank" rel="noreferrer">
-      <img src={src} alt={alt} width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} />
-    </a>
-  ) : (
-    <span style={{ display: 'inline-block', width: size, height: size, background: '#f0f0f0', borderRadius: 4 }} title={alt} translate="no" />
   );
 }
