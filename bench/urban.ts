@@ -154,6 +154,7 @@ function builtCount(): number | null {
 }
 
 if (builtCount() !== CASES) await build();
+if (process.argv.includes('--build-only')) process.exit(0);
 
 const { w } = await benchApp('urban', { DATA_DIR: dir });
 const inject = async (method: string, url: string, token?: string, body?: unknown) => {

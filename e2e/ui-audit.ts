@@ -39,6 +39,10 @@ export const ALLOWED_LATIN = [
   'Open311',
   'GB',
   'HJ',
+  // China's urban-construction industry standards (CJ/T 292, the evaluation of digital urban management).
+  'CJ',
+  'XLSX',
+  'Excel',
   'CNEMC',
   'SO2',
   'NO2',

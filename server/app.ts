@@ -272,6 +272,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
+      urban: urban.urban,
     });
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.

@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
 import type { AlertFigures } from '../warning/index.js';
 import type { SharingFigures } from '../sharing/index.js';
+import type { UrbanFigures } from '../urban/index.js';
 import { deviceRefs, statusByOwner, type TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
 import { type IndicatorDefinition, type IndicatorSource, statusOf } from './indicators.js';
@@ -78,6 +79,7 @@ export class IndicatorEvaluator {
     private readonly incidents?: IncidentService,
     private readonly alertFigures?: AlertFigures,
     private readonly sharing?: Pick<SharingFigures, 'figure'>,
+    private readonly urban?: UrbanFigures,
   ) {}
 
   async evaluate(defs: Def[]): Promise<IndicatorValue[]> {
@@ -92,6 +94,7 @@ export class IndicatorEvaluator {
       else if (s.kind === 'alerts') out.set(d.id, await this.alerts(d, s, at));
       else if (s.kind === 'incidents') out.set(d.id, await this.incidentsOf(d, s, at));
       else if (s.kind === 'sharing') out.set(d.id, await this.sharingOf(d, s, at));
+      else if (s.kind === 'urban') out.set(d.id, await this.urbanOf(d, s, at));
     }
     return defs.map((d) => out.get(d.id)!);
   }
@@ -179,6 +182,12 @@ export class IndicatorEvaluator {
     if (!this.sharing) return finish(def, at, null, null, 0);
     const f = await this.sharing.figure(s.measure, at);
     return finish(def, at, f.value, def.breakdown === 'department' ? f.byDepartment : null, f.basis);
+  }
+
+  private async urbanOf(def: Def, s: Extract<IndicatorSource, { kind: 'urban' }>, at: number): Promise<IndicatorValue> {
+    if (!this.urban) return finish(def, at, null, null, 0);
+    const f = await this.urban.figure(s.measure);
+    return finish(def, at, f.value, def.breakdown === 'district' ? f.byDistrict : null, f.basis);
   }
 
   private async incidentsOf(def: Def, s: Extract<IndicatorSource, { kind: 'incidents' }>, at: number): Promise<IndicatorValue> {

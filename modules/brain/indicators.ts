@@ -7,6 +7,7 @@
 import { DERIVED } from '../warning/index.js';
 
 import { SHARING_MEASURES, type SharingMeasure } from '../sharing/index.js';
+import { URBAN_MEASURES, type UrbanMeasure } from '../urban/index.js';
 
 export type Label = { zh: string; en: string };
 
@@ -22,6 +23,7 @@ export const DOMAINS = {
   alerts: { zh: '风险预警', en: 'Alerts' },
   incidents: { zh: '应急事件', en: 'Incidents' },
   sharing: { zh: '数据共享', en: 'Data sharing' },
+  urban: { zh: '城市管理', en: 'Urban management' },
 } as const;
 export type Domain = keyof typeof DOMAINS;
 
@@ -45,7 +47,9 @@ export type IndicatorSource =
   | { kind: 'alerts'; measure: 'open' | 'median_ack_minutes'; levels?: number[] }
   | { kind: 'incidents'; measure: 'current' | 'overdue_tasks' }
   /** The data sharing centre: published resources, requests under way, the share on time (%), gateway calls today. */
-  | { kind: 'sharing'; measure: SharingMeasure };
+  | { kind: 'sharing'; measure: SharingMeasure }
+  /** Urban management: open and overdue cases, reports today, today's on-time handling share. */
+  | { kind: 'urban'; measure: UrbanMeasure };
 
 export interface IndicatorDefinition {
   name: Label;
@@ -124,7 +128,10 @@ export function validateIndicator(def: IndicatorDefinition, cat: IndicatorCatalo
   } else if (s.kind === 'sharing') {
     if (!SHARING_MEASURES.includes(s.measure)) err('/source/measure', '请选择资源数、办理中的申请、按时办结率或今日调用次数', SHARING_MEASURES.join(', '));
     if (def.breakdown === 'district') err('/breakdown', '数据共享只能按部门分解', 'sharing figures break down by department');
-  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts, incidents or sharing');
+  } else if (s.kind === 'urban') {
+    if (!URBAN_MEASURES.includes(s.measure)) err('/source/measure', '请选择未结案件、超时案件、今日上报或今日按时处置率', URBAN_MEASURES.join(', '));
+    if (def.breakdown === 'department') err('/breakdown', '城管案件只能按区县分解', 'urban-management figures break down by district');
+  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts, incidents, sharing or urban');
   const st = def.status;
   if (st !== undefined) {
     if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', '请选择越高越差或越低越差', 'up (higher is worse) or down');

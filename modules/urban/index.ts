@@ -10,7 +10,9 @@ import { type AlertLookup, UrbanService } from './urban.service.js';
 export { migrations } from './migrations/index.js';
 export { urbanRoutes } from './urban.routes.js';
 export { open311Routes } from './open311.routes.js';
-export type { UrbanService } from './urban.service.js';
+export { URBAN_MEASURES, type UrbanMeasure, type UrbanService } from './urban.service.js';
+/** What the operations screen's indicators read. */
+export type UrbanFigures = Pick<import('./urban.service.js').UrbanService, 'figure'>;
 export type { Classification, Subcategory } from './classes.js';
 
 export interface Urban {

@@ -47,6 +47,8 @@ import type { CaseRow, StatKey } from './urban.store.js';
 import { CASE_DEFINITION, CASE_WORKFLOW, OPEN_STATES, STATE_LABELS } from './workflow.js';
 
 const CASE: Text = { zh: '案件', en: 'Case' };
+export type UrbanMeasure = 'open' | 'overdue' | 'reported_today' | 'on_time_today';
+export const URBAN_MEASURES: readonly UrbanMeasure[] = ['open', 'overdue', 'reported_today', 'on_time_today'];
 export const SOURCES = ['inspector', 'citizen', 'hotline', 'video', 'alert', 'open311', 'staff'] as const;
 export type Source = (typeof SOURCES)[number];
 
@@ -1247,6 +1249,19 @@ export class UrbanService {
   /** Open cases on the map: the ones the caller may see. */
   layer(principal: Principal, limit: number) {
     return this.list(principal, { open: true, limit, offset: 0 });
+  }
+
+  /** One figure for the indicator library: open or overdue cases (by district), reports today, today's on-time handling share. */
+  async figure(measure: UrbanMeasure): Promise<{ value: number | null; byDistrict: Map<string, number>; basis: number }> {
+    const f = await this.figures();
+    const per = new Map<string, number>();
+    if (measure === 'open' || measure === 'overdue') {
+      for (const d of f.byDistrict) per.set(d.district, measure === 'open' ? d.open : d.overdue);
+      const total = [...per.values()].reduce((a, n) => a + n, 0);
+      return { value: total, byDistrict: per, basis: f.open };
+    }
+    if (measure === 'reported_today') return { value: f.today.reported, byDistrict: per, basis: f.today.reported };
+    return { value: f.today.onTimeRate, byDistrict: per, basis: f.today.handled };
   }
 
   get centreDepartment(): string {

@@ -43,7 +43,7 @@ function Report({ onReported }: { onReported: () => void }) {
   const [address, setAddress] = useState('');
   const [photos, setPhotos] = useState<Uploaded[]>([]);
   const [place, setPlace] = useState<Place | null>(null);
-  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [note, setNote] = useState<{ ok: boolean; text: string; code?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const majors = new Map<string, { name: Text; items: { code: string; name: Text }[] }>();
   for (const s of cls?.subcategories ?? []) {
@@ -103,7 +103,7 @@ function Report({ onReported }: { onReported: () => void }) {
         ...(address.trim() ? { address: address.trim() } : {}),
         photos: photos.map((p) => p.id),
       });
-      setNote({ ok: true, text: `${t('um.app.reported')} ${c.id.slice(-8)}` });
+      setNote({ ok: true, text: t('um.app.reported'), code: c.id.slice(-8) });
       setDescription('');
       setAddress('');
       setPhotos([]);
@@ -183,6 +183,12 @@ function Report({ onReported }: { onReported: () => void }) {
       {note && (
         <p className={note.ok ? 'patrol-ok' : 'verify-note'} role="status" data-testid="report-note">
           {note.text}
+          {note.code && (
+            <>
+              {' '}
+              <code translate="no">{note.code}</code>
+            </>
+          )}
         </p>
       )}
     </form>
@@ -204,14 +210,14 @@ function Tasks() {
       setNote(problemText(e));
     }
   };
-  if (list.data && list.data.length === 0) return <p className="verify-intro">{t('um.app.noTasks')}</p>;
   return (
     <div className="patrol-list">
       {note && (
-        <p className="patrol-ok" role="status">
+        <p className="patrol-ok" role="status" data-testid="task-note">
           {note}
         </p>
       )}
+      {list.data && list.data.length === 0 && <p className="verify-intro">{t('um.app.noTasks')}</p>}
       {(list.data ?? []).map((c) => (
         <div key={c.id} className="patrol-item" data-testid="task">
           <div className="patrol-item-head">

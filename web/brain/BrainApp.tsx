@@ -150,7 +150,17 @@ interface ResourceMark {
   quantity: number;
   unit: string | null;
 }
-export type Layers = { devices: boolean; alerts: boolean; incidents: boolean; resources: boolean };
+export type Layers = { devices: boolean; alerts: boolean; incidents: boolean; resources: boolean; cases: boolean };
+
+/** An open city-management case on the map (GET /api/urban/layer). */
+interface CaseMark {
+  id: string;
+  subcategory: string;
+  lon: number;
+  lat: number;
+  overdue: boolean;
+  urgent: boolean;
+}
 
 /** How the device layer is coloured: by health, or by a value where the layer's devices have one. */
 export const COLOURINGS = {
@@ -198,6 +208,7 @@ function WallMap({
   cells,
   colouring,
   resources,
+  cases,
   layers,
   indicator,
   selected,
@@ -210,6 +221,7 @@ function WallMap({
   cells: DeviceCell[];
   colouring: Colouring;
   resources: ResourceMark[];
+  cases: CaseMark[];
   layers: Layers;
   indicator: IndicatorItem | null;
   selected: string | null;
@@ -323,6 +335,21 @@ function WallMap({
           {
             type: 'scatter',
             coordinateSystem: 'geo',
+            name: 'cases',
+            symbol: 'diamond',
+            symbolSize: 9 * k,
+            data: layers.cases
+              ? cases.map((c) => ({
+                  name: `${t('brain.layer.cases')} ${c.subcategory}${c.overdue ? ` · ${t('um.overdue')}` : ''}`,
+                  value: [c.lon, c.lat],
+                  itemStyle: { color: c.overdue ? '#ff7a45' : c.urgent ? '#fadb14' : '#69c0ff' },
+                }))
+              : [],
+            tooltip: { formatter: (p: { name: string }) => escapeHtml(p.name) },
+          },
+          {
+            type: 'scatter',
+            coordinateSystem: 'geo',
             name: 'alerts',
             symbolSize: 12 * k,
             data: (layers.alerts ? alerts : [])
@@ -349,7 +376,7 @@ function WallMap({
       },
       { replaceMerge: ['series', 'visualMap'] },
     );
-  }, [alerts, incidents, cells, colouring, resources, layers, indicator, selected, names, n, t]);
+  }, [alerts, incidents, cells, colouring, resources, cases, layers, indicator, selected, names, n, t]);
   return (
     <div
       ref={ref}
@@ -361,6 +388,7 @@ function WallMap({
       data-colouring={colouring}
       data-valued={layers.devices ? cells.filter((c) => c.value).length : 0}
       data-resources={layers.resources ? resources.length : 0}
+      data-cases={layers.cases ? cases.length : 0}
       role="img"
       aria-label={t('map.city')}
     />
@@ -442,13 +470,14 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
   const [chosen, setChosen] = useState<string | null>(null);
   const [commanding, setCommanding] = useState<string | null>(null);
   const [sound, setSound] = useState(false);
-  const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false });
+  const [layers, setLayers] = useState<Layers>({ devices: true, alerts: true, incidents: true, resources: false, cases: false });
   const [colouring, setColouring] = useState<Colouring>('health');
   const [deviceType, setDeviceType] = useState('');
   const types = useApi<{ id: string; name: Label }[]>('/api/device-types').data;
   const cellQuery = colouring === 'health' ? (deviceType ? `&type=${encodeURIComponent(deviceType)}` : '') : COLOURINGS[colouring].query;
   const cells = useApi<{ cells: DeviceCell[]; total: number }>(layers.devices ? `/api/brain/layers/devices?grid=0.02${cellQuery}` : null);
   const resources = useApi<ResourceMark[]>(layers.resources && user.permissions.includes('command.read') ? '/api/command/resources' : null);
+  const cases = useApi<CaseMark[]>(layers.cases && user.permissions.includes('urban.read') ? '/api/urban/layer' : null);
   // A burst of alerts (a storm) reloads once per 150 ms: a new alert is on the wall well within a second.
   const reloadAlerts = useCoalesced(alerts.reload, 150);
   const reloadIncidents = useCoalesced(() => {
@@ -544,7 +573,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
         <section className="brain-centre">
           <fieldset className="brain-layers">
             <legend className="sr-only">{t('brain.layers')}</legend>
-            {(['devices', 'alerts', 'incidents', 'resources'] as const).map((l) => (
+            {(['devices', 'alerts', 'incidents', 'resources', 'cases'] as const).map((l) => (
               <button
                 key={l}
                 type="button"
@@ -588,6 +617,7 @@ function Screen({ user, signOut }: { user: Me; signOut: () => void }) {
                 cells={cells.data?.cells ?? []}
                 colouring={colouring}
                 resources={resources.data ?? []}
+                cases={cases.data ?? []}
                 layers={layers}
                 indicator={chosenItem}
                 selected={selected}

@@ -43,8 +43,9 @@ export function AuthImage({ url, alt, size = 96 }: { url: string; alt: string; s
     };
   }, [url]);
   return src ? (
-    <a href={src} target="_blank" rel="noreferrer">
-      <img src={src} alt={alt} width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} />
+    // The alt text is the file's own name: shown as is in both languages.
+    <a href={src} target="_blank" rel="noreferrer" translate="no">
+      <img src={src} alt={alt} translate="no" width={size} height={size} style={{ objectFit: 'cover', borderRadius: 4 }} />
     </a>
   ) : (
     <span style={{ display: 'inline-block', width: size, height: size, background: '#f0f0f0', borderRadius: 4 }} title={alt} translate="no" />

@@ -45,6 +45,7 @@ const MEASURES: Record<string, string[]> = {
   alerts: ['open', 'median_ack_minutes'],
   incidents: ['current', 'overdue_tasks'],
   sharing: ['resources', 'open_requests', 'requests_on_time', 'calls_today'],
+  urban: ['open', 'overdue', 'reported_today', 'on_time_today'],
 };
 const DERIVED = ['$aqi', '$aqiLevel', '$waterClass', '$blackOdorous', '$load'];
 
@@ -276,7 +277,7 @@ function IndicatorForm({
                   style={{ width: 140 }}
                   value={src.kind}
                   onChange={changeKind}
-                  options={(['reading', 'devices', 'alerts', 'incidents', 'sharing'] as const).map((k) => ({ value: k, label: t(`ind.kind.${k}`) }))}
+                  options={(['reading', 'devices', 'alerts', 'incidents', 'sharing', 'urban'] as const).map((k) => ({ value: k, label: t(`ind.kind.${k}`) }))}
                 />
               </Form.Item>
               {src.kind === 'reading' ? (

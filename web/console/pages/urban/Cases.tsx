@@ -327,9 +327,16 @@ export function CaseDrawer({ id, user, cls, onChanged }: { id: string; user: Me;
       </Space>
       {c.actions.length > 0 && (
         <Actions
+          // A new revision offers new actions: the form starts again with the first of them.
+          key={c.rev}
           c={c}
           user={user}
-          units={sub ? [...new Set([sub.unit, ...Object.values(sub.districtUnits ?? {}), ...(sub.alsoUnits ?? [])])] : []}
+          // The district's own unit first: the one dispatch picks unless the centre chooses another.
+          units={
+            sub
+              ? [...new Set([sub.districtUnits?.[c.district] ?? sub.unit, sub.unit, ...Object.values(sub.districtUnits ?? {}), ...(sub.alsoUnits ?? [])])]
+              : []
+          }
           limitInDays={!!sub && 'workingDays' in sub.limits.normal}
           onDone={() => {
             detail.reload();
