@@ -46,14 +46,55 @@ async function build(): Promise<void> {
   db.pragma('cache_size = -400000');
   const had = Number((db.prepare('select count(*) n from um_cases').get() as { n: number }).n);
   if (had > 0) {
-    db.exec('delete from um_cases; delete from workflow_instances where definition_key = \'urban.case\'; delete from um_stats;');
+    db.exec("delete from um_cases; delete from workflow_instances where definition_key = 'urban.case'; delete from um_stats;");
   }
   const caseCols = [
-    'id', 'instance_id', 'state', 'source', 'class_version', 'subcategory', 'urgent', 'district', 'street', 'community', 'grid_code', 'lon', 'lat',
-    'address', 'description', 'component_id', 'photos', 'media_url', 'result_photos', 'reporter_id', 'reporter_name', 'reporter_phone', 'external_ref',
-    'unit', 'operator_id', 'verifier_id', 'duplicate_of', 'merged_into', 'reported_at', 'filed_at', 'dispatched_at', 'due_at', 'remaining_ms',
-    'handled_at', 'closed_at', 'handled_on_time', 'closed_on_time', 'overdue', 'returns', 'reworks', 'extensions', 'hangs', 'rating', 'rating_comment',
-    'rev', 'updated_at',
+    'id',
+    'instance_id',
+    'state',
+    'source',
+    'class_version',
+    'subcategory',
+    'urgent',
+    'district',
+    'street',
+    'community',
+    'grid_code',
+    'lon',
+    'lat',
+    'address',
+    'description',
+    'component_id',
+    'photos',
+    'media_url',
+    'result_photos',
+    'reporter_id',
+    'reporter_name',
+    'reporter_phone',
+    'external_ref',
+    'unit',
+    'operator_id',
+    'verifier_id',
+    'duplicate_of',
+    'merged_into',
+    'reported_at',
+    'filed_at',
+    'dispatched_at',
+    'due_at',
+    'remaining_ms',
+    'handled_at',
+    'closed_at',
+    'handled_on_time',
+    'closed_on_time',
+    'overdue',
+    'returns',
+    'reworks',
+    'extensions',
+    'hangs',
+    'rating',
+    'rating_comment',
+    'rev',
+    'updated_at',
   ];
   const insCase = db.prepare(`insert into um_cases (${caseCols.join(',')}) values (${caseCols.map(() => '?').join(',')})`);
   const insInst = db.prepare(
@@ -99,13 +140,65 @@ async function build(): Promise<void> {
       const lat = (g.bbox[1] + g.bbox[3]) / 2;
       const state = open ? 'handling' : 'closed';
       insCase.run(
-        id, inst, state, 'inspector', cls.version, s.code, 0, g.district, g.street, g.community, g.code, lon, lat,
-        null, '基准测试案件（合成数据）', null, '[]', null, open ? null : '[]', inspectors[i % inspectors.length], null, null, null,
-        unit, operators[i % operators.length], open ? null : inspectors[i % inspectors.length], null, null, reported, reported + 10 * 60_000, dispatched, open ? due : null, null,
-        open ? null : handled, open ? null : closed, open ? null : onTime, open ? null : onTime, open ? 0 : 1 - onTime, ret, rework, 0, 0, null, null,
-        6, open ? dispatched : closed,
+        id,
+        inst,
+        state,
+        'inspector',
+        cls.version,
+        s.code,
+        0,
+        g.district,
+        g.street,
+        g.community,
+        g.code,
+        lon,
+        lat,
+        null,
+        '基准测试案件（合成数据）',
+        null,
+        '[]',
+        null,
+        open ? null : '[]',
+        inspectors[i % inspectors.length],
+        null,
+        null,
+        null,
+        unit,
+        operators[i % operators.length],
+        open ? null : inspectors[i % inspectors.length],
+        null,
+        null,
+        reported,
+        reported + 10 * 60_000,
+        dispatched,
+        open ? due : null,
+        null,
+        open ? null : handled,
+        open ? null : closed,
+        open ? null : onTime,
+        open ? null : onTime,
+        open ? 0 : 1 - onTime,
+        ret,
+        rework,
+        0,
+        0,
+        null,
+        null,
+        6,
+        open ? dispatched : closed,
       );
-      insInst.run(inst, state, id, g.district, reported, open ? dispatched : closed, open ? dispatched : handled, open ? due : null, open ? 4 : 6, open ? null : closed);
+      insInst.run(
+        inst,
+        state,
+        id,
+        g.district,
+        reported,
+        open ? dispatched : closed,
+        open ? dispatched : handled,
+        open ? due : null,
+        open ? 4 : 6,
+        open ? null : closed,
+      );
       if (open) continue;
       const day = (t: number) => new Date(t + 8 * 3_600_000).toISOString().slice(0, 10);
       stat(day(reported), g.district, '', inspectors[i % inspectors.length]!, 'reported');
@@ -138,7 +231,9 @@ async function build(): Promise<void> {
   db.pragma('journal_mode = WAL');
   db.exec('analyze');
   db.close();
-  console.log(`\n  built ${CASES.toLocaleString('en')} closed cases, ${OPEN} open and ${stats.size.toLocaleString('en')} counter rows in ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+  console.log(
+    `\n  built ${CASES.toLocaleString('en')} closed cases, ${OPEN} open and ${stats.size.toLocaleString('en')} counter rows in ${((performance.now() - t0) / 1000).toFixed(0)} s`,
+  );
 }
 
 function builtCount(): number | null {
@@ -252,8 +347,20 @@ const { GridIndex, generateGrids } = await import('../modules/urban/grids.js');
 const { loadProfile } = await import('../platform/profile/profile.js');
 const profile = loadProfile('shiyan');
 // 100 m grids over a 14.2 km square of the central city and its surroundings.
-const spec = { id: 'bench', bbox: [110.70, 32.56, 110.852, 32.688] as [number, number, number, number], cellM: 100, districts: ['420302', '420303', '420304'], streetCells: 20, communityCells: 5 };
-const { grids: many } = generateGrids(spec, '420300', (lon, lat) => profile.districtAt(lon, lat), (d) => ({ zh: d, en: d }));
+const spec = {
+  id: 'bench',
+  bbox: [110.7, 32.56, 110.852, 32.688] as [number, number, number, number],
+  cellM: 100,
+  districts: ['420302', '420303', '420304'],
+  streetCells: 20,
+  communityCells: 5,
+};
+const { grids: many } = generateGrids(
+  spec,
+  '420300',
+  (lon, lat) => profile.districtAt(lon, lat),
+  (d) => ({ zh: d, en: d }),
+);
 const index = new GridIndex(many.slice(0, 20_000));
 const lookups: number[] = [];
 let hits = 0;
@@ -281,6 +388,8 @@ console.log(`urban management over ${CASES.toLocaleString('en')} closed cases (S
 console.log(`  create a case        p50 ${fmt(out.createP50)}  p95 ${fmt(out.createP95)}   (target p95 < 50 ms; ${CREATES} one after another)`);
 console.log(`  a unit's open cases  p50 ${fmt(out.listP50)}  p95 ${fmt(out.listP95)}   (target p95 < 100 ms; ${OPEN} open, pages of ${listed})`);
 console.log(`  monthly evaluation   median ${fmt(out.evaluationMedian)}  max ${fmt(out.evaluationMax)}   (target < 5 s; ${units} units, ${lastMonth})`);
-console.log(`  point-to-grid        p50 ${(out.gridLookupP50 * 1000).toFixed(1)} µs  p95 ${(out.gridLookupP95 * 1000).toFixed(1)} µs   (target p95 < 1 ms; ${index.size} grids, ${hits} of 100,000 points in one)`);
+console.log(
+  `  point-to-grid        p50 ${(out.gridLookupP50 * 1000).toFixed(1)} µs  p95 ${(out.gridLookupP95 * 1000).toFixed(1)} µs   (target p95 < 1 ms; ${index.size} grids, ${hits} of 100,000 points in one)`,
+);
 console.log(`RESULT ${JSON.stringify(out)}`);
 process.exit(0);

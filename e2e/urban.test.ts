@@ -40,7 +40,13 @@ describe('urban management in Chromium', () => {
     assert.equal(u.status, 201, JSON.stringify(u.body));
     const first = await app.login('mj.cgj', 'Temp-Passw0rd!');
     assert.equal((await app.call('POST', '/api/auth/password', first, { currentPassword: 'Temp-Passw0rd!', newPassword: UNIT_PASSWORD })).status, 204);
-    phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation: PHONE, permissions: ['geolocation'] });
+    phone = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+      geolocation: PHONE,
+      permissions: ['geolocation'],
+    });
   });
   after(async () => {
     await browser?.close();
@@ -57,7 +63,10 @@ describe('urban management in Chromium', () => {
     await inspector.getByTestId('report-photo').setInputFiles(photo);
     await inspector.locator('.patrol-photos img').waitFor();
     await inspector.getByTestId('report-locate').click();
-    await inspector.getByTestId('report-place').getByText(/4203004203020/).waitFor();
+    await inspector
+      .getByTestId('report-place')
+      .getByText(/4203004203020/)
+      .waitFor();
     await inspector.getByTestId('report-description').fill('人行道旁堆放生活垃圾（合成数据）');
     await inspector.getByTestId('report-submit').click();
     const note = inspector.getByTestId('report-note');

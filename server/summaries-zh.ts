@@ -189,7 +189,7 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'POST /api/urban/grids/import': '从 GeoJSON 导入实测单元网格（监督指挥中心）：替换文件所涉区县的网格',
   'PUT /api/urban/grids/inspectors': '为单元网格指定监督员（监督指挥中心）',
   'GET /api/urban/my/grids': '我负责巡查的网格（监督员）',
-  'POST /api/urban/components': '登记部件，生成 18 位部件编码：区县代码 + 大类 + 小类 + 顺序号',
+  'POST /api/urban/components': '登记部件，生成 18 位部件标识码：区县代码（6 位）+ 大类（2 位）+ 小类（2 位）+ 顺序号（8 位）',
   'GET /api/urban/components': '按区县、网格或小类查询部件',
   'POST /api/urban/cases': '上报问题（信息采集）：监督员或市民上报类别、位置和照片，等待立案',
   'POST /api/urban/hotline/orders': '12345 热线城管类工单：生成案件；同一工单号重复发送返回同一案件',

@@ -44,8 +44,6 @@ export interface LoopSettings {
   duplicateHours: number;
   /** The inspector's verification (核查) limit from the unit's report back. */
   verify: DeadlineSpec;
-  /** A warning this many working hours before a handling deadline. */
-  remindBeforeHours: number;
   /** At most this many extensions (延期) per case, each at most the subcategory's normal limit. */
   maxExtensions: number;
   /** The evaluation's weighted score (CJ/T 292): points for each rate, summing to 100. */
@@ -74,7 +72,6 @@ export const DEFAULT_SETTINGS: LoopSettings = {
   duplicateRadiusM: 50,
   duplicateHours: 24,
   verify: { workingHours: 2 },
-  remindBeforeHours: 1,
   maxExtensions: 2,
   // Municipal rules weight the on-time closing rate most (e.g. 60 of 100).
   weights: { onTimeClosing: 60, onTimeHandling: 20, noRework: 10, noReturn: 10 },
@@ -153,7 +150,6 @@ export function checkSettings(s: LoopSettings): FieldError[] {
   };
   positive(s.duplicateRadiusM, '/settings/duplicateRadiusM', 1000);
   positive(s.duplicateHours, '/settings/duplicateHours', 720);
-  positive(s.remindBeforeHours, '/settings/remindBeforeHours', 48);
   if (!(Number.isInteger(s.maxExtensions) && s.maxExtensions >= 0 && s.maxExtensions <= 5))
     errors.push({ pointer: '/settings/maxExtensions', detail: { zh: '须为 0 到 5 的整数', en: 'a whole number from 0 to 5' } });
   checkSpec(s.verify, '/settings/verify', errors);

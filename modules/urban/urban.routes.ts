@@ -160,7 +160,6 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
             duplicateRadiusM: Type.Number(),
             duplicateHours: Type.Number(),
             verify: Spec,
-            remindBeforeHours: Type.Number(),
             maxExtensions: Type.Integer(),
             weights: Type.Object(
               { onTimeClosing: Type.Number(), onTimeHandling: Type.Number(), noRework: Type.Number(), noReturn: Type.Number() },
@@ -315,7 +314,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
     '/urban/components',
     {
       schema: {
-        ...R('Register a component (部件) with its 18-digit ID: county + major class + subcategory + sequence'),
+        ...R('Register a component (部件) with its 18-digit ID: county (6) + major class (2) + subcategory (2) + sequence (8)'),
         body: Type.Object(
           { subcategory: Subcategory, location: Location, name: Type.Optional(Type.String({ maxLength: 200 })) },
           { additionalProperties: false },
@@ -521,12 +520,13 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
     summary: string,
     body: Record<string, import('typebox').TSchema>,
     run: (id: string, b: never, ctx: ReturnType<typeof pctx>) => Promise<unknown>,
+    permission: 'urban.act' | 'urban.report' = 'urban.act',
   ) =>
     app.post(
       `/urban/cases/:id/${path}`,
       {
         schema: { ...R(summary), params: Id, body: Type.Object(body, { additionalProperties: false }), response: { 400: P, 403: P, 404: P, 409: P } },
-        config: { auth: { permission: 'urban.act' } },
+        config: { auth: { permission } },
       },
       async (req) => {
         const row = await run(req.params.id, req.body as never, pctx(req));
@@ -594,6 +594,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
     'Rate the handling (满意度, the reporter): 1 very unsatisfied to 5 very satisfied',
     { score: Type.Integer({ minimum: 1, maximum: 5 }), comment: Comment(false) },
     (id, b, c) => urban.rate(id, b, c),
+    'urban.report',
   );
 
   app.get(

@@ -115,6 +115,54 @@ export class UrbanService {
       const c = await store.getCase(this.p.db, id);
       return !!c && this.canSee(principal, c);
     });
+    // Reminders, overdue handling and escalations reach the unit's endpoints (webhook, SMS, e-mail).
+    this.p.notifier.registerSubject('urban_case', {
+      text: (_m, payload) => {
+        const what = `案件 ${String(payload.caseId).slice(-8)}（${String(payload.subcategory)}）`;
+        const due = new Date(Number(payload.dueAt) + this.p.profile.utcOffsetMinutes * 60_000).toISOString().slice(5, 16).replace('T', ' ');
+        if (payload.event === 'reminder') return `【数字城管】${what}将于 ${due} 到期，请及时处置并反馈`;
+        if (payload.event === 'escalated') return `【数字城管】督办：${what}已超过处置时限（${due}），请尽快处置`;
+        return `【数字城管】${what}已超过处置时限（${due}）`;
+      },
+    });
+    for (const type of ['workflow.reminder_due', 'workflow.escalated'] as const)
+      await this.p.bus.subscribe(
+        type,
+        async (e) => {
+          const d = e.data;
+          if (d.definitionKey !== CASE_WORKFLOW || d.state !== 'handling' || !d.subjectId) return;
+          const c = await store.getCase(this.p.db, d.subjectId);
+          if (!c || c.state !== 'handling' || !c.unit) return;
+          const s = this.current.subcategories.find((x) => x.code === c.subcategory);
+          const payload = {
+            caseId: c.id,
+            subcategory: s?.name.zh ?? c.subcategory,
+            dueAt: d.deadlineAt,
+            event: type === 'workflow.reminder_due' ? 'reminder' : 'escalated',
+          };
+          const roles = type === 'workflow.escalated' && 'notify' in d ? d.notify : [null];
+          await transaction(this.p.db, async (trx) => {
+            for (const role of roles)
+              await this.p.notifier.queue(trx, {
+                subject: 'urban_case',
+                subjectId: c.id,
+                level: c.urgent ? 2 : 3,
+                role,
+                event: payload.event,
+                messages: [{ department: c.unit!, payload }],
+              });
+            if (type === 'workflow.escalated')
+              await appendAudit(trx, {
+                at: this.p.now(),
+                action: 'urban.case_escalated',
+                targetType: 'urban_case',
+                targetId: c.id,
+                details: { unit: c.unit, notify: roles },
+              });
+          });
+        },
+        { group: `urban-${type === 'workflow.reminder_due' ? 'reminders' : 'escalations'}` },
+      );
     // A handling deadline passed: the case is overdue (counted once for its unit and district).
     await this.p.bus.subscribe(
       'workflow.deadline_passed',
@@ -498,14 +546,14 @@ export class UrbanService {
     const grid = this.gridAt(lon, lat);
     const district = grid?.district ?? this.p.profile.districtAt(lon, lat);
     if (!district) throw fieldError('/body/location', { zh: '位置不在本市范围内', en: 'the location is outside the city' });
-    // 18 digits: county (6) + major class (2) + subcategory (2) + sequence (6).
+    // 18 digits: county (6) + major class (2) + subcategory (2) + sequence (8).
     const prefix = `${district}${s.code.slice(1, 3)}${s.code.slice(3, 5)}`;
     const now = this.p.now();
     return transaction(this.p.db, async (trx) => {
       const seq = (await store.lastComponentSeq(trx, prefix)) + 1;
-      if (seq > 999_999) throw new AppError('WD_ERR_CONFLICT', 'No component numbers left for this subcategory in this district');
+      if (seq > 99_999_999) throw new AppError('WD_ERR_CONFLICT', 'No component numbers left for this subcategory in this district');
       const row = {
-        id: `${prefix}${String(seq).padStart(6, '0')}`,
+        id: `${prefix}${String(seq).padStart(8, '0')}`,
         subcategory: s.code,
         district,
         grid_code: grid?.code ?? null,

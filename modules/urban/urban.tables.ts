@@ -45,7 +45,7 @@ export interface UmGridInspectorTable {
 }
 
 export interface UmComponentTable {
-  /** The 18-digit component ID: county (6) + major class (2) + subcategory (2) + sequence (6). */
+  /** The 18-digit component ID: county (6) + major class (2) + subcategory (2) + sequence (8). */
   id: string;
   subcategory: string;
   district: string;

@@ -128,6 +128,10 @@ export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   setting: n('设置', 'Setting'),
   user: n('用户', 'User'),
   warning_rule: n('预警规则', 'Warning rule'),
+  urban_case: n('城管案件', 'City-management case'),
+  urban_classification: n('城管分类', 'Urban-management classification'),
+  urban_grid: n('单元网格', 'Unit grid'),
+  urban_component: n('部件', 'Component'),
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<string, Names> = {
