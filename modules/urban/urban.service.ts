@@ -132,7 +132,7 @@ export class UrbanService {
           const d = e.data;
           if (d.definitionKey !== CASE_WORKFLOW || d.state !== 'handling' || !d.subjectId) return;
           const c = await store.getCase(this.p.db, d.subjectId);
-          if (!c || c.state !== 'handling' || !c.unit) return;
+          if (c?.state !== 'handling' || !c.unit) return;
           const s = this.current.subcategories.find((x) => x.code === c.subcategory);
           const payload = {
             caseId: c.id,
