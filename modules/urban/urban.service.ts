@@ -24,7 +24,7 @@ import { maskName, maskPhone } from '../../platform/privacy/mask.js';
 import { toGcj02, type Datum } from '../../platform/profile/datum.js';
 import type { Geometry } from '../../platform/profile/geo.js';
 import { seedList } from '../../platform/profile/seeds.js';
-import { json, transaction } from '../../platform/storage/db.js';
+import { isUniqueViolation, json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import type { InstanceRow, WorkflowEngine } from '../../platform/workflow/engine.js';
 import { listDepartments, userNames } from '../identity/index.js';
@@ -765,6 +765,38 @@ export class UrbanService {
     const start = await this.engine.prepare(CASE_WORKFLOW);
     const id = newId('case', now);
     const isPerson = principal.kind === 'user';
+    try {
+      return await this.insertReport(input, source, ctx, { id, now, cls, s, grid, lon, lat, description, dup, start, isPerson });
+    } catch (err) {
+      // The same reference sent twice at once: the first one made the case.
+      if (input.externalRef && isUniqueViolation(err)) {
+        const existing = await store.caseByRef(this.p.db, source, input.externalRef);
+        if (existing) return existing;
+      }
+      throw err;
+    }
+  }
+
+  private insertReport(
+    input: ReportInput,
+    source: Source,
+    ctx: RequestContext & { principal: Principal },
+    k: {
+      id: string;
+      now: number;
+      cls: Classification;
+      s: Subcategory;
+      grid: GridRecord;
+      lon: number;
+      lat: number;
+      description: string;
+      dup: CaseRow | undefined;
+      start: Awaited<ReturnType<WorkflowEngine['prepare']>>;
+      isPerson: boolean;
+    },
+  ): Promise<CaseRow> {
+    const { id, now, cls, s, grid, lon, lat, description, dup, start, isPerson } = k;
+    const principal = ctx.principal;
     return transaction(this.p.db, async (trx) => {
       const photos = input.photos?.length ? await this.p.files.attach(trx, principal, input.photos, 'urban_case', id) : [];
       const [inst] = await start(

@@ -95,12 +95,17 @@ for (const d of await dialects()) {
       assert.equal(r.body.photos.length, 1);
       assert.match(r.body.description, /CAM-017.*93%/);
       assert.equal((await t.call('POST', '/api/urban/video/events', video, body)).body.id, r.body.id);
+      // Sent five times at once, a new event still makes one case.
+      const again = { ...body, eventId: 'cam17-20261207-0002', snapshot: undefined };
+      const many = await Promise.all(Array.from({ length: 5 }, () => t.call('POST', '/api/urban/video/events', video, again)));
+      assert.ok(
+        many.every((m) => m.status === 201),
+        JSON.stringify(many.map((m) => m.status)),
+      );
+      assert.equal(new Set(many.map((m) => m.body.id)).size, 1);
       // The system sees what it sent, nothing else.
       const mine = (await t.call('GET', '/api/urban/cases', video)).body;
-      assert.deepEqual(
-        mine.map((c: { id: string }) => c.id),
-        [r.body.id],
-      );
+      assert.deepEqual(mine.map((c: { id: string }) => c.id).sort(), [r.body.id, many[0]!.body.id].sort());
     });
 
     test('components get 18-digit IDs: county, major class, subcategory, sequence', async () => {
