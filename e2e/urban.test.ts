@@ -133,5 +133,16 @@ describe('urban management in Chromium', () => {
     await page.locator('.ant-table-row', { hasText: '茅箭区城市管理执法局' }).first().waitFor();
     assert.deepEqual(await auditPage(page, 'zh'), []);
     await shot(page, 'console-urban-evaluation');
+
+    // The centre changes a time limit: a new version of the classification.
+    await page.getByRole('menuitem', { name: '城管部件事件分类' }).click();
+    await page.getByTestId('edit-E0101').click();
+    assert.deepEqual(await auditPage(page, 'zh'), []);
+    await page.getByLabel('修改说明').fill('暴露垃圾改为 4 个工作小时内清理（测试）');
+    await page.getByTestId('cls-save').click();
+    await page.getByText('已保存为新版本').waitFor();
+    const cls = await app.call('GET', '/api/urban/classification', await app.login('cgw.staff'));
+    assert.equal(cls.body.version, 2);
+    await shot(page, 'console-urban-classification');
   });
 });

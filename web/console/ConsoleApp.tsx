@@ -30,6 +30,7 @@ import { OpenDataPage } from './pages/sharing/OpenData';
 import { RequestsPage } from './pages/sharing/Requests';
 import { LicencesPage } from './pages/Licences';
 import { CasesPage } from './pages/urban/Cases';
+import { ClassificationPage } from './pages/urban/Classification';
 import { EvaluationPage } from './pages/urban/Evaluation';
 import { TodoPage } from './pages/Todo';
 import { UsersPage } from './pages/Users';
@@ -117,6 +118,7 @@ const NAV: NavItem[] = [
   { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
   { path: 'cases', label: 'nav.cases', permission: 'urban.read', element: (u) => <CasesPage user={u} /> },
   { path: 'evaluation', label: 'nav.evaluation', permission: 'urban.read', element: () => <EvaluationPage /> },
+  { path: 'classification', label: 'nav.classification', permission: 'urban.read', element: (u) => <ClassificationPage user={u} /> },
   { path: 'users', label: 'nav.users', permission: 'users.read', element: (u) => <UsersPage user={u} /> },
   { path: 'roles', label: 'nav.roles', permission: 'roles.read', element: () => <RolesPage /> },
   { path: 'calendar', label: 'nav.calendar', permission: 'calendar.read', element: (u) => <CalendarPage user={u} /> },
