@@ -214,7 +214,7 @@ export class UrbanService {
     await store.insertClassVersion(this.p.db, {
       version: 1,
       body: JSON.stringify(body),
-      note: 'seeded from the city profile',
+      note: null,
       created_by: null,
       created_at: this.p.now(),
     });

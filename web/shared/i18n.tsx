@@ -375,6 +375,7 @@ const STRINGS = {
     en: 'The subcategories of components and events: responsible units, time limits, filing and closing conditions and their sources. Each change by the command centre is a new version; filed cases keep the version they were filed under.',
   },
   'um.cls.version': { zh: '版本', en: 'Version' },
+  'um.cls.initial': { zh: '按城市配置初始化', en: 'from the city profile' },
   'um.cls.count': { zh: '小类数：', en: 'Subcategories: ' },
   'um.cls.code': { zh: '编码', en: 'Code' },
   'um.cls.major': { zh: '大类', en: 'Major class' },

@@ -50,7 +50,12 @@ export function ClassificationPage({ user }: { user: Me }) {
             onChange={(v) => setVersion(v === latest ? null : v)}
             options={(versions.data ?? []).map((v) => ({
               value: v.version,
-              label: `${v.version} · ${dayjs(v.at).format('YYYY-MM-DD HH:mm')}${v.note ? ` · ${v.note}` : ''}`,
+              // The note is the editor's own words (or the first version's), shown as written.
+              label: (
+                <>
+                  {v.version} · {dayjs(v.at).format('YYYY-MM-DD HH:mm')} · {v.note ? <Name>{v.note}</Name> : t('um.cls.initial')}
+                </>
+              ),
             }))}
           />
         </Field>
@@ -65,7 +70,7 @@ export function ClassificationPage({ user }: { user: Me }) {
         size="small"
         loading={cls.loading}
         dataSource={cls.data?.subcategories ?? []}
-        pagination={{ pageSize: 30 }}
+        pagination={{ pageSize: 100 }}
         columns={[
           { title: t('um.cls.code'), dataIndex: 'code', render: (v: string) => <Code>{v}</Code> },
           { title: t('um.cls.major'), render: (_: unknown, s) => `${s.kind === 'component' ? t('um.cls.component') : t('um.cls.event')} · ${n(s.major)}` },
