@@ -5,7 +5,9 @@
  * grids' boxes, then point-in-polygon on the few candidates).
  */
 import Flatbush from 'flatbush';
-import type { Geometry, Position } from '../../platform/profile/geo.js';
+import { type Geometry, type Position, geometryContains } from '../../platform/profile/geo.js';
+
+export { geometryContains };
 
 /** 20 digits: object (city) code 6 + county 6 + street 3 + community 3 + grid sequence 2. */
 export const GRID_CODE = /^\d{20}$/;
@@ -87,20 +89,6 @@ export function areaM2(g: Geometry): number {
     }
   }
   return total;
-}
-
-function ringContains(ring: Position[], x: number, y: number): boolean {
-  let inside = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const [xi, yi] = ring[i]!;
-    const [xj, yj] = ring[j]!;
-    if (yi > y !== yj > y && x < ((xj - xi) * (y - yi)) / (yj - yi) + xi) inside = !inside;
-  }
-  return inside;
-}
-
-export function geometryContains(g: Geometry, x: number, y: number): boolean {
-  return rings(g).some((poly) => ringContains(poly[0]!, x, y) && !poly.slice(1).some((h) => ringContains(h, x, y)));
 }
 
 /** The grids in memory, indexed for point lookups; rebuilt whenever grids are imported. */

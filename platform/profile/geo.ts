@@ -12,7 +12,8 @@ interface PreparedPolygon {
   rings: Position[][];
 }
 
-function ringContains(ring: Position[], x: number, y: number): boolean {
+/** Whether (x, y) lies inside a ring (even-odd rule). */
+export function ringContains(ring: Position[], x: number, y: number): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
     const [xi, yi] = ring[i]!;
@@ -37,6 +38,12 @@ function prepare(geometry: Geometry): PreparedPolygon[] {
     }
     return { bbox: [minX, minY, maxX, maxY], rings };
   });
+}
+
+/** Whether a (Multi)Polygon contains (x, y): inside an outer ring and outside its holes. */
+export function geometryContains(g: Geometry, x: number, y: number): boolean {
+  const polygons = g.type === 'Polygon' ? [g.coordinates as PolygonCoords] : (g.coordinates as PolygonCoords[]);
+  return polygons.some((rings) => ringContains(rings[0]!, x, y) && !rings.slice(1).some((h) => ringContains(h, x, y)));
 }
 
 export class RegionIndex<K> {

@@ -4,7 +4,7 @@
  * category, a photo from the camera, the phone's position (WGS-84, placed in its unit grid by the
  * server) and a description; an inspector verifies the cases given to them on site.
  */
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { Classification } from '../../modules/urban/index';
 import { api, type Me, problemText } from '../shared/api';
 import { useApi } from '../shared/hooks';
@@ -195,6 +195,31 @@ function Report({ onReported }: { onReported: () => void }) {
   );
 }
 
+/** A case as the phone shows it: category, state, place, description, the photos of the result. */
+function CaseCard({ c, testId, children }: { c: CaseItem; testId?: string; children?: ReactNode }) {
+  const { n } = useI18n();
+  return (
+    <div className="patrol-item" data-testid={testId}>
+      <div className="patrol-item-head">
+        <strong>{n(c.subcategoryName)}</strong>
+        <span className="patrol-tag">{n(c.stateLabel)}</span>
+      </div>
+      <div className="patrol-sub" translate="no">
+        {c.address ?? c.grid}
+      </div>
+      <div className="patrol-sub" translate="no">
+        {c.description}
+      </div>
+      <div className="patrol-photos">
+        {c.resultPhotos.map((p) => (
+          <AuthImage key={p.id} url={p.url} alt={p.name} size={72} />
+        ))}
+      </div>
+      {children}
+    </div>
+  );
+}
+
 function Tasks() {
   const { t, n } = useI18n();
   const list = useApi<CaseItem[]>('/api/urban/cases?mine=true&state=verifying&limit=100');
@@ -219,22 +244,7 @@ function Tasks() {
       )}
       {list.data && list.data.length === 0 && <p className="verify-intro">{t('um.app.noTasks')}</p>}
       {(list.data ?? []).map((c) => (
-        <div key={c.id} className="patrol-item" data-testid="task">
-          <div className="patrol-item-head">
-            <strong>{n(c.subcategoryName)}</strong>
-            <span className="patrol-tag">{n(c.stateLabel)}</span>
-          </div>
-          <div className="patrol-sub" translate="no">
-            {c.address ?? c.grid}
-          </div>
-          <div className="patrol-sub" translate="no">
-            {c.description}
-          </div>
-          <div className="patrol-photos">
-            {c.resultPhotos.map((p) => (
-              <AuthImage key={p.id} url={p.url} alt={p.name} size={72} />
-            ))}
-          </div>
+        <CaseCard key={c.id} c={c} testId="task">
           <label className="verify-form">
             {t('um.comment')}
             <textarea rows={2} value={comment[c.id] ?? ''} onChange={(e) => setComment({ ...comment, [c.id]: e.target.value })} />
@@ -247,7 +257,7 @@ function Tasks() {
               {t('um.act.rework')}
             </button>
           </div>
-        </div>
+        </CaseCard>
       ))}
     </div>
   );
@@ -260,20 +270,7 @@ function MyReports() {
   return (
     <div className="patrol-list">
       {(list.data ?? []).map((c) => (
-        <div key={c.id} className="patrol-item">
-          <div className="patrol-item-head">
-            <strong>{n(c.subcategoryName)}</strong>
-            <span className="patrol-tag">{n(c.stateLabel)}</span>
-          </div>
-          <div className="patrol-sub" translate="no">
-            {c.description}
-          </div>
-          <div className="patrol-photos">
-            {c.resultPhotos.map((p) => (
-              <AuthImage key={p.id} url={p.url} alt={p.name} size={72} />
-            ))}
-          </div>
-        </div>
+        <CaseCard key={c.id} c={c} />
       ))}
     </div>
   );
