@@ -301,6 +301,7 @@ export class UrbanService {
     if (errors.length) throw new AppError('WD_ERR_VALIDATION', { zh: '分类内容不符合要求', en: 'The classification is not valid' }, { errors });
     const next: Classification = { version: cur.version + 1, subcategories, settings };
     const now = this.p.now();
+    // Two editors saving at once both reach for the next version: the second is told to reload.
     await transaction(this.p.db, async (trx) => {
       await store.insertClassVersion(trx, {
         version: next.version,
@@ -317,6 +318,14 @@ export class UrbanService {
         targetId: String(next.version),
         details: { subcategory: change.subcategory?.code ?? null, settings: !!change.settings, note: change.note ?? null },
       });
+    }).catch((err: unknown) => {
+      if (isUniqueViolation(err))
+        throw new AppError(
+          'WD_ERR_VERSION_CONFLICT',
+          { zh: '分类刚被他人修改，请刷新后重试', en: 'Someone changed the classification just now; reload and retry' },
+          { currentVersion: next.version },
+        );
+      throw err;
     });
     this.current = next;
     this.versions.set(next.version, next);

@@ -350,6 +350,17 @@ for (const d of await dialects()) {
       assert.equal(old.classification.version, cur.version);
       const bad = await t.call('PUT', '/api/urban/classification/subcategories/E0199', centre, { ...body, unit: 'NOPE' });
       assert.equal(bad.status, 400);
+      // Two editors at once: one new version, the other told to reload (not a server error).
+      const both = await Promise.all(
+        [4, 5].map((h) => t.call('PUT', '/api/urban/classification/subcategories/E0101', centre, { ...body, limits: { normal: { workingHours: h } } })),
+      );
+      assert.ok(
+        both.every((r) => r.status === 200 || r.status === 409),
+        JSON.stringify(both.map((r) => r.status)),
+      );
+      const saved2 = both.filter((r) => r.status === 200).length;
+      assert.ok(saved2 >= 1);
+      assert.equal((await t.call('GET', '/api/urban/classification', centre)).body.version, saved.body.version + saved2, 'each success is one version');
     });
   });
 }
