@@ -64,7 +64,7 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
     // In a multiple select a second click on a chosen option removes it: a retry after a click
     // that did take (its tag came late) must not click it again.
     if (o.multiple && attempt > 1 && (await chosen.count()) > 0) {
-      await page.keyboard.press('Escape');
+      if ((await open.count()) > 0) await page.keyboard.press('Escape');
       return;
     }
     await select.click();
@@ -76,7 +76,10 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
       return;
     } catch (err) {
       if (attempt === 4) throw err;
-      await page.keyboard.press('Escape');
+      // Escape shuts a list that is open; with none open it would close the dialog the select
+      // sits in (a modal takes the focus back when its opening animation ends, which shuts the
+      // list on a busy machine), and the next try would choose in a closing dialog.
+      if ((await open.count()) > 0) await page.keyboard.press('Escape');
     }
   }
 }
