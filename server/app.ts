@@ -31,6 +31,7 @@ import { type Sharing, exchangeRoutes, sharingRoutes, startSharing } from '../mo
 import { type Licences, licenceRoutes, startLicences } from '../modules/licences/index.js';
 import { type OpenData, openDataRoutes, openPortalRoutes, startOpenData } from '../modules/opendata/index.js';
 import { type Urban, open311Routes, startUrban, urbanRoutes } from '../modules/urban/index.js';
+import { type SuperApp, startSuperApp, superAppRoutes } from '../modules/superapp/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -88,6 +89,7 @@ export interface Wudang {
   licences: Licences;
   opendata: OpenData;
   urban: Urban;
+  superapp: SuperApp;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -266,9 +268,25 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     );
 
     const sharing = await startSharing(platform, engine!, { demoPeople: config.sharingDemoPeople });
-    const licences = await startLicences(platform, { masterKey: licenceKey(config, app.log), alg: config.licenceAlg }, sharing.loads);
+    // One key-sealing key for the issuers' keys and the city code's.
+    const sealingKey = licenceKey(config, app.log);
+    const licences = await startLicences(platform, { masterKey: sealingKey, alg: config.licenceAlg }, sharing.loads);
     const opendata = await startOpenData(platform, sharing.catalogue, sharing.records);
     const urban = await startUrban(platform, engine!, theWarning.alerts);
+    const superapp = await startSuperApp(
+      platform,
+      {
+        identity,
+        records: sharing.records,
+        loads: sharing.loads,
+        gateway: sharing.gateway,
+        licences: licences.licences,
+        urban: urban.urban,
+        alerts: theWarning.alerts,
+        telemetry: theSensing.telemetry,
+      },
+      { masterKey: sealingKey, alg: config.licenceAlg, demo: config.demoAccounts },
+    );
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -301,6 +319,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       authenticate: (key: string) => authenticate(platform, key),
       publicUrl: config.publicUrl ?? null,
     });
+    await app.register(superAppRoutes, { ...api, app: superapp });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -334,6 +353,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       licences,
       opendata,
       urban,
+      superapp,
       close: async () => {
         await sharing.close();
         await brain.close();

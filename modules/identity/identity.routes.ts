@@ -84,7 +84,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     '/auth/logout',
     {
       schema: { ...R('End this login session', 'auth'), response: { 204: Type.Null(), 401: { $ref: 'Problem#' } } },
-      config: { auth: {}, passwordChange: true },
+      config: { auth: { audience: 'everyone' }, passwordChange: true },
     },
     async (req, reply) => {
       await svc.logout(p, ctxOf(req), principalOf(req));
@@ -96,9 +96,49 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     '/auth/me',
     {
       schema: { ...R('Who am I: roles, permissions and data scope', 'auth'), response: { 200: S.MeSchema, 401: { $ref: 'Problem#' } } },
-      config: { auth: {}, passwordChange: true },
+      config: { auth: { audience: 'everyone' }, passwordChange: true },
     },
     async (req) => meView(principalOf(req)),
+  );
+
+  app.get(
+    '/auth/sessions',
+    {
+      schema: {
+        ...R('My sessions and devices: where I am signed in (the current one marked)', 'auth'),
+        response: {
+          200: Type.Array(
+            Type.Object({
+              id: Type.String(),
+              current: Type.Boolean(),
+              createdAt: Type.Integer(),
+              lastSeenAt: Type.Integer(),
+              ip: Type.Union([Type.String(), Type.Null()]),
+              userAgent: Type.Union([Type.String(), Type.Null()]),
+            }),
+          ),
+          401: { $ref: 'Problem#' },
+        },
+      },
+      config: { auth: { audience: 'everyone' } },
+    },
+    async (req) => svc.mySessions(p, principalOf(req)),
+  );
+
+  app.delete(
+    '/auth/sessions/:id',
+    {
+      schema: {
+        ...R('End one of my sessions (a lost phone, a kiosk left signed in)', 'auth'),
+        params: S.IdParams,
+        response: { 204: Type.Null(), ...problems },
+      },
+      config: { auth: { audience: 'everyone' } },
+    },
+    async (req, reply) => {
+      await svc.endMySession(p, ctxOf(req), principalOf(req), req.params.id);
+      return reply.status(204).send(null);
+    },
   );
 
   app.post(
@@ -110,7 +150,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
           'Browsers cannot send an Authorization header on a WebSocket, and an access token in a URL ends up in logs and proxy records. A ticket stands for the caller once and briefly, so nothing reusable travels in the URL.',
         response: { 200: Type.Object({ ticket: Type.String(), expiresAt: Type.Integer() }), 401: { $ref: 'Problem#' } },
       },
-      config: { auth: {} },
+      config: { auth: { audience: 'everyone' } },
     },
     async (req) => svc.issueTicket(p, principalOf(req)),
   );
@@ -119,7 +159,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     '/auth/password',
     {
       schema: { ...R('Change my password', 'auth'), body: S.ChangePasswordBody, response: { 204: Type.Null(), ...problems } },
-      config: { auth: {}, passwordChange: true },
+      config: { auth: { audience: 'everyone' }, passwordChange: true },
     },
     async (req, reply) => {
       const principal = principalOf(req);
@@ -134,7 +174,10 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
   // ---- city structure ----
   app.get(
     '/city',
-    { schema: { ...R('The city profile: name, code, districts and departments counts', 'city') }, config: { auth: { permission: 'city.read' } } },
+    {
+      schema: { ...R('The city profile: name, code, districts and departments counts', 'city') },
+      config: { auth: { permission: 'city.read', audience: 'everyone' } },
+    },
     async () => ({
       id: p.profile.id,
       name: p.profile.name,
@@ -157,7 +200,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
         querystring: Type.Object({ geometry: Type.Boolean({ default: false }) }, { additionalProperties: false }),
         response: { 200: Type.Array(S.DistrictSchema) },
       },
-      config: { auth: { permission: 'city.read' } },
+      config: { auth: { permission: 'city.read', audience: 'everyone' } },
     },
     async (req) =>
       (await store.listDistricts(p.db, req.query.geometry)).map((d) => ({
@@ -183,7 +226,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
           }),
         },
       },
-      config: { auth: { permission: 'city.read' } },
+      config: { auth: { permission: 'city.read', audience: 'everyone' } },
     },
     async (req) => {
       const adcode = p.profile.districtAt(req.query.lon, req.query.lat) ?? null;
@@ -196,7 +239,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     '/departments',
     {
       schema: { ...R('Departments with the plan tasks each leads or is responsible for', 'city'), response: { 200: Type.Array(S.DepartmentSchema) } },
-      config: { auth: { permission: 'city.read' } },
+      config: { auth: { permission: 'city.read', audience: 'everyone' } },
     },
     async () => {
       const depts = await store.listDepartments(p.db);
@@ -209,7 +252,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
     '/departments/:code',
     {
       schema: { ...R('One department', 'city'), params: S.CodeParams, response: { 200: S.DepartmentSchema, 404: { $ref: 'Problem#' } } },
-      config: { auth: { permission: 'city.read' } },
+      config: { auth: { permission: 'city.read', audience: 'everyone' } },
     },
     async (req) => {
       const d = await store.getDepartment(p.db, req.params.code);
@@ -290,7 +333,7 @@ export async function identityRoutes(root: FastifyInstance, { identity: p }: { i
           }),
         },
       },
-      config: { auth: {}, passwordChange: true },
+      config: { auth: { audience: 'everyone' }, passwordChange: true },
     },
     async () => ({
       roles: ROLE_LABELS,

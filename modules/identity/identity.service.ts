@@ -17,6 +17,8 @@ import { ALL, type Principal, type ScopeSet, assertVisible, makePrincipal } from
 import { AppError, notFound } from '../../platform/http/errors.js';
 import { newId, newSecret } from '../../platform/ids.js';
 import { transaction } from '../../platform/storage/db.js';
+import type { Database } from '../../platform/storage/schema.js';
+import type { Transaction } from 'kysely';
 import type { UserRow } from './identity.tables.js';
 import type { ModuleContext, Platform, RequestContext } from '../../platform/context.js';
 import * as store from './identity.store.js';
@@ -772,4 +774,97 @@ export async function revokeApiKey(p: Platform, ctx: RequestContext, id: string)
   dropSessions(p, { keyId: id });
   await audit(p, ctx, { action: 'apikey.revoked', targetType: 'api_key', targetId: id });
   await p.bus.publish('apikey.revoked', { keyId: id }, { key: id });
+}
+
+// ---- accounts of the public (the super app's) ----
+
+export interface NewPublicUser {
+  username: string;
+  displayName: string;
+  password: string;
+  phone: string;
+  role: 'citizen' | 'enterprise';
+}
+
+/**
+ * Creates a resident's or an enterprise's login (the super app registers them after checking who
+ * they are): the password policy applies, no department, no district scope, nothing to change first.
+ * Runs in the caller's transaction when one is given, so the account and the login commit together.
+ */
+export async function createPublicUser(p: Platform, ctx: RequestContext, u: NewPublicUser, trx?: Transaction<Database>): Promise<UserRow> {
+  const db = trx ?? p.db;
+  if (await store.getUserByUsername(db, u.username)) throw new AppError('WD_ERR_CONFLICT', { zh: '该账号已注册', en: 'This account is already registered' });
+  const reasons = checkPasswordPolicy(u.password, u.username, p.profile.passwordWords);
+  if (reasons.length)
+    throw new AppError('WD_ERR_AUTH_PASSWORD_POLICY', passwordProblem(reasons), { errors: reasons.map((r) => ({ pointer: '/body/password', detail: r })) });
+  const now = p.now();
+  const row: UserRow = {
+    id: newId('usr'),
+    username: u.username,
+    display_name: u.displayName,
+    password_hash: await hashPassword(u.password),
+    department_code: null,
+    districts: '[]',
+    roles: JSON.stringify([u.role]),
+    status: 'active',
+    failed_logins: 0,
+    locked_until: null,
+    must_change_password: 0,
+    password_changed_at: now,
+    phone: u.phone,
+    created_at: now,
+    updated_at: now,
+  };
+  await store.insertUser(db, row);
+  await appendAudit(db, {
+    ...actorOf(ctx),
+    at: now,
+    action: 'user.registered',
+    targetType: 'user',
+    targetId: row.id,
+    details: { role: u.role },
+  });
+  return row;
+}
+
+/**
+ * Opens a session for a user who proved who they are another way than a password (a one-time
+ * code sent to their phone, the city code at a kiosk). The caller has checked the proof.
+ */
+export async function openSession(
+  p: IdentityContext,
+  ctx: RequestContext,
+  userId: string,
+  userAgent: string | null,
+  method: string,
+): Promise<TokenPair & { user: UserRow }> {
+  const u = await store.getUserById(p.db, userId);
+  if (u?.status !== 'active') throw new AppError('WD_ERR_AUTH_DISABLED');
+  const pair = await issueSession(p, ctx, u, userAgent);
+  await audit(p, { ...ctx, principal: await principalFor(p, u) }, { action: 'auth.login', targetType: 'user', targetId: u.id, details: { method } });
+  return { ...pair, user: u };
+}
+
+/** The caller's sessions and devices (用户可查看并结束的会话). */
+export async function mySessions(p: Platform, principal: Principal) {
+  if (principal.kind !== 'user') return [];
+  const rows = await store.liveSessions(p.db, principal.id, p.now());
+  return rows.map((s) => ({
+    id: s.id,
+    current: s.id === principal.sessionId,
+    createdAt: Number(s.created_at),
+    lastSeenAt: Number(s.last_seen_at),
+    ip: s.ip,
+    userAgent: s.user_agent,
+  }));
+}
+
+/** Ends one of the caller's sessions (a lost phone, a kiosk left signed in). */
+export async function endMySession(p: Platform, ctx: RequestContext, principal: Principal, sessionId: string): Promise<void> {
+  const s = await store.getSession(p.db, sessionId);
+  if (!s || principal.kind !== 'user' || s.user_id !== principal.id || s.revoked_at)
+    throw new AppError('WD_ERR_NOT_FOUND', { zh: '没有这个会话', en: 'No such session' });
+  await store.updateSession(p.db, sessionId, { revoked_at: p.now() });
+  await revoked(p, { sessionId });
+  await audit(p, ctx, { action: 'auth.session_ended', targetType: 'session', targetId: sessionId });
 }

@@ -248,3 +248,20 @@ export async function updateApiKey(db: Conn, id: string, patch: Partial<Pick<Api
 }
 
 export const parseList = (text: string): string[] => json.parse<string[]>(text, []);
+
+/** A user's sessions that can still be used (not revoked, refresh not expired), newest first. */
+export function liveSessions(db: Conn, userId: string, now: number): Promise<SessionRow[]> {
+  return db
+    .selectFrom('sessions')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .where('refresh_expires_at', '>', now)
+    .orderBy('last_seen_at', 'desc')
+    .limit(100)
+    .execute();
+}
+
+export function getUserByPhone(db: Conn, phone: string): Promise<UserRow | undefined> {
+  return db.selectFrom('users').selectAll().where('phone', '=', phone).orderBy('created_at').executeTakeFirst();
+}

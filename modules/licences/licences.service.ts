@@ -21,7 +21,7 @@ import { json, transaction } from '../../platform/storage/db.js';
 import type { Database } from '../../platform/storage/schema.js';
 import { listDepartments } from '../identity/index.js';
 import type { LoadService } from '../sharing/index.js';
-import { openSealed, seal } from './seal.js';
+import { openSealed, seal } from '../../platform/crypto/seal.js';
 import * as store from './licences.store.js';
 
 export interface LicenceField {
@@ -392,6 +392,53 @@ export class LicenceService {
       validUntil: r.valid_until,
       version: r.version,
     }));
+  }
+
+  /**
+   * A holder's own licences with their signed documents (the super app's wallet, 证照夹): every
+   * department's, each with what a verifier would answer today. The caller has checked that the
+   * holder is who asks (or acts for them); the reading is audited.
+   */
+  async wallet(holderId: string, ctx: RequestContext) {
+    const id = holderId.trim().toUpperCase();
+    const rows = await store.byHolder(this.p.db, id);
+    const today = (await this.p.calendar.get()).localDate(this.p.now());
+    await appendAudit(this.p.db, {
+      ...actorOf(ctx),
+      at: this.p.now(),
+      action: 'licence.wallet_viewed',
+      targetType: 'licence_holder',
+      targetId: id.length === 18 && /^\d{17}[\dX]$/.test(id) ? `${id.slice(0, 6)}********${id.slice(14)}` : id,
+      details: { found: rows.length },
+    });
+    return rows.map((r) => {
+      const d = decodeDocument<LicencePayload>(r.document);
+      const payload = d.ok ? d.payload : null;
+      const verdict: Verdict =
+        r.status === 'revoked'
+          ? 'revoked'
+          : r.status === 'suspended'
+            ? 'suspended'
+            : payload && payload.nbf > today
+              ? 'not_yet_valid'
+              : r.valid_until && r.valid_until < today
+                ? 'expired'
+                : 'valid';
+      return {
+        number: r.number,
+        type: r.type,
+        typeName: payload?.typName ?? r.type,
+        department: r.department,
+        issuer: payload?.issuer.name ?? r.department,
+        holder: { kind: r.holder_kind, name: r.holder_name },
+        fields: payload?.fields ?? {},
+        issuedOn: r.issued_on,
+        validUntil: r.valid_until,
+        status: r.status,
+        verdict,
+        document: r.document,
+      };
+    });
   }
 
   /**

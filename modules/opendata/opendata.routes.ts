@@ -243,14 +243,14 @@ export async function openDataRoutes(scope: FastifyInstance, deps: OpenDataDeps)
         ),
         response: { 201: Type.Any(), 404: P, 409: P },
       },
-      config: { auth: {} },
+      config: { auth: { audience: 'everyone' } },
     },
     async (req, reply) => reply.status(201).send(await opendata.apply(req.params.name, req.body, ctxOf(req))),
   );
 
   app.get(
     '/open/applications',
-    { schema: R('Applications: for a provider’s staff those for its datasets, for anyone else their own'), config: { auth: {} } },
+    { schema: R('Applications: for a provider’s staff those for its datasets, for anyone else their own'), config: { auth: { audience: 'everyone' } } },
     async (req) => opendata.applications(principalOf(req)),
   );
 

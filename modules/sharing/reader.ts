@@ -59,6 +59,18 @@ export class RecordReader {
     return { records, next: rows.length === limit ? records[records.length - 1]!.key : null };
   }
 
+  /** One record by its key with only the fields named, or null (the super app's real-name check). */
+  async lookup(dataset: string, key: string, fields: readonly string[]): Promise<ScannedRecord | null> {
+    const { spec, columns } = this.spec(dataset, fields);
+    const r = await store.getRecord(this.p.db, spec, key);
+    if (!r) return null;
+    return {
+      key,
+      values: Object.fromEntries(columns.map((c) => [c.key, (r as Record<string, Value>)[c.column] ?? null])),
+      synthetic: Number((r as Record<string, unknown>).synthetic) === 1,
+    };
+  }
+
   /** How many records share each combination of the named fields. */
   async groups(dataset: string, fields: readonly string[]): Promise<{ values: Record<string, Value>; count: number }[]> {
     const { spec, columns } = this.spec(dataset, fields);

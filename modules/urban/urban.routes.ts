@@ -121,7 +121,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
         querystring: Type.Object({ version: Type.Optional(Type.Integer({ minimum: 1 })) }, { additionalProperties: false }),
         response: { 404: P },
       },
-      config: { auth: {} },
+      config: { auth: { audience: 'everyone' } },
     },
     async (req) => urban.classification(req.query.version),
   );
@@ -196,7 +196,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
         ),
         response: { 404: P },
       },
-      config: { auth: {} },
+      config: { auth: { audience: 'everyone' } },
     },
     async (req) => {
       const [lon, lat] = toGcj02(req.query.lon, req.query.lat, req.query.datum ?? 'GCJ-02');
@@ -356,7 +356,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
         body: Type.Object(ReportBody, { additionalProperties: false }),
         response: { 201: Type.Any(), 204: Type.Null(), 400: P, 403: P },
       },
-      config: { auth: { permission: 'urban.report' } },
+      config: { auth: { permission: 'urban.report', audience: 'everyone' } },
     },
     async (req, reply) => {
       const p = principalOf(req);
@@ -479,7 +479,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
         ),
         response: { 400: P },
       },
-      config: { auth: { permission: 'urban.read' } },
+      config: { auth: { permission: 'urban.read', audience: 'everyone' } },
     },
     async (req) => {
       const p = principalOf(req);
@@ -510,7 +510,7 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
     '/urban/cases/:id',
     {
       schema: { ...R('A case with its timeline, requests, notices and what you may do now'), params: Id, response: { 404: P } },
-      config: { auth: { permission: 'urban.read' } },
+      config: { auth: { permission: 'urban.read', audience: 'everyone' } },
     },
     async (req) => urban.detail(req.params.id, principalOf(req)),
   );
@@ -526,7 +526,8 @@ export async function urbanRoutes(scope: FastifyInstance, { platform, urban, chr
       `/urban/cases/:id/${path}`,
       {
         schema: { ...R(summary), params: Id, body: Type.Object(body, { additionalProperties: false }), response: { 400: P, 403: P, 404: P, 409: P } },
-        config: { auth: { permission } },
+        // The reporter rates their own case in the super app; every other step is staff's.
+        config: { auth: { permission, audience: permission === 'urban.report' ? 'everyone' : 'staff' } },
       },
       async (req) => {
         const row = await run(req.params.id, req.body as never, pctx(req));

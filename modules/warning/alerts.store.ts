@@ -90,6 +90,17 @@ export function openFigures(db: Q, levels?: readonly number[]): Promise<{ depart
   return q.execute();
 }
 
+/** Open alerts with their rule's definition (to find those told to the public), optionally of one alert. */
+export function openWithRules(db: Q, id?: string) {
+  let q = db
+    .selectFrom('alerts as a')
+    .innerJoin('warning_rules as r', 'r.id', 'a.rule_id')
+    .select(['a.id', 'a.level', 'a.title_zh', 'a.title_en', 'a.district_adcode', 'a.raised_at', 'a.simulated', 'a.status', 'a.predicted', 'r.definition'])
+    .where('a.status', 'in', ['raised', 'acknowledged']);
+  if (id !== undefined) q = q.where('a.id', '=', id);
+  return q.orderBy('a.raised_at', 'desc').limit(500).execute();
+}
+
 /** When the alerts acknowledged since a time were raised and acknowledged. */
 export async function acknowledgedSince(db: Q, since: number, levels?: readonly number[]): Promise<{ raisedAt: number; acknowledgedAt: number }[]> {
   let q = db.selectFrom('alerts').select(['raised_at', 'acknowledged_at']).where('acknowledged_at', '>=', since);

@@ -72,6 +72,18 @@ declare module '../../platform/bus/bus.js' {
   }
 }
 
+/** An alert as the public sees it. */
+export interface PublicWarning {
+  id: string;
+  level: number;
+  title: { zh: string; en: string };
+  advice: { zh: string; en: string };
+  district: string | null;
+  raisedAt: number;
+  predicted: boolean;
+  simulated: boolean;
+}
+
 export interface AlertEvent {
   id: string;
   ruleId: string;
@@ -508,6 +520,31 @@ export class AlertService {
   /** Open alerts' departments and districts, city-wide: the operations figures, not a listing for a user. */
   openFigures(levels?: readonly number[]): Promise<{ department_code: string; district_adcode: string | null }[]> {
     return store.openFigures(this.p.db, levels);
+  }
+
+  /**
+   * Open alerts whose rule tells the public (公众预警), of a district or every one: what residents
+   * see in the super app. Level, title, advice, when; nothing of the device or the recipients.
+   */
+  async publicAlerts(district?: string | null, id?: string): Promise<PublicWarning[]> {
+    const rows = await store.openWithRules(this.p.db, id);
+    const out: PublicWarning[] = [];
+    for (const r of rows) {
+      const def = json.parse<{ public?: { advice: { zh: string; en: string } } }>(r.definition, {});
+      if (!def.public) continue;
+      if (district && r.district_adcode !== null && r.district_adcode !== district) continue;
+      out.push({
+        id: r.id,
+        level: Number(r.level),
+        title: { zh: r.title_zh, en: r.title_en },
+        advice: def.public.advice,
+        district: r.district_adcode,
+        raisedAt: Number(r.raised_at),
+        predicted: Number(r.predicted) === 1,
+        simulated: Number(r.simulated) === 1,
+      });
+    }
+    return out;
   }
 
   /** When the alerts acknowledged since `since` were raised and acknowledged (time-to-acknowledge figures). */

@@ -21,11 +21,13 @@ export { DERIVED, readValue } from './derived.js';
 export { computeAqi } from './aqi.js';
 // The shapes the web apps read (type-only imports from the web).
 export type { AlertDetail, AlertEvidence, AlertTimelineEntry, AlertView } from './warning.schemas.js';
-export type { MaintenanceWindow } from './alerts.js';
+export type { MaintenanceWindow, PublicWarning, AlertEvent } from './alerts.js';
 export type { EscalationPolicy } from './escalation.js';
 
 /** The city-wide alert figures the operations screen reads (the alert service provides them). */
 export type AlertFigures = Pick<import('./alerts.js').AlertService, 'openFigures' | 'acknowledgedSince'>;
+/** Alerts told to the public, as the super app reads them. */
+export type PublicAlerts = Pick<import('./alerts.js').AlertService, 'publicAlerts'>;
 
 export interface WarningOptions extends Omit<EngineOptions, 'registry'> {
   registry?: Registry;

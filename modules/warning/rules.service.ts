@@ -78,6 +78,7 @@ export function definitionOf(r: RuleDefinition): RuleDefinition {
     ...(r.notify !== undefined ? { notify: r.notify } : {}),
     ...(r.routing !== undefined ? { routing: r.routing } : {}),
     ...(r.clearAfterSeconds !== undefined ? { clearAfterSeconds: r.clearAfterSeconds } : {}),
+    ...(r.public !== undefined ? { public: r.public } : {}),
   };
 }
 

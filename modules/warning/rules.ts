@@ -78,6 +78,11 @@ export interface RuleDefinition {
   routing?: 'matrix' | 'device';
   /** Stay open this long after the condition clears before resolving (default 0). */
   clearAfterSeconds?: number;
+  /**
+   * Told to the public (公众预警): residents of the alert's district see it in the super app, and
+   * those who asked are notified; with what to do (e.g. heavy rain: avoid underpasses).
+   */
+  public?: { advice: Label };
 }
 
 export interface Rule extends RuleDefinition {
@@ -113,6 +118,8 @@ export function validateRule(rule: RuleDefinition, cat: RuleCatalog, base = '/bo
   if (!cat.departments.has(rule.owner)) err('/owner', `没有部门 ${rule.owner}`, `unknown department ${rule.owner}`);
   if (!cat.tasks.has(rule.task)) err('/task', `没有建设任务 ${rule.task}，请查看责任分工`, `unknown plan task ${rule.task}; see the responsibility matrix`);
   for (const [i, d] of (rule.notify ?? []).entries()) if (!cat.departments.has(d)) err(`/notify/${i}`, `没有部门 ${d}`, `unknown department ${d}`);
+  if (rule.public !== undefined && (!rule.public.advice?.zh?.trim() || !rule.public.advice?.en?.trim()))
+    err('/public/advice', '向公众发布的预警须写明中英文防范建议', 'a public warning says what to do, in Chinese and English');
   if (rule.routing !== undefined && rule.routing !== 'matrix' && rule.routing !== 'device')
     err('/routing', '须为按责任分工（matrix）或按设备权属（device）', 'matrix or device');
   if (rule.clearAfterSeconds !== undefined && !(rule.clearAfterSeconds >= 0 && rule.clearAfterSeconds <= 86_400))

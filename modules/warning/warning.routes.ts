@@ -69,6 +69,12 @@ const DefinitionFields = {
   notify: Type.Optional(Type.Array(Type.String(), { maxItems: 50 })),
   routing: Type.Optional(Type.Union([Type.Literal('matrix'), Type.Literal('device')])),
   clearAfterSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 86400 })),
+  public: Type.Optional(
+    Type.Object(
+      { advice: Type.Object({ zh: Type.String({ maxLength: 500 }), en: Type.String({ maxLength: 1000 }) }, { additionalProperties: false }) },
+      { additionalProperties: false, description: 'Told to the public (公众预警) in the super app, with what to do' },
+    ),
+  ),
 };
 const RuleSchema = Type.Object({
   id: Type.String(),

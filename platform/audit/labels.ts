@@ -97,6 +97,24 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'task.accept': n('接收任务', 'Task accepted'),
   'task.complete': n('完成任务', 'Task completed'),
   'task.report': n('报告任务进展', 'Task progress reported'),
+  'user.registered': n('注册账号', 'Account registered'),
+  'auth.session_ended': n('结束会话', 'Session ended'),
+  'people.code_sent': n('发送验证码', 'Code sent'),
+  'people.verification_failed': n('实名核验未通过', 'Identity not verified'),
+  'people.registered': n('实名注册', 'Registered and verified'),
+  'people.settings_changed': n('修改个人设置', 'Settings changed'),
+  'people.agent_authorised': n('授权经办人', 'Agent authorised'),
+  'people.agent_revoked': n('撤销经办人', 'Agent revoked'),
+  'people.licences_shared': n('授权分享证照', 'Licences shared'),
+  'people.share_revoked': n('撤销证照分享', 'Share revoked'),
+  'people.share_viewed': n('查看分享的证照', 'Shared licences viewed'),
+  'people.reserved': n('预约景区', 'Scenic area booked'),
+  'people.reservation_cancelled': n('取消预约', 'Booking cancelled'),
+  'people.admitted': n('凭码入园', 'Admitted by city code'),
+  'citycode.key_rotated': n('更换城市码密钥', 'City code key rotated'),
+  'citycode.point_created': n('设置扫码点', 'Scan point set up'),
+  'citycode.scanned': n('扫描城市码', 'City code scanned'),
+  'licence.wallet_viewed': n('查看证照夹', 'Wallet viewed'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
@@ -132,6 +150,14 @@ export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   urban_classification: n('城管分类', 'Urban-management classification'),
   urban_grid: n('单元网格', 'Unit grid'),
   urban_component: n('部件', 'Component'),
+  phone: n('手机号', 'Phone number'),
+  person: n('个人', 'Person'),
+  enterprise: n('企业', 'Enterprise'),
+  agent: n('经办人授权', 'Agent authorisation'),
+  scan_point: n('扫码点', 'Scan point'),
+  citycode_key: n('城市码密钥', 'City code key'),
+  share: n('证照分享', 'Licence share'),
+  reservation: n('景区预约', 'Reservation'),
 };
 
 export const AUDIT_OUTCOME_LABELS: Record<string, Names> = {

@@ -52,6 +52,9 @@ export const PERMISSIONS = [
   'urban.report', // report a city problem (inspectors, citizens, the 12345 hotline's and video systems' keys)
   'urban.act', // act in the case loop: the centre files and dispatches, units handle, inspectors verify
   'urban.manage', // the classification, grids and components (the command centre's department)
+  'citycode.scan', // scan residents' city codes at one's department's scan points (counters, buses, gates)
+  'citycode.manage', // set up one's department's scan points
+  'licences.receive', // open the licences residents shared with one's department, with their consent
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -91,6 +94,9 @@ export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> =
   'urban.report': { zh: '上报城市管理问题', en: 'Report city problems' },
   'urban.act': { zh: '办理城管案件', en: 'Act on urban-management cases' },
   'urban.manage': { zh: '维护城管分类、网格与部件', en: 'Keep the urban-management classification, grids and components' },
+  'citycode.scan': { zh: '扫描城市码', en: 'Scan city codes' },
+  'citycode.manage': { zh: '设置本部门扫码点', en: "Set up one's department's scan points" },
+  'licences.receive': { zh: '查看市民授权共享的证照', en: 'Open licences residents shared with one’s department' },
 };
 
 /** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
@@ -111,6 +117,8 @@ const STAFF: Permission[] = [
   'urban.read',
   'urban.report',
   'urban.act',
+  'citycode.scan',
+  'licences.receive',
 ];
 /** What every department's people do with warnings and emergency command. */
 const WORK: Permission[] = [
@@ -128,8 +136,19 @@ const WORK: Permission[] = [
 export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
   platform_admin: PERMISSIONS,
   duty_officer: [...STAFF, ...WORK, 'users.read', 'devices.read', 'command.decide'],
-  dept_leader: [...STAFF, ...WORK, 'users.read', 'devices.read', 'devices.manage', 'command.decide', 'sharing.manage', 'licences.issue', 'urban.manage'],
-  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue', 'urban.manage'],
+  dept_leader: [
+    ...STAFF,
+    ...WORK,
+    'users.read',
+    'devices.read',
+    'devices.manage',
+    'command.decide',
+    'sharing.manage',
+    'licences.issue',
+    'urban.manage',
+    'citycode.manage',
+  ],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue', 'urban.manage', 'citycode.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'urban.read', 'urban.report', 'urban.act'],
   citizen: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],
   enterprise: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],

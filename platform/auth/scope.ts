@@ -193,3 +193,8 @@ export function whereInScope<DB, TB extends keyof DB, O>(
   }
   return q;
 }
+
+/** A member of the public: a resident's or an enterprise's account (the super app's), not staff. */
+export function isMemberOfPublic(p: Pick<Principal, 'kind' | 'roles'>): boolean {
+  return p.kind === 'user' && p.roles.length > 0 && p.roles.every((r) => PUBLIC_ROLES.includes(r));
+}

@@ -26,17 +26,21 @@ export async function calendarRoutes(root: FastifyInstance, { calendar }: { cale
   const app = root.withTypeProvider<TypeBoxTypeProvider>();
   const tags = ['calendar'];
 
-  app.get('/calendar/years', { schema: { tags, summary: 'Years with a holiday schedule' }, config: { auth: { permission: 'calendar.read' } } }, async () => ({
-    years: await calendar.years(),
-    officeHours: calendar.officeHours.map((w) => ({ start: hhmm(w.start), end: hhmm(w.end) })),
-    utcOffsetMinutes: calendar.utcOffsetMinutes,
-  }));
+  app.get(
+    '/calendar/years',
+    { schema: { tags, summary: 'Years with a holiday schedule' }, config: { auth: { permission: 'calendar.read', audience: 'everyone' } } },
+    async () => ({
+      years: await calendar.years(),
+      officeHours: calendar.officeHours.map((w) => ({ start: hhmm(w.start), end: hhmm(w.end) })),
+      utcOffsetMinutes: calendar.utcOffsetMinutes,
+    }),
+  );
 
   app.get(
     '/calendar/years/:year',
     {
       schema: { tags, summary: "One year's public holidays (放假) and make-up working days (调休上班)", params: Type.Object({ year: Year }) },
-      config: { auth: { permission: 'calendar.read' } },
+      config: { auth: { permission: 'calendar.read', audience: 'everyone' } },
     },
     async (req) => ({
       year: req.params.year,
@@ -75,7 +79,7 @@ export async function calendarRoutes(root: FastifyInstance, { calendar }: { cale
     '/calendar/days/:date',
     {
       schema: { tags, summary: 'Whether a date is a working day, and why', params: Type.Object({ date: DateStr }) },
-      config: { auth: { permission: 'calendar.read' } },
+      config: { auth: { permission: 'calendar.read', audience: 'everyone' } },
     },
     async (req) => {
       checkDate(req.params.date, '/params/date');
@@ -100,7 +104,7 @@ export async function calendarRoutes(root: FastifyInstance, { calendar }: { cale
           { additionalProperties: false },
         ),
       },
-      config: { auth: { permission: 'calendar.read' } },
+      config: { auth: { permission: 'calendar.read', audience: 'everyone' } },
     },
     async (req) => {
       const { from, workingDays, workingHours } = req.query;

@@ -26,7 +26,7 @@ export async function filesRoutes(app: FastifyInstance, { files }: { files: File
         ),
         response: { 201: FileView },
       },
-      config: { auth: {}, rateLimit: { max: 120, timeWindow: '1 minute' } },
+      config: { auth: { audience: 'everyone' }, rateLimit: { max: 120, timeWindow: '1 minute' } },
     },
     async (req, reply) => {
       if (!/^[A-Za-z0-9+/]+={0,2}$/.test(req.body.data))
@@ -50,7 +50,7 @@ export async function filesRoutes(app: FastifyInstance, { files }: { files: File
         summary: 'A file: for its uploader, and for whoever may see the record it is attached to',
         params: Type.Object({ id: Type.String({ maxLength: 64 }) }),
       },
-      config: { auth: {} },
+      config: { auth: { audience: 'everyone' } },
     },
     async (req, reply) => {
       const { file: f, data } = await files.read(principalOf(req), req.params.id);

@@ -26,6 +26,8 @@ export const ERROR_CODES = {
   WD_ERR_BODY_TOO_LARGE: { status: 413, title: 'Request body is too large', zh: '请求内容过大' },
   WD_ERR_UNSUPPORTED_MEDIA_TYPE: { status: 415, title: 'Unsupported media type', zh: '不支持的内容类型' },
   WD_ERR_UNPROCESSABLE: { status: 422, title: 'Request cannot be carried out', zh: '请求无法执行' },
+  WD_ERR_IDENTITY_MISMATCH: { status: 422, title: 'Identity could not be verified', zh: '身份核验未通过' },
+  WD_ERR_CODE_INVALID: { status: 400, title: 'The one-time code is wrong or has expired', zh: '验证码错误或已过期' },
   WD_ERR_RATE_LIMITED: { status: 429, title: 'Too many requests', zh: '请求过于频繁' },
   WD_ERR_INTERNAL: { status: 500, title: 'Internal error', zh: '内部错误' },
   WD_ERR_UNAVAILABLE: { status: 503, title: 'Service unavailable', zh: '服务暂不可用' },

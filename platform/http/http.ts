@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { appendAudit } from '../audit/audit.js';
 import type { Permission } from '../auth/roles.js';
-import type { Principal } from '../auth/scope.js';
+import { isMemberOfPublic, type Principal } from '../auth/scope.js';
 import type { Db } from '../storage/db.js';
 import { type Lang, join, negotiateLanguage, pick, type Text } from '../i18n/index.js';
 import { describeSchemaErrors, type SchemaError } from './reasons.js';
@@ -23,7 +23,15 @@ import { AppError, ERROR_CODES, OutOfScopeNotFound, type ErrorCode, type FieldEr
  * (the data-sharing gateway's consumer systems); otherwise a user or API key, optionally with a
  * permission.
  */
-export type AuthRequirement = 'public' | 'device' | 'own' | { permission?: Permission };
+export type AuthRequirement = 'public' | 'device' | 'own' | { permission?: Permission; audience?: Audience };
+
+/**
+ * Who of the signed-in may call a route. Staff routes (the default) refuse members of the public
+ * (citizens, enterprises and their agents), whatever permission they hold; 'people' routes are the
+ * super app's and refuse staff (they hold no person's account); 'everyone' is both (who am I,
+ * reporting a problem, a photo of one's own record).
+ */
+export type Audience = 'staff' | 'people' | 'everyone';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -242,6 +250,14 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
     req.principal = principal;
     // Responses for an authenticated caller are theirs alone: never cached on the way.
     reply.header('cache-control', 'no-store');
+    if (typeof auth === 'object') {
+      const audience = auth.audience ?? 'staff';
+      const person = isMemberOfPublic(principal);
+      if (audience === 'staff' && person)
+        throw new AppError('WD_ERR_FORBIDDEN', { zh: '此功能仅供工作人员使用', en: 'This route is for staff; public accounts cannot use it' });
+      if (audience === 'people' && !person)
+        throw new AppError('WD_ERR_FORBIDDEN', { zh: '此功能仅供市民和企业账号使用', en: 'This route is for residents’ and enterprises’ accounts' });
+    }
     if (typeof auth === 'object' && auth.permission && !principal.permissions.has(auth.permission)) {
       throw new AppError('WD_ERR_FORBIDDEN', `Your role does not grant ${auth.permission}`);
     }
@@ -341,6 +357,12 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
           description: 'The government data sharing centre: the resource catalogue, base databases, requests, the exchange gateway · 政务数据共享交换',
         },
         { name: 'licences', description: 'Electronic licences: types, issuing, the lifecycle, offline verification · 电子证照' },
+        {
+          name: 'people',
+          description:
+            'The city super app for residents and enterprises: accounts verified against the base databases, agents, the city code, the licence wallet, reservations, my city · 城市超级APP',
+        },
+        { name: 'citycode', description: 'The city code’s keys, scan points and scans; licences residents shared with a department · 城市码与授权证照' },
         {
           name: 'urban',
           description:

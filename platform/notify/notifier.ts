@@ -221,6 +221,22 @@ export class Notifier {
 
   // ---- endpoints ----
 
+  /**
+   * Sends one message at once through a channel, bypassing the queue: for what is useless late and
+   * must not be retried after it expires (a one-time sign-in code). Throws when the channel refuses.
+   */
+  async sendNow(channel: ChannelName, address: string, event: string, text: string, subject = ''): Promise<void> {
+    const c = this.channels[channel];
+    if (!c) throw new Error(`no ${channel} channel is configured`);
+    try {
+      await c.send({ id: newId('ntf', this.deps.now()), channel, address, secret: null, event, subject, text, payload: {} });
+      this.sent.inc({ channel, outcome: 'sent' });
+    } catch (err) {
+      this.sent.inc({ channel, outcome: 'failed' });
+      throw err;
+    }
+  }
+
   /** Why an address cannot be an endpoint of this channel, or undefined when it can. */
   addressProblem(channel: ChannelName, address: string): Text | undefined {
     if (channel === 'webhook') return checkEgressUrl(address, this.egress);
