@@ -327,7 +327,8 @@ export class AccountService {
 
   /** Password sign-in by ID number, mobile number (residents) or credit code (enterprises). */
   async signIn(account: string, password: string, ctx: RequestContext, userAgent: string | null): Promise<TokenPair & { account: AccountView }> {
-    const key = account.trim().toUpperCase();
+    // ID numbers and credit codes are case-insensitive (a final x is X); usernames are not.
+    const key = /^[0-9A-Za-z]{18}$/.test(account.trim()) ? account.trim().toUpperCase() : account.trim();
     let username = key;
     if (PHONE.test(key)) {
       const a = await store.residentByPhone(this.p.db, key);

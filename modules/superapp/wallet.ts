@@ -139,7 +139,7 @@ export class WalletService {
         details: { licences: numbers, grantee: input.grantee.kind, granteeCode, validUntil: until, agent: userId !== account.user_id },
       });
     });
-    return { ...(await this.shareView(row)), token, link: `/app/shared/${token}` };
+    return { ...(await this.shareView(row)), token, link: `/app/shared#${token}` };
   }
 
   async shares(principal: Principal, as: string | undefined) {
