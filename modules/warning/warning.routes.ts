@@ -755,6 +755,21 @@ export async function warningRoutes(
       },
       config: { auth: 'public' },
     },
-    async (req) => blackOdorousGrade(req.body),
+    async (req) => {
+      try {
+        return blackOdorousGrade(req.body);
+      } catch (err) {
+        // No indicator given: the caller's mistake, said in words (it was a 500).
+        if (err instanceof RangeError)
+          throw new AppError(
+            'WD_ERR_VALIDATION',
+            { zh: '请至少提供一项黑臭指标（透明度、溶解氧、氧化还原电位、氨氮）', en: 'Give at least one indicator: transparencyCm, DO, ORP or NH3N' },
+            {
+              errors: [{ pointer: '/body', detail: err.message }],
+            },
+          );
+        throw err;
+      }
+    },
   );
 }

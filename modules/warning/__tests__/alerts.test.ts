@@ -402,6 +402,11 @@ for (const d of await dialects()) {
       assert.equal(wc.body.class, 'III');
       const bad = await t.call('POST', '/api/calc/aqi', undefined, { concentrations: { PM25_24h: -1 } });
       assert.equal(bad.status, 400);
+      // No indicator at all is the caller's mistake, answered in words (it was a 500).
+      const none = await t.call('POST', '/api/calc/black-odorous', undefined, {});
+      assert.equal(none.status, 400);
+      assert.match(none.body.detail, /at least one indicator/);
+      assert.equal((await t.call('POST', '/api/calc/black-odorous', undefined, { DO: 0.1 })).body.grade, 'heavy');
     });
   });
 }
