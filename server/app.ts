@@ -3,14 +3,15 @@
  * HTTP app from a Config. `buildApp` is what `wudang start`, the tests and the benchmarks use.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import fastifyStatic from '@fastify/static';
-import { faviconIco } from './favicon.js';
+import { faviconIco, iconPng } from './favicon.js';
+import { appManifest, serviceWorker } from './pwa.js';
 import { type BlobStore, DirectoryBlobs, Files, S3Blobs, filesRoutes } from '../platform/files/index.js';
 import { SUMMARIES_ZH } from './summaries-zh.js';
 import { Type } from 'typebox';
@@ -23,7 +24,7 @@ import { PAGE_SECURITY_HEADERS, redactUrl, registerHttpPlatform, requestId } fro
 import { lazyChildLogger } from '../platform/http/lazy-logger.js';
 import { Notifier, notifyRoutes } from '../platform/notify/index.js';
 import { type Job, every } from '../platform/jobs.js';
-import { loadProfile } from '../platform/profile/profile.js';
+import { type CityProfile, loadProfile } from '../platform/profile/profile.js';
 import { type Storage, openStorage } from '../platform/storage/db.js';
 import { WorkflowEngine } from '../platform/workflow/engine.js';
 import { type Brain, brainRoutes, startBrain } from '../modules/brain/index.js';
@@ -333,7 +334,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     if (opts.scheduler !== false) delivery = every(1000, 'notification delivery', () => notifier.deliverDue(), app.log);
     const theDelivery = delivery;
 
-    await registerWebApps(app, opts.webDir ?? findUp('../dist/web', '../web') ?? resolve('dist/web'));
+    await registerWebApps(app, opts.webDir ?? findUp('../dist/web', '../web') ?? resolve('dist/web'), profile);
 
     const eng = engine;
     const theBus = bus;
@@ -441,7 +442,7 @@ function licenceKey(config: Config, log: FastifyBaseLogger): Buffer {
 }
 
 /** Serves the built React apps: /console, /brain, /app, /open, each a single-page app. */
-async function registerWebApps(app: FastifyInstance, webDir: string): Promise<void> {
+async function registerWebApps(app: FastifyInstance, webDir: string, profile: CityProfile): Promise<void> {
   const built = existsSync(join(webDir, 'console', 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false, serve: false });
@@ -462,6 +463,23 @@ async function registerWebApps(app: FastifyInstance, webDir: string): Promise<vo
     app.get(`/${name}/*`, { schema: { hide: true }, config: { quiet: true } }, handler);
   }
   app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.redirect('/console'));
+  // The super app installs as a PWA: its manifest, icons and service worker (server/pwa.ts).
+  const version = built ? String(Math.floor(statSync(join(webDir, 'app', 'index.html')).mtimeMs)) : 'unbuilt';
+  app.get('/app/sw.js', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').header('service-worker-allowed', '/app/').send(serviceWorker(version)),
+  );
+  app.get('/app/manifest.webmanifest', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
+    reply
+      .type('application/manifest+json; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(JSON.stringify(appManifest(profile))),
+  );
+  for (const size of [192, 512]) {
+    const png = iconPng(size);
+    app.get(`/app/icon-${size}.png`, { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
+      reply.type('image/png').header('cache-control', 'public, max-age=86400').send(png),
+    );
+  }
   const icon = faviconIco();
   app.get('/favicon.ico', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
     reply.type('image/x-icon').header('cache-control', 'public, max-age=86400').send(icon),

@@ -3,6 +3,8 @@
  * peaks of Wudang mountain. Browsers ask for /favicon.ico on every app; it answers from memory.
  */
 
+import { crc32, deflateSync } from 'node:zlib';
+
 const SIZE = 32;
 const BLUE = [0x1f, 0x5f, 0xbf]; // #1f5fbf, the console's primary colour
 
@@ -61,4 +63,48 @@ export function faviconIco(): Buffer {
   header.writeUInt32LE(image.length, 14);
   header.writeUInt32LE(22, 18); // offset of the image
   return Buffer.concat([header, image]);
+}
+
+/**
+ * The same icon as a PNG of any size (the installable app's icons, 192 and 512 px): the drawing
+ * scaled, full-bleed blue so launchers may mask it (a "maskable" icon keeps the peaks in the
+ * middle 80 %).
+ */
+export function iconPng(size: number): Buffer {
+  const rows: Buffer[] = [];
+  const inset = size * 0.1;
+  const scale = (size - 2 * inset) / SIZE;
+  for (let y = 0; y < size; y++) {
+    const row = Buffer.alloc(1 + size * 4); // filter 0, then RGBA
+    for (let x = 0; x < size; x++) {
+      const sx = (x - inset) / scale;
+      const sy = (y - inset) / scale;
+      const white = sx >= 0 && sy >= 0 && sx < SIZE && sy < SIZE && peak(Math.floor(sx), Math.floor(sy));
+      const o = 1 + x * 4;
+      row[o] = white ? 0xff : BLUE[0]!;
+      row[o + 1] = white ? 0xff : BLUE[1]!;
+      row[o + 2] = white ? 0xff : BLUE[2]!;
+      row[o + 3] = 0xff;
+    }
+    rows.push(row);
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body) >>> 0);
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.writeUInt8(8, 8); // bit depth
+  ihdr.writeUInt8(6, 9); // RGBA
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -251,4 +251,6 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/people/timeline': '我的城市时间线：随手拍、预约、分享、扫码、预警',
   'GET /api/people/notifications': '我的消息，最新在前',
   'POST /api/people/notifications/read': '将消息标为已读（部分或全部）',
+  'POST /api/people/kiosk/id-code': '自助终端：向身份证号登记的手机发送登录验证码（是否已注册，回答相同）',
+  'POST /api/people/kiosk/id-login': '自助终端：用身份证号和发送到登记手机的验证码登录',
 };

@@ -403,6 +403,7 @@ export class LicenceService {
     const id = holderId.trim().toUpperCase();
     const rows = await store.byHolder(this.p.db, id);
     const today = (await this.p.calendar.get()).localDate(this.p.now());
+    const types = new Map((await this.types()).map((x) => [x.code, x]));
     await appendAudit(this.p.db, {
       ...actorOf(ctx),
       at: this.p.now(),
@@ -432,6 +433,8 @@ export class LicenceService {
         issuer: payload?.issuer.name ?? r.department,
         holder: { kind: r.holder_kind, name: r.holder_name },
         fields: payload?.fields ?? {},
+        /** The fields' names, for showing them. */
+        labels: Object.fromEntries((types.get(r.type)?.fields ?? []).map((f) => [f.key, f.name])) as Record<string, Text>,
         issuedOn: r.issued_on,
         validUntil: r.valid_until,
         status: r.status,

@@ -330,11 +330,15 @@ export class AccountService {
     // ID numbers and credit codes are case-insensitive (a final x is X); usernames are not.
     const key = /^[0-9A-Za-z]{18}$/.test(account.trim()) ? account.trim().toUpperCase() : account.trim();
     let username = key;
-    if (PHONE.test(key)) {
-      const a = await store.residentByPhone(this.p.db, key);
-      // An unknown number falls through to identity's one answer for every failure.
-      username = a ? ((await getUserById(this.p.db, a.user_id))?.username ?? key) : `phone:${key}`;
-    }
+    // A phone or an ID number or credit code names the account; an unknown one falls through to
+    // identity's one answer for every failure.
+    const a = PHONE.test(key)
+      ? await store.residentByPhone(this.p.db, key)
+      : /^[0-9A-Z]{18}$/.test(key)
+        ? await store.accountBySubject(this.p.db, key)
+        : undefined;
+    if (a) username = (await getUserById(this.p.db, a.user_id))?.username ?? key;
+    else if (PHONE.test(key)) username = `phone:${key}`;
     const r = await login(this.p, ctx, username, password, userAgent);
     if (!(await store.accountOf(this.p.db, r.user.id))) {
       // A staff login is not a super-app account: its session ends at once.
@@ -350,6 +354,33 @@ export class AccountService {
     const a = await store.residentByPhone(this.p.db, phone);
     if (!a) throw new AppError('WD_ERR_CODE_INVALID', CODE_INVALID);
     const pair = await openSession(this.p, ctx, a.user_id, userAgent, 'sms');
+    return { ...pair, account: await this.view(a.user_id) };
+  }
+
+  /**
+   * At a self-service kiosk: a sign-in code sent to the phone registered with an ID number. The
+   * answer is the same whether the number is registered or not (nothing is sent when it is not).
+   */
+  async sendKioskCode(idNumber: string, ctx: RequestContext): Promise<{ expiresAt: number }> {
+    const id = checkIdNumber(idNumber, new Date(this.p.now()));
+    if (!id.ok) throw new AppError('WD_ERR_VALIDATION', id.reason, { errors: [{ pointer: '/body/idNumber', detail: id.reason }] });
+    const a = await store.accountBySubject(this.p.db, id.normalised);
+    if (a?.kind === 'resident') return this.sendCode(a.phone, 'login', ctx);
+    await this.audit(ctx, {
+      action: 'people.code_sent',
+      targetType: 'person',
+      targetId: maskIdNumber(id.normalised) ?? '',
+      details: { purpose: 'kiosk', sent: false },
+    });
+    return { expiresAt: this.p.now() + this.opts.otpTtlMs };
+  }
+
+  /** At a kiosk: the ID number and the code sent to its registered phone. */
+  async signInAtKiosk(idNumber: string, code: string, ctx: RequestContext, userAgent: string | null): Promise<TokenPair & { account: AccountView }> {
+    const a = await store.accountBySubject(this.p.db, idNumber.trim().toUpperCase());
+    if (a?.kind !== 'resident') throw new AppError('WD_ERR_CODE_INVALID', CODE_INVALID);
+    await this.takeCode(a.phone, 'login', code);
+    const pair = await openSession(this.p, ctx, a.user_id, userAgent, 'kiosk-id');
     return { ...pair, account: await this.view(a.user_id) };
   }
 

@@ -31,7 +31,7 @@ export type { SuperApp } from './superapp.types.js';
 
 export interface SuperAppDeps {
   identity: IdentityContext;
-  records: Pick<RecordReader, 'lookup'>;
+  records: Pick<RecordReader, 'lookup' | 'fields'>;
   loads: Pick<LoadService, 'load'>;
   gateway: Pick<GatewayService, 'dataUse'>;
   licences: Pick<LicenceService, 'wallet' | 'issue'>;
@@ -55,7 +55,15 @@ export async function startSuperApp(p: Platform, deps: SuperAppDeps, opts: Super
   await scenic.seed();
   const citycode = new CityCodeService(p, { masterKey: opts.masterKey, alg: opts.alg }, accounts, deps.licences, scenic);
   const wallet = new WalletService(p, accounts, deps.licences);
-  const mycity = new MyCityService(p, accounts, { gateway: deps.gateway, alerts: deps.alerts, urban: deps.urban, scenic, wallet, citycode });
+  const mycity = new MyCityService(p, accounts, {
+    gateway: deps.gateway,
+    records: deps.records,
+    alerts: deps.alerts,
+    urban: deps.urban,
+    scenic,
+    wallet,
+    citycode,
+  });
   await mycity.start();
   if (opts.demo) await seedDemoPeople(p, deps.loads, deps.licences);
   return { accounts, citycode, wallet, scenic, mycity };

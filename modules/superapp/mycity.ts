@@ -9,7 +9,7 @@ import type { Platform, RequestContext } from '../../platform/context.js';
 import type { Text } from '../../platform/i18n/index.js';
 import { newId } from '../../platform/ids.js';
 import { listDepartments } from '../identity/index.js';
-import type { GatewayService } from '../sharing/index.js';
+import type { GatewayService, RecordReader } from '../sharing/index.js';
 import type { UrbanService } from '../urban/index.js';
 import type { PublicAlerts } from '../warning/index.js';
 import type { AccountService } from './accounts.js';
@@ -33,6 +33,7 @@ export class MyCityService {
     private readonly accounts: AccountService,
     private readonly deps: {
       gateway: Pick<GatewayService, 'dataUse'>;
+      records: Pick<RecordReader, 'fields'>;
       alerts: PublicAlerts;
       urban: Pick<UrbanService, 'list' | 'view'>;
       scenic: Pick<ScenicService, 'mine'>;
@@ -79,8 +80,12 @@ export class MyCityService {
     const { account } = await this.accounts.acting(principal, as, 'data');
     const names = new Map((await listDepartments(this.p.db)).map((d) => [d.code, { zh: d.name_zh, en: d.name_en }]));
     const entries = await this.deps.gateway.dataUse(account.subject, ctx);
+    const label = (dataset: string | null, key: string): Text =>
+      (dataset ? this.deps.records.fields(dataset)?.find((f) => f.key === key)?.name : undefined) ?? { zh: key, en: key };
     return entries.map((e) => ({
       ...e,
+      clearNames: e.itemsClear.map((k) => label(e.dataset, k)),
+      maskedNames: e.itemsMasked.map((k) => label(e.dataset, k)),
       consumerName: (e.consumer && names.get(e.consumer)) ?? { zh: e.consumer ?? '', en: e.consumer ?? '' },
       providerName: (e.provider && names.get(e.provider)) ?? { zh: e.provider ?? '', en: e.provider ?? '' },
     }));

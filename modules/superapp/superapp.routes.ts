@@ -159,6 +159,34 @@ export async function superAppRoutes(fastify: FastifyInstance, opts: { app: Supe
     },
   );
 
+  app.post(
+    '/people/kiosk/id-code',
+    {
+      schema: {
+        ...R('At a self-service kiosk: send a sign-in code to the phone registered with an ID number (the same answer whether it is registered)'),
+        body: Type.Object({ idNumber: Type.String({ maxLength: 18 }) }, { additionalProperties: false }),
+        security: [],
+        response: { 202: Type.Object({ expiresAt: Type.Integer() }), ...problems },
+      },
+      config: OPEN(10),
+    },
+    async (req, reply) => reply.status(202).send(await accounts.sendKioskCode(req.body.idNumber, ctxOf(req))),
+  );
+
+  app.post(
+    '/people/kiosk/id-login',
+    {
+      schema: {
+        ...R('At a self-service kiosk: sign in with the ID number and the code sent to its registered phone'),
+        body: Type.Object({ idNumber: Type.String({ maxLength: 18 }), code: Code }, { additionalProperties: false }),
+        security: [],
+        response: problems,
+      },
+      config: OPEN(20),
+    },
+    async (req) => session(await accounts.signInAtKiosk(req.body.idNumber, req.body.code, ctxOf(req), userAgent(req))),
+  );
+
   app.get(
     '/people/me',
     { schema: { ...R('My account: who I am (masked), settings, the enterprises I act for'), response: problems }, config: PEOPLE },

@@ -208,6 +208,7 @@ export class WalletService {
         typeName: l.typeName,
         issuer: l.issuer,
         fields: l.fields,
+        labels: l.labels,
         validUntil: l.validUntil,
         verdict: l.verdict,
         document: l.document,

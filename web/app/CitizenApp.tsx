@@ -1,78 +1,132 @@
-import type { Me } from '../shared/api';
-import { AuthGate, SessionButtons } from '../shared/auth';
-import { useDistricts } from '../shared/CityMap';
-import { useApi } from '../shared/hooks';
-import { type StringKey, useI18n } from '../shared/i18n';
+/**
+ * 城市超级APP at `/app`: residents' and enterprises' own pages behind their sign-in (home, city
+ * code, wallet, my city, travel, me), and the pages that need no account or a staff one: the
+ * licence verifier (`/verify`), a shared licence (`/shared#…`), the staff scanner (`/scan`), the
+ * patrol and 随手拍 pages (`/report`), and the self-service kiosk (`/kiosk`).
+ */
+import { ConfigProvider } from 'antd-mobile';
+import enUS from 'antd-mobile/es/locales/en-US';
+import zhCN from 'antd-mobile/es/locales/zh-CN';
+import { useCallback, useEffect, useState } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
+import { ApiError, hasSession, logout } from '../shared/api';
+import { AuthGate, isStaff } from '../shared/auth';
+import { useI18n } from '../shared/i18n';
+import { CityCodePage } from './CityCode';
+import { Home } from './Home';
+import { Kiosk } from './Kiosk';
+import { MePage } from './Me';
+import { MyCityPage } from './MyCity';
+import { type Account, myAccount } from './people';
 import { Patrol } from './Patrol';
+import { Scanner } from './Scanner';
+import { SharedPage } from './Shared';
+import { AccountContext, AppFrame, localElder, useElder } from './shell';
+import { SignIn } from './SignIn';
+import { TravelPage } from './Travel';
 import { Verifier } from './Verifier';
+import { WalletPage } from './Wallet';
 
-const SERVICES: { key: StringKey; icon: string; href?: string }[] = [
-  { key: 'app.svc.verify', icon: '验', href: '/app/verify' },
-  { key: 'app.svc.gov', icon: '办' },
-  { key: 'app.svc.report', icon: '拍', href: '/app/report' },
-  { key: 'app.svc.progress', icon: '查' },
-  { key: 'app.svc.health', icon: '医' },
-  { key: 'app.svc.travel', icon: '游' },
-  { key: 'app.svc.code', icon: '码' },
-];
-
-function Home({ user, signOut }: { user: Me; signOut: () => void }) {
-  const { t, n } = useI18n();
-  const city = useApi<{ name: { zh: string; en: string } }>('/api/city');
-  const { districts } = useDistricts(false);
+/** The signed-in person's app; a staff session is sent to the console (or the patrol pages). */
+function PeopleApp() {
+  const { t } = useI18n();
+  const [account, setAccount] = useState<Account | null>(null);
+  const [state, setState] = useState<'checking' | 'out' | 'in' | 'staff'>(hasSession() ? 'checking' : 'out');
+  const [as, setAs] = useState<string | undefined>(undefined);
+  const load = useCallback(async () => {
+    try {
+      setAccount(await myAccount());
+      setState('in');
+    } catch (e) {
+      setState(e instanceof ApiError && e.problem.status === 403 ? 'staff' : 'out');
+    }
+  }, []);
+  useEffect(() => {
+    if (hasSession()) void load();
+  }, [load]);
+  useEffect(() => {
+    const out = () => {
+      setAccount(null);
+      setState('out');
+    };
+    window.addEventListener('wudang:logout', out);
+    return () => window.removeEventListener('wudang:logout', out);
+  }, []);
+  useElder(account ? account.elderMode : localElder());
+  if (state === 'checking') return <div className="wd-loading">{t('common.loading')}</div>;
+  if (state === 'staff')
+    return (
+      <div className="sa-signin" data-testid="staff-in-app">
+        <section className="sa-card">
+          <h2>{t('app.app')}</h2>
+          <p>{t('sa.staffHere')}</p>
+          <p>
+            <a href="/console">{t('app.console')}</a> · <a href="/app/report">{t('um.app.patrol')}</a> · <a href="/app/scan">{t('sa.scanTitle')}</a>
+          </p>
+          <button type="button" className="verify-btn secondary" onClick={() => void logout().then(() => setState('out'))}>
+            {t('logout')}
+          </button>
+        </section>
+      </div>
+    );
+  if (state === 'out' || !account)
+    return (
+      <SignIn
+        onSignedIn={(a) => {
+          setAccount(a);
+          setState('in');
+        }}
+      />
+    );
+  const signOut = () => void logout().then(() => setState('out'));
   return (
-    <div className="citizen">
-      <header className="citizen-header">
-        <div>
-          <div className="citizen-city">{city.data ? n(city.data.name) : ''}</div>
-          <div className="citizen-hello" data-testid="citizen-hello">
-            {t('app.hello')}，<span translate="no">{user.displayName ?? user.name}</span>
-          </div>
-        </div>
-        <div className="citizen-tools">
-          <SessionButtons signOut={signOut} />
-        </div>
-      </header>
-      <section className="citizen-card">
-        <h2>{t('app.services')}</h2>
-        <div className="citizen-grid">
-          {SERVICES.map((s) =>
-            s.href ? (
-              <a key={s.key} className="citizen-svc active" href={s.href}>
-                <span className="citizen-icon" aria-hidden="true">
-                  {s.icon}
-                </span>
-                <span>{t(s.key)}</span>
-              </a>
-            ) : (
-              <button type="button" key={s.key} className="citizen-svc" disabled title={t('common.comingSoon')}>
-                <span className="citizen-icon" aria-hidden="true">
-                  {s.icon}
-                </span>
-                <span>{t(s.key)}</span>
-                <small>{t('common.comingSoon')}</small>
-              </button>
-            ),
-          )}
-        </div>
-      </section>
-      <section className="citizen-card">
-        <h2>{t('app.city')}</h2>
-        <ul className="citizen-districts">
-          {(districts ?? []).map((d) => (
-            <li key={d.adcode}>{n(d.name)}</li>
-          ))}
-        </ul>
-      </section>
-    </div>
+    <AccountContext.Provider value={{ account, reload: () => void load(), signOut, as, setAs }}>
+      <AppFrame>
+        <Routes>
+          <Route path="/" element={<Home />} />
+          <Route path="/code" element={<CityCodePage />} />
+          <Route path="/wallet" element={<WalletPage />} />
+          <Route path="/city" element={<MyCityPage />} />
+          <Route path="/travel" element={<TravelPage />} />
+          <Route path="/me" element={<MePage />} />
+          <Route path="*" element={<Navigate to="/" replace />} />
+        </Routes>
+      </AppFrame>
+    </AccountContext.Provider>
   );
 }
 
+/** The installable app's offline shell: the pages and assets once seen open without a network. */
+function useServiceWorker(): void {
+  useEffect(() => {
+    if ('serviceWorker' in navigator && window.isSecureContext) navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
+  }, []);
+}
+
 export function CitizenApp() {
-  const { t } = useI18n();
-  // Verifying a licence needs no account: a counter or a bank opens it directly.
-  if (window.location.pathname.startsWith('/app/verify')) return <Verifier />;
-  // Reporting a city problem: an inspector's patrol pages, a resident's 随手拍.
-  if (window.location.pathname.startsWith('/app/report')) return <AuthGate app={t('app.app')}>{(user) => <Patrol user={user} />}</AuthGate>;
-  return <AuthGate app={t('app.app')}>{(user, signOut) => <Home user={user} signOut={signOut} />}</AuthGate>;
+  const { t, lang } = useI18n();
+  useServiceWorker();
+  return (
+    <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>
+      <BrowserRouter basename="/app">
+        <Routes>
+          {/* Verifying a licence needs no account: a counter or a bank opens it directly. */}
+          <Route path="/verify/*" element={<Verifier />} />
+          <Route path="/shared" element={<SharedPage />} />
+          <Route path="/kiosk/*" element={<Kiosk />} />
+          <Route
+            path="/scan"
+            element={
+              <AuthGate app={t('sa.scanTitle')} allow={isStaff}>
+                {(user) => <Scanner user={user} />}
+              </AuthGate>
+            }
+          />
+          {/* Reporting a city problem: an inspector's patrol pages, a resident's 随手拍. */}
+          <Route path="/report/*" element={<AuthGate app={t('app.app')}>{(user) => <Patrol user={user} />}</AuthGate>} />
+          <Route path="/*" element={<PeopleApp />} />
+        </Routes>
+      </BrowserRouter>
+    </ConfigProvider>
+  );
 }

@@ -137,6 +137,16 @@ export async function api<T>(method: string, url: string, body?: unknown, conten
   return data as T;
 }
 
+/** Keeps the tokens of a sign-in made another way (the super app's registration, SMS code or city code). */
+export function adoptSession(s: { token: string; refreshToken: string; expiresAt: number | string }): void {
+  save({ token: s.token, refreshToken: s.refreshToken, expiresAt: String(s.expiresAt) });
+}
+
+/** Forgets the session on this device without calling the server (a kiosk that wipes itself). */
+export function forgetSession(): void {
+  save(null);
+}
+
 export async function login(username: string, password: string): Promise<Me> {
   const r = await fetch('/api/auth/login', {
     method: 'POST',

@@ -1,9 +1,11 @@
 import { createContext, type ReactNode, useContext, useState } from 'react';
+import { APP_STRINGS } from './strings-app';
 
 export type Lang = 'zh' | 'en';
 
 /** UI strings: Simplified Chinese by default, English available. */
 const STRINGS = {
+  ...APP_STRINGS,
   'app.name': { zh: '武当城市平台', en: 'Wudang City Platform' },
   'app.short': { zh: '武当', en: 'Wudang' },
   'brain.replayEmpty': { zh: '该时刻没有保存的数据', en: 'No figures were kept for that moment' },
