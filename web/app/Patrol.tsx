@@ -221,7 +221,7 @@ function CaseCard({ c, testId, children }: { c: CaseItem; testId?: string; child
 }
 
 function Tasks() {
-  const { t, n } = useI18n();
+  const { t } = useI18n();
   const list = useApi<CaseItem[]>('/api/urban/cases?mine=true&state=verifying&limit=100');
   const [comment, setComment] = useState<Record<string, string>>({});
   const [note, setNote] = useState<string | null>(null);
@@ -264,7 +264,7 @@ function Tasks() {
 }
 
 function MyReports() {
-  const { t, n } = useI18n();
+  const { t } = useI18n();
   const list = useApi<CaseItem[]>('/api/urban/cases?limit=50');
   if (list.data && list.data.length === 0) return <p className="verify-intro">{t('um.app.noReports')}</p>;
   return (

@@ -91,7 +91,6 @@ export function QrReader({ onRead, busy = false, big = false }: { onRead: (text:
           <input type="file" accept="image/*" hidden onChange={(e) => void image(e.target.files?.[0])} data-testid="qr-image" />
         </label>
       </div>
-      {/* biome-ignore lint/a11y/useMediaCaption: a live camera view has no captions */}
       {scanning && <video ref={video} className="verify-video" playsInline muted aria-label={t('verify.cameraView')} />}
       <form className="verify-form" onSubmit={submit}>
         <label>
