@@ -271,6 +271,38 @@ describe('the super app in Chromium', () => {
     await page.close();
   });
 
+  it('installs as an app: a manifest with icons, and a service worker that opens the shell offline', async () => {
+    const manifest = await (await fetch(`${app.url}/app/manifest.webmanifest`)).json();
+    assert.equal(manifest.start_url, '/app/');
+    assert.equal(manifest.display, 'standalone');
+    for (const icon of manifest.icons as { src: string; sizes: string }[]) {
+      const r = await fetch(`${app.url}${icon.src}`);
+      assert.equal(r.headers.get('content-type'), 'image/png');
+      const png = Buffer.from(await r.arrayBuffer());
+      assert.equal(png.readUInt32BE(16), Number(icon.sizes.split('x')[0]), 'the PNG is the size it says');
+    }
+    const ctx = await browser.newContext(PHONE);
+    const page = await ctx.newPage();
+    await page.goto(`${app.url}/app/`);
+    await page.getByTestId('signin-submit').waitFor();
+    const sw = await page.evaluate(() =>
+      Promise.race([
+        navigator.serviceWorker.ready.then((r) => r.active?.scriptURL),
+        new Promise<string>((resolve) => setTimeout(() => resolve('not ready after 30 s'), 30_000)),
+      ]),
+    );
+    assert.equal(sw, `${app.url}/app/sw.js`);
+    // Once the worker controls the page, the shell and its assets are kept: offline, it still opens.
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.getByTestId('signin-submit').waitFor();
+    await ctx.setOffline(true);
+    await page.reload();
+    await page.getByTestId('signin-submit').waitFor();
+    await ctx.setOffline(false);
+    await ctx.close();
+  });
+
   it('the kiosk signs in by ID number and wipes the session and the screen when left idle', async () => {
     const kiosk = await browser.newContext({ viewport: { width: 1080, height: 1920 }, hasTouch: true });
     const page = await kiosk.newPage();

@@ -2,7 +2,8 @@
 // Builds the server (esbuild → dist/server) and the web apps (Vite → dist/web).
 //   --if-needed   skip when dist is newer than every source file (used by npm install)
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 
@@ -51,5 +52,16 @@ if (existsSync(join(root, 'web/vite.config.ts')) && (!ifNeeded || stale(webOut, 
     stdio: 'inherit',
   });
   if (r.status !== 0) process.exit(r.status ?? 1);
+  // Brotli and gzip copies beside each script and stylesheet: the server sends the smaller one a
+  // browser accepts (a phone on a slow network loads the super app in a third of the bytes).
+  const assets = join(root, 'dist/web/assets');
+  for (const name of readdirSync(assets)) {
+    if (!/\.(js|css|svg|json)$/.test(name)) continue;
+    const file = join(assets, name);
+    const raw = readFileSync(file);
+    if (raw.length < 1024) continue;
+    writeFileSync(`${file}.br`, brotliCompressSync(raw, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
+    writeFileSync(`${file}.gz`, gzipSync(raw, { level: 9 }));
+  }
   console.log(`built web apps in ${Date.now() - t} ms`);
 }

@@ -446,7 +446,14 @@ async function registerWebApps(app: FastifyInstance, webDir: string, profile: Ci
   const built = existsSync(join(webDir, 'console', 'index.html'));
   if (built) {
     await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: false, serve: false });
-    await app.register(fastifyStatic, { root: join(webDir, 'assets'), prefix: '/assets/', decorateReply: false, immutable: true, maxAge: '365d' });
+    await app.register(fastifyStatic, {
+      root: join(webDir, 'assets'),
+      prefix: '/assets/',
+      decorateReply: false,
+      immutable: true,
+      maxAge: '365d',
+      preCompressed: true,
+    });
   }
   for (const name of WEB_APPS) {
     const handler = async (_req: unknown, reply: import('fastify').FastifyReply) => {
@@ -466,7 +473,13 @@ async function registerWebApps(app: FastifyInstance, webDir: string, profile: Ci
   // The super app installs as a PWA: its manifest, icons and service worker (server/pwa.ts).
   const version = built ? String(Math.floor(statSync(join(webDir, 'app', 'index.html')).mtimeMs)) : 'unbuilt';
   app.get('/app/sw.js', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'no-cache').header('service-worker-allowed', '/app/').send(serviceWorker(version)),
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .header('service-worker-allowed', '/app/')
+      // A worker's own fetches obey its script's policy: it keeps the shell from this origin only.
+      .header('content-security-policy', "default-src 'none'; connect-src 'self'")
+      .send(serviceWorker(version)),
   );
   app.get('/app/manifest.webmanifest', { schema: { hide: true }, config: { quiet: true } }, async (_req, reply) =>
     reply

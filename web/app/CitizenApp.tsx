@@ -7,25 +7,27 @@
 import { ConfigProvider } from 'antd-mobile';
 import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
-import { useCallback, useEffect, useState } from 'react';
+import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
 import { ApiError, hasSession, logout } from '../shared/api';
 import { AuthGate, isStaff } from '../shared/auth';
 import { useI18n } from '../shared/i18n';
-import { CityCodePage } from './CityCode';
 import { Home } from './Home';
-import { Kiosk } from './Kiosk';
-import { MePage } from './Me';
-import { MyCityPage } from './MyCity';
 import { type Account, myAccount } from './people';
-import { Patrol } from './Patrol';
-import { Scanner } from './Scanner';
-import { SharedPage } from './Shared';
 import { AccountContext, AppFrame, localElder, useElder } from './shell';
 import { SignIn } from './SignIn';
-import { TravelPage } from './Travel';
-import { Verifier } from './Verifier';
-import { WalletPage } from './Wallet';
+
+// Pages beyond the first view load when opened: a phone on a slow network fetches only what it shows.
+const CityCodePage = lazy(() => import('./CityCode').then((m) => ({ default: m.CityCodePage })));
+const Kiosk = lazy(() => import('./Kiosk').then((m) => ({ default: m.Kiosk })));
+const MePage = lazy(() => import('./Me').then((m) => ({ default: m.MePage })));
+const MyCityPage = lazy(() => import('./MyCity').then((m) => ({ default: m.MyCityPage })));
+const Patrol = lazy(() => import('./Patrol').then((m) => ({ default: m.Patrol })));
+const Scanner = lazy(() => import('./Scanner').then((m) => ({ default: m.Scanner })));
+const SharedPage = lazy(() => import('./Shared').then((m) => ({ default: m.SharedPage })));
+const TravelPage = lazy(() => import('./Travel').then((m) => ({ default: m.TravelPage })));
+const Verifier = lazy(() => import('./Verifier').then((m) => ({ default: m.Verifier })));
+const WalletPage = lazy(() => import('./Wallet').then((m) => ({ default: m.WalletPage })));
 
 /** The signed-in person's app; a staff session is sent to the console (or the patrol pages). */
 function PeopleApp() {
@@ -82,15 +84,17 @@ function PeopleApp() {
   return (
     <AccountContext.Provider value={{ account, reload: () => void load(), signOut, as, setAs }}>
       <AppFrame>
-        <Routes>
-          <Route path="/" element={<Home />} />
-          <Route path="/code" element={<CityCodePage />} />
-          <Route path="/wallet" element={<WalletPage />} />
-          <Route path="/city" element={<MyCityPage />} />
-          <Route path="/travel" element={<TravelPage />} />
-          <Route path="/me" element={<MePage />} />
-          <Route path="*" element={<Navigate to="/" replace />} />
-        </Routes>
+        <Suspense fallback={<div className="wd-loading">{t('common.loading')}</div>}>
+          <Routes>
+            <Route path="/" element={<Home />} />
+            <Route path="/code" element={<CityCodePage />} />
+            <Route path="/wallet" element={<WalletPage />} />
+            <Route path="/city" element={<MyCityPage />} />
+            <Route path="/travel" element={<TravelPage />} />
+            <Route path="/me" element={<MePage />} />
+            <Route path="*" element={<Navigate to="/" replace />} />
+          </Routes>
+        </Suspense>
       </AppFrame>
     </AccountContext.Provider>
   );
@@ -109,23 +113,25 @@ export function CitizenApp() {
   return (
     <ConfigProvider locale={lang === 'en' ? enUS : zhCN}>
       <BrowserRouter basename="/app">
-        <Routes>
-          {/* Verifying a licence needs no account: a counter or a bank opens it directly. */}
-          <Route path="/verify/*" element={<Verifier />} />
-          <Route path="/shared" element={<SharedPage />} />
-          <Route path="/kiosk/*" element={<Kiosk />} />
-          <Route
-            path="/scan"
-            element={
-              <AuthGate app={t('sa.scanTitle')} allow={isStaff}>
-                {(user) => <Scanner user={user} />}
-              </AuthGate>
-            }
-          />
-          {/* Reporting a city problem: an inspector's patrol pages, a resident's 随手拍. */}
-          <Route path="/report/*" element={<AuthGate app={t('app.app')}>{(user) => <Patrol user={user} />}</AuthGate>} />
-          <Route path="/*" element={<PeopleApp />} />
-        </Routes>
+        <Suspense fallback={<div className="wd-loading">{t('common.loading')}</div>}>
+          <Routes>
+            {/* Verifying a licence needs no account: a counter or a bank opens it directly. */}
+            <Route path="/verify/*" element={<Verifier />} />
+            <Route path="/shared" element={<SharedPage />} />
+            <Route path="/kiosk/*" element={<Kiosk />} />
+            <Route
+              path="/scan"
+              element={
+                <AuthGate app={t('sa.scanTitle')} allow={isStaff}>
+                  {(user) => <Scanner user={user} />}
+                </AuthGate>
+              }
+            />
+            {/* Reporting a city problem: an inspector's patrol pages, a resident's 随手拍. */}
+            <Route path="/report/*" element={<AuthGate app={t('app.app')}>{(user) => <Patrol user={user} />}</AuthGate>} />
+            <Route path="/*" element={<PeopleApp />} />
+          </Routes>
+        </Suspense>
       </BrowserRouter>
     </ConfigProvider>
   );

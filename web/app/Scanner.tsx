@@ -8,7 +8,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { Me } from '../shared/api';
 import { api, problemText } from '../shared/api';
-import { type CodeKey, type OfflineVerdict, refreshKeys, storedKeys, verifyOffline } from '../shared/citycode';
+import { type CodeKey, type OfflineVerdict, prepareKeys, refreshKeys, storedKeys, verifyOffline } from '../shared/citycode';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
 import { QrReader } from '../shared/QrReader';
@@ -90,6 +90,12 @@ export function Scanner({ user }: { user: Me }) {
   useEffect(() => {
     if (!point && points.data?.[0]) setPoint(points.data[0].id);
   }, [points.data, point]);
+
+  // The tables that make a check fast, made while nobody waits.
+  useEffect(() => {
+    const h = setTimeout(() => prepareKeys(keys), 0);
+    return () => clearTimeout(h);
+  }, [keys]);
 
   const read = useCallback(
     async (text: string) => {
