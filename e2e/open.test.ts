@@ -77,8 +77,11 @@ describe('the open data portal in Chromium', () => {
 
   it('an enterprise applies for conditionally open data; after approval it may download', async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    // The enterprise signs in to the super app (its own sign-in: account and password).
     await page.goto(`${app.url}/app`);
-    await loginThroughForm(page, 'enterprise', DEMO_PASSWORD);
+    await page.getByTestId('signin-account').locator('input').fill('enterprise');
+    await page.getByTestId('signin-password').locator('input').fill(DEMO_PASSWORD);
+    await page.getByTestId('signin-submit').click();
     await page.getByTestId('citizen-hello').waitFor();
     await page.goto(`${app.url}/open/dataset/legal-entities`);
     await page.getByTestId('dataset-title').getByText('法人基本信息').waitFor();

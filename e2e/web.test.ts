@@ -100,7 +100,10 @@ describe('web apps in Chromium', () => {
     const mobile = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const m = await mobile.newPage();
     await m.goto(`${app.url}/app`);
-    await loginThroughForm(m, 'citizen', DEMO_PASSWORD);
+    // The super app's own sign-in (ID number, phone or username, and password).
+    await m.getByTestId('signin-account').locator('input').fill('citizen');
+    await m.getByTestId('signin-password').locator('input').fill(DEMO_PASSWORD);
+    await m.getByTestId('signin-submit').click();
     await m.getByTestId('citizen-hello').waitFor();
     assert.match((await m.getByTestId('citizen-hello').textContent()) ?? '', /赵晓/);
     await shot(m, 'app-mobile');

@@ -86,12 +86,37 @@ export class ScenicService {
     return { day, minutes: Math.floor((now - cal.instantOf(day, 0)) / 60_000) };
   }
 
-  /** Every area with its live load (the visitor counter's latest reading against the capacity). */
+  /**
+   * Every area with its live load (the visitor counter's latest reading against the capacity) and
+   * the weather at the nearest weather station within 50 km (its readings of the last hour).
+   */
   async areas() {
     const rows = await store.scenicAreas(this.p.db);
     const devices = await deviceRefs(this.p.db, { ids: rows.flatMap((r) => (r.device_id ? [r.device_id] : [])), enabledOnly: true });
-    const latest = await this.telemetry.latest(devices.map((d) => d.seq));
+    const stations = (await deviceRefs(this.p.db, { types: ['WeatherObserved'], enabledOnly: true })).filter((d) => d.lon !== null && d.lat !== null);
+    const latest = await this.telemetry.latest([...devices.map((d) => d.seq), ...stations.map((d) => d.seq)]);
     const now = this.p.now();
+    const weatherAt = (lon: number, lat: number) => {
+      const km = (d: { lon: number | null; lat: number | null }) =>
+        Math.hypot((Number(d.lon) - lon) * 111.32 * Math.cos((lat * Math.PI) / 180), (Number(d.lat) - lat) * 110.57);
+      const near = stations.map((d) => ({ d, km: km(d) })).filter((x) => x.km <= 50).sort((a, b) => a.km - b.km)[0];
+      if (!near) return null;
+      const values = (latest.get(near.d.seq) ?? []).filter((v) => v.v !== null && now - v.ts < 3_600_000);
+      const value = (attr: string) => {
+        const v = values.find((x) => x.attr === attr);
+        return v ? Number(v.v) : null;
+      };
+      if (!values.length) return null;
+      return {
+        station: near.d.name,
+        km: Math.round(near.km),
+        temperature: value('temperature'),
+        precipitation: value('precipitation'),
+        windSpeed: value('windSpeed'),
+        at: Math.max(...values.map((v) => Number(v.ts))),
+        simulated: near.d.simulated === 1,
+      };
+    };
     const { day } = await this.today();
     return Promise.all(
       rows.map(async (r) => {
@@ -111,6 +136,7 @@ export class ScenicService {
           capacity: { instant: r.capacity_instant, daily: r.capacity_daily },
           load: { inside: fresh ? Number(fresh.v) : null, at: fresh ? Number(fresh.ts) : null, share, level: loadLevel(share) },
           today: { day, booked, left: slots.reduce((a, s) => a + s.left, 0) },
+          weather: weatherAt(Number(r.lon), Number(r.lat)),
           synthetic: r.synthetic === 1,
         };
       }),

@@ -34,6 +34,14 @@ function AreaDetail({ area, onBooked }: { area: ScenicArea; onBooked: () => void
       <h2>
         {n(area.name)} <Synthetic on={area.synthetic} />
       </h2>
+      {area.weather && (
+        <p className="sa-fine" data-testid="area-weather">
+          {t('sa.weather')}：{area.weather.temperature !== null ? `${area.weather.temperature.toFixed(0)}°C` : '—'}
+          {area.weather.precipitation !== null ? ` · ${t('sa.rain')} ${area.weather.precipitation} mm` : ''}
+          {area.weather.windSpeed !== null ? ` · ${t('sa.wind')} ${area.weather.windSpeed} m/s` : ''}（<span translate="no">{area.weather.station}</span>，{area.weather.km} km
+          {area.weather.simulated ? `，${t('sa.simulatedShort')}` : ''}）
+        </p>
+      )}
       {(warnings.data ?? []).map((w) => (
         <p key={w.id} className="sa-warning" role="alert">
           {n(w.title)}：{n(w.advice)}
