@@ -9,7 +9,7 @@ import enUS from 'antd-mobile/es/locales/en-US';
 import zhCN from 'antd-mobile/es/locales/zh-CN';
 import { Suspense, lazy, useCallback, useEffect, useState } from 'react';
 import { BrowserRouter, Navigate, Route, Routes } from 'react-router-dom';
-import { ApiError, hasSession, logout } from '../shared/api';
+import { ApiError, hasSession, logout, me } from '../shared/api';
 import { AuthGate, isStaff } from '../shared/auth';
 import { useI18n } from '../shared/i18n';
 import { Home } from './Home';
@@ -37,6 +37,11 @@ function PeopleApp() {
   const [as, setAs] = useState<string | undefined>(undefined);
   const load = useCallback(async () => {
     try {
+      // Who is signed in first: a staff session never asks for a person's account.
+      if (isStaff(await me())) {
+        setState('staff');
+        return;
+      }
       setAccount(await myAccount());
       setState('in');
     } catch (e) {

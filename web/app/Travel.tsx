@@ -38,7 +38,8 @@ function AreaDetail({ area, onBooked }: { area: ScenicArea; onBooked: () => void
         <p className="sa-fine" data-testid="area-weather">
           {t('sa.weather')}：{area.weather.temperature !== null ? `${area.weather.temperature.toFixed(0)}°C` : '—'}
           {area.weather.precipitation !== null ? ` · ${t('sa.rain')} ${area.weather.precipitation} mm` : ''}
-          {area.weather.windSpeed !== null ? ` · ${t('sa.wind')} ${area.weather.windSpeed} m/s` : ''}（<span translate="no">{area.weather.station}</span>，{area.weather.km} km
+          {area.weather.windSpeed !== null ? ` · ${t('sa.wind')} ${area.weather.windSpeed} m/s` : ''}（<span translate="no">{area.weather.station}</span>，
+          {area.weather.km} km
           {area.weather.simulated ? `，${t('sa.simulatedShort')}` : ''}）
         </p>
       )}

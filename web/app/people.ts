@@ -52,7 +52,15 @@ export interface ScenicArea {
   capacity: { instant: number; daily: number };
   load: { inside: number | null; at: number | null; share: number | null; level: 'green' | 'amber' | 'red' | 'unknown' };
   today: { day: string; booked: number; left: number };
-  weather: { station: string; km: number; temperature: number | null; precipitation: number | null; windSpeed: number | null; at: number; simulated: boolean } | null;
+  weather: {
+    station: string;
+    km: number;
+    temperature: number | null;
+    precipitation: number | null;
+    windSpeed: number | null;
+    at: number;
+    simulated: boolean;
+  } | null;
   synthetic: boolean;
 }
 

@@ -30,6 +30,7 @@ import { OpenDataPage } from './pages/sharing/OpenData';
 import { RequestsPage } from './pages/sharing/Requests';
 import { LicencesPage } from './pages/Licences';
 import { CasesPage } from './pages/urban/Cases';
+import { LicenceSharesPage, ScanPointsPage } from './pages/CityCode';
 import { ClassificationPage } from './pages/urban/Classification';
 import { EvaluationPage } from './pages/urban/Evaluation';
 import { TodoPage } from './pages/Todo';
@@ -116,6 +117,8 @@ const NAV: NavItem[] = [
   { path: 'gateway', label: 'nav.gateway', permission: 'sharing.read', element: (u) => <ExchangePage user={u} /> },
   { path: 'open-data', label: 'nav.opendata', permission: 'sharing.manage', element: (u) => <OpenDataPage user={u} /> },
   { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
+  { path: 'licence-shares', label: 'nav.licenceShares', permission: 'licences.receive', element: () => <LicenceSharesPage /> },
+  { path: 'scan-points', label: 'nav.scanPoints', permission: 'citycode.scan', element: (u) => <ScanPointsPage user={u} /> },
   { path: 'cases', label: 'nav.cases', permission: 'urban.read', element: (u) => <CasesPage user={u} /> },
   { path: 'evaluation', label: 'nav.evaluation', permission: 'urban.read', element: () => <EvaluationPage /> },
   { path: 'classification', label: 'nav.classification', permission: 'urban.read', element: (u) => <ClassificationPage user={u} /> },
