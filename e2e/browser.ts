@@ -33,7 +33,8 @@ export interface ServedApp extends TestApp {
 export async function serve(config: Partial<import('../server/config.js').Config> = {}): Promise<ServedApp> {
   if (!existsSync(join(process.cwd(), 'dist/web/console/index.html'))) throw new Error('The web apps are not built: run `npm run build` first');
   const [sqlite] = await dialects();
-  const t = await startApp(sqlite!, config, { webDir: join(process.cwd(), 'dist/web') });
+  // The browser tests walk through the demo city, the super app's residents included.
+  const t = await startApp(sqlite!, { superappDemo: true, ...config }, { webDir: join(process.cwd(), 'dist/web') });
   const port = await freePort();
   await t.app.listen({ port, host: '127.0.0.1' });
   return { ...t, url: `http://127.0.0.1:${port}` };

@@ -286,7 +286,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
         alerts: theWarning.alerts,
         telemetry: theSensing.telemetry,
       },
-      { masterKey: sealingKey, alg: config.licenceAlg, demo: config.demoAccounts },
+      { masterKey: sealingKey, alg: config.licenceAlg, demo: config.demoAccounts && config.superappDemo },
     );
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,

@@ -320,6 +320,13 @@ export const SETTINGS = {
     default: '100000',
     parser: countUpTo(5_000_000),
   }),
+  superappDemo: setting({
+    env: 'SUPERAPP_DEMO',
+    description:
+      'Make the super app demo: the demo citizen and enterprise accounts become a verified resident and company (synthetic records in the population and legal-entity databases, with licences), and one more resident to register',
+    default: '1',
+    parser: bool,
+  }),
   logLevel: setting({
     env: 'LOG_LEVEL',
     description: 'Log level of the JSON logs',

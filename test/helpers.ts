@@ -102,6 +102,8 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
       MQTT_PORT: '0',
       HOST: '127.0.0.1',
       SHARING_DEMO_PEOPLE: '0',
+      // The base databases hold only what a test loads; tests of the super app turn its demo on.
+      SUPERAPP_DEMO: '0',
       LICENCE_KEY_SECRET: Buffer.alloc(32, 7).toString('base64'),
       // Photos go to a directory outside the working tree.
       FILES_DIR: join(tmpdir(), 'wudang-test-files'),
@@ -268,6 +270,8 @@ export async function spawnPlatform(env: Record<string, string>): Promise<Spawne
       SIMULATE: '0',
       LOG_LEVEL: 'warn',
       SHARING_DEMO_PEOPLE: '0',
+      // The base databases hold only what a test loads; tests of the super app turn its demo on.
+      SUPERAPP_DEMO: '0',
       ...env,
       PORT: String(port),
       MQTT_PORT: String(mqttPort),

@@ -32,7 +32,7 @@ for (const d of await dialects()) {
     };
 
     before(async () => {
-      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400 });
+      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400, superappDemo: true });
       t.platform.now = () => clock;
       admin = await t.login('admin');
     });

@@ -27,7 +27,7 @@ for (const d of await dialects()) {
     const scan = (body: object, token = gaj) => t.call('POST', '/api/citycode/scans', token, body);
 
     before(async () => {
-      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400 });
+      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400, superappDemo: true });
       t.platform.now = () => clock;
       citizen = await t.login('citizen');
       gaj = await t.login('gaj.staff');

@@ -23,7 +23,7 @@ for (const d of await dialects()) {
     let admin: string;
 
     before(async () => {
-      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400 });
+      t = await startApp(d, { accessTokenTtl: 30 * 86_400, refreshTokenTtl: 60 * 86_400, superappDemo: true });
       t.platform.now = () => clock;
       citizen = await t.login('citizen');
       admin = await t.login('admin');
