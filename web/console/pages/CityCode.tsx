@@ -126,7 +126,7 @@ export function ScanPointsPage({ user }: { user: Me }) {
         </Space>
       )}
       <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-        {t('cc.scanHint')} <a href="/app/scan">/app/scan</a>
+        {t('cc.scanHint')} <a href="/app/scan">{t('sa.scanTitle')}</a>
       </Typography.Paragraph>
     </Card>
   );
