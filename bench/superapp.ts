@@ -208,8 +208,11 @@ for (let round = 0; round < ROUNDS; round++) {
 // ---- 3. the first view on a throttled phone ----
 async function firstView(throttled: boolean, signedIn: boolean): Promise<number> {
   const ctx = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, serviceWorkers: 'block' });
+  // A returning resident: the session the app opened at sign-in is on the phone.
   if (signedIn)
-    await ctx.addInitScript((t) => localStorage.setItem('wudang.session', JSON.stringify({ token: t, refreshToken: 'x', expiresAt: '0' })), citizen);
+    await ctx.addInitScript(
+      `localStorage.setItem('wudang.session', ${JSON.stringify(JSON.stringify({ token: citizen, refreshToken: 'x', expiresAt: '0' }))}); localStorage.setItem('wudang.people', '1');`,
+    );
   const page = await ctx.newPage();
   const cdp = await ctx.newCDPSession(page);
   await cdp.send('Network.enable');

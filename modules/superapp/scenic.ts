@@ -99,7 +99,10 @@ export class ScenicService {
     const weatherAt = (lon: number, lat: number) => {
       const km = (d: { lon: number | null; lat: number | null }) =>
         Math.hypot((Number(d.lon) - lon) * 111.32 * Math.cos((lat * Math.PI) / 180), (Number(d.lat) - lat) * 110.57);
-      const near = stations.map((d) => ({ d, km: km(d) })).filter((x) => x.km <= 50).sort((a, b) => a.km - b.km)[0];
+      const near = stations
+        .map((d) => ({ d, km: km(d) }))
+        .filter((x) => x.km <= 50)
+        .sort((a, b) => a.km - b.km)[0];
       if (!near) return null;
       const values = (latest.get(near.d.seq) ?? []).filter((v) => v.v !== null && now - v.ts < 3_600_000);
       const value = (attr: string) => {

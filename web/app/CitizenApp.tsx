@@ -13,7 +13,7 @@ import { ApiError, hasSession, logout, me } from '../shared/api';
 import { AuthGate, isStaff } from '../shared/auth';
 import { useI18n } from '../shared/i18n';
 import { Home } from './Home';
-import { type Account, myAccount } from './people';
+import { type Account, myAccount, peopleSession } from './people';
 import { AccountContext, AppFrame, localElder, useElder } from './shell';
 import { SignIn } from './SignIn';
 
@@ -37,8 +37,9 @@ function PeopleApp() {
   const [as, setAs] = useState<string | undefined>(undefined);
   const load = useCallback(async () => {
     try {
-      // Who is signed in first: a staff session never asks for a person's account.
-      if (isStaff(await me())) {
+      // A session this app opened is a person's: their account at once. Any other (the console's)
+      // is asked who it is first, so a staff session never asks for a person's account.
+      if (!peopleSession() && isStaff(await me())) {
         setState('staff');
         return;
       }

@@ -144,9 +144,17 @@ async function publicCall<T>(url: string, body: unknown): Promise<T> {
   return data as T;
 }
 
+const PEOPLE = 'wudang.people';
+
+/** Whether the session kept on this device was opened by the super app (a person's). */
+export function peopleSession(): boolean {
+  return localStorage.getItem(PEOPLE) === '1';
+}
+
 async function signedIn(p: Promise<SessionAnswer>): Promise<Account> {
   const s = await p;
   adoptSession(s);
+  localStorage.setItem(PEOPLE, '1');
   return s.account;
 }
 

@@ -60,7 +60,10 @@ function load(): Session | null {
 
 function save(s: Session | null): void {
   if (s) localStorage.setItem(KEY, JSON.stringify(s));
-  else localStorage.removeItem(KEY);
+  else {
+    localStorage.removeItem(KEY);
+    localStorage.removeItem('wudang.people');
+  }
 }
 
 /** The current access token (for WebSocket URLs, which cannot carry headers). */
@@ -148,6 +151,8 @@ export function forgetSession(): void {
 }
 
 export async function login(username: string, password: string): Promise<Me> {
+  // A staff sign-in (console, wall, patrol pages) replaces any person's session on this device.
+  localStorage.removeItem('wudang.people');
   const r = await fetch('/api/auth/login', {
     method: 'POST',
     headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage() },
