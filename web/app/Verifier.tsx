@@ -3,11 +3,11 @@
  * from the camera or from an image, or by its text. The answer says valid, expired, suspended,
  * revoked, forged, unknown issuer or not a licence, and why. No login.
  */
-import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { LicencePayload, Verdict } from '../../modules/licences/index';
 import { LangSwitch } from '../shared/auth';
 import { useI18n } from '../shared/i18n';
-import { readQr, readQrFromFile } from '../shared/qr';
+import { QrReader } from '../shared/QrReader';
 
 type Names = { zh: string; en: string };
 interface Answer {
@@ -34,14 +34,9 @@ function maskId(id: string, kind: string): string {
 
 export function Verifier() {
   const { t, n, lang } = useI18n();
-  const [text, setText] = useState('');
   const [answer, setAnswer] = useState<Answer | null>(null);
   const [note, setNote] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [scanning, setScanning] = useState(false);
-  const video = useRef<HTMLVideoElement>(null);
-  const stream = useRef<MediaStream | null>(null);
-
   const verify = useCallback(
     async (document: string) => {
       setBusy(true);
@@ -65,76 +60,6 @@ export function Verifier() {
     [lang],
   );
 
-  const stop = useCallback(() => {
-    for (const track of stream.current?.getTracks() ?? []) track.stop();
-    stream.current = null;
-    setScanning(false);
-  }, []);
-  useEffect(() => stop, [stop]);
-
-  // While the camera runs, a few frames a second are searched for a QR code.
-  useEffect(() => {
-    if (!scanning) return;
-    let live = true;
-    const tick = async () => {
-      const v = video.current;
-      if (!live || !v) return;
-      if (v.readyState >= 2 && v.videoWidth > 0) {
-        const found = await readQr(v, v.videoWidth, v.videoHeight);
-        if (found && live) {
-          stop();
-          setText(found);
-          await verify(found);
-          return;
-        }
-      }
-      if (live) setTimeout(tick, 250);
-    };
-    void tick();
-    return () => {
-      live = false;
-    };
-  }, [scanning, stop, verify]);
-
-  const camera = async () => {
-    setNote(null);
-    try {
-      const s = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      stream.current = s;
-      setScanning(true);
-      requestAnimationFrame(() => {
-        if (video.current) {
-          video.current.srcObject = s;
-          void video.current.play();
-        }
-      });
-    } catch {
-      setNote(t('verify.noCamera'));
-    }
-  };
-
-  const image = async (file: File | undefined) => {
-    if (!file) return;
-    setNote(null);
-    setAnswer(null);
-    try {
-      const found = await readQrFromFile(file);
-      if (!found) {
-        setNote(t('verify.noQr'));
-        return;
-      }
-      setText(found);
-      await verify(found);
-    } catch {
-      setNote(t('verify.badImage'));
-    }
-  };
-
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    if (text.trim()) void verify(text);
-  };
-
   const l = answer?.licence;
   return (
     <div className="citizen">
@@ -149,31 +74,12 @@ export function Verifier() {
       </header>
       <section className="citizen-card">
         <p className="verify-intro">{t('verify.intro')}</p>
-        <div className="verify-actions">
-          {scanning ? (
-            <button type="button" className="verify-btn" onClick={stop}>
-              {t('verify.stop')}
-            </button>
-          ) : (
-            <button type="button" className="verify-btn" onClick={camera}>
-              {t('verify.camera')}
-            </button>
-          )}
-          <label className="verify-btn secondary">
-            {t('verify.image')}
-            <input type="file" accept="image/*" hidden onChange={(e) => void image(e.target.files?.[0])} data-testid="verify-image" />
-          </label>
-        </div>
-        {scanning && <video ref={video} className="verify-video" muted playsInline aria-label={t('verify.cameraView')} />}
-        <form onSubmit={submit} className="verify-form">
-          <label>
-            {t('verify.text')}
-            <textarea translate="no" value={text} rows={3} maxLength={8000} onChange={(e) => setText(e.target.value)} data-testid="verify-text" />
-          </label>
-          <button type="submit" className="verify-btn" disabled={busy || !text.trim()} data-testid="verify-submit">
-            {t('verify.check')}
-          </button>
-        </form>
+        <QrReader
+          onRead={(found) => void verify(found)}
+          busy={busy}
+          label={t('verify.text')}
+          ids={{ image: 'verify-image', text: 'verify-text', submit: 'verify-submit' }}
+        />
         {note && (
           <p className="verify-note" role="alert">
             {note}

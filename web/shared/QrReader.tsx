@@ -6,7 +6,20 @@ import { type FormEvent, useCallback, useEffect, useRef, useState } from 'react'
 import { useI18n } from './i18n';
 import { readQr, readQrFromFile } from './qr';
 
-export function QrReader({ onRead, busy = false, big = false }: { onRead: (text: string) => void; busy?: boolean; big?: boolean }) {
+export interface QrReaderProps {
+  onRead: (text: string) => void;
+  busy?: boolean;
+  /** A kiosk's larger controls. */
+  big?: boolean;
+  /** The text box's label (by default: paste the city code). */
+  label?: string;
+  /** Test ids of the image input, the text box and its button. */
+  ids?: { image: string; text: string; submit: string };
+}
+
+const IDS = { image: 'qr-image', text: 'qr-text', submit: 'qr-submit' };
+
+export function QrReader({ onRead, busy = false, big = false, label, ids = IDS }: QrReaderProps) {
   const { t } = useI18n();
   const [text, setText] = useState('');
   const [note, setNote] = useState<string | null>(null);
@@ -88,16 +101,16 @@ export function QrReader({ onRead, busy = false, big = false }: { onRead: (text:
         )}
         <label className="verify-btn secondary">
           {t('verify.image')}
-          <input type="file" accept="image/*" hidden onChange={(e) => void image(e.target.files?.[0])} data-testid="qr-image" />
+          <input type="file" accept="image/*" hidden onChange={(e) => void image(e.target.files?.[0])} data-testid={ids.image} />
         </label>
       </div>
       {scanning && <video ref={video} className="verify-video" playsInline muted aria-label={t('verify.cameraView')} />}
       <form className="verify-form" onSubmit={submit}>
         <label>
-          {t('sa.pasteCode')}
-          <textarea rows={big ? 2 : 3} value={text} onChange={(e) => setText(e.target.value)} data-testid="qr-text" />
+          {label ?? t('sa.pasteCode')}
+          <textarea translate="no" rows={big ? 2 : 3} maxLength={8000} value={text} onChange={(e) => setText(e.target.value)} data-testid={ids.text} />
         </label>
-        <button type="submit" className="verify-btn" disabled={busy || !text.trim()} data-testid="qr-submit">
+        <button type="submit" className="verify-btn" disabled={busy || !text.trim()} data-testid={ids.submit}>
           {t('verify.check')}
         </button>
       </form>
