@@ -4,14 +4,13 @@
  * offline with the published keys and revocation list; suspended, resumed, revoked and renewed,
  * every version kept, and mirrored into the licence base database (电子证照基础库).
  */
-import { generateKeyPairSync } from 'node:crypto';
 import type { Transaction } from 'kysely';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { AuditBatcher } from '../../platform/audit/batch.js';
 import { ALL, type Principal } from '../../platform/auth/scope.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { type DocumentAlg, type SigningKey, type VerifyingKey, decodeDocument, signDocument, signatureHolds } from '../../platform/crypto/signed-document.js';
-import { generateSm2KeyPair } from '../../platform/crypto/sm2.js';
+import { generateSigningKeyPair } from '../../platform/crypto/keys.js';
 import { AppError, type FieldError, hiddenNotFound, notFound } from '../../platform/http/errors.js';
 import { problemCount, type Text } from '../../platform/i18n/index.js';
 import { checkCreditCode, checkIdNumber } from '../../platform/identifiers/index.js';
@@ -133,14 +132,7 @@ export class LicenceService {
     if (!row) {
       const alg = this.opts.alg;
       const kid = `${department.toLowerCase()}-${newId('k').slice(2)}`;
-      let privateKey: string;
-      let publicKey: string;
-      if (alg === 'SM2-SM3') ({ privateKey, publicKey } = generateSm2KeyPair());
-      else {
-        const k = generateKeyPairSync('ed25519');
-        privateKey = k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        publicKey = k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      }
+      const { privateKey, publicKey } = generateSigningKeyPair(alg);
       await store.insertKeyIfNoneActive(this.p.db, {
         kid,
         department,

@@ -209,38 +209,65 @@ export class AccountService {
         zh: '该身份证号已注册，请直接登录或找回密码',
         en: 'This ID number is registered; sign in or reset the password',
       });
-    const now = this.p.now();
-    const userId = await transaction(this.p.db, async (trx) => {
-      const u = await createPublicUser(
-        this.p,
-        ctx,
-        { username: idNumber, displayName: String(person.values.name), password: r.password, phone: r.phone, role: 'citizen' },
-        trx,
-      );
-      await store.insertAccount(trx, {
-        user_id: u.id,
+    return this.open(
+      {
         kind: 'resident',
         subject: idNumber,
         name: String(person.values.name),
         phone: r.phone,
-        district: typeof person.values.district === 'string' ? person.values.district : null,
-        legal_rep_id: null,
-        legal_rep_name: null,
+        district: person.values.district,
+        synthetic: person.synthetic,
+        password: r.password,
+      },
+      ctx,
+      userAgent,
+    );
+  }
+
+  /** The login and the verified account in one transaction, audited, and a session opened. */
+  private async open(
+    a: {
+      kind: 'resident' | 'enterprise';
+      subject: string;
+      name: string;
+      phone: string;
+      district: unknown;
+      synthetic: boolean;
+      password: string;
+      rep?: { id: string; name: string };
+    },
+    ctx: RequestContext,
+    userAgent: string | null,
+  ): Promise<TokenPair & { account: AccountView }> {
+    const now = this.p.now();
+    const userId = await transaction(this.p.db, async (trx) => {
+      const role = a.kind === 'resident' ? 'citizen' : 'enterprise';
+      const u = await createPublicUser(this.p, ctx, { username: a.subject, displayName: a.name, password: a.password, phone: a.phone, role }, trx);
+      await store.insertAccount(trx, {
+        user_id: u.id,
+        kind: a.kind,
+        subject: a.subject,
+        name: a.name,
+        phone: a.phone,
+        district: typeof a.district === 'string' ? a.district : null,
+        legal_rep_id: a.rep?.id ?? null,
+        legal_rep_name: a.rep?.name ?? null,
         holder_ref: newSecret(15),
         verified_at: now,
         elder_mode: 0,
         push_warnings: 0,
-        synthetic: person.synthetic ? 1 : 0,
+        synthetic: a.synthetic ? 1 : 0,
         created_at: now,
         updated_at: now,
       });
+      const verifiedAgainst = a.kind === 'resident' ? 'population' : 'legal-entities';
       await appendAudit(trx, {
         ...actorOf(ctx),
         at: now,
         action: 'people.registered',
         targetType: 'user',
         targetId: u.id,
-        details: { kind: 'resident', verifiedAgainst: 'population' },
+        details: { kind: a.kind, verifiedAgainst },
       });
       return u.id;
     });
@@ -288,39 +315,20 @@ export class AccountService {
         zh: '该企业已注册，请法定代表人直接登录',
         en: 'This enterprise is registered; the legal representative signs in',
       });
-    const now = this.p.now();
-    const name = String(entity.values.name);
-    const userId = await transaction(this.p.db, async (trx) => {
-      const u = await createPublicUser(this.p, ctx, { username: creditCode, displayName: name, password: r.password, phone: r.phone, role: 'enterprise' }, trx);
-      await store.insertAccount(trx, {
-        user_id: u.id,
+    return this.open(
+      {
         kind: 'enterprise',
         subject: creditCode,
-        name,
+        name: String(entity.values.name),
         phone: r.phone,
-        district: typeof entity.values.district === 'string' ? entity.values.district : null,
-        legal_rep_id: repId,
-        legal_rep_name: String(entity.values.legalRepresentative),
-        holder_ref: newSecret(15),
-        verified_at: now,
-        elder_mode: 0,
-        push_warnings: 0,
-        synthetic: entity.synthetic ? 1 : 0,
-        created_at: now,
-        updated_at: now,
-      });
-      await appendAudit(trx, {
-        ...actorOf(ctx),
-        at: now,
-        action: 'people.registered',
-        targetType: 'user',
-        targetId: u.id,
-        details: { kind: 'enterprise', verifiedAgainst: 'legal-entities' },
-      });
-      return u.id;
-    });
-    const pair = await openSession(this.p, ctx, userId, userAgent, 'register');
-    return { ...pair, account: await this.view(userId) };
+        district: entity.values.district,
+        synthetic: entity.synthetic,
+        password: r.password,
+        rep: { id: repId, name: String(entity.values.legalRepresentative) },
+      },
+      ctx,
+      userAgent,
+    );
   }
 
   // ---- signing in ----

@@ -6,13 +6,13 @@
  * reveals what the scan point's role allows (identity only, a licence, a booking), and is recorded
  * for the holder to see.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import { ALL, type Principal } from '../../platform/auth/scope.js';
 import type { Platform, RequestContext } from '../../platform/context.js';
 import { openSealed, seal } from '../../platform/crypto/seal.js';
 import { type DocumentAlg, type SigningKey, type VerifyingKey, decodeDocument, signDocument, signatureHolds } from '../../platform/crypto/signed-document.js';
-import { generateSm2KeyPair } from '../../platform/crypto/sm2.js';
+import { generateSigningKeyPair } from '../../platform/crypto/keys.js';
 import { AppError } from '../../platform/http/errors.js';
 import type { Text } from '../../platform/i18n/index.js';
 import { newId } from '../../platform/ids.js';
@@ -115,14 +115,7 @@ export class CityCodeService {
     if (!row) {
       const alg = this.opts.alg;
       const kid = `citycode-${newId('k').slice(2)}`;
-      let privateKey: string;
-      let publicKey: string;
-      if (alg === 'SM2-SM3') ({ privateKey, publicKey } = generateSm2KeyPair());
-      else {
-        const k = generateKeyPairSync('ed25519');
-        privateKey = k.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-        publicKey = k.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-      }
+      const { privateKey, publicKey } = generateSigningKeyPair(alg);
       await store.insertCodeKey(this.p.db, {
         kid,
         alg,
