@@ -26,6 +26,7 @@ export { CODE_TTL_S, type CityCodePayload, type CodeVerdict, judgeCode } from '.
 export { DEMO_ENTERPRISE, DEMO_RESIDENT, DEMO_UNREGISTERED } from './demo.js';
 export { loadLevel, type LoadLevel } from './scenic.js';
 export type { AccountService, CityCodeService, MyCityService, ScenicService, WalletService };
+export type { AccountView } from './accounts.js';
 
 export type { SuperApp } from './superapp.types.js';
 

@@ -61,7 +61,7 @@ export class ScenicService {
   async seed(): Promise<void> {
     const now = this.p.now();
     for (const { id, ...s } of seedList<ScenicSeed>(this.p, 'scenic-areas')) {
-      await store.upsertScenicArea(this.p.db, {
+      await store.insertScenicAreaIfAbsent(this.p.db, {
         code: id,
         name_zh: s.name.zh,
         name_en: s.name.en,

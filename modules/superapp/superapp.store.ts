@@ -240,12 +240,12 @@ export function shareViews(db: Q, shareIds: readonly string[]) {
 
 // ---- scenic areas and reservations ----
 
-export async function upsertScenicArea(db: Q, row: ScenicAreaRow): Promise<void> {
-  const { code, ...rest } = row;
+/** Adds an area from the profile once: one its department revised is never overwritten on a later start. */
+export async function insertScenicAreaIfAbsent(db: Q, row: ScenicAreaRow): Promise<void> {
   await db
     .insertInto('sa_scenic_areas')
     .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet(rest))
+    .onConflict((oc) => oc.column('code').doNothing())
     .execute();
 }
 

@@ -1,21 +1,11 @@
 /** The super app's calls and shapes: sign-in and registration for residents and enterprises, and what the pages read. */
+import type { AccountView } from '../../modules/superapp/index';
 import { ApiError, type Problem, adoptSession, api } from '../shared/api';
 
 type Names = { zh: string; en: string };
 
-export interface Account {
-  kind: 'resident' | 'enterprise';
-  name: string;
-  subject: string;
-  phone: string;
-  district: string | null;
-  verifiedAt: number;
-  elderMode: boolean;
-  pushWarnings: boolean;
-  synthetic: boolean;
-  legalRepresentative?: string;
-  actsFor: { creditCode: string; name: string; scopes: string[]; expiresAt: number }[];
-}
+/** The signed-in person's account, as `GET /api/people/me` answers it. */
+export type Account = AccountView;
 
 export interface WalletLicence {
   number: string;
