@@ -3,7 +3,9 @@
  * verified against the population database; shows a city code that a counter's scanner verifies
  * (and the same code shown again, a screenshot, fails; offline, the scanner checks on the device
  * and sends the scan when back online); shares a licence from the wallet with consent and the
- * receiver opens the link; reserves a scenic-area slot; sees who used their data; an enterprise's
+ * receiver opens the link; reserves a scenic-area slot; sees who used their data; reports a city
+ * problem (随手拍) and follows it to closure, sees the result photo and rates it; complains about a
+ * scenic area and the complaint reaches the tourism bureau; an enterprise's
  * legal representative authorises an agent; elder mode enlarges text and targets; the kiosk signs
  * in by ID number and wipes itself when left idle. Every page is read in Chinese by the UI audit.
  */
@@ -15,6 +17,7 @@ import { type ServedApp, launch, serve, shot } from './browser.js';
 import { auditPage } from './ui-audit.js';
 
 const PASSWORD = 'Mountain&River-2026';
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
 
 describe('the super app in Chromium', () => {
@@ -230,6 +233,86 @@ describe('the super app in Chromium', () => {
     await shot(page, 'app-data-use');
     await audit(page, 'my city');
     await page.close();
+  });
+
+  it('a resident’s 随手拍 report is followed to closure, with the result photo, and rated; a scenic-area complaint reaches the tourism bureau', async () => {
+    const ctx = await browser.newContext({ ...PHONE, geolocation: { longitude: 110.7745, latitude: 32.6225 }, permissions: ['geolocation'] });
+    const page = await ctx.newPage();
+    await signIn(page, 'citizen', 'Wudang@2026');
+    await page.goto(`${app.url}/app/report`);
+    await page.getByTestId('report-category').selectOption('E0101');
+    await page.getByTestId('report-photo').setInputFiles({ name: 'garbage.png', mimeType: 'image/png', buffer: PNG });
+    await page.locator('.patrol-photos img').waitFor();
+    await page.getByTestId('report-locate').click();
+    await page
+      .getByTestId('report-place')
+      .getByText(/4203004203020/)
+      .waitFor();
+    await page.getByTestId('report-description').fill('小区门口垃圾满溢（合成数据）');
+    await page.getByTestId('report-submit').click();
+    await page.getByTestId('report-note').getByText('已上报').waitFor();
+    await audit(page, 'snap report');
+
+    // The loop runs: the centre files and dispatches, the district bureau reports back with a
+    // photo of the result, an inspector of the district verifies on site.
+    const centre = await app.login('cgw.staff');
+    const reported = await app.call('GET', '/api/urban/cases?state=reported', centre);
+    const id = reported.body.find((c: { description: string }) => c.description === '小区门口垃圾满溢（合成数据）').id as string;
+    assert.equal((await app.call('POST', `/api/urban/cases/${id}/file`, centre, {})).status, 200);
+    assert.equal((await app.call('POST', `/api/urban/cases/${id}/dispatch`, centre, {})).body.unit, 'CGJ-420302');
+    const u = await app.call('POST', '/api/users', admin, {
+      username: 'mj.cgj.app',
+      displayName: '茅箭区城管局 李科员（合成）',
+      password: 'Temp-Passw0rd!',
+      roles: ['dept_staff'],
+      department: 'CGJ-420302',
+      districts: ['420302'],
+    });
+    assert.equal(u.status, 201, JSON.stringify(u.body));
+    const first = await app.login('mj.cgj.app', 'Temp-Passw0rd!');
+    assert.equal((await app.call('POST', '/api/auth/password', first, { currentPassword: 'Temp-Passw0rd!', newPassword: 'Urban&Unit-2026' })).status, 204);
+    const unit = await app.login('mj.cgj.app', 'Urban&Unit-2026');
+    const result = await app.call('POST', '/api/files', unit, { name: 'result.png', contentType: 'image/png', data: PNG.toString('base64') });
+    assert.equal(result.status, 201, JSON.stringify(result.body));
+    const back = await app.call('POST', `/api/urban/cases/${id}/report-back`, unit, { comment: '已清运', photos: [result.body.id] });
+    assert.equal(back.status, 200, JSON.stringify(back.body));
+    const closed = await app.call('POST', `/api/urban/cases/${id}/verify`, await app.login('grid.maojian'), { ok: true });
+    assert.equal(closed.body.state, 'closed', JSON.stringify(closed.body));
+
+    // The resident follows it: closed, with the result photo, and rates it once.
+    await page.goto(`${app.url}/app/report?tab=mine`);
+    const card = page.getByTestId('my-report').filter({ hasText: id.slice(-8) });
+    await card.getByTestId('case-state').getByText('已结案').waitFor();
+    await card.getByText('处置后照片').waitFor();
+    await card.locator('.patrol-photos img').first().waitFor();
+    await audit(page, 'my reports');
+    await card.getByTestId('star-4').click();
+    await card.getByTestId('rate-submit').click();
+    await card.getByTestId('rated').getByText('★★★★☆').waitFor();
+    await shot(page, 'app-report-rated');
+    assert.equal((await app.call('GET', `/api/urban/cases/${id}`, centre)).body.rating, 4);
+
+    // A complaint from the scenic-area page becomes a case for the tourism bureau.
+    await page.goto(`${app.url}/app/travel`);
+    await page.getByTestId('area-WDS-JD').click();
+    const form = page.getByTestId('complaint');
+    await form.getByText('价格收费').click();
+    await form.getByTestId('complaint-text').locator('textarea').fill('索道排队处无人疏导，插队严重（合成数据）');
+    await form.getByTestId('complaint-submit').click();
+    await form.getByTestId('complaint-note').getByText('投诉已受理').waitFor();
+    await audit(page, 'scenic complaint');
+    await shot(page, 'app-scenic-complaint');
+    const complaint = (await app.call('GET', '/api/urban/cases?state=reported', centre)).body.find(
+      (c: { description: string }) => c.description === '【价格收费】索道排队处无人疏导，插队严重（合成数据）',
+    );
+    assert.ok(complaint, 'the centre has the complaint');
+    assert.deepEqual([complaint.subcategory, complaint.district, complaint.address], ['E0605', '420381', '武当山金顶']);
+    await form.getByRole('link', { name: '跟踪处理进度' }).click();
+    await page
+      .getByTestId('my-report')
+      .filter({ hasText: complaint.id.slice(-8) })
+      .waitFor();
+    await ctx.close();
   });
 
   it('an enterprise’s legal representative authorises an agent, on a PC', async () => {

@@ -243,6 +243,7 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/licence-shares/:id': '查看授权本部门的证照分享（记录给持证人）',
   'GET /api/people/scenic': '景区实时客流（按 LB/T 034 以最大承载量分绿、黄、红）及当日预约',
   'GET /api/people/scenic/:id/slots': '景区某日各预约时段及余量',
+  'POST /api/people/scenic/:id/complaints': '景区投诉（旅游投诉）：进入城管案件流程，转文化和旅游局处置，投诉人可跟踪至结案并评价',
   'GET /api/people/reservations': '我的景区预约',
   'POST /api/people/reservations': '预约景区时段（并发请求下也不超过承载量）',
   'POST /api/people/reservations/:id/cancel': '取消预约（名额退回）',

@@ -90,7 +90,7 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/auth\/sessions\/\{id\}$/, 'skip'],
   [/^\/api\/people\/(agents|wallet\/shares|reservations)\/\{id\}/, 'skip'],
   [/^\/api\/licence-shares\/\{id\}$/, 'skip'],
-  [/^\/api\/people\/scenic\/\{id\}\/slots$/, 'shared'], // published time slots
+  [/^\/api\/people\/scenic\/\{id\}\/(slots|complaints)$/, 'shared'], // published areas: their slots, complaints about them
 ];
 
 /** Query strings listings and id routes need to get past validation. */

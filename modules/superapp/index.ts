@@ -24,7 +24,10 @@ export { migrations } from './migrations/index.js';
 export { superAppRoutes } from './superapp.routes.js';
 export { CODE_TTL_S, type CityCodePayload, type CodeVerdict, judgeCode } from './citycode.js';
 export { DEMO_ENTERPRISE, DEMO_RESIDENT, DEMO_UNREGISTERED } from './demo.js';
-export { loadLevel, type LoadLevel } from './scenic.js';
+export { COMPLAINT_TOPICS, loadLevel, type LoadLevel } from './scenic.js';
+
+/** 旅游投诉 in Shiyan's urban-management classification. */
+export const DEFAULT_COMPLAINT_SUBCATEGORY = 'E0605';
 export type { AccountService, CityCodeService, MyCityService, ScenicService, WalletService };
 export type { AccountView } from './accounts.js';
 
@@ -36,7 +39,7 @@ export interface SuperAppDeps {
   loads: Pick<LoadService, 'load'>;
   gateway: Pick<GatewayService, 'dataUse'>;
   licences: Pick<LicenceService, 'wallet' | 'issue'>;
-  urban: Pick<UrbanService, 'list' | 'view'>;
+  urban: Pick<UrbanService, 'list' | 'view' | 'report'>;
   alerts: PublicAlerts;
   telemetry: Pick<TelemetryStore, 'latest'>;
 }
@@ -48,11 +51,16 @@ export interface SuperAppOptions {
   accounts?: Partial<AccountOptions>;
   /** Make the demo's residents and enterprise (when the demo accounts exist). */
   demo: boolean;
+  /** The urban-management subcategory scenic-area complaints are filed under (旅游投诉, E0605 by default). */
+  complaintSubcategory?: string;
 }
 
 export async function startSuperApp(p: Platform, deps: SuperAppDeps, opts: SuperAppOptions): Promise<SuperApp> {
   const accounts = new AccountService(deps.identity, deps.records, { ...DEFAULT_ACCOUNT_OPTIONS, ...opts.accounts });
-  const scenic = new ScenicService(p, accounts, deps.telemetry);
+  const scenic = new ScenicService(p, accounts, deps.telemetry, {
+    subcategory: opts.complaintSubcategory ?? DEFAULT_COMPLAINT_SUBCATEGORY,
+    report: (input, ctx) => deps.urban.report(input, 'citizen', ctx),
+  });
   await scenic.seed();
   const citycode = new CityCodeService(p, { masterKey: opts.masterKey, alg: opts.alg }, accounts, deps.licences, scenic);
   const wallet = new WalletService(p, accounts, deps.licences);

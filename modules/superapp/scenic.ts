@@ -2,8 +2,9 @@
  * 全域旅游 for visitors: scenic areas with their live load from the sensing hub's visitor counters
  * (green, amber, red against the instantaneous capacity, LB/T 034-2014: a warning at 80 %, entry
  * restricted at 100 %), time-slot reservations within each slot's capacity (never overbooked, even
- * under concurrent requests: one conditional UPDATE takes the places), and admission by the city
- * code at the gate.
+ * under concurrent requests: one conditional UPDATE takes the places), admission by the city
+ * code at the gate, and visitors' complaints (旅游投诉), which enter the urban-management case loop
+ * in the area's own grids and reach the tourism bureau.
  */
 import { actorOf, appendAudit } from '../../platform/audit/audit.js';
 import type { Principal } from '../../platform/auth/scope.js';
@@ -51,11 +52,28 @@ export const MAX_PARTY = 5;
 
 const minutesOf = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/** What a complaint is about; the first words of the case's description. */
+export const COMPLAINT_TOPICS: Record<string, Text> = {
+  crowding: { zh: '景区拥挤', en: 'Crowding' },
+  prices: { zh: '价格收费', en: 'Prices and charges' },
+  service: { zh: '服务质量', en: 'Service' },
+  safety: { zh: '安全隐患', en: 'Safety' },
+  sanitation: { zh: '环境卫生', en: 'Sanitation' },
+  other: { zh: '其他', en: 'Other' },
+};
+
+/** Files a report into the urban-management case loop (the urban module's report). */
+export type CaseReporter = (
+  input: { subcategory: string; location: { lon: number; lat: number }; address?: string; description: string; photos?: string[] },
+  ctx: RequestContext & { principal: Principal },
+) => Promise<{ id: string; state: string; unit: string | null }>;
+
 export class ScenicService {
   constructor(
     private readonly p: Platform,
     private readonly accounts: AccountService,
     private readonly telemetry: Pick<TelemetryStore, 'latest'>,
+    private readonly complaints: { report: CaseReporter; subcategory: string } | null = null,
   ) {}
 
   async seed(): Promise<void> {
@@ -303,5 +321,44 @@ export class ScenicService {
     if (!(await store.moveReservation(this.p.db, x.id, 'booked', 'used', now))) return null;
     await appendAudit(this.p.db, { ...actorOf(ctx), at: now, action: 'people.admitted', targetType: 'reservation', targetId: x.id, details: { area } });
     return { id: x.id, start: x.start, party: x.party };
+  }
+
+  /**
+   * A visitor's complaint about a scenic area (旅游投诉): a case of the complaints subcategory at the
+   * area's place, filed by the signed-in person, who follows it in 随手拍 and My city like any report.
+   */
+  async complain(
+    principal: Principal,
+    area: string,
+    input: { topic: string; description: string; photos?: string[] },
+    ctx: RequestContext,
+  ): Promise<{ id: string; state: string; unit: string | null }> {
+    await this.accounts.acting(principal, undefined, 'bookings');
+    if (!this.complaints) throw new AppError('WD_ERR_UNPROCESSABLE', { zh: '本市未开通景区投诉', en: 'Scenic-area complaints are not open in this city' });
+    const r = await this.area(area);
+    const topic = COMPLAINT_TOPICS[input.topic];
+    if (!topic)
+      throw new AppError(
+        'WD_ERR_VALIDATION',
+        { zh: '没有这个投诉类型', en: 'No such complaint topic' },
+        { errors: [{ pointer: '/body/topic', detail: 'topic' }] },
+      );
+    const text = input.description.trim();
+    if (!text)
+      throw new AppError(
+        'WD_ERR_VALIDATION',
+        { zh: '请描述投诉的问题', en: 'Describe the problem' },
+        { errors: [{ pointer: '/body/description', detail: 'description' }] },
+      );
+    return this.complaints.report(
+      {
+        subcategory: this.complaints.subcategory,
+        location: { lon: Number(r.lon), lat: Number(r.lat) },
+        address: r.name_zh,
+        description: `【${topic.zh}】${text}`,
+        ...(input.photos?.length ? { photos: input.photos } : {}),
+      },
+      { ...ctx, principal },
+    );
   }
 }

@@ -11,6 +11,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { AGENT_SCOPES, type AgentScope, OTP_PURPOSES, type OtpPurpose } from './accounts.js';
 import { CODE_VERDICTS, POINT_KINDS, type PointKind, REVEALS, type Reveal } from './citycode.js';
+import { COMPLAINT_TOPICS } from './scenic.js';
 import type { SuperApp } from './superapp.types.js';
 
 const R = (summary: string, tag = 'people') => ({ tags: [tag], summary });
@@ -437,6 +438,27 @@ export async function superAppRoutes(fastify: FastifyInstance, opts: { app: Supe
       config: { auth: 'public' },
     },
     async (req) => scenic.day(req.params.id, req.query.day),
+  );
+
+  app.post(
+    '/people/scenic/:id/complaints',
+    {
+      schema: {
+        ...R('Complain about a scenic area (旅游投诉): a case in the urban-management loop, at the tourism bureau, that the visitor follows to closure'),
+        params: Id,
+        body: Type.Object(
+          {
+            topic: Type.Union(Object.keys(COMPLAINT_TOPICS).map((k) => Type.Literal(k))),
+            description: Type.String({ minLength: 1, maxLength: 2000 }),
+            photos: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 6, description: 'Photos uploaded to /api/files' })),
+          },
+          { additionalProperties: false },
+        ),
+        response: created,
+      },
+      config: PEOPLE,
+    },
+    async (req, reply) => reply.status(201).send(await scenic.complain(principalOf(req), req.params.id, req.body, ctxOf(req))),
   );
 
   app.get('/people/reservations', { schema: { ...R('My scenic-area reservations'), querystring: As, response: problems }, config: PEOPLE }, async (req) =>

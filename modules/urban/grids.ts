@@ -152,6 +152,10 @@ export interface DemoGridSpec {
   /** A street is this many cells a side, a community this many. */
   streetCells: number;
   communityCells: number;
+  /** The first street number of this area in its district (another area of the same district starts further on). */
+  firstStreet?: number;
+  /** A named area (a scenic area's own grids, 景区网格): its streets and communities carry the name. */
+  label?: { zh: string; en: string };
 }
 
 /**
@@ -228,7 +232,7 @@ export function generateGrids(
   const areas: AreaRecord[] = [];
   for (const [d, byStreet] of [...streets.entries()].sort()) {
     const dn = districtName(d);
-    let streetNo = 0;
+    let streetNo = (spec.firstStreet ?? 1) - 1;
     for (const byCommunity of byStreet.values()) {
       streetNo++;
       const streetCode = String(streetNo).padStart(3, '0');
@@ -238,7 +242,9 @@ export function generateGrids(
         code: streetCode,
         kind: 'street',
         parent: null,
-        name: { zh: `${dn.zh}示例街道${streetNo}（生成）`, en: `${dn.en} sample street ${streetNo} (generated)` },
+        name: spec.label
+          ? { zh: `${spec.label.zh}景区网格（生成）`, en: `${spec.label.en} scenic-area grids (generated)` }
+          : { zh: `${dn.zh}示例街道${streetNo}（生成）`, en: `${dn.en} sample street ${streetNo} (generated)` },
         geometry: boxOf(allCells),
         generated: true,
       });
@@ -251,7 +257,9 @@ export function generateGrids(
           code: communityCode,
           kind: 'community',
           parent: streetCode,
-          name: { zh: `示例社区${streetNo}-${communityNo}（生成）`, en: `Sample community ${streetNo}-${communityNo} (generated)` },
+          name: spec.label
+            ? { zh: `${spec.label.zh}片区${communityNo}（生成）`, en: `${spec.label.en} section ${communityNo} (generated)` }
+            : { zh: `示例社区${streetNo}-${communityNo}（生成）`, en: `Sample community ${streetNo}-${communityNo} (generated)` },
           geometry: boxOf(cells),
           generated: true,
         });

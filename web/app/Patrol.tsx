@@ -197,19 +197,22 @@ function Report({ onReported }: { onReported: () => void }) {
 
 /** A case as the phone shows it: category, state, place, description, the photos of the result. */
 function CaseCard({ c, testId, children }: { c: CaseItem; testId?: string; children?: ReactNode }) {
-  const { n } = useI18n();
+  const { t, n } = useI18n();
   return (
     <div className="patrol-item" data-testid={testId}>
       <div className="patrol-item-head">
         <strong>{n(c.subcategoryName)}</strong>
-        <span className="patrol-tag">{n(c.stateLabel)}</span>
+        <span className="patrol-tag" data-testid="case-state">
+          {n(c.stateLabel)}
+        </span>
       </div>
       <div className="patrol-sub" translate="no">
-        {c.address ?? c.grid}
+        {c.id.slice(-8)} · {c.address ?? c.grid}
       </div>
       <div className="patrol-sub" translate="no">
         {c.description}
       </div>
+      {c.resultPhotos.length > 0 && <div className="patrol-sub">{t('um.app.resultPhotos')}</div>}
       <div className="patrol-photos">
         {c.resultPhotos.map((p) => (
           <AuthImage key={p.id} url={p.url} alt={p.name} size={72} />
@@ -263,6 +266,90 @@ function Tasks() {
   );
 }
 
+const STEPS: { key: StringKey; states: string[] }[] = [
+  { key: 'um.app.step.reported', states: ['reported'] },
+  { key: 'um.app.step.filed', states: ['filed'] },
+  { key: 'um.app.step.handling', states: ['handling', 'returned', 'hung'] },
+  { key: 'um.app.step.verifying', states: ['verifying'] },
+  { key: 'um.app.step.closed', states: ['closed'] },
+];
+
+/** Where a report stands in the loop: 受理 → 立案 → 处置 → 核查 → 结案. */
+function Progress({ state }: { state: string }) {
+  const { t } = useI18n();
+  const at = STEPS.findIndex((x) => x.states.includes(state));
+  if (at < 0) return null;
+  return (
+    <ol className="patrol-steps" aria-label={t('um.app.progress')}>
+      {STEPS.map((x, i) => (
+        <li key={x.key} className={i < at ? 'done' : i === at ? 'now' : undefined} aria-current={i === at ? 'step' : undefined}>
+          {t(x.key)}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** The reporter's rating of a closed case (满意度, 1–5), once. */
+function Rate({ c, onRated }: { c: CaseItem; onRated: () => void }) {
+  const { t } = useI18n();
+  const [score, setScore] = useState(0);
+  const [comment, setComment] = useState('');
+  const [note, setNote] = useState<string | null>(null);
+  if (c.rating !== null)
+    return (
+      <p className="patrol-sub" data-testid="rated">
+        {t('um.app.yourRating')} {'★'.repeat(c.rating)}
+        {'☆'.repeat(5 - c.rating)}
+      </p>
+    );
+  return (
+    <div className="verify-form" data-testid="rate">
+      <span>{t('um.app.rate')}</span>
+      <div className="patrol-stars" role="radiogroup" aria-label={t('um.app.rate')}>
+        {[1, 2, 3, 4, 5].map((v) => (
+          // biome-ignore lint/a11y/useSemanticElements: five star buttons read better than radio inputs on a phone
+          <button
+            type="button"
+            role="radio"
+            aria-checked={score === v}
+            aria-label={`${v}`}
+            key={v}
+            className={v <= score ? 'patrol-star on' : 'patrol-star'}
+            onClick={() => setScore(v)}
+            data-testid={`star-${v}`}
+          >
+            {v <= score ? '★' : '☆'}
+          </button>
+        ))}
+      </div>
+      <textarea rows={2} value={comment} onChange={(e) => setComment(e.target.value)} aria-label={t('um.comment')} placeholder={t('um.comment')} />
+      <button
+        type="button"
+        className="verify-btn"
+        disabled={score === 0}
+        data-testid="rate-submit"
+        onClick={async () => {
+          setNote(null);
+          try {
+            await api('POST', `/api/urban/cases/${c.id}/rating`, { score, ...(comment.trim() ? { comment: comment.trim() } : {}) });
+            onRated();
+          } catch (e) {
+            setNote(problemText(e));
+          }
+        }}
+      >
+        {t('um.app.rateSubmit')}
+      </button>
+      {note && (
+        <p className="sa-error" role="status">
+          {note}
+        </p>
+      )}
+    </div>
+  );
+}
+
 function MyReports() {
   const { t } = useI18n();
   const list = useApi<CaseItem[]>('/api/urban/cases?limit=50');
@@ -270,7 +357,10 @@ function MyReports() {
   return (
     <div className="patrol-list">
       {(list.data ?? []).map((c) => (
-        <CaseCard key={c.id} c={c} />
+        <CaseCard key={c.id} c={c} testId="my-report">
+          <Progress state={c.state} />
+          {c.state === 'closed' && <Rate c={c} onRated={list.reload} />}
+        </CaseCard>
       ))}
     </div>
   );
@@ -326,7 +416,8 @@ export function Patrol({ user }: { user: Me }) {
         { key: 'report', label: 'um.app.tabReport' },
         { key: 'mine', label: 'um.app.tabMine' },
       ];
-  const [tab, setTab] = useState('report');
+  const asked = new URLSearchParams(window.location.search).get('tab');
+  const [tab, setTab] = useState(asked && tabs.some((x) => x.key === asked) ? asked : 'report');
   const [stamp, setStamp] = useState(0);
   return (
     <div className="citizen">

@@ -1,14 +1,16 @@
 /**
  * 全域旅游: scenic areas with their live load (the colour and the words and the share, never the
  * colour alone), the warnings of their district, time slots for the next week with the places left,
- * a reservation for up to five people, and the person's bookings (cancel before the slot ends).
+ * a reservation for up to five people, the person's bookings (cancel before the slot ends), and a
+ * complaint about the area (旅游投诉), which becomes a case the person follows in 随手拍.
  */
-import { Button, List, Selector, Stepper, Tag } from 'antd-mobile';
+import { Button, List, Selector, Stepper, Tag, TextArea } from 'antd-mobile';
 import { useState } from 'react';
 import { api, problemText } from '../shared/api';
 import { Field } from '../shared/Field';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
+import { MAX_PHOTO_BYTES, type Uploaded, uploadPhoto } from '../shared/photos';
 import { type Reservation, type ScenicArea, type Slot, type Warning, cityDay } from './people';
 import { Page, Synthetic, useAccount } from './shell';
 
@@ -18,6 +20,108 @@ const LEVEL: Record<string, { color: string; key: StringKey }> = {
   red: { color: 'danger', key: 'sa.load.red' },
   unknown: { color: 'default', key: 'sa.load.unknown' },
 };
+
+const TOPICS: { value: string; key: StringKey }[] = [
+  { value: 'crowding', key: 'sa.topic.crowding' },
+  { value: 'prices', key: 'sa.topic.prices' },
+  { value: 'service', key: 'sa.topic.service' },
+  { value: 'safety', key: 'sa.topic.safety' },
+  { value: 'sanitation', key: 'sa.topic.sanitation' },
+  { value: 'other', key: 'sa.topic.other' },
+];
+
+/** 旅游投诉: what it is about, what happened, photos; filed as a case the person follows in 随手拍. */
+function Complaint({ area }: { area: ScenicArea }) {
+  const { t } = useI18n();
+  const [topic, setTopic] = useState<string | null>(null);
+  const [text, setText] = useState('');
+  const [photos, setPhotos] = useState<Uploaded[]>([]);
+  const [note, setNote] = useState<{ ok: boolean; text: string; id?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const add = async (list: FileList | null) => {
+    for (const f of Array.from(list ?? [])) {
+      if (f.size > MAX_PHOTO_BYTES) {
+        setNote({ ok: false, text: t('um.photoTooLarge') });
+        continue;
+      }
+      try {
+        const up = await uploadPhoto(f);
+        setPhotos((p) => [...p, up]);
+      } catch (e) {
+        setNote({ ok: false, text: problemText(e) });
+      }
+    }
+  };
+  return (
+    <div className="sa-complaint" data-testid="complaint">
+      <h3>{t('sa.complain')}</h3>
+      <Selector
+        columns={3}
+        options={TOPICS.map((x) => ({ label: t(x.key), value: x.value }))}
+        value={topic ? [topic] : []}
+        onChange={(v) => setTopic(v[0] ?? null)}
+      />
+      <Field>
+        <TextArea
+          placeholder={t('sa.complainText')}
+          value={text}
+          onChange={setText}
+          rows={3}
+          maxLength={2000}
+          aria-label={t('sa.complainText')}
+          data-testid="complaint-text"
+        />
+      </Field>
+      <label className="sa-fine">
+        {t('sa.complainPhoto')} <input type="file" accept="image/*" capture="environment" onChange={(e) => add(e.target.files)} data-testid="complaint-photo" />
+      </label>
+      {photos.length > 0 && (
+        <p className="sa-fine" translate="no">
+          {photos.map((p) => p.name).join('，')}
+        </p>
+      )}
+      <Button
+        block
+        fill="outline"
+        color="warning"
+        disabled={!topic || !text.trim() || busy}
+        data-testid="complaint-submit"
+        onClick={async () => {
+          setBusy(true);
+          setNote(null);
+          try {
+            const c = await api<{ id: string }>('POST', `/api/people/scenic/${area.code}/complaints`, {
+              topic,
+              description: text.trim(),
+              ...(photos.length ? { photos: photos.map((p) => p.id) } : {}),
+            });
+            setNote({ ok: true, text: t('sa.complained'), id: c.id });
+            setText('');
+            setPhotos([]);
+            setTopic(null);
+          } catch (e) {
+            setNote({ ok: false, text: problemText(e) });
+          } finally {
+            setBusy(false);
+          }
+        }}
+      >
+        {t('sa.complainSubmit')}
+      </Button>
+      {note && (
+        <p className={note.ok ? 'patrol-ok' : 'sa-error'} role="status" data-testid="complaint-note">
+          {note.text}
+          {note.id && (
+            <>
+              {' '}
+              <span translate="no">{note.id.slice(-8)}</span> · <a href="/app/report?tab=mine">{t('sa.followIt')}</a>
+            </>
+          )}
+        </p>
+      )}
+    </div>
+  );
+}
 
 function AreaDetail({ area, onBooked }: { area: ScenicArea; onBooked: () => void }) {
   const { t, n } = useI18n();
@@ -101,6 +205,7 @@ function AreaDetail({ area, onBooked }: { area: ScenicArea; onBooked: () => void
           {note.text}
         </p>
       )}
+      <Complaint area={area} />
     </div>
   );
 }

@@ -179,6 +179,48 @@ for (const d of await dialects()) {
       assert.equal(Number(rows.n), 50);
     });
 
+    test('a complaint about a scenic area is a case at the tourism bureau, in the area’s own grids, that the visitor follows', async () => {
+      clock = MONDAY_10;
+      const r = await t.call('POST', '/api/people/scenic/WDS-JD/complaints', citizen, {
+        topic: 'prices',
+        description: '金顶售卖点矿泉水每瓶 20 元，未明码标价（合成数据）',
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      const id = r.body.id as string;
+      const mine = await t.call('GET', `/api/urban/cases/${id}`, citizen);
+      assert.equal(mine.status, 200);
+      assert.deepEqual(
+        [mine.body.subcategory, mine.body.state, mine.body.district, mine.body.address, mine.body.description],
+        ['E0605', 'reported', '420381', '武当山金顶', '【价格收费】金顶售卖点矿泉水每瓶 20 元，未明码标价（合成数据）'],
+      );
+      // The area's own grids (景区网格, street 901 of 丹江口市).
+      assert.match(mine.body.grid, /^420300420381901\d{5}$/);
+      // The centre files it and it goes to the tourism bureau.
+      const centre = await t.login('cgw.staff');
+      const file = await t.call('POST', `/api/urban/cases/${id}/file`, centre, {});
+      assert.equal(file.status, 200, JSON.stringify(file.body));
+      const sent = await t.call('POST', `/api/urban/cases/${id}/dispatch`, centre, {});
+      assert.equal(sent.status, 200, JSON.stringify(sent.body));
+      assert.deepEqual([sent.body.state, sent.body.unit], ['handling', 'WLJ']);
+      // Another person's account does not see it; a staff token cannot complain; bad input is refused.
+      const enterprise = await t.login('enterprise');
+      assert.equal((await t.call('GET', `/api/urban/cases/${id}`, enterprise)).status, 404);
+      assert.ok(!(await t.call('GET', '/api/urban/cases', enterprise)).body.some((c: { id: string }) => c.id === id));
+      assert.equal((await t.call('POST', '/api/people/scenic/WDS-JD/complaints', centre, { topic: 'prices', description: 'x' })).status, 403);
+      const bad = await t.call('POST', '/api/people/scenic/WDS-JD/complaints', citizen, { topic: 'weather', description: 'x' });
+      assert.equal(bad.status, 400);
+      const blank = await t.call('POST', '/api/people/scenic/WDS-JD/complaints', citizen, { topic: 'other', description: '   ' });
+      assert.equal(blank.status, 400);
+      assert.match(blank.body.detail, /描述|Describe/);
+      assert.equal((await t.call('POST', '/api/people/scenic/NOPE/complaints', citizen, { topic: 'other', description: 'x' })).status, 404);
+      // It is in the visitor's timeline among the reports.
+      const timeline = await t.call('GET', '/api/people/timeline', citizen);
+      assert.ok(
+        timeline.body.some((x: { kind: string; ref: string }) => x.kind === 'report' && x.ref === id),
+        JSON.stringify(timeline.body),
+      );
+    });
+
     test('my timeline, and who used my data through the exchange gateway', async () => {
       const timeline = await t.call('GET', '/api/people/timeline', citizen);
       assert.equal(timeline.status, 200);
