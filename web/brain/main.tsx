@@ -1,5 +1,8 @@
 import { createRoot } from 'react-dom/client';
-import { I18nProvider } from '../shared/i18n';
+import { addStrings, I18nProvider } from '../shared/i18n';
+import { BRAIN_STRINGS } from '../shared/strings-brain';
+
+addStrings(BRAIN_STRINGS);
 import { BrainApp } from './BrainApp';
 import './brain.css';
 
