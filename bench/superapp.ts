@@ -158,20 +158,12 @@ const cal = await w.platform.calendar.get();
 const rushes: { won: number; refused: number; booked: number; capacity: number; p50: number; p95: number; max: number }[] = [];
 for (let round = 0; round < ROUNDS; round++) {
   const day = cal.localDate(Date.now() + (1 + round) * 86_400_000);
-  await fetch(`${url}/api/people/scenic/YY-KLD/slots?day=${day}`);
-  const slot = await w.platform.db
-    .selectFrom('sa_slots')
-    .selectAll()
-    .where('area', '=', 'YY-KLD')
-    .where('day', '=', day)
-    .where('start', '=', '09:00')
-    .executeTakeFirstOrThrow();
+  // The slot as the public sees it; its row made with only the last places left.
+  const seen = (await (await fetch(`${url}/api/people/scenic/YY-KLD/slots?day=${day}`)).json()) as { slots: { start: string; capacity: number }[] };
+  const capacity = seen.slots.find((x) => x.start === '09:00')!.capacity;
   await w.platform.db
-    .updateTable('sa_slots')
-    .set({ booked: slot.capacity - LEFT })
-    .where('area', '=', 'YY-KLD')
-    .where('day', '=', day)
-    .where('start', '=', '09:00')
+    .insertInto('sa_slots')
+    .values({ area: 'YY-KLD', day, start: '09:00', capacity, booked: capacity - LEFT })
     .execute();
   const lat: number[] = [];
   const answers = await Promise.all(

@@ -170,13 +170,17 @@ export class ScenicService {
     return r;
   }
 
-  /** A day's slots, opened on first look; past ones marked closed. */
-  private async slots(r: ScenicAreaRow, day: string) {
+  /**
+   * A day's slots: the plan with what is booked; past ones marked closed. Reading writes nothing
+   * (a slot nobody booked yet has its planned capacity); `open` makes the rows a booking updates.
+   */
+  private async slots(r: ScenicAreaRow, day: string, open = false) {
     const plan = JSON.parse(r.slots) as SlotPlan[];
-    await store.openSlots(
-      this.p.db,
-      plan.map((s) => ({ area: r.code, day, start: s.start, capacity: s.capacity })),
-    );
+    if (open)
+      await store.openSlots(
+        this.p.db,
+        plan.map((s) => ({ area: r.code, day, start: s.start, capacity: s.capacity })),
+      );
     const rows = await store.slotsOn(this.p.db, r.code, day);
     const { day: today, minutes } = await this.today();
     return plan.map((s) => {
@@ -238,7 +242,7 @@ export class ScenicService {
         { zh: `每次预约 1 至 ${MAX_PARTY} 人`, en: `A reservation covers 1 to ${MAX_PARTY} people` },
         { errors: [{ pointer: '/body/party', detail: 'party' }] },
       );
-    const slot = (await this.slots(r, input.day)).find((s) => s.start === input.start);
+    const slot = (await this.slots(r, input.day, true)).find((s) => s.start === input.start);
     if (!slot) throw new AppError('WD_ERR_VALIDATION', { zh: '没有这个时段', en: 'No such slot' }, { errors: [{ pointer: '/body/start', detail: 'start' }] });
     if (!slot.open) throw new AppError('WD_ERR_UNPROCESSABLE', { zh: '该时段已结束，请选择其他时段', en: 'The slot is over; choose another' });
     const now = this.p.now();
