@@ -62,9 +62,9 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
     : open.locator('.ant-select-item-option', { hasText: text });
   const chosen = select.locator('.ant-select-selection-item', { hasText: text });
   for (let attempt = 1; ; attempt++) {
-    // In a multiple select a second click on a chosen option removes it: a retry after a click
-    // that did take (its tag came late) must not click it again.
-    if (o.multiple && attempt > 1 && (await chosen.count()) > 0) {
+    // A retry after a click that did take (its tag or value came late) must not click again: in a
+    // multiple select a second click on a chosen option removes it.
+    if (attempt > 1 && (await chosen.count()) > 0) {
       if ((await open.count()) > 0) await page.keyboard.press('Escape');
       return;
     }
@@ -72,8 +72,9 @@ export async function choose(page: Page, select: Locator, text: string, o: { exa
     try {
       await option.first().waitFor({ state: 'visible', timeout: 10_000 });
       await option.first().click();
-      // In a multiple select the choice shows as a tag; a click that did not take is made again.
-      if (o.multiple) await chosen.waitFor({ timeout: 10_000 });
+      // The choice shows in the select (a tag in a multiple one); a click that did not take (the
+      // list shut under it on a busy machine) is made again.
+      await chosen.first().waitFor({ timeout: 10_000 });
       return;
     } catch (err) {
       if (attempt === 4) throw err;

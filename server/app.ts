@@ -33,6 +33,7 @@ import { type Licences, licenceRoutes, startLicences } from '../modules/licences
 import { type OpenData, openDataRoutes, openPortalRoutes, startOpenData } from '../modules/opendata/index.js';
 import { type Urban, open311Routes, startUrban, urbanRoutes } from '../modules/urban/index.js';
 import { type SuperApp, startSuperApp, superAppRoutes } from '../modules/superapp/index.js';
+import { type Services, servicesRoutes, startServices } from '../modules/services/index.js';
 import { type Command, commandRoutes, startCommand } from '../modules/command/index.js';
 import { workflowRoutes } from '../platform/workflow/workflow.routes.js';
 import {
@@ -91,6 +92,7 @@ export interface Wudang {
   opendata: OpenData;
   urban: Urban;
   superapp: SuperApp;
+  services: Services;
   /** Set on first start when no admin password was configured: print it once. */
   generatedAdminPassword?: string;
   close(): Promise<void>;
@@ -288,6 +290,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
       { masterKey: sealingKey, alg: config.licenceAlg, demo: config.demoAccounts && config.superappDemo },
     );
+    const services = await startServices(platform, { licences: licences.licences, records: sharing.records });
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -321,6 +324,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       publicUrl: config.publicUrl ?? null,
     });
     await app.register(superAppRoutes, { ...api, app: superapp });
+    await app.register(servicesRoutes, { ...api, catalogue: services.catalogue });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -355,6 +359,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       opendata,
       urban,
       superapp,
+      services,
       close: async () => {
         await sharing.close();
         await brain.close();

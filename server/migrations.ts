@@ -11,11 +11,12 @@ import { migrations as licences } from '../modules/licences/index.js';
 import { migrations as opendata } from '../modules/opendata/index.js';
 import { migrations as urban } from '../modules/urban/index.js';
 import { migrations as superapp } from '../modules/superapp/index.js';
+import { migrations as services } from '../modules/services/index.js';
 import { migrations as warning } from '../modules/warning/index.js';
 import { type MigrationSet, mergeMigrations, migrateToLatest } from '../platform/storage/migrate.js';
 import { migrations as platform } from '../platform/storage/migrations/index.js';
 
-export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain, sharing, licences, opendata, urban, superapp);
+export const MIGRATIONS: MigrationSet = mergeMigrations(platform, sensing, warning, command, brain, sharing, licences, opendata, urban, superapp, services);
 
 /** Brings a database up to date with every migration; returns the names applied now. */
 // biome-ignore lint/suspicious/noExplicitAny: works for any schema

@@ -91,6 +91,7 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/people\/(agents|wallet\/shares|reservations)\/\{id\}/, 'skip'],
   [/^\/api\/licence-shares\/\{id\}$/, 'skip'],
   [/^\/api\/people\/scenic\/\{id\}\/(slots|complaints)$/, 'shared'], // published areas: their slots, complaints about them
+  [/^\/api\/services\/(items|events)\/\{code\}/, 'shared'], // the public catalogue; keepers are checked in modules/services tests
 ];
 
 /** Query strings listings and id routes need to get past validation. */

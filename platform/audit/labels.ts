@@ -115,9 +115,12 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'citycode.point_created': n('设置扫码点', 'Scan point set up'),
   'citycode.scanned': n('扫描城市码', 'City code scanned'),
   'licence.wallet_viewed': n('查看证照夹', 'Wallet viewed'),
+  'services.item_created': n('新增政务服务事项', 'Service item added'),
+  'services.item_updated': n('修改政务服务事项', 'Service item changed'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
+  service_item: n('政务服务事项', 'Service item'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),

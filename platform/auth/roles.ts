@@ -55,6 +55,8 @@ export const PERMISSIONS = [
   'citycode.scan', // scan residents' city codes at one's department's scan points (counters, buses, gates)
   'citycode.manage', // set up one's department's scan points
   'licences.receive', // open the licences residents shared with one's department, with their consent
+  'services.read', // the service item catalogue's history, and (with the applications) one's department's work
+  'services.manage', // keep service items: the government services authority every item, a department its own
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -97,6 +99,8 @@ export const PERMISSION_LABELS: Record<Permission, { zh: string; en: string }> =
   'citycode.scan': { zh: '扫描城市码', en: 'Scan city codes' },
   'citycode.manage': { zh: '设置本部门扫码点', en: "Set up one's department's scan points" },
   'licences.receive': { zh: '查看市民授权共享的证照', en: 'Open licences residents shared with one’s department' },
+  'services.read': { zh: '查看政务服务事项与办件', en: 'View service items and applications' },
+  'services.manage': { zh: '维护政务服务事项', en: 'Keep service items' },
 };
 
 /** Kinds of county-level divisions (GB/T 2260) and the city's special zones. */
@@ -119,6 +123,7 @@ const STAFF: Permission[] = [
   'urban.act',
   'citycode.scan',
   'licences.receive',
+  'services.read',
 ];
 /** What every department's people do with warnings and emergency command. */
 const WORK: Permission[] = [
@@ -147,8 +152,9 @@ export const ROLE_PERMISSIONS: Record<Role, readonly Permission[]> = {
     'licences.issue',
     'urban.manage',
     'citycode.manage',
+    'services.manage',
   ],
-  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue', 'urban.manage', 'citycode.manage'],
+  dept_staff: [...STAFF, ...WORK, 'devices.read', 'devices.manage', 'sharing.manage', 'licences.issue', 'urban.manage', 'citycode.manage', 'services.manage'],
   grid_inspector: ['city.read', 'calendar.read', 'workflow.read', 'workflow.act', 'urban.read', 'urban.report', 'urban.act'],
   citizen: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],
   enterprise: ['city.read', 'calendar.read', 'urban.read', 'urban.report'],

@@ -363,6 +363,7 @@ export async function registerHttpPlatform(app: FastifyInstance, opts: HttpPlatf
             'The city super app for residents and enterprises: accounts verified against the base databases, agents, the city code, the licence wallet, reservations, my city · 城市超级APP',
         },
         { name: 'citycode', description: 'The city code’s keys, scan points and scans; licences residents shared with a department · 城市码与授权证照' },
+        { name: 'services', description: 'Government services online: the service item catalogue and 一件事 bundles · 智慧政务（一网通办）' },
         {
           name: 'urban',
           description:
