@@ -290,7 +290,12 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       },
       { masterKey: sealingKey, alg: config.licenceAlg, demo: config.demoAccounts && config.superappDemo },
     );
-    const services = await startServices(platform, { licences: licences.licences, records: sharing.records });
+    const services = await startServices(
+      platform,
+      engine!,
+      { licences: licences.licences, records: sharing.records, accounts: superapp.accounts },
+      { masterKey: sealingKey, alg: config.licenceAlg },
+    );
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
@@ -324,7 +329,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       publicUrl: config.publicUrl ?? null,
     });
     await app.register(superAppRoutes, { ...api, app: superapp });
-    await app.register(servicesRoutes, { ...api, catalogue: services.catalogue });
+    await app.register(servicesRoutes, { ...api, catalogue: services.catalogue, applications: services.applications });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });

@@ -92,6 +92,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/licence-shares\/\{id\}$/, 'skip'],
   [/^\/api\/people\/scenic\/\{id\}\/(slots|complaints)$/, 'shared'], // published areas: their slots, complaints about them
   [/^\/api\/services\/(items|events)\/\{code\}/, 'shared'], // the public catalogue; keepers are checked in modules/services tests
+  [/^\/api\/people\/services\/items\/\{code\}\/form$/, 'shared'], // a public item's form, filled with the caller's own data
+  [/^\/api\/(people\/)?services\/applications\/\{id\}/, 'skip'], // the applicant's and the department's only: modules/services/__tests__/applications.test.ts
 ];
 
 /** Query strings listings and id routes need to get past validation. */

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { CHANNELS, FIELD_TYPES, ITEM_KINDS, MATERIAL_FORMS } from './catalogue.js';
+import type { ApplicationService } from './applications.service.js';
 import type { CatalogueService } from './catalogue.service.js';
 
 const R = (summary: string) => ({ tags: ['services'], summary });
@@ -127,7 +128,39 @@ export const ItemSchema = Type.Object(
   { additionalProperties: false },
 );
 
-export async function servicesRoutes(scope: FastifyInstance, { catalogue }: { catalogue: CatalogueService }): Promise<void> {
+const Id = Type.Object({ id: Type.String({ maxLength: 40 }) });
+const As = Type.Object(
+  {
+    as: Type.Optional(
+      Type.String({ maxLength: 18, description: 'Apply for this enterprise (its credit code): its legal representative, or an agent it authorised' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const PEOPLE = { auth: { audience: 'people' as const } };
+const Page = (max: number) => ({ limit: Type.Integer({ minimum: 1, maximum: max, default: 50 }), offset: Type.Integer({ minimum: 0, default: 0 }) });
+const MaterialsIn = Type.Record(
+  Type.String({ maxLength: 40 }),
+  Type.Union([
+    Type.Object(
+      { reuse: Type.Literal(true) },
+      { additionalProperties: false, description: 'Let the department read the licence or record that stands in (免提交)' },
+    ),
+    Type.Object(
+      { files: Type.Array(Type.String({ maxLength: 64 }), { minItems: 1, maxItems: 10 }) },
+      { additionalProperties: false, description: 'Files uploaded to /api/files' },
+    ),
+  ]),
+  { description: 'Material key → reuse or files' },
+);
+const FormIn = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.String({ maxLength: 5000 }), Type.Number(), Type.Boolean(), Type.Null()]), {
+  description: 'Field key → value, as the item’s fields define',
+});
+
+export async function servicesRoutes(
+  scope: FastifyInstance,
+  { catalogue, applications }: { catalogue: CatalogueService; applications: ApplicationService },
+): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
 
   app.get(
@@ -223,4 +256,157 @@ export async function servicesRoutes(scope: FastifyInstance, { catalogue }: { ca
     },
     async (req) => catalogue.event(req.params.code),
   );
+
+  // ---- applications: the applicant's side (the super app) ----
+
+  app.get(
+    '/people/services/items/:code/form',
+    {
+      schema: {
+        ...R('The item’s form for me: my own data filled in from the base databases, and which materials a licence or record of mine stands in for'),
+        params: Code,
+        querystring: As,
+        response: problems,
+      },
+      config: PEOPLE,
+    },
+    async (req) => applications.prefill(principalOf(req), req.query.as, req.params.code, ctxOf(req)),
+  );
+
+  app.post(
+    '/people/services/applications',
+    {
+      schema: {
+        ...R('Apply: the form, the materials (reused with consent, or uploaded), signed with my key; an 即办件 is approved at once when its rules pass'),
+        querystring: As,
+        body: Type.Object(
+          {
+            item: Type.String({ maxLength: 40 }),
+            form: FormIn,
+            materials: MaterialsIn,
+            consent: Type.Boolean({ description: 'I let the department read the reused licences and records' }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Unknown({ description: 'Created' }), ...problems, 422: P },
+      },
+      config: PEOPLE,
+    },
+    async (req, reply) => reply.status(201).send(await applications.submit(principalOf(req), req.query.as, req.body, ctxOf(req))),
+  );
+
+  app.get(
+    '/people/services/applications',
+    {
+      schema: {
+        ...R('My applications (or, for an agent, those I made for the enterprise)'),
+        querystring: Type.Intersect([As, Type.Object(Page(200))]),
+        response: problems,
+      },
+      config: PEOPLE,
+    },
+    async (req) => applications.mine(principalOf(req), req.query.as, req.query),
+  );
+
+  app.post(
+    '/people/services/applications/:id/supplement',
+    {
+      schema: {
+        ...R('Send what the department asked for (补正): only those fields and materials; signed again'),
+        params: Id,
+        body: Type.Object(
+          { form: Type.Optional(FormIn), materials: Type.Optional(MaterialsIn), consent: Type.Optional(Type.Boolean()) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: PEOPLE,
+    },
+    async (req) => applications.resubmit(principalOf(req), req.params.id, req.body, ctxOf(req)),
+  );
+
+  app.post(
+    '/people/services/applications/:id/withdraw',
+    { schema: { ...R('Withdraw an application not yet accepted'), params: Id, response: problems }, config: PEOPLE },
+    async (req) => applications.withdraw(principalOf(req), req.params.id, ctxOf(req)),
+  );
+
+  // ---- applications: both sides ----
+
+  app.get(
+    '/services/applications/:id',
+    {
+      schema: {
+        ...R('An application with its form, materials, consents, signed document and timeline (the applicant, or the department)'),
+        params: Id,
+        response: problems,
+      },
+      config: { auth: { audience: 'everyone' as const } },
+    },
+    async (req) => applications.detail(req.params.id, principalOf(req)),
+  );
+
+  app.get(
+    '/services/applications/:id/signature',
+    {
+      schema: {
+        ...R('The signed submission checked: valid or not, the document and the signer’s public key (to verify it anywhere)'),
+        params: Id,
+        response: problems,
+      },
+      config: { auth: { audience: 'everyone' as const } },
+    },
+    async (req) => applications.verify(req.params.id, principalOf(req)),
+  );
+
+  // ---- applications: the department's side ----
+
+  app.get(
+    '/services/inbox',
+    {
+      schema: {
+        ...R('My department’s applications (办件箱), oldest first, by state and item'),
+        querystring: Type.Object(
+          { state: Type.Optional(Type.String({ maxLength: 24 })), item: Type.Optional(Type.String({ maxLength: 40 })), ...Page(500) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => applications.inbox(principalOf(req), req.query),
+  );
+
+  for (const [action, summary] of [
+    ['accept', 'Accept (受理): the promised limit starts on the working-time calendar'],
+    ['reject', 'Do not accept (不予受理), with the reason'],
+    ['ask_supplement', 'Ask once for everything missing (补正告知, 一次性告知): the fields and materials, with a note'],
+    ['review', 'Pass the current approval step to the next'],
+    ['approve', 'Approve at the last step: the result is issued (a licence into the holder’s wallet)'],
+    ['refuse', 'Refuse (不予批准), with the reason'],
+  ] as const)
+    app.post(
+      `/services/applications/:id/${action.replace('_', '-')}`,
+      {
+        schema: {
+          ...R(summary),
+          params: Id,
+          body: Type.Object(
+            {
+              rev: Type.Optional(Type.Integer({ minimum: 1 })),
+              comment: Type.Optional(Type.String({ maxLength: 2000 })),
+              ...(action === 'ask_supplement' ? { missing: Type.Array(Type.String({ maxLength: 40 }), { minItems: 1, maxItems: 50 }) } : {}),
+            },
+            { additionalProperties: false },
+          ),
+          response: problems,
+        },
+        config: { auth: { permission: 'services.read' } },
+      },
+      async (req) =>
+        applications.decide(req.params.id, action, req.body as { rev?: number; comment?: string; missing?: string[] }, {
+          ...ctxOf(req),
+          principal: principalOf(req),
+        }),
+    );
 }

@@ -27,10 +27,77 @@ export interface GsEventTable {
   updated_at: number;
 }
 
+export interface GsApplicationTable {
+  id: string;
+  instance_id: string;
+  item_code: string;
+  item_version: number;
+  bundle_id: string | null;
+  department: string;
+  district: string | null;
+  applicant_user_id: string;
+  applicant_kind: string;
+  applicant_subject: string;
+  applicant_name: string;
+  submitted_by: string;
+  channel: string;
+  state: string;
+  form: string;
+  materials: string;
+  document: string;
+  signer_kid: string;
+  submitted_at: number;
+  accepted_at: number | null;
+  due_at: number | null;
+  step: number;
+  supplements: number;
+  supplement_note: string | null;
+  supplement_keys: string | null;
+  decided_at: number | null;
+  decision: string | null;
+  decision_note: string | null;
+  instant: number;
+  result_licence: string | null;
+  fee_cents: number;
+  operator_id: string | null;
+  rev: number;
+  updated_at: number;
+}
+export interface GsBundleTable {
+  id: string;
+  event_code: string;
+  applicant_user_id: string;
+  submitted_by: string;
+  created_at: number;
+}
+export interface GsSigningKeyTable {
+  kid: string;
+  user_id: string;
+  alg: string;
+  public_key: string;
+  sealed_private: string;
+  created_at: number;
+}
+export interface GsConsentTable {
+  id: string;
+  application_id: string;
+  user_id: string;
+  material: string;
+  source: string;
+  ref: string;
+  department: string;
+  purpose: string;
+  at: number;
+}
+
 declare module '../../platform/storage/schema.js' {
   interface Database {
     gs_items: GsItemTable;
     gs_item_versions: GsItemVersionTable;
     gs_events: GsEventTable;
+    gs_applications: GsApplicationTable;
+    gs_bundles: GsBundleTable;
+    gs_signing_keys: GsSigningKeyTable;
+    gs_consents: GsConsentTable;
   }
 }

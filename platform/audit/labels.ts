@@ -117,10 +117,22 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'licence.wallet_viewed': n('查看证照夹', 'Wallet viewed'),
   'services.item_created': n('新增政务服务事项', 'Service item added'),
   'services.item_updated': n('修改政务服务事项', 'Service item changed'),
+  'services.form_prefilled': n('预填申请表', 'Application form prefilled'),
+  'services.application_submitted': n('提交申请', 'Application submitted'),
+  'services.application_accept': n('受理', 'Application accepted'),
+  'services.application_reject': n('不予受理', 'Application not accepted'),
+  'services.application_ask_supplement': n('补正告知', 'Missing materials asked for'),
+  'services.application_resubmit': n('补正提交', 'Missing materials sent'),
+  'services.application_review': n('审核通过', 'Approval step passed'),
+  'services.application_approve': n('准予办结', 'Application approved'),
+  'services.application_refuse': n('不予批准', 'Application refused'),
+  'services.application_withdraw': n('撤回申请', 'Application withdrawn'),
+  'services.application_instant': n('即时办结', 'Approved at once'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   service_item: n('政务服务事项', 'Service item'),
+  service_application: n('办件', 'Service application'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),

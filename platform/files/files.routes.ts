@@ -15,7 +15,8 @@ export async function filesRoutes(app: FastifyInstance, { files }: { files: File
       bodyLimit: Math.ceil((MAX_FILE_BYTES * 4) / 3) + 4096,
       schema: {
         tags: ['files'],
-        summary: 'Upload an image (a photo for a report): JPEG, PNG or WebP, at most 8 MB, as base64; attach it by its url',
+        summary:
+          'Upload a file (a photo for a report, a material for an application): JPEG, PNG, WebP or PDF, checked by content, at most 8 MB, as base64; attach it by its id',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 200 }),

@@ -27,8 +27,12 @@ const SIGNATURES: Record<string, (b: Uint8Array) => boolean> = {
   'image/jpeg': (b) => b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff,
   'image/png': (b) => b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47,
   'image/webp': (b) => String.fromCharCode(...b.subarray(0, 4)) === 'RIFF' && String.fromCharCode(...b.subarray(8, 12)) === 'WEBP',
+  // A scanned document or a form (application materials): %PDF-
+  'application/pdf': (b) => String.fromCharCode(...b.subarray(0, 5)) === '%PDF-',
 };
 export const FILE_TYPES = Object.keys(SIGNATURES);
+/** Photos: what a report, a task's result or an inspection attaches (the default of attach). */
+export const IMAGE_TYPES: readonly string[] = ['image/jpeg', 'image/png', 'image/webp'];
 
 export interface FileView {
   id: string;
@@ -59,25 +63,30 @@ export class Files {
     if (!check)
       throw new AppError(
         'WD_ERR_VALIDATION',
-        { zh: '只能上传 JPEG、PNG 或 WebP 图片', en: 'Only JPEG, PNG or WebP images are accepted' },
+        { zh: '只能上传 JPEG、PNG、WebP 图片或 PDF 文件', en: 'Only JPEG, PNG or WebP images and PDF files are accepted' },
         {
-          errors: [{ pointer: '/body/contentType', detail: { zh: '只能上传 JPEG、PNG 或 WebP 图片', en: 'must be image/jpeg, image/png or image/webp' } }],
+          errors: [
+            {
+              pointer: '/body/contentType',
+              detail: { zh: '只能上传 JPEG、PNG、WebP 图片或 PDF 文件', en: 'must be image/jpeg, image/png, image/webp or application/pdf' },
+            },
+          ],
         },
       );
     if (input.data.length === 0 || input.data.length > MAX_FILE_BYTES)
       throw new AppError(
         'WD_ERR_VALIDATION',
-        { zh: '图片须小于 8 MB', en: 'An image is at most 8 MB' },
+        { zh: '文件须小于 8 MB', en: 'A file is at most 8 MB' },
         {
-          errors: [{ pointer: '/body/data', detail: { zh: '图片须小于 8 MB', en: 'at most 8 MB' } }],
+          errors: [{ pointer: '/body/data', detail: { zh: '文件须小于 8 MB', en: 'at most 8 MB' } }],
         },
       );
     if (!check(input.data))
       throw new AppError(
         'WD_ERR_VALIDATION',
-        { zh: '文件内容不是所声明的图片格式', en: 'The file is not the image type it claims to be' },
+        { zh: '文件内容不是所声明的格式', en: 'The file is not the type it claims to be' },
         {
-          errors: [{ pointer: '/body/data', detail: { zh: '文件内容不是所声明的图片格式', en: 'is not the declared image type' } }],
+          errors: [{ pointer: '/body/data', detail: { zh: '文件内容不是所声明的格式', en: 'is not the declared type' } }],
         },
       );
     const id = newId('fil', this.now());
@@ -102,7 +111,8 @@ export class Files {
 
   /**
    * Attaches the uploader's unattached files to a record, inside the caller's transaction; a file
-   * another person uploaded, or already attached, is refused (so ids cannot be borrowed).
+   * another person uploaded, or already attached, is refused (so ids cannot be borrowed), and so is
+   * one of a type the record does not take (photos by default; a PDF where a material allows it).
    */
   async attach(
     trx: Kysely<Database> | Transaction<Database>,
@@ -111,6 +121,7 @@ export class Files {
     subject: string,
     subjectId: string,
     pointer = '/body/photos',
+    accept: readonly string[] = IMAGE_TYPES,
   ): Promise<FileView[]> {
     if (!this.subjects.has(subject)) throw new Error(`files: no subject kind ${subject}`);
     const rows = await store.filesByIds(trx, ids);
@@ -126,6 +137,19 @@ export class Files {
               {
                 pointer: `${pointer}/${i}`,
                 detail: { zh: '照片不存在或已被使用，请重新上传', en: 'no such photo of yours, or already attached: upload it again' },
+              },
+            ],
+          },
+        );
+      if (!accept.includes(f.content_type))
+        throw new AppError(
+          'WD_ERR_VALIDATION',
+          { zh: `文件 ${i + 1} 的类型不符合要求`, en: `File ${i + 1} is not of a type accepted here` },
+          {
+            errors: [
+              {
+                pointer: `${pointer}/${i}`,
+                detail: { zh: `此处只接受 ${accept.map(typeName).join('、')}`, en: `only ${accept.map(typeName).join(', ')} here` },
               },
             ],
           },
@@ -148,6 +172,10 @@ export class Files {
     if (!data) throw new AppError('WD_ERR_UNAVAILABLE', { zh: '文件内容暂时无法读取', en: 'The file’s bytes cannot be read now' });
     return { file: f, data };
   }
+}
+
+function typeName(t: string): string {
+  return t === 'application/pdf' ? 'PDF' : t.replace('image/', '').toUpperCase();
 }
 
 export function view(f: Pick<store.FileRow, 'id' | 'name' | 'content_type' | 'size'>): FileView {

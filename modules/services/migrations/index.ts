@@ -1,7 +1,9 @@
 /** The government services module's migrations. */
 import type { Migration } from 'kysely';
 import * as m0029 from './20261205_0029_services_catalogue.js';
+import * as m0030 from './20261205_0030_services_applications.js';
 
 export const migrations: Record<string, Migration> = {
   '20261205_0029_services_catalogue': m0029,
+  '20261205_0030_services_applications': m0030,
 };

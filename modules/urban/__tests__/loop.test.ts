@@ -138,8 +138,19 @@ for (const d of await dialects()) {
       assert.equal((await act(other, first, 'report-back', { comment: 'x', photos: [await photo(other)] })).status, 404);
       assert.equal((await act(centre, first, 'report-back', { comment: 'x', photos: [await photo(centre)] })).status, 403);
       assert.equal((await act(unit, first, 'verify', { ok: true })).status, 403);
-      // Without a photo of the result, no report back.
+      // Without a photo of the result, no report back; a PDF is a file, not a photo.
       assert.equal((await act(unit, first, 'report-back', { comment: '已清理', photos: [] })).status, 400);
+      const pdf = await t.call('POST', '/api/files', unit, {
+        name: 'result.pdf',
+        contentType: 'application/pdf',
+        data: Buffer.from('%PDF-1.4\n%%EOF\n').toString('base64'),
+      });
+      assert.equal(pdf.status, 201);
+      const notPhoto = await act(unit, first, 'report-back', { comment: '已清理', photos: [pdf.body.id] });
+      assert.equal(notPhoto.status, 400);
+      assert.equal(notPhoto.body.errors[0].pointer, '/body/photos/0');
+      // A file that says it is a PDF but is not.
+      assert.equal((await t.call('POST', '/api/files', unit, { name: 'x.pdf', contentType: 'application/pdf', data: jpeg })).status, 400);
     });
 
     test('the unit reports back with a photo; the inspector verifies on site and the case closes on time', async () => {
