@@ -250,6 +250,7 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/services/events/:code': '一件事详情：包含的事项及涉及的部门',
   'GET /api/people/services/items/:code/form': '我的申请表：由基础库预填本人信息，并列出可由本人证照或数据免提交的材料',
   'POST /api/people/services/applications': '提交申请：表单、材料（经同意复用或上传），以本人密钥签名；即办件符合规则即时办结',
+  'POST /api/people/services/bundles': '申请“一件事”：一张表单、一套材料整体校验，分送各事项的承办部门',
   'GET /api/people/services/applications': '我的办件（经办人为企业提交的办件）',
   'POST /api/people/services/applications/:id/supplement': '补正提交：只提交告知的字段和材料，重新签名',
   'POST /api/people/services/applications/:id/withdraw': '撤回尚未受理的申请',

@@ -97,6 +97,10 @@ export class ApplicationService {
       const a = await store.application(this.p.db, id);
       return !!a && this.canSee(principal, a);
     });
+    this.p.files.registerSubject('service_bundle', async (principal, id) => {
+      for (const a of await store.bundleApplications(this.p.db, id)) if (this.canSee(principal, a)) return true;
+      return false;
+    });
   }
 
   // ---- who sees what ----
@@ -270,6 +274,7 @@ export class ApplicationService {
     input: Record<string, MaterialInput>,
     reuse: Map<string, Reusable>,
     now: number,
+    bundle: { id: string; files: Map<string, string[]> } | null = null,
   ): Promise<SubmissionPayload['materials']> {
     const out: SubmissionPayload['materials'] = [];
     for (const m of a.item.materials) {
@@ -289,6 +294,16 @@ export class ApplicationService {
           purpose: `${a.item.name.zh}：${m.name.zh}`,
           at: now,
         });
+      } else if (bundle) {
+        // A bundle's files belong to the bundle, once, and every department in it reads them.
+        if (!bundle.files.has(m.key)) {
+          const files = await this.p.files.attach(trx, principal, given.files, 'service_bundle', bundle.id, `/body/materials/${m.key}`, this.acceptOf(m));
+          bundle.files.set(
+            m.key,
+            files.map((f) => f.id),
+          );
+        }
+        out.push({ key: m.key, source: 'files', ref: bundle.files.get(m.key)! });
       } else {
         const files = await this.p.files.attach(trx, principal, given.files, 'service_application', a.id, `/body/materials/${m.key}`, this.acceptOf(m));
         out.push({ key: m.key, source: 'files', ref: files.map((f) => f.id) });
@@ -297,109 +312,202 @@ export class ApplicationService {
     return out;
   }
 
-  /** Submits and signs an application; an 即办件 whose rules pass is approved at once. */
-  async submit(principal: Principal, as: string | undefined, input: SubmitInput, ctx: RequestContext) {
-    const { acting, item, kind } = await this.forApplicant(principal, as, input.item);
+  /** Checks one item's part of a submission: the form, the materials, the applicant's own identifier. */
+  private async check(
+    acting: Acting,
+    item: ServiceItem,
+    form: Record<string, unknown>,
+    materials: Record<string, MaterialInput>,
+    consent: boolean,
+    ctx: RequestContext,
+  ) {
     if (!item.channels.some((c) => c === 'online' || c === 'online_pickup'))
       throw new AppError('WD_ERR_UNPROCESSABLE', {
-        zh: '本事项须到窗口办理，可在线预约',
-        en: 'This item is handled at the counter only; book a visit online',
+        zh: `「${item.name.zh}」须到窗口办理，可在线预约`,
+        en: `${item.name.en} is handled at the counter only; book a visit online`,
       });
-    const now = this.p.now();
-    const { values, errors } = checkForm(item.fields, input.form ?? {}, new Date(now));
+    const { values, errors } = checkForm(item.fields, form, new Date(this.p.now()));
     const reuse = await this.reusable(acting, item, ctx);
-    errors.push(...this.checkMaterials(item, input.materials ?? {}, reuse, input.consent));
+    errors.push(...this.checkMaterials(item, materials, reuse, consent));
     // The applicant's own identifier in the form is theirs: no applying in another's name.
     for (const f of item.fields)
       if (f.prefill?.from === 'account' && f.prefill.field === 'subject' && values[f.key] !== undefined && values[f.key] !== acting.account.subject)
         errors.push(err(`/body/form/${f.key}`, `${f.name.zh}须为申请人本人的`, `${f.name.en} is the applicant’s own`));
+    return { values, errors, reuse };
+  }
+
+  /** Records one application in the caller's transaction: materials taken, signed, its workflow started. */
+  private async insert(
+    trx: Transaction<Database>,
+    principal: Principal,
+    k: {
+      acting: Acting;
+      item: ServiceItem & { version: number };
+      values: FormValues;
+      materials: Record<string, MaterialInput>;
+      reuse: Map<string, Reusable>;
+      bundle: { id: string; files: Map<string, string[]> } | null;
+      key: Awaited<ReturnType<ApplicationService['signingKey']>>;
+      startInstance: Awaited<ReturnType<WorkflowEngine['prepare']>>;
+      ctx: RequestContext;
+    },
+  ): Promise<ApplicationRow> {
+    const { acting, item, values, key } = k;
+    const now = this.p.now();
+    const cal = await this.p.calendar.get();
+    const id = newId('gsa', now);
+    const kind = this.kindOf(acting);
+    const materials = await this.takeMaterials(
+      trx,
+      principal,
+      { id, department: item.department, item, applicantUserId: acting.account.user_id },
+      k.materials,
+      k.reuse,
+      now,
+      k.bundle,
+    );
+    const payload: SubmissionPayload = {
+      kid: key.kid,
+      alg: key.alg,
+      typ: 'service-application',
+      id,
+      item: { code: item.code, version: item.version },
+      applicant: { kind, id: acting.account.subject, name: acting.account.name },
+      signer: acting.userId,
+      form: values,
+      materials,
+      round: 1,
+      at: new Date(now).toISOString(),
+    };
+    const [inst] = await k.startInstance(
+      [{ subjectType: 'service_application', subjectId: id, department: item.department, district: acting.account.district, data: { item: item.code } }],
+      { principal: null },
+      trx,
+    );
+    const r: ApplicationRow = {
+      id,
+      instance_id: inst!.id,
+      item_code: item.code,
+      item_version: item.version,
+      bundle_id: k.bundle?.id ?? null,
+      department: item.department,
+      district: acting.account.district,
+      applicant_user_id: acting.account.user_id,
+      applicant_kind: kind,
+      applicant_subject: acting.account.subject,
+      applicant_name: acting.account.name,
+      submitted_by: acting.userId,
+      channel: 'online',
+      state: 'submitted',
+      form: JSON.stringify(values),
+      materials: JSON.stringify(materials),
+      document: signDocument(payload, key),
+      signer_kid: key.kid,
+      submitted_at: now,
+      accepted_at: null,
+      due_at: deadlineFrom(cal, now, { workingDays: 5 }),
+      step: 0,
+      supplements: 0,
+      supplement_note: null,
+      supplement_keys: null,
+      decided_at: null,
+      decision: null,
+      decision_note: null,
+      instant: 0,
+      result_licence: null,
+      fee_cents: Math.round((item.fee?.amount ?? 0) * 100),
+      operator_id: null,
+      rev: inst!.rev,
+      updated_at: now,
+    };
+    await store.insertApplication(trx, r);
+    await appendAudit(trx, {
+      ...actorOf(k.ctx),
+      at: now,
+      action: 'services.application_submitted',
+      targetType: 'service_application',
+      targetId: id,
+      details: {
+        item: item.code,
+        bundle: k.bundle?.id ?? null,
+        for: acting.agent ? acting.account.subject : null,
+        reused: materials.filter((m) => m.source !== 'files').map((m) => m.key),
+      },
+    });
+    return r;
+  }
+
+  /** Submits and signs an application; an 即办件 whose rules pass is approved at once. */
+  async submit(principal: Principal, as: string | undefined, input: SubmitInput, ctx: RequestContext) {
+    const { acting, item } = await this.forApplicant(principal, as, input.item);
+    const { values, errors, reuse } = await this.check(acting, item, input.form ?? {}, input.materials ?? {}, input.consent, ctx);
     if (errors.length)
       throw new AppError('WD_ERR_VALIDATION', { zh: '申请内容有误，请按提示修改', en: 'Some of the application needs correcting' }, { errors });
-    const id = newId('gsa', now);
     const key = await this.signingKey(acting.userId);
     const startInstance = await this.engine.prepare(APPLICATION_WORKFLOW);
-    const cal = await this.p.calendar.get();
-    const row = await transaction(this.p.db, async (trx) => {
-      const materials = await this.takeMaterials(
-        trx,
-        principal,
-        { id, department: item.department, item, applicantUserId: acting.account.user_id },
-        input.materials,
-        reuse,
-        now,
-      );
-      const payload: SubmissionPayload = {
-        kid: key.kid,
-        alg: key.alg,
-        typ: 'service-application',
-        id,
-        item: { code: item.code, version: item.version },
-        applicant: { kind, id: acting.account.subject, name: acting.account.name },
-        signer: acting.userId,
-        form: values,
-        materials,
-        round: 1,
-        at: new Date(now).toISOString(),
-      };
-      const document = signDocument(payload, key);
-      const [inst] = await startInstance(
-        [{ subjectType: 'service_application', subjectId: id, department: item.department, district: acting.account.district, data: { item: item.code } }],
-        { principal: null },
-        trx,
-      );
-      const r: ApplicationRow = {
-        id,
-        instance_id: inst!.id,
-        item_code: item.code,
-        item_version: item.version,
-        bundle_id: null,
-        department: item.department,
-        district: acting.account.district,
-        applicant_user_id: acting.account.user_id,
-        applicant_kind: kind,
-        applicant_subject: acting.account.subject,
-        applicant_name: acting.account.name,
-        submitted_by: acting.userId,
-        channel: 'online',
-        state: 'submitted',
-        form: JSON.stringify(values),
-        materials: JSON.stringify(materials),
-        document,
-        signer_kid: key.kid,
-        submitted_at: now,
-        accepted_at: null,
-        due_at: deadlineFrom(cal, now, { workingDays: 5 }),
-        step: 0,
-        supplements: 0,
-        supplement_note: null,
-        supplement_keys: null,
-        decided_at: null,
-        decision: null,
-        decision_note: null,
-        instant: 0,
-        result_licence: null,
-        fee_cents: Math.round((item.fee?.amount ?? 0) * 100),
-        operator_id: null,
-        rev: inst!.rev,
-        updated_at: now,
-      };
-      await store.insertApplication(trx, r);
-      await appendAudit(trx, {
-        ...actorOf(ctx),
-        at: now,
-        action: 'services.application_submitted',
-        targetType: 'service_application',
-        targetId: id,
-        details: {
-          item: item.code,
-          for: acting.agent ? acting.account.subject : null,
-          reused: materials.filter((m) => m.source !== 'files').map((m) => m.key),
-        },
-      });
-      return r;
-    });
+    const row = await transaction(this.p.db, (trx) =>
+      this.insert(trx, principal, { acting, item, values, materials: input.materials, reuse, bundle: null, key, startInstance, ctx }),
+    );
     if (item.instant) return this.tryInstant(row, item, ctx);
     return this.view(row, principal);
+  }
+
+  /**
+   * 一件事: one form and one set of materials for every item of the event, checked as a whole
+   * (nothing is kept unless every part is right), then fanned out as one application per item to
+   * its department. A field or material several items share is given once.
+   */
+  async submitBundle(
+    principal: Principal,
+    as: string | undefined,
+    input: { event: string; form: Record<string, unknown>; materials: Record<string, MaterialInput>; consent: boolean },
+    ctx: RequestContext,
+  ) {
+    const event = await this.catalogue.event(input.event);
+    const acting = await this.deps.accounts.acting(principal, as, 'applications');
+    const kind = this.kindOf(acting);
+    if (event.applicant !== 'any' && event.applicant !== kind)
+      throw new AppError('WD_ERR_UNPROCESSABLE', { zh: `「${event.name.zh}」不适用于此类申请人`, en: `${event.name.en} is for another kind of applicant` });
+    const parts: { item: ServiceItem & { version: number }; values: FormValues; materials: Record<string, MaterialInput>; reuse: Map<string, Reusable> }[] = [];
+    const errors: FieldError[] = [];
+    const usedFields = new Set<string>();
+    const usedMaterials = new Set<string>();
+    for (const code of event.items.map((i) => i.code)) {
+      const { item } = await this.forApplicant(principal, as, code);
+      const form = Object.fromEntries(item.fields.flatMap((f) => (input.form?.[f.key] !== undefined ? [[f.key, input.form[f.key]]] : [])));
+      const materials = Object.fromEntries(item.materials.flatMap((m) => (input.materials?.[m.key] ? [[m.key, input.materials[m.key]!]] : [])));
+      for (const k of Object.keys(form)) usedFields.add(k);
+      for (const k of Object.keys(materials)) usedMaterials.add(k);
+      const c = await this.check(acting, item, form, materials, input.consent, ctx);
+      for (const e of c.errors) if (!errors.some((x) => x.pointer === e.pointer)) errors.push(e);
+      parts.push({ item, values: c.values, materials, reuse: c.reuse });
+    }
+    for (const k of Object.keys(input.form ?? {}))
+      if (!usedFields.has(k)) errors.push(err(`/body/form/${k}`, `没有事项用到字段 ${k}`, `no item of the event has field ${k}`));
+    for (const k of Object.keys(input.materials ?? {}))
+      if (!usedMaterials.has(k)) errors.push(err(`/body/materials/${k}`, `没有事项用到材料 ${k}`, `no item of the event has material ${k}`));
+    if (errors.length)
+      throw new AppError('WD_ERR_VALIDATION', { zh: '申请内容有误，请按提示修改', en: 'Some of the application needs correcting' }, { errors });
+    const key = await this.signingKey(acting.userId);
+    const startInstance = await this.engine.prepare(APPLICATION_WORKFLOW);
+    const now = this.p.now();
+    const bundleId = newId('gsb', now);
+    const rows = await transaction(this.p.db, async (trx) => {
+      await store.insertBundle(trx, {
+        id: bundleId,
+        event_code: event.code,
+        applicant_user_id: acting.account.user_id,
+        submitted_by: acting.userId,
+        created_at: now,
+      });
+      const bundle = { id: bundleId, files: new Map<string, string[]>() };
+      const out: ApplicationRow[] = [];
+      for (const part of parts) out.push(await this.insert(trx, principal, { acting, ...part, bundle, key, startInstance, ctx }));
+      return out;
+    });
+    const apps = [];
+    for (const [i, r] of rows.entries()) apps.push(parts[i]!.item.instant ? await this.tryInstant(r, parts[i]!.item, ctx) : await this.view(r, principal));
+    return { id: bundleId, event: { code: event.code, name: event.name }, applications: apps };
   }
 
   /** 即办: every rule checked on the data; approved by the system with the reasons, or left for the department with the one that failed. */

@@ -1,7 +1,7 @@
 /** SQL of applications: the applications, bundles, applicants' signing keys and consents. */
 import type { Insertable, Kysely, Selectable, Transaction, Updateable } from 'kysely';
 import type { Database } from '../../platform/storage/schema.js';
-import type { GsApplicationTable, GsConsentTable, GsSigningKeyTable } from './services.tables.js';
+import type { GsApplicationTable, GsBundleTable, GsConsentTable, GsSigningKeyTable } from './services.tables.js';
 
 type Q = Kysely<Database> | Transaction<Database>;
 export type ApplicationRow = Selectable<GsApplicationTable>;
@@ -71,4 +71,12 @@ export async function insertConsent(db: Q, row: Insertable<GsConsentTable>): Pro
 
 export function consentsOf(db: Q, applicationId: string) {
   return db.selectFrom('gs_consents').selectAll().where('application_id', '=', applicationId).orderBy('at').execute();
+}
+
+export async function insertBundle(db: Q, row: Insertable<GsBundleTable>): Promise<void> {
+  await db.insertInto('gs_bundles').values(row).execute();
+}
+
+export function bundleApplications(db: Q, bundleId: string) {
+  return db.selectFrom('gs_applications').selectAll().where('bundle_id', '=', bundleId).orderBy('id').execute();
 }

@@ -295,6 +295,23 @@ export async function servicesRoutes(
     async (req, reply) => reply.status(201).send(await applications.submit(principalOf(req), req.query.as, req.body, ctxOf(req))),
   );
 
+  app.post(
+    '/people/services/bundles',
+    {
+      schema: {
+        ...R('Apply for a 一件事 bundle: one form and one set of materials, checked as a whole, fanned out to each item’s department'),
+        querystring: As,
+        body: Type.Object(
+          { event: Type.String({ maxLength: 40 }), form: FormIn, materials: MaterialsIn, consent: Type.Boolean() },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Unknown({ description: 'Created' }), ...problems, 422: P },
+      },
+      config: PEOPLE,
+    },
+    async (req, reply) => reply.status(201).send(await applications.submitBundle(principalOf(req), req.query.as, req.body, ctxOf(req))),
+  );
+
   app.get(
     '/people/services/applications',
     {

@@ -241,5 +241,60 @@ for (const d of await dialects()) {
       assert.equal(w.body.state, 'withdrawn');
       assert.equal((await t.call('POST', `/api/services/applications/${slow.body.id}/accept`, await t.login('admin'), {})).status, 409);
     });
+
+    test('一件事: an enterprise opens a restaurant in one application, fanned out to market regulation and urban management', async () => {
+      const enterprise = await t.login('enterprise');
+      const layout = await upload(enterprise, 'layout.png', 'image/png', PNG);
+      const rules = await upload(enterprise, 'rules.pdf', 'application/pdf', PDF);
+      const design = await upload(enterprise, 'sign.png', 'image/png', PNG);
+      const form = {
+        entityName: '十堰示例餐饮有限公司（合成数据）',
+        creditCode: '91420302MA4DEM001P',
+        legalRepresentative: '赵晓',
+        premises: '湖北省十堰市茅箭区北京北路66号（合成数据）',
+        mainBusiness: '餐饮服务经营者',
+        items: '热食类食品制售',
+        location: '北京北路66号临街一层',
+        size: 6,
+      };
+      // Checked as a whole: one bad part keeps nothing.
+      const bad = await t.call('POST', '/api/people/services/bundles', enterprise, {
+        event: 'EV-RESTAURANT',
+        form: { ...form, size: 500, colour: 'red' },
+        materials: { businessLicence: { reuse: true }, layout: { files: [layout] }, rules: { files: [rules] }, design: { files: [design] } },
+        consent: true,
+      });
+      assert.equal(bad.status, 400);
+      assert.deepEqual(bad.body.errors.map((e: { pointer: string }) => e.pointer).sort(), ['/body/form/colour', '/body/form/size']);
+      const r = await t.call('POST', '/api/people/services/bundles', enterprise, {
+        event: 'EV-RESTAURANT',
+        form,
+        materials: { businessLicence: { reuse: true }, layout: { files: [layout] }, rules: { files: [rules] }, design: { files: [design] } },
+        consent: true,
+      });
+      assert.equal(r.status, 201, JSON.stringify(r.body));
+      assert.deepEqual(r.body.applications.map((a: { department: string }) => a.department).sort(), ['CGW', 'SCJGJ']);
+      assert.ok(r.body.applications.every((a: { bundle: string; state: string }) => a.bundle === r.body.id && a.state === 'submitted'));
+      // Each department sees its own part and reads the files of the bundle; not the other's part.
+      const cgw = await t.login('cgw.staff');
+      const inbox = (await t.call('GET', '/api/services/inbox', cgw)).body;
+      const mine = r.body.applications.find((a: { department: string }) => a.department === 'CGW');
+      const theirs = r.body.applications.find((a: { department: string }) => a.department === 'SCJGJ');
+      assert.ok(inbox.some((a: { id: string }) => a.id === mine.id));
+      assert.ok(!inbox.some((a: { id: string }) => a.id === theirs.id));
+      assert.equal((await t.call('GET', `/api/services/applications/${theirs.id}`, cgw)).status, 404);
+      assert.equal((await t.inject({ method: 'GET', url: `/api/files/${design}`, headers: { authorization: `Bearer ${cgw}` } })).statusCode, 200);
+      // The business licence was read from the wallet, with consent, by both departments.
+      const detail = await t.call('GET', `/api/services/applications/${mine.id}`, enterprise);
+      assert.deepEqual(
+        detail.body.consents.map((c: { material: string; source: string }) => [c.material, c.source]),
+        [['businessLicence', 'licence']],
+      );
+      // A person's bundle is not for an enterprise.
+      assert.equal(
+        (await t.call('POST', '/api/people/services/bundles', enterprise, { event: 'EV-BIRTH', form: {}, materials: {}, consent: true })).status,
+        422,
+      );
+    });
   });
 }
