@@ -294,7 +294,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       platform,
       engine!,
       { licences: licences.licences, records: sharing.records, accounts: superapp.accounts },
-      { masterKey: sealingKey, alg: config.licenceAlg },
+      { masterKey: sealingKey, alg: config.licenceAlg, timers: opts.scheduler !== false },
     );
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {
       timers: opts.scheduler !== false,
@@ -329,7 +329,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       publicUrl: config.publicUrl ?? null,
     });
     await app.register(superAppRoutes, { ...api, app: superapp });
-    await app.register(servicesRoutes, { ...api, catalogue: services.catalogue, applications: services.applications });
+    await app.register(servicesRoutes, { ...api, services });
     await app.register(exchangeRoutes, { ...api, platform, catalogue: sharing.catalogue, requests: sharing.requests, gateway: sharing.gateway });
     await app.register(identityRoutes, { ...api, identity });
     await app.register(auditRoutes, { ...api, db: storage.db });
@@ -366,6 +366,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       superapp,
       services,
       close: async () => {
+        await services.close();
         await sharing.close();
         await brain.close();
         await command.close();

@@ -18,6 +18,10 @@ const PUBLIC_USES: RegExp[] = [
   /^\/api\/urban\/(classification|grids\/at)$/,
   /^\/api\/urban\/cases(\/\{id\}(\/rating)?)?$/,
   /^\/api\/people\//,
+  // An application's own pages: its applicant's and its department's (modules/services tests).
+  /^\/api\/services\/applications\/\{id\}(\/(signature|payments))?$/,
+  // The development payment provider's payer.
+  /^\/api\/sandbox\/payments\/\{id\}\/pay$/,
 ];
 
 const [d] = await dialects();

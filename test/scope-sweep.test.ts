@@ -94,6 +94,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/services\/(items|events)\/\{code\}/, 'shared'], // the public catalogue; keepers are checked in modules/services tests
   [/^\/api\/people\/services\/items\/\{code\}\/form$/, 'shared'], // a public item's form, filled with the caller's own data
   [/^\/api\/(people\/)?services\/applications\/\{id\}/, 'skip'], // the applicant's and the department's only: modules/services/__tests__/applications.test.ts
+  [/^\/api\/payments\/notify\/\{provider\}$/, 'skip'], // the provider's signature authenticates it (modules/services payments tests)
+  [/^\/api\/sandbox\/payments\/\{id\}\/pay$/, 'skip'], // the development provider's payer (modules/services payments tests)
 ];
 
 /** Query strings listings and id routes need to get past validation. */
@@ -106,6 +108,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/command/resources/nearest': `type=pump_truck&lon=${ZHANGWAN.lon}&lat=${ZHANGWAN.lat}`,
   'GET /api/urban/grids/at': 'lon=110.78&lat=32.62',
   'GET /api/urban/grids': 'district=420302',
+  'GET /api/services/payments/reconciliation': 'day=2026-12-07',
 };
 
 /** Listings not swept, and why. */

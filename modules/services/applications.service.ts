@@ -32,6 +32,7 @@ import type { InstantRule, Material, ServiceItem } from './catalogue.js';
 import type { CatalogueService } from './catalogue.service.js';
 import { checkForm, type FormValues } from './forms.js';
 import * as store from './applications.store.js';
+import * as payments from './payments.store.js';
 import type { ApplicationRow } from './applications.store.js';
 import { APPLICATION_DEFINITION, APPLICATION_WORKFLOW, STATE_LABELS } from './workflow.js';
 
@@ -107,6 +108,11 @@ export class ApplicationService {
 
   private isPublic(principal: Principal): boolean {
     return principal.roles.every((r) => r === 'citizen' || r === 'enterprise');
+  }
+
+  /** Whether the principal works in the department that handles the application. */
+  isDepartmentOf(principal: Principal, a: Pick<ApplicationRow, 'department'>): boolean {
+    return this.isDepartment(principal, a);
   }
 
   private isDepartment(principal: Principal, a: Pick<ApplicationRow, 'department'>): boolean {
@@ -448,7 +454,7 @@ export class ApplicationService {
     const row = await transaction(this.p.db, (trx) =>
       this.insert(trx, principal, { acting, item, values, materials: input.materials, reuse, bundle: null, key, startInstance, ctx }),
     );
-    if (item.instant) return this.tryInstant(row, item, ctx);
+    if (item.instant && row.fee_cents === 0) return this.tryInstant(row, item, ctx);
     return this.view(row, principal);
   }
 
@@ -506,7 +512,8 @@ export class ApplicationService {
       return out;
     });
     const apps = [];
-    for (const [i, r] of rows.entries()) apps.push(parts[i]!.item.instant ? await this.tryInstant(r, parts[i]!.item, ctx) : await this.view(r, principal));
+    for (const [i, r] of rows.entries())
+      apps.push(parts[i]!.item.instant && r.fee_cents === 0 ? await this.tryInstant(r, parts[i]!.item, ctx) : await this.view(r, principal));
     return { id: bundleId, event: { code: event.code, name: event.name }, applications: apps };
   }
 
@@ -719,6 +726,11 @@ export class ApplicationService {
       return this.view(r, principal);
     }
     if (!last) throw new AppError('WD_ERR_CONFLICT', { zh: `还有「${step.name.zh}」之后的环节`, en: `Steps after ${step.name.en} remain` });
+    if (a.fee_cents > 0 && !(await payments.paymentsOf(this.p.db, a.id)).some((x) => x.status === 'paid'))
+      throw new AppError('WD_ERR_CONFLICT', {
+        zh: `费用 ${(a.fee_cents / 100).toFixed(2)} 元尚未缴纳，缴费后才能办结`,
+        en: `The fee of ${(a.fee_cents / 100).toFixed(2)} yuan is not paid yet; approval waits for it`,
+      });
     const r = await this.act(a, 'approve', ctx, {
       ...base,
       set: () => ({ decided_at: now, decision: 'approved', decision_note: input.comment?.trim() ?? null, due_at: null }),

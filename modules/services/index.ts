@@ -3,25 +3,52 @@
  * 一件事 bundles; applications, handling, payments, appointments and 好差评 build on it.
  * docs/services.md.
  */
-import type { Platform } from '../../platform/context.js';
+import { createHmac } from 'node:crypto';
+import { SYSTEM_CONTEXT, type Platform } from '../../platform/context.js';
+import { type Job, every } from '../../platform/jobs.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import { type ApplicationDeps, type ApplicationOptions, ApplicationService } from './applications.service.js';
 import { type CatalogueDeps, CatalogueService } from './catalogue.service.js';
+import { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
+import { PaymentService } from './payments.service.js';
+import type { Services } from './services.types.js';
 
 export { migrations } from './migrations/index.js';
 export { servicesRoutes } from './services.routes.js';
-export type { ApplicationService, CatalogueService };
+export type { ApplicationService, CatalogueService, PaymentService };
+export { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 export type { ServiceEvent, ServiceItem } from './catalogue.js';
 
-export interface Services {
-  catalogue: CatalogueService;
-  applications: ApplicationService;
+export type { Services } from './services.types.js';
+
+export interface ServicesOptions extends ApplicationOptions {
+  /** The payment provider; the sandbox (development implementation) when none is given. */
+  payments?: PaymentProvider;
+  /** Run the daily reconciliation (off in tests that drive it themselves). */
+  timers: boolean;
 }
 
-export async function startServices(p: Platform, engine: WorkflowEngine, deps: CatalogueDeps & ApplicationDeps, opts: ApplicationOptions): Promise<Services> {
+export async function startServices(p: Platform, engine: WorkflowEngine, deps: CatalogueDeps & ApplicationDeps, opts: ServicesOptions): Promise<Services> {
   const catalogue = new CatalogueService(p, deps);
   await catalogue.seed();
   const applications = new ApplicationService(p, engine, catalogue, deps, opts);
   await applications.start();
-  return { catalogue, applications };
+  // The sandbox signs its notices with a secret derived from the platform's sealing key.
+  const sandbox = opts.payments
+    ? null
+    : new SandboxPaymentProvider(createHmac('sha256', opts.masterKey).update('wudang payments sandbox').digest(), () => p.now());
+  const payments = new PaymentService(p, opts.payments ?? sandbox!, applications);
+  if (sandbox) sandbox.deliver = (raw, headers) => payments.notify(sandbox.name, raw, headers, SYSTEM_CONTEXT);
+  const jobs: Job[] = [];
+  // 对账: yesterday's payments against the provider's statement, once a day (an hourly look).
+  if (opts.timers) jobs.push(every(3_600_000, 'payment reconciliation', () => payments.reconcileDue(), p.log));
+  return {
+    catalogue,
+    applications,
+    payments,
+    sandbox,
+    close: async () => {
+      for (const j of jobs) await j.stop();
+    },
+  };
 }

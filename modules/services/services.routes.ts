@@ -5,10 +5,10 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from 'typebox';
+import { AppError } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { CHANNELS, FIELD_TYPES, ITEM_KINDS, MATERIAL_FORMS } from './catalogue.js';
-import type { ApplicationService } from './applications.service.js';
-import type { CatalogueService } from './catalogue.service.js';
+import type { Services } from './services.types.js';
 
 const R = (summary: string) => ({ tags: ['services'], summary });
 const P = { $ref: 'Problem#' };
@@ -157,11 +157,9 @@ const FormIn = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.Stri
   description: 'Field key → value, as the item’s fields define',
 });
 
-export async function servicesRoutes(
-  scope: FastifyInstance,
-  { catalogue, applications }: { catalogue: CatalogueService; applications: ApplicationService },
-): Promise<void> {
+export async function servicesRoutes(scope: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
+  const { catalogue, applications, payments, sandbox } = services;
 
   app.get(
     '/services/items',
@@ -425,5 +423,118 @@ export async function servicesRoutes(
           ...ctxOf(req),
           principal: principalOf(req),
         }),
+    );
+
+  // ---- fees ----
+
+  app.post(
+    '/people/services/applications/:id/payment',
+    {
+      schema: {
+        ...R('Open the payment order for my application’s fee: the provider’s payment code and where to pay'),
+        params: Id,
+        response: { ...problems, 422: P },
+      },
+      config: PEOPLE,
+    },
+    async (req) => payments.order(principalOf(req), req.params.id, ctxOf(req)),
+  );
+
+  app.get(
+    '/services/applications/:id/payments',
+    {
+      schema: { ...R('An application’s payments and refunds (the applicant, or the department)'), params: Id, response: problems },
+      config: { auth: { audience: 'everyone' as const } },
+    },
+    async (req) => payments.ofApplication(principalOf(req), req.params.id),
+  );
+
+  app.post(
+    '/services/applications/:id/refund',
+    {
+      schema: {
+        ...R('Refund part or all of a paid fee to the paying account (the department); never more than was paid'),
+        params: Id,
+        body: Type.Object(
+          { amount: Type.Number({ exclusiveMinimum: 0, description: 'yuan' }), reason: Type.String({ minLength: 1, maxLength: 500 }) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => payments.refund(req.params.id, req.body, { ...ctxOf(req), principal: principalOf(req) }),
+  );
+
+  app.post(
+    '/services/payments/reconciliation',
+    {
+      schema: {
+        ...R('Reconcile a day’s payments with the provider’s statement (对账); done every day by itself'),
+        body: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }, { additionalProperties: false }),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.manage' } },
+    },
+    async (req) => {
+      if (!catalogue.canKeep(principalOf(req), ''))
+        throw new AppError('WD_ERR_FORBIDDEN', { zh: '对账由政务服务主管部门办理', en: 'Reconciliation is the government services authority’s' });
+      return payments.reconcile(req.body.day, ctxOf(req));
+    },
+  );
+
+  app.get(
+    '/services/payments/reconciliation',
+    {
+      schema: {
+        ...R('A day’s reconciliation report: matched, and every mismatch'),
+        querystring: Type.Object({ day: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' }) }, { additionalProperties: false }),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.manage' } },
+    },
+    async (req) => {
+      if (!catalogue.canKeep(principalOf(req), ''))
+        throw new AppError('WD_ERR_FORBIDDEN', { zh: '对账由政务服务主管部门办理', en: 'Reconciliation is the government services authority’s' });
+      return payments.reconciliation(req.query.day);
+    },
+  );
+
+  // The provider's notices, as they arrive: the raw body is what its signature covers.
+  await app.register(async (child) => {
+    child.removeContentTypeParser('application/json');
+    child.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_req, body, done) => done(null, body));
+    child.post(
+      '/payments/notify/:provider',
+      {
+        schema: {
+          ...R('A payment provider’s notice (paid, refunded), signed by the provider; applied once however often it comes'),
+          params: Type.Object({ provider: Type.String({ maxLength: 32 }) }),
+          security: [],
+          response: { 400: P, 404: P },
+        },
+        config: { auth: 'public', rateLimit: { max: 600, timeWindow: '1 minute' } },
+      },
+      async (req) => payments.notify((req.params as { provider: string }).provider, String(req.body ?? ''), req.headers, ctxOf(req)),
+    );
+  });
+
+  if (sandbox)
+    app.post(
+      '/sandbox/payments/:id/pay',
+      {
+        schema: {
+          ...R('Development payment provider (sandbox): pay an order as its payer; no money moves, the signed notice follows'),
+          params: Id,
+          response: problems,
+        },
+        config: PEOPLE,
+      },
+      async (req) => {
+        const mine = await payments.payerOf(req.params.id);
+        if (mine !== principalOf(req).id) throw new AppError('WD_ERR_NOT_FOUND', { zh: '没有这个缴款单', en: 'No such payment order' });
+        const notice = await sandbox.pay(req.params.id);
+        return { paid: true, notice: notice.noticeId };
+      },
     );
 }

@@ -90,6 +90,51 @@ export interface GsConsentTable {
   at: number;
 }
 
+export interface GsPaymentTable {
+  id: string;
+  application_id: string;
+  payer_user_id: string;
+  department: string;
+  amount_cents: number;
+  refunded_cents: number;
+  status: string;
+  provider: string;
+  provider_ref: string | null;
+  pay_code: string | null;
+  paid_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+export interface GsPaymentNoticeTable {
+  provider: string;
+  notice_id: string;
+  payment_id: string;
+  kind: string;
+  amount_cents: number;
+  refund_id: string | null;
+  outcome: string;
+  at: number;
+  received_at: number;
+}
+export interface GsRefundTable {
+  id: string;
+  payment_id: string;
+  amount_cents: number;
+  reason: string;
+  status: string;
+  provider_ref: string | null;
+  requested_by: string;
+  created_at: number;
+  updated_at: number;
+}
+export interface GsReconciliationTable {
+  provider: string;
+  day: string;
+  matched: number;
+  mismatches: string;
+  ran_at: number;
+}
+
 declare module '../../platform/storage/schema.js' {
   interface Database {
     gs_items: GsItemTable;
@@ -99,5 +144,9 @@ declare module '../../platform/storage/schema.js' {
     gs_bundles: GsBundleTable;
     gs_signing_keys: GsSigningKeyTable;
     gs_consents: GsConsentTable;
+    gs_payments: GsPaymentTable;
+    gs_payment_notices: GsPaymentNoticeTable;
+    gs_refunds: GsRefundTable;
+    gs_reconciliations: GsReconciliationTable;
   }
 }

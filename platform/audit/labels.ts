@@ -128,11 +128,17 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'services.application_refuse': n('不予批准', 'Application refused'),
   'services.application_withdraw': n('撤回申请', 'Application withdrawn'),
   'services.application_instant': n('即时办结', 'Approved at once'),
+  'services.payment_ordered': n('生成缴款单', 'Payment order opened'),
+  'services.payment_paid': n('缴费到账', 'Fee paid'),
+  'services.payment_notice_refused': n('拒收支付通知（签名无效）', 'Payment notice refused (bad signature)'),
+  'services.payment_refunded': n('退款', 'Fee refunded'),
+  'services.payments_reconciled': n('支付对账', 'Payments reconciled'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   service_item: n('政务服务事项', 'Service item'),
   service_application: n('办件', 'Service application'),
+  payment_provider: n('支付渠道', 'Payment provider'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),
