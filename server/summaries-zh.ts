@@ -270,6 +270,7 @@ export const SUMMARIES_ZH: Record<string, string> = {
   'GET /api/services/payments/reconciliation': '某日对账报告：已核对笔数及每笔差错',
   'POST /api/payments/notify/:provider': '支付渠道的到账、退款通知（渠道签名；重复通知只入账一次）',
   'POST /api/sandbox/payments/:id/pay': '开发用支付渠道（沙箱）：以缴款人身份付款，不发生真实资金往来，随后发送签名通知',
+  'POST /api/services/ocr': '证件照片文字识别（身份证、营业执照、户口簿页）：服务器离线识别，逐项确认后使用',
   'GET /api/people/scenic': '景区实时客流（按 LB/T 034 以最大承载量分绿、黄、红）及当日预约',
   'GET /api/people/scenic/:id/slots': '景区某日各预约时段及余量',
   'POST /api/people/scenic/:id/complaints': '景区投诉（旅游投诉）：进入城管案件流程，转文化和旅游局处置，投诉人可跟踪至结案并评价',

@@ -20,6 +20,8 @@ const PUBLIC_USES: RegExp[] = [
   /^\/api\/people\//,
   // An application's own pages: its applicant's and its department's (modules/services tests).
   /^\/api\/services\/applications\/\{id\}(\/(signature|payments))?$/,
+  // OCR of one's own photo.
+  /^\/api\/services\/ocr$/,
   // The development payment provider's payer.
   /^\/api\/sandbox\/payments\/\{id\}\/pay$/,
 ];

@@ -11,11 +11,14 @@ import { type ApplicationDeps, type ApplicationOptions, ApplicationService } fro
 import { type CatalogueDeps, CatalogueService } from './catalogue.service.js';
 import { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 import { PaymentService } from './payments.service.js';
+import { type OcrEngine, TesseractOcr } from './ocr.js';
+import { OcrService } from './ocr.service.js';
 import type { Services } from './services.types.js';
 
 export { migrations } from './migrations/index.js';
 export { servicesRoutes } from './services.routes.js';
-export type { ApplicationService, CatalogueService, PaymentService };
+export type { ApplicationService, CatalogueService, OcrService, PaymentService };
+export { DOCUMENT_KINDS, type OcrEngine, TesseractOcr } from './ocr.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 export type { ServiceEvent, ServiceItem } from './catalogue.js';
 
@@ -26,6 +29,8 @@ export interface ServicesOptions extends ApplicationOptions {
   payments?: PaymentProvider;
   /** Run the daily reconciliation (off in tests that drive it themselves). */
   timers: boolean;
+  /** The OCR engine; Debian's Tesseract by default. */
+  ocr?: OcrEngine;
 }
 
 export async function startServices(p: Platform, engine: WorkflowEngine, deps: CatalogueDeps & ApplicationDeps, opts: ServicesOptions): Promise<Services> {
@@ -42,11 +47,13 @@ export async function startServices(p: Platform, engine: WorkflowEngine, deps: C
   const jobs: Job[] = [];
   // 对账: yesterday's payments against the provider's statement, once a day (an hourly look).
   if (opts.timers) jobs.push(every(3_600_000, 'payment reconciliation', () => payments.reconcileDue(), p.log));
+  const ocr = new OcrService(p, opts.ocr ?? new TesseractOcr());
   return {
     catalogue,
     applications,
     payments,
     sandbox,
+    ocr,
     close: async () => {
       for (const j of jobs) await j.stop();
     },

@@ -8,6 +8,7 @@ import { Type } from 'typebox';
 import { AppError } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { CHANNELS, FIELD_TYPES, ITEM_KINDS, MATERIAL_FORMS } from './catalogue.js';
+import { DOCUMENT_KINDS } from './ocr.js';
 import type { Services } from './services.types.js';
 
 const R = (summary: string) => ({ tags: ['services'], summary });
@@ -159,7 +160,7 @@ const FormIn = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.Stri
 
 export async function servicesRoutes(scope: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { catalogue, applications, payments, sandbox } = services;
+  const { catalogue, applications, payments, sandbox, ocr } = services;
 
   app.get(
     '/services/items',
@@ -424,6 +425,26 @@ export async function servicesRoutes(scope: FastifyInstance, { services }: { ser
           principal: principalOf(req),
         }),
     );
+
+  // ---- OCR intake ----
+
+  app.post(
+    '/services/ocr',
+    {
+      schema: {
+        ...R(
+          'Read a photographed ID card, business licence or household register page into fields, on the server (Tesseract, offline); confirm each before use',
+        ),
+        body: Type.Object(
+          { kind: Lit(DOCUMENT_KINDS), file: Type.String({ maxLength: 64, description: 'A photo uploaded to /api/files' }) },
+          { additionalProperties: false },
+        ),
+        response: { ...problems, 503: P },
+      },
+      config: { auth: { audience: 'everyone' as const }, rateLimit: { max: 30, timeWindow: '1 minute' } },
+    },
+    async (req) => ocr.read(principalOf(req), req.body, ctxOf(req)),
+  );
 
   // ---- fees ----
 

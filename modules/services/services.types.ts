@@ -1,6 +1,7 @@
 /** What the government services module offers the server and its routes. */
 import type { ApplicationService } from './applications.service.js';
 import type { CatalogueService } from './catalogue.service.js';
+import type { OcrService } from './ocr.service.js';
 import type { SandboxPaymentProvider } from './payments.js';
 import type { PaymentService } from './payments.service.js';
 
@@ -8,6 +9,7 @@ export interface Services {
   catalogue: CatalogueService;
   applications: ApplicationService;
   payments: PaymentService;
+  ocr: OcrService;
   /** The development payment provider, when it is the one in use (its pay route and tests). */
   sandbox: SandboxPaymentProvider | null;
   close(): Promise<void>;

@@ -133,12 +133,14 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'services.payment_notice_refused': n('拒收支付通知（签名无效）', 'Payment notice refused (bad signature)'),
   'services.payment_refunded': n('退款', 'Fee refunded'),
   'services.payments_reconciled': n('支付对账', 'Payments reconciled'),
+  'services.ocr_read': n('识别证件照片', 'Document photo read (OCR)'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   service_item: n('政务服务事项', 'Service item'),
   service_application: n('办件', 'Service application'),
   payment_provider: n('支付渠道', 'Payment provider'),
+  file: n('文件', 'File'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),
