@@ -94,6 +94,8 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/services\/(items|events)\/\{code\}/, 'shared'], // the public catalogue; keepers are checked in modules/services tests
   [/^\/api\/people\/services\/items\/\{code\}\/form$/, 'shared'], // a public item's form, filled with the caller's own data
   [/^\/api\/(people\/)?services\/applications\/\{id\}/, 'skip'], // the applicant's and the department's only: modules/services/__tests__/applications.test.ts
+  [/^\/api\/services\/halls\/\{code\}\/windows\/\{window\}\/slots$/, 'shared'], // published slots
+  [/^\/api\/(people\/)?services\/appointments\/\{id\}/, 'skip'], // the holder's and the hall's: modules/services appointments tests
   [/^\/api\/payments\/notify\/\{provider\}$/, 'skip'], // the provider's signature authenticates it (modules/services payments tests)
   [/^\/api\/sandbox\/payments\/\{id\}\/pay$/, 'skip'], // the development provider's payer (modules/services payments tests)
 ];

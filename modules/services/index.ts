@@ -8,6 +8,7 @@ import { SYSTEM_CONTEXT, type Platform } from '../../platform/context.js';
 import { type Job, every } from '../../platform/jobs.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import { type ApplicationDeps, type ApplicationOptions, ApplicationService } from './applications.service.js';
+import { AppointmentService } from './appointments.service.js';
 import { type CatalogueDeps, CatalogueService } from './catalogue.service.js';
 import { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 import { PaymentService } from './payments.service.js';
@@ -17,7 +18,7 @@ import type { Services } from './services.types.js';
 
 export { migrations } from './migrations/index.js';
 export { servicesRoutes } from './services.routes.js';
-export type { ApplicationService, CatalogueService, OcrService, PaymentService };
+export type { ApplicationService, AppointmentService, CatalogueService, OcrService, PaymentService };
 export { DOCUMENT_KINDS, type OcrEngine, TesseractOcr } from './ocr.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 export type { ServiceEvent, ServiceItem } from './catalogue.js';
@@ -48,12 +49,17 @@ export async function startServices(p: Platform, engine: WorkflowEngine, deps: C
   // 对账: yesterday's payments against the provider's statement, once a day (an hourly look).
   if (opts.timers) jobs.push(every(3_600_000, 'payment reconciliation', () => payments.reconcileDue(), p.log));
   const ocr = new OcrService(p, opts.ocr ?? new TesseractOcr());
+  const appointments = new AppointmentService(p, deps.accounts);
+  await appointments.seed();
+  // Reminders the day before, no-shows after the slot.
+  if (opts.timers) jobs.push(every(15 * 60_000, 'appointment reminders', () => appointments.sweep(), p.log));
   return {
     catalogue,
     applications,
     payments,
     sandbox,
     ocr,
+    appointments,
     close: async () => {
       for (const j of jobs) await j.stop();
     },

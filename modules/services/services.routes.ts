@@ -160,7 +160,7 @@ const FormIn = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.Stri
 
 export async function servicesRoutes(scope: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { catalogue, applications, payments, sandbox, ocr } = services;
+  const { catalogue, applications, payments, sandbox, ocr, appointments } = services;
 
   app.get(
     '/services/items',
@@ -425,6 +425,97 @@ export async function servicesRoutes(scope: FastifyInstance, { services }: { ser
           principal: principalOf(req),
         }),
     );
+
+  // ---- appointments ----
+
+  const Day = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$' });
+  const Start = Type.String({ pattern: '^\\d{2}:\\d{2}$' });
+  app.get(
+    '/services/halls',
+    {
+      schema: {
+        ...R('Service halls and hospitals with their windows (or clinics) and opening plans'),
+        querystring: Type.Object(
+          { kind: Type.Optional(Lit(['service_hall', 'hospital'] as const)), item: Type.Optional(Type.String({ maxLength: 40 })) },
+          { additionalProperties: false },
+        ),
+        security: [],
+      },
+      config: { auth: 'public' },
+    },
+    async (req) => appointments.halls(req.query),
+  );
+
+  app.get(
+    '/services/halls/:code/windows/:window/slots',
+    {
+      schema: {
+        ...R('A window’s slots on a day with the places left (14 days ahead; service halls close on the calendar’s holidays)'),
+        params: Type.Object({ code: Type.String({ maxLength: 40 }), window: Type.String({ maxLength: 40 }) }),
+        querystring: Type.Object({ day: Day }, { additionalProperties: false }),
+        security: [],
+        response: { 400: P, 404: P },
+      },
+      config: { auth: 'public' },
+    },
+    async (req) => appointments.slots(req.params.code, req.params.window, req.query.day),
+  );
+
+  app.post(
+    '/people/services/appointments',
+    {
+      schema: {
+        ...R('Book a window or a clinic: never beyond its places, even at once; one booking per person per time; suspended after three no-shows in 90 days'),
+        body: Type.Object(
+          {
+            hall: Type.String({ maxLength: 40 }),
+            window: Type.String({ maxLength: 40 }),
+            day: Day,
+            start: Start,
+            item: Type.Optional(Type.String({ maxLength: 40 })),
+            application: Type.Optional(Type.String({ maxLength: 40 })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Unknown({ description: 'Created' }), ...problems, 422: P },
+      },
+      config: PEOPLE,
+    },
+    async (req, reply) => reply.status(201).send(await appointments.book(principalOf(req), req.body, ctxOf(req))),
+  );
+
+  app.get('/people/services/appointments', { schema: { ...R('My appointments'), response: problems }, config: PEOPLE }, async (req) =>
+    appointments.list(principalOf(req)),
+  );
+
+  app.post(
+    '/people/services/appointments/:id/cancel',
+    { schema: { ...R('Cancel an appointment still to come: the place goes back'), params: Id, response: problems }, config: PEOPLE },
+    async (req) => appointments.cancel(principalOf(req), req.params.id, ctxOf(req)),
+  );
+
+  app.post(
+    '/people/services/appointments/:id/reschedule',
+    {
+      schema: {
+        ...R('Move an appointment to another slot (the new place taken first)'),
+        params: Id,
+        body: Type.Object({ day: Day, start: Start, window: Type.Optional(Type.String({ maxLength: 40 })) }, { additionalProperties: false }),
+        response: problems,
+      },
+      config: PEOPLE,
+    },
+    async (req) => appointments.reschedule(principalOf(req), req.params.id, req.body, ctxOf(req)),
+  );
+
+  app.post(
+    '/services/appointments/:id/attend',
+    {
+      schema: { ...R('Mark an appointment attended (the hall’s or hospital’s staff)'), params: Id, response: problems },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => appointments.attend(principalOf(req), req.params.id, ctxOf(req)),
+  );
 
   // ---- OCR intake ----
 

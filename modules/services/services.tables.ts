@@ -135,6 +135,40 @@ export interface GsReconciliationTable {
   ran_at: number;
 }
 
+export interface GsHallTable {
+  code: string;
+  kind: string;
+  department: string;
+  district: string | null;
+  body: string;
+  synthetic: number;
+  updated_at: number;
+}
+export interface GsApptSlotTable {
+  hall: string;
+  window: string;
+  day: string;
+  start: string;
+  capacity: number;
+  booked: number;
+}
+export interface GsAppointmentTable {
+  id: string;
+  user_id: string;
+  phone: string | null;
+  hall: string;
+  window: string;
+  day: string;
+  start: string;
+  starts_at: number;
+  item_code: string | null;
+  application_id: string | null;
+  status: string;
+  reminded_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
 declare module '../../platform/storage/schema.js' {
   interface Database {
     gs_items: GsItemTable;
@@ -148,5 +182,8 @@ declare module '../../platform/storage/schema.js' {
     gs_payment_notices: GsPaymentNoticeTable;
     gs_refunds: GsRefundTable;
     gs_reconciliations: GsReconciliationTable;
+    gs_halls: GsHallTable;
+    gs_appt_slots: GsApptSlotTable;
+    gs_appointments: GsAppointmentTable;
   }
 }

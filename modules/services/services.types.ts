@@ -1,5 +1,6 @@
 /** What the government services module offers the server and its routes. */
 import type { ApplicationService } from './applications.service.js';
+import type { AppointmentService } from './appointments.service.js';
 import type { CatalogueService } from './catalogue.service.js';
 import type { OcrService } from './ocr.service.js';
 import type { SandboxPaymentProvider } from './payments.js';
@@ -10,6 +11,7 @@ export interface Services {
   applications: ApplicationService;
   payments: PaymentService;
   ocr: OcrService;
+  appointments: AppointmentService;
   /** The development payment provider, when it is the one in use (its pay route and tests). */
   sandbox: SandboxPaymentProvider | null;
   close(): Promise<void>;

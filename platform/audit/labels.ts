@@ -134,6 +134,9 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'services.payment_refunded': n('退款', 'Fee refunded'),
   'services.payments_reconciled': n('支付对账', 'Payments reconciled'),
   'services.ocr_read': n('识别证件照片', 'Document photo read (OCR)'),
+  'services.appointment_booked': n('预约', 'Appointment booked'),
+  'services.appointment_cancelled': n('取消预约', 'Appointment cancelled'),
+  'services.appointment_attended': n('预约到场', 'Appointment attended'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
@@ -141,6 +144,7 @@ export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   service_application: n('办件', 'Service application'),
   payment_provider: n('支付渠道', 'Payment provider'),
   file: n('文件', 'File'),
+  appointment: n('预约', 'Appointment'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),
