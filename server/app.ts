@@ -300,6 +300,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
       timers: opts.scheduler !== false,
       sharing: sharing.figures,
       urban: urban.urban,
+      services: services.ratings,
     });
 
     // Each module's routes are a plugin of their own under /api, given what they need by name.

@@ -19,7 +19,7 @@ const PUBLIC_USES: RegExp[] = [
   /^\/api\/urban\/cases(\/\{id\}(\/rating)?)?$/,
   /^\/api\/people\//,
   // An application's own pages: its applicant's and its department's (modules/services tests).
-  /^\/api\/services\/applications\/\{id\}(\/(signature|payments))?$/,
+  /^\/api\/services\/applications\/\{id\}(\/(signature|payments|rating))?$/,
   // OCR of one's own photo.
   /^\/api\/services\/ocr$/,
   // The development payment provider's payer.

@@ -96,6 +96,7 @@ const ROUTE_KINDS: [RegExp, Kind | 'shared' | 'skip'][] = [
   [/^\/api\/(people\/)?services\/applications\/\{id\}/, 'skip'], // the applicant's and the department's only: modules/services/__tests__/applications.test.ts
   [/^\/api\/services\/halls\/\{code\}\/windows\/\{window\}\/slots$/, 'shared'], // published slots
   [/^\/api\/(people\/)?services\/appointments\/\{id\}/, 'skip'], // the holder's and the hall's: modules/services appointments tests
+  [/^\/api\/services\/followups\/\{id\}/, 'skip'], // the handling department's: modules/services ratings tests
   [/^\/api\/payments\/notify\/\{provider\}$/, 'skip'], // the provider's signature authenticates it (modules/services payments tests)
   [/^\/api\/sandbox\/payments\/\{id\}\/pay$/, 'skip'], // the development provider's payer (modules/services payments tests)
 ];
@@ -111,6 +112,7 @@ const QUERIES: Record<string, string> = {
   'GET /api/urban/grids/at': 'lon=110.78&lat=32.62',
   'GET /api/urban/grids': 'district=420302',
   'GET /api/services/payments/reconciliation': 'day=2026-12-07',
+  'GET /api/services/ratings/stats': 'by=department',
 };
 
 /** Listings not swept, and why. */

@@ -8,6 +8,7 @@ import type { Platform } from '../../platform/context.js';
 import type { IncidentService } from '../command/index.js';
 import type { AlertFigures } from '../warning/index.js';
 import type { SharingFigures } from '../sharing/index.js';
+import type { ServicesFigures } from '../services/index.js';
 import type { UrbanFigures } from '../urban/index.js';
 import { deviceRefs, statusByOwner, type TelemetryStore } from '../sensing/index.js';
 import { readValue } from '../warning/index.js';
@@ -80,6 +81,7 @@ export class IndicatorEvaluator {
     private readonly alertFigures?: AlertFigures,
     private readonly sharing?: Pick<SharingFigures, 'figure'>,
     private readonly urban?: UrbanFigures,
+    private readonly services?: ServicesFigures,
   ) {}
 
   async evaluate(defs: Def[]): Promise<IndicatorValue[]> {
@@ -95,6 +97,7 @@ export class IndicatorEvaluator {
       else if (s.kind === 'incidents') out.set(d.id, await this.incidentsOf(d, s, at));
       else if (s.kind === 'sharing') out.set(d.id, await this.sharingOf(d, s, at));
       else if (s.kind === 'urban') out.set(d.id, await this.urbanOf(d, s, at));
+      else if (s.kind === 'services') out.set(d.id, await this.servicesOf(d, s, at));
     }
     return defs.map((d) => out.get(d.id)!);
   }
@@ -188,6 +191,12 @@ export class IndicatorEvaluator {
     if (!this.urban) return finish(def, at, null, null, 0);
     const f = await this.urban.figure(s.measure);
     return finish(def, at, f.value, def.breakdown === 'district' ? f.byDistrict : null, f.basis);
+  }
+
+  private async servicesOf(def: Def, s: Extract<IndicatorSource, { kind: 'services' }>, at: number): Promise<IndicatorValue> {
+    if (!this.services) return finish(def, at, null, null, 0);
+    const f = await this.services.figure(s.measure);
+    return finish(def, at, f.value, def.breakdown === 'department' ? f.byDepartment : null, f.basis);
   }
 
   private async incidentsOf(def: Def, s: Extract<IndicatorSource, { kind: 'incidents' }>, at: number): Promise<IndicatorValue> {

@@ -9,6 +9,7 @@ import type { IncidentService } from '../command/index.js';
 import type { AlertFigures } from '../warning/index.js';
 import type { TelemetryStore } from '../sensing/index.js';
 import type { SharingFigures } from '../sharing/index.js';
+import type { ServicesFigures } from '../services/index.js';
 import type { UrbanFigures } from '../urban/index.js';
 import { IndicatorService, SNAPSHOT_MS } from './brain.service.js';
 import { IndicatorEvaluator } from './evaluate.js';
@@ -26,9 +27,9 @@ export async function startBrain(
   telemetry: TelemetryStore,
   incidents: IncidentService,
   alerts: AlertFigures,
-  opts: { timers?: boolean; sharing?: Pick<SharingFigures, 'figure'>; urban?: UrbanFigures } = {},
+  opts: { timers?: boolean; sharing?: Pick<SharingFigures, 'figure'>; urban?: UrbanFigures; services?: ServicesFigures } = {},
 ): Promise<Brain> {
-  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents, alerts, opts.sharing, opts.urban));
+  const indicators = new IndicatorService(p, new IndicatorEvaluator(p, telemetry, incidents, alerts, opts.sharing, opts.urban, opts.services));
   await indicators.seed();
   const job = opts.timers === false ? undefined : every(SNAPSHOT_MS, 'indicator snapshot', () => indicators.snapshot(), p.log);
   return {

@@ -7,6 +7,7 @@
 import { DERIVED } from '../warning/index.js';
 
 import { SHARING_MEASURES, type SharingMeasure } from '../sharing/index.js';
+import { SERVICES_MEASURES, type ServicesMeasure } from '../services/index.js';
 import { URBAN_MEASURES, type UrbanMeasure } from '../urban/index.js';
 
 export type Label = { zh: string; en: string };
@@ -24,6 +25,7 @@ export const DOMAINS = {
   incidents: { zh: '应急事件', en: 'Incidents' },
   sharing: { zh: '数据共享', en: 'Data sharing' },
   urban: { zh: '城市管理', en: 'Urban management' },
+  services: { zh: '政务服务', en: 'Government services' },
 } as const;
 export type Domain = keyof typeof DOMAINS;
 
@@ -49,7 +51,9 @@ export type IndicatorSource =
   /** The data sharing centre: published resources, requests under way, the share on time (%), gateway calls today. */
   | { kind: 'sharing'; measure: SharingMeasure }
   /** Urban management: open and overdue cases, reports today, today's on-time handling share. */
-  | { kind: 'urban'; measure: UrbanMeasure };
+  | { kind: 'urban'; measure: UrbanMeasure }
+  /** Government services: applications under way and past their limit, 30-day satisfaction (好差评), bad ratings awaiting follow-up. */
+  | { kind: 'services'; measure: ServicesMeasure };
 
 export interface IndicatorDefinition {
   name: Label;
@@ -131,7 +135,10 @@ export function validateIndicator(def: IndicatorDefinition, cat: IndicatorCatalo
   } else if (s.kind === 'urban') {
     if (!URBAN_MEASURES.includes(s.measure)) err('/source/measure', '请选择未结案件、超时案件、今日上报或今日按时处置率', URBAN_MEASURES.join(', '));
     if (def.breakdown === 'department') err('/breakdown', '城管案件只能按区县分解', 'urban-management figures break down by district');
-  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts, incidents, sharing or urban');
+  } else if (s.kind === 'services') {
+    if (!SERVICES_MEASURES.includes(s.measure)) err('/source/measure', '请选择在办办件、超期办件、30 天满意率或待整改差评', SERVICES_MEASURES.join(', '));
+    if (def.breakdown === 'district') err('/breakdown', '政务服务只能按部门分解', 'government-services figures break down by department');
+  } else err('/source/kind', '请选择数据来源种类', 'reading, devices, alerts, incidents, sharing, urban or services');
   const st = def.status;
   if (st !== undefined) {
     if (st.direction !== 'up' && st.direction !== 'down') err('/status/direction', '请选择越高越差或越低越差', 'up (higher is worse) or down');

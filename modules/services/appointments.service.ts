@@ -62,6 +62,11 @@ export class AppointmentService {
     }
   }
 
+  /** The department that runs a hall (its staff mark attendance and answer its ratings). */
+  async departmentOf(code: string): Promise<string> {
+    return (await this.hall(code)).department;
+  }
+
   private async hall(code: string): Promise<Hall> {
     const r = await store.hall(this.p.db, code);
     if (!r) throw new AppError('WD_ERR_NOT_FOUND', { zh: '没有这个大厅或医院', en: 'No such hall or hospital' });

@@ -9,6 +9,7 @@ import { type Job, every } from '../../platform/jobs.js';
 import type { WorkflowEngine } from '../../platform/workflow/engine.js';
 import { type ApplicationDeps, type ApplicationOptions, ApplicationService } from './applications.service.js';
 import { AppointmentService } from './appointments.service.js';
+import { RatingService } from './ratings.service.js';
 import { type CatalogueDeps, CatalogueService } from './catalogue.service.js';
 import { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 import { PaymentService } from './payments.service.js';
@@ -18,7 +19,10 @@ import type { Services } from './services.types.js';
 
 export { migrations } from './migrations/index.js';
 export { servicesRoutes } from './services.routes.js';
-export type { ApplicationService, AppointmentService, CatalogueService, OcrService, PaymentService };
+export type { ApplicationService, AppointmentService, CatalogueService, OcrService, PaymentService, RatingService };
+export { SERVICES_MEASURES, type ServicesMeasure } from './ratings.service.js';
+/** What the operations screen's indicators read. */
+export type ServicesFigures = Pick<import('./ratings.service.js').RatingService, 'figure'>;
 export { DOCUMENT_KINDS, type OcrEngine, TesseractOcr } from './ocr.js';
 export { type PaymentProvider, SandboxPaymentProvider } from './payments.js';
 export type { ServiceEvent, ServiceItem } from './catalogue.js';
@@ -49,6 +53,8 @@ export async function startServices(p: Platform, engine: WorkflowEngine, deps: C
   // 对账: yesterday's payments against the provider's statement, once a day (an hourly look).
   if (opts.timers) jobs.push(every(3_600_000, 'payment reconciliation', () => payments.reconcileDue(), p.log));
   const ocr = new OcrService(p, opts.ocr ?? new TesseractOcr());
+  const ratings = new RatingService(p);
+  ratings.start();
   const appointments = new AppointmentService(p, deps.accounts);
   await appointments.seed();
   // Reminders the day before, no-shows after the slot.
@@ -60,6 +66,7 @@ export async function startServices(p: Platform, engine: WorkflowEngine, deps: C
     sandbox,
     ocr,
     appointments,
+    ratings,
     close: async () => {
       for (const j of jobs) await j.stop();
     },

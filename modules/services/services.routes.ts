@@ -9,6 +9,7 @@ import { AppError } from '../../platform/http/errors.js';
 import { ctxOf, principalOf } from '../../platform/http/http.js';
 import { CHANNELS, FIELD_TYPES, ITEM_KINDS, MATERIAL_FORMS } from './catalogue.js';
 import { DOCUMENT_KINDS } from './ocr.js';
+import { REASONS } from './ratings.service.js';
 import type { Services } from './services.types.js';
 
 const R = (summary: string) => ({ tags: ['services'], summary });
@@ -160,7 +161,7 @@ const FormIn = Type.Record(Type.String({ maxLength: 40 }), Type.Union([Type.Stri
 
 export async function servicesRoutes(scope: FastifyInstance, { services }: { services: Services }): Promise<void> {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
-  const { catalogue, applications, payments, sandbox, ocr, appointments } = services;
+  const { catalogue, applications, payments, sandbox, ocr, appointments, ratings } = services;
 
   app.get(
     '/services/items',
@@ -515,6 +516,95 @@ export async function servicesRoutes(scope: FastifyInstance, { services }: { ser
       config: { auth: { permission: 'services.read' } },
     },
     async (req) => appointments.attend(principalOf(req), req.params.id, ctxOf(req)),
+  );
+
+  // ---- 好差评 ----
+
+  const RatingBody = Type.Object(
+    {
+      level: Type.Integer({ minimum: 1, maximum: 5, description: '5 非常满意, 4 满意, 3 基本满意, 2 不满意, 1 非常不满意' }),
+      reasons: Type.Optional(Type.Array(Lit(Object.keys(REASONS) as [string, ...string[]]), { maxItems: 12 })),
+      comment: Type.Optional(Type.String({ maxLength: 1000 })),
+    },
+    { additionalProperties: false },
+  );
+  app.post(
+    '/people/services/applications/:id/rating',
+    {
+      schema: {
+        ...R('Rate a decided application (好差评, 一事一评): once; a bad rating says why and opens a follow-up'),
+        params: Id,
+        body: RatingBody,
+        response: problems,
+      },
+      config: PEOPLE,
+    },
+    async (req) => ratings.rateApplication(principalOf(req), req.params.id, req.body, ctxOf(req)),
+  );
+  app.post(
+    '/people/services/appointments/:id/rating',
+    {
+      schema: { ...R('Rate a visit to a window (好差评, 一次一评), after it took place: once'), params: Id, body: RatingBody, response: problems },
+      config: PEOPLE,
+    },
+    async (req) => ratings.rateAppointment(principalOf(req), req.params.id, req.body, ctxOf(req), (hall) => appointments.departmentOf(hall)),
+  );
+  app.get(
+    '/services/applications/:id/rating',
+    {
+      schema: { ...R('An application’s rating and its follow-up (the applicant, or the department)'), params: Id, response: problems },
+      config: { auth: { audience: 'everyone' as const } },
+    },
+    async (req) => {
+      await applications.detail(req.params.id, principalOf(req));
+      return ratings.ofTarget('application', req.params.id);
+    },
+  );
+  app.get(
+    '/services/followups',
+    {
+      schema: {
+        ...R('My department’s follow-ups of bad ratings (谁办理、谁负责), the oldest due first'),
+        querystring: Type.Object(
+          { state: Type.Optional(Lit(['open', 'done'] as const)), limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => ratings.followups(principalOf(req), req.query),
+  );
+  app.post(
+    '/services/followups/:id/close',
+    {
+      schema: {
+        ...R('Report back on a bad rating: rectified, or explained, with what was found and done'),
+        params: Id,
+        body: Type.Object(
+          { result: Lit(['rectified', 'explained'] as const), note: Type.String({ minLength: 1, maxLength: 2000 }) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => ratings.close(principalOf(req), req.params.id, req.body, ctxOf(req)),
+  );
+  app.get(
+    '/services/ratings/stats',
+    {
+      schema: {
+        ...R('好差评 statistics by item, department or window: ratings per level, satisfaction, follow-up and rectification rates'),
+        querystring: Type.Object(
+          { by: Lit(['item', 'department', 'window'] as const), from: Type.Optional(Type.Integer()), to: Type.Optional(Type.Integer()) },
+          { additionalProperties: false },
+        ),
+        response: problems,
+      },
+      config: { auth: { permission: 'services.read' } },
+    },
+    async (req) => ratings.stats(req.query),
   );
 
   // ---- OCR intake ----

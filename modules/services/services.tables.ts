@@ -169,6 +169,34 @@ export interface GsAppointmentTable {
   updated_at: number;
 }
 
+export interface GsRatingTable {
+  id: string;
+  target_type: string;
+  target_id: string;
+  user_id: string;
+  department: string;
+  item_code: string | null;
+  hall: string | null;
+  window: string | null;
+  channel: string;
+  level: number;
+  reasons: string;
+  comment: string | null;
+  created_at: number;
+}
+export interface GsFollowupTable {
+  id: string;
+  rating_id: string;
+  department: string;
+  state: string;
+  due_at: number;
+  result: string | null;
+  note: string | null;
+  done_by: string | null;
+  done_at: number | null;
+  created_at: number;
+}
+
 declare module '../../platform/storage/schema.js' {
   interface Database {
     gs_items: GsItemTable;
@@ -185,5 +213,7 @@ declare module '../../platform/storage/schema.js' {
     gs_halls: GsHallTable;
     gs_appt_slots: GsApptSlotTable;
     gs_appointments: GsAppointmentTable;
+    gs_ratings: GsRatingTable;
+    gs_followups: GsFollowupTable;
   }
 }

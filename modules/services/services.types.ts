@@ -5,6 +5,7 @@ import type { CatalogueService } from './catalogue.service.js';
 import type { OcrService } from './ocr.service.js';
 import type { SandboxPaymentProvider } from './payments.js';
 import type { PaymentService } from './payments.service.js';
+import type { RatingService } from './ratings.service.js';
 
 export interface Services {
   catalogue: CatalogueService;
@@ -12,6 +13,7 @@ export interface Services {
   payments: PaymentService;
   ocr: OcrService;
   appointments: AppointmentService;
+  ratings: RatingService;
   /** The development payment provider, when it is the one in use (its pay route and tests). */
   sandbox: SandboxPaymentProvider | null;
   close(): Promise<void>;

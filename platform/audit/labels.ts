@@ -137,6 +137,8 @@ export const AUDIT_ACTION_LABELS: Record<string, Names> = {
   'services.appointment_booked': n('预约', 'Appointment booked'),
   'services.appointment_cancelled': n('取消预约', 'Appointment cancelled'),
   'services.appointment_attended': n('预约到场', 'Appointment attended'),
+  'services.rated': n('好差评', 'Service rated'),
+  'services.followup_closed': n('差评整改反馈', 'Bad rating followed up'),
 };
 
 export const AUDIT_TARGET_LABELS: Record<string, Names> = {
@@ -145,6 +147,8 @@ export const AUDIT_TARGET_LABELS: Record<string, Names> = {
   payment_provider: n('支付渠道', 'Payment provider'),
   file: n('文件', 'File'),
   appointment: n('预约', 'Appointment'),
+  service_appointment: n('预约', 'Appointment'),
+  followup: n('差评整改', 'Follow-up'),
   alert: n('预警', 'Alert'),
   api_key: n('接口密钥', 'API key'),
   calendar_year: n('年度日历', 'Calendar year'),

@@ -580,6 +580,7 @@ export const CONSOLE_STRINGS = {
   'ind.kind.incidents': { zh: '应急事件', en: 'Incidents' },
   'ind.kind.sharing': { zh: '数据共享', en: 'Data sharing' },
   'ind.kind.urban': { zh: '城市管理', en: 'Urban management' },
+  'ind.kind.services': { zh: '政务服务', en: 'Government services' },
   'ind.attr': { zh: '属性', en: 'Attribute' },
   'ind.agg': { zh: '汇总方式', en: 'Aggregate' },
   'ind.agg.avg': { zh: '平均', en: 'Average' },

@@ -46,6 +46,7 @@ const MEASURES: Record<string, string[]> = {
   incidents: ['current', 'overdue_tasks'],
   sharing: ['resources', 'open_requests', 'requests_on_time', 'calls_today'],
   urban: ['open', 'overdue', 'reported_today', 'on_time_today'],
+  services: ['applications_open', 'applications_overdue', 'satisfaction_30d', 'followups_open'],
 };
 const DERIVED = ['$aqi', '$aqiLevel', '$waterClass', '$blackOdorous', '$load'];
 
@@ -277,7 +278,10 @@ function IndicatorForm({
                   style={{ width: 140 }}
                   value={src.kind}
                   onChange={changeKind}
-                  options={(['reading', 'devices', 'alerts', 'incidents', 'sharing', 'urban'] as const).map((k) => ({ value: k, label: t(`ind.kind.${k}`) }))}
+                  options={(['reading', 'devices', 'alerts', 'incidents', 'sharing', 'urban', 'services'] as const).map((k) => ({
+                    value: k,
+                    label: t(`ind.kind.${k}`),
+                  }))}
                 />
               </Form.Item>
               {src.kind === 'reading' ? (
