@@ -5,12 +5,14 @@
  *    database, the residence permit and the title deed from the wallet), signed with the
  *    applicant's SM2 key: `--submits` (300) one after another over the API, p50/p95. Target p95
  *    under 100 ms. The same with nothing reused (three uploaded files) is the reference.
- * 2. OCR: `--docs` (20) synthetic documents of each kind (ID card fronts, business licences,
+ * 2. Appointments: `--rounds` (5) rushes of 200 residents at once over HTTP for a window's slot
+ *    with 50 places: how many succeed (target exactly 50), the slot's count after, latency.
+ * 3. OCR: `--docs` (20) synthetic documents of each kind (ID card fronts, business licences,
  *    household register pages), drawn by Chromium with Noto CJK, turned, blurred and saved as JPEG,
  *    read by Tesseract 5 (chi_sim) on one thread: the time per image (target under 2 s on one core)
  *    and the share of fields read exactly, per kind and per field.
  *
- *   npx tsx bench/services.ts [--submits 300] [--docs 20]
+ *   npx tsx bench/services.ts [--submits 300] [--rounds 5] [--docs 20]
  */
 import { benchApp } from './app.js';
 import { benchArgs } from './args.js';
@@ -18,6 +20,7 @@ import { benchArgs } from './args.js';
 const args = benchArgs();
 const SUBMITS = Number(args.submits ?? 300);
 const DOCS = Number(args.docs ?? 20);
+const ROUNDS = Number(args.rounds ?? 5);
 
 const { w, config } = await benchApp('services', { SUPERAPP_DEMO: '1' });
 const { SYSTEM_CONTEXT } = await import('../platform/context.js');
@@ -99,6 +102,94 @@ const uploaded = await submits('BENCH-UPLOAD-3', async () => {
     ids[k] = { files: [(await w.platform.files.upload(payer, { name: `${k}.png`, contentType: 'image/png', data: Buffer.from(PNG, 'base64') })).id] };
   return ids;
 });
+
+// ---- 2. appointments: 200 at once for 50 places ----
+const { newSecret } = await import('../platform/ids.js');
+const { openSession } = await import('../modules/identity/index.js');
+const { hashPassword } = await import('../platform/auth/password.js');
+const hash = await hashPassword('Bench-Resident-2026!');
+const tokens: string[] = [];
+for (let i = 0; i < 200; i++) {
+  const id = `usr-bench-appt-${i}`;
+  const now = Date.now();
+  await w.platform.db
+    .insertInto('users')
+    .values({
+      id,
+      username: `bench-appt-${i}`,
+      display_name: `办事人${i}（合成）`,
+      password_hash: hash,
+      department_code: null,
+      districts: '[]',
+      roles: '["citizen"]',
+      status: 'active',
+      failed_logins: 0,
+      locked_until: null,
+      must_change_password: 0,
+      password_changed_at: now,
+      phone: null,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  await w.platform.db
+    .insertInto('sa_accounts')
+    .values({
+      user_id: id,
+      kind: 'resident',
+      subject: `BENCHAPPT${String(i).padStart(9, '0')}`,
+      name: `办事人${i}`,
+      phone: '19907190100',
+      district: '420302',
+      legal_rep_id: null,
+      legal_rep_name: null,
+      holder_ref: newSecret(15),
+      verified_at: now,
+      elder_mode: 0,
+      push_warnings: 0,
+      synthetic: 1,
+      created_at: now,
+      updated_at: now,
+    })
+    .execute();
+  tokens.push((await openSession(w.identity, { principal: null, ip: null, requestId: null }, id, 'bench', 'bench')).token);
+}
+const cal = await w.platform.calendar.get();
+const rushes: { won: number; refused: number; booked: number; p50: number; p95: number }[] = [];
+let day = cal.localDate(Date.now() + 86_400_000);
+for (let round = 0; round < ROUNDS; round++) {
+  while (!cal.isWorkingDay(day)) day = cal.localDate(cal.instantOf(day, 0) + 36 * 3_600_000);
+  await w.platform.db.insertInto('gs_appt_slots').values({ hall: 'HALL-SY', window: 'W01', day, start: '09:00', capacity: 50, booked: 0 }).execute();
+  const lat: number[] = [];
+  const answers = await Promise.all(
+    tokens.map(async (token) => {
+      const s = performance.now();
+      const r = await w.app.inject({
+        method: 'POST',
+        url: '/api/people/services/appointments',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify({ hall: 'HALL-SY', window: 'W01', day, start: '09:00' }),
+      });
+      lat.push(performance.now() - s);
+      return r.statusCode;
+    }),
+  );
+  const slot = await w.platform.db
+    .selectFrom('gs_appt_slots')
+    .selectAll()
+    .where('hall', '=', 'HALL-SY')
+    .where('window', '=', 'W01')
+    .where('day', '=', day)
+    .executeTakeFirstOrThrow();
+  rushes.push({
+    won: answers.filter((x) => x === 201).length,
+    refused: answers.filter((x) => x === 409).length,
+    booked: slot.booked,
+    p50: pct(lat, 0.5),
+    p95: pct(lat, 0.95),
+  });
+  day = cal.localDate(cal.instantOf(day, 0) + 36 * 3_600_000);
+}
 await w.close();
 
 // ---- 2. OCR ----
@@ -132,6 +223,11 @@ console.log(
   `  submit with three materials reused (population record, two wallet licences), ${SUBMITS} one after another: ${fmt(reused)} (target p95 < 100 ms)`,
 );
 console.log(`  submit with three uploaded files instead (reference; uploads not timed): ${fmt(uploaded)}`);
+for (const [i, r] of rushes.entries())
+  console.log(
+    `  appointments rush ${i + 1}: 200 at once for 50 places: ${r.won} booked, ${r.refused} refused (full), slot ${r.booked}/50; latency p50 ${r.p50.toFixed(0)} ms, p95 ${r.p95.toFixed(0)} ms`,
+  );
+console.log(`  rushes with exactly 50 booked: ${rushes.filter((r) => r.won === 50 && r.booked === 50).length} of ${rushes.length}`);
 console.log('  OCR (Tesseract 5 chi_sim, one thread, JPEG photos of synthetic documents):');
 for (const l of ocrLines) console.log(l);
 console.log(`  OCR time per image, all kinds: ${fmt(allTimes)} (target under 2 s on one core)`);
