@@ -81,7 +81,7 @@ function page(body: string, v: { font: string; turn: number; blur: number; tint:
 
 const L = (label: string) => `<span style="color:#3a6ea5;font-size:22px">${label}</span>&nbsp;&nbsp;`;
 
-export function idCardHtml(p: ReturnType<typeof person>): string {
+export function idCardHtml(p: { name: string; gender: string; ethnicity: string; birthZh: string; address: string; idNumber: string }): string {
   return `<div style="position:absolute;left:56px;top:52px;font-size:28px;line-height:50px;color:#1a1a1a">
 <div>${L('姓名')}${esc(p.name)}</div>
 <div>${L('性别')}${p.gender === '1' ? '男' : '女'}&nbsp;&nbsp;&nbsp;&nbsp;${L('民族')}${esc(p.ethnicity)}</div>
@@ -157,4 +157,24 @@ export async function syntheticDocuments(browser: Browser, kind: DocumentKind, n
   }
   await ctx.close();
   return out;
+}
+
+/** One ID card front of a given person (the demo's resident), as a phone's JPEG photo. */
+export async function idCardOf(browser: Browser, p: { name: string; idNumber: string; address: string; ethnicity?: string }): Promise<Buffer> {
+  const ctx = await browser.newContext({ viewport: { width: 900, height: 580 }, deviceScaleFactor: 1 });
+  const tab = await ctx.newPage();
+  const b = p.idNumber.slice(6, 14);
+  const person = {
+    name: p.name,
+    gender: Number(p.idNumber[16]) % 2 === 1 ? '1' : '2',
+    ethnicity: p.ethnicity ?? '汉',
+    birthDate: `${b.slice(0, 4)}-${b.slice(4, 6)}-${b.slice(6, 8)}`,
+    birthZh: `${b.slice(0, 4)}年${Number(b.slice(4, 6))}月${Number(b.slice(6, 8))}日`,
+    address: p.address,
+    idNumber: p.idNumber,
+  };
+  await tab.setContent(page(idCardHtml(person), { font: 'Noto Sans CJK SC', turn: 0.6, blur: 0.2, tint: '#eef3f8' }));
+  const image = await tab.screenshot({ type: 'jpeg', quality: 85, clip: { x: 0, y: 0, width: 880, height: 560 } });
+  await ctx.close();
+  return image;
 }

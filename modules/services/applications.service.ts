@@ -34,7 +34,7 @@ import { checkForm, type FormValues } from './forms.js';
 import * as store from './applications.store.js';
 import * as payments from './payments.store.js';
 import type { ApplicationRow } from './applications.store.js';
-import { APPLICATION_DEFINITION, APPLICATION_WORKFLOW, STATE_LABELS } from './workflow.js';
+import { APPLICATION_DEFINITION, APPLICATION_WORKFLOW, CREATED_LABEL, STATE_LABELS } from './workflow.js';
 
 const APPLICATION: Text = { zh: '办件', en: 'Application' };
 
@@ -835,7 +835,7 @@ export class ApplicationService {
       timeline: steps.map((s) => ({
         at: Number(s.at),
         transition: s.action,
-        label: APPLICATION_DEFINITION.transitions[s.action]?.label ?? { zh: s.action, en: s.action },
+        label: s.action === 'created' ? CREATED_LABEL : (APPLICATION_DEFINITION.transitions[s.action]?.label ?? { zh: s.action, en: s.action }),
         from: s.from_state,
         to: s.to_state,
         comment: s.comment,

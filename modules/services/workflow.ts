@@ -52,5 +52,8 @@ export const APPLICATION_DEFINITION: WorkflowDefinition = {
   },
 };
 
+/** How the timeline names its first step (the kernel records the start as `created`). */
+export const CREATED_LABEL = { zh: '提交申请', en: 'Submitted' };
+
 export const STATE_LABELS = Object.fromEntries(Object.entries(APPLICATION_DEFINITION.states).map(([k, v]) => [k, v.label!]));
 export const OPEN_STATES = ['submitted', 'supplement', 'handling'];

@@ -24,6 +24,7 @@ const MePage = lazy(() => import('./Me').then((m) => ({ default: m.MePage })));
 const MyCityPage = lazy(() => import('./MyCity').then((m) => ({ default: m.MyCityPage })));
 const Patrol = lazy(() => import('./Patrol').then((m) => ({ default: m.Patrol })));
 const Scanner = lazy(() => import('./Scanner').then((m) => ({ default: m.Scanner })));
+const ServicesPage = lazy(() => import('./Services').then((m) => ({ default: m.ServicesPage })));
 const SharedPage = lazy(() => import('./Shared').then((m) => ({ default: m.SharedPage })));
 const TravelPage = lazy(() => import('./Travel').then((m) => ({ default: m.TravelPage })));
 const Verifier = lazy(() => import('./Verifier').then((m) => ({ default: m.Verifier })));
@@ -97,6 +98,7 @@ function PeopleApp() {
             <Route path="/wallet" element={<WalletPage />} />
             <Route path="/city" element={<MyCityPage />} />
             <Route path="/travel" element={<TravelPage />} />
+            <Route path="/services/*" element={<ServicesPage />} />
             <Route path="/me" element={<MePage />} />
             <Route path="*" element={<Navigate to="/" replace />} />
           </Routes>

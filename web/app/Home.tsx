@@ -8,6 +8,7 @@ import type { Warning } from './people';
 import { Synthetic, useAccount } from './shell';
 
 const SERVICES: { key: StringKey; icon: string; to: string; external?: boolean; enterpriseOnly?: boolean }[] = [
+  { key: 'app.svc.gov', icon: '办', to: '/services' },
   { key: 'app.svc.code', icon: '码', to: '/code' },
   { key: 'sa.tab.wallet', icon: '证', to: '/wallet' },
   { key: 'app.svc.report', icon: '拍', to: '/app/report', external: true },
@@ -15,7 +16,8 @@ const SERVICES: { key: StringKey; icon: string; to: string; external?: boolean; 
   { key: 'sa.svc.dataUse', icon: '数', to: '/city?tab=data' },
   { key: 'sa.svc.warnings', icon: '警', to: '/city?tab=warnings' },
   { key: 'app.svc.verify', icon: '验', to: '/app/verify', external: true },
-  { key: 'sa.svc.agents', icon: '办', to: '/me#agents', enterpriseOnly: true },
+  { key: 'app.svc.health', icon: '医', to: '/services/book' },
+  { key: 'sa.svc.agents', icon: '授', to: '/me#agents', enterpriseOnly: true },
 ];
 
 const LEVEL_NAMES: Record<number, StringKey> = { 1: 'sa.level1', 2: 'sa.level2', 3: 'sa.level3', 4: 'sa.level4' };

@@ -31,6 +31,7 @@ import { RequestsPage } from './pages/sharing/Requests';
 import { LicencesPage } from './pages/Licences';
 import { CasesPage } from './pages/urban/Cases';
 import { LicenceSharesPage, ScanPointsPage } from './pages/CityCode';
+import { ServicesInboxPage } from './pages/Services';
 import { ClassificationPage } from './pages/urban/Classification';
 import { EvaluationPage } from './pages/urban/Evaluation';
 import { TodoPage } from './pages/Todo';
@@ -119,6 +120,7 @@ const NAV: NavItem[] = [
   { path: 'licences', label: 'nav.licences', permission: 'licences.issue', element: (u) => <LicencesPage user={u} /> },
   { path: 'licence-shares', label: 'nav.licenceShares', permission: 'licences.receive', element: () => <LicenceSharesPage /> },
   { path: 'scan-points', label: 'nav.scanPoints', permission: 'citycode.scan', element: (u) => <ScanPointsPage user={u} /> },
+  { path: 'services', label: 'nav.services', permission: 'services.read', element: () => <ServicesInboxPage /> },
   { path: 'cases', label: 'nav.cases', permission: 'urban.read', element: (u) => <CasesPage user={u} /> },
   { path: 'evaluation', label: 'nav.evaluation', permission: 'urban.read', element: () => <EvaluationPage /> },
   { path: 'classification', label: 'nav.classification', permission: 'urban.read', element: (u) => <ClassificationPage user={u} /> },
