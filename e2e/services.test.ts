@@ -4,6 +4,8 @@
  * signs and submits, and pays the 20-yuan fee through the sandbox provider; the public security
  * bureau, on a PC, asks once for a clearer photo; she sends it; the bureau accepts and approves;
  * the permit arrives in her wallet and she rates the service. She also books a window at 市民之家.
+ * An enterprise, on a PC, opens a restaurant through one 一件事 application that reaches the market
+ * regulator and the urban-management commission.
  * Every page is read in Chinese by the UI audit.
  */
 import assert from 'node:assert/strict';
@@ -149,5 +151,42 @@ describe('government services in Chromium', () => {
     await resident.getByTestId('my-appointment').first().waitFor();
     await audit(resident, 'appointments');
     await shot(resident, 'app-services-booked');
+  });
+
+  it('an enterprise files 我要开餐馆 once, on a PC; it reaches market regulation and urban management', async () => {
+    const pc = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await pc.newPage();
+    await page.goto(`${app.url}/app/`);
+    await page.getByTestId('signin-account').locator('input').fill('enterprise');
+    await page.getByTestId('signin-password').locator('input').fill('Wudang@2026');
+    await page.getByTestId('signin-submit').click();
+    await page.getByTestId('home').waitFor();
+    await page.goto(`${app.url}/app/services`);
+    await page.getByTestId('event-EV-RESTAURANT').click();
+    await page.getByTestId('bundle-page').waitFor();
+    await page.getByTestId('field-premises').fill('湖北省十堰市茅箭区北京北路66号（合成数据）');
+    await page.getByTestId('field-mainBusiness').getByText('餐饮服务经营者').click();
+    await page.getByTestId('field-items').fill('热食类食品制售');
+    await page.getByTestId('field-location').fill('北京北路66号临街一层');
+    await page.getByTestId('field-size').fill('6');
+    for (const [key, name, mime, data] of [
+      ['layout', 'layout.png', 'image/png', PNG],
+      ['rules', 'rules.pdf', 'application/pdf', Buffer.from('%PDF-1.4\n%%EOF\n')],
+      ['design', 'sign.png', 'image/png', PNG],
+    ] as const) {
+      await page.getByTestId(`upload-${key}`).setInputFiles({ name, mimeType: mime, buffer: data });
+      await page.getByTestId(`material-${key}`).getByText(name).waitFor();
+    }
+    await page.getByTestId('consent').click();
+    await audit(page, 'bundle');
+    await page.getByTestId('bundle-submit').click();
+    const done = page.getByTestId('bundle-done');
+    await done.getByText('市市场监督管理局').waitFor();
+    await done.getByText('市城市管理执法委员会').waitFor();
+    await audit(page, 'bundle sent');
+    await shot(page, 'app-services-bundle');
+    const cgw = await app.login('cgw.staff');
+    assert.ok((await app.call('GET', '/api/services/inbox', cgw)).body.some((a: { item: { code: string } }) => a.item.code === 'SY-CGW-001'));
+    await pc.close();
   });
 });

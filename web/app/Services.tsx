@@ -5,7 +5,7 @@
  * result in the wallet) and rate it; book a window at a service hall or a hospital clinic.
  */
 import { Button, Checkbox, List, SearchBar, Selector, Tabs, Tag, TextArea } from 'antd-mobile';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Route, Routes, useNavigate, useParams, useSearchParams } from 'react-router-dom';
 import { api, problemText } from '../shared/api';
 import { Field } from '../shared/Field';
@@ -102,7 +102,12 @@ function Catalogue() {
           {(events.data ?? [])
             .filter((e) => e.applicant === 'any' || e.applicant === (account.kind === 'enterprise' ? 'enterprise' : 'person'))
             .map((e) => (
-              <List.Item key={e.code} description={`${e.departments.length} ${t('gs.departments')}`} data-testid={`event-${e.code}`}>
+              <List.Item
+                key={e.code}
+                onClick={() => nav(`/services/event/${e.code}`)}
+                description={`${e.departments.length} ${t('gs.departments')}`}
+                data-testid={`event-${e.code}`}
+              >
                 {n(e.name)}
               </List.Item>
             ))}
@@ -383,7 +388,7 @@ function Apply() {
             </strong>
             {m.reuse && (
               <Checkbox checked={reused(m.key)} onChange={(c) => setReuse({ ...reuse, [m.key]: c })} data-testid={`reuse-${m.key}`}>
-                {t('gs.reuse')}：{n(m.reuse.label)}
+                {t('gs.reuse')}：<span translate="no">{n(m.reuse.label)}</span>
               </Checkbox>
             )}
             {!(m.reuse && reused(m.key)) && (
@@ -417,6 +422,172 @@ function Apply() {
       </Button>
       <p className="sa-fine">{t('gs.signNote')}</p>
       <Note note={note} testId="apply-note" />
+    </Page>
+  );
+}
+
+/** 一件事: the items' forms as one (a field or material several share is asked once), checked as a whole, fanned out. */
+function Bundle() {
+  const { t, n } = useI18n();
+  const { code } = useParams();
+  const { as } = useAccount();
+  const event = useApi<{ code: string; name: Text; description: Text; items: { code: string; name: Text; departmentName: Text | null }[] }>(
+    `/api/services/events/${code}`,
+  );
+  const [forms, setForms] = useState<Prefill[] | null>(null);
+  const [values, setValues] = useState<Record<string, string | number>>({});
+  const [files, setFiles] = useState<Record<string, Uploaded[]>>({});
+  const [consent, setConsent] = useState(false);
+  const [note, setNote] = useState<{ ok: boolean; text: string } | null>(null);
+  const [done, setDone] = useState<{ applications: AppView[] } | null>(null);
+  const [busy, setBusy] = useState(false);
+  const items = event.data?.items.map((i) => i.code).join(',') ?? '';
+  useEffect(() => {
+    if (!items) return;
+    let live = true;
+    Promise.all(items.split(',').map((c) => api<Prefill>('GET', `/api/people/services/items/${c}/form${as ? `?as=${as}` : ''}`)))
+      .then((fs) => {
+        if (!live) return;
+        setForms(fs);
+        setValues(Object.assign({}, ...fs.map((f) => f.values)));
+      })
+      .catch((e) => live && setNote({ ok: false, text: problemText(e) }));
+    return () => {
+      live = false;
+    };
+  }, [items, as]);
+  const fields = new Map<string, FormField>();
+  const materials = new Map<string, Prefill['materials'][number]>();
+  for (const f of forms ?? []) {
+    for (const x of f.item.fields) if (!fields.has(x.key)) fields.set(x.key, x);
+    for (const m of f.materials) if (!materials.has(m.key)) materials.set(m.key, m);
+  }
+  return (
+    <Page title={event.data ? n(event.data.name) : t('common.loading')} back="/services" testId="bundle-page">
+      {event.data && (
+        <section className="sa-card">
+          <p className="sa-fine">{n(event.data.description)}</p>
+          <List>
+            {event.data.items.map((i) => (
+              <List.Item key={i.code} description={i.departmentName ? n(i.departmentName) : undefined}>
+                {n(i.name)}
+              </List.Item>
+            ))}
+          </List>
+        </section>
+      )}
+      {done ? (
+        <section className="sa-card" data-testid="bundle-done">
+          <p className="patrol-ok">{t('gs.bundleSent')}</p>
+          <List>
+            {done.applications.map((a) => (
+              <List.Item key={a.id} description={n(a.departmentName)} extra={<Tag>{n(a.stateLabel)}</Tag>}>
+                {n(a.item.name)}
+              </List.Item>
+            ))}
+          </List>
+        </section>
+      ) : (
+        forms && (
+          <>
+            <section className="sa-card">
+              <h2>{t('gs.form')}</h2>
+              {[...fields.values()].map((x) => (
+                <div key={x.key} className="gs-field">
+                  <Field block>
+                    <span>
+                      {n(x.name)}
+                      {x.required ? ' *' : ''}
+                    </span>
+                    {x.type === 'select' ? (
+                      <Selector
+                        columns={2}
+                        options={(x.options ?? []).map((o) => ({ label: n(o.name), value: o.value }))}
+                        value={values[x.key] !== undefined ? [String(values[x.key])] : []}
+                        onChange={(v) => v[0] && setValues({ ...values, [x.key]: v[0] })}
+                        data-testid={`field-${x.key}`}
+                      />
+                    ) : (
+                      <input
+                        className="gs-input"
+                        type={x.type === 'date' ? 'date' : x.type === 'number' ? 'number' : 'text'}
+                        value={values[x.key] ?? ''}
+                        onChange={(e) =>
+                          setValues({ ...values, [x.key]: x.type === 'number' && e.target.value !== '' ? Number(e.target.value) : e.target.value })
+                        }
+                        data-testid={`field-${x.key}`}
+                      />
+                    )}
+                  </Field>
+                </div>
+              ))}
+            </section>
+            <section className="sa-card">
+              <h2>{t('gs.materials')}</h2>
+              {[...materials.values()].map((m) => (
+                <div key={m.key} className="gs-material" data-testid={`material-${m.key}`}>
+                  <strong>
+                    {n(m.name)}
+                    {m.required ? ' *' : ''}
+                  </strong>
+                  {m.reuse ? (
+                    <span className="sa-fine">
+                      {t('gs.reuse')}：<span translate="no">{n(m.reuse.label)}</span>
+                    </span>
+                  ) : (
+                    <label className="sa-fine">
+                      {t('gs.upload')}{' '}
+                      <input
+                        type="file"
+                        accept={m.accept.map((a) => (a === 'pdf' ? 'application/pdf' : 'image/*')).join(',')}
+                        data-testid={`upload-${m.key}`}
+                        onChange={async (e) => {
+                          const up = await upload(e.target.files, (msg) => setNote({ ok: false, text: msg }), t('um.photoTooLarge'));
+                          setFiles({ ...files, [m.key]: [...(files[m.key] ?? []), ...up] });
+                        }}
+                      />
+                    </label>
+                  )}
+                  {(files[m.key] ?? []).length > 0 && (
+                    <p className="sa-fine" translate="no">
+                      {files[m.key]!.map((x) => x.name).join('，')}
+                    </p>
+                  )}
+                </div>
+              ))}
+              <Checkbox checked={consent} onChange={setConsent} data-testid="consent">
+                {t('gs.consent')}
+              </Checkbox>
+            </section>
+            <Button
+              block
+              color="primary"
+              size="large"
+              disabled={busy}
+              data-testid="bundle-submit"
+              onClick={async () => {
+                setBusy(true);
+                setNote(null);
+                const mats: Record<string, unknown> = {};
+                for (const m of materials.values()) {
+                  if (m.reuse) mats[m.key] = { reuse: true };
+                  else if (files[m.key]?.length) mats[m.key] = { files: files[m.key]!.map((x) => x.id) };
+                }
+                try {
+                  setDone(await api('POST', `/api/people/services/bundles${as ? `?as=${as}` : ''}`, { event: code, form: values, materials: mats, consent }));
+                } catch (e) {
+                  setNote({ ok: false, text: problemText(e) });
+                } finally {
+                  setBusy(false);
+                }
+              }}
+            >
+              {t('gs.signSubmit')}
+            </Button>
+          </>
+        )
+      )}
+      <Note note={note} testId="bundle-note" />
     </Page>
   );
 }
@@ -696,6 +867,7 @@ export function ServicesPage() {
     <Routes>
       <Route path="/" element={<Home />} />
       <Route path="/item/:code" element={<Apply />} />
+      <Route path="/event/:code" element={<Bundle />} />
       <Route path="/applications/:id" element={<ApplicationDetail />} />
       <Route path="/book" element={<Book />} />
     </Routes>

@@ -177,6 +177,7 @@ export const APP_STRINGS = {
   'gs.reason.system': { zh: '系统不好用', en: 'Hard to use' },
   'gs.reason.other': { zh: '其他', en: 'Other' },
   'gs.closed': { zh: '当日不开放', en: 'Closed that day' },
+  'gs.bundleSent': { zh: '已一次提交，分送以下部门联办', en: 'Sent once, to each of these departments' },
   'sa.complain': { zh: '景区投诉', en: 'Complain about this area' },
   'sa.complainText': { zh: '发生了什么（时间、地点、经过）', en: 'What happened (when, where, what)' },
   'sa.complainPhoto': { zh: '照片（可选）', en: 'Photo (optional)' },
