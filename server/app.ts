@@ -293,7 +293,7 @@ export async function buildApp(config: Config, opts: BuildOptions = {}): Promise
     const services = await startServices(
       platform,
       engine!,
-      { licences: licences.licences, records: sharing.records, accounts: superapp.accounts },
+      { licences: licences.licences, records: sharing.records, accounts: superapp.accounts, timeline: superapp.mycity },
       { masterKey: sealingKey, alg: config.licenceAlg, timers: opts.scheduler !== false },
     );
     const brain = await startBrain(platform, theSensing.telemetry, command.incidents, theWarning.alerts, {

@@ -16,6 +16,7 @@ import { PaymentService } from './payments.service.js';
 import { type OcrEngine, TesseractOcr } from './ocr.js';
 import { OcrService } from './ocr.service.js';
 import type { Services } from './services.types.js';
+import type { MyCityService, TimelineItem } from '../superapp/index.js';
 
 export { migrations } from './migrations/index.js';
 export { servicesRoutes } from './services.routes.js';
@@ -38,7 +39,12 @@ export interface ServicesOptions extends ApplicationOptions {
   ocr?: OcrEngine;
 }
 
-export async function startServices(p: Platform, engine: WorkflowEngine, deps: CatalogueDeps & ApplicationDeps, opts: ServicesOptions): Promise<Services> {
+export async function startServices(
+  p: Platform,
+  engine: WorkflowEngine,
+  deps: CatalogueDeps & ApplicationDeps & { timeline?: Pick<MyCityService, 'addSource'> },
+  opts: ServicesOptions,
+): Promise<Services> {
   const catalogue = new CatalogueService(p, deps);
   await catalogue.seed();
   const applications = new ApplicationService(p, engine, catalogue, deps, opts);
@@ -53,6 +59,41 @@ export async function startServices(p: Platform, engine: WorkflowEngine, deps: C
   // 对账: yesterday's payments against the provider's statement, once a day (an hourly look).
   if (opts.timers) jobs.push(every(3_600_000, 'payment reconciliation', () => payments.reconcileDue(), p.log));
   const ocr = new OcrService(p, opts.ocr ?? new TesseractOcr());
+  // Applications, fees and appointments in the person's "my city" timeline.
+  deps.timeline?.addSource(async (principal, as) => {
+    const items: TimelineItem[] = [];
+    for (const a of await applications.mine(principal, as, { limit: 100, offset: 0 })) {
+      items.push({
+        kind: 'application',
+        at: a.decidedAt ?? a.acceptedAt ?? a.submittedAt,
+        title: a.item.name,
+        detail: a.stateLabel,
+        ref: a.id,
+        state: a.state,
+      });
+      for (const x of await payments.ofApplication(principal, a.id))
+        if (x.paidAt !== null)
+          items.push({
+            kind: 'payment',
+            at: x.paidAt,
+            title: { zh: `缴费 ${x.amount.toFixed(2)} 元：${a.item.name.zh}`, en: `Paid ${x.amount.toFixed(2)} yuan: ${a.item.name.en}` },
+            detail: x.refunded ? { zh: `已退 ${x.refunded.toFixed(2)} 元`, en: `${x.refunded.toFixed(2)} yuan refunded` } : null,
+            ref: x.id,
+            state: x.status,
+          });
+    }
+    if (!as)
+      for (const x of await appointments.list(principal))
+        items.push({
+          kind: 'appointment',
+          at: Date.parse(`${x.day}T${x.start}:00+08:00`),
+          title: { zh: `预约 ${x.hall.name.zh} ${x.window.name.zh}`, en: `Appointment: ${x.hall.name.en}, ${x.window.name.en}` },
+          detail: { zh: `${x.day} ${x.start}`, en: `${x.day} ${x.start}` },
+          ref: x.id,
+          state: x.status,
+        });
+    return items;
+  });
   const ratings = new RatingService(p);
   ratings.start();
   const appointments = new AppointmentService(p, deps.accounts);

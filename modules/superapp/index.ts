@@ -30,6 +30,7 @@ export { COMPLAINT_TOPICS, loadLevel, type LoadLevel } from './scenic.js';
 export const DEFAULT_COMPLAINT_SUBCATEGORY = 'E0605';
 export type { AccountService, CityCodeService, MyCityService, ScenicService, WalletService };
 export type { AccountView } from './accounts.js';
+export type { TimelineItem, TimelineSource } from './mycity.js';
 
 export type { SuperApp } from './superapp.types.js';
 

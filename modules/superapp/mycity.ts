@@ -19,7 +19,7 @@ import * as store from './superapp.store.js';
 import type { WalletService } from './wallet.js';
 
 export interface TimelineItem {
-  kind: 'report' | 'booking' | 'share' | 'scan' | 'notification';
+  kind: 'report' | 'booking' | 'share' | 'scan' | 'notification' | 'application' | 'payment' | 'appointment';
   at: number;
   title: Text;
   detail: Text | null;
@@ -27,7 +27,17 @@ export interface TimelineItem {
   state: string | null;
 }
 
+/** More of a person's timeline, from a module the super app does not know (government services). */
+export type TimelineSource = (principal: Principal, as: string | undefined) => Promise<TimelineItem[]>;
+
 export class MyCityService {
+  private readonly sources: TimelineSource[] = [];
+
+  /** Adds a module's items (applications, payments, appointments) to every person's timeline. */
+  addSource(source: TimelineSource): void {
+    this.sources.push(source);
+  }
+
   constructor(
     private readonly p: Platform,
     private readonly accounts: AccountService,
@@ -166,6 +176,7 @@ export class MyCityService {
             ref: n.ref,
             state: n.read_at === null ? 'unread' : 'read',
           });
+    for (const source of this.sources) items.push(...(await source(principal, as)));
     return items.sort((a, b) => b.at - a.at).slice(0, 300);
   }
 }

@@ -16,6 +16,9 @@ const KIND: Record<TimelineItem['kind'], StringKey> = {
   share: 'sa.kind.share',
   scan: 'sa.kind.scan',
   notification: 'sa.kind.notification',
+  application: 'sa.kind.application',
+  payment: 'sa.kind.payment',
+  appointment: 'sa.kind.appointment',
 };
 
 function Timeline() {

@@ -93,14 +93,8 @@ export interface Notice {
   read: boolean;
 }
 
-export interface TimelineItem {
-  kind: 'report' | 'booking' | 'share' | 'scan' | 'notification';
-  at: number;
-  title: Names;
-  detail: Names | null;
-  ref: string;
-  state: string | null;
-}
+/** An entry of "my city"'s timeline, as the module answers it. */
+export type { TimelineItem } from '../../modules/superapp/index';
 
 export interface DataUse {
   at: number;

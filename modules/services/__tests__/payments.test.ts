@@ -116,6 +116,10 @@ for (const d of await dialects()) {
       assert.equal(JSON.parse(again.body).outcome, 'duplicate');
       const rows = await t.platform.db.selectFrom('gs_payment_notices').selectAll().where('payment_id', '=', payment).execute();
       assert.equal(rows.length, 1);
+      // The person's timeline has the application and the payment.
+      const timeline = (await t.call('GET', '/api/people/timeline', citizen)).body as { kind: string; ref: string }[];
+      assert.ok(timeline.some((x) => x.kind === 'application' && x.ref === id));
+      assert.ok(timeline.some((x) => x.kind === 'payment' && x.ref === payment));
       const approved = await act(leader, id, 'approve');
       assert.equal(approved.status, 200, JSON.stringify(approved.body));
       assert.ok(approved.body.resultLicence, 'the title deed is issued');
