@@ -189,4 +189,25 @@ describe('government services in Chromium', () => {
     assert.ok((await app.call('GET', '/api/services/inbox', cgw)).body.some((a: { item: { code: string } }) => a.item.code === 'SY-CGW-001'));
     await pc.close();
   });
+
+  it('政数局 keeps the item catalogue: a bad change is refused field by field, a good one is a new version', async () => {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    await page.goto(`${app.url}/console`);
+    await loginThroughForm(page, 'zsj.staff', 'Wudang@2026');
+    await page.getByRole('menuitem', { name: '政务服务办件' }).click();
+    await page.getByRole('tab', { name: '事项清单' }).click();
+    await page.getByTestId('gs-items').locator('tr', { hasText: 'SY-GJJ-001' }).click();
+    const editor = page.getByTestId('gs-item-editor');
+    await editor.getByTestId('gs-promised').fill('9');
+    await editor.getByTestId('gs-item-save').click();
+    await editor.getByTestId('gs-item-error').getByText('/promisedDays').waitFor();
+    await audit(page, 'item editor');
+    await editor.getByTestId('gs-promised').fill('2');
+    await editor.getByTestId('gs-note-input').fill('压缩承诺时限');
+    await editor.getByTestId('gs-item-save').click();
+    await editor.getByText('压缩承诺时限').waitFor();
+    await shot(page, 'console-services-item-editor');
+    assert.equal((await app.call('GET', '/api/services/items/SY-GJJ-001')).body.promisedDays, 2);
+    await page.close();
+  });
 });

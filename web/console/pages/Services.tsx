@@ -364,6 +364,184 @@ function Stats() {
   );
 }
 
+interface ItemFull {
+  code: string;
+  name: Names;
+  department: string;
+  departmentName: Names;
+  kindName: Names;
+  legalDays: number;
+  promisedDays: number;
+  fee: { amount: number; basis: Names } | null;
+  channels: string[];
+  conditions: Names;
+  version: number;
+  [k: string]: unknown;
+}
+
+/** The item editor: the common properties in fields, the whole item as JSON; every save a version. */
+function ItemEditor({ code, onClose, onSaved }: { code: string; onClose: () => void; onSaved: () => void }) {
+  const { t, n } = useI18n();
+  const item = useApi<ItemFull>(`/api/services/items/${code}`);
+  const versions = useApi<{ version: number; note: string | null; createdAt: number }[]>(`/api/services/items/${code}/versions`);
+  const [draft, setDraft] = useState<Record<string, unknown> | null>(null);
+  const [text, setText] = useState<string | null>(null);
+  const [note, setNote] = useState('');
+  const [errors, setErrors] = useState<{ pointer: string; detail: string }[]>([]);
+  if (!item.data) return null;
+  const { version, departmentName: _d, kindName: _k, channelNames: _c, updatedAt: _u, ...body } = item.data;
+  const d = draft ?? body;
+  const set = (patch: Record<string, unknown>) => {
+    const next = { ...d, ...patch };
+    setDraft(next);
+    setText(JSON.stringify(next, null, 2));
+  };
+  const save = async () => {
+    setErrors([]);
+    let value: unknown = d;
+    if (text !== null) {
+      try {
+        value = JSON.parse(text);
+      } catch {
+        setErrors([{ pointer: '/body/item', detail: t('gs.c.badJson') }]);
+        return;
+      }
+    }
+    try {
+      await api('PUT', `/api/services/items/${code}`, { item: value, version, ...(note.trim() ? { note: note.trim() } : {}) });
+      message.success(t('gs.c.saved'));
+      setDraft(null);
+      setText(null);
+      setNote('');
+      item.reload();
+      versions.reload();
+      onSaved();
+    } catch (e) {
+      setErrors((e as { problem?: { errors?: { pointer: string; detail: string }[] } }).problem?.errors ?? [{ pointer: '', detail: problemText(e) }]);
+    }
+  };
+  return (
+    <Drawer
+      open
+      width={760}
+      onClose={onClose}
+      title={
+        <span>
+          {n(item.data.name)}（<span translate="no">{code}</span>）
+        </span>
+      }
+      data-testid="gs-item-editor"
+    >
+      <Space direction="vertical" style={{ width: '100%' }}>
+        <Typography.Text type="secondary">
+          {n(item.data.departmentName)} · {n(item.data.kindName)} · {t('gs.c.version')} {version}
+        </Typography.Text>
+        <Space wrap>
+          <Field>
+            {t('gs.c.legalDays')}
+            <Input
+              type="number"
+              style={{ width: 90 }}
+              value={String(d.legalDays ?? '')}
+              onChange={(e) => set({ legalDays: Number(e.target.value) })}
+              data-testid="gs-legal"
+            />
+          </Field>
+          <Field>
+            {t('gs.c.promisedDays')}
+            <Input
+              type="number"
+              style={{ width: 90 }}
+              value={String(d.promisedDays ?? '')}
+              onChange={(e) => set({ promisedDays: Number(e.target.value) })}
+              data-testid="gs-promised"
+            />
+          </Field>
+        </Space>
+        <Field block>
+          {t('gs.c.itemJson')}
+          <Input.TextArea
+            rows={14}
+            value={text ?? JSON.stringify(d, null, 2)}
+            onChange={(e) => setText(e.target.value)}
+            style={{ fontFamily: 'monospace' }}
+            translate="no"
+            data-testid="gs-json"
+          />
+        </Field>
+        <Field block>
+          {t('gs.c.note')}
+          <Input value={note} onChange={(e) => setNote(e.target.value)} data-testid="gs-note-input" />
+        </Field>
+        {errors.map((e) => (
+          <Typography.Text key={`${e.pointer}-${e.detail}`} type="danger" data-testid="gs-item-error">
+            <span translate="no">{e.pointer.replace('/body/item', '') || '/'}</span> {e.detail}
+          </Typography.Text>
+        ))}
+        <Button type="primary" onClick={save} data-testid="gs-item-save">
+          {t('gs.c.saveVersion')}
+        </Button>
+        <Typography.Title level={5}>{t('gs.c.versions')}</Typography.Title>
+        <Table
+          size="small"
+          rowKey="version"
+          pagination={false}
+          dataSource={versions.data ?? []}
+          columns={[
+            { title: t('gs.c.version'), dataIndex: 'version', width: 80 },
+            { title: t('gs.c.when'), render: (_, v) => time(v.createdAt), width: 180 },
+            { title: t('gs.c.note'), render: (_, v) => <span translate="no">{v.note ?? ''}</span> },
+          ]}
+        />
+      </Space>
+    </Drawer>
+  );
+}
+
+function Catalogue() {
+  const { t, n } = useI18n();
+  const [q, setQ] = useState('');
+  const list = useApi<
+    {
+      code: string;
+      name: Names;
+      departmentName: Names;
+      kindName: Names;
+      promisedDays: number;
+      legalDays: number;
+      fee: { amount: number } | null;
+      version: number;
+    }[]
+  >(`/api/services/items?limit=200${q ? `&q=${encodeURIComponent(q)}` : ''}`);
+  const [open, setOpen] = useState<string | null>(null);
+  return (
+    <>
+      <Field>
+        {t('gs.c.searchItems')} <Input.Search allowClear style={{ width: 260 }} onSearch={setQ} />
+      </Field>
+      <Table
+        rowKey="code"
+        size="small"
+        style={{ marginTop: 12 }}
+        dataSource={list.data ?? []}
+        loading={list.loading}
+        onRow={(r) => ({ onClick: () => setOpen(r.code), style: { cursor: 'pointer' } })}
+        data-testid="gs-items"
+        columns={[
+          { title: t('gs.c.code'), dataIndex: 'code', render: (c: string) => <span translate="no">{c}</span>, width: 130 },
+          { title: t('gs.c.item'), render: (_, r) => n(r.name) },
+          { title: t('gs.c.department'), render: (_, r) => n(r.departmentName) },
+          { title: t('gs.c.kind'), render: (_, r) => n(r.kindName) },
+          { title: t('gs.c.limits'), render: (_, r) => `${r.promisedDays} / ${r.legalDays}` },
+          { title: t('gs.fee'), render: (_, r) => (r.fee?.amount ? `${r.fee.amount} ${t('gs.yuan')}` : '—') },
+          { title: t('gs.c.version'), dataIndex: 'version', width: 70 },
+        ]}
+      />
+      {open && <ItemEditor code={open} onClose={() => setOpen(null)} onSaved={list.reload} />}
+    </>
+  );
+}
+
 export function ServicesInboxPage() {
   const { t } = useI18n();
   return (
@@ -374,6 +552,7 @@ export function ServicesInboxPage() {
           { key: 'inbox', label: t('gs.c.inbox'), children: <Inbox /> },
           { key: 'followups', label: t('gs.c.followups'), children: <Followups /> },
           { key: 'stats', label: t('gs.c.stats'), children: <Stats /> },
+          { key: 'catalogue', label: t('gs.c.catalogue'), children: <Catalogue /> },
         ]}
       />
     </Card>
