@@ -258,6 +258,7 @@ export class LoadService {
       bbox: this.p.profile.bbox,
       exceptions: await store.exceptionCodes(db),
       now: new Date(this.p.now()),
+      today: (await this.p.calendar.get()).localDate(this.p.now()),
     };
   }
 

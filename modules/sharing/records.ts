@@ -23,6 +23,8 @@ export interface CheckContext {
   /** Credit codes whose only fault is their check character, accepted by an audited exception. */
   exceptions: ReadonlySet<string>;
   now: Date;
+  /** Today in the city (YYYY-MM-DD, its own time zone): a date after it is in the future. */
+  today?: string;
   /** The city's bounds [west, south, east, north], for coordinates. */
   bbox?: readonly [number, number, number, number] | null;
 }
@@ -104,7 +106,8 @@ function checkField(
       if (!m || !isRealDate(Number(m[1]), Number(m[2]), Number(m[3])))
         return { problem: { zh: `${f.name.zh}「${text}」不是有效日期（年-月-日）`, en: `${f.name.en} "${text}" is not a real date (YYYY-MM-DD)` } };
       const iso = `${m[1]}-${m[2]}-${m[3]}`;
-      if (!f.future && Date.parse(`${iso}T00:00:00Z`) > ctx.now.getTime())
+      // "Today" is the city's: between midnight in Shiyan and midnight UTC, UTC's date is yesterday's.
+      if (!f.future && (ctx.today ? iso > ctx.today : Date.parse(`${iso}T00:00:00Z`) > ctx.now.getTime()))
         return { problem: { zh: `${f.name.zh}晚于今天`, en: `${f.name.en} is in the future` } };
       return { value: iso };
     }

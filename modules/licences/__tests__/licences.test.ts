@@ -83,6 +83,7 @@ for (const d of await dialects()) {
       );
       // Mirrored into the licence base database.
       const rec = await t.call('GET', `/api/sharing/databases/licences/records/${number}`, admin);
+      assert.equal(rec.status, 200, JSON.stringify(rec.body));
       assert.deepEqual([rec.body.values.status, rec.body.values.holderId, rec.body.values.signature], ['valid', ORG, doc]);
     });
 

@@ -136,7 +136,9 @@ for (const d of await dialects()) {
         ['2026-12-24', '09:30', 'booked'],
       ]);
       booking = moved.body.id;
-      assert.ok((await t.call('GET', '/api/people/timeline', citizen)).body.some((x: { kind: string; ref: string }) => x.kind === 'appointment' && x.ref === booking));
+      assert.ok(
+        (await t.call('GET', '/api/people/timeline', citizen)).body.some((x: { kind: string; ref: string }) => x.kind === 'appointment' && x.ref === booking),
+      );
       // Another person's booking is not theirs to cancel.
       assert.equal((await t.call('POST', `/api/people/services/appointments/${booking}/cancel`, await t.login('enterprise'))).status, 404);
     });
