@@ -290,6 +290,82 @@ function ReadCard({ fields, onConfirm }: { fields: FormField[]; onConfirm: (valu
   );
 }
 
+/** One field of an item's form: a choice among its options, or an input of its type. */
+function FormInput({
+  field: x,
+  value,
+  onChange,
+  error,
+}: {
+  field: FormField;
+  value: string | number | undefined;
+  onChange: (v: string | number) => void;
+  error?: string;
+}) {
+  const { n } = useI18n();
+  return (
+    <div className="gs-field">
+      <Field block>
+        <span>
+          {n(x.name)}
+          {x.required ? ' *' : ''}
+        </span>
+        {x.type === 'select' ? (
+          <Selector
+            columns={2}
+            options={(x.options ?? []).map((o) => ({ label: n(o.name), value: o.value }))}
+            value={value !== undefined ? [String(value)] : []}
+            onChange={(s) => s[0] && onChange(s[0])}
+            data-testid={`field-${x.key}`}
+          />
+        ) : (
+          <input
+            className="gs-input"
+            type={x.type === 'date' ? 'date' : x.type === 'number' ? 'number' : 'text'}
+            value={value ?? ''}
+            onChange={(e) => onChange(x.type === 'number' && e.target.value !== '' ? Number(e.target.value) : e.target.value)}
+            data-testid={`field-${x.key}`}
+          />
+        )}
+      </Field>
+      {error && <p className="sa-error">{error}</p>}
+    </div>
+  );
+}
+
+/** A material's upload: the files it takes (photos, PDF), and the names of those sent. */
+function MaterialUpload({
+  m,
+  files,
+  onFiles,
+  onError,
+}: {
+  m: Prefill['materials'][number];
+  files: Uploaded[];
+  onFiles: (f: Uploaded[]) => void;
+  onError: (msg: string) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <>
+      <label className="sa-fine">
+        {t('gs.upload')}（{m.accept.map((a) => (a === 'pdf' ? 'PDF' : t('gs.photo'))).join(t('gs.or'))}）{' '}
+        <input
+          type="file"
+          accept={m.accept.map((a) => (a === 'pdf' ? 'application/pdf' : 'image/*')).join(',')}
+          data-testid={`upload-${m.key}`}
+          onChange={async (e) => onFiles([...files, ...(await upload(e.target.files, onError, t('um.photoTooLarge')))])}
+        />
+      </label>
+      {files.length > 0 && (
+        <p className="sa-fine" translate="no">
+          {files.map((x) => x.name).join('，')}
+        </p>
+      )}
+    </>
+  );
+}
+
 function Apply() {
   const { t, n } = useI18n();
   const { code } = useParams();
@@ -350,32 +426,7 @@ function Apply() {
         <h2>{t('gs.form')}</h2>
         <ReadCard fields={f.item.fields} onConfirm={(read) => setValues({ ...v, ...read })} />
         {f.item.fields.map((x) => (
-          <div key={x.key} className="gs-field">
-            <Field block>
-              <span>
-                {n(x.name)}
-                {x.required ? ' *' : ''}
-              </span>
-              {x.type === 'select' ? (
-                <Selector
-                  columns={2}
-                  options={(x.options ?? []).map((o) => ({ label: n(o.name), value: o.value }))}
-                  value={v[x.key] !== undefined ? [String(v[x.key])] : []}
-                  onChange={(s) => s[0] && set(x.key, s[0])}
-                  data-testid={`field-${x.key}`}
-                />
-              ) : (
-                <input
-                  className="gs-input"
-                  type={x.type === 'date' ? 'date' : x.type === 'number' ? 'number' : 'text'}
-                  value={v[x.key] ?? ''}
-                  onChange={(e) => set(x.key, x.type === 'number' && e.target.value !== '' ? Number(e.target.value) : e.target.value)}
-                  data-testid={`field-${x.key}`}
-                />
-              )}
-            </Field>
-            {errors[x.key] && <p className="sa-error">{errors[x.key]}</p>}
-          </div>
+          <FormInput key={x.key} field={x} value={v[x.key]} onChange={(val) => set(x.key, val)} error={errors[x.key]} />
         ))}
       </section>
       <section className="sa-card">
@@ -392,23 +443,12 @@ function Apply() {
               </Checkbox>
             )}
             {!(m.reuse && reused(m.key)) && (
-              <label className="sa-fine">
-                {t('gs.upload')}（{m.accept.map((a) => (a === 'pdf' ? 'PDF' : t('gs.photo'))).join(t('gs.or'))}）{' '}
-                <input
-                  type="file"
-                  accept={m.accept.map((a) => (a === 'pdf' ? 'application/pdf' : 'image/*')).join(',')}
-                  data-testid={`upload-${m.key}`}
-                  onChange={async (e) => {
-                    const up = await upload(e.target.files, (msg) => setNote({ ok: false, text: msg }), t('um.photoTooLarge'));
-                    setFiles({ ...files, [m.key]: [...(files[m.key] ?? []), ...up] });
-                  }}
-                />
-              </label>
-            )}
-            {(files[m.key] ?? []).length > 0 && (
-              <p className="sa-fine" translate="no">
-                {files[m.key]!.map((x) => x.name).join('，')}
-              </p>
+              <MaterialUpload
+                m={m}
+                files={files[m.key] ?? []}
+                onFiles={(up) => setFiles({ ...files, [m.key]: up })}
+                onError={(msg) => setNote({ ok: false, text: msg })}
+              />
             )}
             {errors[m.key] && <p className="sa-error">{errors[m.key]}</p>}
           </div>
@@ -493,33 +533,7 @@ function Bundle() {
             <section className="sa-card">
               <h2>{t('gs.form')}</h2>
               {[...fields.values()].map((x) => (
-                <div key={x.key} className="gs-field">
-                  <Field block>
-                    <span>
-                      {n(x.name)}
-                      {x.required ? ' *' : ''}
-                    </span>
-                    {x.type === 'select' ? (
-                      <Selector
-                        columns={2}
-                        options={(x.options ?? []).map((o) => ({ label: n(o.name), value: o.value }))}
-                        value={values[x.key] !== undefined ? [String(values[x.key])] : []}
-                        onChange={(v) => v[0] && setValues({ ...values, [x.key]: v[0] })}
-                        data-testid={`field-${x.key}`}
-                      />
-                    ) : (
-                      <input
-                        className="gs-input"
-                        type={x.type === 'date' ? 'date' : x.type === 'number' ? 'number' : 'text'}
-                        value={values[x.key] ?? ''}
-                        onChange={(e) =>
-                          setValues({ ...values, [x.key]: x.type === 'number' && e.target.value !== '' ? Number(e.target.value) : e.target.value })
-                        }
-                        data-testid={`field-${x.key}`}
-                      />
-                    )}
-                  </Field>
-                </div>
+                <FormInput key={x.key} field={x} value={values[x.key]} onChange={(val) => setValues({ ...values, [x.key]: val })} />
               ))}
             </section>
             <section className="sa-card">
@@ -535,23 +549,12 @@ function Bundle() {
                       {t('gs.reuse')}：<span translate="no">{n(m.reuse.label)}</span>
                     </span>
                   ) : (
-                    <label className="sa-fine">
-                      {t('gs.upload')}{' '}
-                      <input
-                        type="file"
-                        accept={m.accept.map((a) => (a === 'pdf' ? 'application/pdf' : 'image/*')).join(',')}
-                        data-testid={`upload-${m.key}`}
-                        onChange={async (e) => {
-                          const up = await upload(e.target.files, (msg) => setNote({ ok: false, text: msg }), t('um.photoTooLarge'));
-                          setFiles({ ...files, [m.key]: [...(files[m.key] ?? []), ...up] });
-                        }}
-                      />
-                    </label>
-                  )}
-                  {(files[m.key] ?? []).length > 0 && (
-                    <p className="sa-fine" translate="no">
-                      {files[m.key]!.map((x) => x.name).join('，')}
-                    </p>
+                    <MaterialUpload
+                      m={m}
+                      files={files[m.key] ?? []}
+                      onFiles={(up) => setFiles({ ...files, [m.key]: up })}
+                      onError={(msg) => setNote({ ok: false, text: msg })}
+                    />
                   )}
                 </div>
               ))}
