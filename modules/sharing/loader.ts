@@ -258,7 +258,7 @@ export class LoadService {
       bbox: this.p.profile.bbox,
       exceptions: await store.exceptionCodes(db),
       now: new Date(this.p.now()),
-      today: (await this.p.calendar.get()).localDate(this.p.now()),
+      today: new Date(this.p.now() + this.p.profile.utcOffsetMinutes * 60_000).toISOString().slice(0, 10),
     };
   }
 
