@@ -650,6 +650,11 @@ export class ApplicationService {
     return out!;
   }
 
+  /** Refuses (as unknown) an application the caller may not see: its applicant's and its department's only. */
+  async assertVisible(id: string, principal: Principal): Promise<void> {
+    await this.getFor(id, principal);
+  }
+
   private async getFor(id: string, principal: Principal): Promise<ApplicationRow> {
     const a = await store.application(this.p.db, id);
     if (!a || !this.canSee(principal, a)) throw hiddenNotFound(APPLICATION, id);

@@ -556,7 +556,7 @@ export async function servicesRoutes(scope: FastifyInstance, { services }: { ser
       config: { auth: { audience: 'everyone' as const } },
     },
     async (req) => {
-      await applications.detail(req.params.id, principalOf(req));
+      await applications.assertVisible(req.params.id, principalOf(req));
       return ratings.ofTarget('application', req.params.id);
     },
   );

@@ -10,7 +10,7 @@ import { api, type Me, problemText } from '../shared/api';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
 import { useOnce } from '../shared/labels';
-import { AuthImage, MAX_PHOTO_BYTES, type Uploaded, uploadPhoto } from '../shared/photos';
+import { AuthImage, type Uploaded, uploadFiles } from '../shared/photos';
 
 type Text = { zh: string; en: string };
 interface CaseItem {
@@ -77,18 +77,8 @@ function Report({ onReported }: { onReported: () => void }) {
     );
   };
   const add = async (list: FileList | null) => {
-    for (const f of Array.from(list ?? [])) {
-      if (f.size > MAX_PHOTO_BYTES) {
-        setNote({ ok: false, text: t('um.photoTooLarge') });
-        continue;
-      }
-      try {
-        const up = await uploadPhoto(f);
-        setPhotos((p) => [...p, up]);
-      } catch (e) {
-        setNote({ ok: false, text: problemText(e) });
-      }
-    }
+    const up = await uploadFiles(list, (text) => setNote({ ok: false, text }), t('um.photoTooLarge'));
+    setPhotos((p) => [...p, ...up]);
   };
   const submit = async () => {
     if (!place) return;

@@ -11,7 +11,7 @@ import { api, problemText } from '../shared/api';
 import { Field } from '../shared/Field';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
-import { MAX_PHOTO_BYTES, type Uploaded, uploadPhoto } from '../shared/photos';
+import { type Uploaded, uploadFiles } from '../shared/photos';
 import { cityDay } from './people';
 import { Page, useAccount } from './shell';
 
@@ -67,22 +67,6 @@ function Note({ note, testId }: { note: { ok: boolean; text: string } | null; te
       {note.text}
     </p>
   );
-}
-
-async function upload(list: FileList | null, onError: (m: string) => void, tooLarge: string): Promise<Uploaded[]> {
-  const out: Uploaded[] = [];
-  for (const f of Array.from(list ?? [])) {
-    if (f.size > MAX_PHOTO_BYTES) {
-      onError(tooLarge);
-      continue;
-    }
-    try {
-      out.push(await uploadPhoto(f));
-    } catch (e) {
-      onError(problemText(e));
-    }
-  }
-  return out;
 }
 
 function Catalogue() {
@@ -245,7 +229,7 @@ function ReadCard({ fields, onConfirm }: { fields: FormField[]; onConfirm: (valu
             setNote(null);
             setBusy(true);
             try {
-              const [up] = await upload(e.target.files, (m) => setNote({ ok: false, text: m }), t('um.photoTooLarge'));
+              const [up] = await uploadFiles(e.target.files, (m) => setNote({ ok: false, text: m }), t('um.photoTooLarge'));
               if (!up) return;
               const r = await api<{ fields: Record<string, string> }>('POST', '/api/services/ocr', { kind: 'id_card', file: up.id });
               const values: Record<string, string> = {};
@@ -354,7 +338,7 @@ function MaterialUpload({
           type="file"
           accept={m.accept.map((a) => (a === 'pdf' ? 'application/pdf' : 'image/*')).join(',')}
           data-testid={`upload-${m.key}`}
-          onChange={async (e) => onFiles([...files, ...(await upload(e.target.files, onError, t('um.photoTooLarge')))])}
+          onChange={async (e) => onFiles([...files, ...(await uploadFiles(e.target.files, onError, t('um.photoTooLarge')))])}
         />
       </label>
       {files.length > 0 && (
@@ -703,7 +687,9 @@ function ApplicationDetail() {
               type="file"
               accept="image/*,application/pdf"
               data-testid="supplement-upload"
-              onChange={async (e) => setFiles([...files, ...(await upload(e.target.files, (m) => setNote({ ok: false, text: m }), t('um.photoTooLarge')))])}
+              onChange={async (e) =>
+                setFiles([...files, ...(await uploadFiles(e.target.files, (m) => setNote({ ok: false, text: m }), t('um.photoTooLarge')))])
+              }
             />
           </label>
           <Button

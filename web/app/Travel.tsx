@@ -10,7 +10,7 @@ import { api, problemText } from '../shared/api';
 import { Field } from '../shared/Field';
 import { useApi } from '../shared/hooks';
 import { type StringKey, useI18n } from '../shared/i18n';
-import { MAX_PHOTO_BYTES, type Uploaded, uploadPhoto } from '../shared/photos';
+import { type Uploaded, uploadFiles } from '../shared/photos';
 import { type Reservation, type ScenicArea, type Slot, type Warning, cityDay } from './people';
 import { Page, Synthetic, useAccount } from './shell';
 
@@ -39,18 +39,8 @@ function Complaint({ area }: { area: ScenicArea }) {
   const [note, setNote] = useState<{ ok: boolean; text: string; id?: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const add = async (list: FileList | null) => {
-    for (const f of Array.from(list ?? [])) {
-      if (f.size > MAX_PHOTO_BYTES) {
-        setNote({ ok: false, text: t('um.photoTooLarge') });
-        continue;
-      }
-      try {
-        const up = await uploadPhoto(f);
-        setPhotos((p) => [...p, up]);
-      } catch (e) {
-        setNote({ ok: false, text: problemText(e) });
-      }
-    }
+    const up = await uploadFiles(list, (text) => setNote({ ok: false, text }), t('um.photoTooLarge'));
+    setPhotos((p) => [...p, ...up]);
   };
   return (
     <div className="sa-complaint" data-testid="complaint">

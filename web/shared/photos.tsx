@@ -4,7 +4,7 @@
  * upload helper that sends a picked or captured image to `POST /api/files`.
  */
 import { useEffect, useState } from 'react';
-import { api, fetchBlob } from './api';
+import { api, fetchBlob, problemText } from './api';
 
 export const MAX_PHOTO_BYTES = 8 * 1024 * 1024;
 
@@ -23,6 +23,26 @@ export async function uploadPhoto(f: File): Promise<Uploaded> {
     r.readAsDataURL(f);
   });
   return api<Uploaded>('POST', '/api/files', { name: f.name || 'photo.jpg', contentType: f.type || 'image/jpeg', data });
+}
+
+/**
+ * Uploads the files a person picked, one after another: those over the size limit and those the
+ * server refuses are reported through `onError` (in words), the rest answered as uploaded.
+ */
+export async function uploadFiles(list: FileList | null, onError: (message: string) => void, tooLarge: string): Promise<Uploaded[]> {
+  const out: Uploaded[] = [];
+  for (const f of Array.from(list ?? [])) {
+    if (f.size > MAX_PHOTO_BYTES) {
+      onError(tooLarge);
+      continue;
+    }
+    try {
+      out.push(await uploadPhoto(f));
+    } catch (e) {
+      onError(problemText(e));
+    }
+  }
+  return out;
 }
 
 export function AuthImage({ url, alt, size = 96 }: { url: string; alt: string; size?: number }) {
